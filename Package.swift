@@ -1,0 +1,86 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Target graph (see README "Architecture"):
+//   CUV, CCurl, CHTTPParser   C shims over Debian's libuv, libcurl, http-parser
+//   Shared                    loop wrapper, Kubernetes client, models, IPC, config, logging, metrics
+//   Watcher/Executor/GC/Supervisor  one library per role (testable) + a thin executable each
+//   KubeSim                   API-server simulator on SwiftNIO (tests, benchmarks, sandbox only)
+// The operator's own processes never link SwiftNIO: their footprint matters (DESIGN.md §1).
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "omjob-operator",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "omjob-supervisor", targets: ["omjob-supervisor"]),
+        .executable(name: "omjob-watcher", targets: ["omjob-watcher"]),
+        .executable(name: "omjob-executor", targets: ["omjob-executor"]),
+        .executable(name: "omjob-gc", targets: ["omjob-gc"]),
+        .executable(name: "kubesim", targets: ["kubesim"]),
+        .library(name: "KubeSim", targets: ["KubeSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+    ],
+    targets: [
+        // C shims: the only places that include the C headers.
+        .target(name: "CUV", path: "Sources/CUV", linkerSettings: [.linkedLibrary("uv")]),
+        .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
+        .target(name: "CHTTPParser", path: "Sources/CHTTPParser", linkerSettings: [.linkedLibrary("http_parser")]),
+
+        .target(
+            name: "Shared",
+            dependencies: [
+                "CUV", "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/Shared",
+            swiftSettings: strict
+        ),
+
+        // Roles: a library holding the logic, an executable holding only `main`.
+        .target(name: "Watcher", dependencies: ["Shared"], path: "Sources/watcher/Lib", swiftSettings: strict),
+        .executableTarget(name: "omjob-watcher", dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/main", swiftSettings: strict),
+        .target(name: "Executor", dependencies: ["Shared"], path: "Sources/executor/Lib", swiftSettings: strict),
+        .executableTarget(name: "omjob-executor", dependencies: ["Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/main", swiftSettings: strict),
+        .target(name: "GC", dependencies: ["Shared"], path: "Sources/gc/Lib", swiftSettings: strict),
+        .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: strict),
+        .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser"], path: "Sources/supervisor/Lib", swiftSettings: strict),
+        .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
+
+        .target(
+            name: "KubeSim",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/kubesim/Lib",
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "kubesim",
+            dependencies: ["KubeSim", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            path: "Sources/kubesim/main",
+            swiftSettings: strict
+        ),
+
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], swiftSettings: strict),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], swiftSettings: strict),
+        .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
+        .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Shared", "KubeSim"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

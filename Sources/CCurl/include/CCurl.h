@@ -1,0 +1,14 @@
+#ifndef CCURL_H
+#define CCURL_H
+// The only header that brings libcurl into Swift; imported by Shared/Transport alone.
+// curl_easy_setopt and friends are variadic macros Swift cannot call: typed wrappers live in shim.c.
+#include <curl/curl.h>
+
+CURLcode ccurl_easy_setopt_long(CURL *handle, CURLoption option, long value);
+CURLcode ccurl_easy_setopt_ptr(CURL *handle, CURLoption option, void *value);
+CURLcode ccurl_easy_setopt_off(CURL *handle, CURLoption option, curl_off_t value);
+CURLMcode ccurl_multi_setopt_long(CURLM *handle, CURLMoption option, long value);
+CURLMcode ccurl_multi_setopt_ptr(CURLM *handle, CURLMoption option, void *value);
+CURLcode ccurl_easy_getinfo_long(CURL *handle, CURLINFO info, long *value);
+CURLcode ccurl_easy_getinfo_ptr(CURL *handle, CURLINFO info, void **value);
+#endif

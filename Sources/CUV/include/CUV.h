@@ -1,0 +1,5 @@
+#ifndef CUV_H
+#define CUV_H
+// The only header that brings libuv into Swift; imported by Shared/EventLoop alone.
+#include <uv.h>
+#endif

@@ -1,0 +1,8 @@
+import Testing
+@testable import Shared
+
+@Suite struct SharedTestsSmoke {
+    @Test func moduleLinks() {
+        #expect(!String(describing: Shared.self).isEmpty)
+    }
+}

@@ -1,0 +1,8 @@
+import Testing
+@testable import Watcher
+
+@Suite struct WatcherTestsSmoke {
+    @Test func moduleLinks() {
+        #expect(!String(describing: Watcher.self).isEmpty)
+    }
+}
