@@ -35,10 +35,13 @@ let package = Package(
         .target(name: "CCurl", path: "Sources/CCurl", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "CHTTPParser", path: "Sources/CHTTPParser", linkerSettings: [.linkedLibrary("http_parser")]),
 
+        // JSON as a value, shared by the operator and kubesim (which must not depend on each other).
+        .target(name: "KubeJSON", path: "Sources/KubeJSON", swiftSettings: strict),
+
         .target(
             name: "Shared",
             dependencies: [
-                "CUV", "CCurl",
+                "CUV", "CCurl", "KubeJSON",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/Shared",
@@ -58,6 +61,7 @@ let package = Package(
         .target(
             name: "KubeSim",
             dependencies: [
+                "KubeJSON",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
