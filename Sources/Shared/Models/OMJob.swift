@@ -73,7 +73,10 @@ enum SpecDecodingError {
 
     private static func path(_ context: DecodingError.Context, appending last: String? = nil) -> String {
         var parts: [String] = []
-        for key in context.codingPath.dropFirst() {
+        // The path starts wherever the OMJob sits in the document (a list item, a watch event): keep
+        // only what follows its `spec`.
+        let specIndex = context.codingPath.firstIndex { $0.stringValue == "spec" } ?? -1
+        for key in context.codingPath.dropFirst(specIndex + 1) {
             if let index = key.intValue { parts.append("[\(index)]") } else { parts.append("." + key.stringValue) }
         }
         if let last { parts.append("." + last) }
