@@ -78,6 +78,9 @@ let package = Package(
             swiftSettings: strict
         ),
 
+        // Benchmarks: programs that print numbers (never timed tests).
+        .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
+
         .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], swiftSettings: strict),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], swiftSettings: strict),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
