@@ -78,7 +78,7 @@ let package = Package(
             swiftSettings: strict
         ),
 
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], swiftSettings: strict),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], swiftSettings: strict),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
