@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     targets: [
         // C shims: the only places that include the C headers.
@@ -43,6 +44,7 @@ let package = Package(
             dependencies: [
                 "CUV", "CCurl", "KubeJSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),  // kubeconfig is YAML
             ],
             path: "Sources/Shared",
             swiftSettings: strict
