@@ -34,7 +34,8 @@ extension ObjectStore {
         if old.isDeleting, let current = old.deletionGracePeriod, grace >= current {
             return finishDeletionIfReleased(type, key: objectKey).map(DeleteOutcome.deleted) ?? .pending(old)
         }
-        if finalizers.isEmpty, grace == 0 { return .deleted(remove(type, key: objectKey, object: old)) }
+        // Namespaces always pass through Terminating: the namespace controller empties them first.
+        if finalizers.isEmpty, grace == 0, type.behavior != .namespace { return .deleted(remove(type, key: objectKey, object: old)) }
         object.finalizers = finalizers
         if !old.isDeleting || grace < (old.deletionGracePeriod ?? 0) {
             object.set(["metadata", "deletionTimestamp"], .string(timestamp(offset: grace)))
