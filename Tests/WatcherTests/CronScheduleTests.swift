@@ -38,7 +38,7 @@ import Testing
         .init(schedule: "@monthly", zone: nil, after: "2026-06-01T00:00:00Z", expected: "2026-07-01T00:00:00Z", why: "first of the month"),
         .init(schedule: "@hourly", zone: nil, after: "2026-06-01T10:00:00Z", expected: "2026-06-01T11:00:00Z", why: "top of the hour"),
         .init(schedule: "@daily", zone: "Asia/Kolkata", after: "2026-06-01T00:00:00+05:30", expected: "2026-06-02T00:00:00+05:30", why: "half-hour offset"),
-        .init(schedule: "0 0 29 2 1", zone: nil, after: "2026-02-27T00:00:00Z", expected: "2026-03-02T00:00:00Z", why: "no Feb 29 in 2026, next Monday"),
+        .init(schedule: "0 0 29 2 1", zone: nil, after: "2026-02-27T00:00:00Z", expected: "2027-02-01T00:00:00Z", why: "February only: the next February Monday"),
     ]
 
     /// America/New_York 2026: clocks go 02:00 EST → 03:00 EDT on March 8, 02:00 EDT → 01:00 EST on November 1.
