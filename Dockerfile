@@ -28,8 +28,10 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends libuv1 libcurl4 libhttp-parser2.9 ca-certificates tzdata tini \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 65532 --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin omjob \
- && install -d -o 65532 -g 65532 -m 0700 /run/omjob
-# The supervisor starts its workers from its own directory.
+ && install -d -m 1777 /run/omjob
+# /run/omjob: like the emptyDir the Deployment mounts there (mode 1777), so any uid the pod
+# runs as can create the broker's private socket in it. The supervisor starts its workers
+# from its own directory.
 COPY --from=build /out/ /usr/local/bin/
 ENV OMJOB_RUN_DIR=/run/omjob \
     HEALTH_CHECK_PORT=8080

