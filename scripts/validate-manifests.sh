@@ -72,7 +72,7 @@ done < <(find deploy -name kustomization.yaml | sort)
 step "Kubernetes $K8S_VERSION schemas, strict (kubernetes-validate)"
 for dir in "${INSTALLS[@]}" "$HELM_ADDON"; do
   rendered="$work/$(echo "$dir" | tr '/' '_').yaml"
-  kubernetes-validate --strict --quiet -k "$K8S_VERSION" "$rendered" || fail "schema validation of $dir"
+  python3 -m kubernetes_validate --strict --quiet -k "$K8S_VERSION" "$rendered" || fail "schema validation of $dir"
   echo "ok   $dir"
   ok
 done
