@@ -69,6 +69,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/kubesim/Lib",
             swiftSettings: strict
@@ -79,9 +80,19 @@ let package = Package(
             path: "Sources/kubesim/main",
             swiftSettings: strict
         ),
+        // Prints throughput and watch-latency numbers; never run as a test.
+        .executableTarget(
+            name: "kubesim-bench",
+            dependencies: ["KubeSim", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "Sources/kubesim/bench",
+            swiftSettings: strict
+        ),
+
+        // Benchmarks: programs that print numbers (never timed tests).
+        .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], swiftSettings: strict),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
         .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),
