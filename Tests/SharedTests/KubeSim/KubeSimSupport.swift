@@ -44,7 +44,9 @@ final class RequestRecorder: Sendable {
     let seen = Mutex<[(method: String, path: String, time: ContinuousClock.Instant)]>([])
 
     func record(_ request: APIRequest) {
-        seen.withLock { $0.append((request.method, request.path, .now)) }
+        // The query matters only as "is this a watch": kept on the path for simple filters.
+        let path = request.path + (request.query["watch"] == "true" ? "?watch=true" : "")
+        seen.withLock { $0.append((request.method, path, .now)) }
     }
 
     var count: Int { seen.withLock { $0.count } }
