@@ -113,6 +113,9 @@ public struct Broker: Sendable {
         return broadcast(.shutdown, roles: ["watcher", "gc"]) + drainedIfEmpty()
     }
 
+    /// The log level changed locally (SIGHUP): tell every worker.
+    public func logLevelChanged(_ level: String) -> [Action] { broadcast(.logLevel(level)) }
+
     /// Disconnects workers that stopped heartbeating.
     public mutating func tick(now: Duration) -> [Action] {
         var actions: [Action] = []
