@@ -15,9 +15,9 @@ public final class WorkerConnection {
     private var decoder = MessageDecoder()
     private var onMessage: ((IPCMessage) -> Void)?
     private var onClose: ((String) -> Void)?
-    /// Messages sent before `start`, written right after `hello`.
+    /// Messages sent before the connection completed, written right after `hello`.
     private var early: [IPCMessage] = []
-    private var started = false
+    private var isConnected = false
 
     public init(loop: EventLoop, socketPath: String, hello: Hello, heartbeatInterval: Duration) {
         self.loop = loop
@@ -32,11 +32,6 @@ public final class WorkerConnection {
         onClose = closed
         let stream = try UnixStream(loop: loop)
         self.stream = stream
-        // libuv holds writes until the connection completes, so hello is always first on the wire.
-        started = true
-        send(.hello(hello))
-        for message in early { send(message) }
-        early = []
         stream.connect(path: socketPath) { [weak self] error in
             guard let self else { return }
             if let error { return self.end("cannot connect to \(self.socketPath): \(error)") }
@@ -46,7 +41,8 @@ public final class WorkerConnection {
 
     /// Sends one message (dropped once the connection ended).
     public func send(_ message: IPCMessage) {
-        guard started else { return early.append(message) }
+        // A pipe has no socket until uv_pipe_connect completes, so earlier writes wait here.
+        guard isConnected else { return early.append(message) }
         stream?.write(message.frame())
     }
 
@@ -60,6 +56,10 @@ public final class WorkerConnection {
     }
 
     private func connected() {
+        isConnected = true
+        send(.hello(hello))
+        for message in early { send(message) }
+        early = []
         do {
             try stream?.startReading { [weak self] event in self?.read(event) }
             let timer = try Timer(loop: loop)
