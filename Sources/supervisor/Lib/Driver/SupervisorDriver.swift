@@ -99,7 +99,7 @@ final class SupervisorDriver {
 
     private func childExited(_ id: ChildID, _ termination: ChildProcess.Termination) {
         processes.removeValue(forKey: id)?.close()
-        let status: ExitStatus
+        let status: ChildExitStatus
         switch termination {
         case .exited(let code): status = .exited(code)
         case .signaled(let signal): status = .signaled(signal)

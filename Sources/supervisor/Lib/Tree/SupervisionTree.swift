@@ -37,7 +37,7 @@ public struct SupervisionTree: Sendable {
         public let spec: ChildSpec
         public internal(set) var phase: ChildPhase = .notStarted
         public internal(set) var restarts = 0
-        public internal(set) var lastExit: ExitStatus?
+        public internal(set) var lastExit: ChildExitStatus?
         var backoff: RestartBackoff
     }
 
@@ -91,7 +91,7 @@ public struct SupervisionTree: Sendable {
     }
 
     /// `id` exited (or could not be spawned).
-    public mutating func exited(_ id: ChildID, status: ExitStatus, now: Duration) -> [Action] {
+    public mutating func exited(_ id: ChildID, status: ChildExitStatus, now: Duration) -> [Action] {
         guard let index = index(of: id) else { return [] }
         let startedAt = children[index].startedAt ?? now
         children[index].lastExit = status
@@ -141,7 +141,7 @@ public struct SupervisionTree: Sendable {
 
     func index(of id: ChildID) -> Int? { children.firstIndex { $0.id == id } }
 
-    private mutating func restartOrGiveUp(index: Int, status: ExitStatus, uptime: Duration, now: Duration) -> [Action] {
+    private mutating func restartOrGiveUp(index: Int, status: ChildExitStatus, uptime: Duration, now: Duration) -> [Action] {
         let child = children[index]
         if status.forbidsRestart {
             children[index].phase = .stopped

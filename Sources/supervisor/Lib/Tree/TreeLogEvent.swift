@@ -2,12 +2,12 @@
 /// constant message and key-value metadata, and tests compare them exactly.
 public enum TreeLogEvent: Equatable, Sendable {
     case spawned(ChildID, pid: Int32)
-    case willRestart(ChildID, ExitStatus, after: Duration)
-    case notRestarted(ChildID, ExitStatus)
-    case permanentChildGaveUp(ChildID, ExitStatus)
-    case intensityExceeded(ChildID, ExitStatus, restarts: Int, period: Duration)
+    case willRestart(ChildID, ChildExitStatus, after: Duration)
+    case notRestarted(ChildID, ChildExitStatus)
+    case permanentChildGaveUp(ChildID, ChildExitStatus)
+    case intensityExceeded(ChildID, ChildExitStatus, restarts: Int, period: Duration)
     case shutdownRequested(String)
     case drainTimedOut
-    case exitedDuringShutdown(ChildID, ExitStatus)
+    case exitedDuringShutdown(ChildID, ChildExitStatus)
     case finished(exitCode: Int32)
 }

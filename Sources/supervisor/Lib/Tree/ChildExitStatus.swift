@@ -1,5 +1,5 @@
 /// How a child process ended, as libuv's exit callback reports it.
-public enum ExitStatus: Equatable, Sendable, CustomStringConvertible {
+public enum ChildExitStatus: Equatable, Sendable, CustomStringConvertible {
     case exited(Int32)
     case signaled(Int32)
     /// The program could not be started at all (uv_spawn failed); treated like s6's 111.
