@@ -11,6 +11,7 @@ public enum WorkerMain {
     /// Runs a worker of `role` until the broker asks it to stop, its socket closes, or SIGTERM.
     /// `setUp` attaches the role's logic to the session before the conversation starts.
     public static func run(role: String, setUp: (WorkerSession) throws -> Void) -> Never {
+        SignalMask.unblockAll()
         let environment = ProcessEnvironment.current
         ParentDeath.install(environment: environment)
         let config: OperatorConfig

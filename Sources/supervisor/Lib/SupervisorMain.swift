@@ -9,6 +9,7 @@ import Glibc
 /// directory, the child specs (every bad field named, exit 2), then the loop until the tree ends.
 public enum SupervisorMain {
     public static func run() -> Never {
+        SignalMask.unblockAll()
         let environment = ProcessEnvironment.current
         let config: OperatorConfig
         do {
