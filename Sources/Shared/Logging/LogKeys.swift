@@ -10,4 +10,5 @@ public enum LogKeys {
     public static let peerRole = "peer.role"
     public static let reason = "reason"
     public static let delayMS = "delay.ms"
+    public static let logLevel = "log.level"
 }

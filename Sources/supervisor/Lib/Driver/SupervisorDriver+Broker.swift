@@ -66,7 +66,7 @@ extension SupervisorDriver {
             case .setLogLevel(let name):
                 if let level = Logger.Level(operatorName: name) {
                     LogLevelControl.level = level
-                    logger.notice("log level changed", metadata: ["level": "\(level)"])
+                    logger.notice("log level changed", metadata: [LogKeys.logLevel: "\(level)"])
                 }
             case .answerCtl(let id, let request): connections[id]?.stream.write(IPCMessage.ctlReply(ctlAnswer(request)).frame())
             case .metricsReported(let id, let report):

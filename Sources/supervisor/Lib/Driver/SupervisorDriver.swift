@@ -130,7 +130,7 @@ final class SupervisorDriver {
             try SignalWatcher(loop: loop, signal: SIGINT, shutdown),
             try SignalWatcher(loop: loop, signal: SIGHUP) { [unowned self] _ in
                 let level = LogLevelControl.toggleDebug(configured: config.logLevel)
-                logger.notice("log level changed by SIGHUP", metadata: ["level": "\(level)"])
+                logger.notice("log level changed by SIGHUP", metadata: [LogKeys.logLevel: "\(level)"])
                 perform(broker.logLevelChanged(level.rawValue))
             },
             try SignalWatcher(loop: loop, signal: SIGCHLD) { [unowned self] _ in reapOrphans() },
