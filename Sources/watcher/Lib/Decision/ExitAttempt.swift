@@ -13,14 +13,13 @@ enum ExitAttempt: Equatable {
     /// Still going; look again at `nextLook`, if set.
     case inProgress(nextLook: Date?)
 
-    static func read(_ pod: Pod?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date) -> ExitAttempt {
+    static func read(_ pod: Pod?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date, stamp: String) -> ExitAttempt {
         // Rejected by the API server: retrying the same body later may still work (quota frees up).
         if let failure = createFailure, failure.podType == .exitHandler, failure.attempt == attempt {
             return .failed(reason: "CreateFailed", exitCode: nil,
                            failedAt: failure.time.flatMap(KubeTime.parse) ?? now, stuck: false)
         }
         guard let pod else { return .missing }
-        let stamp = KubeTime.format(now)
         if let ending = MainPodEnding.endedOnItsOwn(pod, now: stamp) {
             if ending.isSuccess { return .succeeded }
             let failedAt = ending.finishedAt.flatMap(KubeTime.parse) ?? settledAt(pod, fallback: now)
