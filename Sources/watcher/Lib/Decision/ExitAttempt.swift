@@ -6,7 +6,7 @@ enum ExitAttempt: Equatable {
     /// Exited 0.
     case succeeded
     /// Failed or never started; `failedAt` is stable across decisions, so the retry time is too.
-    /// `stuck` pods (never started) are deleted so they stop pulling or waiting for a node.
+    /// `stuck` pods (never started, or hung) are deleted so they stop pulling, waiting or running.
     case failed(reason: String, exitCode: Int?, failedAt: Date, stuck: Bool)
     /// Not in the cache: just created (the cache lags) or deleted; creating it again is idempotent.
     case missing
@@ -32,10 +32,17 @@ enum ExitAttempt: Equatable {
             if now >= deadline { return .failed(reason: "PodDeleted", exitCode: nil, failedAt: deadline, stuck: false) }
             deadlines.append(deadline)
         }
-        if case .notStarted(let reason) = MainPodEnding.progress(of: pod) {
+        switch MainPodEnding.progress(of: pod) {
+        case .notStarted(let reason):
             let created = pod.metadata.creationTimestamp.flatMap(KubeTime.parse) ?? now
             let deadline = created.addingTimeInterval(limits.exitHandlerStartDeadline)
             if now >= deadline { return .failed(reason: "NeverStarted/\(reason)", exitCode: nil, failedAt: deadline, stuck: true) }
+            deadlines.append(deadline)
+        case .running(let started):
+            // A hung exit handler must not hold the run (or a kill) forever.
+            guard let started else { break }
+            let deadline = started.addingTimeInterval(limits.exitHandlerActiveDeadline)
+            if now >= deadline { return .failed(reason: "DeadlineExceeded", exitCode: nil, failedAt: deadline, stuck: true) }
             deadlines.append(deadline)
         }
         return .inProgress(nextLook: deadlines.min())
