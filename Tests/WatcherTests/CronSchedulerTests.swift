@@ -140,6 +140,21 @@ import Testing
         #expect(writes.isEmpty, "second decision wrote \(writes.map(\.action.type))")
     }
 
+    /// The status write lands before the informer shows the new run: the next decision neither
+    /// creates the run again nor rewrites the status without it.
+    @Test func cacheLagAfterCreateCostsNoExtraWrite() throws {
+        var cron = try CronFixtures.cron()
+        let now = Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:00:05Z")))
+        let first = CronScheduler.decide(CronObservation(cron: cron, runs: [], now: now, newRunID: "id-1"))
+        guard case .patchCronOMJobStatus(let patch)? = first.commands.first(where: { $0.action.type == "patchCronOMJobStatus" })?.action else {
+            Issue.record("no status write")
+            return
+        }
+        cron.status = patch.status
+        let second = CronScheduler.decide(CronObservation(cron: cron, runs: [], now: now.addingTimeInterval(1), newRunID: "id-2"))
+        #expect(second.commands.isEmpty)
+    }
+
     @Test func invalidScheduleWarnsOncePerGenerationAndRetriesAfterAnEdit() throws {
         var cron = try CronFixtures.cron()
         cron.spec!.schedule = "every hour"
