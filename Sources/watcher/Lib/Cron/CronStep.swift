@@ -129,7 +129,7 @@ struct CronStep {
         switch action {
         case .createOMJob(let p): "create/\(p.omJob.metadata.name ?? "")"
         case .deleteOMJob(let p): "delete/\(p.name)/\(p.uid)"
-        case .patchCronOMJobStatus(let p): "status/\(p.resourceVersion)"
+        case .patchCronOMJobStatus(let p): "status/\(p.resourceVersion)/\(PodNaming.hash(String(describing: p.status)))"
         case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
         }
     }
