@@ -90,6 +90,11 @@ def _apply_crds(api):
     eventually(lambda: api.get(plural).status_code == 200, 30, what="omjobs served")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "newer_than_v1_20: kubesim deliberately behaves like a "
+                            "newer server here; the case asserts each server's own behaviour")
+
+
 @pytest.fixture(scope="session")
 def api(request):
     stack = []
