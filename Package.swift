@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
     ],
     targets: [
         // C shims: the only places that include the C headers.
@@ -43,6 +44,7 @@ let package = Package(
             dependencies: [
                 "CUV", "CCurl", "KubeJSON",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),  // kubeconfig is YAML
             ],
             path: "Sources/Shared",
             swiftSettings: strict
@@ -67,6 +69,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             path: "Sources/kubesim/Lib",
             swiftSettings: strict
@@ -77,9 +80,19 @@ let package = Package(
             path: "Sources/kubesim/main",
             swiftSettings: strict
         ),
+        // Prints throughput and watch-latency numbers; never run as a test.
+        .executableTarget(
+            name: "kubesim-bench",
+            dependencies: ["KubeSim", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
+            path: "Sources/kubesim/bench",
+            swiftSettings: strict
+        ),
 
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], swiftSettings: strict),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], swiftSettings: strict),
+        // Benchmarks: programs that print numbers (never timed tests).
+        .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
+
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
         .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),

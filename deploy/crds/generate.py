@@ -146,7 +146,7 @@ OMJOB_SPEC = obj("What to run: the main pod, then the exit handler, whatever end
 }, required=["mainPodSpec"])
 
 CONDITION = obj("metav1.Condition.", {
-    "type": s("Condition type: MainPodEnded, ExitHandlerSucceeded, Complete, Failed, Killed."),
+    "type": s("Condition type: MainPodEnded, ExitHandlerSucceeded, Complete, Failed."),
     "status": s("True, False or Unknown.", enum=["True", "False", "Unknown"]),
     "observedGeneration": i("The generation the condition was set from.", fmt="int64", minimum=0),
     "lastTransitionTime": time("When status last changed."),

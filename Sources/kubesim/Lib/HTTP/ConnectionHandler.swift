@@ -1,0 +1,121 @@
+import KubeJSON
+import NIOCore
+import NIOHTTP1
+
+/// One HTTP/1.1 connection: reads each request (bounded body), asks `APIHandler`, writes the
+/// answer with keep-alive, or hands the connection to a `WatchStream`. A bad request gets its
+/// Status and only this connection can be affected.
+final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// The real server's limit for a request body (3 MiB).
+    static let maxBodyBytes = 3 * 1024 * 1024
+
+    private let api: APIHandler
+    private let interceptor: @Sendable () -> RequestInterceptor?
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var tooLarge = false
+    private var watch: WatchStream?
+
+    init(api: APIHandler, interceptor: @escaping @Sendable () -> RequestInterceptor?) {
+        self.api = api
+        self.interceptor = interceptor
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body = nil
+            tooLarge = false
+        case .body(var chunk):
+            guard !tooLarge else { return }
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > Self.maxBodyBytes {
+                tooLarge = true
+                body = nil
+                return
+            }
+            if body == nil { body = chunk } else { body!.writeBuffer(&chunk) }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            if tooLarge {
+                write(context, head, .error(.tooLarge(limit: Self.maxBodyBytes)), forceClose: true)
+                return
+            }
+            serve(context, head, body.map { Array($0.readableBytesView) } ?? [])
+        }
+    }
+
+    private func serve(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ bytes: [UInt8]) {
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers { headers[name.lowercased()] = value }
+        let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: headers, body: bytes)
+        if api.token == nil || headers["authorization"] == "Bearer \(api.token!)", let hook = interceptor(), let action = hook(request) {
+            switch action {
+            case .respond(let error): write(context, head, .error(error))
+            case .closeConnection: context.close(promise: nil)
+            }
+            return
+        }
+        let response = api.handle(request)
+        if case .watch(let watchRequest) = response {
+            startWatch(context, head, watchRequest)
+        } else {
+            write(context, head, response)
+        }
+    }
+
+    private func startWatch(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: WatchRequest) {
+        let stream = WatchStream(context: context, request: request, store: api.store, keepAlive: head.isKeepAlive) { [weak self] in
+            self?.watch = nil
+        }
+        watch = stream
+        stream.start(bookmarkInterval: api.bookmarkInterval)
+    }
+
+    private func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse, forceClose: Bool = false) {
+        let (code, contentType, bytes): (Int, String, [UInt8])
+        var extraHeaders: [(String, String)] = []
+        switch response {
+        case .json(let c, let value):
+            (code, contentType, bytes) = (c, "application/json", JSONWriter.bytes(value))
+            if let retry = value[path: ["details", "retryAfterSeconds"]]?.intValue, c == 429 || c >= 500 {
+                extraHeaders.append(("Retry-After", String(retry)))
+            }
+        case .raw(let c, let type, let b): (code, contentType, bytes) = (c, type, b)
+        case .watch: return
+        }
+        let keepAlive = head.isKeepAlive && !forceClose
+        var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(bytes.count))] + extraHeaders)
+        if !keepAlive { headers.add(name: "Connection", value: "close") }
+        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: code), headers: headers)
+        context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
+        var buffer = context.channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        context.write(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+        let done = context.writeAndFlushPromise(wrapOutboundOut(.end(nil)))
+        let channel = context.channel
+        if !keepAlive { done.whenComplete { _ in channel.close(promise: nil) } }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        watch?.stop(writeEnd: false)
+        watch = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+}
+
+extension ChannelHandlerContext {
+    fileprivate func writeAndFlushPromise(_ part: NIOAny) -> EventLoopFuture<Void> {
+        let promise = eventLoop.makePromise(of: Void.self)
+        writeAndFlush(part, promise: promise)
+        return promise.futureResult
+    }
+}

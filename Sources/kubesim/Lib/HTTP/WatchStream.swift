@@ -1,0 +1,82 @@
+import KubeJSON
+import NIOCore
+import NIOHTTP1
+
+/// A watch response: chunked JSON lines fed by a store subscription, with periodic bookmarks
+/// and the `timeoutSeconds` end. Lives on its connection's event loop.
+final class WatchStream {
+    /// The real server's default watch timeout is a random 30–60 min; kubesim uses the floor.
+    static let defaultTimeoutSeconds: Int64 = 1800
+
+    private let context: ChannelHandlerContext
+    private let request: WatchRequest
+    private let store: ObjectStore
+    private let keepAlive: Bool
+    private let onFinish: () -> Void
+    private var token: WatchToken?
+    private var timers: [Scheduled<Void>] = []
+    private var bookmarkTask: RepeatedTask?
+    private var finished = false
+
+    init(context: ChannelHandlerContext, request: WatchRequest, store: ObjectStore, keepAlive: Bool, onFinish: @escaping () -> Void) {
+        self.context = context
+        self.request = request
+        self.store = store
+        self.keepAlive = keepAlive
+        self.onFinish = onFinish
+    }
+
+    func start(bookmarkInterval: TimeAmount) {
+        let headers = HTTPHeaders([("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")])
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        let loop = context.eventLoop
+        let bound = NIOLoopBound(self, eventLoop: loop)
+        do {
+            token = try store.watch(request.resource, namespace: request.namespace, options: request.options) { event in
+                loop.execute { bound.value.deliver(event) }
+            }
+        } catch let error as KubeAPIError {
+            deliver(WatchEvent(type: .error, object: error.status, resourceVersion: 0))
+        } catch {
+            deliver(WatchEvent(type: .error, object: KubeAPIError.internalError("\(error)").status, resourceVersion: 0))
+        }
+        guard let token else {
+            // Expired or invalid: the ERROR event is queued; end after it.
+            loop.execute { bound.value.stop(writeEnd: true) }
+            return
+        }
+        let timeout = TimeAmount.seconds(request.timeoutSeconds ?? Self.defaultTimeoutSeconds)
+        timers.append(loop.scheduleTask(in: timeout) { bound.value.stop(writeEnd: true) })
+        if request.options.allowBookmarks {
+            let store = self.store
+            bookmarkTask = loop.scheduleRepeatedTask(initialDelay: bookmarkInterval, delay: bookmarkInterval) { _ in
+                store.sendBookmark(token)
+            }
+        }
+    }
+
+    private func deliver(_ event: WatchEvent) {
+        guard !finished else { return }
+        let line = event.encodedLine
+        var buffer = context.channel.allocator.buffer(capacity: line.count)
+        buffer.writeBytes(line)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+    }
+
+    /// Ends the stream: unsubscribes, cancels timers, and (if the connection lives) ends the response.
+    func stop(writeEnd: Bool) {
+        guard !finished else { return }
+        finished = true
+        if let token { store.stopWatch(token) }
+        timers.forEach { $0.cancel() }
+        bookmarkTask?.cancel()
+        if writeEnd {
+            let channel = context.channel
+            let keepAlive = self.keepAlive
+            context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).whenComplete { _ in
+                if !keepAlive { channel.close(promise: nil) }
+            }
+        }
+        onFinish()
+    }
+}

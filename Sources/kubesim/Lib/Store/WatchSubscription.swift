@@ -1,0 +1,62 @@
+import KubeJSON
+
+/// A registered watcher: its filters and where its events go.
+final class WatchSubscription: @unchecked Sendable {
+    let id: Int
+    let resource: GroupResource
+    let kind: String
+    let apiVersion: String
+    let namespace: String?
+    let labels: LabelSelector
+    let fields: FieldSelector
+    let allowBookmarks: Bool
+    /// Called under the store lock, in resourceVersion order; must not block or call the store.
+    let sink: @Sendable (WatchEvent) -> Void
+
+    init(id: Int, type: ResourceType, namespace: String?, labels: LabelSelector, fields: FieldSelector, allowBookmarks: Bool,
+         sink: @escaping @Sendable (WatchEvent) -> Void) {
+        self.id = id
+        self.resource = type.groupResource
+        self.kind = type.kind
+        self.apiVersion = type.apiVersion(type.storageVersion)
+        self.namespace = namespace
+        self.labels = labels
+        self.fields = fields
+        self.allowBookmarks = allowBookmarks
+        self.sink = sink
+    }
+
+    func matches(_ object: JSONValue) -> Bool {
+        if let namespace, object.namespace != namespace { return false }
+        if !labels.requirements.isEmpty, !labels.matches(object.labels) { return false }
+        if !fields.terms.isEmpty, !fields.matches(object.fieldString) { return false }
+        return true
+    }
+
+    /// The event this watcher sees for a change, translating updates that cross its filter
+    /// into ADDED/DELETED as the real watch cache does; nil when it sees nothing.
+    func event(for change: Change, shared: [UInt8]?) -> WatchEvent? {
+        let now = matches(change.object)
+        var type = change.type
+        if change.type == .modified, let previous = change.previous {
+            let before = matches(previous)
+            switch (before, now) {
+            case (false, false): return nil
+            case (false, true): type = .added
+            case (true, false): type = .deleted
+            case (true, true): break
+            }
+        } else if !now {
+            return nil
+        }
+        var event = WatchEvent(type: type, object: change.object, resourceVersion: change.resourceVersion)
+        if type == change.type { event.line = shared }
+        return event
+    }
+}
+
+/// A handle to cancel a watch with `ObjectStore.stopWatch`.
+public struct WatchToken: Sendable, Hashable {
+    let id: Int
+    let resource: GroupResource
+}

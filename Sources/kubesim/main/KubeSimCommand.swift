@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import KubeSim
+
+/// `kubesim --port N [--token T] [--crds DIR] [--tls-cert F --tls-key F]`: serve until SIGINT/SIGTERM.
+@main
+struct KubeSimCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kubesim", abstract: "Kubernetes API server simulator (loopback only).")
+
+    @Option(help: "Port to listen on (0: pick a free one, printed on start).") var port: Int = 6443
+    @Option(help: "Address to bind (loopback by default).") var host: String = "127.0.0.1"
+    @Option(help: "Bearer token every request must carry.") var token: String?
+    @Option(help: "Directory of CustomResourceDefinition YAML files to load at start.") var crds: String?
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate: serve HTTPS.") var tlsCert: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
+    @Option(help: "Seconds between watch BOOKMARK events.") var bookmarkInterval: Int = 60
+    @Option(help: "Events kept per resource for watch resumption (older: 410 Expired).") var history: Int = 10_000
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port)") }
+        guard bookmarkInterval > 0 else { throw ValidationError("--bookmark-interval must be positive") }
+        guard history > 0 else { throw ValidationError("--history must be positive") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+    }
+
+    func run() async throws {
+        let sim: KubeSimServer
+        do {
+            sim = try await KubeSimServer.start(.init(
+                port: port, host: host, token: token, crdDirectory: crds, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey,
+                bookmarkInterval: .seconds(bookmarkInterval), store: .init(historyLimit: history)))
+        } catch {
+            FileHandle.standardError.write(Data("kubesim: \(error)\n".utf8))
+            throw ExitCode(2)
+        }
+        FileHandle.standardOutput.write(Data("kubesim: serving \(sim.baseURL)\n".utf8))
+        await waitForTermination()
+        try await sim.shutdown()
+        print("kubesim: stopped")
+    }
+
+    /// Waits for SIGINT or SIGTERM.
+    private func waitForTermination() async {
+        signal(SIGINT, SIG_IGN)
+        signal(SIGTERM, SIG_IGN)
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        let sources = [SIGINT, SIGTERM].map { sig in
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            return source
+        }
+        for await _ in stream { break }
+        sources.forEach { $0.cancel() }
+    }
+}
