@@ -83,7 +83,7 @@ def _apply_crds(api):
 
         def established():
             got = api.get(f"{base}/{name}").json()
-            conds = got.get("status", {}).get("conditions", [])
+            conds = (got.get("status") or {}).get("conditions") or []
             return any(c["type"] == "Established" and c["status"] == "True" for c in conds)
         eventually(established, 30, what=f"CRD {name} Established")
     plural = f"/apis/pipelines.openmetadata.org/v1/namespaces/default/omjobs"
