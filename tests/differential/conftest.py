@@ -14,6 +14,7 @@ import os
 import pathlib
 import re
 import secrets
+import shutil
 import subprocess
 import tempfile
 import uuid
@@ -51,8 +52,15 @@ def _kubesim_server(stack):
     if not os.access(binary, os.X_OK):
         pytest.exit(f"kubesim executable not found at {binary}: run `swift build` first", 2)
     token = secrets.token_hex(16)
+    # TLS like the real server (kubectl sends no bearer token over plain HTTP), with the same
+    # throwaway CA the control plane uses.
+    pki = pathlib.Path(tempfile.mkdtemp(prefix="omjob-diff-kubesim."))
+    stack.append(lambda: shutil.rmtree(pki, ignore_errors=True))
+    subprocess.run([str(CONTROL_PLANE / "pki.sh"), str(pki)], check=True)
     proc = subprocess.Popen([binary, "--port", "0", "--token", token,
-                             "--history", str(KUBESIM_HISTORY), "--bookmark-interval", "1"],
+                             "--history", str(KUBESIM_HISTORY), "--bookmark-interval", "1",
+                             "--tls-cert", str(pki / "apiserver.crt"),
+                             "--tls-key", str(pki / "apiserver.key")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def stop():
@@ -68,7 +76,7 @@ def _kubesim_server(stack):
     if not match:
         stop()
         pytest.exit(f"kubesim did not start: {line!r}", 2)
-    return Api(match.group(1), token, kind="kubesim")
+    return Api(match.group(1), token, str(pki / "ca.crt"), kind="kubesim")
 
 
 def _apply_crds(api):
