@@ -42,6 +42,7 @@ def _real_server(stack):
     state = tempfile.mkdtemp(prefix="omjob-diff-cp.")
     # No silent skip: if the control plane cannot be built or started, the session fails.
     subprocess.run([str(CONTROL_PLANE / "start.sh"), state], check=True, stdout=subprocess.DEVNULL)
+    stack.append(lambda: shutil.rmtree(state, ignore_errors=True))
     stack.append(lambda: subprocess.run([str(CONTROL_PLANE / "stop.sh"), state], check=False))
     env = dict(re.findall(r'export (\w+)="([^"]*)"', (pathlib.Path(state) / "env").read_text()))
     return Api(env["KUBE_API_URL"], env["KUBE_API_TOKEN"], env["KUBE_API_CA"], kind="real")

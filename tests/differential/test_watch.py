@@ -146,7 +146,7 @@ def test_too_old_resource_version_is_410_expired_as_an_error_event(api, ns):
     assert status["message"].startswith("too old resource version: 1 (")
 
 
-def test_list_at_an_exact_old_version_without_cache_is_answered_or_410(api, ns):
+def test_list_at_an_exact_old_version_is_answered_from_storage(api, ns):
     """resourceVersionMatch=Exact is v1.19+: an old exact version is still in etcd (no
     compaction happened yet), so the real server returns the objects as they were then."""
     api.create(pods(ns), objects.pod("a"))
