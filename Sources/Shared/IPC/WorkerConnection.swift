@@ -11,7 +11,7 @@ public final class WorkerConnection {
     private let hello: Hello
     private let heartbeatInterval: Duration
     private var stream: UnixStream?
-    private var heartbeat: Timer?
+    private var heartbeat: LoopTimer?
     private var decoder = MessageDecoder()
     private var onMessage: ((IPCMessage) -> Void)?
     private var onClose: ((String) -> Void)?
@@ -62,7 +62,7 @@ public final class WorkerConnection {
         early = []
         do {
             try stream?.startReading { [weak self] event in self?.read(event) }
-            let timer = try Timer(loop: loop)
+            let timer = try LoopTimer(loop: loop)
             timer.start(after: heartbeatInterval, repeating: heartbeatInterval) { [weak self] in self?.send(.heartbeat) }
             heartbeat = timer
         } catch {

@@ -6,14 +6,14 @@ import Shared
 /// present (so tests can hold commands in flight). It performs no Kubernetes writes.
 public enum PlaceholderExecutor {
     public static func attach(to session: WorkerSession) {
-        var timers: [String: Timer] = [:]
+        var timers: [String: LoopTimer] = [:]
         let instance = Int64(session.config.instance)
         session.onCommand = { command in
             let reply = ResultEnvelope(id: command.id, payload: [
                 "echo": command.payload, "instance": .int(instance), "placeholder": true,
             ])
             let delay = command.payload["delayMs"]?.intValue ?? 0
-            guard delay > 0, let timer = try? Timer(loop: session.loop) else { return session.reply(reply) }
+            guard delay > 0, let timer = try? LoopTimer(loop: session.loop) else { return session.reply(reply) }
             timers[command.id] = timer
             timer.start(after: .milliseconds(delay)) {
                 session.reply(reply)

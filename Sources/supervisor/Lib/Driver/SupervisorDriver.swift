@@ -23,8 +23,8 @@ final class SupervisorDriver {
     var nextConnectionID = 1
     var server: UnixServer?
     var healthServer: TCPServer?
-    var treeTimer: Timer?
-    var housekeeping: Timer?
+    var treeTimer: LoopTimer?
+    var housekeeping: LoopTimer?
     var signals: [SignalWatcher] = []
     /// The code `run` returns once the tree has finished.
     var exitCode: Int32?
@@ -55,8 +55,8 @@ final class SupervisorDriver {
         logger.info("supervisor listening", metadata: [
             "socket": "\(runDirectory.socketPath)", "health.port": "\(healthServer!.port)",
         ])
-        treeTimer = try Timer(loop: loop)
-        let housekeeping = try Timer(loop: loop)
+        treeTimer = try LoopTimer(loop: loop)
+        let housekeeping = try LoopTimer(loop: loop)
         housekeeping.start(after: .seconds(1), repeating: .seconds(1)) { [unowned self] in houseKeep() }
         self.housekeeping = housekeeping
         try installSignals()
