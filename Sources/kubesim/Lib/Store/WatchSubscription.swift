@@ -1,4 +1,5 @@
 import KubeJSON
+import NIOCore
 
 /// A registered watcher: its filters and where its events go.
 final class WatchSubscription: @unchecked Sendable {
@@ -35,7 +36,7 @@ final class WatchSubscription: @unchecked Sendable {
 
     /// The event this watcher sees for a change, translating updates that cross its filter
     /// into ADDED/DELETED as the real watch cache does; nil when it sees nothing.
-    func event(for change: Change, shared: [UInt8]?) -> WatchEvent? {
+    func event(for change: Change, shared: ByteBuffer?) -> WatchEvent? {
         let now = matches(change.object)
         var type = change.type
         if change.type == .modified, let previous = change.previous {
