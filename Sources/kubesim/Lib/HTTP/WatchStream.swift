@@ -32,8 +32,8 @@ final class WatchStream {
     func start(bookmarkInterval: TimeAmount) throws {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
-        token = try store.watch(request.resource, namespace: request.namespace, options: request.options) { event in
-            loop.execute { bound.value.deliver(event) }
+        token = try store.watch(request.resource, namespace: request.namespace, options: request.options, loop: loop) { event in
+            bound.value.deliver(event)
         }
         let headers = HTTPHeaders([("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")])
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)

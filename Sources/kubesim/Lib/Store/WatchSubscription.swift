@@ -11,11 +11,15 @@ final class WatchSubscription: @unchecked Sendable {
     let labels: LabelSelector
     let fields: FieldSelector
     let allowBookmarks: Bool
-    /// Called under the store lock, in resourceVersion order; must not block or call the store.
+    /// Without a loop: called under the store lock, in resourceVersion order; must not block or
+    /// call the store. With a loop: called on that loop, in order.
     let sink: @Sendable (WatchEvent) -> Void
+    /// The event loop of an HTTP watch: live events for all watches of one loop travel in one task.
+    let loop: (any EventLoop)?
 
     init(id: Int, type: ResourceType, namespace: String?, labels: LabelSelector, fields: FieldSelector, allowBookmarks: Bool,
-         sink: @escaping @Sendable (WatchEvent) -> Void) {
+         loop: (any EventLoop)?, sink: @escaping @Sendable (WatchEvent) -> Void) {
+        self.loop = loop
         self.id = id
         self.resource = type.groupResource
         self.kind = type.kind
@@ -25,6 +29,13 @@ final class WatchSubscription: @unchecked Sendable {
         self.fields = fields
         self.allowBookmarks = allowBookmarks
         self.sink = sink
+    }
+
+    /// Sends one event (replay, bookmark, error) to the sink, on its loop when it has one.
+    func send(_ event: WatchEvent) {
+        guard let loop else { sink(event); return }
+        let sink = self.sink
+        loop.execute { sink(event) }
     }
 
     func matches(_ object: JSONValue) -> Bool {
