@@ -59,6 +59,8 @@ let package = Package(
         .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: strict),
         .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser"], path: "Sources/supervisor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
+        // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
+        .executableTarget(name: "supervisor-bench", dependencies: ["Shared"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
         .target(
             name: "KubeSim",
