@@ -23,6 +23,18 @@ public struct RunDecision: Hashable, Sendable {
 /// The pure decision function: observed state in, commands out. It never reads a clock, a cache or
 /// the network; everything comes in through its arguments (DESIGN.md §4).
 ///
+/// Where each rule lives:
+/// - how the main pod ended (phase, DisruptionTarget, status.reason, container, deletion, node loss,
+///   never started): `MainPodEnding`; disappearance and create failure: `MainPodStep.absent`
+/// - kill and active deadline (stop, then relabel the ending): `StopCause`
+/// - exit-handler attempts, backoff, limit, final phase: `ExitHandlerStep`, `ExitAttempt`
+/// - the finalizer table (guard, run, kill, release, kill deadline): `Finalizers`
+/// - malformed OMJobs: `InvalidRun`; phase machine and conditions: `StatusTransitions`
+/// - pods, names, environment: `PodBuilder`, `PodNaming`, `ExitHandlerEnvironment`
+///
+/// Transient API errors never reach this function, so they cannot end a run: executors retry them,
+/// and only a permanent rejection recorded in the status (`podCreateFailure`) is an input.
+///
 /// Guarantees:
 /// - Deterministic: the same observation and `now` give the same commands with the same ids.
 /// - Level-based: it needs no memory of earlier decisions; the OMJob status is its only memory, and
