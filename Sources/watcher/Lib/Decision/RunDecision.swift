@@ -13,10 +13,29 @@ public struct RunDecision: Hashable, Sendable {
     /// event can.
     public var nextLook: Date?
 
-    public init(commands: [Command] = [], status: OMJobStatus? = nil, nextLook: Date? = nil) {
+    /// The phase change this decision writes (for `omjob_status_transitions_total{from_phase,to_phase}`).
+    public var transition: PhaseTransition?
+    /// The main pod's ending when this decision records it (for endings-by-reason metrics).
+    public var recordedEnding: MainPodTermination?
+
+    public init(commands: [Command] = [], status: OMJobStatus? = nil, nextLook: Date? = nil,
+                transition: PhaseTransition? = nil, recordedEnding: MainPodTermination? = nil) {
         self.commands = commands
         self.status = status
         self.nextLook = nextLook
+        self.transition = transition
+        self.recordedEnding = recordedEnding
+    }
+}
+
+/// A change of an OMJob's phase; `from` is nil for a run's first phase.
+public struct PhaseTransition: Hashable, Sendable {
+    public var from: OMJobPhase?
+    public var to: OMJobPhase
+
+    public init(from: OMJobPhase?, to: OMJobPhase) {
+        self.from = from
+        self.to = to
     }
 }
 
