@@ -14,6 +14,7 @@ import os
 import pathlib
 import re
 import secrets
+import shutil
 import subprocess
 import tempfile
 import uuid
@@ -41,6 +42,7 @@ def _real_server(stack):
     state = tempfile.mkdtemp(prefix="omjob-diff-cp.")
     # No silent skip: if the control plane cannot be built or started, the session fails.
     subprocess.run([str(CONTROL_PLANE / "start.sh"), state], check=True, stdout=subprocess.DEVNULL)
+    stack.append(lambda: shutil.rmtree(state, ignore_errors=True))
     stack.append(lambda: subprocess.run([str(CONTROL_PLANE / "stop.sh"), state], check=False))
     env = dict(re.findall(r'export (\w+)="([^"]*)"', (pathlib.Path(state) / "env").read_text()))
     return Api(env["KUBE_API_URL"], env["KUBE_API_TOKEN"], env["KUBE_API_CA"], kind="real")
@@ -51,8 +53,15 @@ def _kubesim_server(stack):
     if not os.access(binary, os.X_OK):
         pytest.exit(f"kubesim executable not found at {binary}: run `swift build` first", 2)
     token = secrets.token_hex(16)
+    # TLS like the real server (kubectl sends no bearer token over plain HTTP), with the same
+    # throwaway CA the control plane uses.
+    pki = pathlib.Path(tempfile.mkdtemp(prefix="omjob-diff-kubesim."))
+    stack.append(lambda: shutil.rmtree(pki, ignore_errors=True))
+    subprocess.run([str(CONTROL_PLANE / "pki.sh"), str(pki)], check=True)
     proc = subprocess.Popen([binary, "--port", "0", "--token", token,
-                             "--history", str(KUBESIM_HISTORY), "--bookmark-interval", "1"],
+                             "--history", str(KUBESIM_HISTORY), "--bookmark-interval", "1",
+                             "--tls-cert", str(pki / "apiserver.crt"),
+                             "--tls-key", str(pki / "apiserver.key")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def stop():
@@ -68,7 +77,7 @@ def _kubesim_server(stack):
     if not match:
         stop()
         pytest.exit(f"kubesim did not start: {line!r}", 2)
-    return Api(match.group(1), token, kind="kubesim")
+    return Api(match.group(1), token, str(pki / "ca.crt"), kind="kubesim")
 
 
 def _apply_crds(api):
@@ -83,11 +92,16 @@ def _apply_crds(api):
 
         def established():
             got = api.get(f"{base}/{name}").json()
-            conds = got.get("status", {}).get("conditions", [])
+            conds = (got.get("status") or {}).get("conditions") or []
             return any(c["type"] == "Established" and c["status"] == "True" for c in conds)
         eventually(established, 30, what=f"CRD {name} Established")
     plural = f"/apis/pipelines.openmetadata.org/v1/namespaces/default/omjobs"
     eventually(lambda: api.get(plural).status_code == 200, 30, what="omjobs served")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "newer_than_v1_20: kubesim deliberately behaves like a "
+                            "newer server here; the case asserts each server's own behaviour")
 
 
 @pytest.fixture(scope="session")
