@@ -91,3 +91,15 @@ import Testing
                                                                    finalizer: OperatorLabels.finalizer)))
     }
 }
+
+/// What the watcher needs besides the decision: which node to watch for a run.
+@Suite struct ObservationHelperTests {
+    @Test func theMainPodsNodeIsTheOneToWatch() throws {
+        let run = try RunScenario()
+        var other = try run.mainPod("running")
+        other.metadata.ownerReferences?[0].uid = "not-this-run"
+        other.spec?.nodeName = "worker-9"
+        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other]) == nil)
+        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other, try run.mainPod("running")]) == "worker-1")
+    }
+}
