@@ -12,7 +12,7 @@ K8S_DEB_SOURCE="kubernetes"
 # Go 1.15 from Debian bullseye: newer Go cannot build a working v1.20 server (see build.sh).
 GO_DEB_VERSION="1.15"
 
-CP_CACHE="${OMJOB_CONTROL_PLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omjob-control-plane}"
+CP_CACHE="${OMJOB_CONTROL_PLANE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/omjob-control-plane}"
 CP_BIN="$CP_CACHE/bin-$K8S_VERSION"
 
 cp_log() { printf 'control-plane: %s\n' "$*" >&2; }
