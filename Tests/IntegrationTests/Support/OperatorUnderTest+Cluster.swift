@@ -104,3 +104,19 @@ extension OperatorUnderTest {
         return formatter.string(from: Date())
     }
 }
+
+/// Nodes, as the node controller reports them.
+extension OperatorUnderTest {
+    func createNode(_ name: String, ready: String) throws {
+        _ = try sim.store.create(.nodes, namespace: nil, object: ["apiVersion": "v1", "kind": "Node", "metadata": ["name": .string(name)]])
+        try setNodeReady(name, ready)
+    }
+
+    /// Sets the Ready condition; the transition is dated a minute ago so a threshold of seconds has passed.
+    func setNodeReady(_ name: String, _ status: String) throws {
+        let since = ISO8601DateFormatter().string(from: Date().addingTimeInterval(-60))
+        try sim.store.patch(.nodes, namespace: nil, name: name, type: .merge, patch: ["status": ["conditions": [[
+            "type": "Ready", "status": .string(status), "reason": "NodeStatusUnknown", "lastHeartbeatTime": .string(since),
+            "lastTransitionTime": .string(since)]]]], subresource: .status)
+    }
+}
