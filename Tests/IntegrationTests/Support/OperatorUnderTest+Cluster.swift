@@ -55,8 +55,8 @@ extension OperatorUnderTest {
     }
 
     /// Waits for exit-handler attempt `count` (1-based) and returns its name.
-    func waitForExitPod(of omJob: String, count: Int = 1) async throws -> String {
-        try await eventually("\(count) exit pod(s) of \(omJob)") {
+    func waitForExitPod(of omJob: String, count: Int = 1, timeout: Double = 30) async throws -> String {
+        try await eventually("\(count) exit pod(s) of \(omJob)", timeout: timeout) {
             let pods = self.pods(of: omJob, type: "exit-handler")
             return pods.count >= count ? pods[count - 1]["metadata"]?["name"]?.stringValue : nil
         }

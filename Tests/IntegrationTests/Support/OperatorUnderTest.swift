@@ -32,6 +32,7 @@ final class OperatorUnderTest: Sendable {
             try test.startOperator(settings: settings)
             try await body(test)
         } catch {
+            if ProcessInfo.processInfo.environment["OMJOB_TEST_LOGS"] != nil { FileHandle.standardError.write(Data(test.log.utf8)) }
             test.stopOperator()
             try? await sim.shutdown()
             try? FileManager.default.removeItem(atPath: directory)

@@ -16,11 +16,14 @@ public protocol Controller: Sendable {
 public struct Reconciliation: Sendable {
     /// Commands in order, already encoded for the broker (routing key and deterministic id).
     public var commands: [CommandEnvelope]
+    /// Ids of the commands that carry a resourceVersion precondition (see `CommandLedger`).
+    public var versionBound: Set<String>
     /// When to look again if nothing changes first.
     public var nextLook: Date?
 
-    public init(commands: [CommandEnvelope] = [], nextLook: Date? = nil) {
+    public init(commands: [CommandEnvelope] = [], versionBound: Set<String> = [], nextLook: Date? = nil) {
         self.commands = commands
+        self.versionBound = versionBound
         self.nextLook = nextLook
     }
 }

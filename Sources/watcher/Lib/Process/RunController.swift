@@ -17,6 +17,17 @@ public struct RunController: Controller {
             guard let payload = try? JSONValue.encoded(from: command) else { return nil }
             return CommandEnvelope(id: command.id, key: command.key, payload: payload)
         }
-        return Reconciliation(commands: envelopes, nextLook: decision.nextLook)
+        let versionBound = decision.commands.filter(\.isVersionBound).map(\.id)
+        return Reconciliation(commands: envelopes, versionBound: Set(versionBound), nextLook: decision.nextLook)
+    }
+}
+
+extension Command {
+    /// Carries the observed resourceVersion as a precondition (the status patch, directly or after a fresh read).
+    var isVersionBound: Bool {
+        switch action {
+        case .patchOMJobStatus, .confirmPodAbsent: true
+        default: false
+        }
     }
 }

@@ -42,15 +42,15 @@ extension WatcherDriver {
     }
 
     func omJobChanged(_ change: WatchCache.Change<OMJob>) {
-        enqueue(cache.apply(change), controller: "omjob")
+        changed(cache.apply(change), controller: "omjob")
     }
 
     func podChanged(_ change: WatchCache.Change<Pod>) {
-        enqueue(cache.apply(change), controller: "omjob")
+        changed(cache.apply(change), controller: "omjob")
     }
 
     func nodeChanged(_ change: WatchCache.Change<Node>) {
-        enqueue(cache.apply(change), controller: "omjob")
+        changed(cache.apply(change), controller: "omjob")
     }
 
     /// After the last informer's first list: report synced (the API answered every list) and

@@ -48,6 +48,12 @@ public actor WatcherDriver {
         post { $0.drain() }
     }
 
+    /// The informers changed what `keys` depend on.
+    func changed(_ keys: [ObjectKey], controller: String) {
+        for key in keys { ledger.keyChanged(WorkKey(controller: controller, key: key)) }
+        enqueue(keys, controller: controller)
+    }
+
     func drain() {
         drainPosted = false
         let now = Date()
@@ -66,7 +72,7 @@ public actor WatcherDriver {
         counters.reconciled(sent: result.commands.count)
         due.reset(work, to: result.nextLook)
         for command in result.commands where ledger.mayStart(command.id, now: now) {
-            ledger.started(command.id, key: work)
+            ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id))
             session.value.submit(command)
         }
     }
