@@ -23,40 +23,56 @@ import Testing
         run.metadata.uid = "run-\(hour)"
         run.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob", name: "om-cronjob-mysql-pipeline", uid: owner, controller: true, blockOwnerDeletion: true)]
         run.status?.phase = phase
-        run.status?.completionTime = phase?.isFinished == true ? String(format: "2026-03-10T%02d:59:00Z", hour) : nil
+        run.status?.completionTime = phase?.isFinished == true ? "2026-03-10T\(hour < 10 ? "0" : "")\(hour):59:00Z" : nil
         if deleting { run.metadata.deletionTimestamp = "2026-03-10T23:00:00Z" }
         return run
+    }
+
+    /// A run described by its hour, so the table stays small (OMJob values are big, and a
+    /// debug build puts a whole array literal of them on the test thread's stack).
+    struct RunSpec: Sendable {
+        var hour: Int
+        var phase: OMJobPhase?
+        var owner = HistoryLimitsTests.cronUID
+        var deleting = false
+        init(_ hour: Int, _ phase: OMJobPhase?, owner: String = HistoryLimitsTests.cronUID, deleting: Bool = false) {
+            self.hour = hour
+            self.phase = phase
+            self.owner = owner
+            self.deleting = deleting
+        }
     }
 
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var successful: Int?
         var failed: Int?
-        var runs: [OMJob]
+        var runs: [RunSpec]
         var deleted: [String]
         var testDescription: String { name }
     }
 
     static let cases: [Case] = [
         Case(name: "keeps the 3 newest of each, oldest deleted first", successful: 3, failed: 3,
-             runs: [run(0, .succeeded), run(1, .failed), run(2, .succeeded), run(3, .succeeded), run(4, .failed), run(5, .succeeded),
-                    run(6, .failed), run(7, .failed), run(8, .succeeded), run(9, .running), run(10, .exitHandlerRunning), run(11, .pending)],
+             runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .succeeded), RunSpec(3, .succeeded), RunSpec(4, .failed), RunSpec(5, .succeeded),
+                    RunSpec(6, .failed), RunSpec(7, .failed), RunSpec(8, .succeeded), RunSpec(9, .running), RunSpec(10, .exitHandlerRunning), RunSpec(11, .pending)],
              deleted: ["run-0", "run-2", "run-1"]),
         Case(name: "unset limits default to 3", successful: nil, failed: nil,
-             runs: (0..<5).map { run($0, .succeeded) }, deleted: ["run-0", "run-1"]),
+             runs: (0..<5).map { RunSpec($0, .succeeded) }, deleted: ["run-0", "run-1"]),
         Case(name: "limit 0 deletes every finished run, never a running one", successful: 0, failed: 0,
-             runs: [run(0, .succeeded), run(1, .failed), run(2, .running), run(3, nil)], deleted: ["run-0", "run-1"]),
+             runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .running), RunSpec(3, nil)], deleted: ["run-0", "run-1"]),
         Case(name: "runs already being deleted are neither kept nor asked again", successful: 3, failed: 3,
-             runs: [run(0, .succeeded, deleting: true), run(1, .succeeded), run(2, .succeeded), run(3, .succeeded)], deleted: []),
+             runs: [RunSpec(0, .succeeded, deleting: true), RunSpec(1, .succeeded), RunSpec(2, .succeeded), RunSpec(3, .succeeded)], deleted: []),
         Case(name: "runs of another owner are not ours to delete", successful: 1, failed: 1,
-             runs: [run(0, .succeeded, owner: "other"), run(1, .succeeded, owner: "other"), run(2, .succeeded)], deleted: []),
+             runs: [RunSpec(0, .succeeded, owner: "other"), RunSpec(1, .succeeded, owner: "other"), RunSpec(2, .succeeded)], deleted: []),
         Case(name: "within the limits: nothing", successful: 3, failed: 3,
-             runs: [run(0, .succeeded), run(1, .failed), run(2, .succeeded)], deleted: []),
+             runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .succeeded)], deleted: []),
     ]
 
     @Test(arguments: cases)
     func decides(_ c: Case) {
-        let commands = HistoryLimits.decide(cron: Self.cron(successful: c.successful, failed: c.failed), runs: c.runs, settings: GCSettings())
+        let runs = c.runs.map { Self.run($0.hour, $0.phase, owner: $0.owner, deleting: $0.deleting) }
+        let commands = HistoryLimits.decide(cron: Self.cron(successful: c.successful, failed: c.failed), runs: runs, settings: GCSettings())
         let deleted = commands.compactMap { if case .deleteOMJob(let p) = $0.action { p.uid } else { nil } }
         #expect(deleted == c.deleted)
         #expect(commands.allSatisfy { if case .deleteOMJob(let p) = $0.action { p.reason == "HistoryLimit" } else { false } })

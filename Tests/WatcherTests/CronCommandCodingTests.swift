@@ -28,3 +28,29 @@ import Testing
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(CronCommand.self, from: Data(json.utf8)) }
     }
 }
+
+@Suite struct CronCommandPayloadTests {
+    @Test func sameRunIsRecognisedByControllerUID() throws {
+        let cron = try CronFixtures.cron()
+        let create = CreateOMJob(omJob: CronRunBuilder.run(of: cron, spec: cron.spec!, slot: 1_773_136_800, runID: "a"))
+        var existing = CronRunBuilder.run(of: cron, spec: cron.spec!, slot: 1_773_136_800, runID: "b")
+        #expect(create.isSameRun(as: existing))
+        existing.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob", name: cron.metadata.name!, uid: "another-incarnation", controller: true)]
+        #expect(!create.isSameRun(as: existing))
+        existing.metadata.ownerReferences = nil
+        #expect(!create.isSameRun(as: existing))
+    }
+
+    @Test func statusPatchBodyCarriesThePreconditionAndClearsEmptiedFields() throws {
+        var status = CronOMJobStatus()
+        status.active = []
+        status.message = ""
+        status.lastScheduleTime = "2026-03-10T10:00:00Z"
+        let body = try PatchCronOMJobStatus(resourceVersion: "500", status: status).mergePatchBody()
+        let json = String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
+        #expect(json.contains(#""resourceVersion":"500""#))
+        #expect(json.contains(#""active":[]"#), "an empty list must be sent to clear the old one")
+        #expect(json.contains(#""lastScheduleTime":"2026-03-10T10:00:00Z""#))
+        #expect(!json.contains("lastSuccessfulTime"), "unset members are left alone")
+    }
+}

@@ -30,6 +30,7 @@ import Testing
         .init(schedule: "0 0 1,15 * SUN", zone: nil, after: "2026-03-02T00:00:00Z", expected: "2026-03-08T00:00:00Z", why: "OR rule: a Sunday"),
         .init(schedule: "0 0 1,15 * SUN", zone: nil, after: "2026-03-09T00:00:00Z", expected: "2026-03-15T00:00:00Z", why: "OR rule: the 15th"),
         .init(schedule: "0 0 */10 * SUN", zone: nil, after: "2026-03-01T00:00:00Z", expected: "2026-03-08T00:00:00Z", why: "*/10 is a restriction, so OR"),
+        .init(schedule: "0 0 1 * sun-sat", zone: nil, after: "2026-03-02T00:00:00Z", expected: "2026-03-03T00:00:00Z", why: "robfig: a full weekday range is no star, so OR: every day"),
         .init(schedule: "0 0 * * MON", zone: nil, after: "2026-03-01T00:00:00Z", expected: "2026-03-02T00:00:00Z", why: "AND rule with a star day of month"),
         .init(schedule: "0 0 ? * 7", zone: nil, after: "2026-03-02T00:00:00Z", expected: "2026-03-08T00:00:00Z", why: "7 is Sunday"),
         .init(schedule: "0 12 * JAN-MAR MON-FRI", zone: nil, after: "2026-03-31T12:00:00Z", expected: "2027-01-01T12:00:00Z", why: "names; Jan 1 2027 is a Friday"),

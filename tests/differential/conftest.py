@@ -21,7 +21,8 @@ import uuid
 
 import pytest
 
-from api import Api, eventually, namespaces
+import objects
+from api import Api, eventually, namespaces, omjobs, pods
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTROL_PLANE = ROOT / "scripts" / "control-plane"
@@ -104,6 +105,19 @@ def pytest_configure(config):
                             "newer server here; the case asserts each server's own behaviour")
 
 
+def _wait_for_gc_of_omjob_dependents(api):
+    """kube-controller-manager's garbage collector learns new resource types (the OMJob CRD)
+    at its periodic discovery resync (30 s): until then, dependents of a deleted OMJob stay.
+    Waiting here once, with a probe, keeps every GC case's own deadline short and honest."""
+    ns = "default"
+    owner = api.create(omjobs(ns), objects.omjob(f"gc-probe-{uuid.uuid4().hex[:8]}"))
+    name = f"{owner['metadata']['name']}-dependent"
+    api.create(pods(ns), objects.pod(name, owners=[objects.owner_ref(owner)]))
+    api.delete(omjobs(ns, owner["metadata"]["name"]))
+    eventually(lambda: api.get(pods(ns, name)).status_code == 404,
+               120, what="the garbage collector to collect a dependent of an OMJob")
+
+
 @pytest.fixture(scope="session")
 def api(request):
     stack = []
@@ -117,6 +131,7 @@ def api(request):
             server = Api(os.environ["DIFF_API_URL"], os.environ["DIFF_API_TOKEN"],
                          os.environ.get("DIFF_API_CA"), kind="other")
         _apply_crds(server)
+        _wait_for_gc_of_omjob_dependents(server)
         yield server
     finally:
         for stop in reversed(stack):

@@ -30,6 +30,7 @@ extension RunObservation {
 
 /// Whether a node still runs its pods, from its Ready condition.
 public enum NodeReadiness: Hashable, Sendable {
+    /// Ready=True, or no Ready condition reported.
     case ready
     /// Ready is False or Unknown (the node controller lost the kubelet) since `since`.
     case notReady(since: Date, status: String, name: String)
