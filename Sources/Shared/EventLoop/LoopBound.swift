@@ -5,7 +5,8 @@
 /// Use it to hand a loop-confined object (a `WorkerSession`, a handle) to an actor pinned to the
 /// same loop; every access traps when made off that thread.
 public struct LoopBound<Value>: @unchecked Sendable {
-    private let executor: LoopExecutor
+    /// The executor of the loop the value belongs to.
+    public let executor: LoopExecutor
     private let stored: Value
 
     /// Boxes `value`; must be called on the loop thread that owns it.
