@@ -46,9 +46,14 @@ public actor ExecutorDriver {
         let outcome: CommandOutcome
         let type: String
         do {
-            let command = try envelope.payload.decoded(as: Command.self)
-            type = command.action.type
-            outcome = await performer.perform(command)
+            if let cron = try CronCommandPerformer.command(in: envelope.payload) {
+                type = cron.action.type
+                outcome = await CronCommandPerformer(client: performer.client).perform(cron)
+            } else {
+                let command = try envelope.payload.decoded(as: Command.self)
+                type = command.action.type
+                outcome = await performer.perform(command)
+            }
         } catch {
             type = "undecodable"
             outcome = .invalid("undecodable command: \(error)")

@@ -16,6 +16,8 @@ public struct WatchCache {
     private var podsByLabel: [ObjectKey: [String: Pod]] = [:]
     private var omJobsByLabel: [ObjectKey: Set<String>] = [:]
     private var nodes: [String: Node] = [:]
+    /// CronOMJobs (see WatchCache+Cron.swift).
+    var cronStore: [ObjectKey: CronOMJob] = [:]
 
     public init() {}
 

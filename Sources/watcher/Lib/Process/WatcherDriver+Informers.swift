@@ -9,7 +9,7 @@ extension WatcherDriver {
     @discardableResult
     public static func attach(to session: WorkerSession, client: KubeClient, namespaces: [String], settings: RunSettings) -> WatcherDriver {
         let driver = WatcherDriver(session: LoopBound(session, executor: session.loop.executor), logger: session.logger,
-                                   controllers: [RunController(settings: settings)])
+                                   controllers: [RunController(settings: settings), CronController()])
         session.onResult = { result in driver.assumeIsolated { $0.resultArrived(result) } }
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces
         driver.assumeIsolated { $0.startInformers(client: client, scopes: scopes) }
@@ -17,13 +17,14 @@ extension WatcherDriver {
     }
 
     private func startInformers(client: KubeClient, scopes: [String?]) {
-        unsyncedInformers = scopes.count * 2 + 1
+        unsyncedInformers = scopes.count * 3 + 1
         for scope in scopes {
             let omJobs = Informer<OMJob>(client: client, namespace: scope, handlers: handlers { $0.omJobChanged($1) })
             let pods = Informer<Pod>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
                                      handlers: handlers { $0.podChanged($1) })
             Task { await omJobs.run() }
             Task { await pods.run() }
+            startCronInformer(client: client, scope: scope)
         }
         let nodes = Informer<Node>(client: client, handlers: handlers { $0.nodeChanged($1) })
         Task { await nodes.run() }
@@ -31,7 +32,7 @@ extension WatcherDriver {
     }
 
     /// Informer callbacks that post each change to the driver, in the informer's order.
-    private nonisolated func handlers<Object: KubernetesObject>(
+    nonisolated func handlers<Object: KubernetesObject>(
         _ apply: @escaping @Sendable (isolated WatcherDriver, WatchCache.Change<Object>) -> Void
     ) -> Informer<Object>.Handlers {
         Informer<Object>.Handlers(
@@ -43,6 +44,7 @@ extension WatcherDriver {
 
     func omJobChanged(_ change: WatchCache.Change<OMJob>) {
         changed(cache.apply(change), controller: "omjob")
+        runOfCronChanged(change)
     }
 
     func podChanged(_ change: WatchCache.Change<Pod>) {
@@ -61,5 +63,6 @@ extension WatcherDriver {
         logger.info("initial lists done", metadata: ["omjobs": "\(cache.omJobs.count)", "pods": "\(cache.podCount)"])
         session.value.report(WorkerConditions(synced: true, apiReachable: true))
         enqueue(cache.omJobs.keys.sorted(), controller: "omjob")
+        enqueue(cache.crons.keys.sorted(), controller: "cronomjob")
     }
 }
