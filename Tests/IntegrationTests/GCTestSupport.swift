@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import KubeSim
+import Shared
 
 #if canImport(Glibc)
 import Glibc
@@ -19,15 +20,20 @@ final class GCOperatorRun: @unchecked Sendable {
 
     let sim: KubeSimServer
     let directory: String
+    /// The time of the cluster and the operator alike: the system clock plus the test's offset.
+    let clock: OperatorClock
     let process = Process()
     private var finished = false
 
     /// Starts kubesim and the operator; `environment` adds to (or overrides) the operator's.
     init(environment: [String: String] = [:]) async throws {
-        sim = try await KubeSimServer.start(.init(token: "gc-test", crdDirectory: Self.root.appendingPathComponent("deploy/crds").path, threads: 1))
         var template = Array((NSTemporaryDirectory() + "/omjob-gctest-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw GCTestFailure("mkdtemp failed") }
         directory = String(cString: made)
+        clock = OperatorClock(offsetFile: directory + "/clock")
+        var configuration = KubeSimServer.Configuration(token: "gc-test", crdDirectory: Self.root.appendingPathComponent("deploy/crds").path, threads: 1)
+        configuration.now = { [clock] in clock.now() }
+        sim = try await KubeSimServer.start(configuration)
         try setClock(offset: 0)
         try kubeconfig.write(toFile: directory + "/kubeconfig", atomically: true, encoding: .utf8)
         try startOperator(environment)

@@ -58,6 +58,9 @@ public final class KubeSimServer: Sendable {
         public var store: StoreConfiguration
         /// Event-loop threads (default: one per core).
         public var threads: Int
+        /// The cluster's wall clock (creation, deletion and other timestamps); tests that move the
+        /// operator's clock move this one with it, as a real cluster and its operator share time.
+        public var now: @Sendable () -> Date = { Date() }
 
         public init(port: Int = 0, host: String = "127.0.0.1", token: String? = nil, crdDirectory: String? = nil,
                     tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil, bookmarkInterval: Duration = .seconds(60),
@@ -92,7 +95,7 @@ public final class KubeSimServer: Sendable {
 
     /// Loads the CRDs, binds, and starts serving.
     public static func start(_ configuration: Configuration = .init()) async throws -> KubeSimServer {
-        let store = ObjectStore(configuration: configuration.store)
+        let store = ObjectStore(configuration: configuration.store, now: configuration.now)
         if let directory = configuration.crdDirectory { try CRDLoader.load(directory: directory, into: store) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let box = NIOLockedValueBox<RequestInterceptor?>(nil)
