@@ -1,0 +1,86 @@
+import Foundation
+import Shared
+
+/// Runs the exit handler after the main pod's ending is known: attempt 1, then retries with
+/// exponential backoff up to the limit. The final phase follows the exit handler's exit code
+/// (OpenMetadata relies on it); with no exit handler, it follows the main pod.
+enum ExitHandlerStep {
+    static func run(_ plan: inout RunPlan, _ context: RunContext, ending: MainPodTermination) {
+        guard let exitSpec = context.spec.exitHandlerSpec else {
+            finishWithoutExitHandler(&plan, ending: ending)
+            return
+        }
+        let attempt = plan.status.exitHandlerAttempts ?? 0
+        guard attempt > 0 else {
+            start(&plan, context, exitSpec: exitSpec, ending: ending, attempt: 1)
+            return
+        }
+        let pod = context.pods.exitByAttempt[attempt]
+        switch ExitAttempt.read(pod, attempt: attempt, createFailure: plan.status.podCreateFailure, limits: context.limits, now: plan.now, stamp: plan.stamp) {
+        case .missing:
+            start(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt)
+        case .inProgress(let nextLook):
+            plan.look(at: nextLook)
+        case .succeeded:
+            plan.status.exitHandlerExitCode = 0
+            plan.status.exitHandlerReason = "Completed"
+            plan.status.setCondition(OMJobStatus.ConditionType.exitHandlerSucceeded, true, reason: "Completed",
+                                     message: "exit handler attempt \(attempt) exited 0", now: plan.stamp)
+            let text = "exit handler completed; main pod: \(OMJobStatus.describe(ending))"
+            plan.status.finish(.succeeded, reason: "ExitHandlerCompleted", message: text, now: plan.stamp)
+            plan.event(.succeeded, message: text)
+        case .failed(let reason, let exitCode, let failedAt, let stuck):
+            if stuck, let pod { plan.deletePod(pod) }
+            failed(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
+                   reason: reason, exitCode: exitCode, failedAt: failedAt)
+        }
+    }
+
+    /// One attempt failed: retry after its backoff while attempts remain, else fail the run.
+    private static func failed(_ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec, ending: MainPodTermination,
+                               attempt: Int, reason: String, exitCode: Int?, failedAt: Date) {
+        let detail = exitCode.map { "\(reason) (exit code \($0))" } ?? reason
+        guard attempt < 1 + context.limits.exitHandlerBackoffLimit else {
+            plan.status.exitHandlerExitCode = exitCode
+            plan.status.exitHandlerReason = reason
+            let text = "exit handler failed \(attempt) time(s), last: \(detail); main pod: \(OMJobStatus.describe(ending))"
+            plan.status.finish(.failed, reason: "ExitHandlerFailed", message: text, now: plan.stamp)
+            plan.event(.exitHandlerFailed, message: text)
+            return
+        }
+        let retryAt = failedAt.addingTimeInterval(context.limits.retryDelay(afterAttempt: attempt))
+        guard plan.now >= retryAt else {
+            plan.look(at: retryAt)
+            return
+        }
+        plan.status.exitHandlerExitCode = exitCode
+        plan.status.exitHandlerReason = reason
+        plan.status.exitHandlerLastFailureTime = KubeTime.format(failedAt)
+        plan.event(.exitHandlerRetry, message: "exit handler attempt \(attempt) failed: \(detail); starting attempt \(attempt + 1)",
+                   instance: String(attempt))
+        start(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt + 1)
+    }
+
+    /// Creates exit-handler pod `attempt` and records it. During a kill the pod gets no
+    /// ownerReference (see `PodBuilder.exitPod`).
+    private static func start(_ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec,
+                              ending: MainPodTermination, attempt: Int) {
+        let pod = PodBuilder.exitPod(
+            omJob: plan.omJob, spec: context.spec, exitSpec: exitSpec, mainPodName: context.mainPodName,
+            ending: ending, attempt: attempt, owned: !plan.omJob.metadata.isBeingDeleted)
+        plan.createPod(pod, type: .exitHandler, attempt: attempt)
+        plan.status.startExitAttempt(attempt, podName: pod.metadata.name ?? "")
+    }
+
+    /// No exit handler: the main pod's ending decides.
+    static func finishWithoutExitHandler(_ plan: inout RunPlan, ending: MainPodTermination) {
+        let text = "main pod ended: \(OMJobStatus.describe(ending)); no exit handler"
+        if ending.isSuccess {
+            plan.status.finish(.succeeded, reason: "MainPodCompleted", message: text, now: plan.stamp)
+            plan.event(.succeeded, message: text)
+        } else {
+            plan.status.finish(.failed, reason: OMJobStatus.conditionReason(ending.reason), message: text, now: plan.stamp)
+            plan.event(.failed, message: text)
+        }
+    }
+}

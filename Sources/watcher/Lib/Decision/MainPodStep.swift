@@ -1,0 +1,77 @@
+import Foundation
+import Shared
+
+/// Drives the main pod: create it, follow it, stop it when the run is killed or out of time, and
+/// record how it ended. Returns the recorded (or just found) ending, once there is one.
+enum MainPodStep {
+    static func run(_ plan: inout RunPlan, _ context: RunContext) -> MainPodTermination? {
+        if let recorded = plan.status.mainPodTermination { return recorded }
+        guard let pod = context.pods.main else { return absent(&plan, context) }
+        let owned = pod.metadata.finalizers?.contains(OperatorLabels.finalizer) == true
+        if !owned && !pod.metadata.isBeingDeleted { plan.addPodFinalizer(pod) }
+
+        switch MainPodEnding.read(pod, node: context.node, limits: context.limits, now: plan.now, stamp: plan.stamp) {
+        case .ended(let ending):
+            let ending = StopCause.relabel(ending, omJob: plan.omJob, pod: pod, limits: context.limits)
+            // A pod that never started is deleted now: it would otherwise keep retrying its pull or
+            // its scheduling. The finalizer keeps the object until the run is finished.
+            if ending.source == TerminationSource.neverStarted.rawValue, !pod.metadata.isBeingDeleted { plan.deletePod(pod) }
+            plan.status.mainPodName = pod.metadata.name
+            record(&plan, ending)
+            return ending
+        case .inProgress(let progress, let nextLook):
+            plan.status.observeMainPod(name: pod.metadata.name ?? context.mainPodName, progress: progress, now: plan.stamp)
+            plan.look(at: nextLook)
+            plan.look(at: StopCause.activeDeadline(progress: progress, limits: context.limits))
+            if StopCause.current(omJob: plan.omJob, progress: progress, limits: context.limits, now: plan.now) != nil,
+               !pod.metadata.isBeingDeleted {
+                plan.stopPod(pod)
+            }
+            return nil
+        }
+    }
+
+    /// No main pod in the cache. Either it was never created (create it, idempotently), it could not
+    /// be created (record CreateFailed), the run was killed first, or it vanished (confirm first).
+    private static func absent(_ plan: inout RunPlan, _ context: RunContext) -> MainPodTermination? {
+        if plan.omJob.metadata.isBeingDeleted {
+            let ending = MainPodTermination(.killed, reason: "Killed", message: "OMJob deleted before its main pod was created", now: plan.stamp)
+            record(&plan, ending)
+            return ending
+        }
+        if let failure = plan.status.podCreateFailure, failure.podType == .main {
+            let ending = MainPodTermination(.createFailed, reason: "CreateFailed",
+                message: "main pod \(failure.podName) could not be created: \(failure.reason ?? "rejected") \(failure.message ?? "")", now: plan.stamp)
+            record(&plan, ending)
+            return ending
+        }
+        if let seen = plan.status.mainPodName {
+            // Seen before, gone now: the watch cache may lag, so only a fresh read may conclude PodLost.
+            var probe = plan
+            let ending = MainPodTermination(.disappeared, reason: "PodLost",
+                message: "main pod \(seen) disappeared without a recorded ending", now: plan.stamp)
+            record(&probe, ending)
+            if context.spec.exitHandlerSpec == nil { ExitHandlerStep.finishWithoutExitHandler(&probe, ending: ending) }
+            plan.confirmAbsent = ConfirmPodAbsent(podName: seen, podUID: nil,
+                thenPatch: PatchOMJobStatus(resourceVersion: plan.resourceVersion, status: withGeneration(probe.status, plan)))
+            return nil
+        }
+        guard let mainSpec = context.spec.mainPodSpec else { return nil }
+        plan.createPod(PodBuilder.mainPod(omJob: plan.omJob, spec: mainSpec), type: .main, attempt: 1)
+        return nil
+    }
+
+    /// Writes the ending into the status (and warns when the main pod did not complete).
+    static func record(_ plan: inout RunPlan, _ ending: MainPodTermination) {
+        plan.status.recordMainEnding(ending, now: plan.stamp)
+        if !ending.isSuccess {
+            plan.event(.mainPodFailed, message: "main pod ended: \(OMJobStatus.describe(ending))" + (ending.message.map { ": \($0)" } ?? ""))
+        }
+    }
+
+    private static func withGeneration(_ status: OMJobStatus, _ plan: RunPlan) -> OMJobStatus {
+        var status = status
+        status.observedGeneration = plan.omJob.metadata.generation ?? status.observedGeneration
+        return status
+    }
+}

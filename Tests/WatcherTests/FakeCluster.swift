@@ -1,0 +1,176 @@
+import Foundation
+import KubeJSON
+import Shared
+import Testing
+@testable import Watcher
+
+/// An in-memory API server just faithful enough to run the decision in a loop: it applies commands
+/// the way the executor and the API server would (AlreadyExists, resourceVersion conflicts, finalizers
+/// holding deleted objects, merge patches), and counts the writes that succeeded.
+struct FakeCluster {
+    var omJob: OMJob?
+    var pods: [String: Pod] = [:]
+    var events: [Event] = []
+    var now: Date
+    var node: NodeReadiness?
+    private(set) var writes: [String] = []
+    private var version = 1000
+    private var podCounter = 0
+
+    init(omJob: OMJob, now: Date) {
+        self.omJob = omJob
+        self.now = now
+    }
+
+    /// Runs decide → apply until the decision has nothing left to do; returns the decisions' commands.
+    @discardableResult
+    mutating func settle(settings: RunSettings = RunSettings()) -> [Command] {
+        var all: [Command] = []
+        for _ in 0..<30 {
+            guard let omJob else { return all }
+            let decision = RunDecider.decide(RunObservation(omJob: omJob, pods: Array(pods.values), mainPodNode: node), now: now, settings: settings)
+            let applied = decision.commands.filter { apply($0) }
+            all += decision.commands
+            if applied.isEmpty { return all }
+        }
+        Issue.record("the decision did not settle: \(all.suffix(5).map(\.id))")
+        return all
+    }
+
+    private mutating func bump() -> String {
+        version += 1
+        return String(version)
+    }
+
+    /// Applies one command; false when it changed nothing (duplicate, conflict, already done).
+    mutating func apply(_ command: Command) -> Bool {
+        let changed: Bool
+        switch command.action {
+        case .createPod(let create): changed = createPod(create.pod)
+        case .patchOMJobStatus(let patch): changed = patchStatus(patch)
+        case .addFinalizer(let change): changed = setFinalizer(change, present: true)
+        case .removeFinalizer(let change): changed = setFinalizer(change, present: false)
+        case .stopPod(let delete), .deletePod(let delete): changed = deletePod(delete.name)
+        case .recordEvent(let record):
+            changed = !events.contains { $0.metadata.name == record.event.metadata.name }
+            if changed { events.append(record.event) }
+        case .confirmPodAbsent(let confirm):
+            changed = pods[confirm.podName] == nil && patchStatus(confirm.thenPatch)
+        }
+        if changed { writes.append(command.action.type) }
+        return changed
+    }
+
+    private mutating func createPod(_ body: Pod) -> Bool {
+        guard let name = body.metadata.name, pods[name] == nil else { return false }
+        var pod = body
+        podCounter += 1
+        pod.metadata.uid = "pod-uid-\(podCounter)"
+        pod.metadata.resourceVersion = bump()
+        pod.metadata.creationTimestamp = KubeTime.format(now)
+        pod.status = PodStatus(phase: "Pending")
+        pods[name] = pod
+        return true
+    }
+
+    private mutating func patchStatus(_ patch: PatchOMJobStatus) -> Bool {
+        guard var job = omJob, job.metadata.resourceVersion == patch.resourceVersion else { return false }
+        job.status = mergeStatus(job.status, patch.status)
+        job.metadata.resourceVersion = bump()
+        omJob = job
+        return true
+    }
+
+    /// RFC 7386 on the encoded forms: members present in the patch replace, absent ones stay.
+    private func mergeStatus(_ old: OMJobStatus?, _ patch: OMJobStatus) -> OMJobStatus {
+        guard let old, case .object(var merged) = try? JSONValue.encoded(from: old),
+              case .object(let members) = try? JSONValue.encoded(from: patch) else { return patch }
+        for (key, value) in members { merged[key] = value }
+        let data = try! JSONEncoder().encode(JSONValue.object(merged))
+        return try! JSONDecoder().decode(OMJobStatus.self, from: data)
+    }
+
+    private mutating func setFinalizer(_ change: FinalizerChange, present: Bool) -> Bool {
+        switch change.target {
+        case .omJob:
+            guard var job = omJob else { return false }
+            guard edit(&job.metadata, change.finalizer, present: present) else { return false }
+            job.metadata.resourceVersion = bump()
+            omJob = finalize(job.metadata) ? nil : job
+        case .pod(let name, let uid):
+            guard var pod = pods[name], uid == nil || pod.metadata.uid == uid else { return false }
+            guard edit(&pod.metadata, change.finalizer, present: present) else { return false }
+            pod.metadata.resourceVersion = bump()
+            pods[name] = finalize(pod.metadata) ? nil : pod
+        }
+        return true
+    }
+
+    private func edit(_ metadata: inout ObjectMeta, _ finalizer: String, present: Bool) -> Bool {
+        var list = metadata.finalizers ?? []
+        guard list.contains(finalizer) != present else { return false }
+        if present {
+            guard !metadata.isBeingDeleted else { return false }
+            list.append(finalizer)
+        } else {
+            list.removeAll { $0 == finalizer }
+        }
+        metadata.finalizers = list.isEmpty ? nil : list
+        return true
+    }
+
+    private func finalize(_ metadata: ObjectMeta) -> Bool { metadata.isBeingDeleted && (metadata.finalizers ?? []).isEmpty }
+
+    /// DELETE: gone at once without finalizers, else marked with deletionTimestamp = now + grace.
+    mutating func deletePod(_ name: String, grace: TimeInterval = 30) -> Bool {
+        guard var pod = pods[name], !pod.metadata.isBeingDeleted else { return false }
+        if pod.metadata.finalizers?.isEmpty ?? true {
+            pods[name] = nil
+        } else {
+            pod.metadata.deletionTimestamp = KubeTime.format(now.addingTimeInterval(grace))
+            pod.metadata.resourceVersion = bump()
+            pods[name] = pod
+        }
+        return true
+    }
+
+    /// A user (OpenMetadata) deletes the OMJob.
+    mutating func deleteOMJob() {
+        guard var job = omJob else { return }
+        if job.metadata.finalizers?.isEmpty ?? true { omJob = nil; return }
+        job.metadata.deletionTimestamp = KubeTime.format(now)
+        job.metadata.resourceVersion = bump()
+        omJob = job
+    }
+
+    // MARK: the kubelet
+
+    /// Sets a pod's status as the kubelet would report it.
+    mutating func report(_ name: String, _ status: PodStatus?, nodeName: String? = "worker-1") {
+        guard var pod = pods[name] else { return }
+        pod.status = status
+        pod.spec?.nodeName = nodeName
+        pod.metadata.resourceVersion = bump()
+        pods[name] = pod
+    }
+
+    mutating func run(_ name: String) {
+        report(name, PodStatus(phase: "Running", container: ContainerState(running: ContainerStateRunning(startedAt: KubeTime.format(now)))))
+    }
+
+    mutating func exit(_ name: String, code: Int, reason: String? = nil) {
+        let terminated = ContainerStateTerminated(exitCode: code, reason: reason ?? (code == 0 ? "Completed" : "Error"),
+                                                  startedAt: KubeTime.format(now), finishedAt: KubeTime.format(now))
+        report(name, PodStatus(phase: code == 0 ? "Succeeded" : "Failed", container: ContainerState(terminated: terminated)))
+    }
+
+    var exitPods: [Pod] { pods.values.filter { $0.metadata.labels?[OperatorLabels.podType] == "exit-handler" } }
+    var mainPod: Pod? { pods.values.first { $0.metadata.labels?[OperatorLabels.podType] == "main" } }
+}
+
+extension PodStatus {
+    init(phase: String, container: ContainerState) {
+        self.init(phase: phase)
+        containerStatuses = [ContainerStatus(name: "main", state: container)]
+    }
+}

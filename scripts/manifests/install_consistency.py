@@ -1,0 +1,96 @@
+"""Checks that the objects of one rendered install agree with each other.
+
+Each object can be valid alone and the install still broken: a probe on a port nobody
+listens on, a watched namespace the operator has no rights in, a socket directory on the
+read-only root. These are the mistakes an edit of one file makes.
+"""
+
+OPERATOR = "omjob-operator"
+RULES_ROLE = "omjob-operator"
+NODES_ROLE = "omjob-operator-nodes"
+
+
+def _find(docs, kind, name=None):
+    return [d for d in docs if d.get("kind") == kind and (name is None or d["metadata"]["name"] == name)]
+
+
+def _env(container):
+    return {e["name"]: e for e in container.get("env") or []}
+
+
+def operator_container(docs):
+    """The operator's Deployment and its container, or raise with what is missing."""
+    deployments = _find(docs, "Deployment", OPERATOR)
+    if len(deployments) != 1:
+        raise ValueError(f"expected one Deployment {OPERATOR}, found {len(deployments)}")
+    return deployments[0], deployments[0]["spec"]["template"]["spec"]["containers"][0]
+
+
+def pod_problems(docs):
+    """Ports, probes, settings, volumes and resources of the operator's pod."""
+    deployment, container = operator_container(docs)
+    pod = deployment["spec"]["template"]["spec"]
+    env = _env(container)
+    problems = []
+    port = int(env.get("HEALTH_CHECK_PORT", {}).get("value", "8080"))
+    ports = {p.get("name"): p["containerPort"] for p in container.get("ports") or []}
+    if ports.get("http-metrics") != port:
+        problems.append(f"containerPort http-metrics {ports.get('http-metrics')} != HEALTH_CHECK_PORT {port}")
+    for probe, path in (("startupProbe", "/health"), ("livenessProbe", "/health"), ("readinessProbe", "/ready")):
+        get = (container.get(probe) or {}).get("httpGet") or {}
+        if get.get("path") != path or get.get("port") not in ("http-metrics", port):
+            problems.append(f"{probe} must GET {path} on the health port, has {get or 'none'}")
+    if env.get("OPERATOR_NAMESPACE", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") != "metadata.namespace":
+        problems.append("OPERATOR_NAMESPACE must come from fieldRef metadata.namespace")
+    run_dir = env.get("OMJOB_RUN_DIR", {}).get("value")
+    mounts = {m["mountPath"]: m["name"] for m in container.get("volumeMounts") or []}
+    volumes = {v["name"]: v for v in pod.get("volumes") or []}
+    if run_dir not in mounts or "emptyDir" not in volumes.get(mounts[run_dir], {}):
+        problems.append(f"OMJOB_RUN_DIR {run_dir} is not an emptyDir mount (the root file system is read-only)")
+    if not (container.get("securityContext") or {}).get("readOnlyRootFilesystem"):
+        problems.append("container must set readOnlyRootFilesystem: true")
+    resources = container.get("resources") or {}
+    for section in ("requests", "limits"):
+        if "memory" not in (resources.get(section) or {}):
+            problems.append(f"resources.{section}.memory is not set")
+    if deployment["spec"].get("replicas", 1) != 1 or deployment["spec"].get("strategy", {}).get("type") != "Recreate":
+        problems.append("one replica with strategy Recreate: the operator has no leader election")
+    return problems
+
+
+def service_problems(docs):
+    """The metrics Service must reach the pod's health port by name."""
+    deployment, _ = operator_container(docs)
+    labels = deployment["spec"]["template"]["metadata"]["labels"]
+    problems = []
+    for service in _find(docs, "Service"):
+        selector = service["spec"].get("selector") or {}
+        if any(labels.get(k) != v for k, v in selector.items()):
+            problems.append(f"Service {service['metadata']['name']} selector {selector} does not match the pod")
+        names = [p.get("name") for p in service["spec"]["ports"]]
+        if "http-metrics" not in names:
+            problems.append(f"Service {service['metadata']['name']} has no port named http-metrics")
+    if not _find(docs, "Service"):
+        problems.append("no metrics Service")
+    return problems
+
+
+def scope_problems(docs):
+    """WATCH_NAMESPACES and the bindings must describe the same scope."""
+    _, container = operator_container(docs)
+    watched = [n.strip() for n in _env(container).get("WATCH_NAMESPACES", {}).get("value", "").split(",") if n.strip()]
+    cluster_bound = [b for b in _find(docs, "ClusterRoleBinding") if b["roleRef"]["name"] == RULES_ROLE]
+    bound = sorted(b["metadata"].get("namespace") for b in _find(docs, "RoleBinding") if b["roleRef"]["name"] == RULES_ROLE)
+    problems = []
+    if not any(b["roleRef"]["name"] == NODES_ROLE for b in _find(docs, "ClusterRoleBinding")):
+        problems.append(f"no ClusterRoleBinding to {NODES_ROLE}: node-loss detection needs it in every mode")
+    if not _find(docs, "ClusterRole", RULES_ROLE):
+        problems.append(f"no ClusterRole {RULES_ROLE} holding the operator's rules")
+    if watched:
+        if cluster_bound:
+            problems.append("WATCH_NAMESPACES is a list but the rules are bound cluster-wide")
+        if bound != sorted(watched):
+            problems.append(f"WATCH_NAMESPACES {sorted(watched)} != namespaces with a RoleBinding {bound}")
+    elif not cluster_bound:
+        problems.append("WATCH_NAMESPACES is empty (all namespaces) but no ClusterRoleBinding grants the rules")
+    return problems

@@ -1,0 +1,87 @@
+"""The cross-object checks pass the shipped install and catch each broken link."""
+import pathlib
+import unittest
+
+import yaml
+
+import install_consistency
+
+DEPLOY = pathlib.Path(__file__).resolve().parents[2] / "deploy"
+FILES = ["base/deployment.yaml", "base/service.yaml", "rbac/nodes/clusterrole.yaml", "base/nodes-binding.yaml",
+         "rbac/namespaced/clusterrole.yaml", "overlays/all-namespaces/clusterrolebinding.yaml"]
+
+
+def all_namespaces_install():
+    docs = []
+    for name in FILES:
+        docs += [d for d in yaml.safe_load_all((DEPLOY / name).read_text()) if d]
+    return docs
+
+
+def container(docs):
+    return install_consistency.operator_container(docs)[1]
+
+
+def env(docs, name):
+    return next(e for e in container(docs)["env"] if e["name"] == name)
+
+
+def problems(docs):
+    return (install_consistency.pod_problems(docs) + install_consistency.service_problems(docs)
+            + install_consistency.scope_problems(docs))
+
+
+def watch(docs, value):
+    env(docs, "WATCH_NAMESPACES")["value"] = value
+
+
+def bind_in(docs, namespace):
+    docs.append({"kind": "RoleBinding", "metadata": {"name": "omjob-operator", "namespace": namespace},
+                 "roleRef": {"kind": "ClusterRole", "name": "omjob-operator"}})
+
+
+def drop_cluster_binding(docs):
+    docs[:] = [d for d in docs if not (d["kind"] == "ClusterRoleBinding" and d["metadata"]["name"] == "omjob-operator")]
+
+
+# (what breaks, how, a word the problem must contain)
+BREAKAGES = [
+    ("port moved", lambda d: env(d, "HEALTH_CHECK_PORT").update(value="9090"), "HEALTH_CHECK_PORT"),
+    ("readiness on /health", lambda d: container(d)["readinessProbe"]["httpGet"].update(path="/health"), "readinessProbe"),
+    ("no liveness", lambda d: container(d).pop("livenessProbe"), "livenessProbe"),
+    ("run dir unmounted", lambda d: env(d, "OMJOB_RUN_DIR").update(value="/var/run/omjob"), "OMJOB_RUN_DIR"),
+    ("writable root", lambda d: container(d)["securityContext"].update(readOnlyRootFilesystem=False), "readOnlyRootFilesystem"),
+    ("no memory limit", lambda d: container(d)["resources"]["limits"].pop("memory"), "limits.memory"),
+    ("namespace not from fieldRef", lambda d: env(d, "OPERATOR_NAMESPACE").update(valueFrom={}), "OPERATOR_NAMESPACE"),
+    ("two replicas", lambda d: install_consistency.operator_container(d)[0]["spec"].update(replicas=2), "Recreate"),
+    ("service selector", lambda d: next(x for x in d if x["kind"] == "Service")["spec"]["selector"].update(app="x"), "selector"),
+    ("list but cluster-wide", lambda d: watch(d, "team-a"), "cluster-wide"),
+    ("list without binding", lambda d: (watch(d, "team-a,team-b"), drop_cluster_binding(d), bind_in(d, "team-a")), "team-b"),
+    ("all but unbound", lambda d: drop_cluster_binding(d), "no ClusterRoleBinding grants"),
+    ("no node reads", lambda d: d.remove(next(x for x in d if x["metadata"]["name"] == "omjob-operator-nodes" and x["kind"] == "ClusterRoleBinding")), "node-loss"),
+]
+
+
+class InstallConsistencyTests(unittest.TestCase):
+    def test_shipped_install_passes(self):
+        self.assertEqual(problems(all_namespaces_install()), [])
+
+    def test_namespace_list_with_matching_bindings_passes(self):
+        docs = all_namespaces_install()
+        watch(docs, "team-a, team-b")
+        drop_cluster_binding(docs)
+        bind_in(docs, "team-a")
+        bind_in(docs, "team-b")
+        self.assertEqual(problems(docs), [])
+
+    def test_each_breakage_is_named(self):
+        for what, breaks, word in BREAKAGES:
+            with self.subTest(what):
+                docs = all_namespaces_install()
+                breaks(docs)
+                found = problems(docs)
+                self.assertTrue(any(word in p for p in found), found)
+
+
+if __name__ == "__main__":
+    unittest.main()
