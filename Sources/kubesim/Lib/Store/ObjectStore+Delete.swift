@@ -50,7 +50,8 @@ extension ObjectStore {
             let rv = nextRevision()
             marked.set(["metadata", "resourceVersion"], .string(String(rv)))
             commit(type, key: objectKey, object: marked, previous: old, event: .modified, revision: rv)
-            return .deleted(remove(type, key: objectKey, object: marked))
+            remove(type, key: objectKey, object: marked)
+            return .deleted(marked)
         }
         object.finalizers = finalizers
         if !old.isDeleting || grace < (old.deletionGracePeriod ?? 0) {
@@ -66,7 +67,9 @@ extension ObjectStore {
     }
 
     private func checkPreconditions(_ type: ResourceType, _ object: JSONValue, _ options: DeleteOptions) throws {
-        let subject = type.subject(object.name)
+        var subject = type.subject(object.name)
+        // Precondition failures name the kind (`Pod`, `OMJob.pipelines.openmetadata.org`), not the resource.
+        subject.plural = type.kind
         if let uid = options.preconditionUID, uid != object.uid {
             throw KubeAPIError.conflict(subject, "the UID in the precondition (\(uid)) does not match the UID in record (\(object.uid)). The object might have been deleted and then recreated")
         }
