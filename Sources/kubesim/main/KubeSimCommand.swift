@@ -16,11 +16,16 @@ struct KubeSimCommand: AsyncParsableCommand {
     @Option(help: "Seconds between watch BOOKMARK events.") var bookmarkInterval: Int = 60
     @Option(help: "Events kept per resource for watch resumption (older: 410 Expired).") var history: Int = 10_000
 
+    /// A bad setting stops start-up with exit code 2 and names the setting (house rule).
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port)") }
-        guard bookmarkInterval > 0 else { throw ValidationError("--bookmark-interval must be positive") }
-        guard history > 0 else { throw ValidationError("--history must be positive") }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        var problem: String?
+        if !(0...65535).contains(port) { problem = "--port must be 0...65535, got \(port)" }
+        if bookmarkInterval <= 0 { problem = "--bookmark-interval must be positive, got \(bookmarkInterval)" }
+        if history <= 0 { problem = "--history must be positive, got \(history)" }
+        if (tlsCert == nil) != (tlsKey == nil) { problem = "--tls-cert and --tls-key go together" }
+        guard let problem else { return }
+        FileHandle.standardError.write(Data("kubesim: invalid setting: \(problem)\n".utf8))
+        throw ExitCode(2)
     }
 
     func run() async throws {
