@@ -151,3 +151,25 @@ struct EndingCase: Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// The comparison itself must catch what matters and ignore what varies between runs.
+@Suite struct FixtureMatchTests {
+    @Test func aDifferentExitCodeOrAnExtraStatusFieldIsReported() throws {
+        let fixture = try #require(try FixtureMatch.load("completed")["pod"])
+        var changed = fixture
+        changed.set(["status", "containerStatuses"], [["name": "main", "state": ["terminated": ["exitCode": 1]]]])
+        #expect(!FixtureMatch.differences(fixture: fixture, actual: changed).isEmpty)
+        var extra = fixture
+        extra.set(["status", "reason"], "Evicted")
+        #expect(FixtureMatch.differences(fixture: fixture, actual: extra) == ["status.reason: unexpected \"Evicted\""])
+    }
+
+    @Test func timestampsIPsAndConditionOrderAreIgnored() throws {
+        let fixture = try #require(try FixtureMatch.load("running")["pod"])
+        var other = fixture
+        other.set(["status", "startTime"], "2031-01-01T00:00:00Z")
+        other.set(["status", "podIP"], "10.9.9.9")
+        other.set(["status", "conditions"], .array((fixture[path: ["status", "conditions"]]?.arrayValue ?? []).reversed()))
+        #expect(FixtureMatch.differences(fixture: fixture, actual: other).isEmpty)
+    }
+}

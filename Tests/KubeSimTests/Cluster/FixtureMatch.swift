@@ -32,7 +32,7 @@ enum FixtureMatch {
             for (key, member) in members {
                 if timeKeys.contains(key), member.stringValue != nil { out[key] = "<time>"; continue }
                 if ["containerID", "imageID"].contains(key), let text = member.stringValue, !text.isEmpty { out[key] = .string("<\(key)>"); continue }
-                if ["hostIP", "podIP", "ip", "uid"].contains(key), member.stringValue != nil { out[key] = "<\(key)>"; continue }
+                if ["hostIP", "podIP", "ip", "uid"].contains(key), member.stringValue != nil { out[key] = .string("<\(key)>"); continue }
                 out[key] = key == "conditions" ? sortedByType(normalised(member)) : normalised(member)
             }
             return .object(out)
