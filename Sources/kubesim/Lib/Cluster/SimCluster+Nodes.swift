@@ -8,7 +8,8 @@ extension SimCluster {
     /// Registers a Ready node whose kubelet kubesim plays; returns its name.
     @discardableResult
     public func addNode(_ name: String? = nil) throws -> String {
-        try perform {
+        activate()
+        return try perform {
             let index = nextNodeIndex
             nextNodeIndex += 1
             let nodeName = name ?? "kubesim-node-\(index)"

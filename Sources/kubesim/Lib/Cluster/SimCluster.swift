@@ -68,15 +68,24 @@ public final class SimCluster: @unchecked Sendable {
         if let runtimeConfiguration = configuration.localRuntime {
             runtime = LocalRuntime(configuration: runtimeConfiguration)
         }
-        let since = String(store.resourceVersion)
-        for resource in [GroupResource.pods, .nodes] {
-            let token = try? store.watch(resource, namespace: nil, options: .init(resourceVersion: since)) { [weak self] event in
-                self?.enqueue { $0.observe(event) }
-            }
-            if let token { watchTokens.withLockedValue { $0.append(token) } }
-        }
         runtime?.onExit = { [weak self] key, exit in self?.enqueue { $0.containerExited(key, exit) } }
+        if configuration.autoPolicy != nil || configuration.localRuntime != nil { activate() }
         for _ in 0..<configuration.nodes { _ = try? addNode() }
+    }
+
+    /// Starts watching pods and nodes. Lazily, on the first node or automatic mode: a kubesim
+    /// without nodes behaves exactly as a bare API server (no watches of its own).
+    func activate() {
+        watchTokens.withLockedValue { tokens in
+            guard tokens.isEmpty else { return }
+            let since = String(store.resourceVersion)
+            for resource in [GroupResource.pods, .nodes] {
+                let token = try? store.watch(resource, namespace: nil, options: .init(resourceVersion: since)) { [weak self] event in
+                    self?.enqueue { $0.observe(event) }
+                }
+                if let token { tokens.append(token) }
+            }
+        }
     }
 
     /// Stops watching and kills every local process (SIGKILL) — call before dropping the store.
@@ -90,6 +99,7 @@ public final class SimCluster: @unchecked Sendable {
 
     /// Switches automatic mode on (with `policy`) or off (nil) at run time.
     public func setAutoPolicy(_ policy: AutoPolicy?) {
+        if policy != nil { activate() }
         queue.sync { autoPolicy = policy }
     }
 
