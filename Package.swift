@@ -59,6 +59,8 @@ let package = Package(
         .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: strict),
         .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser"], path: "Sources/supervisor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
+        // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
+        .executableTarget(name: "supervisor-bench", dependencies: ["Shared"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
         .target(
             name: "KubeSim",
@@ -90,6 +92,8 @@ let package = Package(
 
         // Benchmarks: programs that print numbers (never timed tests).
         .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
+        .executableTarget(name: "CronBenchmark", dependencies: ["Watcher"], path: "Benchmarks/CronBenchmark", swiftSettings: strict),
+        .executableTarget(name: "client-bench", dependencies: ["Shared", "KubeJSON"], path: "Benchmarks/ClientBenchmark", swiftSettings: strict),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -118,6 +118,16 @@ final class EventSink: Sendable {
         }
     }
 
+    @Test func badSelectorOnAWatchIsAPlain400() async throws {
+        try await withSim { sim, client in
+            let response = try await client.send("GET", "/api/v1/pods?watch=1&fieldSelector=spec.image%3Dx")
+            #expect(response.status == 400)
+            #expect(response.json.str("reason") == "BadRequest")
+            #expect(sim.store.watchCount == 0)
+            #expect(try await client.send("GET", "/version").status == 200)
+        }
+    }
+
     @Test func closedConnectionReleasesTheWatch() async throws {
         try await withSim { sim, _ in
             let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&resourceVersion=\(sim.store.resourceVersion)")

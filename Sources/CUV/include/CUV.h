@@ -2,4 +2,5 @@
 #define CUV_H
 // The only header that brings libuv into Swift; imported by Shared/EventLoop alone.
 #include <uv.h>
+#include "cuv_process.h"
 #endif

@@ -1,11 +1,15 @@
 import ArgumentParser
 import GC
+import Shared
 
-/// `omjob-gc`: placeholder entry point until its issue lands.
+/// `omjob-gc`: TTL cleanup, CronOMJob history limits, stale-finalizer janitor.
 struct Command: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "omjob-gc", abstract: "omjob-operator gc process.")
+    static let configuration = CommandConfiguration(
+        commandName: "omjob-gc", abstract: "omjob-operator garbage collector process (started by omjob-supervisor).",
+        discussion: Settings.helpText)
+
     func run() throws {
-        print("omjob-gc: role \(GC.role) not implemented yet")
+        WorkerMain.run(role: GC.role) { _ in }
     }
 }
 Command.main()

@@ -1,0 +1,44 @@
+import Logging
+
+/// The typed configuration every process reads from its environment at start-up.
+public struct OperatorConfig: Sendable, Equatable {
+    public var watchNamespaces: [String]
+    public var operatorNamespace: String
+    public var logLevel: Logger.Level
+    public var healthCheckPort: Int
+    public var executorWorkers: Int
+    public var runDir: String?
+    public var shutdownGrace: Duration
+    public var restartIntensity: Int
+    public var restartPeriod: Duration
+    public var restartBackoffMax: Duration
+    public var brokerQueueLimit: Int
+    public var heartbeatInterval: Duration
+    public var brokerSocket: String?
+    public var instance: Int
+    public var childCommands: [String: String]
+
+    /// Reads and checks every setting; the first bad one is the error.
+    public init(environment: [String: String]) throws(ConfigError) {
+        let env = SettingReader(environment: environment)
+        watchNamespaces = env.string(Settings.watchNamespaces).split(separator: ",")
+            .map { String($0).trimmed }.filter { !$0.isEmpty }
+        operatorNamespace = env.string(Settings.operatorNamespace)
+        logLevel = try env.logLevel(Settings.logLevel)
+        healthCheckPort = try env.int(Settings.healthCheckPort, in: 0...65535)
+        executorWorkers = try env.int(Settings.executorWorkers, in: 1...64)
+        runDir = env.optional(Settings.runDir)
+        shutdownGrace = .seconds(try env.int(Settings.shutdownGrace, in: 1...3600))
+        restartIntensity = try env.int(Settings.restartIntensity, in: 0...10_000)
+        restartPeriod = .seconds(try env.int(Settings.restartPeriod, in: 1...86_400))
+        restartBackoffMax = .seconds(try env.int(Settings.restartBackoffMax, in: 1...3600))
+        brokerQueueLimit = try env.int(Settings.brokerQueueLimit, in: 1...1_000_000)
+        heartbeatInterval = .milliseconds(try env.int(Settings.heartbeatInterval, in: 10...60_000))
+        brokerSocket = env.optional(Settings.brokerSocket)
+        instance = try env.int(Settings.childInstance, in: 0...1000)
+        childCommands = [:]
+        for (role, setting) in [("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand)] {
+            if let command = env.optional(setting) { childCommands[role] = command }
+        }
+    }
+}

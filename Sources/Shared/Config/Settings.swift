@@ -1,0 +1,52 @@
+/// Every setting of every executable, in one table: `--help` prints it, `/info` shows it
+/// (secrets redacted), and ``OperatorConfig`` reads it. Names follow the Java operator where it
+/// had one (WATCH_NAMESPACES, OPERATOR_NAMESPACE, LOG_LEVEL, HEALTH_CHECK_PORT); add new
+/// settings here so they show up everywhere.
+public enum Settings {
+    public static let watchNamespaces = Setting("WATCH_NAMESPACES", default: "", "Comma-separated namespaces to watch; empty watches all namespaces.")
+    public static let operatorNamespace = Setting("OPERATOR_NAMESPACE", default: "default", "Namespace the operator runs in (leases, events about itself).")
+    public static let logLevel = Setting("LOG_LEVEL", default: "INFO", "TRACE, DEBUG, INFO, WARN or ERROR; SIGHUP or `ctl log-level` changes it at run time.")
+    public static let healthCheckPort = Setting("HEALTH_CHECK_PORT", default: "8080", "TCP port of /health, /ready, /metrics and /info (0 picks a free port).")
+    public static let executorWorkers = Setting("EXECUTOR_WORKERS", default: "2", "Number of executor processes (1-64).")
+    public static let runDir = Setting("OMJOB_RUN_DIR", default: nil, "Private directory (mode 0700) for broker.sock; default /tmp/omjob-<uid>-<pid>.")
+    public static let shutdownGrace = Setting("SHUTDOWN_GRACE_SECONDS", default: "20", "Seconds from SIGTERM to SIGKILL of any process left; keep below the pod's terminationGracePeriodSeconds.")
+    public static let restartIntensity = Setting("RESTART_INTENSITY", default: "10", "Restarts allowed within RESTART_PERIOD_SECONDS before the supervisor gives up and exits 1.")
+    public static let restartPeriod = Setting("RESTART_PERIOD_SECONDS", default: "60", "Window of RESTART_INTENSITY, in seconds.")
+    public static let restartBackoffMax = Setting("RESTART_BACKOFF_MAX_SECONDS", default: "30", "Longest wait before restarting a crashing worker.")
+    public static let brokerQueueLimit = Setting("BROKER_QUEUE_LIMIT", default: "1000", "Commands waiting for an executor before new ones are answered busy.")
+    public static let heartbeatInterval = Setting("HEARTBEAT_INTERVAL_MS", default: "1000", "How often workers send a heartbeat; a worker silent for 15 intervals is disconnected.")
+    public static let brokerSocket = Setting("OMJOB_BROKER_SOCKET", default: nil, "Set by the supervisor for its workers: the broker's socket path.")
+    public static let childInstance = Setting("OMJOB_INSTANCE", default: "0", "Set by the supervisor for its workers: which instance of its role a worker is.")
+    public static let watcherCommand = Setting("OMJOB_WATCHER_COMMAND", default: nil, "Program run as the watcher; default omjob-watcher beside the supervisor.")
+    public static let executorCommand = Setting("OMJOB_EXECUTOR_COMMAND", default: nil, "Program run as each executor; default omjob-executor beside the supervisor.")
+    public static let gcCommand = Setting("OMJOB_GC_COMMAND", default: nil, "Program run as the gc; default omjob-gc beside the supervisor.")
+
+    /// The table, in the order `--help` prints it.
+    public static let all: [Setting] = [
+        watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, runDir,
+        shutdownGrace, restartIntensity, restartPeriod, restartBackoffMax, brokerQueueLimit,
+        heartbeatInterval, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
+    ]
+
+    /// The `--help` text: one block per setting.
+    public static var helpText: String {
+        var lines = ["ENVIRONMENT:"]
+        for setting in all {
+            let def = setting.defaultValue.map { $0.isEmpty ? " (default: empty)" : " (default: \($0))" } ?? ""
+            lines.append("  \(setting.name)\(def)")
+            lines.append("      \(setting.help)")
+        }
+        lines.append("A bad value stops start-up with exit code \(ConfigError.exitCode) and names the variable.")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Every setting's effective value for `/info`, secrets redacted.
+    public static func redacted(_ environment: [String: String]) -> [String: String] {
+        var out: [String: String] = [:]
+        for setting in all {
+            let value = environment[setting.name].flatMap { $0.isEmpty ? nil : $0 } ?? setting.defaultValue ?? ""
+            out[setting.name] = setting.isSecret && !value.isEmpty ? "<redacted>" : value
+        }
+        return out
+    }
+}

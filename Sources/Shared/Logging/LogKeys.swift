@@ -1,0 +1,14 @@
+/// Every metadata key the operator's logs use, in one place (controller-runtime's logging guide).
+public enum LogKeys {
+    public static let omjobNamespace = "omjob.namespace"
+    public static let omjobName = "omjob.name"
+    public static let commandID = "command.id"
+    public static let child = "child"
+    public static let childPID = "child.pid"
+    public static let exitReason = "exit.reason"
+    public static let connection = "connection"
+    public static let peerRole = "peer.role"
+    public static let reason = "reason"
+    public static let delayMS = "delay.ms"
+    public static let logLevel = "log.level"
+}

@@ -1,0 +1,151 @@
+import Shared
+
+/// The broker's routing as a pure state machine (DESIGN.md §1): commands in from any requester,
+/// out to executors by key; results back to the requester, exactly one per command.
+///
+/// Guarantees: a command accepted is answered exactly once while its requester is connected —
+/// by its executor, by another executor after the first one died, or by the broker itself
+/// (`busy`, `shutting-down`, `duplicate-id`); results from an executor that no longer holds
+/// the command are dropped. Commands with one key go to one live executor at a time, in order.
+/// Assumptions: command ids are unique among the commands in flight; executors' writes are
+/// idempotent, so a command re-dispatched after a crash may safely run twice.
+public struct Broker: Sendable {
+    /// A connection, numbered by the driver.
+    public typealias ConnectionID = Int
+
+    /// Limits that keep memory bounded.
+    public struct Limits: Sendable, Equatable {
+        /// Commands waiting for an executor; beyond it a command is answered `busy` (backpressure).
+        public var queueLimit: Int
+        /// Commands one executor holds at once.
+        public var perExecutor: Int
+        /// A worker silent for longer is disconnected (its process then exits on EOF and is restarted).
+        public var heartbeatTimeout: Duration
+
+        public init(queueLimit: Int = 1000, perExecutor: Int = 64, heartbeatTimeout: Duration = .seconds(15)) {
+            self.queueLimit = queueLimit
+            self.perExecutor = perExecutor
+            self.heartbeatTimeout = heartbeatTimeout
+        }
+    }
+
+    /// What the driver does.
+    public enum Action: Equatable, Sendable {
+        /// Write these bytes (one or more frames) to the connection.
+        case send(ConnectionID, [UInt8])
+        /// Close after writing what is queued; `reason` is logged.
+        case close(ConnectionID, reason: String)
+        case setLogLevel(String)
+        case answerCtl(ConnectionID, CtlRequest)
+        case metricsReported(ConnectionID, MetricsReport)
+        /// A command completed `latency` after it was first accepted.
+        case completed(latency: Duration)
+        /// Routing was stopped and the ledger is empty.
+        case drained
+        case log(BrokerLogEvent)
+    }
+
+    /// One peer after its `hello`.
+    public struct Peer: Sendable, Equatable {
+        public var hello: Hello
+        public var ready = false
+        public var conditions = WorkerConditions()
+        public var lastSeen: Duration
+        public var inFlight = 0
+    }
+
+    /// A command the broker accepted and has not answered yet.
+    public struct InFlight: Sendable, Equatable {
+        public var requester: ConnectionID
+        public var key: ObjectKey
+        public var frame: [UInt8]
+        public var acceptedAt: Duration
+        public var executor: ConnectionID?
+    }
+
+    public let limits: Limits
+    public internal(set) var peers: [ConnectionID: Peer] = [:]
+    var greeted: Set<ConnectionID> = []
+    public internal(set) var ledger: [String: InFlight] = [:]
+    /// Accepted command ids waiting for an executor, oldest first.
+    public internal(set) var pending: [String] = []
+    /// The executor currently holding each key's commands, and how many.
+    var keyOwners: [ObjectKey: (executor: ConnectionID, count: Int)] = [:]
+    public internal(set) var routing = true
+    var drainedReported = false
+    let version: String
+
+    public init(limits: Limits = Limits(), version: String = OperatorVersion.current) {
+        self.limits = limits
+        self.version = version
+    }
+
+    /// A message arrived on `connection`.
+    public mutating func received(_ decoded: DecodedMessage, from connection: ConnectionID, now: Duration) -> [Action] {
+        guard var peer = peers[connection] else { return greet(decoded.message, connection: connection, now: now) }
+        peer.lastSeen = now
+        peers[connection] = peer
+        switch decoded.message {
+        case .heartbeat: return []
+        case .ready: return markReady(connection)
+        case .conditions(let c):
+            let merged = merge(peer.conditions, c)
+            peers[connection]?.conditions = merged
+            return []
+        case .command(let command): return accept(command, frame: FrameCodec.encode(decoded.payload), from: connection, now: now)
+        case .result(let result): return complete(result, frame: FrameCodec.encode(decoded.payload), from: connection, now: now)
+        case .metrics(let report): return [.metricsReported(connection, report)]
+        case .logLevel(let level): return [.setLogLevel(level)] + broadcast(.logLevel(level))
+        case .ctl(let request): return [.answerCtl(connection, request)]
+        case .hello, .welcome, .shutdown, .ctlReply, .error:
+            return closing(connection, "unexpected \"\(decoded.message.typeName)\" message")
+        }
+    }
+
+    /// The connection's input broke the protocol: close only it.
+    public mutating func protocolError(_ error: ProtocolError, on connection: ConnectionID, now: Duration) -> [Action] {
+        [.send(connection, IPCMessage.error(error.description).frame())] + closing(connection, error.description)
+    }
+
+    /// Routing stops: new commands are answered `shutting-down`; accepted ones still complete.
+    public mutating func stopRouting() -> [Action] {
+        routing = false
+        return broadcast(.shutdown, roles: ["watcher", "gc"]) + drainedIfEmpty()
+    }
+
+    /// The log level changed locally (SIGHUP): tell every worker.
+    public func logLevelChanged(_ level: String) -> [Action] { broadcast(.logLevel(level)) }
+
+    /// Disconnects workers that stopped heartbeating.
+    public mutating func tick(now: Duration) -> [Action] {
+        var actions: [Action] = []
+        for (connection, peer) in peers.sorted(by: { $0.key < $1.key })
+        where peer.hello.role != "ctl" && now - peer.lastSeen > limits.heartbeatTimeout {
+            actions += closing(connection, "no heartbeat for \(limits.heartbeatTimeout)")
+        }
+        return actions
+    }
+
+    private mutating func greet(_ message: IPCMessage, connection: ConnectionID, now: Duration) -> [Action] {
+        guard case .hello(let hello) = message else { return closing(connection, "first message must be hello") }
+        guard Self.knownRoles.contains(hello.role) else { return closing(connection, "unknown role \"\(hello.role)\"") }
+        peers[connection] = Peer(hello: hello, lastSeen: now)
+        return [.send(connection, IPCMessage.welcome(version: version).frame()), .log(.peerJoined(connection, hello))]
+    }
+
+    private mutating func markReady(_ connection: ConnectionID) -> [Action] {
+        peers[connection]?.ready = true
+        return dispatch()
+    }
+
+    private func merge(_ old: WorkerConditions, _ new: WorkerConditions) -> WorkerConditions {
+        WorkerConditions(synced: new.synced ?? old.synced, apiReachable: new.apiReachable ?? old.apiReachable)
+    }
+
+    func broadcast(_ message: IPCMessage, roles: Set<String> = ["watcher", "executor", "gc"]) -> [Action] {
+        let frame = message.frame()
+        return peers.keys.sorted().filter { roles.contains(peers[$0]!.hello.role) }.map { .send($0, frame) }
+    }
+
+    static let knownRoles: Set<String> = ["watcher", "executor", "gc", "ctl"]
+}

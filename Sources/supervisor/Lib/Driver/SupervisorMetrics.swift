@@ -1,0 +1,48 @@
+import Shared
+
+/// The supervisor's metric names, declared in one place.
+enum SupervisorMetrics {
+    static let restarts = "omjob_supervisor_child_restarts_total"
+    static let up = "omjob_supervisor_child_up"
+    static let commands = "omjob_broker_commands_total"
+    static let inFlight = "omjob_broker_inflight_commands"
+    static let pending = "omjob_broker_pending_commands"
+    static let roundTrip = "omjob_broker_round_trip_seconds"
+    static let protocolErrors = "omjob_broker_protocol_errors_total"
+    static let refusedConnections = "omjob_broker_refused_connections_total"
+    static let connections = "omjob_broker_connections"
+
+    static func declare(in registry: MetricsRegistry) {
+        registry.declare(restarts, .counter, help: "Restarts of each child since the supervisor started.")
+        registry.declare(up, .gauge, help: "1 while the child process is running.")
+        registry.declare(commands, .counter, help: "Commands answered by the broker, by outcome.")
+        registry.declare(inFlight, .gauge, help: "Commands held by executors.")
+        registry.declare(pending, .gauge, help: "Commands waiting for an executor.")
+        registry.declare(roundTrip, .histogram, help: "Time from a command's arrival to its result leaving the broker.")
+        registry.declare(protocolErrors, .counter, help: "Connections closed for a framing or message error.")
+        registry.declare(refusedConnections, .counter, help: "Broker connections refused for a foreign uid.")
+        registry.declare(connections, .gauge, help: "Open broker connections by role.")
+        registry.increment(commands, labels: ["outcome": "completed"], by: 0)
+        registry.increment(protocolErrors, by: 0)
+        registry.increment(refusedConnections, by: 0)
+    }
+
+    /// Refreshes gauges and worker-reported totals before a render.
+    static func update(_ registry: MetricsRegistry, tree: SupervisionTree, broker: Broker, workerTotals: WorkerCounterTotals) {
+        for child in tree.children {
+            let labels = ["role": child.id.role, "instance": String(child.id.instance)]
+            registry.set(restarts, labels: labels, to: Double(child.restarts))
+            registry.set(up, labels: labels, to: child.pid == nil ? 0 : 1)
+        }
+        registry.set(inFlight, to: Double(broker.ledger.count - broker.pending.count))
+        registry.set(pending, to: Double(broker.pending.count))
+        registry.reset(connections)
+        var byRole: [String: Int] = [:]
+        for peer in broker.peers.values { byRole[peer.hello.role, default: 0] += 1 }
+        for (role, count) in byRole { registry.set(connections, labels: ["role": role], to: Double(count)) }
+        for (key, value) in workerTotals.totals {
+            registry.declare(key.name, .counter, help: "Reported by workers; totals kept across worker restarts.")
+            registry.set(key.name, labels: key.labels, to: value)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import KubeJSON
+import Shared
+
+/// What the health endpoint shows, gathered by the driver for one request.
+public struct HealthSnapshot {
+    public var version: String
+    public var configuration: [String: String]
+    public var children: [ChildStatus]
+    public var readinessProblems: [String]
+    /// Rendered only for `/metrics`.
+    public var metricsText: () -> String
+
+    /// One child as `/info` shows it.
+    public struct ChildStatus: Sendable, Equatable {
+        public var id: ChildID
+        public var pid: Int32?
+        public var restarts: Int
+        public var uptimeSeconds: Double?
+        public var lastExit: String?
+    }
+}
+
+/// The routes of `HEALTH_CHECK_PORT`, a pure function from request and snapshot to response.
+public enum HealthRoutes {
+    public static func respond(to request: HTTPRequestHead, with snapshot: HealthSnapshot) -> HTTPResponse {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return HTTPResponse(status: 405, body: "only GET\n")
+        }
+        switch request.path {
+        case "/health", "/healthz", "/livez":
+            return HTTPResponse(status: 200, body: "ok\n")
+        case "/ready", "/readyz":
+            let problems = snapshot.readinessProblems
+            return problems.isEmpty
+                ? HTTPResponse(status: 200, body: "ready\n")
+                : HTTPResponse(status: 503, body: problems.joined(separator: "\n") + "\n")
+        case "/metrics":
+            return HTTPResponse(status: 200, contentType: MetricsRegistry.contentType, body: snapshot.metricsText())
+        case "/info":
+            return HTTPResponse(status: 200, contentType: "application/json", body: info(snapshot))
+        default:
+            return HTTPResponse(status: 404, body: "not found\n")
+        }
+    }
+
+    static func info(_ snapshot: HealthSnapshot) -> String {
+        let children: [JSONValue] = snapshot.children.map { child in
+            var object: [String: JSONValue] = [
+                "role": .string(child.id.role), "instance": .int(Int64(child.id.instance)),
+                "restarts": .int(Int64(child.restarts)),
+                "pid": child.pid.map { .int(Int64($0)) } ?? .null,
+                "uptimeSeconds": child.uptimeSeconds.map { .double(($0 * 1000).rounded() / 1000) } ?? .null,
+                "lastExitReason": child.lastExit.map { .string($0) } ?? .null,
+            ]
+            object["running"] = .bool(child.pid != nil)
+            return .object(object)
+        }
+        let document: JSONValue = [
+            "name": "omjob-operator", "version": .string(snapshot.version),
+            "configuration": .object(snapshot.configuration.mapValues { .string($0) }),
+            "children": .array(children), "ready": .bool(snapshot.readinessProblems.isEmpty),
+        ]
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return ((try? encoder.encode(document)).map { String(decoding: $0, as: UTF8.self) } ?? "{}") + "\n"
+    }
+}

@@ -1,0 +1,27 @@
+/// `/ready`'s rule: every child running, connected and ready; the watcher synced; no worker
+/// reporting the API server unreachable; the broker still routing. Each unmet condition is
+/// one line of the 503 body, so a failing probe says why.
+public enum Readiness {
+    public static func problems(children: [SupervisionTree.Child], peers: [Broker.Peer], routing: Bool) -> [String] {
+        var problems: [String] = []
+        if !routing { problems.append("shutting down") }
+        for child in children {
+            guard let pid = child.pid, case .running = child.phase else {
+                problems.append("\(child.id) is not running")
+                continue
+            }
+            guard let peer = peers.first(where: { $0.hello.pid == pid && $0.hello.role == child.id.role }) else {
+                problems.append("\(child.id) has not connected to the broker")
+                continue
+            }
+            if !peer.ready { problems.append("\(child.id) is not ready") }
+            if child.id.role == "watcher", peer.conditions.synced != true {
+                problems.append("\(child.id) has not finished its initial lists")
+            }
+        }
+        for peer in peers where peer.conditions.apiReachable == false {
+            problems.append("API server unreachable (reported by \(peer.hello.role) pid \(peer.hello.pid))")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+
+/// The operator's process tree, started from the executables beside this program.
+struct BenchTree {
+    let process: Process
+    let directory: String
+
+    var socket: String { directory + "/broker.sock" }
+
+    static func start() throws -> BenchTree {
+        let binaries = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
+        let directory = NSTemporaryDirectory() + "/omjob-bench-\(getpid())"
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binaries + "/omjob-supervisor")
+        process.environment = ["PATH": "/usr/bin:/bin", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": directory,
+                               "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "BROKER_QUEUE_LIMIT": "100000"]
+        try process.run()
+        let deadline = Date().addingTimeInterval(30)
+        while !FileManager.default.fileExists(atPath: directory + "/broker.sock") {
+            guard Date() < deadline, process.isRunning else { throw BenchError("supervisor did not start") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        return BenchTree(process: process, directory: directory)
+    }
+
+    func stop() {
+        process.terminate()
+        process.waitUntilExit()
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import Testing
+@testable import Shared
+
+/// Tests that run the real built `omjob-supervisor` with the real role executables or tiny
+/// scripts as children. Serialized: each starts a process tree, and the machine is shared.
+@Suite(.serialized) struct SupervisorProcessTests {
+    /// Starts a supervisor in a fresh directory, runs `body`, and always cleans up.
+    func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:],
+                        _ body: (RunningSupervisor, TemporaryDirectory) throws -> Void) throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var env = environment
+        for (role, script) in scripts {
+            env["OMJOB_\(role.uppercased())_COMMAND"] = try directory.script(role + ".sh", script)
+        }
+        let supervisor = try RunningSupervisor(runDirectory: directory.path + "/run", environment: env)
+        defer { supervisor.terminate() }
+        try body(supervisor, directory)
+    }
+
+    @Test func crashingWorkerIsRestartedWithGrowingDelays() throws {
+        try withSupervisor(["EXECUTOR_WORKERS": "1", "RESTART_INTENSITY": "100"], scripts: ["gc": "exit 1"]) { supervisor, _ in
+            let restarts = { supervisor.supervisorLogs("child exited; restarting after backoff").filter { $0["child"] as? String == "gc-0" } }
+            #expect(eventually { restarts().count >= 5 }, "\(supervisor.rawLogs)")
+            let delays = restarts().prefix(5).compactMap { ($0["delay.ms"] as? String).flatMap(Int.init) }
+            #expect(delays == [100, 200, 400, 800, 1600])
+            let starts = supervisor.supervisorLogs("child started").filter { $0["child"] as? String == "gc-0" }.count
+            #expect(starts >= 5)
+        }
+    }
+
+    @Test func crashLoopBeyondIntensityEndsTheSupervisorNonZero() throws {
+        try withSupervisor(["RESTART_INTENSITY": "3", "RESTART_PERIOD_SECONDS": "60"], scripts: ["executor": "exit 3"]) { supervisor, _ in
+            let code = supervisor.waitExit()
+            #expect(code == 1)
+            let why = supervisor.supervisorLogs("restart intensity exceeded; shutting down the tree")
+            #expect(why.count == 1)
+            #expect(why.first?["level"] as? String == "critical")
+            #expect((why.first?["exit.reason"] as? String) == "exited with code 3")
+            #expect(!FileManager.default.fileExists(atPath: supervisor.socketPath))
+        }
+    }
+
+    @Test func badSettingStopsStartUpWithExitCode2NamingTheVariable() throws {
+        for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try BuiltProducts.path(name))
+            process.environment = ["EXECUTOR_WORKERS": "many", "PATH": "/usr/bin:/bin"]
+            let stderr = Pipe()
+            process.standardError = stderr
+            try process.run()
+            process.waitUntilExit()
+            let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.terminationStatus == 2, "\(name)")
+            #expect(text.contains("EXECUTOR_WORKERS") && text.contains("many"), "\(name): \(text)")
+        }
+    }
+
+    @Test func helpOfEveryExecutableListsEverySetting() throws {
+        for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: try BuiltProducts.path(name))
+            process.arguments = ["--help"]
+            let stdout = Pipe()
+            process.standardOutput = stdout
+            try process.run()
+            let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            for setting in Settings.all { #expect(text.contains(setting.name), "\(name) --help lacks \(setting.name)") }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+@testable import Shared
+
+/// A blocking client of the broker socket, as a test (or a human with netcat) would be.
+final class BrokerClient {
+    let fd: Int32
+    private var decoder = MessageDecoder()
+    private var ready: [IPCMessage] = []
+
+    init(path: String) throws {
+        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
+        }
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard status == 0 else {
+            close(fd)
+            throw TestFailure("connect \(path): \(String(cString: strerror(errno)))")
+        }
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    deinit { close(fd) }
+
+    /// Connects and says hello as `role`.
+    static func hello(path: String, role: String = "ctl") throws -> BrokerClient {
+        let client = try BrokerClient(path: path)
+        client.send(.hello(Hello(role: role, pid: getpid())))
+        guard case .welcome = try client.next() else { throw TestFailure("no welcome") }
+        return client
+    }
+
+    func send(_ message: IPCMessage) { sendRaw(message.frame()) }
+
+    @discardableResult
+    func sendRaw(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } == bytes.count
+    }
+
+    /// The next message, waiting up to `timeout` seconds.
+    func next(timeout: Double = 20) throws -> IPCMessage {
+        let deadline = Date().addingTimeInterval(timeout)
+        while ready.isEmpty {
+            guard Date() < deadline else { throw TestFailure("no message within \(timeout) s") }
+            switch readSome() {
+            case .bytes(let bytes): ready += try decoder.feed(bytes).map(\.message)
+            case .timeout: continue
+            case .closed: throw TestFailure("connection closed")
+            }
+        }
+        return ready.removeFirst()
+    }
+
+    /// Reads until the peer closes (true) or `timeout` passes (false); decodes what arrives.
+    func closedByPeer(timeout: Double = 10) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            switch readSome() {
+            case .bytes(let bytes): if let messages = try? decoder.feed(bytes) { ready += messages.map(\.message) }
+            case .timeout: continue
+            case .closed: return true
+            }
+        }
+        return false
+    }
+
+    /// Messages decoded but not consumed yet.
+    var buffered: [IPCMessage] { ready }
+
+    private enum Read { case bytes([UInt8]), timeout, closed }
+
+    private func readSome() -> Read {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        if n > 0 { return .bytes(Array(buffer[0..<n])) }
+        if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) { return .timeout }
+        return .closed
+    }
+}
+
+/// Minimal HTTP/1.0 GET over a TCP socket to the health port.
+enum HTTPProbe {
+    static func get(port: Int, path: String) throws -> (status: Int, body: String) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let status = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard status == 0 else { throw TestFailure("connect to health port \(port) failed") }
+        let request = Array("GET \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = recv(fd, &buffer, buffer.count, 0)
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        let text = String(decoding: response, as: UTF8.self)
+        guard let headEnd = text.range(of: "\r\n\r\n"), let code = Int(text.split(separator: " ").dropFirst().first ?? "") else {
+            throw TestFailure("bad HTTP response: \(text)")
+        }
+        return (code, String(text[headEnd.upperBound...]))
+    }
+}

@@ -1,0 +1,64 @@
+import Logging
+import Testing
+@testable import Shared
+
+/// Settings from the environment: defaults, valid values, and an error naming the variable.
+@Suite struct ConfigTests {
+    @Test func defaults() throws {
+        let config = try OperatorConfig(environment: [:])
+        #expect(config.watchNamespaces == [])
+        #expect(config.healthCheckPort == 8080)
+        #expect(config.executorWorkers == 2)
+        #expect(config.logLevel == .info)
+        #expect(config.shutdownGrace == .seconds(20))
+    }
+
+    @Test func javaOperatorNamesAndOurs() throws {
+        let config = try OperatorConfig(environment: [
+            "WATCH_NAMESPACES": " team-a, team-b ,", "LOG_LEVEL": "DEBUG", "HEALTH_CHECK_PORT": "0",
+            "OPERATOR_NAMESPACE": "omjob-system", "EXECUTOR_WORKERS": "4", "HEARTBEAT_INTERVAL_MS": "250",
+        ])
+        #expect(config.watchNamespaces == ["team-a", "team-b"])
+        #expect(config.logLevel == .debug)
+        #expect(config.healthCheckPort == 0)
+        #expect(config.operatorNamespace == "omjob-system")
+        #expect(config.executorWorkers == 4)
+        #expect(config.heartbeatInterval == .milliseconds(250))
+    }
+
+    @Test(arguments: [
+        ("EXECUTOR_WORKERS", "zero"), ("EXECUTOR_WORKERS", "0"), ("EXECUTOR_WORKERS", "65"),
+        ("HEALTH_CHECK_PORT", "70000"), ("HEALTH_CHECK_PORT", "-1"), ("LOG_LEVEL", "LOUD"),
+        ("SHUTDOWN_GRACE_SECONDS", "1.5"), ("RESTART_INTENSITY", "-3"), ("BROKER_QUEUE_LIMIT", "0"),
+    ])
+    func badValueNamesTheVariable(name: String, value: String) {
+        #expect(throws: ConfigError.self) { try OperatorConfig(environment: [name: value]) }
+        do {
+            _ = try OperatorConfig(environment: [name: value])
+        } catch {
+            #expect(error.setting == name)
+            #expect(error.description.contains(name) && error.description.contains(value))
+        }
+    }
+
+    @Test func emptyValueMeansDefault() throws {
+        #expect(try OperatorConfig(environment: ["EXECUTOR_WORKERS": ""]).executorWorkers == 2)
+    }
+
+    @Test func helpListsEverySetting() {
+        for setting in Settings.all { #expect(Settings.helpText.contains(setting.name)) }
+        #expect(Settings.helpText.contains("exit code 2"))
+    }
+
+    @Test func redactionHidesSecrets() {
+        var table = Settings.all
+        table.append(Setting("API_TOKEN", default: nil, "", secret: true))
+        #expect(Settings.redacted(["LOG_LEVEL": "WARN"])["LOG_LEVEL"] == "WARN")
+        #expect(Set(Settings.redacted([:]).keys) == Set(Settings.all.map(\.name)))
+    }
+
+    @Test(arguments: [("TRACE", Logger.Level.trace), ("debug", .debug), ("Info", .info), ("WARN", .warning), ("warning", .warning), ("ERROR", .error)])
+    func levelNames(name: String, level: Logger.Level) {
+        #expect(Logger.Level(operatorName: name) == level)
+    }
+}

@@ -1,8 +1,0 @@
-import Testing
-@testable import Supervisor
-
-@Suite struct SupervisorTestsSmoke {
-    @Test func moduleLinks() {
-        #expect(!String(describing: Supervisor.self).isEmpty)
-    }
-}
