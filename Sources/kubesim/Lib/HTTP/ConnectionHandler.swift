@@ -74,11 +74,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         let stream = WatchStream(context: context, request: request, store: api.store, keepAlive: head.isKeepAlive) { [weak self] in
             self?.watch = nil
         }
-<<<<<<< HEAD
-        watch = stream
         stream.cut = cut
-        stream.start(bookmarkInterval: api.bookmarkInterval)
-=======
         do {
             try stream.start(bookmarkInterval: api.bookmarkInterval)
             watch = stream
@@ -87,7 +83,6 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         } catch {
             write(context, head, .error(.internalError("\(error)")))
         }
->>>>>>> kubesim
     }
 
     func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse, forceClose: Bool = false,
