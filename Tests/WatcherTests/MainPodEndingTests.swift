@@ -50,6 +50,13 @@ import Testing
         #expect(reading == .inProgress(.running(startedAt: T.at("2025-01-09T15:30:04Z")), nextLook: nil))
     }
 
+    @Test(arguments: [("True", true), ("False", false), ("Unknown", false), (nil, true)] as [(String?, Bool)])
+    func nodeReadinessFollowsTheReadyCondition(status: String?, ready: Bool) {
+        let conditions = status.map { [NodeCondition(type: "Ready", status: $0, lastTransitionTime: "2025-01-09T15:00:00Z")] }
+        let node = Node(metadata: ObjectMeta(name: "worker-1"), status: NodeStatus(conditions: conditions))
+        #expect((NodeReadiness(node: node) == .ready) == ready)
+    }
+
     @Test func perRunDeadlinesOverrideTheOperatorDefaults() throws {
         let fixture = try Fixtures.decode(MainPodFixture.self, "main-pod", "err-image-pull-within-deadline")
         var spec = OMJobSpec(mainPodSpec: nil)

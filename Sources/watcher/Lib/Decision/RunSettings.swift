@@ -42,6 +42,9 @@ public struct RunSettings: Hashable, Sendable {
     /// Name of the variable holding `exitHandlerBackoffLimit`.
     public static let backoffLimitKey = "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT"
 
+    /// Every variable `init(environment:)` reads, for `--help` and the README.
+    public static var environmentNames: [String] { environmentKeys.map(\.name) + [backoffLimitKey] }
+
     /// Reads overrides from the environment; a bad value names the variable (start-up exits with 2).
     public init(environment: [String: String]) throws(RunSettingsError) {
         self.init()
