@@ -27,7 +27,7 @@ enum NodeBuilder {
                 "conditions": .array(conditions),
                 "addresses": [["type": "InternalIP", "address": .string(ip)], ["type": "Hostname", "address": .string(name)]],
                 "capacity": capacity, "allocatable": capacity,
-                "nodeInfo": ["kubeletVersion": "v1.29.0-kubesim", "kubeProxyVersion": "v1.29.0-kubesim",
+                "nodeInfo": ["kubeletVersion": "v1.32.0-kubesim", "kubeProxyVersion": "v1.32.0-kubesim",
                              "containerRuntimeVersion": "containerd://1.7.0", "operatingSystem": "linux", "architecture": "amd64",
                              "osImage": "kubesim", "kernelVersion": "", "machineID": "", "systemUUID": "", "bootID": ""],
             ],

@@ -1,7 +1,7 @@
 import KubeJSON
 
 /// Pure functions from a pod and one kubelet or scheduler step to the pod's new `status`,
-/// shaped field for field as a Kubernetes 1.29+ kubelet writes it (conditions from
+/// shaped field for field as a Kubernetes 1.29+ kubelet writes it (PodReadyToStartContainers on) (conditions from
 /// `pkg/kubelet/status/generate.go`, container statuses from the CRI). No I/O, no clock: the
 /// caller passes `now` (an RFC 3339 string) and the identifiers.
 enum PodStatusBuilder {
