@@ -57,7 +57,9 @@ extension SimCluster {
     public func terminate(_ name: String, namespace: String = "default", exit: ContainerExit) throws {
         try perform {
             let pod = try runningPod(namespace, name)
-            finish(PodKey(pod), exit: exit)
+            let key = PodKey(pod)
+            if let runtime, runtime.isRunning(key) { runtime.stop(key, graceSeconds: 0) }  // the simulated ending wins
+            finish(key, exit: exit)
         }
     }
 

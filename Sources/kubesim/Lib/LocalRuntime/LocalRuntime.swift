@@ -55,7 +55,8 @@ final class LocalRuntime: @unchecked Sendable {
             let process = try LocalProcess(argv: argv, environment: environment, onOutput: { bytes in
                 try? store.appendLog(namespace: key.namespace, pod: key.name, container: containerName, String(decoding: bytes, as: UTF8.self))
             }, onExit: { [weak self] exit in self?.exited(key, exit) })
-            lock.withLock { processes[key] = process }
+            // A command that already ended must not be recorded as running (its exit is reported).
+            lock.withLock { if !process.hasExited { processes[key] = process } }
             logger.info("local runtime: started", metadata: ["pod": "\(key)", "pid": "\(process.pid)", "command": "\(argv)"])
         } catch {
             report(key, ContainerExit(exitCode: 128, reason: "StartError", message: "\(error)"))
