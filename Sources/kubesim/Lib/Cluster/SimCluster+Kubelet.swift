@@ -109,19 +109,13 @@ extension SimCluster {
         guard !terminating.contains(key.uid) else { return }
         terminating.insert(key.uid)
         timers.cancel(key.timerPrefix + "run")
-        if pod.isTerminal { return completeDeletion(key) }
-        let grace = pod.deletionGracePeriod ?? 0
-        if let runtime, runtime.isRunning(key) {
-            runtime.stop(key, graceSeconds: Double(grace))
-            return
+        switch TerminationPlan.make(pod, hasLocalProcess: runtime?.isRunning(key) ?? false) {
+        case .deleteNow: completeDeletion(key)
+        case .stopProcess(let grace): runtime?.stop(key, graceSeconds: grace)
+        case .exit(let exit): finish(key, exit: exit)
+        case .exitAfter(let seconds, let exit):
+            schedule(key.timerPrefix + "sigkill", after: seconds) { [weak self] in self?.finish(key, exit: exit) }
         }
-        guard pod.hasRunningContainer else { return finish(key, exit: .killed) }
-        if grace == 0 { return finish(key, exit: .killed) }
-        if pod.annotations[AutoPolicy.ignoreSIGTERMAnnotation] == "true" {
-            schedule(key.timerPrefix + "sigkill", after: Double(grace)) { [weak self] in self?.finish(key, exit: .killed) }
-            return
-        }
-        finish(key, exit: .terminatedBySIGTERM)
     }
 
     /// The kubelet's final delete of a terminated pod: grace 0, with a uid precondition.
