@@ -65,6 +65,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         let response = api.handle(request)
         if case .watch(let watchRequest) = response {
             startWatch(context, head, watchRequest, cut: shaping.watchCut)
+        } else if case .followLog(let follow) = response {
+            LogFollowStream.start(context, head, follow, store: api.store)
         } else {
             write(context, head, response, slowLoris: shaping.slowLoris)
         }
@@ -96,7 +98,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 extraHeaders.append(("Retry-After", String(retry)))
             }
         case .raw(let c, let type, let b): (code, contentType, bytes) = (c, type, b)
-        case .watch: return
+        case .watch, .followLog: return
         }
         let keepAlive = head.isKeepAlive && !forceClose
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(bytes.count))] + extraHeaders)
