@@ -53,7 +53,7 @@ struct APIHandler: Sendable {
     }
 
     /// Decodes a JSON (or YAML) request body; 415 for other media types, 400 for bad syntax.
-    func decodeBody(_ request: APIRequest, accepting types: Set<String> = ["", "application/json", "*/*"]) throws -> JSONValue {
+    func decodeBody(_ request: APIRequest, accepting types: Set<String> = ["", "application/json", "*/*"], kind: String? = nil) throws -> JSONValue {
         let contentType = request.contentType
         if contentType == "application/yaml" {
             do { return try YAMLConversion.decode(String(decoding: request.body, as: UTF8.self)) } catch {
@@ -65,7 +65,8 @@ struct APIHandler: Sendable {
         do {
             return try JSONParser.parse(request.body)
         } catch let error as JSONParser.SyntaxError {
-            throw KubeAPIError.badRequest("couldn't get version/kind; json parse error: \(error.message)")
+            let prefix = kind.map { "the object provided is unrecognized (must be of type \($0)): " } ?? ""
+            throw KubeAPIError.badRequest(prefix + "couldn't get version/kind; json parse error: \(error.message)")
         }
     }
 }

@@ -22,6 +22,13 @@ extension JSONValue {
     }
 
     var metadata: JSONValue { self["metadata"] ?? .object([:]) }
+
+    /// Drops `labels: {}` and `annotations: {}`: ObjectMeta's maps are omitempty in the real server.
+    mutating func dropEmptyMetadataMaps() {
+        for field in ["labels", "annotations"] where self[path: ["metadata", field]]?.objectValue?.isEmpty == true {
+            set(["metadata", field], nil)
+        }
+    }
     var name: String { self[path: ["metadata", "name"]]?.stringValue ?? "" }
     var namespace: String { self[path: ["metadata", "namespace"]]?.stringValue ?? "" }
     var uid: String { self[path: ["metadata", "uid"]]?.stringValue ?? "" }

@@ -20,6 +20,11 @@ extension ObjectStore {
         let objectKey = key(type, namespace, name)
         guard let old = tables[type.groupResource]?[objectKey] else { throw KubeAPIError.notFound(type.subject(name)) }
         try checkPreconditions(type, old, options)
+        if options.orphanDependents != nil, let policy = options.propagationPolicy {
+            throw KubeAPIError(code: 422, reason: "Invalid",
+                               message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"\(policy)\": orphanDependents and deletionPropagation cannot be both set",
+                               kind: "DeleteOptions", causes: [.init(reason: "FieldValueInvalid", message: "Invalid value: \"\(policy)\": orphanDependents and deletionPropagation cannot be both set", field: "propagationPolicy")])
+        }
         let grace = gracePeriod(type, old, options)
         var object = old
         var finalizers = object.finalizers
@@ -35,7 +40,19 @@ extension ObjectStore {
             return finishDeletionIfReleased(type, key: objectKey).map(DeleteOutcome.deleted) ?? .pending(old)
         }
         // Namespaces always pass through Terminating: the namespace controller empties them first.
-        if finalizers.isEmpty, grace == 0, type.behavior != .namespace { return .deleted(remove(type, key: objectKey, object: old)) }
+        if finalizers.isEmpty, grace == 0, type.behavior != .namespace {
+            guard type.behavior == .pod, !old.isDeleting else { return .deleted(remove(type, key: objectKey, object: old)) }
+            // The pod registry marks even an immediate deletion (deletionTimestamp, grace 0) before
+            // removing it: watchers see MODIFIED, then DELETED.
+            var marked = old
+            marked.set(["metadata", "deletionTimestamp"], .string(timestamp()))
+            marked.set(["metadata", "deletionGracePeriodSeconds"], 0)
+            let rv = nextRevision()
+            marked.set(["metadata", "resourceVersion"], .string(String(rv)))
+            commit(type, key: objectKey, object: marked, previous: old, event: .modified, revision: rv)
+            remove(type, key: objectKey, object: marked)
+            return .deleted(marked)
+        }
         object.finalizers = finalizers
         if !old.isDeleting || grace < (old.deletionGracePeriod ?? 0) {
             object.set(["metadata", "deletionTimestamp"], .string(timestamp(offset: grace)))
@@ -50,12 +67,14 @@ extension ObjectStore {
     }
 
     private func checkPreconditions(_ type: ResourceType, _ object: JSONValue, _ options: DeleteOptions) throws {
-        let subject = type.subject(object.name)
+        var subject = type.subject(object.name)
+        // Precondition failures name the kind (`Pod`, `OMJob.pipelines.openmetadata.org`), not the resource.
+        subject.plural = type.kind
         if let uid = options.preconditionUID, uid != object.uid {
-            throw KubeAPIError.conflict(subject, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object.uid)")
+            throw KubeAPIError.conflict(subject, "the UID in the precondition (\(uid)) does not match the UID in record (\(object.uid)). The object might have been deleted and then recreated")
         }
         if let rv = options.preconditionResourceVersion, rv != object.resourceVersionString {
-            throw KubeAPIError.conflict(subject, "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(object.resourceVersionString)")
+            throw KubeAPIError.conflict(subject, "the ResourceVersion in the precondition (\(rv)) does not match the ResourceVersion in record (\(object.resourceVersionString)). The object might have been modified")
         }
     }
 
