@@ -7,7 +7,7 @@ import NIOPosix
 /// latency. A benchmark, never a test: numbers depend on the machine.
 ///
 ///     swift build -c release --product kubesim-bench
-///     .build/release/kubesim-bench [--requests N] [--connections C] [--watchers W] [--events E] [--server-threads T]
+///     .build/release/kubesim-bench [--requests N] [--connections C] [--watchers W] [--events E] [--server-threads T] [--auto-pods P]
 @main
 struct BenchMain {
     static func main() async throws {
@@ -27,6 +27,7 @@ struct BenchMain {
             print(patches.line)
             let latency = try await WatchLatency.run(sim: sim, group: clients, options: options)
             print(latency)
+            if options.autoPods > 0 { print(try AutoModeRuns.run(pods: options.autoPods)) }
         } catch {
             print("kubesim-bench: failed: \(error)")
         }
@@ -44,6 +45,7 @@ struct BenchOptions {
     var eventGapMillis = 5
     var serverThreads = 2
     var clientThreads = 2
+    var autoPods = 5_000
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()
@@ -57,6 +59,7 @@ struct BenchOptions {
             case "--event-gap-ms": eventGapMillis = value
             case "--server-threads": serverThreads = value
             case "--client-threads": clientThreads = value
+            case "--auto-pods": autoPods = value
             default: print("kubesim-bench: unknown option \(flag)"); exit(2)
             }
         }
