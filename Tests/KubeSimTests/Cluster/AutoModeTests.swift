@@ -95,3 +95,18 @@ import Testing
         #expect(made.invalid == invalid)
     }
 }
+
+/// The scheduler retries Unschedulable pods when a node appears.
+@Suite struct AutoModeRetryTests {
+    @Test func anUnschedulablePodIsPlacedWhenANodeIsAdded() async throws {
+        try await withCluster(nodes: 0, autoPolicy: AutoPolicy(runSeconds: 1)) { sim, _ in
+            try sim.store.create(.pods, namespace: "default", object: endingPod())
+            sim.cluster.settle()
+            #expect(try sim.pod("p")[path: ["status", "conditions"]]?.arrayValue?.first?["reason"] == "Unschedulable")
+            try sim.cluster.addNode("late-node")
+            #expect(try sim.pod("p").nodeName == "late-node")
+            sim.cluster.advance(by: 1)
+            #expect(try sim.pod("p").phase == "Succeeded")
+        }
+    }
+}

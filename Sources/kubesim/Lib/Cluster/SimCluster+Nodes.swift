@@ -20,7 +20,17 @@ extension SimCluster {
                 try store.mutate(.nodes, namespace: nil, name: nodeName, subresource: .status) { $0["status"] = node["status"] }
             }
             nodes[nodeName] = NodeState(index: index)
+            retryUnschedulable()
             return nodeName
+        }
+    }
+
+    /// Automatic mode: like the scheduler on a node event, try pods left Unschedulable again.
+    private func retryUnschedulable() {
+        guard autoPolicy != nil, let pending = try? store.list(.pods, namespace: nil, options: .init(fieldSelector: "spec.nodeName=")) else { return }
+        for pod in pending.items where !pod.isDeleting && !pod.isTerminal {
+            autoHandled.remove(pod.uid)
+            autoRun(pod)
         }
     }
 
