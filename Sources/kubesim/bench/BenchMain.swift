@@ -8,7 +8,7 @@ import NIOPosix
 ///
 ///     swift build -c release --product kubesim-bench
 ///     .build/release/kubesim-bench [--requests N] [--connections C] [--watchers W] [--events E] [--event-gap-ms G]
-///                                  [--server-threads T] [--client-threads T]
+///                                  [--server-threads T] [--client-threads T] [--auto-pods P]
 @main
 struct BenchMain {
     static func main() async throws {
@@ -32,6 +32,7 @@ struct BenchMain {
                 run.watchers = watchers
                 print(try await WatchLatency.run(sim: sim, group: clients, options: run))
             }
+            if options.autoPods > 0 { print(try AutoModeRuns.run(pods: options.autoPods)) }
         } catch {
             print("kubesim-bench: failed: \(error)")
         }
@@ -50,6 +51,7 @@ struct BenchOptions {
     var eventGapMillis = 20
     var serverThreads = 2
     var clientThreads = 2
+    var autoPods = 5_000
 
     init(_ arguments: ArraySlice<String>) {
         var iterator = arguments.makeIterator()
@@ -63,6 +65,7 @@ struct BenchOptions {
             case "--event-gap-ms": eventGapMillis = value
             case "--server-threads": serverThreads = value
             case "--client-threads": clientThreads = value
+            case "--auto-pods": autoPods = value
             default: print("kubesim-bench: unknown option \(flag)"); exit(2)
             }
         }

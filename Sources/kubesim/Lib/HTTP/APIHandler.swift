@@ -7,6 +7,18 @@ public enum InterceptAction: Sendable {
     case respond(KubeAPIError)
     /// Drop the TCP connection without answering.
     case closeConnection
+    /// Answer with this status and JSON body (kubesim's control endpoints).
+    case reply(Int, JSONValue)
+    /// Serve normally after a delay.
+    case delay(milliseconds: Int)
+    /// Reset the connection (TCP RST) without answering.
+    case reset
+    /// Serve normally; a watch is cut (connection dropped) after N events or seconds.
+    case cutWatch(afterEvents: Int?, afterSeconds: Double?)
+    /// Answer a watch with 200 and one ERROR event carrying this Status (forced 410 on resume).
+    case watchGone(KubeAPIError)
+    /// Serve normally, trickling the response out a few bytes at a time.
+    case slowLoris(chunkBytes: Int, intervalMilliseconds: Int)
 }
 
 /// A hook run on every authenticated request; nil lets the request through.
