@@ -10,8 +10,7 @@ import Testing
     /// T+1 s the run of T exists, owned by the CronOMJob, with a fresh run id substituted into
     /// its env; a day later the next slot's run is created beside it (Allow).
     @Test func aScheduleCreatesRunsOnTime() async throws {
-        let run = try await GCOperatorRun()
-        do {
+        try await GCOperatorRun.run { run in
             let slot = GCOperatorRun.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
             let uid = try run.createCron("daily", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Allow")
@@ -34,14 +33,12 @@ import Testing
             try run.setClock(at: next.addingTimeInterval(1))
             try await run.waitUntil("run of the next slot") { try run.omJobNames() == [first, GCOperatorRun.runName("daily", next)].sorted() }
         }
-        await run.finish()
     }
 
     /// Forbid: the next slot comes while the first run's main pod runs: no second run, the
     /// status says why. When the first run has ended (exit handler included), the waiting slot runs.
     @Test func forbidSkipsWhileARunIsActive() async throws {
-        let run = try await GCOperatorRun()
-        do {
+        try await GCOperatorRun.run { run in
             let slot = GCOperatorRun.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
             try run.createCron("forbid", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Forbid")
@@ -65,14 +62,12 @@ import Testing
             try run.terminate(exit, exitCode: 0)
             try await run.waitUntil("the waiting slot runs") { try run.omJobNames() == [first, GCOperatorRun.runName("forbid", next)].sorted() }
         }
-        await run.finish()
     }
 
     /// Replace: the next slot deletes the active run and creates its own; the deleted run's
     /// main pod is stopped and its exit handler still runs (pipelineStatus=failed, Killed).
     @Test func replaceKillsTheActiveRunWhoseExitHandlerStillRuns() async throws {
-        let run = try await GCOperatorRun()
-        do {
+        try await GCOperatorRun.run { run in
             let slot = GCOperatorRun.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
             try run.createCron("replace", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Replace")
@@ -99,6 +94,5 @@ import Testing
             try await run.waitUntil("the replaced run is gone") { try !run.omJobNames().contains(first) }
             #expect(try run.omJobNames() == [second])
         }
-        await run.finish()
     }
 }

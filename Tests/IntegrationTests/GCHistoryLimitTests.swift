@@ -8,8 +8,7 @@ import Testing
     /// the newest 2 and 1 stay, the running run and another CronOMJob's run are untouched; the
     /// numbers hold on later sweeps, and a newer success pushes out exactly the oldest kept one.
     @Test func keepsExactlyTheConfiguredNumbers() async throws {
-        let run = try await GCOperatorRun()
-        do {
+        try await GCOperatorRun.run { run in
             let cron = try run.createCron("nightly", successful: 2, failed: 1)
             let other = try run.createCron("hourly", successful: 0, failed: 0)
             let now = Date()
@@ -18,7 +17,7 @@ import Testing
             try run.createOMJob("nightly-running", owner: (name: "nightly", uid: cron))
             try run.createOMJob("hourly-running", owner: (name: "hourly", uid: other))
             try run.createOMJob("standalone-s")
-            try run.finish(omJob: "standalone-s", phase: "Succeeded", completedAt: now.addingTimeInterval(-36_000))
+            try run.recordEnded(omJob: "standalone-s", phase: "Succeeded", completedAt: now.addingTimeInterval(-36_000))
 
             let expected = ["hourly-running", "nightly-f3", "nightly-running", "nightly-s4", "nightly-s5", "standalone-s"]
             let converged = try await gcEventually { try run.omJobNames() == expected }
@@ -34,7 +33,6 @@ import Testing
             #expect(pushed, "kept \((try? run.omJobNames()) ?? []):\n\(run.logs.suffix(4000))")
             #expect(try await run.metrics()["omjob_gc_omjobs_deleted_total{reason=\"HistoryLimit\"}"] == 6)
         }
-        await run.finish()
     }
 
     struct Owner {
@@ -44,6 +42,6 @@ import Testing
 
     static func finished(_ run: GCOperatorRun, _ name: String, _ owner: Owner, _ phase: String, _ now: Date, hoursAgo: Int) throws {
         try run.createOMJob(name, owner: (name: owner.name, uid: owner.uid))
-        try run.finish(omJob: name, phase: phase, completedAt: now.addingTimeInterval(TimeInterval(-3600 * hoursAgo)))
+        try run.recordEnded(omJob: name, phase: phase, completedAt: now.addingTimeInterval(TimeInterval(-3600 * hoursAgo)))
     }
 }

@@ -10,14 +10,13 @@ import Testing
     /// TTL 1 h: a minute before expiry nothing is touched; just after, both pods go, the
     /// cleanup time is recorded (not before the expiry) and exactly one event says so.
     @Test func deletesPodsAtExpiryAndNotBefore() async throws {
-        let run = try await GCOperatorRun()
-        do {
+        try await GCOperatorRun.run { run in
             let completed = Date().addingTimeInterval(-5)
             let expiry = Self.expiry(completed, ttl: 3600)
             let uid = try run.createOMJob("ttl-a", ttl: 3600)
             try run.createPod(of: "ttl-a", uid: uid, type: "main", phase: "Succeeded")
             try run.createPod(of: "ttl-a", uid: uid, type: "exit-handler", phase: "Succeeded")
-            try run.finish(omJob: "ttl-a", phase: "Succeeded", completedAt: completed)
+            try run.recordEnded(omJob: "ttl-a", phase: "Succeeded", completedAt: completed)
 
             try run.setClock(at: expiry.addingTimeInterval(-60))
             try await run.waitForSweep(atOrAfter: expiry.addingTimeInterval(-60))
@@ -32,20 +31,18 @@ import Testing
             #expect(events.count == 1)
             #expect(events.first?["count"]?.intValue == 1)
         }
-        await run.finish()
     }
 
     /// A Failed run whose exit-handler pod still runs is not cleaned up past its TTL; once the
     /// exit handler ends, its pods are.
     @Test func waitsForTheExitHandlerPastTheTTL() async throws {
-        let run = try await GCOperatorRun()
-        do {
+        try await GCOperatorRun.run { run in
             let completed = Date().addingTimeInterval(-5)
             let expiry = Self.expiry(completed, ttl: 600)
             let uid = try run.createOMJob("ttl-b", ttl: 600)
             try run.createPod(of: "ttl-b", uid: uid, type: "main", phase: "Failed")
             try run.createPod(of: "ttl-b", uid: uid, type: "exit-handler", phase: "Running")
-            try run.finish(omJob: "ttl-b", phase: "Failed", completedAt: completed)
+            try run.recordEnded(omJob: "ttl-b", phase: "Failed", completedAt: completed)
 
             try run.setClock(at: expiry.addingTimeInterval(3600))
             try await run.waitForSweep(atOrAfter: expiry.addingTimeInterval(3600))
@@ -57,15 +54,13 @@ import Testing
             #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
             #expect(try run.events(reason: "PodsCleanedUp", about: "ttl-b").count == 1)
         }
-        await run.finish()
     }
 
     /// The gc is SIGKILLed after deleting the pods and recording the event but before the
     /// cleanup time could be written (kubesim refuses that write meanwhile). Its successor
     /// finishes the job: the cleanup time is recorded, and there is still exactly one event.
     @Test func aRestartedGCFinishesTheCleanupWithoutASecondEvent() async throws {
-        let run = try await GCOperatorRun()
-        do {
+        try await GCOperatorRun.run { run in
             let refuse = Mutex(true)
             run.sim.interceptor = { request in
                 guard request.method == "PATCH", request.path.hasSuffix("/omjobs/ttl-c/status"), refuse.withLock({ $0 }) else { return nil }
@@ -75,7 +70,7 @@ import Testing
             let uid = try run.createOMJob("ttl-c", ttl: 60)
             try run.createPod(of: "ttl-c", uid: uid, type: "main", phase: "Succeeded")
             try run.createPod(of: "ttl-c", uid: uid, type: "exit-handler", phase: "Succeeded")
-            try run.finish(omJob: "ttl-c", phase: "Succeeded", completedAt: completed)
+            try run.recordEnded(omJob: "ttl-c", phase: "Succeeded", completedAt: completed)
             try run.setClock(at: Self.expiry(completed, ttl: 60).addingTimeInterval(1))
 
             let midway = try await gcEventually { try run.podNames(of: "ttl-c").isEmpty && run.events(reason: "PodsCleanedUp", about: "ttl-c").count == 1 }
@@ -93,7 +88,6 @@ import Testing
             #expect(events.count == 1)
             #expect(events.first?["count"]?.intValue == 1)
         }
-        await run.finish()
     }
 
     /// completionTime has second precision: the expiry the gc computes.

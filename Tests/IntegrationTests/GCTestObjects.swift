@@ -21,7 +21,7 @@ extension GCOperatorRun {
     }
 
     /// Writes a run's status as the watcher would once it ended.
-    func finish(omJob name: String, phase: String, completedAt: Date) throws {
+    func recordEnded(omJob name: String, phase: String, completedAt: Date) throws {
         let status: JSONValue = ["phase": .string(phase), "startTime": .string(Self.time(completedAt.addingTimeInterval(-60))),
                                  "completionTime": .string(Self.time(completedAt)), "mainPodName": .string("\(name)-main")]
         _ = try sim.store.patch(Self.omjobs, namespace: Self.namespace, name: name, type: .merge, patch: ["status": status], subresource: .status)

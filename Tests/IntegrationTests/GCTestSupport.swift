@@ -32,7 +32,7 @@ final class GCOperatorRun: @unchecked Sendable {
         directory = String(cString: made)
         clock = OperatorClock(offsetFile: directory + "/clock")
         var configuration = KubeSimServer.Configuration(token: "gc-test", crdDirectory: Self.root.appendingPathComponent("deploy/crds").path, threads: 1)
-        configuration.now = { [clock] in clock.now() }
+        configuration.cluster.clock = .external { [clock] in clock.now() }
         sim = try await KubeSimServer.start(configuration)
         try setClock(offset: 0)
         try kubeconfig.write(toFile: directory + "/kubeconfig", atomically: true, encoding: .utf8)
@@ -109,6 +109,18 @@ final class GCOperatorRun: @unchecked Sendable {
         let info = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         let children = info?["children"] as? [[String: Any]] ?? []
         return (children.first { $0["role"] as? String == "gc" }?["pid"] as? Int).map(Int32.init)
+    }
+
+    /// Runs `body` against a fresh kubesim and operator, and ends both whatever `body` does.
+    static func run(environment: [String: String] = [:], _ body: (GCOperatorRun) async throws -> Void) async throws {
+        let run = try await GCOperatorRun(environment: environment)
+        do {
+            try await body(run)
+        } catch {
+            await run.finish()
+            throw error
+        }
+        await run.finish()
     }
 
     /// Ends everything this run started.

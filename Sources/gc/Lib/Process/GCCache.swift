@@ -48,15 +48,15 @@ final class GCCache: Sendable {
         var snapshot = Snapshot(omJobs: [], pods: [], crons: [])
         for informer in omJobs {
             guard await informer.hasSynced else { return nil }
-            snapshot.omJobs += await informer.store.objects.values
+            snapshot.omJobs += await informer.store.objects
         }
         for informer in pods {
             guard await informer.hasSynced else { return nil }
-            snapshot.pods += await informer.store.objects.values
+            snapshot.pods += await informer.store.objects
         }
         for informer in crons {
             guard await informer.hasSynced else { return nil }
-            snapshot.crons += await informer.store.objects.values
+            snapshot.crons += await informer.store.objects
         }
         return snapshot
     }
