@@ -132,7 +132,9 @@ final class GCOperatorRun: @unchecked Sendable {
             let deadline = Date().addingTimeInterval(15)
             while process.isRunning && Date() < deadline { usleep(20_000) }
             if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            process.waitUntilExit()
+            // Bounded: a test must not hang on teardown (SIGKILL ends the tree; workers die with it).
+            let killed = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < killed { usleep(20_000) }
         }
         try? await sim.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
