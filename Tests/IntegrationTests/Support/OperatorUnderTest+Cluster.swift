@@ -120,3 +120,18 @@ extension OperatorUnderTest {
             "lastTransitionTime": .string(since)]]]], subresource: .status)
     }
 }
+
+/// Events and long names.
+extension OperatorUnderTest {
+    /// Warning events whose involved object is the OMJob `name`.
+    func warningEvents(for name: String) -> [JSONValue] {
+        let events = (try? sim.store.list(.events, namespace: Self.namespace).items) ?? []
+        return events.filter { $0["type"]?.stringValue == "Warning" && $0["involvedObject"]?["name"]?.stringValue == name }
+    }
+
+    /// Pods of a run found by owner name (the name label is shortened for long names).
+    func pods(ofRun name: String, type: String) -> [JSONValue] {
+        let items = (try? sim.store.list(.pods, namespace: Self.namespace, options: .init(labelSelector: "\(Self.podType)=\(type)")).items) ?? []
+        return items.filter { $0["metadata"]?["ownerReferences"]?.arrayValue?.first?["name"]?.stringValue == name }
+    }
+}
