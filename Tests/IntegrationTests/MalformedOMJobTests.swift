@@ -58,7 +58,7 @@ import Testing
     @Test func aNameTooLongForPodNamesAndLabelsStillRuns() async throws {
         let name = "om-job-" + String(repeating: "very-long-pipeline-name-", count: 5) + "a1b2c3d4"
         try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob(name))
+            try op.create(OperatorUnderTest.omJob(name, runID: "run-long"))
             let main = try await eventually("main pod of the long-named run") { op.pods(ofRun: name, type: "main").first }
             let podName = main["metadata"]?["name"]?.stringValue ?? ""
             #expect(podName.count <= 63 && podName.hasSuffix("-main"), "pod name \(podName)")
