@@ -49,8 +49,6 @@ import Testing
         let delete = Self.command(.deleteOMJob(DeleteOMJob(name: "nightly-1767225600", uid: uid, reason: "Replace")))
         #expect(await performer.perform(delete) == .done)
         #expect(await performer.perform(delete) == .notFound, "deleting twice is done")
-        #expect(try CronCommandPerformer.command(in: JSONValue.encoded(from: create)) == create)
-        #expect(try CronCommandPerformer.command(in: ["id": "x", "omJobUID": "u"]) == nil, "a run's Command is not a CronCommand")
 
         await client.http.shutdown()
         thread.stopAndWait()

@@ -18,15 +18,14 @@ import Testing
     /// the envelopes carry the CronOMJob's key and the commands' deterministic ids.
     @Test func aDueSlotBecomesCreateThenStatusEnvelopes() throws {
         let cron = try CronFixtures.cron()
-        var controller = CronController()
-        controller.newRunID = { "6f0e7c1a-0000-4000-8000-000000000001" }
-        let result = controller.reconcile(cron.metadata.key, cache: Self.cache(cron, runs: []), now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:00:05Z"))))
+        let result = CronController().reconcile(cron.metadata.key, cache: Self.cache(cron, runs: []), now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:00:05Z"))))
         let types = result.commands.map { $0.payload["action"]?["type"]?.stringValue ?? "" }
         #expect(types == ["createOMJob", "patchCronOMJobStatus", "recordEvent"])
         #expect(result.commands.allSatisfy { $0.key == cron.metadata.key })
         let created = try #require(result.commands.first)
         #expect(created.id == "\(cron.metadata.uid!)/create/\(CronFixtures.runName("2026-03-10T10:00:00Z"))")
-        #expect(created.payload["action"]?["omJob"]?["metadata"]?["labels"]?["app.kubernetes.io/run-id"]?.stringValue == "6f0e7c1a-0000-4000-8000-000000000001")
+        let runID = created.payload["action"]?["omJob"]?["metadata"]?["labels"]?["app.kubernetes.io/run-id"]?.stringValue ?? ""
+        #expect(UUID(uuidString: runID) != nil, "a fresh UUID per decision: \(runID)")
         #expect(result.versionBound == [result.commands[1].id], "only the status write carries a resourceVersion")
         #expect(result.nextLook == Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:00Z"))))
     }
@@ -57,12 +56,12 @@ import Testing
     @Test func runsLeadToTheirCronOMJob() throws {
         let cron = try CronFixtures.cron()
         let run = CronFixtures.run(of: cron, slot: "2026-03-10T10:00:00Z", phase: .succeeded)
-        #expect(WatchCache.cronKeys(owning: run) == [cron.metadata.key])
+        #expect(WatchCache.controllingCron(of: run) == cron.metadata.key)
         var standalone = run
         standalone.metadata.ownerReferences = nil
-        #expect(WatchCache.cronKeys(owning: standalone).isEmpty)
+        #expect(WatchCache.controllingCron(of: standalone) == nil)
         let cache = Self.cache(cron, runs: [run, standalone.renamed("other")])
-        #expect(cache.runs(ownedBy: cron.metadata.uid!, in: cron.metadata.namespace!).map(\.metadata.name) == [run.metadata.name])
+        #expect(cache.runs(ofCron: cron.metadata.key).map(\.metadata.name) == [run.metadata.name])
     }
 
     @Test func anUnknownKeyDecidesNothing() {
