@@ -100,7 +100,8 @@ final class EventSink: Sendable {
 
     @Test func timeoutSecondsEndsTheStreamAndTheWatchIsReleased() async throws {
         try await withSim { sim, _ in
-            let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&timeoutSeconds=1&resourceVersion=\(sim.store.resourceVersion)")
+            // 5 s, not 1: on a loaded machine the open itself can take longer than a second.
+            let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&timeoutSeconds=5&resourceVersion=\(sim.store.resourceVersion)")
             #expect(sim.store.watchCount == 1)
             var count = 0
             for await _ in watch.events { count += 1 }
