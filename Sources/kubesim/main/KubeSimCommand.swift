@@ -26,14 +26,19 @@ struct KubeSimCommand: AsyncParsableCommand {
     @Flag(name: .customLong("manual-clock"), help: "Cluster time moves only through POST /kubesim/cluster/advance.")
     var manualClock = false
 
+    /// A bad setting stops start-up with exit code 2 and names the setting (house rule).
     func validate() throws {
-        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port)") }
-        guard bookmarkInterval > 0 else { throw ValidationError("--bookmark-interval must be positive") }
-        guard history > 0 else { throw ValidationError("--history must be positive") }
-        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        guard (0...1000).contains(nodes) else { throw ValidationError("--nodes must be 0...1000, got \(nodes)") }
-        guard runSeconds >= 0, runSeconds.isFinite else { throw ValidationError("--run-seconds must be >= 0, got \(runSeconds)") }
-        guard (0...255).contains(exitCode) else { throw ValidationError("--exit-code must be 0...255, got \(exitCode)") }
+        var problem: String?
+        if !(0...65535).contains(port) { problem = "--port must be 0...65535, got \(port)" }
+        if bookmarkInterval <= 0 { problem = "--bookmark-interval must be positive, got \(bookmarkInterval)" }
+        if history <= 0 { problem = "--history must be positive, got \(history)" }
+        if (tlsCert == nil) != (tlsKey == nil) { problem = "--tls-cert and --tls-key go together" }
+        if !(0...1000).contains(nodes) { problem = "--nodes must be 0...1000, got \(nodes)" }
+        if runSeconds < 0 || !runSeconds.isFinite { problem = "--run-seconds must be >= 0, got \(runSeconds)" }
+        if !(0...255).contains(exitCode) { problem = "--exit-code must be 0...255, got \(exitCode)" }
+        guard let problem else { return }
+        FileHandle.standardError.write(Data("kubesim: invalid setting: \(problem)\n".utf8))
+        throw ExitCode(2)
     }
 
     func run() async throws {

@@ -107,4 +107,17 @@ extension SupervisorProcessTests {
             #expect(!FileManager.default.fileExists(atPath: supervisor.socketPath))
         }
     }
+
+    @Test func childrenDieWithAKilledSupervisor() throws {
+        try withSupervisor() { supervisor, _ in
+            let port = try supervisor.waitReady()
+            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try HTTPProbe.get(port: port, path: "/info").body.utf8))
+            let pids = (info["children"]?.arrayValue ?? []).compactMap { $0["pid"]?.intValue }.map(Int32.init)
+            #expect(pids.count == 4)
+            supervisor.signal(SIGKILL)
+            #expect(supervisor.waitExit() != nil)
+            // PR_SET_PDEATHSIG and the socket's EOF each end the workers; none is left behind.
+            #expect(eventually { pids.allSatisfy(processIsGone) }, "left: \(pids.filter { !processIsGone($0) })")
+        }
+    }
 }

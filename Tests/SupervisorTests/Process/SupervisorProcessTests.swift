@@ -6,7 +6,7 @@ import Testing
 /// scripts as children. Serialized: each starts a process tree, and the machine is shared.
 @Suite(.serialized) struct SupervisorProcessTests {
     /// Starts a supervisor in a fresh directory, runs `body`, and always cleans up.
-    func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:],
+    func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:], launcher: [String] = [],
                         _ body: (RunningSupervisor, TemporaryDirectory) throws -> Void) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -14,7 +14,7 @@ import Testing
         for (role, script) in scripts {
             env["OMJOB_\(role.uppercased())_COMMAND"] = try directory.script(role + ".sh", script)
         }
-        let supervisor = try RunningSupervisor(runDirectory: directory.path + "/run", environment: env)
+        let supervisor = try RunningSupervisor(runDirectory: directory.path + "/run", environment: env, launcher: launcher)
         defer { supervisor.terminate() }
         try body(supervisor, directory)
     }

@@ -31,6 +31,28 @@ import Testing
         #expect(try IPCMessage(payload: message.payload()) == expected)
     }
 
+    @Test(arguments: fixtures.indices)
+    func routingFastPathAgreesWithTheFullDecoder(_ index: Int) throws {
+        let (json, expected) = Self.fixtures[index]
+        let message = try IPCMessage(payload: Array(json.utf8), opaquePayloads: true)
+        switch expected {
+        case .command(var command):
+            command.payload = .null
+            #expect(message == .command(command))
+        case .result(var result):
+            result.payload = .null
+            #expect(message == .result(result))
+        default:
+            #expect(message == expected)
+        }
+    }
+
+    @Test(arguments: invalid.indices)
+    func routingFastPathRejectsTheSame(_ index: Int) {
+        let (json, expected) = Self.invalid[index]
+        #expect(throws: expected) { try IPCMessage(payload: Array(json.utf8), opaquePayloads: true) }
+    }
+
     static let invalid: [(String, MessageError)] = [
         ("not json", .invalidJSON),
         ("[1,2]", .invalidJSON),

@@ -3,7 +3,7 @@ import KubeJSON
 /// Object-metadata accessors over stored objects (kubesim keeps objects as plain JSON).
 extension JSONValue {
     /// Sets (or with nil removes) the value at a path of object keys, creating objects on the way.
-    mutating func set(_ path: [String], _ value: JSONValue?) {
+    public mutating func set(_ path: [String], _ value: JSONValue?) {
         guard let first = path.first else { if let value { self = value }; return }
         guard case .object(var members) = self else {
             if value == nil { return }

@@ -1,10 +1,14 @@
 import Logging
 import Shared
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// One accepted broker connection: its stream and its decoder.
 final class BrokerConnection {
     let stream: UnixStream
-    var decoder = MessageDecoder()
+    var decoder = MessageDecoder(opaquePayloads: true)
     var closing = false
 
     init(stream: UnixStream) { self.stream = stream }
@@ -78,6 +82,12 @@ extension SupervisorDriver {
             case .completed(let latency):
                 metrics.observe(SupervisorMetrics.roundTrip, latency.seconds)
                 metrics.increment(SupervisorMetrics.commands, labels: ["outcome": "completed"])
+            case .unresponsive(let pid):
+                // Only our own children: a ctl client's pid is whatever it claimed.
+                if let (id, process) = processes.first(where: { $0.value.pid == pid }) {
+                    logger.error("child stopped heartbeating; killing it", metadata: [LogKeys.child: "\(id)", LogKeys.childPID: "\(pid)"])
+                    process.kill(SIGKILL)
+                }
             case .drained: perform(tree.brokerDrained(now: clock.now()))
             case .log(let event): log(event)
             }
