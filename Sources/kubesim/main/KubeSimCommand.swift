@@ -34,7 +34,7 @@ struct KubeSimCommand: AsyncParsableCommand {
         if history <= 0 { problem = "--history must be positive, got \(history)" }
         if (tlsCert == nil) != (tlsKey == nil) { problem = "--tls-cert and --tls-key go together" }
         if !(0...1000).contains(nodes) { problem = "--nodes must be 0...1000, got \(nodes)" }
-        if runSeconds < 0 || !runSeconds.isFinite { problem = "--run-seconds must be >= 0, got \(runSeconds)" }
+        if !(runSeconds >= 0 && runSeconds.isFinite) { problem = "--run-seconds must be >= 0, got \(runSeconds)" }
         if !(0...255).contains(exitCode) { problem = "--exit-code must be 0...255, got \(exitCode)" }
         guard let problem else { return }
         FileHandle.standardError.write(Data("kubesim: invalid setting: \(problem)\n".utf8))
