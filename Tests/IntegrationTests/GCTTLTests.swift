@@ -90,6 +90,24 @@ import Testing
         }
     }
 
+    /// A cluster without the CronOMJob CRD (only OMJobs installed): TTL cleanup still happens;
+    /// the gc does not wait for CronOMJobs it cannot list.
+    @Test func cleansUpWithoutTheCronOMJobCRD() async throws {
+        let crds = NSTemporaryDirectory() + "/omjob-gc-crds-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: crds, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: crds) }
+        try FileManager.default.copyItem(atPath: GCOperatorRun.root.appendingPathComponent("deploy/crds/omjob.yaml").path, toPath: crds + "/omjob.yaml")
+        try await GCOperatorRun.run(crdDirectory: crds) { run in
+            let completed = Date().addingTimeInterval(-5)
+            let uid = try run.createOMJob("ttl-d", ttl: 60)
+            try run.createPod(of: "ttl-d", uid: uid, type: "main", phase: "Succeeded")
+            try run.recordEnded(omJob: "ttl-d", phase: "Succeeded", completedAt: completed)
+            try run.setClock(at: Self.expiry(completed, ttl: 60).addingTimeInterval(1))
+            let cleaned = try await gcEventually { try run.podNames(of: "ttl-d").isEmpty && run.cleanupTime("ttl-d") != nil }
+            #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
+        }
+    }
+
     /// completionTime has second precision: the expiry the gc computes.
     static func expiry(_ completed: Date, ttl: Int) -> Date {
         Date(timeIntervalSince1970: completed.timeIntervalSince1970.rounded(.down) + Double(ttl))

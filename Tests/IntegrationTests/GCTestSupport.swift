@@ -26,12 +26,12 @@ final class GCOperatorRun: @unchecked Sendable {
     private var finished = false
 
     /// Starts kubesim and the operator; `environment` adds to (or overrides) the operator's.
-    init(environment: [String: String] = [:]) async throws {
+    init(environment: [String: String] = [:], crdDirectory: String? = nil) async throws {
         var template = Array((NSTemporaryDirectory() + "/omjob-gctest-XXXXXX").utf8CString)
         guard let made = mkdtemp(&template) else { throw GCTestFailure("mkdtemp failed") }
         directory = String(cString: made)
         clock = OperatorClock(offsetFile: directory + "/clock")
-        var configuration = KubeSimServer.Configuration(token: "gc-test", crdDirectory: Self.root.appendingPathComponent("deploy/crds").path, threads: 1)
+        var configuration = KubeSimServer.Configuration(token: "gc-test", crdDirectory: crdDirectory ?? Self.root.appendingPathComponent("deploy/crds").path, threads: 1)
         configuration.cluster.clock = .external { [clock] in clock.now() }
         sim = try await KubeSimServer.start(configuration)
         try setClock(offset: 0)
@@ -112,8 +112,8 @@ final class GCOperatorRun: @unchecked Sendable {
     }
 
     /// Runs `body` against a fresh kubesim and operator, and ends both whatever `body` does.
-    static func run(environment: [String: String] = [:], _ body: (GCOperatorRun) async throws -> Void) async throws {
-        let run = try await GCOperatorRun(environment: environment)
+    static func run(environment: [String: String] = [:], crdDirectory: String? = nil, _ body: (GCOperatorRun) async throws -> Void) async throws {
+        let run = try await GCOperatorRun(environment: environment, crdDirectory: crdDirectory)
         do {
             try await body(run)
         } catch {

@@ -4,9 +4,10 @@ import Shared
 /// and of CronOMJobs, in every watched namespace (one informer per namespace and kind, or one
 /// per kind for all namespaces). The driver reads a snapshot of all of them per sweep.
 ///
-/// Guarantees: `snapshot()` is nil until every informer has finished its first list, so no
-/// decision is ever made from a partial cache (a run whose pods were not listed yet would look
-/// like a run without pods, and its cleanup would be recorded without deleting them).
+/// Guarantees: `snapshot()` is nil until the OMJob and pod informers have finished their first
+/// list, so no decision is ever made from a partial cache (a run whose pods were not listed yet
+/// would look like a run without pods, and its cleanup would be recorded without deleting
+/// them). A CronOMJob scope not listed yet contributes nothing: fewer deletions, never more.
 final class GCCache: Sendable {
     private let omJobs: [Informer<OMJob>]
     private let pods: [Informer<Pod>]
@@ -43,7 +44,7 @@ final class GCCache: Sendable {
         }
     }
 
-    /// Every cached object, or nil while any informer has not synced.
+    /// Every cached object, or nil while an OMJob or pod informer has not synced.
     func snapshot() async -> Snapshot? {
         var snapshot = Snapshot(omJobs: [], pods: [], crons: [])
         for informer in omJobs {
@@ -54,8 +55,9 @@ final class GCCache: Sendable {
             guard await informer.hasSynced else { return nil }
             snapshot.pods += await informer.store.objects
         }
-        for informer in crons {
-            guard await informer.hasSynced else { return nil }
+        // CronOMJobs only ever lead to deletions (history limits), so until they are listed the
+        // gc goes on without them: TTL cleanup must not wait on a CronOMJob CRD that may be missing.
+        for informer in crons where await informer.hasSynced {
             snapshot.crons += await informer.store.objects
         }
         return snapshot
