@@ -36,11 +36,29 @@ public enum GCWorker {
         box.set(driver)
         session.readyAtStart = false
         let informers = Task { await cache.run() }
-        session.onShutdown = { [weak session] in
-            informers.cancel()
-            Task { await driver.stop() }
-            session?.stop()
+        let bound = LoopBound(session, executor: executor)
+        session.onShutdown = {
+            Task { await shutDown(informers: informers, driver: driver, client: client, session: bound) }
         }
+    }
+
+    /// Stops the informers and the HTTP client before the loop: a request still in flight when
+    /// the loop stopped would post to a dead loop. Bounded: after `shutdownBound` the loop stops
+    /// anyway (the gc keeps nothing worth draining; every write is idempotent and redone by the
+    /// next gc).
+    static let shutdownBound = Duration.seconds(2)
+
+    private static func shutDown(informers: Task<Void, Never>, driver: GCDriver, client: KubeClient, session: LoopBound<WorkerSession>) async {
+        informers.cancel()
+        await driver.stop()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await informers.value }
+            group.addTask { try? await Task.sleep(for: shutdownBound) }
+            await group.next()
+            group.cancelAll()
+        }
+        await client.http.shutdown()
+        session.executor.execute { session.value.stop() }
     }
 }
 
