@@ -47,6 +47,8 @@ import Testing
             let first = GCOperatorRun.runName("forbid", slot)
             try await run.waitUntil("main pod of the first run") { run.pod("\(first)-main") != nil }
             try run.setRunning("\(first)-main")
+            // The watcher must have seen it running before time jumps a day (else: never started).
+            try await run.waitUntil("first run Running") { try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running" }
 
             let next = slot.addingTimeInterval(86_400)
             try run.setClock(at: next.addingTimeInterval(1))
@@ -76,6 +78,8 @@ import Testing
             let first = GCOperatorRun.runName("replace", slot)
             try await run.waitUntil("main pod of the first run") { run.pod("\(first)-main") != nil }
             try run.setRunning("\(first)-main")
+            // The watcher must have seen it running before time jumps a day (else: never started).
+            try await run.waitUntil("first run Running") { try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running" }
             try await run.waitUntil("finalizer on the first run") { try !(run.omJob(first)[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }
 
             let next = slot.addingTimeInterval(86_400)
