@@ -60,6 +60,8 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser"], path: "Sources/supervisor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
         // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
+        // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
+        .executableTarget(name: "omjob-echo-worker", dependencies: ["Shared", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
         .executableTarget(name: "supervisor-bench", dependencies: ["Shared"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
         .target(
@@ -92,6 +94,10 @@ let package = Package(
 
         // Benchmarks: programs that print numbers (never timed tests).
         .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
+        // Needs the built omjob-supervisor beside it (same build directory).
+        .executableTarget(name: "ExitLatencyBenchmark", dependencies: ["KubeSim", "KubeJSON"], path: "Benchmarks/ExitLatencyBenchmark", swiftSettings: strict),
+        .executableTarget(name: "CronBenchmark", dependencies: ["Watcher"], path: "Benchmarks/CronBenchmark", swiftSettings: strict),
+        .executableTarget(name: "client-bench", dependencies: ["Shared", "KubeJSON"], path: "Benchmarks/ClientBenchmark", swiftSettings: strict),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], resources: [.copy("Fixtures")], swiftSettings: strict),

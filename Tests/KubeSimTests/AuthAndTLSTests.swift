@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func servesHTTPSWithGivenCertificate() async throws {
-        guard let (cert, key) = try makeSelfSignedCertificate() else {
+        guard let (cert, key) = try TestCertificate.make() else {
             print("AuthAndTLSTests: openssl not found, TLS test skipped")
             return
         }
@@ -42,22 +42,5 @@ import Testing
         await #expect(throws: KubeSimSetupError.self) {
             try await KubeSimServer.start(.init(tlsCertificatePath: "/nonexistent.pem", tlsKeyPath: "/nonexistent.key", threads: 1))
         }
-    }
-
-    /// A throwaway certificate made with openssl (nil when openssl is absent).
-    private func makeSelfSignedCertificate() throws -> (String, String)? {
-        guard let openssl = ["/usr/bin/openssl", "/bin/openssl"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else { return nil }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-tls-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let cert = directory.appendingPathComponent("cert.pem").path
-        let key = directory.appendingPathComponent("key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: openssl)
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? (cert, key) : nil
     }
 }

@@ -30,6 +30,7 @@ import Testing
         .init(schedule: "0 0 1,15 * SUN", zone: nil, after: "2026-03-02T00:00:00Z", expected: "2026-03-08T00:00:00Z", why: "OR rule: a Sunday"),
         .init(schedule: "0 0 1,15 * SUN", zone: nil, after: "2026-03-09T00:00:00Z", expected: "2026-03-15T00:00:00Z", why: "OR rule: the 15th"),
         .init(schedule: "0 0 */10 * SUN", zone: nil, after: "2026-03-01T00:00:00Z", expected: "2026-03-08T00:00:00Z", why: "*/10 is a restriction, so OR"),
+        .init(schedule: "0 0 1 * sun-sat", zone: nil, after: "2026-03-02T00:00:00Z", expected: "2026-03-03T00:00:00Z", why: "robfig: a full weekday range is no star, so OR: every day"),
         .init(schedule: "0 0 * * MON", zone: nil, after: "2026-03-01T00:00:00Z", expected: "2026-03-02T00:00:00Z", why: "AND rule with a star day of month"),
         .init(schedule: "0 0 ? * 7", zone: nil, after: "2026-03-02T00:00:00Z", expected: "2026-03-08T00:00:00Z", why: "7 is Sunday"),
         .init(schedule: "0 12 * JAN-MAR MON-FRI", zone: nil, after: "2026-03-31T12:00:00Z", expected: "2027-01-01T12:00:00Z", why: "names; Jan 1 2027 is a Friday"),
@@ -69,7 +70,16 @@ import Testing
         .init(schedule: "*/20 * * * *", zone: "Europe/Berlin", after: "2026-10-25T02:40:00+02:00", expected: "2026-10-25T03:00:00+01:00", why: "the whole repeat is skipped"),
     ]
 
-    @Test(arguments: plain + newYork + berlin)
+    /// Gaps that are not one hour: Lord Howe's 30-minute daylight saving, and Samoa skipping
+    /// 30 December 2011 altogether when it crossed the date line.
+    static let unusual: [NextCase] = [
+        .init(schedule: "15 2 * * *", zone: "Australia/Lord_Howe", after: "2026-10-04T00:00:00+10:30", expected: "2026-10-04T02:30:00+11:00", why: "02:15 falls in a 30-minute gap"),
+        .init(schedule: "45 2 * * *", zone: "Australia/Lord_Howe", after: "2026-10-04T00:00:00+10:30", expected: "2026-10-04T02:45:00+11:00", why: "02:45 exists"),
+        .init(schedule: "0 12 * * *", zone: "Pacific/Apia", after: "2011-12-29T13:00:00-10:00", expected: "2011-12-31T00:00:00+14:00", why: "a skipped day runs once after it"),
+        .init(schedule: "0 12 * * *", zone: "Pacific/Apia", after: "2011-12-31T00:00:00+14:00", expected: "2011-12-31T12:00:00+14:00", why: "and once only"),
+    ]
+
+    @Test(arguments: plain + newYork + berlin + unusual)
     func next(_ c: NextCase) throws {
         let schedule = try CronSchedule(schedule: c.schedule, timeZone: c.zone)
         let actual = schedule.next(after: epoch(c.after))

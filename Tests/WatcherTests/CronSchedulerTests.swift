@@ -81,6 +81,8 @@ import Testing
         Case(name: "slot in Berlin's spring-forward gap runs at 03:00 CEST", now: "2026-03-29T01:00:10Z", schedule: "30 2 * * *",
              timeZone: "Europe/Berlin", lastScheduleTime: "2026-03-28T01:30:00Z", creates: "2026-03-29T01:00:00Z",
              events: ["SuccessfulCreate"], message: "", wakeAt: "2026-03-30T00:30:00Z"),
+        Case(name: "New York's repeated 01:00 does not run a second time", now: "2026-11-01T01:00:30-05:00", schedule: "0 1 * * *",
+             timeZone: "America/New_York", lastScheduleTime: "2026-11-01T05:00:00Z", wakeAt: "2026-11-02T01:00:00-05:00"),
         Case(name: "a run found by name is not created again (status write was lost)", now: "2026-03-10T10:00:30Z",
              runs: [RunShape(slot: "2026-03-10T10:00:00Z", phase: .pending)], wakeAt: "2026-03-10T11:00:00Z"),
     ]
@@ -138,6 +140,21 @@ import Testing
         let second = CronScheduler.decide(CronObservation(cron: cron, runs: runs, now: now, newRunID: "id-2"))
         let writes = second.commands.filter { $0.action.type != "patchCronOMJobStatus" }
         #expect(writes.isEmpty, "second decision wrote \(writes.map(\.action.type))")
+    }
+
+    /// The status write lands before the informer shows the new run: the next decision neither
+    /// creates the run again nor rewrites the status without it.
+    @Test func cacheLagAfterCreateCostsNoExtraWrite() throws {
+        var cron = try CronFixtures.cron()
+        let now = Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:00:05Z")))
+        let first = CronScheduler.decide(CronObservation(cron: cron, runs: [], now: now, newRunID: "id-1"))
+        guard case .patchCronOMJobStatus(let patch)? = first.commands.first(where: { $0.action.type == "patchCronOMJobStatus" })?.action else {
+            Issue.record("no status write")
+            return
+        }
+        cron.status = patch.status
+        let second = CronScheduler.decide(CronObservation(cron: cron, runs: [], now: now.addingTimeInterval(1), newRunID: "id-2"))
+        #expect(second.commands.isEmpty)
     }
 
     @Test func invalidScheduleWarnsOncePerGenerationAndRetriesAfterAnEdit() throws {

@@ -57,6 +57,22 @@ import Testing
         #expect(decision.status?.exitHandlerReason == "NeverStarted/ImagePullBackOff")
     }
 
+    @Test func aHungExitHandlerIsStoppedAtItsDeadlineAndRetried() throws {
+        var run = try failedRun(attempts: 1, exitCode: nil, now: "2025-01-09T16:50:01Z")
+        run.omJob.spec?.exitHandlerActiveDeadlineSeconds = 3600
+        #expect(run.decide().commands.isEmpty, "still within the hour")
+        run.now = T.at("2025-01-09T16:50:12Z")  // the deadline (16:50:02) plus the 10 s backoff
+        let decision = run.decide()
+        #expect(decision.deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"])
+        #expect(decision.status?.exitHandlerReason == "DeadlineExceeded")
+        #expect(decision.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
+    }
+
+    @Test func aRunningExitHandlerIsLookedAtAgainAtItsDeadline() throws {
+        let run = try failedRun(attempts: 1, exitCode: nil, now: "2025-01-09T16:00:00Z")
+        #expect(run.decide().nextLook == T.at("2025-01-09T16:50:02Z"), "started 15:50:02 + the 1 h default")
+    }
+
     @Test func aMissingExitPodIsCreatedAgainUnderTheSameName() throws {
         var run = try failedRun(attempts: 1, now: "2025-01-09T16:00:00Z")
         run.pods.removeLast()

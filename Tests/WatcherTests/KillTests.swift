@@ -24,7 +24,9 @@ import Testing
 
     @Test func theStoppedMainPodIsRecordedAsKilledAndTheExitPodHasNoOwner() throws {
         var run = try killedRun()
-        run.pods = [try run.mainPod("deleted-then-terminated")]
+        var stopped = try run.mainPod("deleted-then-terminated")
+        stopped.status?.containerStatuses?[0].state?.terminated?.finishedAt = "2025-01-09T15:59:30Z"
+        run.pods = [stopped]
         let decision = run.decide()
         let ending = try #require(decision.status?.mainPodTermination)
         #expect(ending.reason == "Killed")
@@ -34,6 +36,13 @@ import Testing
         #expect(exit.env("pipelineStatus") == "failed")
         #expect(exit.metadata.ownerReferences == nil, "foreground deletion would collect an owned pod before it runs")
         #expect(exit.metadata.labels?[OperatorLabels.omJobUID] == run.uid)
+    }
+
+    @Test func aMainPodThatFailedBeforeTheKillKeepsItsOwnEnding() throws {
+        var run = try killedRun()
+        run.pods = [try run.mainPod("failed-oomkilled")]  // finished 15:44:30, killed 15:59:00
+        let ending = try #require(run.decide().status?.mainPodTermination)
+        #expect(ending.reason == "OOMKilled")
     }
 
     @Test func aRunKilledBeforeItsMainPodExistedStillRunsItsExitHandler() throws {
@@ -89,5 +98,17 @@ import Testing
         #expect(command.omJobUID == run.uid)
         #expect(command.action == .removeFinalizer(FinalizerChange(target: .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"),
                                                                    finalizer: OperatorLabels.finalizer)))
+    }
+}
+
+/// What the watcher needs besides the decision: which node to watch for a run.
+@Suite struct ObservationHelperTests {
+    @Test func theMainPodsNodeIsTheOneToWatch() throws {
+        let run = try RunScenario()
+        var other = try run.mainPod("running")
+        other.metadata.ownerReferences?[0].uid = "not-this-run"
+        other.spec?.nodeName = "worker-9"
+        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other]) == nil)
+        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other, try run.mainPod("running")]) == "worker-1")
     }
 }

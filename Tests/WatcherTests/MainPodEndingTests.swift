@@ -19,7 +19,7 @@ import Testing
         let now = T.at(fixture.now)
         let limits = RunLimits(spec: nil, settings: RunSettings())
         let node = fixture.node.map(NodeReadiness.init(node:))
-        let reading = MainPodEnding.read(fixture.pod, node: node, limits: limits, now: now)
+        let reading = MainPodEnding.read(fixture.pod, node: node, limits: limits, now: now, stamp: fixture.now)
         let expect = fixture.expect
 
         switch reading {
@@ -46,15 +46,22 @@ import Testing
         var fixture = try Fixtures.decode(MainPodFixture.self, "main-pod", "node-not-ready-past-threshold")
         fixture.pod.spec?.nodeName = "worker-2"
         let reading = MainPodEnding.read(fixture.pod, node: fixture.node.map(NodeReadiness.init(node:)),
-                                         limits: RunLimits(spec: nil, settings: RunSettings()), now: T.at(fixture.now))
+                                         limits: RunLimits(spec: nil, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
         #expect(reading == .inProgress(.running(startedAt: T.at("2025-01-09T15:30:04Z")), nextLook: nil))
+    }
+
+    @Test(arguments: [("True", true), ("False", false), ("Unknown", false), (nil, true)] as [(String?, Bool)])
+    func nodeReadinessFollowsTheReadyCondition(status: String?, ready: Bool) {
+        let conditions = status.map { [NodeCondition(type: "Ready", status: $0, lastTransitionTime: "2025-01-09T15:00:00Z")] }
+        let node = Node(metadata: ObjectMeta(name: "worker-1"), status: NodeStatus(conditions: conditions))
+        #expect((NodeReadiness(node: node) == .ready) == ready)
     }
 
     @Test func perRunDeadlinesOverrideTheOperatorDefaults() throws {
         let fixture = try Fixtures.decode(MainPodFixture.self, "main-pod", "err-image-pull-within-deadline")
         var spec = OMJobSpec(mainPodSpec: nil)
         spec.mainPodStartDeadlineSeconds = 30
-        let reading = MainPodEnding.read(fixture.pod, node: nil, limits: RunLimits(spec: spec, settings: RunSettings()), now: T.at(fixture.now))
+        let reading = MainPodEnding.read(fixture.pod, node: nil, limits: RunLimits(spec: spec, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
         guard case .ended(let ending) = reading else {
             Issue.record("expected NeverStarted with a 30 s deadline, got \(reading)")
             return

@@ -46,6 +46,8 @@ import Testing
         #expect(first.status?.phase == .running)
         run.omJob.status = first.status
         run.omJob.metadata.resourceVersion = "1002"
+        #expect(first.transition == PhaseTransition(from: nil, to: .running))
+        #expect(first.recordedEnding == nil)
         #expect(run.decide().commands.isEmpty, "nothing changed, nothing to write")
     }
 
@@ -81,6 +83,8 @@ import Testing
         let patch = try #require(decision.types.firstIndex(of: "patchOMJobStatus"))
         #expect(create < patch)
         #expect(decision.events.contains { $0.reason == "MainPodFailed" } == !success)
+        #expect(decision.transition == PhaseTransition(from: nil, to: .exitHandlerRunning))
+        #expect(decision.recordedEnding?.reason == shaped.expect.reason)
         #expect(decision.deletedPods == (shaped.expect.source == "NeverStarted" ? ["om-job-mysql-pipeline-a1b2c3d4-main"] : []))
     }
 

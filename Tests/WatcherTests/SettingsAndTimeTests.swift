@@ -12,6 +12,15 @@ import Testing
         #expect(settings.mainPodStartDeadline == RunSettings().mainPodStartDeadline)
     }
 
+    @Test func everySettingIsListedAndRead() throws {
+        let names = RunSettings.environmentNames
+        #expect(names.count == Set(names).count)
+        let environment = Dictionary(uniqueKeysWithValues: names.map { ($0, "7") })
+        let settings = try RunSettings(environment: environment)
+        #expect(settings.exitHandlerBackoffLimit == 7)
+        #expect(settings.killDeadline == 7 && settings.exitHandlerActiveDeadline == 7 && settings.deletionReportSlack == 7)
+    }
+
     @Test(arguments: ["abc", "-5", "0", "1.5"])
     func aBadValueNamesTheSetting(value: String) {
         #expect(throws: RunSettingsError(name: "OMJOB_KILL_DEADLINE_SECONDS", value: value)) {

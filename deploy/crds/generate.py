@@ -140,6 +140,9 @@ OMJOB_SPEC = obj("What to run: the main pod, then the exit handler, whatever end
     "exitHandlerStartDeadlineSeconds": seconds(
         "Longest an exit-handler pod may stay unstarted before the attempt counts as failed. "
         "Operator default when unset."),
+    "exitHandlerActiveDeadlineSeconds": seconds(
+        "Longest an exit-handler pod may run before the attempt counts as failed (a hung exit handler "
+        "must not hold the run forever). Operator default when unset."),
     "killDeadlineSeconds": seconds(
         "When the OMJob is deleted while running: longest the operator keeps it (to stop the main pod "
         "and run the exit handler) before releasing its finalizer anyway. Operator default when unset."),

@@ -12,7 +12,7 @@ K8S_DEB_SOURCE="kubernetes"
 # Go 1.15 from Debian bullseye: newer Go cannot build a working v1.20 server (see build.sh).
 GO_DEB_VERSION="1.15"
 
-CP_CACHE="${OMJOB_CONTROL_PLANE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/omjob-control-plane}"
+CP_CACHE="${OMJOB_CONTROL_PLANE_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/omjob-control-plane}"
 CP_BIN="$CP_CACHE/bin-$K8S_VERSION"
 
 cp_log() { printf 'control-plane: %s\n' "$*" >&2; }
@@ -23,8 +23,9 @@ cp_die() {
   exit 1
 }
 
-# A free loopback TCP port chosen by the kernel (port 0). The port is released before the
-# server binds it, so a tiny race remains; start.sh retries on a bind failure.
+# A free loopback TCP port chosen by the kernel (port 0). etcd and kube-apiserver cannot be
+# handed an open socket, so the port is released before they bind it: if another process
+# takes it in those milliseconds, start.sh fails loudly (the server's log says so).
 cp_free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }

@@ -14,13 +14,15 @@ import os
 import pathlib
 import re
 import secrets
+import shutil
 import subprocess
 import tempfile
 import uuid
 
 import pytest
 
-from api import Api, eventually, namespaces
+import objects
+from api import Api, eventually, namespaces, omjobs, pods
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 CONTROL_PLANE = ROOT / "scripts" / "control-plane"
@@ -41,6 +43,7 @@ def _real_server(stack):
     state = tempfile.mkdtemp(prefix="omjob-diff-cp.")
     # No silent skip: if the control plane cannot be built or started, the session fails.
     subprocess.run([str(CONTROL_PLANE / "start.sh"), state], check=True, stdout=subprocess.DEVNULL)
+    stack.append(lambda: shutil.rmtree(state, ignore_errors=True))
     stack.append(lambda: subprocess.run([str(CONTROL_PLANE / "stop.sh"), state], check=False))
     env = dict(re.findall(r'export (\w+)="([^"]*)"', (pathlib.Path(state) / "env").read_text()))
     return Api(env["KUBE_API_URL"], env["KUBE_API_TOKEN"], env["KUBE_API_CA"], kind="real")
@@ -51,8 +54,15 @@ def _kubesim_server(stack):
     if not os.access(binary, os.X_OK):
         pytest.exit(f"kubesim executable not found at {binary}: run `swift build` first", 2)
     token = secrets.token_hex(16)
+    # TLS like the real server (kubectl sends no bearer token over plain HTTP), with the same
+    # throwaway CA the control plane uses.
+    pki = pathlib.Path(tempfile.mkdtemp(prefix="omjob-diff-kubesim."))
+    stack.append(lambda: shutil.rmtree(pki, ignore_errors=True))
+    subprocess.run([str(CONTROL_PLANE / "pki.sh"), str(pki)], check=True)
     proc = subprocess.Popen([binary, "--port", "0", "--token", token,
-                             "--history", str(KUBESIM_HISTORY), "--bookmark-interval", "1"],
+                             "--history", str(KUBESIM_HISTORY), "--bookmark-interval", "1",
+                             "--tls-cert", str(pki / "apiserver.crt"),
+                             "--tls-key", str(pki / "apiserver.key")],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def stop():
@@ -68,7 +78,7 @@ def _kubesim_server(stack):
     if not match:
         stop()
         pytest.exit(f"kubesim did not start: {line!r}", 2)
-    return Api(match.group(1), token, kind="kubesim")
+    return Api(match.group(1), token, str(pki / "ca.crt"), kind="kubesim")
 
 
 def _apply_crds(api):
@@ -83,11 +93,29 @@ def _apply_crds(api):
 
         def established():
             got = api.get(f"{base}/{name}").json()
-            conds = got.get("status", {}).get("conditions", [])
+            conds = (got.get("status") or {}).get("conditions") or []
             return any(c["type"] == "Established" and c["status"] == "True" for c in conds)
         eventually(established, 30, what=f"CRD {name} Established")
     plural = f"/apis/pipelines.openmetadata.org/v1/namespaces/default/omjobs"
     eventually(lambda: api.get(plural).status_code == 200, 30, what="omjobs served")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "newer_than_v1_20: kubesim deliberately behaves like a "
+                            "newer server here; the case asserts each server's own behaviour")
+
+
+def _wait_for_gc_of_omjob_dependents(api):
+    """kube-controller-manager's garbage collector learns new resource types (the OMJob CRD)
+    at its periodic discovery resync (30 s): until then, dependents of a deleted OMJob stay.
+    Waiting here once, with a probe, keeps every GC case's own deadline short and honest."""
+    ns = "default"
+    owner = api.create(omjobs(ns), objects.omjob(f"gc-probe-{uuid.uuid4().hex[:8]}"))
+    name = f"{owner['metadata']['name']}-dependent"
+    api.create(pods(ns), objects.pod(name, owners=[objects.owner_ref(owner)]))
+    api.delete(omjobs(ns, owner["metadata"]["name"]))
+    eventually(lambda: api.get(pods(ns, name)).status_code == 404,
+               120, what="the garbage collector to collect a dependent of an OMJob")
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +131,7 @@ def api(request):
             server = Api(os.environ["DIFF_API_URL"], os.environ["DIFF_API_TOKEN"],
                          os.environ.get("DIFF_API_CA"), kind="other")
         _apply_crds(server)
+        _wait_for_gc_of_omjob_dependents(server)
         yield server
     finally:
         for stop in reversed(stack):

@@ -82,3 +82,41 @@ def test_pod_status_defaults_on_create(api, ns):
     status = api.create(pods(ns), objects.pod("p"))["status"]
     assert status["phase"] == "Pending"
     assert status["qosClass"] == "BestEffort"
+
+
+def test_strategic_merge_patch_adds_to_finalizers_instead_of_replacing(api, ns):
+    """metadata.finalizers has patchStrategy merge: a strategic patch listing one finalizer
+    adds it (recorded from v1.20.2: patch items first, then the existing ones); a JSON merge
+    patch replaces the whole list."""
+    api.create(pods(ns), objects.pod("p", finalizers=["example.com/a"]))
+    r = api.patch(pods(ns, "p"), {"metadata": {"finalizers": ["example.com/b"]}}, kind="strategic")
+    expect_status(r, 200)
+    assert r.json()["metadata"]["finalizers"] == ["example.com/b", "example.com/a"]
+    r = api.patch(pods(ns, "p"), {"metadata": {"$deleteFromPrimitiveList/finalizers": ["example.com/a"]}},
+                  kind="strategic")
+    expect_status(r, 200)
+    assert r.json()["metadata"]["finalizers"] == ["example.com/b"]
+    r = api.patch(pods(ns, "p"), {"metadata": {"finalizers": ["example.com/c"]}})
+    assert r.json()["metadata"]["finalizers"] == ["example.com/c"]
+    api.patch(pods(ns, "p"), {"metadata": {"finalizers": None}})
+
+
+def test_strategic_merge_patch_merges_owner_references_by_uid(api, ns):
+    first = api.create(omjobs(ns), objects.omjob("first"))
+    second = api.create(omjobs(ns), objects.omjob("second"))
+    api.create(pods(ns), objects.pod("p", owners=[objects.owner_ref(first)]))
+    r = api.patch(pods(ns, "p"), {"metadata": {"ownerReferences": [objects.owner_ref(second)]}},
+                  kind="strategic")
+    expect_status(r, 200)
+    # Recorded from v1.20.2: the patch's items come first.
+    assert [o["name"] for o in r.json()["metadata"]["ownerReferences"]] == ["second", "first"]
+
+
+def test_strategic_merge_patch_merges_env_by_name(api, ns):
+    containers = [{"name": "main", "image": "busybox:1.36",
+                   "env": [{"name": "A", "value": "1"}, {"name": "B", "value": "2"}]}]
+    api.create(pods(ns), objects.pod("p", containers=containers))
+    r = api.patch(pods(ns, "p") + "/status", {"status": {"phase": "Running"}}, kind="strategic")
+    expect_status(r, 200)
+    env = r.json()["spec"]["containers"][0]["env"]
+    assert env == containers[0]["env"]

@@ -1,3 +1,5 @@
+public import KubeJSON
+
 /// Create one scheduled run of a CronOMJob.
 ///
 /// Idempotent: the name is deterministic per slot, so `409 AlreadyExists` is success when the
@@ -40,5 +42,23 @@ public struct PatchCronOMJobStatus: Codable, Hashable, Sendable {
     public init(resourceVersion: String, status: CronOMJobStatus) {
         self.resourceVersion = resourceVersion
         self.status = status
+    }
+}
+
+extension CreateOMJob {
+    /// Whether `existing`, found under our name after `409 AlreadyExists`, is this very run
+    /// (same controlling CronOMJob UID): then the create succeeded earlier. Otherwise the name
+    /// belongs to someone else and the create is an error; the object is never adopted.
+    public func isSameRun(as existing: OMJob) -> Bool {
+        guard let owner = omJob.metadata.ownerReferences?.first(where: { $0.controller == true }) else { return false }
+        return existing.metadata.ownerReferences?.contains { $0.controller == true && $0.uid == owner.uid } ?? false
+    }
+}
+
+extension PatchCronOMJobStatus {
+    /// The JSON merge patch body for `PATCH …/cronomjobs/<name>/status`
+    /// (`Content-Type: application/merge-patch+json`); the resourceVersion makes it conditional.
+    public func mergePatchBody() throws -> JSONValue {
+        .object(["metadata": .object(["resourceVersion": .string(resourceVersion)]), "status": try JSONValue.encoded(from: status)])
     }
 }

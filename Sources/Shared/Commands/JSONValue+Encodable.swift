@@ -7,3 +7,10 @@ extension JSONValue {
         try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
     }
 }
+
+extension JSONValue {
+    /// This value as a `Decodable` type (through Foundation's decoder, as if it had been received).
+    public func decoded<T: Decodable>(as type: T.Type) throws -> T {
+        try JSONDecoder().decode(T.self, from: JSONEncoder().encode(self))
+    }
+}

@@ -21,12 +21,14 @@ public struct OperatorConfig: Sendable, Equatable {
     /// Reads and checks every setting; the first bad one is the error.
     public init(environment: [String: String]) throws(ConfigError) {
         let env = SettingReader(environment: environment)
-        watchNamespaces = env.string(Settings.watchNamespaces).split(separator: ",")
-            .map { String($0).trimmed }.filter { !$0.isEmpty }
+        watchNamespaces = Self.namespaces(env.string(Settings.watchNamespaces))
         operatorNamespace = env.string(Settings.operatorNamespace)
         logLevel = try env.logLevel(Settings.logLevel)
         healthCheckPort = try env.int(Settings.healthCheckPort, in: 0...65535)
         executorWorkers = try env.int(Settings.executorWorkers, in: 1...64)
+        // Accepted so OpenMetadata's Helm chart starts us unchanged; checked, then not used (see Settings).
+        _ = try env.int(Settings.metricsPort, in: 0...65535)
+        _ = try env.int(Settings.reconciliationThreads, in: 1...1000)
         runDir = env.optional(Settings.runDir)
         shutdownGrace = .seconds(try env.int(Settings.shutdownGrace, in: 1...3600))
         restartIntensity = try env.int(Settings.restartIntensity, in: 0...10_000)
@@ -40,5 +42,12 @@ public struct OperatorConfig: Sendable, Equatable {
         for (role, setting) in [("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand)] {
             if let command = env.optional(setting) { childCommands[role] = command }
         }
+    }
+
+    /// The namespaces to watch; empty means all. `ALL` (any case, as OpenMetadata's chart sends)
+    /// anywhere in the list also means all, since a list that includes "everything" is everything.
+    static func namespaces(_ raw: String) -> [String] {
+        let names = raw.split(separator: ",").map { String($0).trimmed }.filter { !$0.isEmpty }
+        return names.contains { $0.uppercased() == "ALL" } ? [] : names
     }
 }

@@ -3,7 +3,7 @@
 /// had one (WATCH_NAMESPACES, OPERATOR_NAMESPACE, LOG_LEVEL, HEALTH_CHECK_PORT); add new
 /// settings here so they show up everywhere.
 public enum Settings {
-    public static let watchNamespaces = Setting("WATCH_NAMESPACES", default: "", "Comma-separated namespaces to watch; empty watches all namespaces.")
+    public static let watchNamespaces = Setting("WATCH_NAMESPACES", default: "", "Comma-separated namespaces to watch; empty or ALL watches all namespaces.")
     public static let operatorNamespace = Setting("OPERATOR_NAMESPACE", default: "default", "Namespace the operator runs in (leases, events about itself).")
     public static let logLevel = Setting("LOG_LEVEL", default: "INFO", "TRACE, DEBUG, INFO, WARN or ERROR; SIGHUP or `ctl log-level` changes it at run time.")
     public static let healthCheckPort = Setting("HEALTH_CHECK_PORT", default: "8080", "TCP port of /health, /ready, /metrics and /info (0 picks a free port).")
@@ -15,6 +15,8 @@ public enum Settings {
     public static let restartBackoffMax = Setting("RESTART_BACKOFF_MAX_SECONDS", default: "30", "Longest wait before restarting a crashing worker.")
     public static let brokerQueueLimit = Setting("BROKER_QUEUE_LIMIT", default: "1000", "Commands waiting for an executor before new ones are answered busy.")
     public static let heartbeatInterval = Setting("HEARTBEAT_INTERVAL_MS", default: "1000", "How often workers send a heartbeat; a worker silent for 15 intervals is disconnected.")
+    public static let metricsPort = Setting("METRICS_PORT", default: "8081", "Accepted for OpenMetadata's Helm chart and checked (0-65535), but not used: /metrics is served on HEALTH_CHECK_PORT.")
+    public static let reconciliationThreads = Setting("RECONCILIATION_THREADS", default: "1", "Accepted for OpenMetadata's Helm chart and checked (1-1000), but not used: every executor performs many commands at once, so EXECUTOR_WORKERS sizes the work instead.")
     public static let brokerSocket = Setting("OMJOB_BROKER_SOCKET", default: nil, "Set by the supervisor for its workers: the broker's socket path.")
     public static let childInstance = Setting("OMJOB_INSTANCE", default: "0", "Set by the supervisor for its workers: which instance of its role a worker is.")
     public static let watcherCommand = Setting("OMJOB_WATCHER_COMMAND", default: nil, "Program run as the watcher; default omjob-watcher beside the supervisor.")
@@ -25,7 +27,7 @@ public enum Settings {
     public static let all: [Setting] = [
         watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, runDir,
         shutdownGrace, restartIntensity, restartPeriod, restartBackoffMax, brokerQueueLimit,
-        heartbeatInterval, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
+        heartbeatInterval, metricsPort, reconciliationThreads, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
     ]
 
     /// The `--help` text: one block per setting.

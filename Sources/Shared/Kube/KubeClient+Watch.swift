@@ -34,7 +34,7 @@ extension KubeClient {
 /// The events of one watch request, decoded lazily in the consumer's task.
 public struct WatchEvents<Object: Decodable & Sendable>: AsyncSequence, Sendable {
     public typealias Element = WatchEvent<Object>
-    let lines: AsyncThrowingStream<[Data], any Error>
+    let lines: LineBatches
 
     public func makeAsyncIterator() -> Iterator {
         Iterator(lines: lines.makeAsyncIterator())
@@ -42,7 +42,7 @@ public struct WatchEvents<Object: Decodable & Sendable>: AsyncSequence, Sendable
 
     /// Pulls line batches and decodes one event per line; blank lines (keep-alives) are skipped.
     public struct Iterator: AsyncIteratorProtocol {
-        var lines: AsyncThrowingStream<[Data], any Error>.AsyncIterator
+        var lines: LineBatches.Iterator
         var pending: [Data] = []
         var index = 0
         let decoder = JSONDecoder()

@@ -9,7 +9,12 @@ import Foundation
 public enum KubeTime {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)`; nil for anything else.
     public static func parse(_ text: String) -> Date? {
-        let b = Array(text.utf8)
+        var text = text
+        // Native strings are contiguous UTF-8: parsing in place avoids copying into an array.
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes b: UnsafeBufferPointer<UInt8>) -> Date? {
         guard b.count >= 20, b[4] == 0x2D, b[7] == 0x2D, b[10] == 0x54 || b[10] == 0x74,
             b[13] == 0x3A, b[16] == 0x3A,
             let year = digits(b, 0, 4), let month = digits(b, 5, 2), let day = digits(b, 8, 2),
@@ -43,7 +48,7 @@ public enum KubeTime {
             + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))Z"
     }
 
-    private static func zoneOffset(_ b: [UInt8], _ i: Int) -> Int? {
+    private static func zoneOffset(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> Int? {
         guard i < b.count else { return nil }
         if b[i] == 0x5A || b[i] == 0x7A { return i + 1 == b.count ? 0 : nil }
         guard b[i] == 0x2B || b[i] == 0x2D, i + 6 == b.count, b[i + 3] == 0x3A,
@@ -55,7 +60,7 @@ public enum KubeTime {
 
     private static func digit(_ c: UInt8) -> Int? { (0x30...0x39).contains(c) ? Int(c - 0x30) : nil }
 
-    private static func digits(_ b: [UInt8], _ start: Int, _ count: Int) -> Int? {
+    private static func digits(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int) -> Int? {
         var value = 0
         for i in start..<(start + count) {
             guard let d = digit(b[i]) else { return nil }

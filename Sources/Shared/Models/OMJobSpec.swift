@@ -20,6 +20,8 @@ public struct OMJobSpec: Codable, Hashable, Sendable {
     public var exitHandlerBackoffSeconds: Int?
     /// Longest an exit-handler pod may stay unstarted before the attempt counts as failed.
     public var exitHandlerStartDeadlineSeconds: Int?
+    /// Longest an exit-handler pod may run before the attempt counts as failed.
+    public var exitHandlerActiveDeadlineSeconds: Int?
     /// Longest a deleted ("killed") OMJob is kept to stop its main pod and run its exit handler.
     public var killDeadlineSeconds: Int?
 

@@ -26,10 +26,15 @@ public struct OMJobStatus: Codable, Hashable, Sendable {
 
 /// The run's phase: Pending → Running → ExitHandlerRunning → Succeeded | Failed.
 public enum OMJobPhase: String, Codable, Hashable, Sendable, CaseIterable {
+    /// Accepted; the main pod is being created or has not started.
     case pending = "Pending"
+    /// The main pod runs.
     case running = "Running"
+    /// The main pod ended (recorded in `mainPodTermination`); the exit handler runs.
     case exitHandlerRunning = "ExitHandlerRunning"
+    /// The exit handler exited 0 (or, with none, the main pod completed).
     case succeeded = "Succeeded"
+    /// The exit handler failed every attempt (or, with none, the main pod did not complete), or the spec is invalid.
     case failed = "Failed"
 
     /// Succeeded or Failed: nothing more will happen to the run.
@@ -70,7 +75,9 @@ public struct MainPodTermination: Codable, Hashable, Sendable {
 
 /// The pod kinds of a run, as in the `omjob.pipelines.openmetadata.org/pod-type` label.
 public enum PodType: String, Codable, Hashable, Sendable {
+    /// The pipeline run itself.
     case main = "main"
+    /// An exit-handler attempt.
     case exitHandler = "exit-handler"
 }
 

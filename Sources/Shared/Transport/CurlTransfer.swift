@@ -7,7 +7,9 @@ final class CurlTransfer {
     /// What the owner wants to hear; each is called on the loop thread.
     struct Callbacks {
         var head: (HTTPResponseHead) -> Void
-        var body: (UnsafeRawBufferPointer) -> Void
+        /// Returns false to refuse the bytes for now: libcurl pauses and delivers them again
+        /// after `resume()` (back-pressure for streams).
+        var body: (UnsafeRawBufferPointer) -> Bool
         /// nil on success; called exactly once, last.
         var complete: (TransportError?) -> Void
     }
@@ -115,8 +117,13 @@ final class CurlTransfer {
 
     private func received(body data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         deliverHeadIfFinal()
-        if let data { callbacks?.body(UnsafeRawBufferPointer(start: data, count: count)) }
-        return count
+        guard let data, let callbacks else { return count }
+        return callbacks.body(UnsafeRawBufferPointer(start: data, count: count)) ? count : Int(CURL_WRITEFUNC_PAUSE)
+    }
+
+    /// Lifts a pause requested by the body callback; libcurl then redelivers the refused bytes.
+    func resume() {
+        curl_easy_pause(easy, CURLPAUSE_CONT)
     }
 
     private func deliverHeadIfFinal() {

@@ -31,7 +31,7 @@ public actor HTTPClient {
                 var body = Data()
                 start(id, request, CurlTransfer.Callbacks(
                     head: { head = $0 },
-                    body: { body.append(contentsOf: $0) },
+                    body: { body.append(contentsOf: $0); return true },
                     complete: { error in
                         if let error { continuation.resume(throwing: error) } else {
                             continuation.resume(returning: HTTPResponse(head: head, body: body))
@@ -49,6 +49,7 @@ public actor HTTPClient {
         let id = allocateID()
         let (lines, output) = AsyncThrowingStream.makeStream(of: [Data].self, throwing: (any Error).self)
         output.onTermination = { _ in Task { await self.cancel(id) } }
+        let flow = FlowControl()
         // The callbacks must not capture `lines`: the stream's termination (when its consumer
         // drops it) is what cancels the transfer, and a reference held here would prevent it.
         let head = try await withTaskCancellationHandler {
@@ -61,19 +62,24 @@ public actor HTTPClient {
                         continuation.resume(returning: head)
                     },
                     body: { chunk in
+                        guard flow.admit() else { return false }
                         let batch = splitter.feed(chunk)
-                        if !batch.isEmpty { output.yield(batch) }
+                        if batch.isEmpty { flow.consumed() } else { output.yield(batch) }
+                        return true
                     },
                     complete: { error in
                         if !answered { return continuation.resume(throwing: error ?? TransportError(kind: .other, message: "no response")) }
-                        if let last = splitter.finish() { output.yield([last]) }
+                        if let last = splitter.finish() {
+                            flow.admitFinal()
+                            output.yield([last])
+                        }
                         output.finish(throwing: error)
                     }))
             }
         } onCancel: {
             Task { await self.cancel(id) }
         }
-        return HTTPLineStream(head: head, lines: lines)
+        return HTTPLineStream(head: head, lines: LineBatches(stream: lines, flow: flow) { Task { await self.resume(id) } })
     }
 
     /// Cancels every transfer and releases libcurl and the loop handles; later requests start afresh.
@@ -108,6 +114,10 @@ public actor HTTPClient {
             running[id] = nil
             complete(error as? TransportError ?? TransportError(kind: .other, message: "\(error)"))
         }
+    }
+
+    private func resume(_ id: Int) {
+        running[id]?.resume()
     }
 
     private func cancel(_ id: Int) {

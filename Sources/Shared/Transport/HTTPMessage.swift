@@ -54,5 +54,5 @@ public struct HTTPResponse: Sendable {
 public struct HTTPLineStream: Sendable {
     public var head: HTTPResponseHead
     /// Ends when the server closes the body; throws `TransportError` when the connection breaks.
-    public var lines: AsyncThrowingStream<[Data], any Error>
+    public var lines: LineBatches
 }

@@ -9,7 +9,11 @@ struct Command: ParsableCommand {
         discussion: Settings.helpText)
 
     func run() throws {
-        WorkerMain.run(role: Executor.role) { session in PlaceholderExecutor.attach(to: session) }
+        WorkerMain.run(role: Executor.role) { session in
+            let cluster = try ClusterConfiguration.load(environment: ProcessEnvironment.current)
+            let client = KubeClient(configuration: cluster, executor: session.loop.executor)
+            ExecutorDriver.attach(to: session, client: client)
+        }
     }
 }
 Command.main()

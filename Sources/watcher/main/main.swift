@@ -10,9 +10,11 @@ struct Command: ParsableCommand {
 
     func run() throws {
         WorkerMain.run(role: Watcher.role) { session in
-            // Placeholder until the watcher's informers land: it watches nothing yet, so it is
-            // trivially synced; it does not claim the API server is reachable.
-            session.report(WorkerConditions(synced: true))
+            let environment = ProcessEnvironment.current
+            let settings = try RunSettings(environment: environment)
+            let cluster = try ClusterConfiguration.load(environment: environment)
+            let client = KubeClient(configuration: cluster, executor: session.loop.executor)
+            WatcherDriver.attach(to: session, client: client, namespaces: session.config.watchNamespaces, settings: settings)
         }
     }
 }

@@ -120,4 +120,28 @@ import Testing
         await client.shutdown()
         thread.stopAndWait()
     }
+
+    @Test func aSlowConsumerPausesTheTransferAndStillGetsEveryLineInOrder() async throws {
+        let server = try ScriptedServer()
+        defer { server.stop() }
+        let thread = try LoopThread()
+        let client = HTTPClient(executor: thread.executor)
+        let pad = String(repeating: "x", count: 1000)
+        try await server.script([["lines": .array((0..<3000).map { .string("\($0) \(pad)") })]], client: client)
+        let stream = try await client.streamLines(HTTPRequest(url: "\(server.baseURL)/watch", timeout: nil))
+        var received = 0
+        var inOrder = true
+        for try await batch in stream.lines {
+            if received == 0 { try await Task.sleep(for: .milliseconds(300)) }  // let the producer run ahead
+            for line in batch {
+                inOrder = inOrder && String(decoding: line, as: UTF8.self).hasPrefix("\(received) ")
+                received += 1
+            }
+        }
+        #expect(received == 3000)
+        #expect(inOrder)
+        #expect(stream.lines.flow.pauseCount > 0, "3 MB against a consumer that sleeps: libcurl was paused")
+        await client.shutdown()
+        thread.stopAndWait()
+    }
 }

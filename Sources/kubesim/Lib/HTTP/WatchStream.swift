@@ -17,6 +17,9 @@ final class WatchStream {
     private var timers: [Scheduled<Void>] = []
     private var bookmarkTask: RepeatedTask?
     private var finished = false
+    /// Fault injection: drop the connection after this many events or this long.
+    var cut: WatchCut?
+    private var delivered = 0
 
     init(context: ChannelHandlerContext, request: WatchRequest, store: ObjectStore, keepAlive: Bool, onFinish: @escaping () -> Void) {
         self.context = context
@@ -26,27 +29,27 @@ final class WatchStream {
         self.onFinish = onFinish
     }
 
-    func start(bookmarkInterval: TimeAmount) {
-        let headers = HTTPHeaders([("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")])
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+    /// Registers the watch, then writes the response head. A bad request (selector syntax,
+    /// unknown resource) throws before anything is written, so it gets a plain error response.
+    /// Events reach the channel through `execute`, so they always follow the head.
+    func start(bookmarkInterval: TimeAmount) throws {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
-        do {
-            token = try store.watch(request.resource, namespace: request.namespace, options: request.options) { event in
-                loop.execute { bound.value.deliver(event) }
-            }
-        } catch let error as KubeAPIError {
-            deliver(WatchEvent(type: .error, object: error.status, resourceVersion: 0))
-        } catch {
-            deliver(WatchEvent(type: .error, object: KubeAPIError.internalError("\(error)").status, resourceVersion: 0))
+        token = try store.watch(request.resource, namespace: request.namespace, options: request.options, loop: loop) { event in
+            bound.value.deliver(event)
         }
+        let headers = HTTPHeaders([("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")])
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
         guard let token else {
-            // Expired or invalid: the ERROR event is queued; end after it.
+            // Expired: the ERROR event is queued; end after it.
             loop.execute { bound.value.stop(writeEnd: true) }
             return
         }
         let timeout = TimeAmount.seconds(request.timeoutSeconds ?? Self.defaultTimeoutSeconds)
         timers.append(loop.scheduleTask(in: timeout) { bound.value.stop(writeEnd: true) })
+        if let seconds = cut?.afterSeconds {
+            timers.append(loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { bound.value.context.close(promise: nil) })
+        }
         if request.options.allowBookmarks {
             let store = self.store
             bookmarkTask = loop.scheduleRepeatedTask(initialDelay: bookmarkInterval, delay: bookmarkInterval) { _ in
@@ -57,10 +60,11 @@ final class WatchStream {
 
     private func deliver(_ event: WatchEvent) {
         guard !finished else { return }
-        let line = event.encodedLine
-        var buffer = context.channel.allocator.buffer(capacity: line.count)
-        buffer.writeBytes(line)
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(buffer))), promise: nil)
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(event.encodedLine))), promise: nil)
+        if event.type != .bookmark, let limit = cut?.afterEvents {
+            delivered += 1
+            if delivered >= limit { context.close(promise: nil) }
+        }
     }
 
     /// Ends the stream: unsubscribes, cancels timers, and (if the connection lives) ends the response.

@@ -12,7 +12,14 @@ enum YAMLConversion {
 
     /// Every non-empty document of a multi-document YAML text.
     static func decodeAll(_ text: String) throws -> [JSONValue] {
-        try Yams.compose_all(yaml: text).map(convert).filter { !$0.isNull }
+        // Parser.nextRoot throws on a syntax error; compose_all's lazy sequence would swallow it.
+        let parser = try Parser(yaml: text)
+        var documents: [JSONValue] = []
+        while let node = try parser.nextRoot() {
+            let value = convert(node)
+            if !value.isNull { documents.append(value) }
+        }
+        return documents
     }
 
     private static func convert(_ node: Node) -> JSONValue {

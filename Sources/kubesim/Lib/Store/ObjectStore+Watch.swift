@@ -1,4 +1,5 @@
 import KubeJSON
+import NIOCore
 
 /// Watches: registration with replay from a resourceVersion, live dispatch, bookmarks.
 extension ObjectStore {
@@ -8,13 +9,20 @@ extension ObjectStore {
     @discardableResult
     public func watch(_ resource: GroupResource, namespace: String?, options: WatchOptions,
                       sink: @escaping @Sendable (WatchEvent) -> Void) throws -> WatchToken? {
+        try watch(resource, namespace: namespace, options: options, loop: nil, sink: sink)
+    }
+
+    /// A watch whose events are delivered on `loop` (HTTP watches): live events are handed to
+    /// each loop in one task for all its watchers, which keeps fan-out to 1000s of streams cheap.
+    func watch(_ resource: GroupResource, namespace: String?, options: WatchOptions, loop: (any EventLoop)?,
+               sink: @escaping @Sendable (WatchEvent) -> Void) throws -> WatchToken? {
         try lock.withLock {
             let type = try resolve(resource)
             let subscription = WatchSubscription(
                 id: nextWatchID, type: type, namespace: namespace,
                 labels: try options.labelSelector.map(LabelSelector.parse) ?? .everything,
                 fields: try options.fieldSelector.map { try FieldSelector.parse($0, supported: supportedFields(type)) } ?? .everything,
-                allowBookmarks: options.allowBookmarks, sink: sink)
+                allowBookmarks: options.allowBookmarks, loop: loop, sink: sink)
             nextWatchID += 1
             guard replay(type, to: subscription, from: options.resourceVersion) else { return nil }
             subscriptions[resource, default: [:]][subscription.id] = subscription
@@ -36,7 +44,7 @@ extension ObjectStore {
             guard let subscription = subscriptions[token.resource]?[token.id], subscription.allowBookmarks else { return }
             let object: JSONValue = ["kind": .string(subscription.kind), "apiVersion": .string(subscription.apiVersion),
                                      "metadata": ["resourceVersion": .string(String(revision))]]
-            subscription.sink(WatchEvent(type: .bookmark, object: object, resourceVersion: revision))
+            subscription.send(WatchEvent(type: .bookmark, object: object, resourceVersion: revision))
         }
     }
 
@@ -46,7 +54,7 @@ extension ObjectStore {
         guard let rvText = resourceVersion, !rvText.isEmpty, rvText != "0" else {
             let objects = (tables[resource] ?? [:]).sorted { $0.key < $1.key }
             for (_, object) in objects where subscription.matches(object) {
-                subscription.sink(WatchEvent(type: .added, object: object, resourceVersion: Int64(object.resourceVersionString) ?? revision))
+                subscription.send(WatchEvent(type: .added, object: object, resourceVersion: Int64(object.resourceVersionString) ?? revision))
             }
             return true
         }
@@ -54,11 +62,11 @@ extension ObjectStore {
         guard let rv = Int64(rvText), let changes = history.since(rv) else {
             let oldest = history.compactedThrough + 1
             let status = KubeAPIError.expired("too old resource version: \(rvText) (\(oldest))").status
-            subscription.sink(WatchEvent(type: .error, object: status, resourceVersion: 0))
+            subscription.send(WatchEvent(type: .error, object: status, resourceVersion: 0))
             return false
         }
         for change in changes {
-            if let event = subscription.event(for: change, shared: nil) { subscription.sink(event) }
+            if let event = subscription.event(for: change, shared: nil) { subscription.send(event) }
         }
         return true
     }
@@ -67,8 +75,21 @@ extension ObjectStore {
     func dispatch(_ change: Change, to resource: GroupResource) {
         guard let subscribers = subscriptions[resource], !subscribers.isEmpty else { return }
         let shared = WatchEvent(type: change.type, object: change.object, resourceVersion: change.resourceVersion).encodedLine
+        var batches: [ObjectIdentifier: (loop: any EventLoop, deliveries: [Delivery])] = [:]
         for subscription in subscribers.values {
-            if let event = subscription.event(for: change, shared: shared) { subscription.sink(event) }
+            guard let event = subscription.event(for: change, shared: shared) else { continue }
+            guard let loop = subscription.loop else { subscription.sink(event); continue }
+            batches[ObjectIdentifier(loop), default: (loop, [])].deliveries.append(Delivery(sink: subscription.sink, event: event))
+        }
+        for batch in batches.values {
+            let deliveries = batch.deliveries
+            batch.loop.execute { for delivery in deliveries { delivery.sink(delivery.event) } }
         }
     }
+}
+
+/// One event for one loop-bound watcher.
+struct Delivery: Sendable {
+    var sink: @Sendable (WatchEvent) -> Void
+    var event: WatchEvent
 }

@@ -1,4 +1,5 @@
 import KubeJSON
+import NIOCore
 
 /// One event of a watch stream.
 public struct WatchEvent: Sendable {
@@ -9,8 +10,8 @@ public struct WatchEvent: Sendable {
     public var object: JSONValue
     /// The global resourceVersion the event happened at (0 for ERROR).
     public var resourceVersion: Int64
-    /// `{"type":…,"object":…}\n`, encoded once and shared by every HTTP watcher.
-    var line: [UInt8]?
+    /// `{"type":…,"object":…}\n`, encoded once and shared (read-only) by every HTTP watcher.
+    var line: ByteBuffer?
 
     public init(type: Kind, object: JSONValue, resourceVersion: Int64) {
         self.type = type
@@ -19,12 +20,12 @@ public struct WatchEvent: Sendable {
     }
 
     /// The JSON line a watch stream sends for this event.
-    var encodedLine: [UInt8] {
+    var encodedLine: ByteBuffer {
         if let line { return line }
         var out: [UInt8] = Array("{\"type\":\"\(type.rawValue)\",\"object\":".utf8)
         JSONWriter.write(object, into: &out)
         out.append(contentsOf: Array("}\n".utf8))
-        return out
+        return ByteBuffer(bytes: out)
     }
 }
 

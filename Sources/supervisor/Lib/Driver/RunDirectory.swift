@@ -22,8 +22,19 @@ struct RunDirectory {
         }
     }
 
+    /// Prepares `configured` (default a fresh directory in /tmp). A shared directory that is not
+    /// ours but anyone may write to (a Kubernetes emptyDir is root-owned, mode 0777 or 1777) gets a
+    /// private `omjob-<uid>` subdirectory instead, so the socket is still ours alone.
     static func prepare(_ configured: String?) throws(Failure) -> RunDirectory {
         let path = configured ?? "/tmp/omjob-\(getuid())-\(getpid())"
+        var info = stat()
+        if stat(path, &info) == 0, info.st_uid != getuid(), info.st_mode & S_IFMT == S_IFDIR, info.st_mode & 0o002 != 0 {
+            return try prepareOwn(path + "/omjob-\(getuid())")
+        }
+        return try prepareOwn(path)
+    }
+
+    private static func prepareOwn(_ path: String) throws(Failure) -> RunDirectory {
         var created = false
         if mkdir(path, 0o700) == 0 {
             created = true

@@ -32,7 +32,7 @@ enum CronEvents {
     static func event(_ reason: CronEventReason, about subject: String, message: String, cron: CronOMJob, now: Date) -> Event {
         let identity = "\(cron.metadata.uid ?? "")/\(reason.rawValue)/\(subject)"
         let base = String((cron.metadata.name ?? "cronomjob").prefix(200))
-        let hash = CronRunName.fnv1a32(identity) + CronRunName.fnv1a32(identity + "#")
+        let hash = PodNaming.hash(identity) + PodNaming.hash(identity + "#")
         var event = Event(
             metadata: ObjectMeta(name: "\(base).\(hash)", namespace: cron.metadata.namespace),
             involvedObject: ObjectReference(

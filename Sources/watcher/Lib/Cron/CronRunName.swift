@@ -21,7 +21,7 @@ public enum CronRunName {
     static func fitted(_ name: String, maxLength: Int) -> String {
         let clean = sanitised(name)
         guard clean.count > maxLength else { return clean }
-        let hash = fnv1a32(name)
+        let hash = PodNaming.hash(name)
         var head = String(clean.prefix(maxLength - hashLength - 1))
         while head.hasSuffix("-") { head.removeLast() }
         return head.isEmpty ? hash : "\(head)-\(hash)"
@@ -34,17 +34,6 @@ public enum CronRunName {
         }
         let trimmed = String(mapped).trimmingHyphens()
         return trimmed.isEmpty ? "cronomjob" : trimmed
-    }
-
-    /// FNV-1a, 32 bits, as 8 hex digits: stable across processes and versions, unlike `Hasher`.
-    static func fnv1a32(_ text: String) -> String {
-        var hash: UInt32 = 0x811c_9dc5
-        for byte in text.utf8 {
-            hash ^= UInt32(byte)
-            hash = hash &* 0x0100_0193
-        }
-        let hex = String(hash, radix: 16)
-        return String(repeating: "0", count: hashLength - hex.count) + hex
     }
 }
 

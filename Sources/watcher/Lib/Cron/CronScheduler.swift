@@ -10,6 +10,10 @@ import Shared
 ///   recording it, so a crash between the two leaves a run the next decision finds by name,
 ///   never a lost slot or a second run.
 /// - No clock and no randomness inside: `now` and the new run id come in the observation.
+/// - `concurrencyPolicy: Forbid` behaves as Kubernetes CronJob does: a slot that comes while a
+///   run is active waits (status message, one Normal event); if the run ends while the slot is
+///   still the latest and within `startingDeadlineSeconds`, it then runs, late; otherwise it is
+///   recorded as missed. Set `startingDeadlineSeconds` to bound how late a run may start.
 /// Assumptions: the caller passes every OMJob of the namespace it has cached that could be
 /// owned by this CronOMJob; ownership is checked here by controller UID.
 public enum CronScheduler {

@@ -29,7 +29,14 @@ struct CronStep {
 
     /// `active` and `lastSuccessfulTime` follow the runs as observed.
     mutating func recordHistory(_ history: CronRunHistory) {
-        status.active = history.activeReferences
+        var active = history.activeReferences
+        // The run created last may not be in the informer's cache yet: keep listing it rather
+        // than write the status twice (without it, then with it) for every slot.
+        if let last = status.lastOMJobName, !history.contains(name: last),
+            let pending = status.active?.first(where: { $0.name == last }) {
+            active.append(pending)
+        }
+        status.active = active
         let previous = status.lastSuccessfulTime.flatMap(KubeTime.parse)
         if let latest = history.lastSuccessfulCompletion, previous.map({ latest > $0 }) ?? true {
             status.lastSuccessfulTime = KubeTime.format(latest)
@@ -122,7 +129,7 @@ struct CronStep {
         switch action {
         case .createOMJob(let p): "create/\(p.omJob.metadata.name ?? "")"
         case .deleteOMJob(let p): "delete/\(p.name)/\(p.uid)"
-        case .patchCronOMJobStatus(let p): "status/\(p.resourceVersion)"
+        case .patchCronOMJobStatus(let p): "status/\(p.resourceVersion)/\(PodNaming.hash(String(describing: p.status)))"
         case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
         }
     }

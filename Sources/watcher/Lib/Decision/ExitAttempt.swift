@@ -6,21 +6,20 @@ enum ExitAttempt: Equatable {
     /// Exited 0.
     case succeeded
     /// Failed or never started; `failedAt` is stable across decisions, so the retry time is too.
-    /// `stuck` pods (never started) are deleted so they stop pulling or waiting for a node.
+    /// `stuck` pods (never started, or hung) are deleted so they stop pulling, waiting or running.
     case failed(reason: String, exitCode: Int?, failedAt: Date, stuck: Bool)
     /// Not in the cache: just created (the cache lags) or deleted; creating it again is idempotent.
     case missing
     /// Still going; look again at `nextLook`, if set.
     case inProgress(nextLook: Date?)
 
-    static func read(_ pod: Pod?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date) -> ExitAttempt {
+    static func read(_ pod: Pod?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date, stamp: String) -> ExitAttempt {
         // Rejected by the API server: retrying the same body later may still work (quota frees up).
         if let failure = createFailure, failure.podType == .exitHandler, failure.attempt == attempt {
             return .failed(reason: "CreateFailed", exitCode: nil,
                            failedAt: failure.time.flatMap(KubeTime.parse) ?? now, stuck: false)
         }
         guard let pod else { return .missing }
-        let stamp = KubeTime.format(now)
         if let ending = MainPodEnding.endedOnItsOwn(pod, now: stamp) {
             if ending.isSuccess { return .succeeded }
             let failedAt = ending.finishedAt.flatMap(KubeTime.parse) ?? settledAt(pod, fallback: now)
@@ -33,10 +32,17 @@ enum ExitAttempt: Equatable {
             if now >= deadline { return .failed(reason: "PodDeleted", exitCode: nil, failedAt: deadline, stuck: false) }
             deadlines.append(deadline)
         }
-        if case .notStarted(let reason) = MainPodEnding.progress(of: pod) {
+        switch MainPodEnding.progress(of: pod) {
+        case .notStarted(let reason):
             let created = pod.metadata.creationTimestamp.flatMap(KubeTime.parse) ?? now
             let deadline = created.addingTimeInterval(limits.exitHandlerStartDeadline)
             if now >= deadline { return .failed(reason: "NeverStarted/\(reason)", exitCode: nil, failedAt: deadline, stuck: true) }
+            deadlines.append(deadline)
+        case .running(let started):
+            // A hung exit handler must not hold the run (or a kill) forever.
+            guard let started else { break }
+            let deadline = started.addingTimeInterval(limits.exitHandlerActiveDeadline)
+            if now >= deadline { return .failed(reason: "DeadlineExceeded", exitCode: nil, failedAt: deadline, stuck: true) }
             deadlines.append(deadline)
         }
         return .inProgress(nextLook: deadlines.min())

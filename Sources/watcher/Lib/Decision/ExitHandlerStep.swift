@@ -16,7 +16,7 @@ enum ExitHandlerStep {
             return
         }
         let pod = context.pods.exitByAttempt[attempt]
-        switch ExitAttempt.read(pod, attempt: attempt, createFailure: plan.status.podCreateFailure, limits: context.limits, now: plan.now) {
+        switch ExitAttempt.read(pod, attempt: attempt, createFailure: plan.status.podCreateFailure, limits: context.limits, now: plan.now, stamp: plan.stamp) {
         case .missing:
             start(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt)
         case .inProgress(let nextLook):

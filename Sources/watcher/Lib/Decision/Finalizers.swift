@@ -16,8 +16,20 @@ import Shared
 /// (its ending recorded and the exit handler done), so the main pod and its logs exist while the
 /// exit handler runs. Nothing is held past a deadline, so namespace deletion always completes.
 enum Finalizers {
+    /// One row of the table above.
     enum State: Equatable {
-        case guardFirst, run, kill, killDeadlinePassed, release, notOurs
+        /// Not guarded yet: add the finalizer before creating anything.
+        case guardFirst
+        /// Guarded and alive: drive the run.
+        case run
+        /// Guarded and deleted: stop the main pod, run the exit handler, then release.
+        case kill
+        /// Deleted longer ago than the kill deadline: release whatever the run's state.
+        case killDeadlinePassed
+        /// The run is finished: release the main pod and the OMJob.
+        case release
+        /// Deleted without our finalizer: nothing can be held; release the pods.
+        case notOurs
     }
 
     static func state(of omJob: OMJob, finished: Bool, limits: RunLimits, now: Date) -> State {

@@ -17,7 +17,7 @@ struct SpecProblem: Equatable {
     }
 
     private static func podSpecProblem(_ spec: OMJobPodSpec, field: String) -> SpecProblem? {
-        if (spec.image ?? "").trimmingCharacters(in: .whitespaces).isEmpty { return SpecProblem(message: "\(field).image is required") }
+        if !(spec.image ?? "").contains(where: { !$0.isWhitespace }) { return SpecProblem(message: "\(field).image is required") }
         if spec.command?.isEmpty ?? true { return SpecProblem(message: "\(field).command is required") }
         if let unnamed = spec.env?.firstIndex(where: { $0.name.isEmpty }) {
             return SpecProblem(message: "\(field).env[\(unnamed)].name is empty")
@@ -30,7 +30,7 @@ struct SpecProblem: Equatable {
 /// event, and holds nothing: other runs are unaffected.
 enum InvalidRun {
     static func decide(_ plan: inout RunPlan, problem: SpecProblem, pods: [Pod]) {
-        if plan.status.phase != .failed {
+        if plan.status.phase?.isFinished != true {
             plan.status.finish(.failed, reason: "InvalidSpec", message: "invalid OMJob: \(problem.message)", now: plan.stamp)
             if plan.status.startTime == nil { plan.status.startTime = plan.stamp }
             plan.event(.invalidSpec, message: problem.message)

@@ -23,8 +23,8 @@ enum MainPodProgress: Equatable {
 enum MainPodEnding {
     static let container = "main"
 
-    static func read(_ pod: Pod, node: NodeReadiness?, limits: RunLimits, now: Date) -> MainPodReading {
-        let stamp = KubeTime.format(now)
+    /// `stamp` is `now` in wire form (computed once per decision).
+    static func read(_ pod: Pod, node: NodeReadiness?, limits: RunLimits, now: Date, stamp: String) -> MainPodReading {
         if let ended = endedOnItsOwn(pod, now: stamp) { return .ended(ended) }
         var deadlines: [Date] = []
 

@@ -10,7 +10,7 @@ enum MainPodStep {
         let owned = pod.metadata.finalizers?.contains(OperatorLabels.finalizer) == true
         if !owned && !pod.metadata.isBeingDeleted { plan.addPodFinalizer(pod) }
 
-        switch MainPodEnding.read(pod, node: context.node, limits: context.limits, now: plan.now) {
+        switch MainPodEnding.read(pod, node: context.node, limits: context.limits, now: plan.now, stamp: plan.stamp) {
         case .ended(let ending):
             let ending = StopCause.relabel(ending, omJob: plan.omJob, pod: pod, limits: context.limits)
             // A pod that never started is deleted now: it would otherwise keep retrying its pull or

@@ -13,15 +13,46 @@ public struct RunDecision: Hashable, Sendable {
     /// event can.
     public var nextLook: Date?
 
-    public init(commands: [Command] = [], status: OMJobStatus? = nil, nextLook: Date? = nil) {
+    /// The phase change this decision writes (for `omjob_status_transitions_total{from_phase,to_phase}`).
+    public var transition: PhaseTransition?
+    /// The main pod's ending when this decision records it (for endings-by-reason metrics).
+    public var recordedEnding: MainPodTermination?
+
+    public init(commands: [Command] = [], status: OMJobStatus? = nil, nextLook: Date? = nil,
+                transition: PhaseTransition? = nil, recordedEnding: MainPodTermination? = nil) {
         self.commands = commands
         self.status = status
         self.nextLook = nextLook
+        self.transition = transition
+        self.recordedEnding = recordedEnding
+    }
+}
+
+/// A change of an OMJob's phase; `from` is nil for a run's first phase.
+public struct PhaseTransition: Hashable, Sendable {
+    public var from: OMJobPhase?
+    public var to: OMJobPhase
+
+    public init(from: OMJobPhase?, to: OMJobPhase) {
+        self.from = from
+        self.to = to
     }
 }
 
 /// The pure decision function: observed state in, commands out. It never reads a clock, a cache or
 /// the network; everything comes in through its arguments (DESIGN.md §4).
+///
+/// Where each rule lives:
+/// - how the main pod ended (phase, DisruptionTarget, status.reason, container, deletion, node loss,
+///   never started): `MainPodEnding`; disappearance and create failure: `MainPodStep.absent`
+/// - kill and active deadline (stop, then relabel the ending): `StopCause`
+/// - exit-handler attempts, backoff, limit, final phase: `ExitHandlerStep`, `ExitAttempt`
+/// - the finalizer table (guard, run, kill, release, kill deadline): `Finalizers`
+/// - malformed OMJobs: `InvalidRun`; phase machine and conditions: `StatusTransitions`
+/// - pods, names, environment: `PodBuilder`, `PodNaming`, `ExitHandlerEnvironment`
+///
+/// Transient API errors never reach this function, so they cannot end a run: executors retry them,
+/// and only a permanent rejection recorded in the status (`podCreateFailure`) is an input.
 ///
 /// Guarantees:
 /// - Deterministic: the same observation and `now` give the same commands with the same ids.

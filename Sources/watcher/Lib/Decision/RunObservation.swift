@@ -4,8 +4,9 @@ import Shared
 /// Everything the decision reads about one run: the OMJob and what the watcher's caches hold.
 public struct RunObservation: Sendable {
     public var omJob: OMJob
-    /// Pods labelled with this OMJob's name label in its namespace; the decision keeps only those
-    /// that really belong to it (see `RunPods`).
+    /// Pods in the OMJob's namespace whose `omjob.pipelines.openmetadata.org/name` label equals
+    /// `PodNaming.labelValue(<omjob name>)`; the decision keeps only those that really belong to it
+    /// (see `RunPods`), so passing a few extra is harmless.
     public var pods: [Pod]
     /// Readiness of the main pod's node; nil when unknown (not watched, or not yet seen).
     public var mainPodNode: NodeReadiness?
@@ -17,8 +18,19 @@ public struct RunObservation: Sendable {
     }
 }
 
+extension RunObservation {
+    /// The node the run's main pod is scheduled on, if any: the node whose readiness to pass as
+    /// `mainPodNode` (the watcher only needs to watch nodes that run main pods).
+    public static func mainPodNodeName(omJob: OMJob, pods: [Pod]) -> String? {
+        guard let uid = omJob.metadata.uid else { return nil }
+        let name = omJob.status?.mainPodName ?? PodNaming.mainPodName(omJob: omJob.metadata.name ?? "")
+        return RunPods(pods: pods, omJobUID: uid, mainPodName: name).main?.spec?.nodeName
+    }
+}
+
 /// Whether a node still runs its pods, from its Ready condition.
 public enum NodeReadiness: Hashable, Sendable {
+    /// Ready=True, or no Ready condition reported.
     case ready
     /// Ready is False or Unknown (the node controller lost the kubelet) since `since`.
     case notReady(since: Date, status: String, name: String)

@@ -106,6 +106,11 @@ struct RunPlan {
         commands += podFinalizers
         if let omJobFinalizer { commands.append(omJobFinalizer) }
         commands += events
-        return RunDecision(commands: commands, status: written, nextLook: nextLook)
+        var decision = RunDecision(commands: commands, status: written, nextLook: nextLook)
+        if let written, let phase = written.phase, phase != observedStatus.phase {
+            decision.transition = PhaseTransition(from: observedStatus.phase, to: phase)
+        }
+        if observedStatus.mainPodTermination == nil { decision.recordedEnding = written?.mainPodTermination }
+        return decision
     }
 }

@@ -17,6 +17,8 @@ public struct RunSettings: Hashable, Sendable {
     public var exitHandlerMaxBackoff: TimeInterval = 300
     /// Longest an exit-handler pod may stay unstarted.
     public var exitHandlerStartDeadline: TimeInterval = 300
+    /// Longest an exit-handler pod may run; exit_handler.py takes seconds, so an hour means it hangs.
+    public var exitHandlerActiveDeadline: TimeInterval = 3600
     /// Longest a deleted OMJob is held to stop its main pod and run its exit handler.
     public var killDeadline: TimeInterval = 900
     /// Time granted past a pod's `deletionTimestamp` (which already includes its grace period) for the
@@ -32,12 +34,16 @@ public struct RunSettings: Hashable, Sendable {
         ("OMJOB_EXIT_HANDLER_BACKOFF_SECONDS", \.exitHandlerBackoff),
         ("OMJOB_EXIT_HANDLER_MAX_BACKOFF_SECONDS", \.exitHandlerMaxBackoff),
         ("OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS", \.exitHandlerStartDeadline),
+        ("OMJOB_EXIT_HANDLER_ACTIVE_DEADLINE_SECONDS", \.exitHandlerActiveDeadline),
         ("OMJOB_KILL_DEADLINE_SECONDS", \.killDeadline),
         ("OMJOB_DELETION_REPORT_SLACK_SECONDS", \.deletionReportSlack),
     ] }
 
     /// Name of the variable holding `exitHandlerBackoffLimit`.
     public static let backoffLimitKey = "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT"
+
+    /// Every variable `init(environment:)` reads, for `--help` and the README.
+    public static var environmentNames: [String] { environmentKeys.map(\.name) + [backoffLimitKey] }
 
     /// Reads overrides from the environment; a bad value names the variable (start-up exits with 2).
     public init(environment: [String: String]) throws(RunSettingsError) {
@@ -71,6 +77,7 @@ struct RunLimits: Hashable, Sendable {
     var exitHandlerBackoff: TimeInterval
     var exitHandlerMaxBackoff: TimeInterval
     var exitHandlerStartDeadline: TimeInterval
+    var exitHandlerActiveDeadline: TimeInterval
     var killDeadline: TimeInterval
     var deletionReportSlack: TimeInterval
 
@@ -83,6 +90,7 @@ struct RunLimits: Hashable, Sendable {
         exitHandlerBackoff = seconds(spec?.exitHandlerBackoffSeconds) ?? settings.exitHandlerBackoff
         exitHandlerMaxBackoff = max(settings.exitHandlerMaxBackoff, exitHandlerBackoff)
         exitHandlerStartDeadline = seconds(spec?.exitHandlerStartDeadlineSeconds) ?? settings.exitHandlerStartDeadline
+        exitHandlerActiveDeadline = seconds(spec?.exitHandlerActiveDeadlineSeconds) ?? settings.exitHandlerActiveDeadline
         killDeadline = seconds(spec?.killDeadlineSeconds) ?? settings.killDeadline
         deletionReportSlack = settings.deletionReportSlack
     }

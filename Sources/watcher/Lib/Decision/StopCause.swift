@@ -23,11 +23,12 @@ enum StopCause: Equatable {
 
     /// The ending to record for a pod the operator stopped: the stop's reason replaces what the
     /// kubelet reports about the stop itself (SIGTERM, PodDeleted), keeping its evidence. A pod
-    /// that completed before it could be stopped keeps its own ending.
+    /// that completed, or failed on its own before the kill, keeps its own ending.
     static func relabel(_ ending: MainPodTermination, omJob: OMJob, pod: Pod, limits: RunLimits) -> MainPodTermination {
         guard !ending.isSuccess else { return ending }
         var relabelled = ending
-        if omJob.metadata.isBeingDeleted {
+        if let killedAt = omJob.metadata.deletionTimestamp.flatMap(KubeTime.parse),
+           (ending.finishedAt.flatMap(KubeTime.parse).map { $0 >= killedAt } ?? true) {
             relabelled.reason = "Killed"
             relabelled.source = TerminationSource.killed.rawValue
             relabelled.message = "OMJob deleted while running; main pod stopped (\(OMJobStatus.describe(ending)))"

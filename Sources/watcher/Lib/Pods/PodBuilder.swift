@@ -66,6 +66,7 @@ public enum PodBuilder {
     /// later entries win, so `managed-by=openmetadata` from OpenMetadata becomes `omjob-operator`.
     static func labels(omJob: OMJob, podSpec: OMJobPodSpec, type: PodType, attempt: Int?) -> [String: String] {
         var labels = podSpec.labels ?? [:]
+        labels.reserveCapacity(labels.count + 9)
         for key in [OperatorLabels.pipeline, OperatorLabels.runID] {
             if let value = omJob.metadata.labels?[key] { labels[key] = value }
         }

@@ -19,7 +19,7 @@ public enum PodNaming {
     /// The `omjob.pipelines.openmetadata.org/name` label value: the name itself when it fits
     /// (what exit_handler.py selects by), else a prefix plus a hash.
     public static func labelValue(_ value: String) -> String {
-        let cleaned = trimToAlphanumeric(String(value.unicodeScalars.map { isLabelChar($0) ? Character($0) : "-" }))
+        let cleaned = clean(value, allowed: isLabelByte)
         if !cleaned.isEmpty, cleaned.utf8.count <= maxLabelValue { return cleaned }
         let prefix = trimToAlphanumeric(String(cleaned.prefix(maxLabelValue - 9)))
         return (prefix.isEmpty ? "omjob" : prefix) + "-" + hash(value)
@@ -40,20 +40,37 @@ public enum PodNaming {
 
     /// Lower-case; every character outside `[a-z0-9.-]` becomes `-`; no leading/trailing punctuation.
     static func dnsClean(_ value: String) -> String {
-        let mapped = value.lowercased().unicodeScalars.map { s -> Character in
-            (s >= "a" && s <= "z") || (s >= "0" && s <= "9") || s == "-" || s == "." ? Character(s) : "-"
-        }
-        return trimToAlphanumeric(String(mapped))
+        let upper = value.utf8.contains { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }
+        return clean(upper ? value.lowercased() : value, allowed: isDNSByte)
     }
 
-    private static func isLabelChar(_ s: Unicode.Scalar) -> Bool {
-        (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "-" || s == "_" || s == "."
+    /// Works on UTF-8 bytes (a name is ASCII when valid): every byte not `allowed` becomes `-`, then
+    /// leading and trailing non-alphanumerics go. Returns the input itself when nothing changes,
+    /// which is the common case and allocates nothing.
+    private static func clean(_ value: String, allowed: (UInt8) -> Bool) -> String {
+        let bytes = value.utf8
+        if let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last), bytes.allSatisfy(allowed) {
+            return value
+        }
+        return trimToAlphanumeric(String(decoding: bytes.map { allowed($0) ? $0 : UInt8(ascii: "-") }, as: UTF8.self))
+    }
+
+    private static func isAlphanumeric(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39)
+    }
+
+    private static func isDNSByte(_ b: UInt8) -> Bool {
+        (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-") || b == UInt8(ascii: ".")
+    }
+
+    private static func isLabelByte(_ b: UInt8) -> Bool {
+        isAlphanumeric(b) || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
     }
 
     private static func trimToAlphanumeric(_ value: String) -> String {
-        let isAlnum: (Character) -> Bool = { $0.isASCII && ($0.isLetter || $0.isNumber) }
-        guard let first = value.firstIndex(where: isAlnum), let last = value.lastIndex(where: isAlnum) else { return "" }
-        return String(value[first...last])
+        let bytes = Array(value.utf8)
+        guard let first = bytes.firstIndex(where: isAlphanumeric), let last = bytes.lastIndex(where: isAlphanumeric) else { return "" }
+        return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
     /// FNV-1a 64-bit, first 8 hex digits. Hand-written because it only has to be stable across

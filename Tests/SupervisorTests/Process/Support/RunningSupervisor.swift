@@ -18,6 +18,9 @@ final class RunningSupervisor: Sendable {
         process.arguments = launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [supervisor]
         var env = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": runDirectory,
                    "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "DEBUG"]
+        // The real roles need an API server; supervision and brokering are tested with stand-ins.
+        let echo = try BuiltProducts.path("omjob-echo-worker")
+        for role in ["WATCHER", "EXECUTOR", "GC"] { env["OMJOB_\(role)_COMMAND"] = echo }
         env.merge(environment) { _, new in new }
         process.environment = env
         let pipe = Pipe()

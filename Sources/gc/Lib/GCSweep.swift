@@ -1,0 +1,42 @@
+import Foundation
+import Shared
+
+/// One pass of the gc over everything its informers hold: TTL cleanup of every OMJob, history
+/// limits of every CronOMJob, and the stale-finalizer report. Pure; the gc's driver runs it on
+/// every change and at `wakeAt`, performs the commands (each object's list in order, stopping at
+/// the first failure), and exports `staleFinalizers` as the `omjob_stale_finalizers` gauge.
+public struct GCSweep: Hashable, Sendable {
+    /// Every write, grouped per object in the order it must happen.
+    public var commands: [GCCommand]
+    /// The earliest TTL expiry still ahead, nil when none is.
+    public var wakeAt: Date?
+    /// How many OMJobs are in each TTL state (for metrics and logs).
+    public var states: [TTLCleanup.State: Int]
+    /// Stale operator finalizers found.
+    public var staleFinalizers: [StaleFinalizer]
+
+    /// Decides for a snapshot of the cache. `pods` are those labelled with an OMJob name; each
+    /// is matched to its OMJob by owner UID.
+    public static func decide(omJobs: [OMJob], crons: [CronOMJob], pods: [Pod], now: Date, settings: GCSettings) -> GCSweep {
+        var podsByOwner: [String: [Pod]] = [:]
+        for pod in pods {
+            let owners = (pod.metadata.ownerReferences ?? []).filter { $0.controller == true }.map(\.uid)
+            let labelled = pod.metadata.labels?[OperatorLabels.omJobUID].map { [$0] } ?? []
+            for uid in Set(owners + labelled) { podsByOwner[uid, default: []].append(pod) }
+        }
+        var sweep = GCSweep(commands: [], wakeAt: nil, states: [:], staleFinalizers: [])
+        for omJob in omJobs.sorted(by: { $0.metadata.key < $1.metadata.key }) {
+            let outcome = TTLCleanup.decide(omJob: omJob, pods: podsByOwner[omJob.metadata.uid ?? ""] ?? [], now: now, settings: settings)
+            sweep.commands += outcome.commands
+            sweep.states[outcome.state, default: 0] += 1
+            if let wake = outcome.wakeAt { sweep.wakeAt = min(sweep.wakeAt ?? wake, wake) }
+        }
+        let runsByNamespace = Dictionary(grouping: omJobs) { $0.metadata.namespace ?? "" }
+        for cron in crons.sorted(by: { $0.metadata.key < $1.metadata.key }) {
+            sweep.commands += HistoryLimits.decide(cron: cron, runs: runsByNamespace[cron.metadata.namespace ?? ""] ?? [], settings: settings)
+        }
+        sweep.staleFinalizers = StaleFinalizerReport.find(omJobs: omJobs, pods: pods, now: now, settings: settings)
+        sweep.commands += StaleFinalizerReport.commands(for: sweep.staleFinalizers, now: now)
+        return sweep
+    }
+}

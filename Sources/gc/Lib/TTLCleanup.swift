@@ -1,0 +1,89 @@
+import Foundation
+import Shared
+
+/// The gc's TTL rule for one OMJob: at `completionTime + ttlSecondsAfterFinished` delete the
+/// run's pods, then record that it did.
+///
+/// Guarantees:
+/// - Never early: nothing happens before the run is Succeeded or Failed, while an exit-handler
+///   pod still runs, or before the expiry computed from `completionTime` (API state, not a
+///   timer), so a restart recomputes the same instant.
+/// - Never twice: pods already being deleted are not asked again; `status.cleanupTime` records
+///   that the cleanup happened, and the one event has a deterministic name, emitted before
+///   the status so a crash between the two repeats it into `409 AlreadyExists`, not a duplicate.
+/// Assumption: a clock set backwards only delays cleanup; one set forwards is trusted (the gc
+/// has no other source of time), as Kubernetes' own TTL controller does.
+public enum TTLCleanup {
+    /// Where one OMJob stands, for logs and metrics.
+    public enum State: String, Hashable, Sendable {
+        /// Not Succeeded or Failed yet (or being deleted: the kill path owns it).
+        case notFinished
+        /// Finished but an exit-handler pod has not ended.
+        case waitingForExitHandler
+        /// Finished without a readable completionTime: nothing can be computed, nothing is done.
+        case noCompletionTime
+        /// TTL not reached.
+        case waitingForTTL
+        /// Pods are being deleted and the cleanup recorded.
+        case cleaningUp
+        /// Cleanup recorded earlier; only stragglers (if any) are deleted.
+        case cleanedUp
+    }
+
+    /// The decision for one OMJob.
+    public struct Outcome: Hashable, Sendable {
+        public var state: State
+        public var commands: [GCCommand]
+        /// When to decide again without a change (the TTL expiry), nil to wait for a change.
+        public var wakeAt: Date?
+    }
+
+    /// Event reason recorded once per run when its pods are deleted.
+    public static let cleanedUpReason = "PodsCleanedUp"
+
+    /// Decides for `omJob`, given the pods the gc found for it (filtered here by owner UID).
+    public static func decide(omJob: OMJob, pods: [Pod], now: Date, settings: GCSettings) -> Outcome {
+        guard let uid = omJob.metadata.uid, let status = omJob.status, status.phase?.isFinished == true,
+            !omJob.metadata.isBeingDeleted
+        else { return Outcome(state: .notFinished, commands: [], wakeAt: nil) }
+        let runPods = RunPods(pods: pods, omJobUID: uid)
+        guard runPods.runningExitHandlers.isEmpty else { return Outcome(state: .waitingForExitHandler, commands: [], wakeAt: nil) }
+        guard let completion = status.completionTime.flatMap(KubeTime.parse) else {
+            return Outcome(state: .noCompletionTime, commands: [], wakeAt: nil)
+        }
+        let ttl = max(0, omJob.spec?.ttlSecondsAfterFinished ?? settings.defaultTTLSeconds)
+        let expiry = completion.addingTimeInterval(TimeInterval(ttl))
+        guard now >= expiry else { return Outcome(state: .waitingForTTL, commands: [], wakeAt: expiry) }
+
+        var actions = runPods.undeleted.map { GCAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid)) }
+        let state: State
+        if status.cleanupTime == nil {
+            state = .cleaningUp
+            actions.append(.recordEvent(RecordEvent(event: GCEvents.cleanedUp(omJob, podCount: runPods.all.count, ttl: ttl, now: now))))
+            var recorded = OMJobStatus()
+            recorded.cleanupTime = KubeTime.format(now)
+            actions.append(.recordCleanup(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded)))
+        } else {
+            state = .cleanedUp
+            if settings.deleteOMJobAfterTTL {
+                actions.append(.deleteOMJob(DeleteOMJob(name: omJob.metadata.name ?? "", uid: uid, reason: "TTL")))
+            }
+        }
+        return Outcome(state: state, commands: GCCommand.list(actions, key: omJob.metadata.key, uid: uid), wakeAt: nil)
+    }
+}
+
+extension GCCommand {
+    /// Wraps actions for one object with deterministic ids.
+    static func list(_ actions: [GCAction], key: ObjectKey, uid: String) -> [GCCommand] {
+        actions.map { action in
+            let subject = switch action {
+            case .deletePod(let p): "delete-pod/\(p.name)/\(p.uid ?? "")"
+            case .recordCleanup: "cleanup-time"
+            case .deleteOMJob(let p): "delete-omjob/\(p.name)/\(p.uid)"
+            case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
+            }
+            return GCCommand(id: "\(uid)/\(subject)", key: key, action: action)
+        }
+    }
+}

@@ -1,0 +1,54 @@
+import Foundation
+
+/// The watcher's memory of commands it sent, so it never sends a second command for something
+/// in flight, nor repeats one whose answer it has and whose effect the watch has not shown yet.
+///
+/// Not needed for correctness (every command is idempotent and every decision is recomputed
+/// from the API): it keeps the API writes per run low. Ids are deterministic, so a repeat of the
+/// same decision yields the same ids; a status patch's id carries the resourceVersion it was
+/// decided from, so a fresh object always yields fresh ids.
+public struct CommandLedger<Key: Hashable> {
+    /// How long an answered id is not sent again: longer than the watch normally lags behind a
+    /// write, short enough that a lost effect is redone soon (the write is idempotent anyway).
+    public var settleTime: TimeInterval = 15
+    private var inFlight: [String: (key: Key, versionBound: Bool)] = [:]
+    private var answered: [String: (key: Key, versionBound: Bool, until: Date)] = [:]
+
+    public init() {}
+
+    /// True when `id` may be sent now.
+    public func mayStart(_ id: String, now: Date) -> Bool {
+        guard inFlight[id] == nil else { return false }
+        guard let settled = answered[id] else { return true }
+        return settled.until <= now
+    }
+
+    /// `versionBound`: the command carries a resourceVersion precondition, so repeating it can
+    /// only conflict until a newer version of the object has been seen.
+    public mutating func started(_ id: String, key: Key, versionBound: Bool) { inFlight[id] = (key, versionBound) }
+
+    /// Records the answer; returns the key it was for (nil for an unknown id).
+    /// `settled`: the answer means the state the command aimed at holds or can no longer be
+    /// reached with the same id, so it is not repeated until `settleTime` passes.
+    public mutating func answered(_ id: String, settled: Bool, now: Date) -> Key? {
+        guard let entry = inFlight.removeValue(forKey: id) else { return nil }
+        if settled { answered[id] = (entry.key, entry.versionBound, now.addingTimeInterval(settleTime)) }
+        return entry.key
+    }
+
+    /// The informers reported a change for `key`: its effect may now be visible, so answered
+    /// commands may be sent again if the decision still asks for them (a pod deleted after it was
+    /// created must be created again). Version-bound ids stay held: the same id means the same
+    /// stale version, which can only conflict.
+    public mutating func keyChanged(_ key: Key) {
+        answered = answered.filter { $0.value.key != key || $0.value.versionBound }
+    }
+
+    /// Drops expired answers (memory stays bounded by the answers of the last `settleTime`).
+    public mutating func prune(now: Date) {
+        answered = answered.filter { $0.value.until > now }
+    }
+
+    public func inFlightCount(for key: Key) -> Int { inFlight.values.filter { $0.key == key }.count }
+    public var inFlightCount: Int { inFlight.count }
+}

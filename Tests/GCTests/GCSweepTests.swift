@@ -1,0 +1,36 @@
+import Foundation
+import Shared
+import Testing
+@testable import GC
+
+@Suite struct GCSweepTests {
+    /// Two runs, one expired and one not, plus a CronOMJob over its limit: one sweep covers all,
+    /// pods reach the right run by owner UID, and the wake-up is the remaining expiry.
+    @Test func sweepsEverythingAndWakesAtTheNextExpiry() {
+        let expired = GCFixtures.omJob()
+        var fresh = GCFixtures.omJob()
+        fresh.metadata.name = "om-job-fresh"
+        fresh.metadata.uid = "fresh-uid"
+        fresh.status?.completionTime = "2026-03-10T10:30:00Z"
+        var freshPod = GCFixtures.mainPod()
+        freshPod.metadata.name = "om-job-fresh-main"
+        freshPod.metadata.ownerReferences?[0].uid = "fresh-uid"
+        let cron = HistoryLimitsTests.cron(successful: 1, failed: 1)
+        let runs = (0..<3).map { hour in
+            var run = HistoryLimitsTests.run(hour, .succeeded)
+            run.status?.cleanupTime = "2026-03-10T10:00:00Z"
+            return run
+        }
+        let sweep = GCSweep.decide(
+            omJobs: [expired, fresh] + runs, crons: [cron], pods: [GCFixtures.mainPod(), GCFixtures.exitPod(), freshPod],
+            now: GCFixtures.date("2026-03-10T11:10:00Z"), settings: GCSettings())
+        let deletedPods = sweep.commands.compactMap { if case .deletePod(let p) = $0.action { p.name } else { nil } }
+        #expect(deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-main", "om-job-mysql-pipeline-a1b2c3d4-exit"])
+        let deletedRuns = sweep.commands.compactMap { if case .deleteOMJob(let p) = $0.action { p.uid } else { nil } }
+        #expect(deletedRuns == ["run-0", "run-1"])
+        #expect(sweep.wakeAt == GCFixtures.date("2026-03-10T11:30:00Z"))
+        #expect(sweep.states == [.cleaningUp: 1, .waitingForTTL: 1, .cleanedUp: 3])
+        #expect(sweep.staleFinalizers.isEmpty)
+        #expect(Set(sweep.commands.map(\.id)).count == sweep.commands.count, "ids are unique")
+    }
+}
