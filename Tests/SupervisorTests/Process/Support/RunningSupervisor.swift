@@ -14,7 +14,8 @@ final class RunningSupervisor: Sendable {
         process = Process()
         process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("omjob-supervisor"))
         var env = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": runDirectory,
-                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "DEBUG"]
+                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "DEBUG",
+                   "OMJOB_TEST_DOUBLE": "1"]
         env.merge(environment) { _, new in new }
         process.environment = env
         let pipe = Pipe()
