@@ -37,7 +37,7 @@ public final class OperatorTree: Sendable {
             let supervisor = Process()
             supervisor.executableURL = URL(fileURLWithPath: RepositoryPaths.binaries + "/omjob-supervisor")
             supervisor.environment = environment
-            if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
+            if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
             let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
             log.seekToEndOfFile()
             supervisor.standardError = log
@@ -85,6 +85,16 @@ public final class OperatorTree: Sendable {
         while running.isRunning, Date() < deadline { usleep(20_000) }
         if running.isRunning { killAll() }
         running.waitUntilExit()
+    }
+
+    /// Waits for /ready; throws at once, with the log's tail, if the supervisor exits instead.
+    public func waitUntilReady(timeout: Double) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !isReady() {
+            guard isRunning else { throw HarnessError("omjob-supervisor exited before ready:\n\(logTail())") }
+            guard Date() < deadline else { throw HarnessError("omjob-supervisor not ready after \(Int(timeout)) s:\n\(logTail())") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
     }
 
     /// GET /ready answers 200.

@@ -6,6 +6,7 @@ public struct MemorySample: Sendable, Codable {
     public var pssKB: Int = 0
     public var rssKB: Int = 0
     public var processes: Int = 0
+    public init() {}
     public var pssMB: Double { Double(pssKB) / 1024 }
     public var rssMB: Double { Double(rssKB) / 1024 }
 }

@@ -30,30 +30,38 @@ struct BenchResult: Codable {
     var ratioToFloorP99: Double { floorExitStart.p99 > 0 ? exitStart.p99 / floorExitStart.p99 : 0 }
 
     var table: String {
-        func ms(_ value: Double) -> String { String(format: "%.2f ms", value) }
-        func mb(_ sample: MemorySample) -> String { String(format: "PSS %.1f MB  (RSS %.1f MB, %d processes)", sample.pssMB, sample.rssMB, sample.processes) }
-        let verbs = requestsPerRun.sorted { $0.key < $1.key }.map { "\($0.key) " + String(format: "%.2f", $0.value) }.joined(separator: ", ")
+        let verbs = requestsPerRun.sorted { $0.key < $1.key }.map { "\($0.key) " + Self.number($0.value) }.joined(separator: ", ")
         let total = requestsPerRun.values.reduce(0, +)
-        var lines = [
-            "omjob-bench: \(runs) runs, \(inFlight) in flight, pods run \(runSeconds) s, \(executors) executors, \(cores) cores",
-            "load average before \(loadAverageBefore), after \(loadAverageAfter)",
-            "",
-            "exit-handler start latency   p50 \(ms(exitStart.p50))  p95 \(ms(exitStart.p95))  p99 \(ms(exitStart.p99))  max \(ms(exitStart.max))  (n=\(exitStart.count))",
-            "floor (watch + create)       p50 \(ms(floorExitStart.p50))  p95 \(ms(floorExitStart.p95))  p99 \(ms(floorExitStart.p99))  max \(ms(floorExitStart.max))",
-            String(format: "ratio to floor               p50 %.2f  p99 %.2f", ratioToFloorP50, ratioToFloorP99),
-            String(format: "throughput                   %.1f runs/s (%.1f s wall; floor %.1f runs/s)", runsPerSecond, wallSeconds, floorRunsPerSecond),
-            "API requests per run         " + String(format: "%.2f", total) + ": " + verbs,
-            String(format: "CPU per 1,000 runs           %.2f s (whole tree, %d processes seen)", cpuSecondsPer1000Runs, processesSeen),
-            "memory idle                  \(mb(idle))",
-            "memory peak                  \(mb(peak))",
-            "memory steady (after)        \(mb(steady))",
-            String(format: "start to ready (no OMJobs)   %.2f s", startToReadyEmptySeconds),
-        ]
+        var lines: [String] = []
+        lines.append("omjob-bench: \(runs) runs, \(inFlight) in flight, pods run \(runSeconds) s, \(executors) executors, \(cores) cores")
+        lines.append("load average before \(loadAverageBefore), after \(loadAverageAfter)")
+        lines.append("")
+        lines.append("exit-handler start latency   " + Self.latency(exitStart))
+        lines.append("floor (watch + create)       " + Self.latency(floorExitStart))
+        lines.append("ratio to floor               p50 " + Self.number(ratioToFloorP50) + "  p99 " + Self.number(ratioToFloorP99))
+        lines.append("throughput                   " + Self.number(runsPerSecond) + " runs/s (" + Self.number(wallSeconds) + " s wall; floor "
+            + Self.number(floorRunsPerSecond) + " runs/s)")
+        lines.append("API requests per run         " + Self.number(total) + ": " + verbs)
+        lines.append("CPU per 1,000 runs           " + Self.number(cpuSecondsPer1000Runs) + " s (whole tree, \(processesSeen) processes seen)")
+        lines.append("memory idle                  " + Self.memory(idle))
+        lines.append("memory peak                  " + Self.memory(peak))
+        lines.append("memory steady (after)        " + Self.memory(steady))
+        lines.append("start to ready (no OMJobs)   " + Self.number(startToReadyEmptySeconds) + " s")
         if readyOMJobs > 0 {
-            lines.append(String(format: "start to ready (%d OMJobs) %.2f s", readyOMJobs, startToReadySeconds))
-            lines.append("memory with \(readyOMJobs) OMJobs   \(mb(withReadyOMJobs))")
+            lines.append("start to ready (\(readyOMJobs) OMJobs) " + Self.number(startToReadySeconds) + " s")
+            lines.append("memory with \(readyOMJobs) OMJobs   " + Self.memory(withReadyOMJobs))
         }
         return lines.joined(separator: "\n")
+    }
+
+    static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+
+    static func latency(_ summary: LatencySummary) -> String {
+        "p50 \(number(summary.p50)) ms  p95 \(number(summary.p95)) ms  p99 \(number(summary.p99)) ms  max \(number(summary.max)) ms  (n=\(summary.count))"
+    }
+
+    static func memory(_ sample: MemorySample) -> String {
+        "PSS " + number(sample.pssMB) + " MB  (RSS " + number(sample.rssMB) + " MB, \(sample.processes) processes)"
     }
 
     /// Writes the JSON (creating the directory); returns the path.

@@ -9,7 +9,7 @@ enum OperatorPhase {
         let started = clock.now
         try tree.start()
         defer { tree.stop() }
-        try await waitFor("the operator ready", timeout: 120) { tree.isReady() }
+        try await tree.waitUntilReady(timeout: 120)
         result.startToReadyEmptySeconds = (clock.now - started).milliseconds / 1000
         try await Task.sleep(for: .seconds(1))
         result.idle = tree.sample()

@@ -19,7 +19,7 @@ enum ReadyPhase {
         let started = clock.now
         try tree.start()
         defer { tree.stop() }
-        try await waitFor("the operator ready with \(result.readyOMJobs) OMJobs", timeout: 300) { tree.isReady() }
+        try await tree.waitUntilReady(timeout: 300)
         result.startToReadySeconds = (clock.now - started).milliseconds / 1000
         try await Task.sleep(for: .seconds(2))
         result.withReadyOMJobs = tree.sample()

@@ -51,7 +51,7 @@ struct ChaosCommand: AsyncParsableCommand {
         "OMJOB_EXIT_HANDLER_BACKOFF_SECONDS": "1", "OMJOB_EXIT_HANDLER_MAX_BACKOFF_SECONDS": "1",
         "OMJOB_DELETION_REPORT_SLACK_SECONDS": "1", "OMJOB_MAIN_POD_START_DEADLINE_SECONDS": "2",
         "OMJOB_NODE_LOST_THRESHOLD_SECONDS": "2", "OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS": "3",
-        "RESTART_INTENSITY": "100000", "RESTART_BACKOFF_MAX_SECONDS": "1", "HEARTBEAT_INTERVAL_MS": "200",
+        "RESTART_INTENSITY": "10000", "RESTART_BACKOFF_MAX_SECONDS": "1", "HEARTBEAT_INTERVAL_MS": "200",
     ]
 
     /// SIGINT/SIGTERM: kill the tree (its workers die with the supervisor) and exit 130/143.
@@ -61,7 +61,7 @@ struct ChaosCommand: AsyncParsableCommand {
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 tree.killAll()
-                exit(128 + number)
+                Glibc.exit(128 + number)
             }
             source.resume()
             return source

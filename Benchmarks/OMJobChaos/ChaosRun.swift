@@ -12,7 +12,7 @@ struct ChaosRun {
         let clock = ContinuousClock()
         let started = clock.now
         try tree.start()
-        try await waitFor("the operator ready", timeout: 120) { tree.isReady() }
+        try await tree.waitUntilReady(timeout: 120)
         var random = SeededRandom(seed: command.seed)
         let endings = (0..<command.runs).map { _ in Ending.allCases.randomElement(using: &random)! }
         let expected = Dictionary(uniqueKeysWithValues: endings.enumerated().map { ("c-\($0.offset)", $0.element) })
