@@ -20,6 +20,7 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(help: "Seconds every pod runs in kubesim's automatic mode.") var runSeconds = 0.3
     @Option(help: "Seconds allowed for the last runs to finish after the disruption stops.") var settle = 120.0
     @Flag(help: "No kubesim fault injection (kills only).") var noFaults = false
+    @Option(help: "The operator's LOG_LEVEL (its log is kept when a check fails).") var logLevel = "INFO"
 
     func validate() throws {
         guard runs > 0, inFlight > 0 else { throw ValidationError("--runs and --in-flight must be positive") }
@@ -28,7 +29,7 @@ struct ChaosCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cluster = try await BenchCluster.start(namespace: "chaos", runSeconds: runSeconds)
-        let tree = try OperatorTree(cluster: cluster, settings: Self.operatorSettings)
+        let tree = try OperatorTree(cluster: cluster, settings: Self.operatorSettings.merging(["LOG_LEVEL": logLevel]) { _, new in new })
         let interrupt = Self.stopTreeOnSignal(tree)
         let report: ChaosReport
         do {

@@ -47,7 +47,8 @@ struct Verifier {
         let exitPods = pods.filter { Self.type($0) == "exit-handler" }
         let succeeded = exitPods.filter { Self.phase($0) == "Succeeded" }
         if succeeded.count != 1 {
-            problems.append("\(succeeded.count) successful exit pods (of \(exitPods.count): \(exitPods.map { "\(Self.name($0)) \(Self.phase($0))" }))")
+            problems.append("\(succeeded.count) successful exit pods (of \(exitPods.count): \(exitPods.map { "\(Self.name($0)) \(Self.phase($0))" })); "
+                + "status \(omJob["status"].map { "\($0)" } ?? "none"); pods \(pods.map { "\(Self.name($0)) \(Self.phase($0))" })")
         }
         if let exitPod = succeeded.first, let ending = expected[name] {
             let status = Self.environment(exitPod)["pipelineStatus"] ?? "unset"
