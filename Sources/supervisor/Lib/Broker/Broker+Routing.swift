@@ -34,7 +34,8 @@ extension Broker {
         var blocked: Set<ObjectKey> = []
         var remaining: [String] = []
         for (position, id) in pending.enumerated() {
-            guard !withRoom.isEmpty else {
+            // Under overload, look at the oldest entries only: the rest wait their turn in order.
+            guard !withRoom.isEmpty, position < Self.dispatchWindow else {
                 remaining += pending[position...]
                 break
             }
@@ -53,6 +54,9 @@ extension Broker {
         pending = remaining
         return actions
     }
+
+    /// How many pending commands one dispatch pass examines at most.
+    static let dispatchWindow = 1024
 
     /// The executor holding the key's in-flight commands, else the rendezvous-hash winner among
     /// ready executors (by instance, so a restarted executor gets its keys back).

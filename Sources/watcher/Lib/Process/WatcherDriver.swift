@@ -21,6 +21,8 @@ public actor WatcherDriver {
     private var due = DueKeys<WorkKey>()
     private var backoff = KeyBackoff<WorkKey>()
     private var ledger = CommandLedger<WorkKey>()
+    /// Counters of commands in flight, added when the command is answered `done`.
+    private var countedOnDone: [String: [CounterKey]] = [:]
     private var timer: LoopTimer?
     private var drainPosted = false
     var unsyncedInformers = 0
@@ -73,6 +75,7 @@ public actor WatcherDriver {
         due.reset(work, to: result.nextLook)
         for command in result.commands where ledger.mayStart(command.id, now: now) {
             ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id))
+            countedOnDone[command.id] = result.countedOnDone[command.id]
             session.value.submit(command)
         }
     }
@@ -85,6 +88,7 @@ public actor WatcherDriver {
         let settled = outcome.map { if case .failed = $0 { false } else { true } } ?? false
         guard let work = ledger.answered(result.id, settled: settled, now: now) else { return }
         counters.answered(outcome?.name ?? "broker-\(result.error ?? "error")")
+        if let counted = countedOnDone.removeValue(forKey: result.id), outcome == .done { counters.add(counted) }
         if settled {
             backoff.forget(work)
             enqueue([work.key], controller: work.controller)
