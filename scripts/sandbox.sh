@@ -92,7 +92,8 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
-echo "sandbox: kubesim $url, operator pid ${pids[1]} (/ready /metrics on http://127.0.0.1:$health)"
+echo "sandbox: kubesim $url; operator /ready /metrics /info on http://127.0.0.1:$health"
+echo "sandbox: pids kubesim=${pids[0]} operator=${pids[1]}"
 echo "sandbox: export KUBECONFIG=$KUBECONFIG   # to look with kubectl; logs in $work"
 echo
 

@@ -11,7 +11,6 @@ import os
 import queue
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.request
@@ -40,7 +39,8 @@ class Sandbox:
         self.runs = {}  # uid -> Run
         self.expected = {}  # "ns/name" of applied OMJobs -> True
         self.crons = {}  # "ns/name" of applied CronOMJobs -> uid of its first run, or None
-        self.followers = {}  # exit pod "ns/name" -> (process, file, run)
+        self.followers = {}  # exit pod "ns/name" -> thread reading its log
+        self.lock = threading.Lock()  # followers are started from the pods watch thread
         self.shown = {}
 
     def apply(self, directory):
@@ -90,23 +90,34 @@ class Sandbox:
         if self.shown.get(name) != phase:
             self.shown[name] = phase
             say(f"  pod {run.namespace}/{name:<52} {kind:<12} {phase}")
-        if kind != "main" and phase in ("Running", "Succeeded", "Failed"):
-            self.follow(run, name)
+
+    def early_pod(self, resource, event_type, pod):
+        """Called on the pods watch thread before the event is queued: starts reading an exit
+        pod's log the moment it runs, not after the main loop catches up."""
+        labels = pod["metadata"].get("labels") or {}
+        run = self.runs.get(labels.get(runs_module.UID_LABEL))
+        phase = (pod.get("status") or {}).get("phase", "")
+        if run is not None and labels.get(runs_module.TYPE_LABEL) == "exit-handler" and phase in ("Running", "Succeeded", "Failed"):
+            self.follow(run, pod["metadata"]["name"])
 
     def follow(self, run, pod):
-        """Streams an exit pod's log from its start: a killed run's exit pod is deleted when it ends."""
+        """Streams an exit pod's log from its start, on a thread of its own (what `kubectl logs -f`
+        does, without a process start): a killed run's exit pod is deleted as soon as it ends."""
         key = f"{run.namespace}/{pod}"
-        if key in self.followers:
-            return
-        out = tempfile.TemporaryFile(mode="w+")
-        process = subprocess.Popen(["kubectl", "logs", "-f", "-n", run.namespace, pod], stdout=out, stderr=subprocess.STDOUT, text=True)
-        self.followers[key] = (process, out, run, pod)
+        with self.lock:
+            if key in self.followers:
+                return
+            self.followers[key] = threading.Thread(target=self._read_log, args=(run, pod), daemon=True)
+            self.followers[key].start()
 
-    def collect_logs(self):
-        for key, (process, out, run, pod) in list(self.followers.items()):
-            if process.poll() is not None and pod not in run.logs:
-                out.seek(0)
-                run.logs[pod] = out.read()
+    def _read_log(self, run, pod):
+        url = f"{self.server}/api/v1/namespaces/{run.namespace}/pods/{pod}/log?follow=true"
+        try:
+            with urllib.request.urlopen(url, timeout=60) as stream:
+                text = stream.read().decode("utf-8", "replace")
+        except Exception as error:
+            text = f"(log not read: {error})"
+        run.logs[pod] = text
 
     def act(self):
         for run in self.runs.values():
@@ -131,10 +142,10 @@ class Sandbox:
         return crons_done and all(run.finished() for run in self.runs.values())
 
     def stop_followers(self):
-        for process, _, _, _ in self.followers.values():
-            if process.poll() is None:
-                process.terminate()
-                process.wait()
+        with self.lock:
+            threads = list(self.followers.values())
+        for thread in threads:
+            thread.join(timeout=5)
 
 
 def main():
@@ -147,9 +158,9 @@ def main():
     args = parser.parse_args()
 
     events, stop = queue.Queue(), threading.Event()
-    for resource in ("omjobs", "pods"):
-        watch.start(args.server, resource, events, stop)
     sandbox = Sandbox(args.server)
+    watch.start(args.server, "omjobs", events, stop)
+    watch.start(args.server, "pods", events, stop, early=sandbox.early_pod)
     started = time.monotonic()
     try:
         sandbox.apply(args.examples)
@@ -166,7 +177,6 @@ def main():
             except queue.Empty:
                 pass
             sandbox.act()
-            sandbox.collect_logs()
             if sandbox.done(time.monotonic() - started > args.cron_timeout):
                 break
         else:
@@ -174,7 +184,6 @@ def main():
     finally:
         stop.set()
         sandbox.stop_followers()
-        sandbox.collect_logs()
     for cron, uid in sandbox.crons.items():
         if uid is None:
             print(f"CronOMJob {cron}: no run within {args.cron_timeout:.0f}s")

@@ -15,14 +15,15 @@ PATHS = {
 }
 
 
-def start(server, resource, events, stop):
-    """Starts a daemon thread that puts (resource, type, object) on `events` until `stop` is set."""
-    thread = threading.Thread(target=_follow, args=(server, resource, events, stop), daemon=True)
+def start(server, resource, events, stop, early=None):
+    """Starts a daemon thread that puts (resource, type, object) on `events` until `stop` is set;
+    `early(resource, type, object)`, if given, runs on that thread first."""
+    thread = threading.Thread(target=_follow, args=(server, resource, events, stop, early), daemon=True)
     thread.start()
     return thread
 
 
-def _follow(server, resource, events, stop):
+def _follow(server, resource, events, stop, early):
     version = ""
     while not stop.is_set():
         url = f"{server}{PATHS[resource]}?watch=1&timeoutSeconds=300"
@@ -39,6 +40,8 @@ def _follow(server, resource, events, stop):
                         version = ""  # 410 Gone: start again from now
                         break
                     version = obj.get("metadata", {}).get("resourceVersion", version)
+                    if early:
+                        early(resource, event["type"], obj)
                     events.put((resource, event["type"], obj))
         except Exception as error:  # the server stopping ends the sandbox anyway; retry until then
             if stop.is_set():
