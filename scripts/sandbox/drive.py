@@ -195,4 +195,7 @@ def main():
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # Ctrl-C: sandbox.sh's trap stops the processes
+        sys.exit(130)
