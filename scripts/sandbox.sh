@@ -25,6 +25,7 @@ esac
 
 if [ -z "${OMJOB_BIN_DIR:-}" ]; then
   scripts/install-deps.sh --sandbox
+  command -v swift >/dev/null || { echo "sandbox: swift (6.3) is not on PATH; install the Swift toolchain first" >&2; exit 1; }
   echo "sandbox: building (swift build; the first time takes a few minutes)"
   swift build >/dev/null
   OMJOB_BIN_DIR="$(swift build --show-bin-path)"
