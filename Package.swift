@@ -60,6 +60,8 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser"], path: "Sources/supervisor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
         // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
+        // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
+        .executableTarget(name: "omjob-echo-worker", dependencies: ["Shared", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
         .executableTarget(name: "supervisor-bench", dependencies: ["Shared"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
         .target(

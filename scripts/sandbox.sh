@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The README's first command (interim version): start kubesim with the CRDs of deploy/crds on a
-# free loopback port, point a throwaway kubeconfig at it, and show kubectl working against it.
+# The README's first command (interim version): start kubesim with the CRDs of deploy/crds and its
+# local runtime (pods' commands really run here; images are ignored) on a free loopback port,
+# point a throwaway kubeconfig at it, run a pod through kubectl and show its phase and log.
 # Interactive: keeps kubesim running until Ctrl-C. Non-interactive (CI, pipes): stops at the end.
 # The operator itself joins the sandbox when its roles land.
 set -euo pipefail
@@ -21,7 +22,7 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-"$bin" --port 0 --crds deploy/crds >"$work/kubesim.log" 2>&1 &
+"$bin" --port 0 --crds deploy/crds --local-runtime >"$work/kubesim.log" 2>&1 &
 sim_pid=$!
 
 url=""
@@ -59,7 +60,36 @@ run() { echo "\$ $*"; "$@"; echo; }
 echo "sandbox: kubesim serving $url (KUBECONFIG=$KUBECONFIG)"
 echo
 run kubectl get --raw /version
-run kubectl api-resources
+run kubectl get nodes
+cat >"$work/pod.yaml" <<'YAML'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hello
+spec:
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: busybox:1.36
+    command: ["sh", "-c", "echo hello from pod $POD_NAME on $NODE; uname -s"]
+    env:
+    - name: POD_NAME
+      valueFrom: {fieldRef: {fieldPath: metadata.name}}
+    - name: NODE
+      valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
+YAML
+run kubectl apply -f "$work/pod.yaml"
+phase=""
+for _ in $(seq 1 100); do
+  phase="$(kubectl get pod hello -o jsonpath='{.status.phase}')"
+  case "$phase" in Succeeded|Failed) break ;; esac
+  sleep 0.1
+done
+echo "\$ kubectl get pod hello -o jsonpath='{.status.phase}'"
+echo "$phase"; echo
+run kubectl get pod hello
+run kubectl logs hello
+[ "$phase" = Succeeded ] || { echo "sandbox: pod hello ended $phase" >&2; cat "$work/kubesim.log" >&2; exit 1; }
 cat >"$work/omjob.yaml" <<'YAML'
 apiVersion: pipelines.openmetadata.org/v1
 kind: OMJob

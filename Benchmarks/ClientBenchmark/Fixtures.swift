@@ -68,7 +68,8 @@ enum Fixtures {
             "spec": [
                 "mainPodSpec": ["image": "docker.getcollate.io/openmetadata/ingestion:1.5.6", "serviceAccountName": "ingestion",
                                 "command": ["python", "main.py"], "imagePullPolicy": "IfNotPresent",
-                                "env": .array((0..<6).map { ["name": .string("ENV_\($0)"), "value": .string("v\($0)")] }),
+                                // 100 pipelines: runs of one pipeline share their pod template.
+                                "env": .array((0..<6).map { ["name": .string("ENV_\($0)"), "value": .string("pipeline-\(i % 100)-v\($0)")] }),
                                 "resources": ["requests": ["cpu": "500m", "memory": "1Gi"]], "labels": ["team": "data"]],
                 "exitHandlerSpec": ["image": "docker.getcollate.io/openmetadata/ingestion:1.5.6", "serviceAccountName": "ingestion",
                                     "command": ["python", "exit_handler.py"]],

@@ -30,6 +30,27 @@ enum Measure {
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
     }
 
+    /// Bytes malloc has handed out and not taken back, across all arenas: the live heap,
+    /// without the fragmentation that RSS also counts. Read from glibc's `malloc_stats()`
+    /// report ("in use bytes" of the total), captured by pointing stderr at a temporary file:
+    /// mallinfo2 would be direct but <malloc.h> is not part of Swift's Glibc module.
+    static var heapInUseBytes: Int {
+        guard let symbol = dlsym(dlopen(nil, RTLD_NOW), "malloc_stats") else { return -1 }
+        let path = NSTemporaryDirectory() + "client-bench-mstats-\(getpid())"
+        let fd = open(path, O_CREAT | O_TRUNC | O_WRONLY, 0o600)
+        let saved = dup(2)
+        dup2(fd, 2)
+        unsafeBitCast(symbol, to: (@convention(c) () -> Void).self)()
+        dup2(saved, 2)
+        close(saved)
+        close(fd)
+        defer { unlink(path) }
+        let report = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        // The last "in use bytes" line is the total over every arena.
+        let last = report.split(separator: "\n").last { $0.contains("in use bytes") }
+        return last.flatMap { Int($0.split(separator: "=").last?.trimmingCharacters(in: .whitespaces) ?? "") } ?? -1
+    }
+
     static func wall<T>(_ body: () throws -> T) rethrows -> (T, Double) {
         let start = ContinuousClock.now
         let result = try body()

@@ -3,7 +3,7 @@ import Shared
 /// The fields of a pod the operator's decision reads (metadata, node, phase, reason, container
 /// states, conditions): what an informer should keep when full pods cost too much memory.
 /// Decoding straight into it skips the rest of the JSON, so nothing else is ever allocated.
-struct PodView: KubernetesObject {
+struct PodView: KubernetesObject, Hashable {
     static let resourceType = Pod.resourceType
     var metadata: ObjectMeta
     var nodeName: String?
@@ -34,5 +34,16 @@ struct PodView: KubernetesObject {
     func encode(to encoder: any Encoder) throws {
         var c = encoder.container(keyedBy: Keys.self)
         try c.encode(metadata, forKey: .metadata)
+    }
+
+    /// Shares the strings that repeat across pods (phases, reasons, condition types, timestamps).
+    func interned(_ interner: inout Interner) -> PodView {
+        var pod = self
+        pod.metadata = metadata.interned(&interner)
+        pod.nodeName = interner.intern(nodeName)
+        pod.phase = interner.intern(phase)
+        pod.conditions = interner.intern(conditions)
+        pod.containerStatuses = interner.intern(containerStatuses)
+        return pod
     }
 }

@@ -8,7 +8,7 @@ import Testing
             let bad = try await client.send("POST", "/api/v1/namespaces/default/pods", body: Array("{\"metadata\": ".utf8))
             #expect(bad.status == 400)
             #expect(bad.json.str("reason") == "BadRequest")
-            #expect(bad.json.str("message")?.hasPrefix("couldn't get version/kind; json parse error") == true)
+            #expect(bad.json.str("message")?.hasPrefix("the object provided is unrecognized (must be of type Pod): couldn't get version/kind; json parse error") == true)
             #expect(try await client.send("GET", "/api/v1/namespaces/default/pods").status == 200)
         }
     }

@@ -79,6 +79,22 @@ import Testing
         }
     }
 
+    @Test func podsGetDefaultNotReadyAndUnreachableTolerations() throws {
+        let store = try fixtureStore()
+        let pod = try store.create(.pods, namespace: "default", object: Fixture.pod("p"))
+        let tolerations = pod[path: ["spec", "tolerations"]]?.arrayValue ?? []
+        #expect(tolerations.map { $0["key"] } == ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"])
+        #expect(tolerations.allSatisfy { $0["tolerationSeconds"] == 300 && $0["effect"] == "NoExecute" })
+    }
+
+    @Test func emptyLabelMapsAreDroppedAndCoreEventNamesAreFree() throws {
+        let store = try fixtureStore()
+        #expect(try store.create(.pods, namespace: "default", object: Fixture.pod("p"))[path: ["metadata", "labels"]] == nil)
+        let event: JSONValue = ["metadata": ["name": "Not_A_DNS_Name.123"], "reason": "X", "involvedObject": ["kind": "Pod", "name": "p"]]
+        #expect(try store.create(.events, namespace: "default", object: event).name == "Not_A_DNS_Name.123")
+        #expect(throws: KubeAPIError.self) { try store.create(.events, namespace: "default", object: ["metadata": ["name": "a/b"]]) }
+    }
+
     @Test func podValidationReportsFieldCauses() throws {
         let store = try fixtureStore()
         var pod = Fixture.pod("p")

@@ -46,7 +46,7 @@ import Testing
 
     static let invalidCases: [InvalidCase] = [
         InvalidCase(.object(["size": 3]), "spec.image", "FieldValueRequired", "spec.image: Required value"),
-        InvalidCase(["image": "x", "size": "big"], "spec.size", "FieldValueTypeInvalid", "spec.size: Invalid value: \"string\": spec.size in body must be of type integer: \"string\""),
+        InvalidCase(["image": "x", "size": "big"], "spec.size", "FieldValueInvalid", "spec.size: Invalid value: \"string\": spec.size in body must be of type integer: \"string\""),
         InvalidCase(["image": "x", "color": "pink"], "spec.color", "FieldValueNotSupported", "spec.color: Unsupported value: \"pink\": supported values: \"red\", \"green\", \"blue\""),
         InvalidCase(["image": "x", "name": "ABC"], "spec.name", "FieldValueInvalid", "spec.name: Invalid value: \"ABC\": spec.name in body should match '^[a-z]+$'"),
         InvalidCase(["image": "x", "name": "abcdefghij"], "spec.name", "FieldValueTooLong", "spec.name: Too long: may not be longer than 8"),

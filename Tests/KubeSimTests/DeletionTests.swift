@@ -55,7 +55,7 @@ import Testing
         let uidError = try #require(throws: KubeAPIError.self) {
             try store.delete(.pods, namespace: "default", name: "p", options: .init(preconditionUID: "other"))
         }
-        #expect(uidError.code == 409 && uidError.message.contains("Precondition failed: UID in precondition: other"))
+        #expect(uidError.code == 409 && uidError.message.contains("the UID in the precondition (other) does not match the UID in record"))
         #expect(throws: KubeAPIError.self) {
             try store.delete(.pods, namespace: "default", name: "p", options: .init(preconditionResourceVersion: "1"))
         }
@@ -102,6 +102,22 @@ import Testing
         try store.delete(Fixture.widgets, namespace: "default", name: "job", options: .init(propagationPolicy: "Orphan"))
         #expect(throws: KubeAPIError.self) { try store.get(Fixture.widgets, namespace: "default", name: "job") }
         #expect(try store.get(.pods, namespace: "default", name: "main").ownerReferences.isEmpty)
+    }
+
+    @Test func dependentOfAnOwnerThatNeverExistedIsCollected() throws {
+        let store = try fixtureStore()
+        let ghost: JSONValue = ["apiVersion": "test.kubesim.io/v1", "kind": "Widget", "name": "ghost", "uid": "00000000-0000-0000-0000-000000000000"]
+        try store.create(.pods, namespace: "default", object: Fixture.pod("orphaned", owner: ghost))
+        #expect(throws: KubeAPIError.self) { try store.get(.pods, namespace: "default", name: "orphaned") }
+    }
+
+    @Test func orphanDependentsWithAPropagationPolicyIsInvalid() throws {
+        let store = try fixtureStore()
+        try store.create(.pods, namespace: "default", object: Fixture.pod("p"))
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.delete(.pods, namespace: "default", name: "p", options: .init(propagationPolicy: "Background", orphanDependents: true))
+        }
+        #expect(error.code == 422 && error.causes.first?.field == "propagationPolicy")
     }
 
     @Test func namespaceDeletionEmptiesThenRemovesTheNamespace() throws {

@@ -71,10 +71,29 @@ import Testing
             try store.list(.pods, namespace: nil, options: .init(resourceVersion: String(current + 100)))
         }
         #expect(future.code == 504 && future.reason == "Timeout")
-        let exact = try #require(throws: KubeAPIError.self) {
-            try store.list(.pods, namespace: nil, options: .init(resourceVersion: String(current - 1), resourceVersionMatch: "Exact"))
+        // b's status patch was the last write: at current-1 b is still Pending.
+        let exact = try store.list(.pods, namespace: nil, options: .init(resourceVersion: String(current - 1), resourceVersionMatch: "Exact"))
+        #expect(exact.resourceVersion == current - 1)
+        #expect(exact.items.first { $0.name == "b" }?.str("status", "phase") == "Pending")
+    }
+
+    @Test func pagesAreAConsistentSnapshot() throws {
+        let store = try Self.populated()
+        let first = try store.list(.pods, namespace: nil, options: .init(limit: 2))
+        try store.create(.pods, namespace: "default", object: Fixture.pod("bb"))
+        try store.delete(.pods, namespace: "default", name: "c")
+        let rest = try store.list(.pods, namespace: nil, options: .init(continueToken: first.continueToken))
+        #expect((first.items + rest.items).map(\.name) == ["a", "b", "c", "d"])
+        #expect(rest.resourceVersion == first.resourceVersion)
+    }
+
+    @Test func exactListOlderThanTheHistoryIsExpired() throws {
+        let store = try fixtureStore(historyLimit: 1)
+        for name in ["a", "b", "c"] { try store.create(.pods, namespace: "default", object: Fixture.pod(name)) }
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.list(.pods, namespace: nil, options: .init(resourceVersion: String(store.resourceVersion - 2), resourceVersionMatch: "Exact"))
         }
-        #expect(exact.code == 410)
+        #expect(error.code == 410 && error.reason == "Expired")
     }
 
     @Test func listOverHTTPHasKindAndMetadata() async throws {

@@ -17,8 +17,6 @@ public struct OperatorConfig: Sendable, Equatable {
     public var brokerSocket: String?
     public var instance: Int
     public var childCommands: [String: String]
-    /// The roles run as test doubles (no Kubernetes API at all): the supervisor's process tests.
-    public var testDouble: Bool
 
     /// Reads and checks every setting; the first bad one is the error.
     public init(environment: [String: String]) throws(ConfigError) {
@@ -40,7 +38,6 @@ public struct OperatorConfig: Sendable, Equatable {
         heartbeatInterval = .milliseconds(try env.int(Settings.heartbeatInterval, in: 10...60_000))
         brokerSocket = env.optional(Settings.brokerSocket)
         instance = try env.int(Settings.childInstance, in: 0...1000)
-        testDouble = env.optional(Settings.testDouble) == "1"
         childCommands = [:]
         for (role, setting) in [("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand)] {
             if let command = env.optional(setting) { childCommands[role] = command }

@@ -17,7 +17,6 @@ public enum Settings {
     public static let heartbeatInterval = Setting("HEARTBEAT_INTERVAL_MS", default: "1000", "How often workers send a heartbeat; a worker silent for 15 intervals is disconnected.")
     public static let metricsPort = Setting("METRICS_PORT", default: "8081", "Accepted for OpenMetadata's Helm chart and checked (0-65535), but not used: /metrics is served on HEALTH_CHECK_PORT.")
     public static let reconciliationThreads = Setting("RECONCILIATION_THREADS", default: "1", "Accepted for OpenMetadata's Helm chart and checked (1-1000), but not used: every executor performs many commands at once, so EXECUTOR_WORKERS sizes the work instead.")
-    public static let testDouble = Setting("OMJOB_TEST_DOUBLE", default: nil, "Set to 1 only in the supervisor's process tests: the watcher watches nothing and reports synced, executors echo commands without API writes. Never set in a deployment.")
     public static let brokerSocket = Setting("OMJOB_BROKER_SOCKET", default: nil, "Set by the supervisor for its workers: the broker's socket path.")
     public static let childInstance = Setting("OMJOB_INSTANCE", default: "0", "Set by the supervisor for its workers: which instance of its role a worker is.")
     public static let watcherCommand = Setting("OMJOB_WATCHER_COMMAND", default: nil, "Program run as the watcher; default omjob-watcher beside the supervisor.")
@@ -28,7 +27,7 @@ public enum Settings {
     public static let all: [Setting] = [
         watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, runDir,
         shutdownGrace, restartIntensity, restartPeriod, restartBackoffMax, brokerQueueLimit,
-        heartbeatInterval, metricsPort, reconciliationThreads, testDouble, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
+        heartbeatInterval, metricsPort, reconciliationThreads, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
     ]
 
     /// The `--help` text: one block per setting.

@@ -24,8 +24,12 @@ public struct DecodedMessage: Sendable {
 /// Frames plus message decoding: the one reader every connection (broker side and worker side) uses.
 public struct MessageDecoder: Sendable {
     private var frames = FrameDecoder()
+    private let opaquePayloads: Bool
 
-    public init() {}
+    /// With `opaquePayloads` (the broker), command and result payloads are not decoded.
+    public init(opaquePayloads: Bool = false) {
+        self.opaquePayloads = opaquePayloads
+    }
 
     /// Consumes bytes just read; returns the complete messages they finish.
     public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws(ProtocolError) -> [DecodedMessage]
@@ -36,7 +40,7 @@ public struct MessageDecoder: Sendable {
         messages.reserveCapacity(payloads.count)
         for payload in payloads {
             do {
-                messages.append(DecodedMessage(message: try IPCMessage(payload: payload), payload: payload))
+                messages.append(DecodedMessage(message: try IPCMessage(payload: payload, opaquePayloads: opaquePayloads), payload: payload))
             } catch {
                 throw .message(error)
             }

@@ -36,14 +36,21 @@ public actor Informer<Object: KubernetesObject> {
     /// List page size: bounds the size of one response on a big cluster.
     public let pageSize: Int
     private let handlers: Handlers
+    /// Applied to every object before it enters the store (client-go's SetTransform): drop
+    /// fields the operator never reads, share repeated strings through the interner.
+    private let transform: @Sendable (Object, inout Interner) -> Object
+    private var interner = Interner()
     public private(set) var store = InformerStore<Object>()
     public private(set) var machine = WatchStateMachine()
     public private(set) var hasSynced = false
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(client: KubeClient, resource: ResourceType = Object.resourceType, namespace: String? = nil,
-                labelSelector: String? = nil, pageSize: Int = 500, machine: WatchStateMachine = WatchStateMachine(), handlers: Handlers) {
+                labelSelector: String? = nil, pageSize: Int = 500, machine: WatchStateMachine = WatchStateMachine(),
+                transform: @escaping @Sendable (Object, inout Interner) -> Object = Informer.internMetadata,
+                handlers: Handlers) {
         self.machine = machine
+        self.transform = transform
         self.client = client
         self.resource = resource
         self.namespace = namespace
@@ -82,7 +89,8 @@ public actor Informer<Object: KubernetesObject> {
         do {
             let list = try await client.list(Object.self, resource: resource, namespace: namespace,
                                              options: ListOptions(labelSelector: labelSelector, limit: pageSize))
-            for notification in store.replace(with: list.items) { deliver(notification) }
+            let items = list.items.map { transform($0, &interner) }
+            for notification in store.replace(with: items) { deliver(notification) }
             markSynced()
             return step(.listSucceeded(resourceVersion: list.metadata.resourceVersion ?? ""))
         } catch {
@@ -100,13 +108,35 @@ public actor Informer<Object: KubernetesObject> {
                 if case .error(let status) = event {
                     return step(status.code == 410 || status.reason == "Expired" || status.reason == "Gone" ? .gone : .watchRefused)
                 }
-                if let notification = store.apply(event) { deliver(notification) }
+                if let notification = store.apply(transformed(event)) { deliver(notification) }
                 _ = step(.event(resourceVersion: Self.resourceVersion(of: event)))
             }
             return step(.watchEnded)
         } catch {
             if error.isGone { return step(.gone) }
             return step(error.disposition == .permanent ? .watchRefused : .watchBroke)
+        }
+    }
+
+    /// The default transform: keep the object, share its metadata's repeated strings.
+    public static func internMetadata(_ object: Object, _ interner: inout Interner) -> Object {
+        var object = object
+        object.metadata = object.metadata.interned(&interner)
+        return object
+    }
+
+    /// The interner is dropped and restarted when it holds this many strings per cached object:
+    /// strings of objects long gone (run ids, names) must not accumulate over a long watch.
+    /// Dropping costs only future sharing with the objects already stored.
+    static var internedStringsPerObject: Int { 8 }
+
+    private func transformed(_ event: WatchEvent<Object>) -> WatchEvent<Object> {
+        if interner.count > Self.internedStringsPerObject * (store.count + 128) { interner = Interner() }
+        return switch event {
+        case .added(let o): .added(transform(o, &interner))
+        case .modified(let o): .modified(transform(o, &interner))
+        case .deleted(let o): .deleted(o)
+        case .bookmark, .error: event
         }
     }
 

@@ -7,33 +7,44 @@ public enum InformerNotification<Object: Sendable>: Sendable {
 
 /// The informer's cache, keyed by namespace/name, and the pure rules that turn a list or a
 /// watch event into notifications. Kept apart from the driver so tables can test them.
+///
+/// Objects are held in boxes: a model struct can be large inline (an OMJob is over 1 KB of
+/// optionals), and a dictionary's spare capacity would otherwise cost that much per empty slot.
 public struct InformerStore<Object: KubernetesObject>: Sendable {
-    public private(set) var objects: [ObjectKey: Object] = [:]
+    private final class Box: Sendable {
+        let object: Object
+        init(_ object: Object) { self.object = object }
+    }
+
+    private var boxes: [ObjectKey: Box] = [:]
 
     public init() {}
 
-    public subscript(key: ObjectKey) -> Object? { objects[key] }
-    public var count: Int { objects.count }
+    public subscript(key: ObjectKey) -> Object? { boxes[key]?.object }
+    public var count: Int { boxes.count }
+    public var keys: [ObjectKey] { Array(boxes.keys) }
+    /// Every cached object, in no particular order.
+    public var objects: [Object] { boxes.values.map(\.object) }
 
     /// Replaces the contents with a fresh list and returns the difference: adds for new keys,
     /// updates for changed versions, and deletions for keys the list no longer has (the
     /// deletions a watch missed while it was away, e.g. before a 410).
     public mutating func replace(with items: [Object]) -> [InformerNotification<Object>] {
-        var fresh: [ObjectKey: Object] = [:]
+        var fresh: [ObjectKey: Box] = [:]
         fresh.reserveCapacity(items.count)
         var notifications: [InformerNotification<Object>] = []
         for item in items {
             let key = item.metadata.key
-            fresh[key] = item
-            if let old = objects[key] {
+            fresh[key] = Box(item)
+            if let old = boxes[key]?.object {
                 if old.metadata.resourceVersion != item.metadata.resourceVersion { notifications.append(.updated(old: old, new: item)) }
             } else {
                 notifications.append(.added(item))
             }
         }
-        let gone = objects.keys.filter { fresh[$0] == nil }.sorted()
-        notifications += gone.map { .deleted(objects[$0]!) }
-        objects = fresh
+        let gone = boxes.keys.filter { fresh[$0] == nil }.sorted()
+        notifications += gone.map { .deleted(boxes[$0]!.object) }
+        boxes = fresh
         return notifications
     }
 
@@ -43,11 +54,10 @@ public struct InformerStore<Object: KubernetesObject>: Sendable {
         switch event {
         case .added(let object), .modified(let object):
             let key = object.metadata.key
-            let old = objects.updateValue(object, forKey: key)
-            guard let old else { return .added(object) }
+            guard let old = boxes.updateValue(Box(object), forKey: key)?.object else { return .added(object) }
             return old.metadata.resourceVersion == object.metadata.resourceVersion ? nil : .updated(old: old, new: object)
         case .deleted(let object):
-            return objects.removeValue(forKey: object.metadata.key).map { _ in .deleted(object) }
+            return boxes.removeValue(forKey: object.metadata.key).map { _ in .deleted(object) }
         case .bookmark, .error:
             return nil
         }

@@ -75,13 +75,13 @@ public final class MetricsRegistry: Sendable {
 
     private func update(_ name: String, _ labels: [String: String], _ body: (inout Series) -> Void) {
         families.withLock { all in
-            guard var family = all[name] else { return }
+            guard let kind = all[name]?.kind, let bucketCount = all[name]?.buckets.count else { return }
             let key = Labels(labels)
-            var series = family.series[key] ?? (family.kind == .histogram
-                ? .histogram(counts: Array(repeating: 0, count: family.buckets.count), sum: 0, count: 0) : .value(0))
+            // Taken out and put back so neither the dictionary nor the bucket array is copied.
+            var series = all[name]!.series.removeValue(forKey: key) ?? (kind == .histogram
+                ? .histogram(counts: Array(repeating: 0, count: bucketCount), sum: 0, count: 0) : .value(0))
             body(&series)
-            family.series[key] = series
-            all[name] = family
+            all[name]!.series[key] = series
         }
     }
 

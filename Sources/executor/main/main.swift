@@ -10,7 +10,6 @@ struct Command: ParsableCommand {
 
     func run() throws {
         WorkerMain.run(role: Executor.role) { session in
-            if session.config.testDouble { return EchoExecutor.attach(to: session) }
             let cluster = try ClusterConfiguration.load(environment: ProcessEnvironment.current)
             let client = KubeClient(configuration: cluster, executor: session.loop.executor)
             ExecutorDriver.attach(to: session, client: client)

@@ -25,7 +25,7 @@
 ///
 /// ## Fault injection hook
 /// `sim.interceptor = { request in request.path.hasSuffix("/pods") ? .respond(.tooManyRequests(retryAfterSeconds: 1)) : nil }`
-/// runs before every authenticated request (kubesim part 2 builds its fault injection on it).
+/// runs before every authenticated request, after kubesim's control endpoints and fault rules.
 ///
 /// ## Layout
 /// - `Store/`: `ObjectStore` (objects, resourceVersion, history, watches, delete + GC controllers)
@@ -33,6 +33,11 @@
 /// - `Schema/`: structural schema pruning, defaulting, validation
 /// - `Patch/`: merge, JSON and strategic merge patch
 /// - `HTTP/`: NIO server, routing, verbs, discovery, watch streams, tables
+/// - `Cluster/`: `SimCluster` — nodes, kubelet, scheduler, taint manager, pod GC, automatic mode
+///   (`sim.cluster.schedule(…)`, `.start`, `.terminate`, `.evict`, `.loseNode`, `.advance(by:)`)
+/// - `Faults/`: `FaultInjector` rules (`sim.faults.add(FaultRule(kind: .tooManyRequests, …))`)
+/// - `LocalRuntime/`: pods' commands as local processes, `pods/log?follow=true`
+/// - `Control/`: the `/kubesim/...` endpoints; see docs/kubesim-cluster.md
 import Foundation
 import KubeJSON
 import NIOConcurrencyHelpers
@@ -58,10 +63,13 @@ public final class KubeSimServer: Sendable {
         public var store: StoreConfiguration
         /// Event-loop threads (default: one per core).
         public var threads: Int
+        /// The simulated cluster: clock, nodes, automatic mode, local runtime (kubesim part 2).
+        public var cluster: SimCluster.Configuration
 
         public init(port: Int = 0, host: String = "127.0.0.1", token: String? = nil, crdDirectory: String? = nil,
                     tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil, bookmarkInterval: Duration = .seconds(60),
-                    store: StoreConfiguration = .init(), threads: Int = System.coreCount) {
+                    store: StoreConfiguration = .init(), threads: Int = System.coreCount,
+                    cluster: SimCluster.Configuration = .init()) {
             self.port = port
             self.host = host
             self.token = token
@@ -71,11 +79,16 @@ public final class KubeSimServer: Sendable {
             self.bookmarkInterval = bookmarkInterval
             self.store = store
             self.threads = threads
+            self.cluster = cluster
         }
     }
 
     /// The objects behind the API.
     public let store: ObjectStore
+    /// The simulated nodes, kubelet and controllers (`sim.cluster.schedule(…)`, `.terminate(…)`…).
+    public let cluster: SimCluster
+    /// Fault injection rules and counts (also at `/kubesim/faults`).
+    public let faults: FaultInjector
     /// The bound port.
     public let port: Int
     /// `http(s)://<host>:<port>`.
@@ -92,23 +105,30 @@ public final class KubeSimServer: Sendable {
 
     /// Loads the CRDs, binds, and starts serving.
     public static func start(_ configuration: Configuration = .init()) async throws -> KubeSimServer {
-        let store = ObjectStore(configuration: configuration.store)
+        let clock = configuration.cluster.clock
+        let store = ObjectStore(configuration: configuration.store, now: { clock.now() })
         if let directory = configuration.crdDirectory { try CRDLoader.load(directory: directory, into: store) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
         let box = NIOLockedValueBox<RequestInterceptor?>(nil)
+        let cluster = SimCluster(store: store, configuration: configuration.cluster)
+        let faults = FaultInjector()
+        let hook = BuiltInHooks.interceptor(control: ControlAPI(cluster: cluster, faults: faults), faults: faults, user: box)
         do {
-            let channel = try await HTTPServer.bind(configuration, store: store, group: group) { box.withLockedValue { $0 } }
-            return KubeSimServer(store: store, group: group, channel: channel, box: box, tls: configuration.tlsCertificatePath != nil,
-                                 host: configuration.host)
+            let channel = try await HTTPServer.bind(configuration, store: store, group: group) { hook }
+            return KubeSimServer(store: store, cluster: cluster, faults: faults, group: group, channel: channel, box: box,
+                                 tls: configuration.tlsCertificatePath != nil, host: configuration.host)
         } catch {
+            cluster.shutdown()
             try? await group.shutdownGracefully()
             throw error
         }
     }
 
-    private init(store: ObjectStore, group: MultiThreadedEventLoopGroup, channel: any Channel, box: NIOLockedValueBox<RequestInterceptor?>,
-                 tls: Bool, host: String) {
+    private init(store: ObjectStore, cluster: SimCluster, faults: FaultInjector, group: MultiThreadedEventLoopGroup, channel: any Channel,
+                 box: NIOLockedValueBox<RequestInterceptor?>, tls: Bool, host: String) {
         self.store = store
+        self.cluster = cluster
+        self.faults = faults
         self.group = group
         self.channel = channel
         self.interceptorBox = box
@@ -119,6 +139,7 @@ public final class KubeSimServer: Sendable {
     /// Stops listening, closes every connection (ending watches) and the event loops.
     public func shutdown() async throws {
         try? await channel.close()
+        cluster.shutdown()
         try await group.shutdownGracefully()
     }
 }

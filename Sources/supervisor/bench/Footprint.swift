@@ -34,3 +34,22 @@ struct Footprint {
         Swift.print("  total \(processes.count) processes: \(String(format: "%.1f", Double(total) / 1024)) MB (goal < 48 MB)")
     }
 }
+
+/// CPU time (user + system) a process has used, from `/proc/PID/stat`, in microseconds.
+enum CPUTime {
+    static func microseconds(_ pid: Int32) -> Double {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // Fields after the command: state is [0], utime [11], stime [12], in clock ticks.
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK))) * 1e6
+    }
+}
+
+/// The 1-minute load average, to read latencies against.
+enum LoadAverage {
+    static func read() -> String {
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").first.map(String.init) ?? "?"
+    }
+}

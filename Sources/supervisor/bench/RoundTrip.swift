@@ -12,7 +12,7 @@ struct RoundTrip {
     static func run(socket path: String, rate: Int, seconds: Double) throws -> RoundTrip {
         let fd = try connect(path)
         defer { close(fd) }
-        var decoder = MessageDecoder()
+        var decoder = MessageDecoder(opaquePayloads: true)
         write(fd, IPCMessage.hello(Hello(role: "ctl", pid: getpid())).frame())
         let total = Int(Double(rate) * seconds)
         var sentAt = [UInt64](repeating: 0, count: total)

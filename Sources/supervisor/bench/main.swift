@@ -16,5 +16,12 @@ defer { tree.stop() }
 Thread.sleep(forTimeInterval: 3)  // let start-up allocations settle: we measure the idle tree
 let footprint = Footprint.measure(root: tree.process.processIdentifier)
 footprint.print()
+let before = footprint.processes.map { CPUTime.microseconds($0.pid) }
 let latencies = try RoundTrip.run(socket: tree.socket, rate: rate, seconds: seconds)
 latencies.print(rate: rate)
+// CPU per command does not depend on how loaded the machine is, unlike latency.
+print("CPU per command (user + system), load average \(LoadAverage.read()):")
+for (index, process) in footprint.processes.enumerated() {
+    let used = CPUTime.microseconds(process.pid) - before[index]
+    print("  \(process.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%6.1f", used / Double(latencies.sent))) µs")
+}

@@ -10,8 +10,6 @@ struct Command: ParsableCommand {
 
     func run() throws {
         WorkerMain.run(role: Watcher.role) { session in
-            // The supervisor's process tests run without an API server: watch nothing, trivially synced.
-            if session.config.testDouble { return session.report(WorkerConditions(synced: true)) }
             let environment = ProcessEnvironment.current
             let settings: RunSettings
             do { settings = try RunSettings(environment: environment) } catch let error as RunSettingsError {

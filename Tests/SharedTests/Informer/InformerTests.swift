@@ -67,7 +67,13 @@ import Testing
         #expect(notes == expected)
 
         // Each reconnect resumed from the last version seen; the 410 forced a relist.
-        let requests = try await server.log(client: client.http).compactMap { $0["path"]?.stringValue }
+        // The handlers can see the relist before the informer has sent its next watch: wait for it.
+        var requests: [String] = []
+        for _ in 0..<200 {
+            requests = try await server.log(client: client.http).compactMap { $0["path"]?.stringValue }
+            if requests.count >= 9 { break }
+            try await Task.sleep(for: .milliseconds(25))
+        }
         let versions = requests.map { path in
             (path.contains("watch=true") ? "watch " : "list ") + (URLComponents(string: path)?.queryItems?.first { $0.name == "resourceVersion" }?.value ?? "-")
         }

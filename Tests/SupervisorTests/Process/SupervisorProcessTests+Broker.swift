@@ -46,7 +46,7 @@ extension SupervisorProcessTests {
             #expect(!requester.closedByPeer(timeout: 2))
             for case .result(let late) in requester.buffered { answers[late.id, default: 0] += 1 }
             #expect(answers == Dictionary(uniqueKeysWithValues: ids.map { ($0, 1) }))
-            #expect(!supervisor.supervisorLogs("executor gone; re-dispatching its commands").isEmpty)
+            #expect(eventually { !supervisor.supervisorLogs("executor gone; re-dispatching its commands").isEmpty })
         }
     }
 
@@ -79,7 +79,7 @@ extension SupervisorProcessTests {
             guard case .ctlReply(let status) = try bystander.next() else { Issue.record("no status"); return }
             #expect(status["children"]?.arrayValue?.count == 4)
             #expect(try HTTPProbe.get(port: port, path: "/ready").status == 200)
-            #expect(supervisor.supervisorLogs("broker connection closed").count >= garbage.count)
+            #expect(eventually { supervisor.supervisorLogs("broker connection closed").count >= garbage.count })
             #expect(supervisor.process.isRunning)
         }
     }
@@ -105,6 +105,19 @@ extension SupervisorProcessTests {
             #expect(supervisor.waitExit(timeout: 15) == 0)
             #expect(eventually(timeout: 5) { pids.allSatisfy(processIsGone) }, "children left: \(pids.filter { !processIsGone($0) })")
             #expect(!FileManager.default.fileExists(atPath: supervisor.socketPath))
+        }
+    }
+
+    @Test func childrenDieWithAKilledSupervisor() throws {
+        try withSupervisor() { supervisor, _ in
+            let port = try supervisor.waitReady()
+            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try HTTPProbe.get(port: port, path: "/info").body.utf8))
+            let pids = (info["children"]?.arrayValue ?? []).compactMap { $0["pid"]?.intValue }.map(Int32.init)
+            #expect(pids.count == 4)
+            supervisor.signal(SIGKILL)
+            #expect(supervisor.waitExit() != nil)
+            // PR_SET_PDEATHSIG and the socket's EOF each end the workers; none is left behind.
+            #expect(eventually { pids.allSatisfy(processIsGone) }, "left: \(pids.filter { !processIsGone($0) })")
         }
     }
 }

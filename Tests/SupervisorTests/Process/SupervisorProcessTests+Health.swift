@@ -134,8 +134,11 @@ extension SupervisorProcessTests {
             #expect(info["configuration"]?["EXECUTOR_WORKERS"]?.stringValue == "2")
             kill(Int32(try #require(watcher["pid"]?.intValue)), SIGSTOP)
             defer { kill(Int32(watcher["pid"]?.intValue ?? 0), SIGCONT) }
-            // A stopped watcher stops heartbeating: the broker drops it, /ready says so.
+            // A stopped watcher stops heartbeating: the broker drops it, /ready says so, and the
+            // hung process is killed and replaced, after which the tree is ready again.
             #expect(eventually { (try? HTTPProbe.get(port: port, path: "/ready"))?.status == 503 })
+            #expect(eventually { !supervisor.supervisorLogs("child stopped heartbeating; killing it").isEmpty })
+            #expect(eventually { (try? HTTPProbe.get(port: port, path: "/ready"))?.status == 200 })
         }
     }
 

@@ -6,7 +6,7 @@ import Testing
 /// scripts as children. Serialized: each starts a process tree, and the machine is shared.
 @Suite(.serialized) struct SupervisorProcessTests {
     /// Starts a supervisor in a fresh directory, runs `body`, and always cleans up.
-    func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:],
+    func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:], launcher: [String] = [],
                         _ body: (RunningSupervisor, TemporaryDirectory) throws -> Void) throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
@@ -14,7 +14,7 @@ import Testing
         for (role, script) in scripts {
             env["OMJOB_\(role.uppercased())_COMMAND"] = try directory.script(role + ".sh", script)
         }
-        let supervisor = try RunningSupervisor(runDirectory: directory.path + "/run", environment: env)
+        let supervisor = try RunningSupervisor(runDirectory: directory.path + "/run", environment: env, launcher: launcher)
         defer { supervisor.terminate() }
         try body(supervisor, directory)
     }
@@ -34,6 +34,8 @@ import Testing
         try withSupervisor(["RESTART_INTENSITY": "3", "RESTART_PERIOD_SECONDS": "60"], scripts: ["executor": "exit 3"]) { supervisor, _ in
             let code = supervisor.waitExit()
             #expect(code == 1)
+            // The last lines may still be in the pipe when the process has exited.
+            #expect(eventually { !supervisor.supervisorLogs("supervisor exiting").isEmpty })
             let why = supervisor.supervisorLogs("restart intensity exceeded; shutting down the tree")
             #expect(why.count == 1)
             #expect(why.first?["level"] as? String == "critical")

@@ -130,7 +130,7 @@ import Testing
         var b = broker(executors: [Self.e0], limits: .init(heartbeatTimeout: .seconds(15)))
         _ = b.received(decoded(.hello(Hello(role: "ctl", pid: 1))), from: 50, now: .zero)
         _ = b.received(decoded(.heartbeat), from: Self.e0, now: .seconds(10))
-        #expect(b.tick(now: .seconds(16)) == [.close(Self.watcher, reason: "no heartbeat for 15.0 seconds")])
+        #expect(b.tick(now: .seconds(16)) == [.close(Self.watcher, reason: "no heartbeat for 15.0 seconds"), .unresponsive(pid: 100)])
     }
 
     @Test func duplicateIDIsRefused() {

@@ -31,6 +31,40 @@ import Testing
         #expect(try IPCMessage(payload: message.payload()) == expected)
     }
 
+    @Test(arguments: fixtures.indices)
+    func routingFastPathAgreesWithTheFullDecoder(_ index: Int) throws {
+        let (json, expected) = Self.fixtures[index]
+        let message = try IPCMessage(payload: Array(json.utf8), opaquePayloads: true)
+        switch expected {
+        case .command(var command):
+            command.payload = .null
+            #expect(message == .command(command))
+        case .result(var result):
+            result.payload = .null
+            #expect(message == .result(result))
+        default:
+            #expect(message == expected)
+        }
+    }
+
+    @Test(arguments: [
+        #"{"v":1,"type":"command","id":"0","key":{"namespace":"b","name":"r0"},"payload":{"n":0}}"#,
+        #"{"id":"0","payload":{"echo":{"n":0},"instance":0,"placeholder":true},"type":"result","v":1}"#,
+    ])
+    func routingFastPathLeavesPayloadsUndecoded(json: String) throws {
+        switch try IPCMessage(payload: Array(json.utf8), opaquePayloads: true) {
+        case .command(let c): #expect(c.payload == .null)
+        case .result(let r): #expect(r.payload == .null)
+        default: Issue.record("not routed")
+        }
+    }
+
+    @Test(arguments: invalid.indices)
+    func routingFastPathRejectsTheSame(_ index: Int) {
+        let (json, expected) = Self.invalid[index]
+        #expect(throws: expected) { try IPCMessage(payload: Array(json.utf8), opaquePayloads: true) }
+    }
+
     static let invalid: [(String, MessageError)] = [
         ("not json", .invalidJSON),
         ("[1,2]", .invalidJSON),
@@ -51,6 +85,14 @@ import Testing
     @Test func compactSortedEncoding() {
         let frame = IPCMessage.hello(Hello(role: "watcher", pid: 7)).frame()
         #expect(String(decoding: frame, as: UTF8.self) == "47\n{\"pid\":7,\"role\":\"watcher\",\"type\":\"hello\",\"v\":1}\n")
+    }
+
+    @Test func brokerDecoderLeavesPayloadsOpaque() throws {
+        var decoder = MessageDecoder(opaquePayloads: true)
+        let command = IPCMessage.command(CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: ["x": 1]))
+        let decoded = try decoder.feed(command.frame())
+        #expect(decoded.map(\.message) == [.command(CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: .null))])
+        #expect(FrameCodec.encode(decoded[0].payload) == command.frame())
     }
 
     @Test func streamingDecoderKeepsPayloadBytes() throws {

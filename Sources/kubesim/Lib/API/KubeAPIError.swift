@@ -45,7 +45,7 @@ public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     public var status: JSONValue {
         var details: [String: JSONValue] = [:]
         if let name { details["name"] = .string(name) }
-        if let group { details["group"] = .string(group) }
+        if let group, !group.isEmpty { details["group"] = .string(group) }
         if let kind { details["kind"] = .string(kind) }
         if let uid { details["uid"] = .string(uid) }
         if !causes.isEmpty {
@@ -56,7 +56,8 @@ public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
             "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Failure",
             "message": .string(message), "reason": .string(reason), "code": .int(Int64(code)),
         ]
-        if !details.isEmpty { status["details"] = .object(details) }
+        // A 404 for a path (no object named) carries `details: {}` like the real server.
+        if !details.isEmpty || (code == 404 && name == nil) { status["details"] = .object(details) }
         return .object(status)
     }
 }

@@ -11,6 +11,13 @@ enum NameValidation {
         return problems
     }
 
+    /// Problems with `name` as a path segment (what legacy core/v1 Events require).
+    static func pathSegment(_ name: String) -> [String] {
+        if name == "." || name == ".." { return ["may not be '\(name)'"] }
+        for bad in ["/", "%"] where name.contains(bad) { return ["may not contain '\(bad)'"] }
+        return []
+    }
+
     /// Problems with `name` as a DNS-1123 subdomain (≤253).
     static func subdomain(_ name: String) -> [String] {
         var problems: [String] = []

@@ -7,6 +7,9 @@ extension APIHandler {
         guard request.method == "GET" else { return .error(.methodNotAllowed) }
         let text = try store.log(namespace: route.namespace ?? "", pod: name, container: request.query["container"],
                                  tailLines: request.query["tailLines"].flatMap { Int($0) })
+        if request.flag("follow") {
+            return .followLog(LogFollowRequest(namespace: route.namespace ?? "", pod: name, container: request.query["container"], initial: text))
+        }
         return .raw(200, contentType: "text/plain", Array(text.utf8))
     }
 

@@ -25,7 +25,7 @@ extension APIHandler {
             let result = try store.list(resource, namespace: route.namespace, options: listOptions(request))
             return respondList(route, result, request)
         case "POST":
-            let body = try decodeBody(request)
+            let body = try decodeBody(request, kind: route.type.kind)
             try checkStrictFields(route, body, request)
             let created = try store.create(resource, namespace: route.namespace, object: body)
             return .json(201, present(created, route))
@@ -55,7 +55,7 @@ extension APIHandler {
             return .json(200, present(object, route))
         case "PUT":
             let existed = (try? store.get(resource, namespace: route.namespace, name: name)) != nil
-            let body = try decodeBody(request)
+            let body = try decodeBody(request, kind: route.type.kind)
             try checkStrictFields(route, body, request)
             let updated = try store.update(resource, namespace: route.namespace, name: name, object: body)
             return .json(existed ? 200 : 201, present(updated, route))

@@ -7,6 +7,18 @@ public enum InterceptAction: Sendable {
     case respond(KubeAPIError)
     /// Drop the TCP connection without answering.
     case closeConnection
+    /// Answer with this status and JSON body (kubesim's control endpoints).
+    case reply(Int, JSONValue)
+    /// Serve normally after a delay.
+    case delay(milliseconds: Int)
+    /// Reset the connection (TCP RST) without answering.
+    case reset
+    /// Serve normally; a watch is cut (connection dropped) after N events or seconds.
+    case cutWatch(afterEvents: Int?, afterSeconds: Double?)
+    /// Answer a watch with 200 and one ERROR event carrying this Status (forced 410 on resume).
+    case watchGone(KubeAPIError)
+    /// Serve normally, trickling the response out a few bytes at a time.
+    case slowLoris(chunkBytes: Int, intervalMilliseconds: Int)
 }
 
 /// A hook run on every authenticated request; nil lets the request through.
@@ -41,7 +53,7 @@ struct APIHandler: Sendable {
     }
 
     /// Decodes a JSON (or YAML) request body; 415 for other media types, 400 for bad syntax.
-    func decodeBody(_ request: APIRequest, accepting types: Set<String> = ["", "application/json", "*/*"]) throws -> JSONValue {
+    func decodeBody(_ request: APIRequest, accepting types: Set<String> = ["", "application/json", "*/*"], kind: String? = nil) throws -> JSONValue {
         let contentType = request.contentType
         if contentType == "application/yaml" {
             do { return try YAMLConversion.decode(String(decoding: request.body, as: UTF8.self)) } catch {
@@ -53,7 +65,8 @@ struct APIHandler: Sendable {
         do {
             return try JSONParser.parse(request.body)
         } catch let error as JSONParser.SyntaxError {
-            throw KubeAPIError.badRequest("couldn't get version/kind; json parse error: \(error.message)")
+            let prefix = kind.map { "the object provided is unrecognized (must be of type \($0)): " } ?? ""
+            throw KubeAPIError.badRequest(prefix + "couldn't get version/kind; json parse error: \(error.message)")
         }
     }
 }

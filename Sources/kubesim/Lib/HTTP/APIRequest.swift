@@ -59,6 +59,8 @@ enum APIResponse: Sendable {
     case raw(Int, contentType: String, [UInt8])
     /// Start a watch stream.
     case watch(WatchRequest)
+    /// Stream a container log as it grows (`follow=true`), see `LogFollowStream`.
+    case followLog(LogFollowRequest)
 
     static func error(_ error: KubeAPIError) -> APIResponse { .json(error.code, error.status) }
 }

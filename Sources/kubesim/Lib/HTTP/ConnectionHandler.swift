@@ -54,24 +54,29 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         for (name, value) in head.headers { headers[name.lowercased()] = value }
         let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: headers, body: bytes)
         if api.token == nil || headers["authorization"] == "Bearer \(api.token!)", let hook = interceptor(), let action = hook(request) {
-            switch action {
-            case .respond(let error): write(context, head, .error(error))
-            case .closeConnection: context.close(promise: nil)
-            }
+            intercept(action, context, head, request)  // ConnectionHandler+Faults.swift
             return
         }
+        respond(context, head, request)
+    }
+
+    /// Serves a request; `shaping` carries the faults that alter how the answer is sent.
+    func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: APIRequest, shaping: ResponseShaping = .init()) {
         let response = api.handle(request)
         if case .watch(let watchRequest) = response {
-            startWatch(context, head, watchRequest)
+            startWatch(context, head, watchRequest, cut: shaping.watchCut)
+        } else if case .followLog(let follow) = response {
+            LogFollowStream.start(context, head, follow, store: api.store)
         } else {
-            write(context, head, response)
+            write(context, head, response, slowLoris: shaping.slowLoris)
         }
     }
 
-    private func startWatch(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: WatchRequest) {
+    private func startWatch(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: WatchRequest, cut: WatchCut?) {
         let stream = WatchStream(context: context, request: request, store: api.store, keepAlive: head.isKeepAlive) { [weak self] in
             self?.watch = nil
         }
+        stream.cut = cut
         do {
             try stream.start(bookmarkInterval: api.bookmarkInterval)
             watch = stream
@@ -82,7 +87,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse, forceClose: Bool = false) {
+    func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse, forceClose: Bool = false,
+               slowLoris: SlowLoris? = nil) {
         let (code, contentType, bytes): (Int, String, [UInt8])
         var extraHeaders: [(String, String)] = []
         switch response {
@@ -92,12 +98,13 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
                 extraHeaders.append(("Retry-After", String(retry)))
             }
         case .raw(let c, let type, let b): (code, contentType, bytes) = (c, type, b)
-        case .watch: return
+        case .watch, .followLog: return
         }
         let keepAlive = head.isKeepAlive && !forceClose
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(bytes.count))] + extraHeaders)
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: code), headers: headers)
+        if let slowLoris { return trickle(context, responseHead, bytes, slowLoris, keepAlive: keepAlive) }
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)
         buffer.writeBytes(bytes)

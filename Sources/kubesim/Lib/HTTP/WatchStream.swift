@@ -17,6 +17,9 @@ final class WatchStream {
     private var timers: [Scheduled<Void>] = []
     private var bookmarkTask: RepeatedTask?
     private var finished = false
+    /// Fault injection: drop the connection after this many events or this long.
+    var cut: WatchCut?
+    private var delivered = 0
 
     init(context: ChannelHandlerContext, request: WatchRequest, store: ObjectStore, keepAlive: Bool, onFinish: @escaping () -> Void) {
         self.context = context
@@ -44,6 +47,9 @@ final class WatchStream {
         }
         let timeout = TimeAmount.seconds(request.timeoutSeconds ?? Self.defaultTimeoutSeconds)
         timers.append(loop.scheduleTask(in: timeout) { bound.value.stop(writeEnd: true) })
+        if let seconds = cut?.afterSeconds {
+            timers.append(loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { bound.value.context.close(promise: nil) })
+        }
         if request.options.allowBookmarks {
             let store = self.store
             bookmarkTask = loop.scheduleRepeatedTask(initialDelay: bookmarkInterval, delay: bookmarkInterval) { _ in
@@ -55,6 +61,10 @@ final class WatchStream {
     private func deliver(_ event: WatchEvent) {
         guard !finished else { return }
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(event.encodedLine))), promise: nil)
+        if event.type != .bookmark, let limit = cut?.afterEvents {
+            delivered += 1
+            if delivered >= limit { context.close(promise: nil) }
+        }
     }
 
     /// Ends the stream: unsubscribes, cancels timers, and (if the connection lives) ends the response.

@@ -49,9 +49,8 @@ enum StrategicMergePatch {
                 return .array(try mergeList(elements, into: current, key: mergeKey, path: path))
             }
             if setLists.contains(key), let current = existing?.arrayValue {
-                var union = current
-                for element in elements where !union.contains(element) { union.append(element) }
-                return .array(union)
+                // As normalizeElementOrder: items new to the list first, then the existing ones.
+                return .array(elements.filter { !current.contains($0) } + current)
             }
             return .array(elements.filter { $0["$patch"] == nil })
         default:
@@ -65,6 +64,7 @@ enum StrategicMergePatch {
             return patchElements.filter { $0["$patch"] == nil }
         }
         var result = current
+        var added: [JSONValue] = []
         for element in patchElements {
             guard let keyValue = element[key] else {
                 throw KubeAPIError.badRequest("map: \(element.jsonString) does not contain declared merge key: \(key)")
@@ -74,10 +74,11 @@ enum StrategicMergePatch {
                 result.removeAll { $0[key] == keyValue }
             } else if let index {
                 result[index] = try apply(element, to: result[index], path: path)
-            } else {
-                result.append(try apply(element, to: .object([:]), path: path))
+            } else if !added.contains(where: { $0[key] == keyValue }) {
+                added.append(try apply(element, to: .object([:]), path: path))
             }
         }
-        return result
+        // As normalizeElementOrder: items new to the list first (patch order), then the existing ones.
+        return added + result
     }
 }

@@ -14,8 +14,21 @@ enum PodStrategy {
         for list in ["containers", "initContainers"] {
             if let containers = spec[list]?.arrayValue { spec[list] = .array(containers.map(defaultContainer)) }
         }
+        spec["tolerations"] = .array(defaultTolerations(spec["tolerations"]?.arrayValue ?? []))
         pod["spec"] = .object(spec)
         pod["status"] = ["phase": "Pending", "qosClass": .string(qosClass(spec))]
+    }
+
+    /// DefaultTolerationSeconds admission: tolerate not-ready/unreachable nodes for 300 s.
+    private static func defaultTolerations(_ existing: [JSONValue]) -> [JSONValue] {
+        var tolerations = existing
+        for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
+            let present = existing.contains { $0["key"]?.stringValue == key && ($0["effect"] == nil || $0["effect"] == "NoExecute") }
+            if !present {
+                tolerations.append(["key": .string(key), "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300])
+            }
+        }
+        return tolerations
     }
 
     private static func defaultContainer(_ container: JSONValue) -> JSONValue {

@@ -16,6 +16,8 @@ public struct GroupResource: Hashable, Sendable, CustomStringConvertible {
     public static let events = GroupResource(group: "", resource: "events")
     public static let eventsV1 = GroupResource(group: "events.k8s.io", resource: "events")
     public static let leases = GroupResource(group: "coordination.k8s.io", resource: "leases")
+    public static let configMaps = GroupResource(group: "", resource: "configmaps")
+    public static let secrets = GroupResource(group: "", resource: "secrets")
     public static let customResourceDefinitions = GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions")
 }
 
@@ -84,6 +86,8 @@ extension ResourceType {
                      categories: ["all"], hasStatusSubresource: true, behavior: .pod),
         ResourceType(group: "", versions: ["v1"], kind: "Node", plural: "nodes", namespaced: false, shortNames: ["no"],
                      hasStatusSubresource: true, behavior: .node),
+        ResourceType(group: "", versions: ["v1"], kind: "ConfigMap", plural: "configmaps", namespaced: true, shortNames: ["cm"]),
+        ResourceType(group: "", versions: ["v1"], kind: "Secret", plural: "secrets", namespaced: true),
         ResourceType(group: "", versions: ["v1"], kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"], behavior: .coreEvent),
         ResourceType(group: "events.k8s.io", versions: ["v1"], kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"], behavior: .eventV1),
         ResourceType(group: "coordination.k8s.io", versions: ["v1"], kind: "Lease", plural: "leases", namespaced: true, behavior: .lease),

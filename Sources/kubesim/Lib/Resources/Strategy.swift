@@ -44,7 +44,8 @@ enum MetadataValidation {
         if name.isEmpty {
             errors.append(.required("metadata.name", "name or generateName is required"))
         } else {
-            let problems = type.nameIsLabel ? NameValidation.label(name) : NameValidation.subdomain(name)
+            let problems = type.behavior == .coreEvent ? NameValidation.pathSegment(name)
+                : (type.nameIsLabel ? NameValidation.label(name) : NameValidation.subdomain(name))
             errors += problems.map { .invalid("metadata.name", .string(name), $0) }
         }
         if type.namespaced, object.namespace.isEmpty { errors.append(.required("metadata.namespace")) }

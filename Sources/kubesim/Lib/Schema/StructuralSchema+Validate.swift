@@ -38,7 +38,8 @@ extension StructuralSchema {
     }
 
     private func typeError(_ path: String, expected: String, actual: String) -> FieldError {
-        FieldError(kind: .typeInvalid, field: path, value: "\"\(actual)\"", detail: "\(path) in body must be of type \(expected): \"\(actual)\"")
+        // Reported as FieldValueInvalid (not TypeInvalid), as the reference kube-apiserver does.
+        FieldError(kind: .invalid, field: path, value: "\"\(actual)\"", detail: "\(path) in body must be of type \(expected): \"\(actual)\"")
     }
 
     private func checkType(_ value: JSONValue, _ path: String) -> FieldError? {

@@ -3,7 +3,7 @@ import KubeJSON
 /// Object-metadata accessors over stored objects (kubesim keeps objects as plain JSON).
 extension JSONValue {
     /// Sets (or with nil removes) the value at a path of object keys, creating objects on the way.
-    mutating func set(_ path: [String], _ value: JSONValue?) {
+    public mutating func set(_ path: [String], _ value: JSONValue?) {
         guard let first = path.first else { if let value { self = value }; return }
         guard case .object(var members) = self else {
             if value == nil { return }
@@ -22,6 +22,13 @@ extension JSONValue {
     }
 
     var metadata: JSONValue { self["metadata"] ?? .object([:]) }
+
+    /// Drops `labels: {}` and `annotations: {}`: ObjectMeta's maps are omitempty in the real server.
+    mutating func dropEmptyMetadataMaps() {
+        for field in ["labels", "annotations"] where self[path: ["metadata", field]]?.objectValue?.isEmpty == true {
+            set(["metadata", field], nil)
+        }
+    }
     var name: String { self[path: ["metadata", "name"]]?.stringValue ?? "" }
     var namespace: String { self[path: ["metadata", "namespace"]]?.stringValue ?? "" }
     var uid: String { self[path: ["metadata", "uid"]]?.stringValue ?? "" }

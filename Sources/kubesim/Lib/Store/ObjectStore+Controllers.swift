@@ -6,7 +6,8 @@ import KubeJSON
 extension ObjectStore {
     /// Runs every controller until nothing changes (bounded, in case of owner cycles).
     func runControllers() {
-        if pendingRemovals.isEmpty && deleting.isEmpty { return }
+        if pendingRemovals.isEmpty && deleting.isEmpty && danglingCandidates.isEmpty { return }
+        while let uid = danglingCandidates.popLast() { collectIfAllOwnersAbsent(uid) }
         for _ in 0..<64 {
             var changed = false
             while let uid = pendingRemovals.popLast() { changed = collectDependents(ofRemoved: uid) || changed }
@@ -41,6 +42,13 @@ extension ObjectStore {
             changed = true
         }
         return changed
+    }
+
+    /// A dependent whose ownerReferences all name objects that do not exist is deleted.
+    private func collectIfAllOwnersAbsent(_ uid: String) {
+        guard let (type, _, dependent) = object(uid: uid), !dependent.isDeleting,
+              dependent.ownerUIDs.allSatisfy({ object(uid: $0) == nil }) else { return }
+        _ = try? deleteLocked(type, namespace: dependent.namespace, name: dependent.name, options: .init())
     }
 
     /// Foreground: delete dependents, release the owner when no blocking dependent is left.

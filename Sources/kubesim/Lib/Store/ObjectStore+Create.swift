@@ -8,6 +8,7 @@ extension ObjectStore {
     public func create(_ resource: GroupResource, namespace: String?, object: JSONValue) throws -> JSONValue {
         try lock.withLock {
             let type = try resolve(resource)
+            defer { runControllers() }
             return try createLocked(type, namespace: namespace, object: object)
         }
     }
@@ -22,6 +23,7 @@ extension ObjectStore {
             object.set(["metadata", field], nil)
         }
         Strategy.prepareForCreate(type, &object)
+        object.dropEmptyMetadataMaps()
         if type.namespaced { try checkNamespaceAccepts(type, object) }
         let errors = Strategy.validate(type, object, old: nil)
         if !errors.isEmpty { throw KubeAPIError.invalid(type.subject(object.name), errors) }
@@ -34,6 +36,7 @@ extension ObjectStore {
         object.set(["metadata", "resourceVersion"], .string(String(rv)))
         if type.tracksGeneration { object.set(["metadata", "generation"], 1) }
         commit(type, key: objectKey, object: object, previous: nil, event: .added, revision: rv)
+        if !object.ownerUIDs.isEmpty { danglingCandidates.append(object.uid) }
         try afterWrite(type, object)
         return object
     }

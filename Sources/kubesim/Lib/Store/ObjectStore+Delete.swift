@@ -21,21 +21,48 @@ extension ObjectStore {
         guard let old = tables[type.groupResource]?[objectKey] else { throw KubeAPIError.notFound(type.subject(name)) }
         try checkPreconditions(type, old, options)
         let grace = gracePeriod(type, old, options)
-        var object = old
-        var finalizers = object.finalizers
-        switch options.propagationPolicy ?? (options.orphanDependents == true ? "Orphan" : "Background") {
-        case "Foreground": if !finalizers.contains("foregroundDeletion") && !old.isDeleting { finalizers.append("foregroundDeletion") }
-        case "Orphan": if !finalizers.contains("orphan") && !old.isDeleting { finalizers.append("orphan") }
-        case "Background": break
-        case let other:
-            throw KubeAPIError.invalid(type.subject(name), [.init(kind: .notSupported, field: "propagationPolicy", value: "\"\(other)\"",
-                                                                 detail: "supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")])
-        }
+        let finalizers = try finalizersForDeletion(type, old, options)
         if old.isDeleting, let current = old.deletionGracePeriod, grace >= current {
             return finishDeletionIfReleased(type, key: objectKey).map(DeleteOutcome.deleted) ?? .pending(old)
         }
         // Namespaces always pass through Terminating: the namespace controller empties them first.
-        if finalizers.isEmpty, grace == 0, type.behavior != .namespace { return .deleted(remove(type, key: objectKey, object: old)) }
+        if finalizers.isEmpty, grace == 0, type.behavior != .namespace {
+            guard type.behavior == .pod, !old.isDeleting else { return .deleted(remove(type, key: objectKey, object: old)) }
+            // The pod registry marks even an immediate deletion (deletionTimestamp, grace 0) before
+            // removing it: watchers see MODIFIED, then DELETED.
+            let marked = markDeleting(type, key: objectKey, old, finalizers: [], grace: 0)
+            remove(type, key: objectKey, object: marked)
+            return .deleted(marked)
+        }
+        let marked = markDeleting(type, key: objectKey, old, finalizers: finalizers, grace: grace)
+        return finishDeletionIfReleased(type, key: objectKey).map(DeleteOutcome.deleted) ?? .pending(marked)
+    }
+
+    /// The object's finalizers plus the one its propagation policy adds (foregroundDeletion, orphan).
+    private func finalizersForDeletion(_ type: ResourceType, _ old: JSONValue, _ options: DeleteOptions) throws -> [String] {
+        if options.orphanDependents != nil, let policy = options.propagationPolicy {
+            let detail = "orphanDependents and deletionPropagation cannot be both set"
+            throw KubeAPIError(code: 422, reason: "Invalid",
+                               message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"\(policy)\": \(detail)",
+                               kind: "DeleteOptions", causes: [.init(reason: "FieldValueInvalid", message: "Invalid value: \"\(policy)\": \(detail)", field: "propagationPolicy")])
+        }
+        var finalizers = old.finalizers
+        let added: String?
+        switch options.propagationPolicy ?? (options.orphanDependents == true ? "Orphan" : "Background") {
+        case "Foreground": added = "foregroundDeletion"
+        case "Orphan": added = "orphan"
+        case "Background": added = nil
+        case let other:
+            throw KubeAPIError.invalid(type.subject(old.name), [.init(kind: .notSupported, field: "propagationPolicy", value: "\"\(other)\"",
+                                                                     detail: "supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")])
+        }
+        if let added, !finalizers.contains(added), !old.isDeleting { finalizers.append(added) }
+        return finalizers
+    }
+
+    /// Sets deletionTimestamp/grace (or shortens them), finalizers, generation; commits MODIFIED.
+    private func markDeleting(_ type: ResourceType, key objectKey: String, _ old: JSONValue, finalizers: [String], grace: Int64) -> JSONValue {
+        var object = old
         object.finalizers = finalizers
         if !old.isDeleting || grace < (old.deletionGracePeriod ?? 0) {
             object.set(["metadata", "deletionTimestamp"], .string(timestamp(offset: grace)))
@@ -46,16 +73,18 @@ extension ObjectStore {
         let rv = nextRevision()
         object.set(["metadata", "resourceVersion"], .string(String(rv)))
         commit(type, key: objectKey, object: object, previous: old, event: .modified, revision: rv)
-        return finishDeletionIfReleased(type, key: objectKey).map(DeleteOutcome.deleted) ?? .pending(object)
+        return object
     }
 
     private func checkPreconditions(_ type: ResourceType, _ object: JSONValue, _ options: DeleteOptions) throws {
-        let subject = type.subject(object.name)
+        var subject = type.subject(object.name)
+        // Precondition failures name the kind (`Pod`, `OMJob.pipelines.openmetadata.org`), not the resource.
+        subject.plural = type.kind
         if let uid = options.preconditionUID, uid != object.uid {
-            throw KubeAPIError.conflict(subject, "Precondition failed: UID in precondition: \(uid), UID in object meta: \(object.uid)")
+            throw KubeAPIError.conflict(subject, "the UID in the precondition (\(uid)) does not match the UID in record (\(object.uid)). The object might have been deleted and then recreated")
         }
         if let rv = options.preconditionResourceVersion, rv != object.resourceVersionString {
-            throw KubeAPIError.conflict(subject, "Precondition failed: ResourceVersion in precondition: \(rv), ResourceVersion in object meta: \(object.resourceVersionString)")
+            throw KubeAPIError.conflict(subject, "the ResourceVersion in the precondition (\(rv)) does not match the ResourceVersion in record (\(object.resourceVersionString)). The object might have been modified")
         }
     }
 

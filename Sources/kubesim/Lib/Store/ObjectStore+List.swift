@@ -9,21 +9,24 @@ extension ObjectStore {
             let type = try resolve(resource)
             let labels = try options.labelSelector.map(LabelSelector.parse) ?? .everything
             let fields = try options.fieldSelector.map { try FieldSelector.parse($0, supported: supportedFields(type)) } ?? .everything
-            try checkListResourceVersion(type, options)
-            var listRV = revision
+            var listRV = try checkListResourceVersion(type, options)
             var startAfter: String?
             if let token = options.continueToken, !token.isEmpty {
                 let decoded = try ContinueToken.decode(token)
-                if decoded.resourceVersion < (histories[resource]?.compactedThrough ?? 0) { throw ContinueToken.expired }
                 (listRV, startAfter) = (decoded.resourceVersion, decoded.startAfter)
             }
-            var keys = (tables[resource] ?? [:]).keys.sorted()
+            // Continue pages and exact old versions are served from the snapshot at listRV.
+            guard let objects = snapshot(type, at: listRV) else {
+                if options.continueToken?.isEmpty == false { throw ContinueToken.expired }
+                throw KubeAPIError.expired("too old resource version: \(listRV) (\((histories[resource]?.compactedThrough ?? 0) + 1))")
+            }
+            var keys = objects.keys.sorted()
             if let startAfter { keys = Array(keys.drop { $0 <= startAfter }) }
             var items: [JSONValue] = []
             var remaining = 0
             var lastKey: String?
             for objectKey in keys {
-                guard let object = tables[resource]?[objectKey] else { continue }
+                guard let object = objects[objectKey] else { continue }
                 if let namespace, !namespace.isEmpty, object.namespace != namespace { continue }
                 if !labels.requirements.isEmpty, !labels.matches(object.labels) { continue }
                 if !fields.terms.isEmpty, !fields.matches(object.fieldString) { continue }
@@ -37,10 +40,28 @@ extension ObjectStore {
         }
     }
 
-    /// `resourceVersion` newer than the store is 504 (as after the real server's 3 s wait);
-    /// `resourceVersionMatch=Exact` can only be served for the current version.
-    private func checkListResourceVersion(_ type: ResourceType, _ options: ListOptions) throws {
-        guard let text = options.resourceVersion, !text.isEmpty, text != "0" else { return }
+    /// The objects of a resource as they were at `rv`, rebuilt by undoing later changes from the
+    /// history; nil when the history no longer reaches back that far (the real server's compaction).
+    func snapshot(_ type: ResourceType, at rv: Int64) -> [String: JSONValue]? {
+        let resource = type.groupResource
+        var objects = tables[resource] ?? [:]
+        guard rv < revision else { return objects }
+        guard let later = (histories[resource] ?? ChangeHistory()).since(rv) else { return nil }
+        for change in later.reversed() {
+            let objectKey = key(type, of: change.object)
+            switch change.type {
+            case .added: objects[objectKey] = nil
+            case .modified, .deleted: objects[objectKey] = change.previous
+            case .bookmark, .error: break
+            }
+        }
+        return objects
+    }
+
+    /// The version to list at: the newest, or an exact older one (`resourceVersionMatch=Exact`).
+    /// A version newer than the store is 504, as after the real server's 3 s wait.
+    private func checkListResourceVersion(_ type: ResourceType, _ options: ListOptions) throws -> Int64 {
+        guard let text = options.resourceVersion, !text.isEmpty, text != "0" else { return revision }
         guard let rv = Int64(text) else {
             throw KubeAPIError.invalid(type.subject(""), [.invalid("resourceVersion", .string(text), "must be a valid resource version")])
         }
@@ -49,9 +70,7 @@ extension ObjectStore {
                                causes: [.init(reason: "ResourceVersionTooLarge", message: "Too large resource version", field: "")],
                                retryAfterSeconds: 1)
         }
-        if options.resourceVersionMatch == "Exact", rv != revision {
-            throw KubeAPIError.expired("too old resource version: \(rv) (\(revision))")
-        }
+        return options.resourceVersionMatch == "Exact" ? rv : revision
     }
 
     /// Field paths a fieldSelector may use for this type (others are 400, like the real server).

@@ -20,7 +20,11 @@ extension ObjectStore {
             }
             let rv = incoming.resourceVersionString
             if rv.isEmpty, !type.allowsUnconditionalUpdate {
-                throw KubeAPIError.invalid(type.subject(name), [.invalid("metadata.resourceVersion", .string("0x0"), "must be specified for an update")])
+                let subject = type.subject(name)
+                throw KubeAPIError(code: 422, reason: "Invalid",
+                                   message: "\(subject.qualified) \"\(name)\" is invalid: metadata.resourceVersion: Invalid value: 0x0: must be specified for an update",
+                                   name: name, group: type.group, kind: type.kind,
+                                   causes: [.init(reason: "FieldValueInvalid", message: "Invalid value: 0x0: must be specified for an update", field: "metadata.resourceVersion")])
             }
             defer { runControllers() }
             return try updateLocked(type, old: old, new: incoming, subresource: subresource)
@@ -65,6 +69,7 @@ extension ObjectStore {
         if !requestedRV.isEmpty, requestedRV != old.resourceVersionString { throw KubeAPIError.staleResourceVersion(subject) }
         var new = applySubresourceRules(type, old: old, new: incoming, subresource: subresource)
         Strategy.prepareForUpdate(type, &new)
+        new.dropEmptyMetadataMaps()
         let errors = Strategy.validate(type, new, old: old)
         if !errors.isEmpty { throw KubeAPIError.invalid(subject, errors) }
         for field in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "namespace", "name"] {

@@ -29,6 +29,8 @@ public final class ObjectStore: @unchecked Sendable {
     var logs: [String: String] = [:]
     /// uids removed since the controllers last ran (the garbage collector's work queue).
     var pendingRemovals: [String] = []
+    /// uids of new objects whose owners may never have existed (the GC deletes those).
+    var danglingCandidates: [String] = []
     /// uids of objects that carry a deletionTimestamp (what the controllers look at).
     var deleting: Set<String> = []
     /// The wall clock; injectable so tests can pin timestamps.

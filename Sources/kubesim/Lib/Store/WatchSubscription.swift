@@ -61,7 +61,13 @@ final class WatchSubscription: @unchecked Sendable {
         } else if !now {
             return nil
         }
-        var event = WatchEvent(type: type, object: change.object, resourceVersion: change.resourceVersion)
+        var object = change.object
+        if type == .deleted, change.type == .modified, let previous = change.previous {
+            // Leaving the selector: the watch cache sends the last object that matched, at the new version.
+            object = previous
+            object.set(["metadata", "resourceVersion"], .string(String(change.resourceVersion)))
+        }
+        var event = WatchEvent(type: type, object: object, resourceVersion: change.resourceVersion)
         if type == change.type { event.line = shared }
         return event
     }

@@ -24,28 +24,39 @@ extension Broker {
     }
 
     /// Sends every pending command whose executor has room, oldest first; a key whose executor
-    /// is full blocks only that key, so one busy OMJob never delays the others.
+    /// is full blocks only that key, so one busy OMJob never delays the others. The scan stops
+    /// as soon as no executor has room, so an overloaded broker does not rescan its whole queue
+    /// on every result.
     mutating func dispatch() -> [Action] {
         guard !pending.isEmpty else { return [] }
+        var withRoom = Set(peers.filter { $0.value.hello.role == "executor" && $0.value.ready && $0.value.inFlight < limits.perExecutor }.keys)
         var actions: [Action] = []
         var blocked: Set<ObjectKey> = []
         var remaining: [String] = []
-        for id in pending {
+        for (position, id) in pending.enumerated() {
+            // Under overload, look at the oldest entries only: the rest wait their turn in order.
+            guard !withRoom.isEmpty, position < Self.dispatchWindow else {
+                remaining += pending[position...]
+                break
+            }
             guard let entry = ledger[id] else { continue }
-            guard !blocked.contains(entry.key), let executor = executor(for: entry.key),
-                  peers[executor]!.inFlight < limits.perExecutor else {
+            guard !blocked.contains(entry.key), let executor = executor(for: entry.key), withRoom.contains(executor) else {
                 blocked.insert(entry.key)
                 remaining.append(id)
                 continue
             }
             ledger[id]!.executor = executor
             peers[executor]!.inFlight += 1
+            if peers[executor]!.inFlight >= limits.perExecutor { withRoom.remove(executor) }
             keyOwners[entry.key, default: (executor, 0)].count += 1
             actions.append(.send(executor, entry.frame))
         }
         pending = remaining
         return actions
     }
+
+    /// How many pending commands one dispatch pass examines at most.
+    static let dispatchWindow = 1024
 
     /// The executor holding the key's in-flight commands, else the rendezvous-hash winner among
     /// ready executors (by instance, so a restarted executor gets its keys back).

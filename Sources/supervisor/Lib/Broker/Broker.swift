@@ -40,6 +40,8 @@ public struct Broker: Sendable {
         case metricsReported(ConnectionID, MetricsReport)
         /// A command completed `latency` after it was first accepted.
         case completed(latency: Duration)
+        /// The worker process `pid` stopped heartbeating: a hung process is killed so it restarts.
+        case unresponsive(pid: Int32)
         /// Routing was stopped and the ledger is empty.
         case drained
         case log(BrokerLogEvent)
@@ -121,7 +123,7 @@ public struct Broker: Sendable {
         var actions: [Action] = []
         for (connection, peer) in peers.sorted(by: { $0.key < $1.key })
         where peer.hello.role != "ctl" && now - peer.lastSeen > limits.heartbeatTimeout {
-            actions += closing(connection, "no heartbeat for \(limits.heartbeatTimeout)")
+            actions += closing(connection, "no heartbeat for \(limits.heartbeatTimeout)") + [.unresponsive(pid: peer.hello.pid)]
         }
         return actions
     }

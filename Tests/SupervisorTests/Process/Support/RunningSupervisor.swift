@@ -9,13 +9,18 @@ final class RunningSupervisor: Sendable {
     private let store = LineStore()
 
     /// Starts the supervisor with `environment` on top of a minimal test environment.
-    init(runDirectory: String, environment: [String: String] = [:]) throws {
+    /// `launcher` runs the supervisor through another program (e.g. `unshare` to make it PID 1).
+    init(runDirectory: String, environment: [String: String] = [:], launcher: [String] = []) throws {
         self.runDirectory = runDirectory
         process = Process()
-        process.executableURL = URL(fileURLWithPath: try BuiltProducts.path("omjob-supervisor"))
+        let supervisor = try BuiltProducts.path("omjob-supervisor")
+        process.executableURL = URL(fileURLWithPath: launcher.first ?? supervisor)
+        process.arguments = launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [supervisor]
         var env = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": runDirectory,
-                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "DEBUG",
-                   "OMJOB_TEST_DOUBLE": "1"]
+                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "DEBUG"]
+        // The real roles need an API server; supervision and brokering are tested with stand-ins.
+        let echo = try BuiltProducts.path("omjob-echo-worker")
+        for role in ["WATCHER", "EXECUTOR", "GC"] { env["OMJOB_\(role)_COMMAND"] = echo }
         env.merge(environment) { _, new in new }
         process.environment = env
         let pipe = Pipe()
