@@ -71,9 +71,8 @@ import Testing
         }
     }
 
-    /// Known decision issue (reported): a stuck exit pod is deleted before its failure is recorded
-    /// in the status, so the next decision reads the attempt as "missing" and creates the same
-    /// attempt again, forever, instead of counting it and starting attempt 2.
+    /// The stuck attempt is counted (attempt 2 recorded) before its pod is deleted, so it is never
+    /// re-created as "missing".
     @Test func anExitHandlerThatNeverStartsIsReplaced() async throws {
         try await OperatorUnderTest.run { op in
             try op.create(OperatorUnderTest.omJob("exitstuck"))
@@ -82,11 +81,13 @@ import Testing
             try op.terminate("exitstuck-main", exitCode: 1, reason: "Error")
             let first = try await op.waitForExitPod(of: "exitstuck")
             try op.waiting(first, reason: "ErrImagePull")
-            await withKnownIssue("a stuck exit-handler attempt is re-created instead of counted (decision)") {
-                let second = try await op.waitForExitPod(of: "exitstuck", count: 2, timeout: 12)
-                try op.finishExitHandler(second)
-                try await op.expectEnded("exitstuck", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
-            }
+            // By name: the stuck pod may already be gone when attempt 2 is seen.
+            let second = "exitstuck-exit-2"
+            _ = try await op.waitForPod(second)
+            try await eventually("the stuck attempt deleted") { op.pod(first) == nil ? true : nil }
+            try op.finishExitHandler(second)
+            try await op.expectEnded("exitstuck", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
+            #expect(op.omJob("exitstuck")?["status"]?["exitHandlerAttempts"]?.intValue == 2)
         }
     }
 

@@ -49,12 +49,21 @@ import Testing
         #expect(event.type == "Warning")
     }
 
-    @Test func anExitPodThatNeverStartsIsDeletedAndRetried() throws {
-        let run = try failedRun(attempts: 1, exitCode: nil, waiting: "ImagePullBackOff", now: "2025-01-09T16:00:00Z")
+    @Test func anExitPodThatNeverStartsIsRetriedThenDeletedOnceCounted() throws {
+        var run = try failedRun(attempts: 1, exitCode: nil, waiting: "ImagePullBackOff", now: "2025-01-09T16:00:00Z")
         let decision = run.decide()
-        #expect(decision.deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"])
+        #expect(decision.deletedPods.isEmpty, "not before the status counts the attempt")
         #expect(decision.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
         #expect(decision.status?.exitHandlerReason == "NeverStarted/ImagePullBackOff")
+        run.omJob.status = decision.status
+        #expect(run.decide().deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"])
+    }
+
+    @Test func aStuckExitPodWithinItsBackoffIsKeptAndStillCounts() throws {
+        let run = try failedRun(attempts: 1, exitCode: nil, waiting: "ImagePullBackOff", now: "2025-01-09T15:55:05Z")
+        let decision = run.decide()
+        #expect(decision.commands.isEmpty, "deleting it now would make the next decision re-create attempt 1")
+        #expect(decision.nextLook == T.at("2025-01-09T15:55:10Z"), "created 15:50:00 + 300 s start deadline + 10 s")
     }
 
     @Test func aHungExitHandlerIsStoppedAtItsDeadlineAndRetried() throws {
@@ -63,9 +72,10 @@ import Testing
         #expect(run.decide().commands.isEmpty, "still within the hour")
         run.now = T.at("2025-01-09T16:50:12Z")  // the deadline (16:50:02) plus the 10 s backoff
         let decision = run.decide()
-        #expect(decision.deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"])
         #expect(decision.status?.exitHandlerReason == "DeadlineExceeded")
         #expect(decision.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
+        run.omJob.status = decision.status
+        #expect(run.decide().deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"], "stopped once attempt 2 is recorded")
     }
 
     @Test func aRunningExitHandlerIsLookedAtAgainAtItsDeadline() throws {

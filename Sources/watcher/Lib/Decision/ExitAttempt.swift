@@ -6,8 +6,9 @@ enum ExitAttempt: Equatable {
     /// Exited 0.
     case succeeded
     /// Failed or never started; `failedAt` is stable across decisions, so the retry time is too.
-    /// `stuck` pods (never started, or hung) are deleted so they stop pulling, waiting or running.
-    case failed(reason: String, exitCode: Int?, failedAt: Date, stuck: Bool)
+    /// A pod that never ended (never started, or hung) is deleted only once the status counts the
+    /// attempt as over (`ExitHandlerStep.retireCounted`).
+    case failed(reason: String, exitCode: Int?, failedAt: Date)
     /// Not in the cache: just created (the cache lags) or deleted; creating it again is idempotent.
     case missing
     /// Still going; look again at `nextLook`, if set.
@@ -17,32 +18,32 @@ enum ExitAttempt: Equatable {
         // Rejected by the API server: retrying the same body later may still work (quota frees up).
         if let failure = createFailure, failure.podType == .exitHandler, failure.attempt == attempt {
             return .failed(reason: "CreateFailed", exitCode: nil,
-                           failedAt: failure.time.flatMap(KubeTime.parse) ?? now, stuck: false)
+                           failedAt: failure.time.flatMap(KubeTime.parse) ?? now)
         }
         guard let pod else { return .missing }
         if let ending = MainPodEnding.endedOnItsOwn(pod, now: stamp) {
             if ending.isSuccess { return .succeeded }
             let failedAt = ending.finishedAt.flatMap(KubeTime.parse) ?? settledAt(pod, fallback: now)
-            return .failed(reason: ending.reason, exitCode: ending.exitCode, failedAt: failedAt, stuck: false)
+            return .failed(reason: ending.reason, exitCode: ending.exitCode, failedAt: failedAt)
         }
         var deadlines: [Date] = []
         // Deleted by someone before it reported an end: count it as a failed attempt after the grace.
         if let deletion = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) {
             let deadline = deletion.addingTimeInterval(limits.deletionReportSlack)
-            if now >= deadline { return .failed(reason: "PodDeleted", exitCode: nil, failedAt: deadline, stuck: false) }
+            if now >= deadline { return .failed(reason: "PodDeleted", exitCode: nil, failedAt: deadline) }
             deadlines.append(deadline)
         }
         switch MainPodEnding.progress(of: pod) {
         case .notStarted(let reason):
             let created = pod.metadata.creationTimestamp.flatMap(KubeTime.parse) ?? now
             let deadline = created.addingTimeInterval(limits.exitHandlerStartDeadline)
-            if now >= deadline { return .failed(reason: "NeverStarted/\(reason)", exitCode: nil, failedAt: deadline, stuck: true) }
+            if now >= deadline { return .failed(reason: "NeverStarted/\(reason)", exitCode: nil, failedAt: deadline) }
             deadlines.append(deadline)
         case .running(let started):
             // A hung exit handler must not hold the run (or a kill) forever.
             guard let started else { break }
             let deadline = started.addingTimeInterval(limits.exitHandlerActiveDeadline)
-            if now >= deadline { return .failed(reason: "DeadlineExceeded", exitCode: nil, failedAt: deadline, stuck: true) }
+            if now >= deadline { return .failed(reason: "DeadlineExceeded", exitCode: nil, failedAt: deadline) }
             deadlines.append(deadline)
         }
         return .inProgress(nextLook: deadlines.min())

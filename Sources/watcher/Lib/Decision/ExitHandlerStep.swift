@@ -10,6 +10,7 @@ enum ExitHandlerStep {
             finishWithoutExitHandler(&plan, ending: ending)
             return
         }
+        retireCounted(&plan, pods: context.pods)
         let attempt = plan.status.exitHandlerAttempts ?? 0
         guard attempt > 0 else {
             start(&plan, context, exitSpec: exitSpec, ending: ending, attempt: 1)
@@ -29,8 +30,7 @@ enum ExitHandlerStep {
             let text = "exit handler completed; main pod: \(OMJobStatus.describe(ending))"
             plan.status.finish(.succeeded, reason: "ExitHandlerCompleted", message: text, now: plan.stamp)
             plan.event(.succeeded, message: text)
-        case .failed(let reason, let exitCode, let failedAt, let stuck):
-            if stuck, let pod { plan.deletePod(pod) }
+        case .failed(let reason, let exitCode, let failedAt):
             failed(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
                    reason: reason, exitCode: exitCode, failedAt: failedAt)
         }
@@ -70,6 +70,21 @@ enum ExitHandlerStep {
             ending: ending, attempt: attempt, owned: !plan.omJob.metadata.isBeingDeleted)
         plan.createPod(pod, type: .exitHandler, attempt: attempt)
         plan.status.startExitAttempt(attempt, podName: pod.metadata.name ?? "")
+    }
+
+    /// Deletes the pods of attempts the OBSERVED status already counts as over (a later attempt was
+    /// recorded, or the run finished) that never ended on their own: stuck before starting, or hung.
+    /// Never from this decision's own status: if a pod went before the write that counts it (a crash
+    /// or a conflict between the two), the next decision would find its attempt "missing" and create
+    /// it again, forever. Ended pods stay, with their logs.
+    static func retireCounted(_ plan: inout RunPlan, pods: RunPods) {
+        let observed = plan.observedStatus
+        let attempts = observed.exitHandlerAttempts ?? 0
+        let lastOver = observed.phase?.isFinished == true ? attempts : attempts - 1
+        for (attempt, pod) in pods.exitByAttempt.sorted(by: { $0.key < $1.key }) where attempt <= lastOver {
+            guard !pod.metadata.isBeingDeleted, MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { continue }
+            plan.deletePod(pod)
+        }
     }
 
     /// No exit handler: the main pod's ending decides.

@@ -52,7 +52,7 @@ enum Finalizers {
     }
 
     /// Lets go of everything the run holds: the main pod's finalizer, exit pods made without an owner
-    /// during a kill (nothing else would delete them), and the OMJob's finalizer.
+    /// during a kill (nothing else would delete them), a stuck last exit attempt, and the OMJob's finalizer.
     static func release(_ plan: inout RunPlan, pods: RunPods, state: State, limits: RunLimits) {
         if let main = pods.main, main.metadata.finalizers?.contains(OperatorLabels.finalizer) == true {
             plan.removePodFinalizer(main)
@@ -62,6 +62,9 @@ enum Finalizers {
             where pod.metadata.ownerReferences == nil && !pod.metadata.isBeingDeleted {
                 plan.deletePod(pod)
             }
+        } else if state == .release {
+            // The last attempt may have been counted while stuck; nothing else would stop it pulling.
+            ExitHandlerStep.retireCounted(&plan, pods: pods)
         }
         if state == .killDeadlinePassed {
             plan.event(.killDeadlineExceeded,
