@@ -84,7 +84,7 @@ import Testing
             // By name: the stuck pod may already be gone when attempt 2 is seen.
             let second = "exitstuck-exit-2"
             _ = try await op.waitForPod(second)
-            try await eventually("the stuck attempt deleted") { op.pod(first) == nil ? true : nil }
+            _ = try await eventually("the stuck attempt deleted") { op.pod(first) == nil ? true : nil }
             try op.finishExitHandler(second)
             try await op.expectEnded("exitstuck", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
             #expect(op.omJob("exitstuck")?["status"]?["exitHandlerAttempts"]?.intValue == 2)
