@@ -2,13 +2,16 @@
 // time from the kubelet's write that makes a main pod terminal to the exit pod's creation at
 // the API server (both seen in-process at kubesim), and API writes per run's lifecycle.
 //
-// Usage: swift build -c release && .build/release/ExitLatencyBenchmark [runs]   (default 1000)
+// Usage: swift build -c release && .build/release/ExitLatencyBenchmark [runs] [pace-ms]
+//   runs: OMJobs in flight (default 1000); pace-ms: time between two main pods ending
+//   (default 0: all end at once, a burst; 10 means 100 endings per second).
 import Foundation
 import KubeJSON
 import KubeSim
 import Synchronization
 
 let runs = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 1000
+let paceMs = CommandLine.arguments.dropFirst(2).first.flatMap(Int.init) ?? 0
 let namespace = "bench"
 let omjobs = GroupResource(group: "pipelines.openmetadata.org", resource: "omjobs")
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -102,6 +105,7 @@ var ended: [String: ContinuousClock.Instant] = [:]
 for i in 0..<runs {
     ended["run-\(i)"] = .now
     status("run-\(i)-main", terminated(i % 2 == 0 ? 0 : 1), sim)
+    if paceMs > 0 { usleep(useconds_t(paceMs * 1000)) }
 }
 waitUntil("\(runs) exit pods") { records.exitCreated.withLock { $0.count } == runs }
 let created = records.exitCreated.withLock { $0 }
@@ -115,7 +119,7 @@ waitUntil("\(runs) runs Succeeded without finalizers") {
         && list(.pods, nil, sim).allSatisfy { ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }
 }
 let writes = records.writes.withLock { $0 }
-print("runs in flight:               \(runs)")
+print("runs in flight:               \(runs), endings \(paceMs == 0 ? "all at once" : "one every \(paceMs) ms")")
 print("exit-handler start latency:   p50 \(String(format: "%.2f", percentile(latencies, 0.5))) ms, p99 \(String(format: "%.2f", percentile(latencies, 0.99))) ms, max \(String(format: "%.2f", latencies.last ?? 0)) ms")
 print("API writes per run:           \(String(format: "%.2f", Double(writes) / Double(runs))) (\(writes) total; \(startupWrites) before the endings)")
 print("whole lifecycle of all runs:  \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

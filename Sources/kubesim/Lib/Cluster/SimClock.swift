@@ -9,12 +9,21 @@ public enum ClusterClock: Sendable {
     case system
     /// Test time; cluster timers fire only in `SimCluster.advance(by:)`.
     case manual(ManualClock)
+    /// Real time read through a function the test controls (the operator's test clock, so the
+    /// cluster and the operator under test agree on time); timers fire on their own, as `.system`.
+    case external(@Sendable () -> Date)
+
+    /// True when time moves only in `SimCluster.advance(by:)`.
+    public var isManual: Bool {
+        if case .manual = self { true } else { false }
+    }
 
     /// The current time of this clock.
     public func now() -> Date {
         switch self {
         case .system: Date()
         case .manual(let clock): clock.now()
+        case .external(let now): now()
         }
     }
 }
