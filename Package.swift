@@ -94,8 +94,14 @@ let package = Package(
 
         // Benchmarks: programs that print numbers (never timed tests).
         .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
+        // Needs the built omjob-supervisor beside it (same build directory).
+        .executableTarget(name: "ExitLatencyBenchmark", dependencies: ["KubeSim", "KubeJSON"], path: "Benchmarks/ExitLatencyBenchmark", swiftSettings: strict),
         .executableTarget(name: "CronBenchmark", dependencies: ["Watcher"], path: "Benchmarks/CronBenchmark", swiftSettings: strict),
         .executableTarget(name: "client-bench", dependencies: ["Shared", "KubeJSON"], path: "Benchmarks/ClientBenchmark", swiftSettings: strict),
+        // End-to-end: kubesim in-process + the real operator tree (found beside the executable).
+        .target(name: "BenchHarness", dependencies: ["KubeSim", "KubeJSON"], path: "Benchmarks/Harness", swiftSettings: strict),
+        .executableTarget(name: "omjob-bench", dependencies: ["BenchHarness", "KubeSim", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Benchmarks/OMJobBench", swiftSettings: strict),
+        .executableTarget(name: "omjob-chaos", dependencies: ["BenchHarness", "KubeSim", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Benchmarks/OMJobChaos", swiftSettings: strict),
 
         .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], exclude: ["Fixtures"], swiftSettings: strict),
         .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], resources: [.copy("Fixtures")], swiftSettings: strict),

@@ -1,0 +1,110 @@
+import Foundation
+import Synchronization
+
+/// The real `omjob-supervisor` (from the directory of the running executable) and the
+/// watcher, executors and gc it spawns, pointed at a `BenchCluster` through its kubeconfig.
+/// Its stderr goes to `<directory>/operator.log` so violations can be explained.
+public final class OperatorTree: Sendable {
+    /// The worker roles, as `/proc/<pid>/comm` names them.
+    public enum Role: String, Sendable, CaseIterable {
+        case watcher = "omjob-watcher"
+        case executor = "omjob-executor"
+        case gc = "omjob-gc"
+    }
+
+    public let healthPort: Int
+    private let environment: [String: String]
+    private let logPath: String
+    private let process = Mutex<Process?>(nil)
+    /// Every pid the tree ever had (for CPU accounting of restarted processes).
+    public let sampler = ProcessSampler()
+
+    public init(cluster: BenchCluster, settings: [String: String] = [:]) throws {
+        healthPort = try FreePort.pick()
+        logPath = cluster.directory + "/operator.log"
+        var environment = ["PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
+                           "OMJOB_RUN_DIR": cluster.directory + "/run", "HEALTH_CHECK_PORT": String(healthPort),
+                           "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
+                           "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5"]
+        environment.merge(settings) { _, new in new }
+        self.environment = environment
+    }
+
+    /// Starts the supervisor (a no-op while one runs).
+    public func start() throws {
+        try process.withLock { current in
+            if let current, current.isRunning { return }
+            let supervisor = Process()
+            supervisor.executableURL = URL(fileURLWithPath: RepositoryPaths.binaries + "/omjob-supervisor")
+            supervisor.environment = environment
+            if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+            log.seekToEndOfFile()
+            supervisor.standardError = log
+            supervisor.standardOutput = log
+            try supervisor.run()
+            current = supervisor
+        }
+    }
+
+    public var supervisorPID: pid_t? { process.withLock { $0.flatMap { $0.isRunning ? $0.processIdentifier : nil } } }
+    public var isRunning: Bool { supervisorPID != nil }
+
+    /// The supervisor and its live children.
+    public func pids() -> [pid_t] {
+        guard let root = supervisorPID else { return [] }
+        return [root] + ProcessSampler.children(of: root)
+    }
+
+    /// Live workers of `role`.
+    public func workers(_ role: Role) -> [pid_t] {
+        guard let root = supervisorPID else { return [] }
+        return ProcessSampler.children(of: root).filter { ProcessSampler.command($0) == role.rawValue }
+    }
+
+    /// Samples the tree's memory and CPU (see `ProcessSampler`).
+    @discardableResult
+    public func sample() -> MemorySample { sampler.sample(pids()) }
+
+    /// kill -9 of the supervisor and every child, then waits until all are gone.
+    public func killAll() {
+        let victims = pids()
+        for pid in victims.reversed() { kill(pid, SIGKILL) }
+        process.withLock { $0?.waitUntilExit() }
+        let deadline = Date().addingTimeInterval(10)
+        while victims.contains(where: { kill($0, 0) == 0 && !ProcessSampler.isZombie($0) }), Date() < deadline { usleep(10_000) }
+    }
+
+    /// SIGTERM and wait (SIGKILL after 15 s).
+    public func stop() {
+        guard let running = process.withLock({ $0 }), running.isRunning else { return }
+        let children = pids()
+        sampler.sample(children)
+        kill(running.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(15)
+        while running.isRunning, Date() < deadline { usleep(20_000) }
+        if running.isRunning { killAll() }
+        running.waitUntilExit()
+    }
+
+    /// Waits for /ready; throws at once, with the log's tail, if the supervisor exits instead.
+    public func waitUntilReady(timeout: Double) async throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !isReady() {
+            guard isRunning else { throw HarnessError("omjob-supervisor exited before ready:\n\(logTail())") }
+            guard Date() < deadline else { throw HarnessError("omjob-supervisor not ready after \(Int(timeout)) s:\n\(logTail())") }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// GET /ready answers 200.
+    public func isReady() -> Bool { HealthProbe.status(port: healthPort, path: "/ready") == 200 }
+
+    /// The operator's log so far (last `bytes`).
+    public func logTail(bytes: Int = 4000) -> String {
+        guard let data = FileManager.default.contents(atPath: logPath) else { return "" }
+        return String(decoding: data.suffix(bytes), as: UTF8.self)
+    }
+
+    public var logFile: String { logPath }
+}

@@ -1,0 +1,45 @@
+import KubeSim
+import Synchronization
+
+/// API requests seen by kubesim, by Kubernetes verb (get, list, watch, create, update, patch,
+/// delete). kubesim's own fault-rule target is internal, so the verb is derived here the same
+/// way: method, `watch` flag, and whether the path names one object.
+public final class RequestCounter: Sendable {
+    private let counts = Mutex<[String: Int]>([:])
+
+    public init() {}
+
+    func count(_ request: APIRequest) {
+        guard request.path.hasPrefix("/api") else { return }  // discovery and /kubesim control are not API traffic
+        let verb = Self.verb(method: request.method, path: request.path, watch: ["1", "true"].contains(request.query["watch"] ?? ""))
+        counts.withLock { $0[verb, default: 0] += 1 }
+    }
+
+    /// The verb of a request (`/api/v1/namespaces/ns/pods` is a collection, `…/pods/p` one object).
+    static func verb(method: String, path: String, watch: Bool) -> String {
+        let segments = path.split(separator: "/")
+        let prefix = segments.first == "api" ? 2 : 3
+        var rest = Array(segments.dropFirst(prefix))
+        if rest.first == "namespaces", rest.count >= 3 { rest.removeFirst(2) }
+        let named = rest.count > 1
+        switch method {
+        case "GET": return watch ? "watch" : (named ? "get" : "list")
+        case "POST": return "create"
+        case "PUT": return "update"
+        case "PATCH": return "patch"
+        case "DELETE": return named ? "delete" : "deletecollection"
+        default: return method.lowercased()
+        }
+    }
+
+    /// Counts so far.
+    public var snapshot: [String: Int] { counts.withLock { $0 } }
+
+    /// Counts since `earlier`.
+    public func since(_ earlier: [String: Int]) -> [String: Int] {
+        snapshot.reduce(into: [:]) { result, entry in
+            let delta = entry.value - (earlier[entry.key] ?? 0)
+            if delta > 0 { result[entry.key] = delta }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import KubeJSON
+import KubeSim
+import Synchronization
+
+/// What kubesim saw of every run, timed where kubesim applies each write (an in-process
+/// watch): when the main pod first turned terminal, when the first exit pod was created, when
+/// the run finished. Works for the operator's pods (by their labels) and the floor's pods.
+public final class RunRecorder: Sendable {
+    public struct Times: Sendable {
+        public var mainEnded: ContinuousClock.Instant?
+        public var exitCreated: ContinuousClock.Instant?
+        public var finished: ContinuousClock.Instant?
+    }
+
+    public static let nameLabel = "omjob.pipelines.openmetadata.org/name"
+    public static let podTypeLabel = "omjob.pipelines.openmetadata.org/pod-type"
+
+    private let runs = Mutex<[String: Times]>([:])
+    private let finishedCount = Atomic<Int>(0)
+
+    public init() {}
+
+    /// Watches pods and OMJobs of `namespace` in `sim`; a run finishes when its OMJob turns terminal.
+    public func attach(to sim: KubeSimServer, namespace: String) throws {
+        _ = try sim.store.watch(.pods, namespace: namespace, options: .init()) { [self] event in self.pod(event) }
+        _ = try sim.store.watch(BenchCluster.omjobs, namespace: namespace, options: .init()) { [self] event in
+            guard let name = event.object[path: ["metadata", "name"]]?.stringValue, Self.isTerminal(event.object) else { return }
+            self.mark(name) { if $0.finished == nil { $0.finished = .now; return true }; return false }
+        }
+    }
+
+    private func pod(_ event: WatchEvent) {
+        let labels = event.object[path: ["metadata", "labels"]]
+        guard let run = labels?[Self.nameLabel]?.stringValue, let type = labels?[Self.podTypeLabel]?.stringValue else { return }
+        let now = ContinuousClock.now
+        if type == "main", event.type != .deleted, Self.isTerminal(event.object) {
+            mark(run) { if $0.mainEnded == nil { $0.mainEnded = now }; return false }
+        } else if type == "exit-handler", event.type == .added {
+            mark(run) { if $0.exitCreated == nil { $0.exitCreated = now }; return false }
+        }
+    }
+
+    /// Records the floor's run as finished (the floor has no OMJob).
+    public func finish(_ run: String) {
+        mark(run) { if $0.finished == nil { $0.finished = .now; return true }; return false }
+    }
+
+    private func mark(_ run: String, _ change: (inout Times) -> Bool) {
+        let finishedNow = runs.withLock { change(&$0[run, default: Times()]) }
+        if finishedNow { finishedCount.add(1, ordering: .relaxed) }
+    }
+
+    public var finished: Int { finishedCount.load(ordering: .relaxed) }
+    public var all: [String: Times] { runs.withLock { $0 } }
+
+    /// Main pod terminal → exit pod created, in milliseconds, for every run that has both.
+    public var exitStartLatencies: [Double] {
+        all.values.compactMap { times in
+            guard let ended = times.mainEnded, let created = times.exitCreated else { return nil }
+            return (created - ended).milliseconds
+        }
+    }
+
+    static func isTerminal(_ object: JSONValue) -> Bool {
+        ["Succeeded", "Failed"].contains(object[path: ["status", "phase"]]?.stringValue ?? "")
+    }
+}

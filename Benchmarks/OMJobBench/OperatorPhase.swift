@@ -1,0 +1,40 @@
+import BenchHarness
+import Foundation
+
+/// The measured part: the real tree runs `runs` OMJobs with `inFlight` at once.
+enum OperatorPhase {
+    static func run(cluster: BenchCluster, settings: [String: String], into result: inout BenchResult) async throws {
+        let tree = try OperatorTree(cluster: cluster, settings: settings)
+        let clock = ContinuousClock()
+        let started = clock.now
+        try tree.start()
+        defer { tree.stop() }
+        try await tree.waitUntilReady(timeout: 120)
+        result.startToReadyEmptySeconds = (clock.now - started).milliseconds / 1000
+        try await Task.sleep(for: .seconds(1))
+        result.idle = tree.sample()
+
+        let recorder = RunRecorder()
+        try recorder.attach(to: cluster.sim, namespace: cluster.namespace)
+        let requestsBefore = cluster.requests.snapshot
+        let cpuBefore = tree.sampler.cpuSeconds
+        tree.sampler.resetPeak()
+        let sampler = BackgroundSampler(tree)
+        let namespace = cluster.namespace
+        let elapsed = try await Submitter.run(total: result.runs, inFlight: result.inFlight, submit: { index in
+            _ = try cluster.sim.store.create(BenchCluster.omjobs, namespace: namespace,
+                                             object: OMJobFactory.omJob("run-\(index)", namespace: namespace))
+        }, finished: { recorder.finished })
+        await sampler.stop()
+        tree.sample()
+        result.cpuSecondsPer1000Runs = (tree.sampler.cpuSeconds - cpuBefore) / Double(result.runs) * 1000
+        result.requestsPerRun = cluster.requests.since(requestsBefore).mapValues { Double($0) / Double(result.runs) }
+        result.peak = tree.sampler.peakSample
+        result.wallSeconds = elapsed.milliseconds / 1000
+        result.runsPerSecond = Double(result.runs) / result.wallSeconds
+        result.exitStart = LatencySummary(recorder.exitStartLatencies)
+        result.processesSeen = tree.sampler.processesSeen
+        try await Task.sleep(for: .seconds(2))
+        result.steady = tree.sample()
+    }
+}
