@@ -31,7 +31,7 @@ import Testing
     /// attempt again, forever, instead of counting it and starting attempt 2.
     @Test func anExitHandlerThatNeverStartsIsReplaced() async throws {
         try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("exitstuck"))
+            try op.create(OperatorUnderTest.omJob("exitstuck", specExtra: ["exitHandlerStartDeadlineSeconds": 3]))
             _ = try await op.waitForPod("exitstuck-main")
             try op.setRunning("exitstuck-main")
             try op.terminate("exitstuck-main", exitCode: 1, reason: "Error")
