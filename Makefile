@@ -1,4 +1,4 @@
-# The two commands of the README: `make sandbox` (the operator end to end on kubesim) and `make test`.
+# The two commands of the README: `make sandbox` (installs what is missing, builds, runs the operator end to end on kubesim) and `make test`.
 SWIFT ?= swift
 
 .PHONY: build release test sandbox clean validate-manifests test-differential
@@ -24,7 +24,7 @@ test-differential:
 validate-manifests:
 	./scripts/validate-manifests.sh
 
-sandbox: build
+sandbox:
 	./scripts/sandbox.sh
 
 clean:

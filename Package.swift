@@ -94,6 +94,8 @@ let package = Package(
 
         // Benchmarks: programs that print numbers (never timed tests).
         .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
+        // Needs the built omjob-supervisor beside it (same build directory).
+        .executableTarget(name: "ExitLatencyBenchmark", dependencies: ["KubeSim", "KubeJSON"], path: "Benchmarks/ExitLatencyBenchmark", swiftSettings: strict),
         .executableTarget(name: "CronBenchmark", dependencies: ["Watcher"], path: "Benchmarks/CronBenchmark", swiftSettings: strict),
         .executableTarget(name: "client-bench", dependencies: ["Shared", "KubeJSON"], path: "Benchmarks/ClientBenchmark", swiftSettings: strict),
         // End-to-end: kubesim in-process + the real operator tree (found beside the executable).

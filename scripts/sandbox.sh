@@ -1,38 +1,69 @@
 #!/usr/bin/env bash
-# The README's first command (interim version): start kubesim with the CRDs of deploy/crds and its
-# local runtime (pods' commands really run here; images are ignored) on a free loopback port,
-# point a throwaway kubeconfig at it, run a pod through kubectl and show its phase and log.
-# Interactive: keeps kubesim running until Ctrl-C. Non-interactive (CI, pipes): stops at the end.
-# The operator itself joins the sandbox when its roles land.
+# The README's first command (`make sandbox`): the whole operator on a laptop, no cluster needed.
+#  1. installs the Debian packages that are missing (scripts/install-deps.sh --sandbox), builds;
+#  2. starts kubesim (the repository's API-server simulator) on a free loopback port with the CRDs
+#     of deploy/crds and its local runtime (a pod's command really runs here; images are ignored);
+#  3. writes a throwaway kubeconfig and starts omjob-supervisor (watcher, executors, gc) against it,
+#     its health port on a free port;
+#  4. scripts/sandbox/drive.py applies examples/, performs each example's action when its main pod
+#     runs (delete the OMJob, delete the main pod, OOM-kill it through kubesim's control endpoint),
+#     prints progress live and ends with a table: phase, reason, what each exit handler printed.
+# Interactive: after the table everything keeps running for kubectl until Ctrl-C.
+# --check (or SANDBOX_NONINTERACTIVE=1): exits 1 unless every run ended as its example's
+# annotations expect and its exit handler ran exactly once. Ctrl-C stops every process it started.
+# Settings: OMJOB_BIN_DIR (use built binaries, skip install and build), SANDBOX_TIMEOUT (240 s),
+# SANDBOX_CRON_TIMEOUT (100 s: how long to wait for the CronOMJob's first run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-swift build --product kubesim >/dev/null
-bin="$(swift build --product kubesim --show-bin-path)/kubesim"
+check="${SANDBOX_NONINTERACTIVE:-}"
+case "${1:-}" in
+  --check) check=1 ;;
+  "") ;;
+  *) echo "usage: scripts/sandbox.sh [--check]" >&2; exit 2 ;;
+esac
+
+if [ -z "${OMJOB_BIN_DIR:-}" ]; then
+  scripts/install-deps.sh --sandbox
+  command -v swift >/dev/null || { echo "sandbox: swift (6.3) is not on PATH; install the Swift toolchain first" >&2; exit 1; }
+  echo "sandbox: building (swift build; the first time takes a few minutes)"
+  swift build >/dev/null
+  OMJOB_BIN_DIR="$(swift build --show-bin-path)"
+fi
+command -v kubectl >/dev/null || { echo "sandbox: kubectl is required (scripts/install-deps.sh --sandbox installs one)" >&2; exit 1; }
 
 work="$(mktemp -d "${TMPDIR:-/tmp}/omjob-sandbox.XXXXXX")"
-sim_pid=""
+pids=()
 cleanup() {
-  if [ -n "$sim_pid" ] && kill -0 "$sim_pid" 2>/dev/null; then
-    kill -TERM "$sim_pid" 2>/dev/null || true
-    wait "$sim_pid" 2>/dev/null || true
-  fi
+  local pid
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do  # reverse start order: operator before its API server
+    pid="${pids[$i]}"
+    kill -0 "$pid" 2>/dev/null || continue
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'echo; echo "sandbox: stopping"; exit 130' INT TERM
 
-"$bin" --port 0 --crds deploy/crds --local-runtime >"$work/kubesim.log" 2>&1 &
-sim_pid=$!
+# Waits for a line matching the sed expression in a log; prints the captured group.
+await_line() {
+  local log="$1" expr="$2" pid="$3" found=""
+  for _ in $(seq 1 300); do
+    found="$(sed -n "$expr" "$log" | head -1)"
+    [ -n "$found" ] && { echo "$found"; return 0; }
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "sandbox: did not start; its log:" >&2; cat "$log" >&2; return 1
+}
 
-url=""
-for _ in $(seq 1 100); do
-  url="$(sed -n 's/^kubesim: serving //p' "$work/kubesim.log")"
-  [ -n "$url" ] && break
-  kill -0 "$sim_pid" 2>/dev/null || { cat "$work/kubesim.log" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$url" ] || { echo "sandbox: kubesim did not start" >&2; cat "$work/kubesim.log" >&2; exit 1; }
+"$OMJOB_BIN_DIR/kubesim" --port 0 --crds deploy/crds --local-runtime >"$work/kubesim.log" 2>&1 &
+pids+=($!)
+url="$(await_line "$work/kubesim.log" 's/^kubesim: serving //p' "${pids[0]}")"
 
 export KUBECONFIG="$work/kubeconfig"
 cat >"$KUBECONFIG" <<YAML
@@ -50,67 +81,34 @@ contexts:
 current-context: kubesim
 YAML
 
-if ! command -v kubectl >/dev/null; then
-  echo "sandbox: kubectl not found; kubesim answers at $url (curl $url/version)"
-  curl -s "$url/version"; echo
-  exit 0
-fi
-
-run() { echo "\$ $*"; "$@"; echo; }
-echo "sandbox: kubesim serving $url (KUBECONFIG=$KUBECONFIG)"
-echo
-run kubectl get --raw /version
-run kubectl get nodes
-cat >"$work/pod.yaml" <<'YAML'
-apiVersion: v1
-kind: Pod
-metadata:
-  name: hello
-spec:
-  restartPolicy: Never
-  containers:
-  - name: main
-    image: busybox:1.36
-    command: ["sh", "-c", "echo hello from pod $POD_NAME on $NODE; uname -s"]
-    env:
-    - name: POD_NAME
-      valueFrom: {fieldRef: {fieldPath: metadata.name}}
-    - name: NODE
-      valueFrom: {fieldRef: {fieldPath: spec.nodeName}}
-YAML
-run kubectl apply -f "$work/pod.yaml"
-phase=""
-for _ in $(seq 1 100); do
-  phase="$(kubectl get pod hello -o jsonpath='{.status.phase}')"
-  case "$phase" in Succeeded|Failed) break ;; esac
+# Short waits so that every ending shows within seconds (defaults suit a real cluster).
+env OMJOB_RUN_DIR="$work/run" HEALTH_CHECK_PORT=0 EXECUTOR_WORKERS=2 WATCH_NAMESPACES=ALL \
+  OMJOB_DELETION_REPORT_SLACK_SECONDS=1 OMJOB_EXIT_HANDLER_BACKOFF_SECONDS=1 \
+  "$OMJOB_BIN_DIR/omjob-supervisor" >"$work/operator.log" 2>&1 &
+pids+=($!)
+health="$(await_line "$work/operator.log" 's/.*"health.port":"\([0-9]*\)".*/\1/p' "${pids[1]}")"
+for _ in $(seq 1 300); do
+  curl -sf "http://127.0.0.1:$health/ready" >/dev/null && break
+  kill -0 "${pids[1]}" 2>/dev/null || { cat "$work/operator.log" >&2; exit 1; }
   sleep 0.1
 done
-echo "\$ kubectl get pod hello -o jsonpath='{.status.phase}'"
-echo "$phase"; echo
-run kubectl get pod hello
-run kubectl logs hello
-[ "$phase" = Succeeded ] || { echo "sandbox: pod hello ended $phase" >&2; cat "$work/kubesim.log" >&2; exit 1; }
-cat >"$work/omjob.yaml" <<'YAML'
-apiVersion: pipelines.openmetadata.org/v1
-kind: OMJob
-metadata:
-  name: sample-ingestion
-  labels:
-    app.kubernetes.io/pipeline: sample
-spec:
-  mainPodSpec:
-    image: openmetadata/ingestion:1.5.0
-    serviceAccountName: openmetadata-ingestion
-    command: ["python", "-c", "print('ingesting')"]
-  exitHandlerSpec:
-    image: openmetadata/ingestion:1.5.0
-    command: ["python", "exit_handler.py"]
-YAML
-run kubectl apply -f "$work/omjob.yaml"
-run kubectl get omjobs
 
-if [ -t 0 ]; then
-  echo "sandbox: kubesim keeps running; in another shell: export KUBECONFIG=$KUBECONFIG"
-  echo "sandbox: press Ctrl-C to stop"
-  wait "$sim_pid"
+echo "sandbox: kubesim $url; operator /ready /metrics /info on http://127.0.0.1:$health"
+echo "sandbox: pids kubesim=${pids[0]} operator=${pids[1]}"
+echo "sandbox: export KUBECONFIG=$KUBECONFIG   # to look with kubectl; logs in $work"
+echo
+
+drive=(python3 scripts/sandbox/drive.py --server "$url" --examples examples
+       --timeout "${SANDBOX_TIMEOUT:-240}" --cron-timeout "${SANDBOX_CRON_TIMEOUT:-100}")
+if [ -n "$check" ]; then
+  status=0
+  "${drive[@]}" --check || status=$?
+  [ "$status" -eq 0 ] || { echo "sandbox: operator log tail:" >&2; tail -40 "$work/operator.log" >&2; }
+  exit "$status"
 fi
+"${drive[@]}"
+kubectl get omjobs -A
+echo
+echo "sandbox: still running; in another shell: export KUBECONFIG=$KUBECONFIG; kubectl get omjobs,pods -A"
+echo "sandbox: press Ctrl-C to stop"
+wait "${pids[0]}"

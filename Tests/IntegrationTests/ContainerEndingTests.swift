@@ -16,6 +16,17 @@ import Testing
             #expect(op.environment(ofPod: exit)["OMJOB_MAIN_EXIT_CODE"] == "0")
             try op.finishExitHandler(exit)
             try await op.expectEnded("ok", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
+            // The Java operator's metrics, counted once per write that happened.
+            let port = try await eventually("health port") { op.healthPort() }
+            _ = try await eventually("metrics of the finished run") { () -> Bool? in
+                guard let text = MetricsProbe.text(port: port),
+                      MetricsProbe.value(text, "omjob_status_transitions_total", ["to_phase": "Succeeded"]) == 1 else { return nil }
+                return true
+            }
+            let text = MetricsProbe.text(port: port) ?? ""
+            #expect(MetricsProbe.value(text, "omjob_pods_created_total", ["type": "main"]) == 1)
+            #expect(MetricsProbe.value(text, "omjob_pods_created_total", ["type": "exit-handler"]) == 1)
+            #expect(MetricsProbe.value(text, "omjob_main_pod_endings_total", ["reason": "Completed"]) == 1)
         }
     }
 

@@ -69,6 +69,9 @@ pki="$state/pki"
 # ServiceAccount admission is off: it would race the token controller right after a namespace
 # is created (pods refused until the default account's token exists) and inject a token
 # volume kubesim does not; tests that need a service account create and use it explicitly.
+# OwnerReferencesPermissionEnforcement (off by default, on in OpenShift and hardened clusters):
+# an ownerReference with blockOwnerDeletion needs `update` on the owner's finalizers
+# subresource, so the operator's RBAC is checked as strictly as such clusters check it.
 # The watch cache keeps its defaults; a too-old resourceVersion gets 410 Expired from it.
 spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --etcd-servers "http://127.0.0.1:$etcd_port" \
@@ -80,7 +83,7 @@ spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
   --api-audiences https://kubernetes.default.svc.cluster.local \
   --service-cluster-ip-range 10.96.0.0/24 --allow-privileged=true \
-  --disable-admission-plugins ServiceAccount \
+  --disable-admission-plugins ServiceAccount --enable-admission-plugins OwnerReferencesPermissionEnforcement \
   --profiling=false --logtostderr -v 0
 admin_token=$(cat "$pki/admin.token")
 api_url="https://127.0.0.1:$api_port"

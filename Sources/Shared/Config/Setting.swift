@@ -22,6 +22,12 @@ public struct ConfigError: Error, Equatable, Sendable, CustomStringConvertible {
     public var value: String
     public var expected: String
 
+    public init(setting: String, value: String, expected: String) {
+        self.setting = setting
+        self.value = value
+        self.expected = expected
+    }
+
     /// The exit code for a bad setting, shared by every executable.
     public static let exitCode: Int32 = 2
 

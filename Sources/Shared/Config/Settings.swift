@@ -43,9 +43,9 @@ public enum Settings {
     }
 
     /// Every setting's effective value for `/info`, secrets redacted.
-    public static func redacted(_ environment: [String: String]) -> [String: String] {
+    public static func redacted(_ environment: [String: String], table: [Setting] = all) -> [String: String] {
         var out: [String: String] = [:]
-        for setting in all {
+        for setting in table {
             let value = environment[setting.name].flatMap { $0.isEmpty ? nil : $0 } ?? setting.defaultValue ?? ""
             out[setting.name] = setting.isSecret && !value.isEmpty ? "<redacted>" : value
         }

@@ -40,7 +40,7 @@ public struct MessageDecoder: Sendable {
         messages.reserveCapacity(payloads.count)
         for payload in payloads {
             do {
-                messages.append(DecodedMessage(message: try IPCMessage(payload: payload), payload: payload))
+                messages.append(DecodedMessage(message: try IPCMessage(payload: payload, opaquePayloads: opaquePayloads), payload: payload))
             } catch {
                 throw .message(error)
             }

@@ -36,9 +36,16 @@ public enum WorkerMain {
             exit(session.exitCode)
         } catch {
             logger.critical("worker failed to start", metadata: [LogKeys.reason: "\(error)"])
-            exit(111)
+            exit(isBadSetting(error) ? ConfigError.exitCode : 111)
         }
     }
+}
+
+/// A setting (or the kubeconfig it points to) is wrong: exit 2, as for any bad setting.
+private func isBadSetting(_ error: any Error) -> Bool {
+    if error is ConfigError { return true }
+    if case .configuration? = error as? KubeError { return true }
+    return false
 }
 
 /// Reads the process environment once, as a dictionary.

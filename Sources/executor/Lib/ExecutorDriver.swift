@@ -13,6 +13,7 @@ public actor ExecutorDriver {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private let session: LoopBound<WorkerSession>
     private let performer: CommandPerformer
+    private let cronPerformer: CronCommandPerformer
     private let logger: Logger
     private var queue = KeyedSerialQueue<CommandEnvelope>()
     private var counts = OutcomeCounts()
@@ -30,6 +31,7 @@ public actor ExecutorDriver {
         executor = session.executor
         self.session = session
         performer = CommandPerformer(client: client)
+        cronPerformer = CronCommandPerformer(client: client)
         self.logger = logger
     }
 
@@ -46,9 +48,16 @@ public actor ExecutorDriver {
         let outcome: CommandOutcome
         let type: String
         do {
-            let command = try envelope.payload.decoded(as: Command.self)
-            type = command.action.type
-            outcome = await performer.perform(command)
+            // A CronOMJob's commands name the CronOMJob's UID; a run's name the OMJob's.
+            if envelope.payload["cronUID"] != nil {
+                let command = try envelope.payload.decoded(as: CronCommand.self)
+                type = "cron." + command.action.type
+                outcome = await cronPerformer.perform(command)
+            } else {
+                let command = try envelope.payload.decoded(as: Command.self)
+                type = command.action.type
+                outcome = await performer.perform(command)
+            }
         } catch {
             type = "undecodable"
             outcome = .invalid("undecodable command: \(error)")

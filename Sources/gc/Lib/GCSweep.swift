@@ -8,7 +8,8 @@ import Shared
 public struct GCSweep: Hashable, Sendable {
     /// Every write, grouped per object in the order it must happen.
     public var commands: [GCCommand]
-    /// The earliest TTL expiry still ahead, nil when none is.
+    /// The earliest instant still ahead at which a decision changes without an API change (a TTL
+    /// expiry, a finalizer becoming stale); nil when none is.
     public var wakeAt: Date?
     /// How many OMJobs are in each TTL state (for metrics and logs).
     public var states: [TTLCleanup.State: Int]
@@ -36,6 +37,9 @@ public struct GCSweep: Hashable, Sendable {
             sweep.commands += HistoryLimits.decide(cron: cron, runs: runsByNamespace[cron.metadata.namespace ?? ""] ?? [], settings: settings)
         }
         sweep.staleFinalizers = StaleFinalizerReport.find(omJobs: omJobs, pods: pods, now: now, settings: settings)
+        if let due = StaleFinalizerReport.nextDue(omJobs: omJobs, pods: pods, now: now, settings: settings) {
+            sweep.wakeAt = min(sweep.wakeAt ?? due, due)
+        }
         sweep.commands += StaleFinalizerReport.commands(for: sweep.staleFinalizers, now: now)
         return sweep
     }

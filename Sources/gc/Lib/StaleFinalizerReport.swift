@@ -49,6 +49,37 @@ public enum StaleFinalizerReport {
         return found.sorted { ($0.object.namespace ?? "", $0.object.name ?? "", $0.finalizer) < ($1.object.namespace ?? "", $1.object.name ?? "", $1.finalizer) }
     }
 
+    /// The earliest instant after `now` at which a finalizer held now becomes stale: the driver
+    /// wakes then, since no watch event announces that time has passed.
+    public static func nextDue(omJobs: [OMJob], pods: [Pod], now: Date, settings: GCSettings) -> Date? {
+        let bound = TimeInterval(settings.staleFinalizerSeconds)
+        let due = holders(omJobs: omJobs, pods: pods).compactMap { holder -> Date? in
+            let at = holder.since.addingTimeInterval(bound)
+            return at > now ? at : nil
+        }
+        return due.min()
+    }
+
+    /// Every object holding one of our finalizers, with the instant it started to matter.
+    private static func holders(omJobs: [OMJob], pods: [Pod]) -> [(metadata: ObjectMeta, since: Date)] {
+        let completion = Dictionary(
+            omJobs.compactMap { job in job.metadata.uid.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
+        var found: [(metadata: ObjectMeta, since: Date)] = []
+        for omJob in omJobs where ours(omJob.metadata) {
+            if let since = omJob.metadata.deletionTimestamp.flatMap(KubeTime.parse) { found.append((omJob.metadata, since)) }
+        }
+        for pod in pods where ours(pod.metadata) {
+            let owner = pod.metadata.ownerReferences?.first { $0.controller == true }.flatMap { completion[$0.uid] }
+            let completedAt = owner?.status?.phase?.isFinished == true ? owner?.status?.completionTime.flatMap(KubeTime.parse) : nil
+            if let since = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) ?? completedAt { found.append((pod.metadata, since)) }
+        }
+        return found
+    }
+
+    private static func ours(_ metadata: ObjectMeta) -> Bool {
+        (metadata.finalizers ?? []).contains { $0.hasPrefix(finalizerPrefix) }
+    }
+
     /// One Warning event per stale finalizer.
     public static func commands(for stale: [StaleFinalizer], now: Date) -> [GCCommand] {
         stale.map { item in

@@ -15,7 +15,7 @@ import Shared
 /// has no other source of time), as Kubernetes' own TTL controller does.
 public enum TTLCleanup {
     /// Where one OMJob stands, for logs and metrics.
-    public enum State: String, Hashable, Sendable {
+    public enum State: String, Hashable, Sendable, CaseIterable {
         /// Not Succeeded or Failed yet (or being deleted: the kill path owns it).
         case notFinished
         /// Finished but an exit-handler pod has not ended.

@@ -2,6 +2,7 @@ import ArgumentParser
 import GC
 import Shared
 
+
 /// `omjob-gc`: TTL cleanup, CronOMJob history limits, stale-finalizer janitor.
 struct Command: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,7 +10,17 @@ struct Command: ParsableCommand {
         discussion: Settings.helpText)
 
     func run() throws {
-        WorkerMain.run(role: GC.role) { _ in }
+        let environment = ProcessEnvironment.current
+        let (settings, cluster): (GCSettings, ClusterConfiguration)
+        do {
+            (settings, cluster) = try GCWorker.settings(environment: environment)
+        } catch {
+            FileOutput.standardError("omjob-gc: \(error)\n")
+            throw ExitCode(ConfigError.exitCode)
+        }
+        WorkerMain.run(role: GC.role) { session in
+            GCWorker.attach(to: session, settings: settings, cluster: cluster, environment: environment)
+        }
     }
 }
 Command.main()

@@ -25,7 +25,7 @@
 ///
 /// ## Fault injection hook
 /// `sim.interceptor = { request in request.path.hasSuffix("/pods") ? .respond(.tooManyRequests(retryAfterSeconds: 1)) : nil }`
-/// runs before every authenticated request (kubesim part 2 builds its fault injection on it).
+/// runs before every authenticated request, after kubesim's control endpoints and fault rules.
 ///
 /// ## Layout
 /// - `Store/`: `ObjectStore` (objects, resourceVersion, history, watches, delete + GC controllers)
@@ -33,6 +33,11 @@
 /// - `Schema/`: structural schema pruning, defaulting, validation
 /// - `Patch/`: merge, JSON and strategic merge patch
 /// - `HTTP/`: NIO server, routing, verbs, discovery, watch streams, tables
+/// - `Cluster/`: `SimCluster` — nodes, kubelet, scheduler, taint manager, pod GC, automatic mode
+///   (`sim.cluster.schedule(…)`, `.start`, `.terminate`, `.evict`, `.loseNode`, `.advance(by:)`)
+/// - `Faults/`: `FaultInjector` rules (`sim.faults.add(FaultRule(kind: .tooManyRequests, …))`)
+/// - `LocalRuntime/`: pods' commands as local processes, `pods/log?follow=true`
+/// - `Control/`: the `/kubesim/...` endpoints; see docs/kubesim-cluster.md
 import Foundation
 import KubeJSON
 import NIOConcurrencyHelpers

@@ -12,8 +12,14 @@ struct BenchTree {
         let directory = NSTemporaryDirectory() + "/omjob-bench-\(getpid())"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binaries + "/omjob-supervisor")
-        process.environment = ["PATH": "/usr/bin:/bin", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": directory,
-                               "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "BROKER_QUEUE_LIMIT": "100000"]
+        var environment = ["PATH": "/usr/bin:/bin", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": directory,
+                           "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "BROKER_QUEUE_LIMIT": "100000"]
+        // The real watcher and executor need an API server; without OMJOB_BENCH_REAL_ROLES the
+        // roles are omjob-echo-worker, which measures the supervisor and broker alone.
+        if ProcessInfo.processInfo.environment["OMJOB_BENCH_REAL_ROLES"] == nil {
+            for role in ["WATCHER", "EXECUTOR", "GC"] { environment["OMJOB_\(role)_COMMAND"] = binaries + "/omjob-echo-worker" }
+        }
+        process.environment = environment
         try process.run()
         let deadline = Date().addingTimeInterval(30)
         while !FileManager.default.fileExists(atPath: directory + "/broker.sock") {

@@ -8,18 +8,19 @@ extension OperatorUnderTest {
     static let nameLabel = "omjob.pipelines.openmetadata.org/name"
 
     /// An OMJob shaped as OpenMetadata's server builds it (labels, env, no pull secrets on the exit spec).
-    static func omJob(_ name: String, exitHandler: Bool = true) -> JSONValue {
+    static func omJob(_ name: String, exitHandler: Bool = true, runID: String? = nil) -> JSONValue {
+        let runID = runID ?? "run-\(name)"
         let labels: JSONValue = ["app.kubernetes.io/managed-by": "openmetadata", "app.kubernetes.io/pipeline": "mysql-pipeline",
-                                 "app.kubernetes.io/run-id": .string("run-\(name)")]
+                                 "app.kubernetes.io/run-id": .string(runID)]
         var spec: JSONValue = ["mainPodSpec": [
             "image": "openmetadata/ingestion-base:1.5.0", "serviceAccountName": "ingestion", "command": ["python", "main.py"],
             "imagePullSecrets": [["name": "regcred"]],
-            "env": [["name": "pipelineRunId", "value": .string("run-\(name)")], ["name": "jobName", "value": .string(name)]],
+            "env": [["name": "pipelineRunId", "value": .string(runID)], ["name": "jobName", "value": .string(name)]],
             "labels": labels,
         ]]
         if exitHandler {
             spec["exitHandlerSpec"] = ["image": "openmetadata/ingestion-base:1.5.0", "serviceAccountName": "ingestion",
-                                       "command": ["python", "exit_handler.py"], "env": [["name": "pipelineRunId", "value": .string("run-\(name)")]]]
+                                       "command": ["python", "exit_handler.py"], "env": [["name": "pipelineRunId", "value": .string(runID)]]]
         }
         return ["apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
                 "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": labels], "spec": spec]
@@ -118,5 +119,20 @@ extension OperatorUnderTest {
         try sim.store.patch(.nodes, namespace: nil, name: name, type: .merge, patch: ["status": ["conditions": [[
             "type": "Ready", "status": .string(status), "reason": "NodeStatusUnknown", "lastHeartbeatTime": .string(since),
             "lastTransitionTime": .string(since)]]]], subresource: .status)
+    }
+}
+
+/// Events and long names.
+extension OperatorUnderTest {
+    /// Warning events whose involved object is the OMJob `name`.
+    func warningEvents(for name: String) -> [JSONValue] {
+        let events = (try? sim.store.list(.events, namespace: Self.namespace).items) ?? []
+        return events.filter { $0["type"]?.stringValue == "Warning" && $0["involvedObject"]?["name"]?.stringValue == name }
+    }
+
+    /// Pods of a run found by owner name (the name label is shortened for long names).
+    func pods(ofRun name: String, type: String) -> [JSONValue] {
+        let items = (try? sim.store.list(.pods, namespace: Self.namespace, options: .init(labelSelector: "\(Self.podType)=\(type)")).items) ?? []
+        return items.filter { $0["metadata"]?["ownerReferences"]?.arrayValue?.first?["name"]?.stringValue == name }
     }
 }

@@ -22,8 +22,9 @@ final class OperatorUnderTest: Sendable {
     }
 
     /// Runs `body` against a fresh kubesim and operator; always stops both and removes the directory.
-    static func run(settings: [String: String] = [:], _ body: (OperatorUnderTest) async throws -> Void) async throws {
-        let sim = try await KubeSimServer.start(.init(token: token, crdDirectory: Paths.crds, threads: 1))
+    static func run(settings: [String: String] = [:], crdDirectory: String = Paths.crds,
+                    _ body: (OperatorUnderTest) async throws -> Void) async throws {
+        let sim = try await KubeSimServer.start(.init(token: token, crdDirectory: crdDirectory, threads: 1))
         let directory = try Paths.temporaryDirectory()
         let test = OperatorUnderTest(sim: sim, directory: directory)
         do {

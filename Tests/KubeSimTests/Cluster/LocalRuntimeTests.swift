@@ -102,22 +102,19 @@ import Glibc
 /// `kubectl logs -f`: the log streams while the process runs and the stream ends with the pod.
 @Suite struct LogFollowTests {
     @Test func followStreamsTheGrowingLogUntilThePodEnds() async throws {
+        let go = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-follow-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: go) }
         try await withCluster(autoPolicy: AutoPolicy(), localRuntime: true) { sim, client in
-            // The process waits for a file the test creates once the follow request is open, so
-            // the pod is still running when it is asked for, however slow the machine.
-            let gate = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-follow-\(UUID().uuidString)").path
-            defer { try? FileManager.default.removeItem(atPath: gate) }
-            let script = "echo one; while [ ! -e \(gate) ]; do sleep 0.05; done; echo two; echo three"
+            // The process cannot finish before the test lets it (no timing assumptions).
+            let script = "echo one; while [ ! -e \(go) ]; do sleep 0.02; done; echo two; echo three"
             try sim.store.create(.pods, namespace: "default", object: LocalRuntimeTests.shellPod("p", script))
-            #expect(try await eventually { try sim.store.log(namespace: "default", pod: "p", container: nil).hasPrefix("one") })
-            #expect(try sim.pod("p").phase == "Running", "asked while the process still writes")
-            // The response ends only when the pod has ended, holding what was written after the request.
-            let follow = Task { try await client.send("GET", "/api/v1/namespaces/default/pods/p/log?follow=true") }
-            try await Task.sleep(for: .milliseconds(200))
-            FileManager.default.createFile(atPath: gate, contents: nil)
-            let followed = try await follow.value
-            #expect(followed.status == 200 && followed.headers["transfer-encoding"] == "chunked")
-            #expect(followed.text == "one\ntwo\nthree\n")
+            #expect(try await eventually { try sim.store.log(namespace: "default", pod: "p", container: nil) == "one\n" })
+            async let followed = client.send("GET", "/api/v1/namespaces/default/pods/p/log?follow=true")
+            #expect(FileManager.default.createFile(atPath: go, contents: nil))
+            // The response ends only when the pod has ended, holding what was written after "one".
+            let response = try await followed
+            #expect(response.status == 200 && response.headers["transfer-encoding"] == "chunked")
+            #expect(response.text == "one\ntwo\nthree\n")
             #expect(try sim.pod("p").phase == "Succeeded", "the stream ended because the pod ended")
         }
     }

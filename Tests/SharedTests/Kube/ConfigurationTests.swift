@@ -83,6 +83,24 @@ import Testing
         #expect(throws: KubeError.self) { try ClusterConfiguration.inCluster(environment: ["KUBERNETES_SERVICE_HOST": "h"], directory: directory) }
     }
 
+    @Test func loadPrefersInClusterThenKUBECONFIGFirstExistingFile() throws {
+        let directory = NSTemporaryDirectory() + "kc-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory + "/certs", withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try Self.kubeconfig.write(toFile: directory + "/config", atomically: true, encoding: .utf8)
+        let env = ["KUBECONFIG": "\(directory)/missing:\(directory)/config", "HOME": "/nonexistent"]
+        let config = try ClusterConfiguration.load(environment: env)
+        #expect(config.server == "https://127.0.0.1:6443")
+        #expect(config.tls.certificateAuthority == .file(directory + "/certs/ca.crt"), "relative to the kubeconfig's directory")
+        #expect(try ClusterConfiguration.load(environment: env, context: "lab").tls.insecureSkipVerify)
+        #expect {
+            try ClusterConfiguration.load(environment: ["HOME": "/nonexistent"])
+        } throws: { error in
+            guard case .configuration(let setting, _) = error as? KubeError else { return false }
+            return setting == "KUBECONFIG"
+        }
+    }
+
     @Test func tokenFileIsReReadWhenItChanges() throws {
         let path = NSTemporaryDirectory() + "token-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: path) }

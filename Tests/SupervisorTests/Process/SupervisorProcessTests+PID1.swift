@@ -21,7 +21,7 @@ extension SupervisorProcessTests {
             let pid1 = try #require(children.split(separator: " ").first.flatMap { Int32($0) })
             kill(pid1, SIGTERM)
             #expect(supervisor.waitExit() == 0)
-            #expect(supervisor.supervisorLogs("supervisor exiting").first?["exit.code"] as? String == "0")
+            #expect(eventually { supervisor.supervisorLogs("supervisor exiting").first?["exit.code"] as? String == "0" })
         }
     }
 }

@@ -34,6 +34,8 @@ import Testing
         try withSupervisor(["RESTART_INTENSITY": "3", "RESTART_PERIOD_SECONDS": "60"], scripts: ["executor": "exit 3"]) { supervisor, _ in
             let code = supervisor.waitExit()
             #expect(code == 1)
+            // The last lines may still be in the pipe when the process has exited.
+            #expect(eventually { !supervisor.supervisorLogs("supervisor exiting").isEmpty })
             let why = supervisor.supervisorLogs("restart intensity exceeded; shutting down the tree")
             #expect(why.count == 1)
             #expect(why.first?["level"] as? String == "critical")

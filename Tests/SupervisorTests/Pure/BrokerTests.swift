@@ -76,6 +76,30 @@ import Testing
         }
         #expect(answers == Dictionary(uniqueKeysWithValues: holder.keys.map { ($0, 1) }))
         #expect(b.ledger.isEmpty)
+        #expect(b.pendingCount == 0)
+    }
+
+    @Test func overloadKeepsOrderPerKeyAndCountsExactly() {
+        var b = broker(executors: [Self.e0], limits: .init(queueLimit: 5000, perExecutor: 2))
+        for i in 0..<3000 { _ = b.received(decoded(command("c\(i)", "k\(i % 3)")), from: Self.watcher, now: .zero) }
+        #expect(b.pendingCount == 2998)
+        var order: [String] = []
+        var inFlight = b.ledger.filter { $0.value.executor != nil }.keys.sorted { Int($0.dropFirst())! < Int($1.dropFirst())! }
+        while let next = inFlight.first {
+            inFlight.removeFirst()
+            order.append(next)
+            for action in b.received(decoded(result(next)), from: Self.e0, now: .zero) {
+                if case .send(Self.e0, let bytes) = action, case .command(let c) = try? IPCMessage(payload: Array(bytes.drop { $0 != 0x0a }.dropFirst().dropLast())) {
+                    inFlight.append(c.id)
+                }
+            }
+        }
+        #expect(order.count == 3000)
+        #expect(b.pendingCount == 0 && b.ledger.isEmpty)
+        for key in 0..<3 {
+            let ids = order.filter { Int($0.dropFirst())! % 3 == key }.map { Int($0.dropFirst())! }
+            #expect(ids == ids.sorted(), "key k\(key) kept its order")
+        }
     }
 
     @Test func resultFromAnExecutorThatDoesNotHoldTheCommandIsDropped() {

@@ -47,6 +47,18 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        #"{"v":1,"type":"command","id":"0","key":{"namespace":"b","name":"r0"},"payload":{"n":0}}"#,
+        #"{"id":"0","payload":{"echo":{"n":0},"instance":0,"placeholder":true},"type":"result","v":1}"#,
+    ])
+    func routingFastPathLeavesPayloadsUndecoded(json: String) throws {
+        switch try IPCMessage(payload: Array(json.utf8), opaquePayloads: true) {
+        case .command(let c): #expect(c.payload == .null)
+        case .result(let r): #expect(r.payload == .null)
+        default: Issue.record("not routed")
+        }
+    }
+
     @Test(arguments: invalid.indices)
     func routingFastPathRejectsTheSame(_ index: Int) {
         let (json, expected) = Self.invalid[index]
@@ -73,6 +85,14 @@ import Testing
     @Test func compactSortedEncoding() {
         let frame = IPCMessage.hello(Hello(role: "watcher", pid: 7)).frame()
         #expect(String(decoding: frame, as: UTF8.self) == "47\n{\"pid\":7,\"role\":\"watcher\",\"type\":\"hello\",\"v\":1}\n")
+    }
+
+    @Test func brokerDecoderLeavesPayloadsOpaque() throws {
+        var decoder = MessageDecoder(opaquePayloads: true)
+        let command = IPCMessage.command(CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: ["x": 1]))
+        let decoded = try decoder.feed(command.frame())
+        #expect(decoded.map(\.message) == [.command(CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: .null))])
+        #expect(FrameCodec.encode(decoded[0].payload) == command.frame())
     }
 
     @Test func streamingDecoderKeepsPayloadBytes() throws {

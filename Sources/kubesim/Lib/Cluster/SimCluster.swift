@@ -145,7 +145,7 @@ public final class SimCluster: @unchecked Sendable {
     func schedule(_ key: String, after seconds: Double, _ action: @escaping () -> Void) {
         let due = clock.now().addingTimeInterval(seconds)
         timers.schedule(key, at: due, action)
-        if case .system = clock {
+        if !clock.isManual {
             queue.asyncAfter(deadline: .now() + max(0, seconds)) { [weak self] in self?.runDueTimers() }
         }
     }

@@ -35,7 +35,7 @@ enum TableRenderer {
                     return .string("\(statuses.filter { $0["ready"]?.boolValue == true }.count)/\(total)")
                 },
                 Column(name: "Status", type: "string", priority: 0) { pod in
-                    pod.isDeleting ? "Terminating" : .string(pod[path: ["status", "reason"]]?.stringValue ?? pod.fieldString("status.phase"))
+                    .string(PodStatusColumn.text(pod))
                 },
                 Column(name: "Restarts", type: "integer", priority: 0) { pod in
                     .int((pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).reduce(0) { $0 + ($1["restartCount"]?.intValue ?? 0) })

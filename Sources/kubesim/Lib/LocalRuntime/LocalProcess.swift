@@ -43,7 +43,7 @@ final class LocalProcess: Sendable {
         Thread {
             let exit = Self.waitForExit(pid, reaped: reaped)
             // Output written just before exit belongs in the log before the pod turns terminal.
-            _ = drained.wait(timeout: .now() + 2)
+            _ = drained.wait(timeout: .now() + 5)
             onExit(exit)
         }.start()
     }

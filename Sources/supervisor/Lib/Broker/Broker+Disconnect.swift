@@ -14,13 +14,13 @@ extension Broker {
             } else if entry.requester == connection && entry.executor == nil {
                 // Nobody is left to answer; the requester recomputes its commands after a restart.
                 ledger[id] = nil
-                pending.removeAll { $0 == id }
+                queue.removed()
             }
         }
         keyOwners = keyOwners.filter { $0.value.executor != connection }
         requeued.sort { ($0.acceptedAt, $0.id) < ($1.acceptedAt, $1.id) }
         if !requeued.isEmpty { actions.append(.log(.redispatching(connection, count: requeued.count))) }
-        pending = requeued.map(\.id) + pending
+        if !requeued.isEmpty { queue.prepend(requeued.map(\.id), isWaiting: isWaiting) }
         return actions + dispatch() + drainedIfEmpty()
     }
 

@@ -6,9 +6,9 @@ extension Broker {
         guard peers[connection]?.hello.role != "executor" else { return closing(connection, "executors do not send commands") }
         if !routing { return [reject(command.id, to: connection, "shutting-down")] }
         if ledger[command.id] != nil { return [reject(command.id, to: connection, "duplicate-id")] }
-        if pending.count >= limits.queueLimit { return [reject(command.id, to: connection, "busy")] }
+        if queue.count >= limits.queueLimit { return [reject(command.id, to: connection, "busy")] }
         ledger[command.id] = InFlight(requester: connection, key: command.key, frame: frame, acceptedAt: now)
-        pending.append(command.id)
+        queue.append(command.id)
         return dispatch()
     }
 
@@ -28,31 +28,30 @@ extension Broker {
     /// as soon as no executor has room, so an overloaded broker does not rescan its whole queue
     /// on every result.
     mutating func dispatch() -> [Action] {
-        guard !pending.isEmpty else { return [] }
+        guard queue.count > 0 else { return [] }
         var withRoom = Set(peers.filter { $0.value.hello.role == "executor" && $0.value.ready && $0.value.inFlight < limits.perExecutor }.keys)
         var actions: [Action] = []
         var blocked: Set<ObjectKey> = []
-        var remaining: [String] = []
-        for (position, id) in pending.enumerated() {
-            guard !withRoom.isEmpty else {
-                remaining += pending[position...]
-                break
-            }
-            guard let entry = ledger[id] else { continue }
+        // Under overload, look at the oldest entries only: the rest wait their turn in order.
+        for id in queue.window(Self.dispatchWindow, isWaiting: isWaiting) where isWaiting(id) {
+            if withRoom.isEmpty { break }
+            let entry = ledger[id]!
             guard !blocked.contains(entry.key), let executor = executor(for: entry.key), withRoom.contains(executor) else {
                 blocked.insert(entry.key)
-                remaining.append(id)
                 continue
             }
             ledger[id]!.executor = executor
+            queue.removed()
             peers[executor]!.inFlight += 1
             if peers[executor]!.inFlight >= limits.perExecutor { withRoom.remove(executor) }
             keyOwners[entry.key, default: (executor, 0)].count += 1
             actions.append(.send(executor, entry.frame))
         }
-        pending = remaining
         return actions
     }
+
+    /// How many pending commands one dispatch pass examines at most.
+    static let dispatchWindow = 1024
 
     /// The executor holding the key's in-flight commands, else the rendezvous-hash winner among
     /// ready executors (by instance, so a restarted executor gets its keys back).

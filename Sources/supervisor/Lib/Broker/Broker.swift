@@ -65,12 +65,23 @@ public struct Broker: Sendable {
         public var executor: ConnectionID?
     }
 
+    /// Accepted command ids waiting for an executor, oldest first.
+    public var pending: [String] { queue.live(isWaiting: isWaiting) }
+
+    /// How many accepted commands wait for an executor.
+    public var pendingCount: Int { queue.count }
+
+    /// True for an accepted command that no executor holds.
+    func isWaiting(_ id: String) -> Bool {
+        guard let entry = ledger[id] else { return false }
+        return entry.executor == nil
+    }
+
     public let limits: Limits
     public internal(set) var peers: [ConnectionID: Peer] = [:]
     var greeted: Set<ConnectionID> = []
     public internal(set) var ledger: [String: InFlight] = [:]
-    /// Accepted command ids waiting for an executor, oldest first.
-    public internal(set) var pending: [String] = []
+    var queue = PendingQueue()
     /// The executor currently holding each key's commands, and how many.
     var keyOwners: [ObjectKey: (executor: ConnectionID, count: Int)] = [:]
     public internal(set) var routing = true

@@ -33,6 +33,9 @@ extension SupervisorDriver {
         let now = clock.now()
         switch event {
         case .data(let bytes):
+            // Frames sent while handling one read go out together: one write per peer, not per frame.
+            outbox.begin()
+            defer { flushOutbox() }
             do {
                 for decoded in try connection.decoder.feed(bytes) {
                     perform(broker.received(decoded, from: id, now: now))
@@ -62,17 +65,27 @@ extension SupervisorDriver {
         perform(broker.disconnected(id, now: clock.now()))
     }
 
+    /// Writes what the outbox holds (for one connection, or all when the batch ends).
+    func flushOutbox(only id: Broker.ConnectionID? = nil) {
+        for (connection, bytes) in outbox.take(only: id) { connections[connection]?.stream.write(bytes) }
+    }
+
     func perform(_ actions: [Broker.Action]) {
         for action in actions {
             switch action {
-            case .send(let id, let bytes): connections[id]?.stream.write(bytes)
-            case .close(let id, let reason): drop(id, reason: reason, flush: true)
+            case .send(let id, let bytes):
+                if !outbox.add(bytes, to: id) { connections[id]?.stream.write(bytes) }
+            case .close(let id, let reason):
+                flushOutbox(only: id)
+                drop(id, reason: reason, flush: true)
             case .setLogLevel(let name):
                 if let level = Logger.Level(operatorName: name) {
                     LogLevelControl.level = level
                     logger.notice("log level changed", metadata: [LogKeys.logLevel: "\(level)"])
                 }
-            case .answerCtl(let id, let request): connections[id]?.stream.write(IPCMessage.ctlReply(ctlAnswer(request)).frame())
+            case .answerCtl(let id, let request):
+                let reply = IPCMessage.ctlReply(ctlAnswer(request)).frame()
+                if !outbox.add(reply, to: id) { connections[id]?.stream.write(reply) }
             case .metricsReported(let id, let report):
                 workerTotals.report(connection: id, counters: report.counters)
                 for gauge in report.gauges {
@@ -92,6 +105,33 @@ extension SupervisorDriver {
             case .log(let event): log(event)
             }
         }
+    }
+}
+
+/// Frames queued per connection while one read is handled, written when it is done.
+struct Outbox {
+    private var pending: [Broker.ConnectionID: [UInt8]] = [:]
+    private var order: [Broker.ConnectionID] = []
+    private var active = false
+
+    mutating func begin() { active = true }
+
+    /// Queues `bytes` when a batch is open; false means "write it now".
+    mutating func add(_ bytes: [UInt8], to id: Broker.ConnectionID) -> Bool {
+        guard active else { return false }
+        if pending[id] == nil { order.append(id) }
+        pending[id, default: []] += bytes
+        return true
+    }
+
+    /// Removes and returns queued bytes, in first-queued order; ends the batch unless `only` is given.
+    mutating func take(only id: Broker.ConnectionID? = nil) -> [(Broker.ConnectionID, [UInt8])] {
+        if let id {
+            order.removeAll { $0 == id }
+            return pending.removeValue(forKey: id).map { [(id, $0)] } ?? []
+        }
+        defer { pending = [:]; order = []; active = false }
+        return order.compactMap { connection in pending[connection].map { (connection, $0) } }
     }
 }
 

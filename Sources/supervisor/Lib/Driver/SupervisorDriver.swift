@@ -21,6 +21,7 @@ final class SupervisorDriver {
     var processes: [ChildID: ChildProcess] = [:]
     var connections: [Broker.ConnectionID: BrokerConnection] = [:]
     var nextConnectionID = 1
+    var outbox = Outbox()
     var server: UnixServer?
     var healthServer: TCPServer?
     var treeTimer: LoopTimer?

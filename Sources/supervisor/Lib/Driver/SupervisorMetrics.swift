@@ -34,8 +34,8 @@ enum SupervisorMetrics {
             registry.set(restarts, labels: labels, to: Double(child.restarts))
             registry.set(up, labels: labels, to: child.pid == nil ? 0 : 1)
         }
-        registry.set(inFlight, to: Double(broker.ledger.count - broker.pending.count))
-        registry.set(pending, to: Double(broker.pending.count))
+        registry.set(inFlight, to: Double(broker.ledger.count - broker.pendingCount))
+        registry.set(pending, to: Double(broker.pendingCount))
         registry.reset(connections)
         var byRole: [String: Int] = [:]
         for peer in broker.peers.values { byRole[peer.hello.role, default: 0] += 1 }

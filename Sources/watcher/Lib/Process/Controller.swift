@@ -20,6 +20,8 @@ public struct Reconciliation: Sendable {
     public var versionBound: Set<String>
     /// When to look again if nothing changes first.
     public var nextLook: Date?
+    /// Counters to add when a command is answered `done` (a decision may repeat; a write happens once).
+    public var countedOnDone: [String: [CounterKey]] = [:]
 
     public init(commands: [CommandEnvelope] = [], versionBound: Set<String> = [], nextLook: Date? = nil) {
         self.commands = commands
@@ -39,4 +41,15 @@ public struct WorkKey: Hashable, Sendable, CustomStringConvertible {
     }
 
     public var description: String { "\(controller):\(key)" }
+}
+
+/// One counter and its labels (never object names: bounded label values only).
+public struct CounterKey: Hashable, Sendable {
+    public var name: String
+    public var labels: [String: String]
+
+    public init(_ name: String, _ labels: [String: String] = [:]) {
+        self.name = name
+        self.labels = labels
+    }
 }

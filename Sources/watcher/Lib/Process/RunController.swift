@@ -18,7 +18,34 @@ public struct RunController: Controller {
             return CommandEnvelope(id: command.id, key: command.key, payload: payload)
         }
         let versionBound = decision.commands.filter(\.isVersionBound).map(\.id)
-        return Reconciliation(commands: envelopes, versionBound: Set(versionBound), nextLook: decision.nextLook)
+        var result = Reconciliation(commands: envelopes, versionBound: Set(versionBound), nextLook: decision.nextLook)
+        for command in decision.commands {
+            let counters = Self.counters(for: command, decision: decision)
+            if !counters.isEmpty { result.countedOnDone[command.id] = counters }
+        }
+        return result
+    }
+}
+
+extension RunController {
+    /// The Java operator's metrics (pods created, phase transitions) plus endings by reason.
+    static func counters(for command: Command, decision: RunDecision) -> [CounterKey] {
+        switch command.action {
+        case .createPod(let create):
+            return [CounterKey("omjob_pods_created_total", ["type": create.podType == .main ? "main" : "exit-handler"])]
+        case .patchOMJobStatus, .confirmPodAbsent:
+            var counters: [CounterKey] = []
+            if let transition = decision.transition {
+                counters.append(CounterKey("omjob_status_transitions_total",
+                                           ["from_phase": transition.from?.rawValue ?? "", "to_phase": transition.to.rawValue]))
+            }
+            if let ending = decision.recordedEnding {
+                counters.append(CounterKey("omjob_main_pod_endings_total", ["reason": ending.reason]))
+            }
+            return counters
+        default:
+            return []
+        }
     }
 }
 

@@ -16,6 +16,9 @@ public struct WatchCache {
     private var podsByLabel: [ObjectKey: [String: Pod]] = [:]
     private var omJobsByLabel: [ObjectKey: Set<String>] = [:]
     private var nodes: [String: Node] = [:]
+    public private(set) var cronOMJobs: [ObjectKey: CronOMJob] = [:]
+    /// OMJobs by the CronOMJob that controls them (namespace/cron name → run names).
+    private var runsByCron: [ObjectKey: Set<String>] = [:]
 
     public init() {}
 
@@ -24,13 +27,37 @@ public struct WatchCache {
         case .upserted(let omJob):
             let key = omJob.metadata.key
             if omJobs.updateValue(omJob, forKey: key) == nil { omJobsByLabel[Self.label(of: key), default: []].insert(key.name) }
+            if let cron = Self.controllingCron(of: omJob) { runsByCron[cron, default: []].insert(key.name) }
             return [key]
         case .deleted(let omJob):
             let key = omJob.metadata.key
             omJobs[key] = nil
             omJobsByLabel[Self.label(of: key)]?.remove(key.name)
+            if let cron = Self.controllingCron(of: omJob) { runsByCron[cron]?.remove(key.name) }
             return [key]
         }
+    }
+
+    public mutating func apply(_ change: Change<CronOMJob>) -> [ObjectKey] {
+        switch change {
+        case .upserted(let cron): cronOMJobs[cron.metadata.key] = cron
+        case .deleted(let cron): cronOMJobs[cron.metadata.key] = nil
+        }
+        let key: ObjectKey
+        switch change { case .upserted(let cron), .deleted(let cron): key = cron.metadata.key }
+        return [key]
+    }
+
+    /// The CronOMJob controlling `omJob` (its scheduler must see the run's changes), if any.
+    public static func controllingCron(of omJob: OMJob) -> ObjectKey? {
+        guard let owner = omJob.metadata.ownerReferences?.first(where: { $0.controller == true && $0.kind == CronOMJob.resourceType.kind })
+        else { return nil }
+        return ObjectKey(namespace: omJob.metadata.namespace ?? "", name: owner.name)
+    }
+
+    /// The runs of the CronOMJob at `key` (the scheduler checks ownership by UID itself).
+    public func runs(ofCron key: ObjectKey) -> [OMJob] {
+        (runsByCron[key] ?? []).compactMap { omJobs[ObjectKey(namespace: key.namespace, name: $0)] }
     }
 
     public mutating func apply(_ change: Change<Pod>) -> [ObjectKey] {

@@ -4,12 +4,12 @@ import Shared
 
 extension WatcherDriver {
     /// Makes the driver for `session`, hooks it to the broker's results and starts the informers:
-    /// OMJobs and labelled pods in each watched namespace (nil: all), nodes cluster-wide.
+    /// OMJobs, CronOMJobs and labelled pods in each watched namespace (nil: all), nodes cluster-wide.
     /// Call on the loop thread before the session starts; the session keeps the driver alive.
     @discardableResult
     public static func attach(to session: WorkerSession, client: KubeClient, namespaces: [String], settings: RunSettings) -> WatcherDriver {
         let driver = WatcherDriver(session: LoopBound(session, executor: session.loop.executor), logger: session.logger,
-                                   controllers: [RunController(settings: settings)])
+                                   controllers: [RunController(settings: settings), CronController()])
         session.onResult = { result in driver.assumeIsolated { $0.resultArrived(result) } }
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces
         driver.assumeIsolated { $0.startInformers(client: client, scopes: scopes) }
@@ -17,8 +17,10 @@ extension WatcherDriver {
     }
 
     private func startInformers(client: KubeClient, scopes: [String?]) {
-        unsyncedInformers = scopes.count * 2 + 1
+        unsyncedInformers = scopes.count * 3 + 1
         for scope in scopes {
+            let crons = Informer<CronOMJob>(client: client, namespace: scope, handlers: handlers { $0.cronChanged($1) })
+            Task { await crons.run() }
             let omJobs = Informer<OMJob>(client: client, namespace: scope, handlers: handlers { $0.omJobChanged($1) })
             let pods = Informer<Pod>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
                                      handlers: handlers { $0.podChanged($1) })
@@ -43,6 +45,14 @@ extension WatcherDriver {
 
     func omJobChanged(_ change: WatchCache.Change<OMJob>) {
         changed(cache.apply(change), controller: "omjob")
+        // A run's progress is its schedule's history (Forbid, limits, lastSuccessfulTime).
+        let omJob: OMJob
+        switch change { case .upserted(let o), .deleted(let o): omJob = o }
+        if let cron = WatchCache.controllingCron(of: omJob) { changed([cron], controller: "cronomjob") }
+    }
+
+    func cronChanged(_ change: WatchCache.Change<CronOMJob>) {
+        changed(cache.apply(change), controller: "cronomjob")
     }
 
     func podChanged(_ change: WatchCache.Change<Pod>) {
@@ -61,5 +71,6 @@ extension WatcherDriver {
         logger.info("initial lists done", metadata: ["omjobs": "\(cache.omJobs.count)", "pods": "\(cache.podCount)"])
         session.value.report(WorkerConditions(synced: true, apiReachable: true))
         enqueue(cache.omJobs.keys.sorted(), controller: "omjob")
+        enqueue(cache.cronOMJobs.keys.sorted(), controller: "cronomjob")
     }
 }

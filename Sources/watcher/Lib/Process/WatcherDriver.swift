@@ -21,10 +21,14 @@ public actor WatcherDriver {
     private var due = DueKeys<WorkKey>()
     private var backoff = KeyBackoff<WorkKey>()
     private var ledger = CommandLedger<WorkKey>()
+    /// Counters of commands in flight, added when the command is answered `done`.
+    private var countedOnDone: [String: [CounterKey]] = [:]
     private var timer: LoopTimer?
     private var drainPosted = false
     var unsyncedInformers = 0
     var counters = WatcherCounters()
+    /// `now` for decisions and timers (a test may move it: see `OperatorClock`).
+    let clock = OperatorClock(environment: ProcessEnvironment.current)
 
     init(session: LoopBound<WorkerSession>, logger: Logger, controllers: [any Controller]) {
         executor = session.executor
@@ -56,7 +60,7 @@ public actor WatcherDriver {
 
     func drain() {
         drainPosted = false
-        let now = Date()
+        let now = clock.now()
         while let work = queue.next() {
             reconcile(work, now: now)
             queue.done(work)
@@ -73,6 +77,7 @@ public actor WatcherDriver {
         due.reset(work, to: result.nextLook)
         for command in result.commands where ledger.mayStart(command.id, now: now) {
             ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id))
+            countedOnDone[command.id] = result.countedOnDone[command.id]
             session.value.submit(command)
         }
     }
@@ -80,11 +85,12 @@ public actor WatcherDriver {
     /// One answer from an executor (or the broker): decide again, at once when the answer means
     /// fresh state is coming, after the key's backoff when the command failed.
     func resultArrived(_ result: ResultEnvelope) {
-        let now = Date()
+        let now = clock.now()
         let outcome = result.error == nil ? CommandOutcome(payload: result.payload) : nil
         let settled = outcome.map { if case .failed = $0 { false } else { true } } ?? false
         guard let work = ledger.answered(result.id, settled: settled, now: now) else { return }
         counters.answered(outcome?.name ?? "broker-\(result.error ?? "error")")
+        if let counted = countedOnDone.removeValue(forKey: result.id), outcome == .done { counters.add(counted) }
         if settled {
             backoff.forget(work)
             enqueue([work.key], controller: work.controller)
@@ -106,14 +112,13 @@ public actor WatcherDriver {
             return
         }
         if timer == nil { timer = try? LoopTimer(loop: EventLoop.current) }
-        let delay = max(0, earliest.timeIntervalSinceNow)
-        timer?.start(after: .milliseconds(Int64((delay * 1000).rounded(.up)))) { [weak self] in
+        timer?.start(after: clock.delay(until: earliest)) { [weak self] in
             self?.assumeIsolated { $0.timerFired() }
         }
     }
 
     private func timerFired() {
-        for work in due.takeDue(now: Date()) { enqueue([work.key], controller: work.controller) }
+        for work in due.takeDue(now: clock.now()) { enqueue([work.key], controller: work.controller) }
         armTimer()
     }
 }

@@ -1,0 +1,30 @@
+import Foundation
+
+/// Polls `condition` until it returns a value or `timeout` passes; errors inside count as "not
+/// yet" (a server busy for a moment is not a failed scenario). The timeout only bounds a hang:
+/// no scenario asserts how long anything took. 50 ms between polls: the real server is shared
+/// by every scenario running at once.
+func until<T>(_ what: String, timeout: Double = 60, _ condition: () async throws -> T?) async throws -> T {
+    let deadline = Date().addingTimeInterval(timeout)
+    var lastError: (any Error)?
+    while true {
+        do {
+            if let value = try await condition() { return value }
+        } catch {
+            lastError = error
+        }
+        if Date() > deadline {
+            throw IntegrationFailure("timed out waiting for \(what)" + (lastError.map { " (last error: \($0))" } ?? ""))
+        }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}
+
+/// Timestamps as the kubelet writes them (RFC 3339, seconds).
+enum ScenarioClock {
+    static func timestamp(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+@testable import Watcher
+
+/// The work queue's dirty and processing sets, the due-time table, backoff and the command ledger.
+@Suite struct WorkQueueTests {
+    @Test func aKeyAddedManyTimesIsQueuedOnce() {
+        var queue = WorkQueue<String>()
+        for key in ["a", "b", "a", "a", "b"] { queue.add(key) }
+        #expect(queue.count == 2)
+        #expect(queue.next() == "a")
+        #expect(queue.next() == "b")
+        #expect(queue.next() == nil)
+    }
+
+    @Test func aKeyChangedWhileProcessingRunsAgainAfterDoneNeverTwiceAtOnce() {
+        var queue = WorkQueue<String>()
+        queue.add("a")
+        let first = queue.next()
+        queue.add("a")
+        #expect(queue.next() == nil, "a is being processed: not handed out twice")
+        queue.done(first!)
+        #expect(queue.next() == "a", "the change during processing is not lost")
+        queue.done("a")
+        #expect(queue.next() == nil)
+    }
+
+    @Test func dueKeysKeepTheEarliestTimeAndHandOverOnlyDueOnes() {
+        var due = DueKeys<String>()
+        let t0 = Date(timeIntervalSince1970: 1000)
+        due.schedule("a", at: t0.addingTimeInterval(10))
+        due.schedule("a", at: t0.addingTimeInterval(5))
+        due.schedule("a", at: t0.addingTimeInterval(20))
+        due.schedule("b", at: t0.addingTimeInterval(30))
+        #expect(due.earliest == t0.addingTimeInterval(5))
+        #expect(due.takeDue(now: t0.addingTimeInterval(6)) == ["a"])
+        #expect(due.takeDue(now: t0.addingTimeInterval(6)).isEmpty)
+        due.reset("b", to: nil)
+        #expect(due.earliest == nil)
+    }
+
+    @Test func backoffDoublesFromFiveMillisecondsUpToTheCapAndIsForgotten() {
+        var backoff = KeyBackoff<String>()
+        #expect(backoff.failed("a") == 0.005)
+        #expect(backoff.failed("a") == 0.010)
+        #expect(backoff.failed("a") == 0.020)
+        for _ in 0..<40 { _ = backoff.failed("a") }
+        #expect(backoff.failed("a") == 1000)
+        backoff.forget("a")
+        #expect(backoff.failed("a") == 0.005)
+        #expect(backoff.failed("b") == 0.005, "keys back off independently")
+    }
+
+    @Test func theLedgerHoldsInFlightAndSettledIdsUntilTheKeyChanges() {
+        var ledger = CommandLedger<String>()
+        let now = Date(timeIntervalSince1970: 1000)
+        ledger.started("create", key: "k", versionBound: false)
+        ledger.started("status@7", key: "k", versionBound: true)
+        #expect(!ledger.mayStart("create", now: now), "in flight")
+        #expect(ledger.answered("create", settled: true, now: now) == "k")
+        #expect(ledger.answered("status@7", settled: true, now: now) == "k")
+        #expect(!ledger.mayStart("create", now: now), "answered; the watch has not shown the effect yet")
+        ledger.keyChanged("k")
+        #expect(ledger.mayStart("create", now: now), "after a change, the decision knows best")
+        #expect(!ledger.mayStart("status@7", now: now), "the same version can only conflict")
+        #expect(ledger.mayStart("status@7", now: now.addingTimeInterval(ledger.settleTime)), "held at most settleTime")
+        #expect(ledger.answered("unknown", settled: true, now: now) == nil)
+    }
+
+    @Test func aFailedCommandMayBeSentAgainAtOnce() {
+        var ledger = CommandLedger<String>()
+        let now = Date(timeIntervalSince1970: 1000)
+        ledger.started("create", key: "k", versionBound: false)
+        _ = ledger.answered("create", settled: false, now: now)
+        #expect(ledger.mayStart("create", now: now))
+        #expect(ledger.inFlightCount == 0)
+    }
+}

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# The Debian packages the project needs, installed only when missing (apt-get update first).
+# Shared by CI (.ci/run) and the sandbox (scripts/sandbox.sh) so that the list lives in one place.
+#   scripts/install-deps.sh            build + test packages (what CI needs)
+#   scripts/install-deps.sh --sandbox  build packages + kubectl + python3 (what `make sandbox` needs)
+set -euo pipefail
+
+# libuv1-dev, libcurl4-openssl-dev, libhttp-parser-dev, pkg-config: the build.
+build=(libuv1-dev libcurl4-openssl-dev libhttp-parser-dev pkg-config make)
+# python3-pip, etcd-server, rsync, curl, openssl: the tests and the real control plane (scripts/control-plane).
+test=(python3-pip etcd-server rsync curl openssl)
+
+case "${1:-}" in
+  "") wanted=("${build[@]}" "${test[@]}") ;;
+  --sandbox)
+    wanted=("${build[@]}" python3 curl)
+    # Any kubectl will do; Debian's kubernetes-client provides one when none is installed.
+    command -v kubectl >/dev/null || wanted+=(kubernetes-client)
+    ;;
+  *) echo "install-deps: unknown option $1 (use --sandbox or nothing)" >&2; exit 2 ;;
+esac
+
+need=()
+for pkg in "${wanted[@]}"; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || need+=("$pkg")
+done
+[ ${#need[@]} -eq 0 ] && exit 0
+
+sudo=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "install-deps: missing ${need[*]}; run as root: apt-get install ${need[*]}" >&2; exit 1; }
+  sudo=(sudo)
+fi
+echo "install-deps: installing ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -qq
+"${sudo[@]}" apt-get install -y -qq "${need[@]}" >/dev/null
