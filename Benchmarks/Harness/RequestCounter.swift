@@ -6,6 +6,7 @@ import Synchronization
 /// way: method, `watch` flag, and whether the path names one object.
 public final class RequestCounter: Sendable {
     private let counts = Mutex<[String: Int]>([:])
+    private let deletes = Mutex<[(path: String, at: ContinuousClock.Instant)]>([])
 
     public init() {}
 
@@ -13,7 +14,11 @@ public final class RequestCounter: Sendable {
         guard request.path.hasPrefix("/api") else { return }  // discovery and /kubesim control are not API traffic
         let verb = Self.verb(method: request.method, path: request.path, watch: ["1", "true"].contains(request.query["watch"] ?? ""))
         counts.withLock { $0[verb, default: 0] += 1 }
+        if verb == "delete" { deletes.withLock { $0.append((request.path, .now)) } }
     }
+
+    /// Every DELETE of one object so far (path and arrival), to explain a missing object.
+    public var deletions: [(path: String, at: ContinuousClock.Instant)] { deletes.withLock { $0 } }
 
     /// The verb of a request (`/api/v1/namespaces/ns/pods` is a collection, `…/pods/p` one object).
     static func verb(method: String, path: String, watch: Bool) -> String {

@@ -31,7 +31,7 @@ struct ChaosReport {
         lines.append("violations:  \(violations.count)")
         for violation in violations.prefix(20) {
             lines.append("  - \(violation)")
-            lines += logLines(violation.omJob).map { "      log: \($0.prefix(400))" }
+            lines += logLines(violation.omJob).map { "      \($0.prefix(400))" }
         }
         if violations.count > 20 { lines.append("  … \(violations.count - 20) more") }
         return lines.joined(separator: "\n")

@@ -19,6 +19,8 @@ struct ChaosRun {
 
         let recorder = RunRecorder()
         try recorder.attach(to: cluster.sim, namespace: cluster.namespace)
+        let trail = EventTrail()
+        try trail.attach(to: cluster)
         let sampler = BackgroundSampler(tree)
         let deleter = MainPodDeleter()
         deleter.start(cluster: cluster)
@@ -49,7 +51,7 @@ struct ChaosRun {
                            faults: FaultPlan.injected(cluster.sim), deletions: deleter.count, violations: violations,
                            notes: notes, seconds: (clock.now - started).milliseconds / 1000,
                            cpuSeconds: tree.sampler.cpuSeconds, peak: tree.sampler.peakSample, processesSeen: tree.sampler.processesSeen,
-                           logLines: { name in Self.logLines(tree, mentioning: name) })
+                           logLines: { name in trail.trail(name, requests: cluster.requests) + Self.logLines(tree, mentioning: name) })
     }
 
     /// Every OMJob terminal, and no finalizer or pending/running pod left.

@@ -5,6 +5,7 @@ import Testing
 
 /// Endings imposed on the main pod from outside its container: deletion, eviction, node loss,
 /// a container that never starts.
+// The endings that run on both servers moved to Scenarios/ (described once, run on kubesim and kube-apiserver).
 @Suite(.timeLimit(.minutes(3))) struct PodEndingTests {
     /// Waits until the operator's finalizer guards the main pod (no ending can be missed from then on).
     static func guardedRunningMainPod(_ op: OperatorUnderTest, _ name: String, node: String = "node-1") async throws {
@@ -14,30 +15,6 @@ import Testing
         try op.sim.store.bind(namespace: OperatorUnderTest.namespace, pod: "\(name)-main", node: node)
         try op.setRunning("\(name)-main")
         try await op.waitForPhase(name, "Running")
-    }
-
-    @Test func manualDeletionRecordsTheContainersEnd() async throws {
-        try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("deleted"))
-            try await Self.guardedRunningMainPod(op, "deleted")
-            _ = try op.sim.store.delete(.pods, namespace: OperatorUnderTest.namespace, name: "deleted-main")
-            // The kubelet stops the container with SIGTERM and reports it; the finalizer kept the pod to see it.
-            try op.terminate("deleted-main", exitCode: 143, reason: "Error", signal: 15)
-            let exit = try await op.waitForExitPod(of: "deleted")
-            try op.finishExitHandler(exit)
-            try await op.expectEnded("deleted", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
-        }
-    }
-
-    @Test func forceDeletionWithoutAReportRecordsPodDeleted() async throws {
-        try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("forced"))
-            try await Self.guardedRunningMainPod(op, "forced")
-            _ = try op.sim.store.delete(.pods, namespace: OperatorUnderTest.namespace, name: "forced-main", options: .init(gracePeriodSeconds: 0))
-            let exit = try await op.waitForExitPod(of: "forced")
-            try op.finishExitHandler(exit)
-            try await op.expectEnded("forced", phase: "Succeeded", reason: "PodDeleted", pipelineStatus: "failed")
-        }
     }
 
     @Test func evictionRecordsTheDisruption() async throws {
@@ -60,19 +37,6 @@ import Testing
             let exit = try await op.waitForExitPod(of: "lost")
             try op.finishExitHandler(exit)
             try await op.expectEnded("lost", phase: "Succeeded", reason: "NodeLost", pipelineStatus: "failed")
-        }
-    }
-
-    @Test func aMainPodThatNeverStartsIsDeletedAndRecorded() async throws {
-        try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("stuck"))
-            _ = try await op.waitForPod("stuck-main")
-            try op.waiting("stuck-main", reason: "ImagePullBackOff")
-            let exit = try await op.waitForExitPod(of: "stuck")
-            try op.finishExitHandler(exit)
-            try await op.expectEnded("stuck", phase: "Succeeded", reason: "NeverStarted/ImagePullBackOff", pipelineStatus: "failed")
-            #expect(op.pod("stuck-main")?["metadata"]?["deletionTimestamp"] != nil || op.pod("stuck-main") == nil,
-                    "the stuck main pod is deleted")
         }
     }
 }

@@ -5,6 +5,7 @@ import Testing
 
 /// Endings of the run itself: a rejected main pod, a kill, a failing or stuck exit handler, and
 /// the operator being away while the main pod ends.
+// The endings that run on both servers moved to Scenarios/ (described once, run on kubesim and kube-apiserver).
 @Suite(.timeLimit(.minutes(3))) struct RunEndingTests {
     @Test func aMainPodTheAPIServerRejectsEndsWithCreateFailed() async throws {
         try await OperatorUnderTest.run { op in
@@ -25,57 +26,11 @@ import Testing
         }
     }
 
-    @Test func deletingARunningOMJobStopsTheMainPodAndStillRunsTheExitHandler() async throws {
-        try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("killed"))
-            try await PodEndingTests.guardedRunningMainPod(op, "killed")
-            _ = try await eventually("finalizer on the OMJob") {
-                op.omJob("killed")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false ? true : nil
-            }
-            _ = try op.sim.store.delete(OperatorUnderTest.omjobs, namespace: OperatorUnderTest.namespace, name: "killed")
-            // The operator stops the main pod (a graceful delete held by its finalizer); the kubelet reports SIGTERM.
-            _ = try await eventually("main pod stopped") { op.pod("killed-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil }
-            #expect(op.pod("killed-main") != nil, "the stopped main pod and its logs are kept")
-            try op.terminate("killed-main", exitCode: 143, reason: "Error", signal: 15)
-            let exit = try await op.waitForExitPod(of: "killed")
-            let env = op.environment(ofPod: exit)
-            #expect(env["pipelineStatus"] == "failed")
-            #expect(env["OMJOB_MAIN_REASON"] == "Killed")
-            _ = try await eventually("Killed recorded") {
-                op.omJob("killed")?["status"]?["mainPodTermination"]?["reason"]?.stringValue == "Killed" ? true : nil
-            }
-            try op.finishExitHandler(exit)
-            // With the exit handler done, every finalizer is released and the OMJob goes away.
-            _ = try await eventually("the killed OMJob is gone") { op.omJob("killed") == nil ? true : nil }
-            let exitPods = op.pods(of: "killed", type: "exit-handler")
-            #expect(exitPods.filter { $0["status"]?["phase"]?.stringValue == "Succeeded" }.count <= 1)
-            try await op.expectNoFinalizers("killed")
-        }
-    }
-
-    @Test func aFailedExitHandlerIsRetriedUntilItSucceeds() async throws {
-        try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("retry"))
-            _ = try await op.waitForPod("retry-main")
-            try op.setRunning("retry-main")
-            try op.terminate("retry-main", exitCode: 0, reason: "Completed")
-            let first = try await op.waitForExitPod(of: "retry")
-            try op.setRunning(first)
-            try op.terminate(first, exitCode: 1, reason: "Error")
-            let second = try await op.waitForExitPod(of: "retry", count: 2)
-            #expect(second != first)
-            #expect(op.environment(ofPod: second)["pipelineStatus"] == "success")
-            try op.finishExitHandler(second)
-            try await op.expectEnded("retry", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
-            #expect(op.omJob("retry")?["status"]?["exitHandlerAttempts"]?.intValue == 2)
-        }
-    }
-
     /// The stuck attempt is counted (attempt 2 recorded) before its pod is deleted, so it is never
     /// re-created as "missing".
     @Test func anExitHandlerThatNeverStartsIsReplaced() async throws {
         try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("exitstuck"))
+            try op.create(OperatorUnderTest.omJob("exitstuck", specExtra: ["exitHandlerStartDeadlineSeconds": 3]))
             _ = try await op.waitForPod("exitstuck-main")
             try op.setRunning("exitstuck-main")
             try op.terminate("exitstuck-main", exitCode: 1, reason: "Error")
@@ -88,21 +43,6 @@ import Testing
             try op.finishExitHandler(second)
             try await op.expectEnded("exitstuck", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
             #expect(op.omJob("exitstuck")?["status"]?["exitHandlerAttempts"]?.intValue == 2)
-        }
-    }
-
-    @Test func theOperatorDownWhileTheMainPodEndsAndIsDeletedCatchesUpOnReturn() async throws {
-        try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("away"))
-            try await PodEndingTests.guardedRunningMainPod(op, "away")
-            op.stopOperator()
-            try op.terminate("away-main", exitCode: 0, reason: "Completed")
-            _ = try op.sim.store.delete(.pods, namespace: OperatorUnderTest.namespace, name: "away-main")
-            #expect(op.pod("away-main") != nil, "the finalizer keeps the ended pod while the operator is away")
-            try op.startOperator()
-            let exit = try await op.waitForExitPod(of: "away")
-            try op.finishExitHandler(exit)
-            try await op.expectEnded("away", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
         }
     }
 }

@@ -33,7 +33,9 @@ extension EndingScenario {
             try await run.expectEnded("evicted", phase: "Succeeded", reason: "Evicted", pipelineStatus: "failed")
         },
         EndingScenario(name: "a main pod that never starts is deleted and recorded") { run in
-            try await run.createOMJob("stuck")
+            // The only run with a short start deadline: everywhere else a loaded machine must not
+            // turn a slow test into a never-started pod.
+            try await run.createOMJob("stuck", specExtra: ["mainPodStartDeadlineSeconds": 3])
             _ = try await run.waitForPod("stuck-main")
             try await run.waiting("stuck-main", reason: "ImagePullBackOff")
             let exit = try await run.waitForExitPod(of: "stuck")

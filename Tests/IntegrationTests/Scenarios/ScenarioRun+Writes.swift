@@ -6,14 +6,14 @@ import KubeJSON
 /// servers), a user deletes pods.
 extension ScenarioRun {
     /// An OMJob shaped as OpenMetadata's server builds it, in this cluster's namespace.
-    func omJobObject(_ name: String, exitHandler: Bool = true) -> JSONValue {
-        var object = OperatorUnderTest.omJob(name, exitHandler: exitHandler)
+    func omJobObject(_ name: String, exitHandler: Bool = true, specExtra: [String: JSONValue] = [:]) -> JSONValue {
+        var object = OperatorUnderTest.omJob(name, exitHandler: exitHandler, specExtra: specExtra)
         object["metadata"]?["namespace"] = .string(cluster.namespace)
         return object
     }
 
-    func createOMJob(_ name: String, exitHandler: Bool = true) async throws {
-        _ = try await cluster.create(.omjobs, omJobObject(name, exitHandler: exitHandler))
+    func createOMJob(_ name: String, exitHandler: Bool = true, specExtra: [String: JSONValue] = [:]) async throws {
+        _ = try await cluster.create(.omjobs, omJobObject(name, exitHandler: exitHandler, specExtra: specExtra))
     }
 
     func deleteOMJob(_ name: String) async throws { try await cluster.delete(.omjobs, name, gracePeriodSeconds: nil) }

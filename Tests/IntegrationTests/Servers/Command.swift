@@ -10,37 +10,37 @@ enum Command {
         let stderr: String
     }
 
+    /// The command runs under `bash -c`, which writes its exit status to a file that is polled:
+    /// `Process.waitUntilExit` never returned for start.sh here (a script leaving daemons behind),
+    /// though the script had exited.
     static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String) throws -> Output {
+        let out = directory + "/command.out", err = directory + "/command.err", rc = directory + "/command.rc"
+        try? FileManager.default.removeItem(atPath: rc)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = ["-c", "\"$@\" >'\(out)' 2>'\(err)' </dev/null; echo $? >'\(rc).tmp' && mv '\(rc).tmp' '\(rc)'", "bash"] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         process.currentDirectoryURL = Paths.root
-        let out = directory + "/command.out", err = directory + "/command.err"
-        FileManager.default.createFile(atPath: out, contents: nil)
-        FileManager.default.createFile(atPath: err, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        let errHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
-        defer { try? outHandle.close(); try? errHandle.close() }
-        process.standardOutput = outHandle
-        process.standardError = errHandle
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        process.waitUntilExit()
-        return Output(status: process.terminationStatus,
+        let deadline = Date().addingTimeInterval(600)
+        while !FileManager.default.fileExists(atPath: rc) {
+            guard Date() < deadline else { throw IntegrationFailure("`\(arguments.joined(separator: " "))` ran over 10 minutes") }
+            usleep(50_000)
+        }
+        let status = Int32((try? String(contentsOfFile: rc, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
+        return Output(status: status,
                       stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
-    /// Runs on a Dispatch thread (the control plane takes seconds to start: the test pool's
-    /// few threads stay free) and throws, with the command's last words, unless it exits 0.
+    /// Runs and throws, with the command's last words, unless it exits 0. It blocks its thread
+    /// (seconds, once per suite): `Process` handed to a Dispatch thread was never reaped here.
     @discardableResult
-    static func check(_ arguments: [String], environment: [String: String] = [:], in directory: String) async throws -> String {
-        let output = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Output, any Error>) in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try run(arguments, environment: environment, in: directory) })
-            }
-        }
+    static func check(_ arguments: [String], environment: [String: String] = [:], in directory: String) throws -> String {
+        let output = try run(arguments, environment: environment, in: directory)
         guard output.status == 0 else {
             throw IntegrationFailure("`\(arguments.joined(separator: " "))` exited \(output.status):\n\(output.stderr.suffix(2000))")
         }

@@ -49,7 +49,7 @@ final class RealControlPlane: Sendable {
                 (CI's .ci/run does); the real-server scenarios are never skipped
                 """)
         }
-        try await Command.check(["\(scripts)/start.sh", state], in: state)
+        try Command.check(["\(scripts)/start.sh", state], in: state)
         // If this process dies without stopping it, the watchdog does: nothing is left running.
         let watchdog = try Self.watchdog(scripts: scripts, state: state)
         do {
@@ -69,8 +69,8 @@ final class RealControlPlane: Sendable {
         }
         let kubectl = try Self.kubectl()
         let env = ["KUBECONFIG": kubeconfig]
-        try await Command.check([kubectl, "apply", "-k", "deploy/"], environment: env, in: state)
-        try await Command.check([kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
+        try Command.check([kubectl, "apply", "-k", "deploy/"], environment: env, in: state)
+        try Command.check([kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
                                  "crd/omjobs.pipelines.openmetadata.org", "crd/cronomjobs.pipelines.openmetadata.org"],
                                 environment: env, in: state)
         let loop = try LoopThread(name: "real-control-plane")
@@ -96,7 +96,7 @@ final class RealControlPlane: Sendable {
         loop.stopAndWait()
         watchdog.terminate()
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
-        _ = try? await Command.check(["\(scripts)/stop.sh", state], in: state)
+        _ = try? Command.check(["\(scripts)/stop.sh", state], in: state)
         try? FileManager.default.removeItem(atPath: state)
     }
 

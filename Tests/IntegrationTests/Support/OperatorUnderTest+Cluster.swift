@@ -8,7 +8,8 @@ extension OperatorUnderTest {
     static let nameLabel = "omjob.pipelines.openmetadata.org/name"
 
     /// An OMJob shaped as OpenMetadata's server builds it (labels, env, no pull secrets on the exit spec).
-    static func omJob(_ name: String, exitHandler: Bool = true, runID: String? = nil) -> JSONValue {
+    /// `specExtra` adds spec fields, e.g. a short `mainPodStartDeadlineSeconds` for the one test that needs it.
+    static func omJob(_ name: String, exitHandler: Bool = true, runID: String? = nil, specExtra: [String: JSONValue] = [:]) -> JSONValue {
         let runID = runID ?? "run-\(name)"
         let labels: JSONValue = ["app.kubernetes.io/managed-by": "openmetadata", "app.kubernetes.io/pipeline": "mysql-pipeline",
                                  "app.kubernetes.io/run-id": .string(runID)]
@@ -22,6 +23,7 @@ extension OperatorUnderTest {
             spec["exitHandlerSpec"] = ["image": "openmetadata/ingestion-base:1.5.0", "serviceAccountName": "ingestion",
                                        "command": ["python", "exit_handler.py"], "env": [["name": "pipelineRunId", "value": .string(runID)]]]
         }
+        for (key, value) in specExtra { spec[key] = value }
         return ["apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
                 "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": labels], "spec": spec]
     }

@@ -63,10 +63,12 @@ final class OperatorUnderTest: Sendable {
     }
 
     /// Short limits so every ending shows within seconds; the operator reads them from its environment.
+    /// The start deadlines stay long (a loaded machine must not turn a slow test into a never-started
+    /// pod): the tests of those endings set a short deadline in their OMJob's spec instead.
     static let fastSettings: [String: String] = [
         "OMJOB_EXIT_HANDLER_BACKOFF_SECONDS": "1", "OMJOB_EXIT_HANDLER_MAX_BACKOFF_SECONDS": "1",
-        "OMJOB_DELETION_REPORT_SLACK_SECONDS": "1", "OMJOB_MAIN_POD_START_DEADLINE_SECONDS": "3",
-        "OMJOB_NODE_LOST_THRESHOLD_SECONDS": "2", "OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS": "3",
+        "OMJOB_DELETION_REPORT_SLACK_SECONDS": "1", "OMJOB_MAIN_POD_START_DEADLINE_SECONDS": "120",
+        "OMJOB_NODE_LOST_THRESHOLD_SECONDS": "2", "OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS": "120",
     ]
 
     func startOperator(settings: [String: String] = [:]) throws {

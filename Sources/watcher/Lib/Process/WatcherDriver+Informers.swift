@@ -17,9 +17,12 @@ extension WatcherDriver {
     }
 
     private func startInformers(client: KubeClient, scopes: [String?]) {
-        unsyncedInformers = scopes.count * 3 + 1
+        // Runs wait for OMJobs, pods and nodes only. A CronOMJob CRD may be missing (OpenMetadata
+        // installs OMJob alone in some set-ups): the runs must not wait on it. Each CronOMJob the
+        // informer lists later is decided on arrival, when the OMJobs it needs are already known.
+        unsyncedInformers = scopes.count * 2 + 1
         for scope in scopes {
-            let crons = Informer<CronOMJob>(client: client, namespace: scope, handlers: handlers { $0.cronChanged($1) })
+            let crons = Informer<CronOMJob>(client: client, namespace: scope, handlers: handlers(countsForSync: false) { $0.cronChanged($1) })
             Task { await crons.run() }
             let omJobs = Informer<OMJob>(client: client, namespace: scope, handlers: handlers { $0.omJobChanged($1) })
             let pods = Informer<Pod>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
@@ -34,13 +37,14 @@ extension WatcherDriver {
 
     /// Informer callbacks that post each change to the driver, in the informer's order.
     private nonisolated func handlers<Object: KubernetesObject>(
+        countsForSync: Bool = true,
         _ apply: @escaping @Sendable (isolated WatcherDriver, WatchCache.Change<Object>) -> Void
     ) -> Informer<Object>.Handlers {
         Informer<Object>.Handlers(
             added: { object in self.post { apply($0, .upserted(object)) } },
             updated: { _, object in self.post { apply($0, .upserted(object)) } },
             deleted: { object in self.post { apply($0, .deleted(object)) } },
-            synced: { self.post { $0.informerSynced() } })
+            synced: { if countsForSync { self.post { $0.informerSynced() } } })
     }
 
     func omJobChanged(_ change: WatchCache.Change<OMJob>) {
