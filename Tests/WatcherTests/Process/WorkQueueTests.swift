@@ -67,6 +67,25 @@ import Testing
         #expect(ledger.answered("unknown", settled: true, now: now) == nil)
     }
 
+    @Test func aChangeReleasesOnlyItsOwnKeysAnswersAndPruningForgetsExpiredOnes() {
+        var ledger = CommandLedger<String>()
+        let now = Date(timeIntervalSince1970: 1000)
+        for key in ["a", "b"] {
+            ledger.started("create-\(key)", key: key, versionBound: false)
+            _ = ledger.answered("create-\(key)", settled: true, now: now)
+        }
+        ledger.keyChanged("a")
+        #expect(ledger.mayStart("create-a", now: now))
+        #expect(!ledger.mayStart("create-b", now: now), "another key's change releases nothing of b")
+        let later = now.addingTimeInterval(ledger.settleTime)
+        ledger.prune(now: later)
+        #expect(ledger.mayStart("create-b", now: now), "pruned once settleTime passed")
+        ledger.started("create-b", key: "b", versionBound: false)
+        _ = ledger.answered("create-b", settled: true, now: later)
+        ledger.keyChanged("b")
+        #expect(ledger.mayStart("create-b", now: later), "an id answered again after pruning is released by a change")
+    }
+
     @Test func aFailedCommandMayBeSentAgainAtOnce() {
         var ledger = CommandLedger<String>()
         let now = Date(timeIntervalSince1970: 1000)

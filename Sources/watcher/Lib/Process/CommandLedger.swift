@@ -13,6 +13,12 @@ public struct CommandLedger<Key: Hashable> {
     public var settleTime: TimeInterval = 15
     private var inFlight: [String: (key: Key, versionBound: Bool)] = [:]
     private var answered: [String: (key: Key, versionBound: Bool, until: Date)] = [:]
+    /// The answered ids that are not version-bound, by key: a change to one key must not cost a
+    /// scan of every answer (with a thousand runs in flight that scan dominated each event).
+    private var releasableByKey: [Key: Set<String>] = [:]
+    /// Pruning scans every answer, so it runs at most once per `pruneInterval`.
+    private var nextPrune = Date.distantPast
+    private let pruneInterval: TimeInterval = 1
 
     public init() {}
 
@@ -32,7 +38,10 @@ public struct CommandLedger<Key: Hashable> {
     /// reached with the same id, so it is not repeated until `settleTime` passes.
     public mutating func answered(_ id: String, settled: Bool, now: Date) -> Key? {
         guard let entry = inFlight.removeValue(forKey: id) else { return nil }
-        if settled { answered[id] = (entry.key, entry.versionBound, now.addingTimeInterval(settleTime)) }
+        if settled {
+            answered[id] = (entry.key, entry.versionBound, now.addingTimeInterval(settleTime))
+            if !entry.versionBound { releasableByKey[entry.key, default: []].insert(id) }
+        }
         return entry.key
     }
 
@@ -41,12 +50,20 @@ public struct CommandLedger<Key: Hashable> {
     /// created must be created again). Version-bound ids stay held: the same id means the same
     /// stale version, which can only conflict.
     public mutating func keyChanged(_ key: Key) {
-        answered = answered.filter { $0.value.key != key || $0.value.versionBound }
+        guard let ids = releasableByKey.removeValue(forKey: key) else { return }
+        for id in ids { answered[id] = nil }
     }
 
     /// Drops expired answers (memory stays bounded by the answers of the last `settleTime`).
     public mutating func prune(now: Date) {
-        answered = answered.filter { $0.value.until > now }
+        guard now >= nextPrune else { return }
+        nextPrune = now.addingTimeInterval(pruneInterval)
+        let expired = answered.filter { $0.value.until <= now }
+        for (id, entry) in expired {
+            answered[id] = nil
+            if !entry.versionBound { releasableByKey[entry.key]?.remove(id) }
+            if releasableByKey[entry.key]?.isEmpty == true { releasableByKey[entry.key] = nil }
+        }
     }
 
     public func inFlightCount(for key: Key) -> Int { inFlight.values.filter { $0.key == key }.count }

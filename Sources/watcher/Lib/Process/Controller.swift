@@ -1,4 +1,5 @@
 import Foundation
+import KubeJSON
 import Shared
 
 /// One controller of the watcher (controller-runtime's Reconciler): given a key and the cache,
@@ -14,8 +15,8 @@ public protocol Controller: Sendable {
 
 /// A controller's answer for one key.
 public struct Reconciliation: Sendable {
-    /// Commands in order, already encoded for the broker (routing key and deterministic id).
-    public var commands: [CommandEnvelope]
+    /// Commands in order, with routing key and deterministic id; encoded only when sent.
+    public var commands: [PlannedCommand]
     /// Ids of the commands that carry a resourceVersion precondition (see `CommandLedger`).
     public var versionBound: Set<String>
     /// When to look again if nothing changes first.
@@ -23,11 +24,35 @@ public struct Reconciliation: Sendable {
     /// Counters to add when a command is answered `done` (a decision may repeat; a write happens once).
     public var countedOnDone: [String: [CounterKey]] = [:]
 
-    public init(commands: [CommandEnvelope] = [], versionBound: Set<String> = [], nextLook: Date? = nil) {
+    public init(commands: [PlannedCommand] = [], versionBound: Set<String> = [], nextLook: Date? = nil) {
         self.commands = commands
         self.versionBound = versionBound
         self.nextLook = nextLook
     }
+}
+
+/// A decided command not yet encoded for the broker. Most decisions repeat commands already in
+/// flight or answered (the ledger drops them), and encoding a command (a whole pod spec) costs
+/// more than deciding it, so only the commands actually sent are encoded.
+public struct PlannedCommand: Sendable {
+    public let id: String
+    public let key: ObjectKey
+    private let encode: @Sendable () throws -> JSONValue
+
+    public init(id: String, key: ObjectKey, command: some Encodable & Sendable) {
+        self.id = id
+        self.key = key
+        encode = { try JSONValue.encoded(from: command) }
+    }
+
+    /// The command as the broker carries it; nil only on an encoding bug (dropping it is safe:
+    /// the next decision asks again).
+    public var envelope: CommandEnvelope? {
+        (try? encode()).map { CommandEnvelope(id: id, key: key, payload: $0) }
+    }
+
+    /// The encoded command (`.null` on an encoding bug).
+    public var payload: JSONValue { envelope?.payload ?? .null }
 }
 
 /// A key of the work queue: which controller, which object.

@@ -14,14 +14,12 @@ public struct CronController: Controller {
         guard let cron = cache.cronOMJobs[key] else { return Reconciliation() }
         let observation = CronObservation(cron: cron, runs: cache.runs(ofCron: key), now: now, newRunID: UUID().uuidString.lowercased())
         let decision = CronScheduler.decide(observation, settings: settings)
-        var envelopes: [CommandEnvelope] = []
+        var planned: [PlannedCommand] = []
         var versionBound: Set<String> = []
         for command in decision.commands {
-            // Encoding a model cannot fail short of a bug; dropping the command is safe (decided again).
-            guard let payload = try? JSONValue.encoded(from: command) else { continue }
-            envelopes.append(CommandEnvelope(id: command.id, key: command.key, payload: payload))
+            planned.append(PlannedCommand(id: command.id, key: command.key, command: command))
             if case .patchCronOMJobStatus = command.action { versionBound.insert(command.id) }
         }
-        return Reconciliation(commands: envelopes, versionBound: versionBound, nextLook: decision.wakeAt)
+        return Reconciliation(commands: planned, versionBound: versionBound, nextLook: decision.wakeAt)
     }
 }

@@ -12,13 +12,9 @@ public struct RunController: Controller {
     public func reconcile(_ key: ObjectKey, cache: WatchCache, now: Date) -> Reconciliation {
         guard let observation = cache.observation(for: key) else { return Reconciliation() }
         let decision = RunDecider.decide(observation, now: now, settings: settings)
-        let envelopes = decision.commands.compactMap { command -> CommandEnvelope? in
-            // Encoding a model cannot fail short of a bug; dropping the command is safe (decided again).
-            guard let payload = try? JSONValue.encoded(from: command) else { return nil }
-            return CommandEnvelope(id: command.id, key: command.key, payload: payload)
-        }
+        let planned = decision.commands.map { PlannedCommand(id: $0.id, key: $0.key, command: $0) }
         let versionBound = decision.commands.filter(\.isVersionBound).map(\.id)
-        var result = Reconciliation(commands: envelopes, versionBound: Set(versionBound), nextLook: decision.nextLook)
+        var result = Reconciliation(commands: planned, versionBound: Set(versionBound), nextLook: decision.nextLook)
         for command in decision.commands {
             let counters = Self.counters(for: command, decision: decision)
             if !counters.isEmpty { result.countedOnDone[command.id] = counters }
