@@ -13,6 +13,8 @@ struct Command: ParsableCommand {
         let environment = ProcessEnvironment.current
         let (settings, cluster): (GCSettings, ClusterConfiguration)
         do {
+            // Operator-wide settings first, as every role checks them (WorkerMain does it again later).
+            _ = try OperatorConfig(environment: environment)
             (settings, cluster) = try GCWorker.settings(environment: environment)
         } catch {
             FileOutput.standardError("omjob-gc: \(error)\n")
