@@ -13,8 +13,8 @@ final class OperatorUnderTest: Sendable {
 
     let sim: KubeSimServer
     let directory: String
-    private let supervisor = Mutex<Process?>(nil)
-    let logs = LogBuffer()
+    private let supervisor = OperatorProcess()
+    var logs: LogBuffer { supervisor.logs }
 
     private init(sim: KubeSimServer, directory: String) {
         self.sim = sim
@@ -72,37 +72,12 @@ final class OperatorUnderTest: Sendable {
     ]
 
     func startOperator(settings: [String: String] = [:]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try Paths.product("omjob-supervisor"))
-        var env = ["PATH": "/usr/bin:/bin", "HOME": directory, "KUBECONFIG": directory + "/kubeconfig",
-                   "OMJOB_RUN_DIR": directory + "/run", "HEALTH_CHECK_PORT": "0", "EXECUTOR_WORKERS": "2",
-                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "5", "LOG_LEVEL": "DEBUG", "WATCH_NAMESPACES": "ALL"]
-        env.merge(Self.fastSettings) { _, new in new }
-        env.merge(settings) { _, new in new }
-        process.environment = env
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        let logs = self.logs
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil; return }
-            logs.chunks.withLock { $0.append(String(decoding: chunk, as: UTF8.self)) }
-        }
-        try process.run()
-        supervisor.withLock { $0 = process }
+        let settings = Self.fastSettings.merging(["WATCH_NAMESPACES": "ALL"]) { _, new in new }.merging(settings) { _, new in new }
+        try supervisor.start(kubeconfig: directory + "/kubeconfig", directory: directory, settings: settings)
     }
 
     /// SIGTERM, then SIGKILL after 10 s; waits until the supervisor (and so its tree) is gone.
-    func stopOperator() {
-        guard let process = supervisor.withLock({ value -> Process? in defer { value = nil }; return value }) else { return }
-        guard process.isRunning else { return }
-        kill(process.processIdentifier, SIGTERM)
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning, Date() < deadline { usleep(20_000) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-    }
+    func stopOperator() { supervisor.stop() }
 
     /// The operator's log so far (for failure messages).
     var log: String { logs.chunks.withLock { $0.joined() } }
