@@ -19,7 +19,12 @@ import Testing
 
     @Test func aPodWithOurNameAndAnotherOwnerIsNotAdoptedAndTheRunIsTold() async throws {
         let h = try await ExecutorHarness()
-        let stranger = try JSONValue.encoded(from: h.pod("run-main", owner: "someone-else"))
+        // The other owner must exist, or the garbage collector removes the pod as an orphan.
+        let other = try h.sim.store.create(ExecutorHarness.omjobs, namespace: "default", object: [
+            "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob", "metadata": ["name": "other", "namespace": "default"],
+            "spec": ["mainPodSpec": ["image": "i", "serviceAccountName": "sa", "command": ["c"]]]])
+        let otherUID = other["metadata"]?["uid"]?.stringValue ?? ""
+        let stranger = try JSONValue.encoded(from: h.pod("run-main", owner: otherUID))
         _ = try h.sim.store.create(.pods, namespace: "default", object: stranger)
         let outcome = await h.performer.perform(h.command("create/run-main", h.createPod(h.pod("run-main"))))
         guard case .invalid(let message) = outcome else { Issue.record("got \(outcome)"); return try await h.finish() }
@@ -27,7 +32,7 @@ import Testing
         let failure = try h.omJob()["status"]?["podCreateFailure"]
         #expect(failure?["reason"]?.stringValue == "AlreadyExists")
         #expect(failure?["podType"]?.stringValue == "main")
-        #expect(h.storedPod("run-main")?["metadata"]?["ownerReferences"]?.arrayValue?.first?["uid"]?.stringValue == "someone-else")
+        #expect(h.storedPod("run-main")?["metadata"]?["ownerReferences"]?.arrayValue?.first?["uid"]?.stringValue == otherUID)
         try await h.finish()
     }
 
