@@ -34,6 +34,7 @@ import Testing
         let crds = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: crds) }
         try Self.permissiveCRD.write(toFile: crds + "/omjob.yaml", atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: Paths.crds + "/cronomjob.yaml", toPath: crds + "/cronomjob.yaml")
         try await OperatorUnderTest.run(crdDirectory: crds) { op in
             try op.create(Self.broken("no-main-spec", spec: ["exitHandlerSpec": ["image": "i", "command": ["c"]]]))
             try op.create(Self.broken("image-number", spec: ["mainPodSpec": ["image": 42, "command": ["c"], "serviceAccountName": "sa"]]))
