@@ -28,7 +28,7 @@ struct FinalizerEditor {
             let patch: JSONValue = ["metadata": ["resourceVersion": object["metadata"]?["resourceVersion"] ?? .null,
                                                  "finalizers": .array(wanted.map(JSONValue.string))]]
             do {
-                _ = try await client.patch(JSONValue.self, resource: resource, namespace: command.key.namespace, name: name, patch: patch)
+                _ = try await client.patch(Unread.self, resource: resource, namespace: command.key.namespace, name: name, patch: patch)
                 return .done
             } catch where error.isConflict {
                 continue

@@ -38,12 +38,18 @@ public struct PlannedCommand: Sendable {
     public let id: String
     public let key: ObjectKey
     private let encode: @Sendable () throws -> JSONValue
+    private let encodeFrame: @Sendable () throws -> [UInt8]
 
     public init(id: String, key: ObjectKey, command: some Encodable & Sendable) {
         self.id = id
         self.key = key
         encode = { try JSONValue.encoded(from: command) }
+        encodeFrame = { try CommandFrame.encode(id: id, key: key, payload: command) }
     }
+
+    /// The framed `command` message, encoded in one pass from the typed command; nil only on an
+    /// encoding bug (dropping it is safe: the next decision asks again).
+    public var frame: [UInt8]? { try? encodeFrame() }
 
     /// The command as the broker carries it; nil only on an encoding bug (dropping it is safe:
     /// the next decision asks again).

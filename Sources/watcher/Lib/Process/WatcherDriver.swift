@@ -76,10 +76,10 @@ public actor WatcherDriver {
         counters.reconciled(sent: result.commands.count)
         due.reset(work, to: result.nextLook)
         for command in result.commands where ledger.mayStart(command.id, now: now) {
-            guard let envelope = command.envelope else { continue }
+            guard let frame = command.frame else { continue }
             ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id))
             countedOnDone[command.id] = result.countedOnDone[command.id]
-            session.value.submit(envelope)
+            session.value.submit(frame: frame)
         }
     }
 
