@@ -26,6 +26,12 @@ public final class WorkerSession {
     public private(set) var exitCode: Int32 = 0
     private let connection: WorkerConnection
     private var signals: [SignalWatcher] = []
+    /// Metrics reports go out at most once per `metricsInterval`. A report holds totals, so only
+    /// the latest matters; one per command cost an executor a fifth of its CPU and the broker,
+    /// which decodes each in full, most of its own.
+    public static let metricsInterval = Duration.milliseconds(500)
+    private var pendingMetrics: MetricsReport?
+    private var metricsTimer: LoopTimer?
 
     init(loop: EventLoop, role: String, config: OperatorConfig, socketPath: String, logger: Logger) {
         self.loop = loop
@@ -52,12 +58,28 @@ public final class WorkerSession {
     /// Reports conditions shown on `/ready`.
     public func report(_ conditions: WorkerConditions) { connection.send(.conditions(conditions)) }
 
-    /// Reports counters (totals since this process started) and gauges.
-    public func report(_ metrics: MetricsReport) { connection.send(.metrics(metrics)) }
+    /// Reports counters (totals since this process started) and gauges, within `metricsInterval`.
+    public func report(_ metrics: MetricsReport) {
+        let scheduled = pendingMetrics != nil
+        pendingMetrics = metrics
+        guard !scheduled else { return }
+        if metricsTimer == nil { metricsTimer = try? LoopTimer(loop: loop) }
+        guard let metricsTimer else { return flushMetrics() }
+        metricsTimer.start(after: Self.metricsInterval) { [weak self] in self?.flushMetrics() }
+    }
+
+    private func flushMetrics() {
+        guard let report = pendingMetrics else { return }
+        pendingMetrics = nil
+        connection.send(.metrics(report))
+    }
 
     /// Ends the worker: closes the connection and stops the loop, so `run` exits with `code`.
     public func stop(exitCode code: Int32 = 0) {
         exitCode = code
+        flushMetrics()
+        metricsTimer?.close()
+        metricsTimer = nil
         connection.close()
         for signal in signals { signal.close() }
         signals = []
