@@ -17,6 +17,7 @@ enum OperatorPhase {
         let recorder = RunRecorder()
         try recorder.attach(to: cluster.sim, namespace: cluster.namespace)
         let requestsBefore = cluster.requests.snapshot
+        let detailedBefore = cluster.requests.detailedSnapshot
         let cpuBefore = tree.sampler.cpuSeconds
         tree.sampler.resetPeak()
         let sampler = BackgroundSampler(tree)
@@ -29,6 +30,7 @@ enum OperatorPhase {
         tree.sample()
         result.cpuSecondsPer1000Runs = (tree.sampler.cpuSeconds - cpuBefore) / Double(result.runs) * 1000
         result.requestsPerRun = cluster.requests.since(requestsBefore).mapValues { Double($0) / Double(result.runs) }
+        result.requestsPerRunByResource = cluster.requests.since(detailedBefore, detailed: true).mapValues { Double($0) / Double(result.runs) }
         result.peak = tree.sampler.peakSample
         result.wallSeconds = elapsed.milliseconds / 1000
         result.runsPerSecond = Double(result.runs) / result.wallSeconds

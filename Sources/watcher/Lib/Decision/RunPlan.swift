@@ -62,23 +62,25 @@ struct RunPlan {
 
     mutating func addPodFinalizer(_ pod: Pod) {
         let name = pod.metadata.name ?? ""
-        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
+                                     observed: ObservedFinalizers(pod.metadata))
         podFinalizers.append(command("finalizer-add/pod/\(name)", .addFinalizer(change)))
     }
 
     mutating func removePodFinalizer(_ pod: Pod) {
         let name = pod.metadata.name ?? ""
-        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
+                                     observed: ObservedFinalizers(pod.metadata))
         podFinalizers.append(command("finalizer-remove/pod/\(name)", .removeFinalizer(change)))
     }
 
     mutating func addOMJobFinalizer() {
-        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
         omJobFinalizer = command("finalizer-add/omjob", .addFinalizer(change))
     }
 
     mutating func removeOMJobFinalizer() {
-        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
         omJobFinalizer = command("finalizer-remove/omjob", .removeFinalizer(change))
     }
 
@@ -87,6 +89,21 @@ struct RunPlan {
         let id = "event/\(reason.rawValue)" + (instance.map { "/\($0)" } ?? "")
         let event = RunEvents.event(reason, message: message, omJob: omJob, id: "\(uid)/\(id)", now: stamp)
         events.append(command(id, .recordEvent(RecordEvent(event: event))))
+    }
+
+    /// `command` without the observed finalizers, so the executor reads the object before writing.
+    private static func readingFirst(_ command: Command) -> Command {
+        var command = command
+        switch command.action {
+        case .addFinalizer(var change):
+            change.observed = nil
+            command.action = .addFinalizer(change)
+        case .removeFinalizer(var change):
+            change.observed = nil
+            command.action = .removeFinalizer(change)
+        default: break
+        }
+        return command
     }
 
     /// The finished decision, commands in their safe order.
@@ -104,7 +121,8 @@ struct RunPlan {
             written = status
         }
         commands += podFinalizers
-        if let omJobFinalizer { commands.append(omJobFinalizer) }
+        // A status write just before it changes the OMJob's resourceVersion: read first instead of conflicting.
+        if let omJobFinalizer { commands.append(written == nil && confirmAbsent == nil ? omJobFinalizer : Self.readingFirst(omJobFinalizer)) }
         commands += events
         var decision = RunDecision(commands: commands, status: written, nextLook: nextLook)
         if let written, let phase = written.phase, phase != observedStatus.phase {
