@@ -21,9 +21,9 @@ struct StoreModels<P: KubernetesObject> {
     var pod: (P, inout Interner) -> P
 }
 
-let productionStore = StoreModels<PodView>(label: "store, production (OMJob.interned + PodView.interned)",
+let productionStore = StoreModels<PodView>(label: "store (production: OMJob, PodView)",
                                            omJob: { $0.interned(&$1) }, pod: { $0.interned(&$1) })
-let fullStore = StoreModels<Pod>(label: "store, full models (OMJob + Pod, metadata interned)",
+let fullStore = StoreModels<Pod>(label: "store (full models: OMJob, Pod)",
                                  omJob: Informer<OMJob>.internMetadata, pod: Informer<Pod>.internMetadata)
 
 func storeCost<P: KubernetesObject>(_ models: StoreModels<P>) throws -> (Int, Int) {
