@@ -15,7 +15,10 @@ extension OMJob {
             spec.exitHandlerSpec = interner.intern(spec.exitHandlerSpec)
             omJob.spec = interner.intern(spec)
         }
-        omJob.status = interner.intern(status)
+        // A status is unique to its run (pod names, times): interning it whole would only add a
+        // large pool entry per OMJob; its timestamps do repeat (runs of one schedule slot).
+        omJob.status?.startTime = interner.intern(status?.startTime)
+        omJob.status?.completionTime = interner.intern(status?.completionTime)
         return omJob
     }
 }

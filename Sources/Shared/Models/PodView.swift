@@ -85,9 +85,9 @@ public struct PodView: KubernetesObject, Hashable {
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
-        self.init(metadata: try c.decode(KeptMetadata.self, forKey: .metadata).meta,
-                  spec: try c.decodeIfPresent(Spec.self, forKey: .spec),
-                  status: try c.decodeIfPresent(Status.self, forKey: .status))
+        metadata = try c.decode(KeptMetadata.self, forKey: .metadata).meta  // already projected
+        spec = try c.decodeIfPresent(Spec.self, forKey: .spec)
+        status = try c.decodeIfPresent(Status.self, forKey: .status)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -139,8 +139,8 @@ public struct PodView: KubernetesObject, Hashable {
         statuses.filter { $0.name == containerName }
     }
 
-    /// Decodes only the kept members of ObjectMeta: annotations and the rest are skipped
-    /// without being allocated.
+    /// Decodes only the kept members of ObjectMeta: annotations, other labels' values and the
+    /// rest are skipped without being allocated.
     private struct KeptMetadata: Decodable {
         var meta: ObjectMeta
 
@@ -153,7 +153,7 @@ public struct PodView: KubernetesObject, Hashable {
             let c = try decoder.container(keyedBy: CodingKeys.self)
             meta = ObjectMeta(name: try c.decodeIfPresent(String.self, forKey: .name),
                               namespace: try c.decodeIfPresent(String.self, forKey: .namespace),
-                              labels: try c.decodeIfPresent([String: String].self, forKey: .labels),
+                              labels: try Self.keptLabels(c),
                               ownerReferences: try c.decodeIfPresent([OwnerReference].self, forKey: .ownerReferences),
                               finalizers: try c.decodeIfPresent([String].self, forKey: .finalizers))
             meta.uid = try c.decodeIfPresent(String.self, forKey: .uid)
@@ -161,6 +161,24 @@ public struct PodView: KubernetesObject, Hashable {
             meta.creationTimestamp = try c.decodeIfPresent(String.self, forKey: .creationTimestamp)
             meta.deletionTimestamp = try c.decodeIfPresent(String.self, forKey: .deletionTimestamp)
             meta.deletionGracePeriodSeconds = try c.decodeIfPresent(Int64.self, forKey: .deletionGracePeriodSeconds)
+        }
+
+        private struct LabelKey: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+
+        /// The operator's labels, decoding no other label's value.
+        private static func keptLabels(_ c: KeyedDecodingContainer<CodingKeys>) throws -> [String: String]? {
+            guard c.contains(.labels), try !c.decodeNil(forKey: .labels) else { return nil }
+            let labels = try c.nestedContainer(keyedBy: LabelKey.self, forKey: .labels)
+            var kept: [String: String] = [:]
+            for key in labels.allKeys where key.stringValue.hasPrefix(PodView.keptLabelPrefix) {
+                kept[key.stringValue] = try labels.decode(String.self, forKey: key)
+            }
+            return kept
         }
     }
 }
