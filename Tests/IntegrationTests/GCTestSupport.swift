@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import KubeJSON
 import KubeSim
 import Shared
@@ -94,7 +95,7 @@ final class GCOperatorRun: @unchecked Sendable {
 
     /// The supervisor's `/metrics` as `name{labels} → value` (label text as printed).
     func metrics() async throws -> [String: Double] {
-        let body = try GCHTTP.get(port: try await healthPort(), path: "/metrics")
+        let body = try LoopbackHTTP.get(port: try await healthPort(), path: "/metrics").body
         var out: [String: Double] = [:]
         for line in body.split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
@@ -105,7 +106,7 @@ final class GCOperatorRun: @unchecked Sendable {
 
     /// The gc's pid from `/info`.
     func gcPID() async throws -> Int32? {
-        let body = try GCHTTP.get(port: try await healthPort(), path: "/info")
+        let body = try LoopbackHTTP.get(port: try await healthPort(), path: "/info").body
         let info = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         let children = info?["children"] as? [[String: Any]] ?? []
         return (children.first { $0["role"] as? String == "gc" }?["pid"] as? Int).map(Int32.init)
@@ -158,32 +159,3 @@ func gcEventually(timeout: Double = 30, _ condition: () async throws -> Bool) as
     return try await condition()
 }
 
-/// A plain HTTP/1.0 GET on loopback (the supervisor's health port).
-enum GCHTTP {
-    static func get(port: Int, path: String) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard status == 0 else { throw GCTestFailure("connect to port \(port) failed") }
-        let request = Array("GET \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
-            response += buffer[0..<n]
-        }
-        let text = String(decoding: response, as: UTF8.self)
-        guard let headEnd = text.range(of: "\r\n\r\n") else { throw GCTestFailure("bad HTTP response: \(text)") }
-        return String(text[headEnd.upperBound...])
-    }
-}

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+import TestSupport
 @testable import Shared
 
 /// Broker behaviour through the real socket: lost executors, garbage, drain.
@@ -78,7 +79,7 @@ extension SupervisorProcessTests {
             bystander.send(.ctl(.status))
             guard case .ctlReply(let status) = try bystander.next() else { Issue.record("no status"); return }
             #expect(status["children"]?.arrayValue?.count == 4)
-            #expect(try HTTPProbe.get(port: port, path: "/ready").status == 200)
+            #expect(try LoopbackHTTP.get(port: port, path: "/ready").status == 200)
             #expect(eventually { supervisor.supervisorLogs("broker connection closed").count >= garbage.count })
             #expect(supervisor.process.isRunning)
         }
@@ -87,7 +88,7 @@ extension SupervisorProcessTests {
     @Test func sigtermDrainsInFlightCommandsAndLeavesNoProcess() throws {
         try withSupervisor() { supervisor, _ in
             let port = try supervisor.waitReady()
-            let info = try HTTPProbe.get(port: port, path: "/info").body
+            let info = try LoopbackHTTP.get(port: port, path: "/info").body
             let document = try JSONDecoder().decode(JSONValue.self, from: Data(info.utf8))
             let pids = (document["children"]?.arrayValue ?? []).compactMap { $0["pid"]?.intValue }.map(Int32.init)
             #expect(pids.count == 4)
@@ -111,7 +112,7 @@ extension SupervisorProcessTests {
     @Test func childrenDieWithAKilledSupervisor() throws {
         try withSupervisor() { supervisor, _ in
             let port = try supervisor.waitReady()
-            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try HTTPProbe.get(port: port, path: "/info").body.utf8))
+            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let pids = (info["children"]?.arrayValue ?? []).compactMap { $0["pid"]?.intValue }.map(Int32.init)
             #expect(pids.count == 4)
             supervisor.signal(SIGKILL)

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+import TestSupport
 @testable import Shared
 
 /// Socket permissions, the foreign-uid check, probes and metrics of the real supervisor.
@@ -71,7 +72,7 @@ extension SupervisorProcessTests {
                 worker.send(.ctl(.status))
                 _ = try worker.next()
             }
-            let text = try HTTPProbe.get(port: port, path: "/metrics").body
+            let text = try LoopbackHTTP.get(port: port, path: "/metrics").body
             let parsed = try prometheusParse(text)
             #expect(parsed["omjob_gc_pods_deleted_total{namespace=ns}"] == 8, "\(parsed)")
             #expect(parsed["omjob_broker_round_trip_seconds_count{}"] == 1)
@@ -120,25 +121,25 @@ extension SupervisorProcessTests {
         try withSupervisor(scripts: ["gc": "exec sleep 600"]) { supervisor, _ in
             let port = try supervisor.healthPort()
             #expect(eventually { supervisor.supervisorLogs("broker peer joined").count >= 3 })
-            let ready = try HTTPProbe.get(port: port, path: "/ready")
+            let ready = try LoopbackHTTP.get(port: port, path: "/ready")
             #expect(ready.status == 503)
             #expect(ready.body.contains("gc-0 has not connected to the broker"), "\(ready.body)")
-            #expect(try HTTPProbe.get(port: port, path: "/health").status == 200)
+            #expect(try LoopbackHTTP.get(port: port, path: "/health").status == 200)
         }
         // The same tree with every role up is ready; killing a worker makes it unready until its
         // replacement has said hello and ready again.
         try withSupervisor() { supervisor, _ in
             let port = try supervisor.waitReady()
-            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try HTTPProbe.get(port: port, path: "/info").body.utf8))
+            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let watcher = try #require(info["children"]?.arrayValue?.first { $0["role"]?.stringValue == "watcher" })
             #expect(info["configuration"]?["EXECUTOR_WORKERS"]?.stringValue == "2")
             kill(Int32(try #require(watcher["pid"]?.intValue)), SIGSTOP)
             defer { kill(Int32(watcher["pid"]?.intValue ?? 0), SIGCONT) }
             // A stopped watcher stops heartbeating: the broker drops it, /ready says so, and the
             // hung process is killed and replaced, after which the tree is ready again.
-            #expect(eventually { (try? HTTPProbe.get(port: port, path: "/ready"))?.status == 503 })
+            #expect(eventually { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 503 })
             #expect(eventually { !supervisor.supervisorLogs("child stopped heartbeating; killing it").isEmpty })
-            #expect(eventually { (try? HTTPProbe.get(port: port, path: "/ready"))?.status == 200 })
+            #expect(eventually { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 })
         }
     }
 

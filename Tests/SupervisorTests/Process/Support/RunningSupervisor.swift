@@ -1,3 +1,4 @@
+import TestSupport
 import Foundation
 import Synchronization
 
@@ -73,7 +74,7 @@ final class RunningSupervisor: Sendable {
     /// Waits until `/ready` answers 200.
     func waitReady() throws -> Int {
         let port = try healthPort()
-        guard eventually(timeout: 30, { (try? HTTPProbe.get(port: port, path: "/ready"))?.status == 200 }) else {
+        guard eventually(timeout: 30, { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 }) else {
             throw TestFailure("tree never became ready:\n\(rawLogs)")
         }
         return port
