@@ -4,7 +4,7 @@ import Testing
 
 /// Tests that run the real built `omjob-supervisor` with the real role executables or tiny
 /// scripts as children. Serialized: each starts a process tree, and the machine is shared.
-@Suite(.serialized) struct SupervisorProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SupervisorProcessTests {
     /// Starts a supervisor in a fresh directory, runs `body`, and always cleans up.
     func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:], launcher: [String] = [],
                         _ body: (RunningSupervisor, TemporaryDirectory) throws -> Void) throws {
