@@ -23,7 +23,7 @@ final class GCOperatorRun: @unchecked Sendable {
     let directory: String
     /// The time of the cluster and the operator alike: the system clock plus the test's offset.
     let clock: OperatorClock
-    let process = Process()
+    private var supervisor: SupervisorProcess?
     private var finished = false
 
     /// Starts kubesim and the operator; `environment` adds to (or overrides) the operator's.
@@ -56,21 +56,15 @@ final class GCOperatorRun: @unchecked Sendable {
             ?? Self.root.appendingPathComponent(".build/debug").path
         let supervisor = bin + "/omjob-supervisor"
         guard FileManager.default.isExecutableFile(atPath: supervisor) else { throw GCTestFailure("\(supervisor) is missing: run `swift build` first") }
-        process.executableURL = URL(fileURLWithPath: supervisor)
         var env = ["PATH": "/usr/bin:/bin", "HOME": directory, "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": directory + "/run",
                    "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "1", "LOG_LEVEL": "DEBUG",
                    "KUBECONFIG": directory + "/kubeconfig", "OMJOB_TEST_CLOCK_FILE": directory + "/clock"]
         env.merge(extra) { _, new in new }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        self.supervisor = try SupervisorProcess(executable: supervisor, environment: env)
     }
 
-    var logPath: String { directory + "/operator.log" }
     /// Every line the operator's processes logged so far (for failure messages).
-    var logs: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var logs: String { supervisor?.log ?? "" }
 
     /// Moves the operator's clock to `offset` seconds after the system clock (atomically).
     func setClock(offset: TimeInterval) throws {
@@ -82,11 +76,7 @@ final class GCOperatorRun: @unchecked Sendable {
     func healthPort() async throws -> Int {
         var port: Int?
         _ = await gcEventually {
-            port = self.logs.split(separator: "\n").lazy.compactMap { line -> Int? in
-                guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                      object["message"] as? String == "supervisor listening" else { return nil }
-                return (object["health.port"] as? String).flatMap(Int.init)
-            }.first
+            port = self.supervisor?.healthPort
             return port != nil
         }
         guard let port else { throw GCTestFailure("supervisor did not start listening:\n\(logs)") }
@@ -128,15 +118,8 @@ final class GCOperatorRun: @unchecked Sendable {
     func finish() async {
         guard !finished else { return }
         finished = true
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(15)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            // Bounded: a test must not hang on teardown (SIGKILL ends the tree; workers die with it).
-            let killed = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < killed { usleep(20_000) }
-        }
+        // Bounded: a test must not hang on teardown (SIGKILL ends the tree; workers die with it).
+        supervisor?.stop(grace: 15)
         try? await sim.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }

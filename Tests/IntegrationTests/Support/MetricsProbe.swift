@@ -17,14 +17,3 @@ enum MetricsProbe {
         return nil
     }
 }
-
-extension OperatorUnderTest {
-    /// The health port from the supervisor's "supervisor listening" log line.
-    func healthPort() -> Int? {
-        for line in log.split(separator: "\n") where line.contains("\"supervisor listening\"") {
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
-            return (object["health.port"] as? String).flatMap(Int.init)
-        }
-        return nil
-    }
-}
