@@ -38,24 +38,27 @@ final class RunningSupervisor: Sendable {
     }
 
     /// Waits for the health port from the "supervisor listening" line.
-    func healthPort() throws -> Int {
+    func healthPort() async throws -> Int {
         var port: Int?
-        _ = eventually { port = process.healthPort; return port != nil }
+        _ = await eventually { port = process.healthPort; return port != nil }
         guard let port else { throw TestFailure("supervisor did not start listening:\n\(rawLogs)") }
         return port
     }
 
     /// Waits until `/ready` answers 200.
-    func waitReady() throws -> Int {
-        let port = try healthPort()
-        guard eventually(timeout: 30, { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 }) else {
+    func waitReady() async throws -> Int {
+        let port = try await healthPort()
+        guard await eventually(timeout: 30, { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 }) else {
             throw TestFailure("tree never became ready:\n\(rawLogs)")
         }
         return port
     }
 
     /// Waits for the process to exit; nil on timeout.
-    func waitExit(timeout: Double = 30) -> Int32? { process.waitExit(timeout: timeout) }
+    func waitExit(timeout: Double = 30) async -> Int32? {
+        guard await eventually(timeout: timeout, { !process.isRunning }) else { return nil }
+        return process.waitExit(timeout: 1)
+    }
 
     func signal(_ signal: Int32) { process.signal(signal) }
 
