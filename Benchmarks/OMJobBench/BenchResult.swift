@@ -12,6 +12,7 @@ struct BenchResult: Codable {
     var loadAverageAfter = ""
     var startToReadyEmptySeconds = 0.0
     var idle = MemorySample()
+    var idleRequestsPerMinute = 0.0
     var peak = MemorySample()
     var steady = MemorySample()
     var exitStart = LatencySummary([])
@@ -48,6 +49,7 @@ struct BenchResult: Codable {
         lines.append("  by verb and resource       " + requestsPerRunByResource.sorted { $0.key < $1.key }
             .map { "\($0.key) " + Self.number($0.value) }.joined(separator: ", "))
         lines.append("CPU per 1,000 runs           " + Self.number(cpuSecondsPer1000Runs) + " s (whole tree, \(processesSeen) processes seen)")
+        lines.append("API requests while idle      " + Self.number(idleRequestsPerMinute) + " per minute (no runs, tree ready)")
         lines.append("memory idle                  " + Self.memory(idle))
         lines.append("memory peak                  " + Self.memory(peak))
         lines.append("memory steady (after)        " + Self.memory(steady))

@@ -3,6 +3,9 @@ import Foundation
 
 /// The measured part: the real tree runs `runs` OMJobs with `inFlight` at once.
 enum OperatorPhase {
+    /// How long the ready tree is watched doing nothing before the runs start.
+    static let idleSeconds = 3.0
+
     static func run(cluster: BenchCluster, settings: [String: String], into result: inout BenchResult) async throws {
         let tree = try OperatorTree(cluster: cluster, settings: settings)
         let clock = ContinuousClock()
@@ -11,8 +14,11 @@ enum OperatorPhase {
         defer { tree.stop() }
         try await tree.waitUntilReady(timeout: 120)
         result.startToReadyEmptySeconds = (clock.now - started).milliseconds / 1000
-        try await Task.sleep(for: .seconds(1))
+        // Steady state with nothing to do: any request here would be polling.
+        let idleBefore = cluster.requests.snapshot
+        try await Task.sleep(for: .seconds(Self.idleSeconds))
         result.idle = tree.sample()
+        result.idleRequestsPerMinute = Double(cluster.requests.since(idleBefore).values.reduce(0, +)) * 60 / Self.idleSeconds
 
         let recorder = RunRecorder()
         try recorder.attach(to: cluster.sim, namespace: cluster.namespace)
