@@ -14,7 +14,9 @@ enum OperatorPhase {
         defer { tree.stop() }
         try await tree.waitUntilReady(timeout: 120)
         result.startToReadyEmptySeconds = (clock.now - started).milliseconds / 1000
-        // Steady state with nothing to do: any request here would be polling.
+        // Steady state with nothing to do (after the informers' watches have opened): any
+        // request here would be polling.
+        try await Task.sleep(for: .seconds(1))
         let idleBefore = cluster.requests.snapshot
         try await Task.sleep(for: .seconds(Self.idleSeconds))
         result.idle = tree.sample()
