@@ -50,23 +50,23 @@ struct RunPlan {
     }
 
     /// Stops the pod's containers; the operator's finalizer keeps the object and its logs.
-    mutating func stopPod(_ pod: Pod) {
+    mutating func stopPod(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         podDeletions.append(command("stop/\(name)", .stopPod(DeletePod(name: name, uid: pod.metadata.uid))))
     }
 
-    mutating func deletePod(_ pod: Pod) {
+    mutating func deletePod(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         podDeletions.append(command("delete/\(name)", .deletePod(DeletePod(name: name, uid: pod.metadata.uid))))
     }
 
-    mutating func addPodFinalizer(_ pod: Pod) {
+    mutating func addPodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
         podFinalizers.append(command("finalizer-add/pod/\(name)", .addFinalizer(change)))
     }
 
-    mutating func removePodFinalizer(_ pod: Pod) {
+    mutating func removePodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
         podFinalizers.append(command("finalizer-remove/pod/\(name)", .removeFinalizer(change)))
