@@ -2,7 +2,7 @@
 /// also checks the whole payload is one well-formed JSON object, without building any value.
 ///
 /// Written by hand because no listed library does this: Foundation's `JSONDecoder` maps the
-/// whole document and then goes through `Codable` for each field, 8–20 µs per frame measured
+/// whole document and then goes through `Codable` for each field, 7–20 µs per frame measured
 /// (docs/supervisor.md), most of the broker's CPU at 10,000 commands/s. The scanner accepts
 /// only what it is sure of: anything unusual (a routing field that is not a plain ASCII string
 /// without escapes, an escaped member name at the top level, a repeated routing field, a lone
