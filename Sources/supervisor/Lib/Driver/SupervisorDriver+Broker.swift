@@ -33,8 +33,9 @@ extension SupervisorDriver {
         let now = clock.now()
         switch event {
         case .data(let bytes):
+            // Frames sent while handling one read go out together: one write per peer, not per frame.
             outbox.begin()
-            defer { flushAtEndOfTurn() }
+            defer { flushOutbox() }
             do {
                 for decoded in try connection.decoder.feed(bytes) {
                     perform(broker.received(decoded, from: id, now: now))
@@ -62,13 +63,6 @@ extension SupervisorDriver {
         if let reason { logger.warning("broker connection closed", metadata: [LogKeys.connection: "\(id)", LogKeys.reason: "\(reason)"]) }
         workerTotals.retire(connection: id)
         perform(broker.disconnected(id, now: clock.now()))
-    }
-
-    /// Frames queued by every read of one loop turn go out together: one write per peer per turn,
-    /// not one per frame or per read. A zero timer runs before the loop polls again.
-    private func flushAtEndOfTurn() {
-        guard let flushTimer, !flushTimer.isClosing else { return flushOutbox() }
-        if !flushTimer.isActive { flushTimer.start(after: .zero) { [unowned self] in flushOutbox() } }
     }
 
     /// Writes what the outbox holds (for one connection, or all when the batch ends).
@@ -114,7 +108,7 @@ extension SupervisorDriver {
     }
 }
 
-/// Frames queued per connection during one loop turn, written when it ends.
+/// Frames queued per connection while one read is handled, written when it is done.
 struct Outbox {
     private var pending: [Broker.ConnectionID: [UInt8]] = [:]
     private var order: [Broker.ConnectionID] = []

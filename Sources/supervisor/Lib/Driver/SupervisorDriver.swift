@@ -26,8 +26,6 @@ final class SupervisorDriver {
     var healthServer: TCPServer?
     var treeTimer: LoopTimer?
     var housekeeping: LoopTimer?
-    /// Flushes the broker's outbox at the end of a loop turn.
-    var flushTimer: LoopTimer?
     var signals: [SignalWatcher] = []
     /// The code `run` returns once the tree has finished.
     var exitCode: Int32?
@@ -59,7 +57,6 @@ final class SupervisorDriver {
             "socket": "\(runDirectory.socketPath)", "health.port": "\(healthServer!.port)",
         ])
         treeTimer = try LoopTimer(loop: loop)
-        flushTimer = try LoopTimer(loop: loop)
         let housekeeping = try LoopTimer(loop: loop)
         housekeeping.start(after: .seconds(1), repeating: .seconds(1)) { [unowned self] in houseKeep() }
         self.housekeeping = housekeeping
