@@ -6,9 +6,12 @@ public enum RepositoryPaths {
     public static let crds = root.appendingPathComponent("deploy/crds").path
     public static let results = root.appendingPathComponent("bench-results").path
 
-    /// The directory of the running executable: the operator's executables are built beside it.
+    /// The operator's executables: `OMJOB_BIN_DIR` when set (for example `.build-release/image`,
+    /// the image's one static executable and its links), else the directory of the running
+    /// executable, where a release build puts them beside it.
     public static var binaries: String {
-        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
+        if let directory = ProcessInfo.processInfo.environment["OMJOB_BIN_DIR"], !directory.isEmpty { return directory }
+        return URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent().path
     }
 
     public static func temporaryDirectory(prefix: String) throws -> String {
