@@ -108,8 +108,9 @@ let package = Package(
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
         .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["Shared", "KubeSim"], swiftSettings: strict),
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Shared", "KubeSim", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,7 +6,7 @@ import Testing
 @testable import Shared
 
 /// CronCommands performed against kubesim over HTTP: the idempotency rules of each payload.
-@Suite struct CronCommandPerformerTests {
+@Suite(.timeLimit(.minutes(3))) struct CronCommandPerformerTests {
     static let crds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("deploy/crds").path
     static let omjobs = GroupResource(group: "pipelines.openmetadata.org", resource: "omjobs")

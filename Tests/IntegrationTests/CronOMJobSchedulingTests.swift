@@ -5,7 +5,7 @@ import Testing
 
 /// CronOMJob scheduling by the real watcher and executors, with the operator's clock moved by
 /// the test: runs appear at their slot and not before; Forbid waits; Replace kills.
-@Suite(.serialized) struct CronOMJobSchedulingTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct CronOMJobSchedulingTests {
     /// Daily at T: at T-30 s the CronOMJob is decided (status written) and no run exists; at
     /// T+1 s the run of T exists, owned by the CronOMJob, with a fresh run id substituted into
     /// its env; a day later the next slot's run is created beside it (Allow).

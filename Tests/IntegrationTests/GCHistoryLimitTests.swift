@@ -3,7 +3,7 @@ import KubeJSON
 import Testing
 
 /// CronOMJob history limits enforced by the real gc process.
-@Suite(.serialized) struct GCHistoryLimitTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct GCHistoryLimitTests {
     /// successfulJobsHistoryLimit 2, failedJobsHistoryLimit 1: of 5 succeeded and 3 failed runs
     /// the newest 2 and 1 stay, the running run and another CronOMJob's run are untouched; the
     /// numbers hold on later sweeps, and a newer success pushes out exactly the oldest kept one.

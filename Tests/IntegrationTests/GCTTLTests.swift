@@ -6,7 +6,7 @@ import Testing
 
 /// TTL cleanup by the real gc process, with the operator's clock moved by the test.
 /// Serialized: each test runs a whole operator, and the machine is shared.
-@Suite(.serialized) struct GCTTLTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct GCTTLTests {
     /// TTL 1 h: a minute before expiry nothing is touched; just after, both pods go, the
     /// cleanup time is recorded (not before the expiry) and exactly one event says so.
     @Test func deletesPodsAtExpiryAndNotBefore() async throws {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import KubeJSON
 import KubeSim
 import Shared
@@ -22,7 +23,7 @@ final class GCOperatorRun: @unchecked Sendable {
     let directory: String
     /// The time of the cluster and the operator alike: the system clock plus the test's offset.
     let clock: OperatorClock
-    let process = Process()
+    private var supervisor: SupervisorProcess?
     private var finished = false
 
     /// Starts kubesim and the operator; `environment` adds to (or overrides) the operator's.
@@ -55,21 +56,15 @@ final class GCOperatorRun: @unchecked Sendable {
             ?? Self.root.appendingPathComponent(".build/debug").path
         let supervisor = bin + "/omjob-supervisor"
         guard FileManager.default.isExecutableFile(atPath: supervisor) else { throw GCTestFailure("\(supervisor) is missing: run `swift build` first") }
-        process.executableURL = URL(fileURLWithPath: supervisor)
         var env = ["PATH": "/usr/bin:/bin", "HOME": directory, "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": directory + "/run",
                    "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "1", "LOG_LEVEL": "DEBUG",
                    "KUBECONFIG": directory + "/kubeconfig", "OMJOB_TEST_CLOCK_FILE": directory + "/clock"]
         env.merge(extra) { _, new in new }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardError = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        self.supervisor = try SupervisorProcess(executable: supervisor, environment: env)
     }
 
-    var logPath: String { directory + "/operator.log" }
     /// Every line the operator's processes logged so far (for failure messages).
-    var logs: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    var logs: String { supervisor?.log ?? "" }
 
     /// Moves the operator's clock to `offset` seconds after the system clock (atomically).
     func setClock(offset: TimeInterval) throws {
@@ -81,11 +76,7 @@ final class GCOperatorRun: @unchecked Sendable {
     func healthPort() async throws -> Int {
         var port: Int?
         _ = await gcEventually {
-            port = self.logs.split(separator: "\n").lazy.compactMap { line -> Int? in
-                guard let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any],
-                      object["message"] as? String == "supervisor listening" else { return nil }
-                return (object["health.port"] as? String).flatMap(Int.init)
-            }.first
+            port = self.supervisor?.healthPort
             return port != nil
         }
         guard let port else { throw GCTestFailure("supervisor did not start listening:\n\(logs)") }
@@ -94,7 +85,7 @@ final class GCOperatorRun: @unchecked Sendable {
 
     /// The supervisor's `/metrics` as `name{labels} → value` (label text as printed).
     func metrics() async throws -> [String: Double] {
-        let body = try GCHTTP.get(port: try await healthPort(), path: "/metrics")
+        let body = try LoopbackHTTP.get(port: try await healthPort(), path: "/metrics").body
         var out: [String: Double] = [:]
         for line in body.split(separator: "\n") where !line.hasPrefix("#") {
             guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
@@ -105,7 +96,7 @@ final class GCOperatorRun: @unchecked Sendable {
 
     /// The gc's pid from `/info`.
     func gcPID() async throws -> Int32? {
-        let body = try GCHTTP.get(port: try await healthPort(), path: "/info")
+        let body = try LoopbackHTTP.get(port: try await healthPort(), path: "/info").body
         let info = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
         let children = info?["children"] as? [[String: Any]] ?? []
         return (children.first { $0["role"] as? String == "gc" }?["pid"] as? Int).map(Int32.init)
@@ -127,15 +118,8 @@ final class GCOperatorRun: @unchecked Sendable {
     func finish() async {
         guard !finished else { return }
         finished = true
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(15)
-            while process.isRunning && Date() < deadline { usleep(20_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
-            // Bounded: a test must not hang on teardown (SIGKILL ends the tree; workers die with it).
-            let killed = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < killed { usleep(20_000) }
-        }
+        // Bounded: a test must not hang on teardown (SIGKILL ends the tree; workers die with it).
+        supervisor?.stop(grace: 15)
         try? await sim.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }
@@ -158,32 +142,3 @@ func gcEventually(timeout: Double = 30, _ condition: () async throws -> Bool) as
     return try await condition()
 }
 
-/// A plain HTTP/1.0 GET on loopback (the supervisor's health port).
-enum GCHTTP {
-    static func get(port: Int, path: String) throws -> String {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard status == 0 else { throw GCTestFailure("connect to port \(port) failed") }
-        let request = Array("GET \(path) HTTP/1.0\r\nHost: localhost\r\n\r\n".utf8)
-        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        var timeout = timeval(tv_sec: 10, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var response: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = recv(fd, &buffer, buffer.count, 0)
-            if n <= 0 { break }
-            response += buffer[0..<n]
-        }
-        let text = String(decoding: response, as: UTF8.self)
-        guard let headEnd = text.range(of: "\r\n\r\n") else { throw GCTestFailure("bad HTTP response: \(text)") }
-        return String(text[headEnd.upperBound...])
-    }
-}

@@ -12,8 +12,9 @@ enum Command {
 
     /// The command runs under `bash -c`, which writes its exit status to a file that is polled:
     /// `Process.waitUntilExit` never returned for start.sh here (a script leaving daemons behind),
-    /// though the script had exited.
-    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String) throws -> Output {
+    /// though the script had exited. The poll sleeps without holding a thread: the test process
+    /// has as many cooperative threads as cores (two in CI), and every other test needs them.
+    static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String) async throws -> Output {
         let out = directory + "/command.out", err = directory + "/command.err", rc = directory + "/command.rc"
         try? FileManager.default.removeItem(atPath: rc)
         let process = Process()
@@ -28,7 +29,7 @@ enum Command {
         let deadline = Date().addingTimeInterval(600)
         while !FileManager.default.fileExists(atPath: rc) {
             guard Date() < deadline else { throw IntegrationFailure("`\(arguments.joined(separator: " "))` ran over 10 minutes") }
-            usleep(50_000)
+            try await Task.sleep(for: .milliseconds(50))
         }
         let status = Int32((try? String(contentsOfFile: rc, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
         return Output(status: status,
@@ -36,11 +37,10 @@ enum Command {
                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }
 
-    /// Runs and throws, with the command's last words, unless it exits 0. It blocks its thread
-    /// (seconds, once per suite): `Process` handed to a Dispatch thread was never reaped here.
+    /// Runs and throws, with the command's last words, unless it exits 0.
     @discardableResult
-    static func check(_ arguments: [String], environment: [String: String] = [:], in directory: String) throws -> String {
-        let output = try run(arguments, environment: environment, in: directory)
+    static func check(_ arguments: [String], environment: [String: String] = [:], in directory: String) async throws -> String {
+        let output = try await run(arguments, environment: environment, in: directory)
         guard output.status == 0 else {
             throw IntegrationFailure("`\(arguments.joined(separator: " "))` exited \(output.status):\n\(output.stderr.suffix(2000))")
         }

@@ -43,20 +43,20 @@ final class RealControlPlane: Sendable {
     static func start() async throws -> RealControlPlane {
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
         let state = try Paths.temporaryDirectory()
-        guard try Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0 else {
+        guard try await Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0 else {
             throw IntegrationFailure("""
                 the real control plane is not built: run scripts/control-plane/build.sh once on this machine \
                 (CI's .ci/run does); the real-server scenarios are never skipped
                 """)
         }
-        try Command.check(["\(scripts)/start.sh", state], in: state)
+        try await Command.check(["\(scripts)/start.sh", state], in: state)
         // If this process dies without stopping it, the watchdog does: nothing is left running.
         let watchdog = try Self.watchdog(scripts: scripts, state: state)
         do {
             return try await install(state: state, watchdog: watchdog)
         } catch {
             watchdog.terminate()
-            _ = try? Command.run(["\(scripts)/stop.sh", state], in: state)
+            _ = try? await Command.run(["\(scripts)/stop.sh", state], in: state)
             throw error
         }
     }
@@ -69,8 +69,8 @@ final class RealControlPlane: Sendable {
         }
         let kubectl = try Self.kubectl()
         let env = ["KUBECONFIG": kubeconfig]
-        try Command.check([kubectl, "apply", "-k", "deploy/"], environment: env, in: state)
-        try Command.check([kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
+        try await Command.check([kubectl, "apply", "-k", "deploy/"], environment: env, in: state)
+        try await Command.check([kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
                                  "crd/omjobs.pipelines.openmetadata.org", "crd/cronomjobs.pipelines.openmetadata.org"],
                                 environment: env, in: state)
         let loop = try LoopThread(name: "real-control-plane")
@@ -96,7 +96,7 @@ final class RealControlPlane: Sendable {
         loop.stopAndWait()
         watchdog.terminate()
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
-        _ = try? Command.check(["\(scripts)/stop.sh", state], in: state)
+        _ = try? await Command.check(["\(scripts)/stop.sh", state], in: state)
         try? FileManager.default.removeItem(atPath: state)
     }
 

@@ -14,7 +14,6 @@ final class OperatorUnderTest: Sendable {
     let sim: KubeSimServer
     let directory: String
     private let supervisor = OperatorProcess()
-    var logs: LogBuffer { supervisor.logs }
 
     private init(sim: KubeSimServer, directory: String) {
         self.sim = sim
@@ -80,10 +79,8 @@ final class OperatorUnderTest: Sendable {
     func stopOperator() { supervisor.stop() }
 
     /// The operator's log so far (for failure messages).
-    var log: String { logs.chunks.withLock { $0.joined() } }
-}
+    var log: String { supervisor.log }
 
-/// The operator's captured stderr.
-final class LogBuffer: Sendable {
-    let chunks = Mutex<[String]>([])
+    /// The health port of the running supervisor, once it logged it.
+    func healthPort() -> Int? { supervisor.healthPort }
 }

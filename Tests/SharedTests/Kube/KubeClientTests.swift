@@ -27,7 +27,7 @@ func widgetJSON(_ name: String, rv: Int, size: Int = 1) -> JSONValue {
         client = KubeClient(
             configuration: ClusterConfiguration(server: server.baseURL, credentials: .token("t")),
             executor: thread.executor,
-            retry: RetryPolicy(initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(100), deadline: .seconds(20)))
+            retry: RetryPolicy(initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(100), deadline: .seconds(120)))
     }
 
     func finish() async {

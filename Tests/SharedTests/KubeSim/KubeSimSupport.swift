@@ -19,8 +19,9 @@ struct SimHarness {
         thread = try LoopThread()
     }
 
+    /// The retry deadline only bounds a hang: a loaded machine has held a first attempt for 40 s.
     func client(server: String? = nil, tls: TLSOptions = TLSOptions(), credentials: ClusterConfiguration.Credentials = .token("sim-token"),
-                retry: RetryPolicy = RetryPolicy(initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(200), deadline: .seconds(20))) -> KubeClient {
+                retry: RetryPolicy = RetryPolicy(initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(200), deadline: .seconds(120))) -> KubeClient {
         KubeClient(configuration: ClusterConfiguration(server: server ?? sim.baseURL, tls: tls, credentials: credentials),
                    executor: thread.executor, retry: retry)
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+import TestSupport
 @testable import Shared
 
 /// Broker behaviour through the real socket: lost executors, garbage, drain.
@@ -23,15 +24,15 @@ extension SupervisorProcessTests {
         }
     }
 
-    @Test func killDashNineOfAnExecutorLosesNoCommand() throws {
-        try withSupervisor() { supervisor, _ in
-            _ = try supervisor.waitReady()
+    @Test func killDashNineOfAnExecutorLosesNoCommand() async throws {
+        try await withSupervisor() { supervisor, _ in
+            _ = try await supervisor.waitReady()
             let requester = try BrokerClient.hello(path: supervisor.socketPath)
             let ctl = try BrokerClient.hello(path: supervisor.socketPath)
             let ids = (0..<40).map { "cmd-\($0)" }
             for (i, id) in ids.enumerated() { requester.send(command(id, "run-\(i % 10)", delayMs: 1500)) }
             var held: [String: Int64] = [:]
-            #expect(eventually { held = (try? inflight(ctl)) ?? [:]; return held.count == ids.count })
+            #expect(await eventually { held = (try? inflight(ctl)) ?? [:]; return held.count == ids.count })
             let victim = try #require(held.values.first)
             #expect(Set(held.values).count == 2, "both executors hold commands")
             kill(Int32(victim), SIGKILL)
@@ -46,13 +47,13 @@ extension SupervisorProcessTests {
             #expect(!requester.closedByPeer(timeout: 2))
             for case .result(let late) in requester.buffered { answers[late.id, default: 0] += 1 }
             #expect(answers == Dictionary(uniqueKeysWithValues: ids.map { ($0, 1) }))
-            #expect(eventually { !supervisor.supervisorLogs("executor gone; re-dispatching its commands").isEmpty })
+            #expect(await eventually { !supervisor.supervisorLogs("executor gone; re-dispatching its commands").isEmpty })
         }
     }
 
-    @Test func garbageClosesOnlyTheOffendingConnection() throws {
-        try withSupervisor() { supervisor, _ in
-            let port = try supervisor.waitReady()
+    @Test func garbageClosesOnlyTheOffendingConnection() async throws {
+        try await withSupervisor() { supervisor, _ in
+            let port = try await supervisor.waitReady()
             let bystander = try BrokerClient.hello(path: supervisor.socketPath)
             let garbage: [(String, [UInt8])] = [
                 ("random bytes", [0xff, 0x13, 0x00, 0x7f, 0x80, 0x41, 0x0a]),
@@ -78,23 +79,23 @@ extension SupervisorProcessTests {
             bystander.send(.ctl(.status))
             guard case .ctlReply(let status) = try bystander.next() else { Issue.record("no status"); return }
             #expect(status["children"]?.arrayValue?.count == 4)
-            #expect(try HTTPProbe.get(port: port, path: "/ready").status == 200)
-            #expect(eventually { supervisor.supervisorLogs("broker connection closed").count >= garbage.count })
+            #expect(try LoopbackHTTP.get(port: port, path: "/ready").status == 200)
+            #expect(await eventually { supervisor.supervisorLogs("broker connection closed").count >= garbage.count })
             #expect(supervisor.process.isRunning)
         }
     }
 
-    @Test func sigtermDrainsInFlightCommandsAndLeavesNoProcess() throws {
-        try withSupervisor() { supervisor, _ in
-            let port = try supervisor.waitReady()
-            let info = try HTTPProbe.get(port: port, path: "/info").body
+    @Test func sigtermDrainsInFlightCommandsAndLeavesNoProcess() async throws {
+        try await withSupervisor() { supervisor, _ in
+            let port = try await supervisor.waitReady()
+            let info = try LoopbackHTTP.get(port: port, path: "/info").body
             let document = try JSONDecoder().decode(JSONValue.self, from: Data(info.utf8))
             let pids = (document["children"]?.arrayValue ?? []).compactMap { $0["pid"]?.intValue }.map(Int32.init)
             #expect(pids.count == 4)
             let requester = try BrokerClient.hello(path: supervisor.socketPath)
             let ctl = try BrokerClient.hello(path: supervisor.socketPath)
             for i in 0..<6 { requester.send(command("drain-\(i)", "run-\(i)", delayMs: 1000)) }
-            #expect(eventually { ((try? inflight(ctl)) ?? [:]).count == 6 })
+            #expect(await eventually { ((try? inflight(ctl)) ?? [:]).count == 6 })
             supervisor.signal(SIGTERM)
             var results = 0
             while results < 6, case .result(let result) = try requester.next(timeout: 15) {
@@ -102,22 +103,22 @@ extension SupervisorProcessTests {
                 results += 1
             }
             #expect(results == 6)
-            #expect(supervisor.waitExit(timeout: 15) == 0)
-            #expect(eventually(timeout: 5) { pids.allSatisfy(processIsGone) }, "children left: \(pids.filter { !processIsGone($0) })")
+            #expect(await supervisor.waitExit(timeout: 15) == 0)
+            #expect(await eventually(timeout: 5) { pids.allSatisfy(processIsGone) }, "children left: \(pids.filter { !processIsGone($0) })")
             #expect(!FileManager.default.fileExists(atPath: supervisor.socketPath))
         }
     }
 
-    @Test func childrenDieWithAKilledSupervisor() throws {
-        try withSupervisor() { supervisor, _ in
-            let port = try supervisor.waitReady()
-            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try HTTPProbe.get(port: port, path: "/info").body.utf8))
+    @Test func childrenDieWithAKilledSupervisor() async throws {
+        try await withSupervisor() { supervisor, _ in
+            let port = try await supervisor.waitReady()
+            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let pids = (info["children"]?.arrayValue ?? []).compactMap { $0["pid"]?.intValue }.map(Int32.init)
             #expect(pids.count == 4)
             supervisor.signal(SIGKILL)
-            #expect(supervisor.waitExit() != nil)
+            #expect(await supervisor.waitExit() != nil)
             // PR_SET_PDEATHSIG and the socket's EOF each end the workers; none is left behind.
-            #expect(eventually { pids.allSatisfy(processIsGone) }, "left: \(pids.filter { !processIsGone($0) })")
+            #expect(await eventually { pids.allSatisfy(processIsGone) }, "left: \(pids.filter { !processIsGone($0) })")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+import TestSupport
 @testable import Shared
 
 /// Socket permissions, the foreign-uid check, probes and metrics of the real supervisor.
@@ -32,14 +33,14 @@ extension SupervisorProcessTests {
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
-    @Test func socketIsPrivateAndAnotherUIDIsRefused() throws {
+    @Test func socketIsPrivateAndAnotherUIDIsRefused() async throws {
         guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
               FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
             Issue.record("needs root, /usr/bin/setpriv and /usr/bin/python3 to run a client as another uid")
             return
         }
-        try withSupervisor() { supervisor, temporary in
-            _ = try supervisor.healthPort()
+        try await withSupervisor() { supervisor, temporary in
+            _ = try await supervisor.healthPort()
             var directory = stat(), socket = stat()
             #expect(stat(supervisor.runDirectory, &directory) == 0 && stat(supervisor.socketPath, &socket) == 0)
             #expect(directory.st_mode & 0o777 == 0o700)
@@ -51,16 +52,16 @@ extension SupervisorProcessTests {
             chmod(supervisor.runDirectory, 0o755)
             chmod(supervisor.socketPath, 0o666)
             #expect(try connectAsNobody(supervisor.socketPath) == "closed")
-            #expect(eventually { !supervisor.supervisorLogs("broker connection refused").isEmpty })
+            #expect(await eventually { !supervisor.supervisorLogs("broker connection refused").isEmpty })
             #expect((supervisor.supervisorLogs("broker connection refused").first?["reason"] as? String)?.contains("uid 65534") == true)
             // Our own uid is still welcome.
             _ = try BrokerClient.hello(path: supervisor.socketPath)
         }
     }
 
-    @Test func metricsParseWithPrometheusClientAndWorkerTotalsSurviveRestarts() throws {
-        try withSupervisor() { supervisor, _ in
-            let port = try supervisor.waitReady()
+    @Test func metricsParseWithPrometheusClientAndWorkerTotalsSurviveRestarts() async throws {
+        try await withSupervisor() { supervisor, _ in
+            let port = try await supervisor.waitReady()
             let requester = try BrokerClient.hello(path: supervisor.socketPath)
             requester.send(.command(CommandEnvelope(id: "m-1", key: ObjectKey(namespace: "ns", name: "a"), payload: [:])))
             _ = try requester.next()
@@ -71,7 +72,7 @@ extension SupervisorProcessTests {
                 worker.send(.ctl(.status))
                 _ = try worker.next()
             }
-            let text = try HTTPProbe.get(port: port, path: "/metrics").body
+            let text = try LoopbackHTTP.get(port: port, path: "/metrics").body
             let parsed = try prometheusParse(text)
             #expect(parsed["omjob_gc_pods_deleted_total{namespace=ns}"] == 8, "\(parsed)")
             #expect(parsed["omjob_broker_round_trip_seconds_count{}"] == 1)
@@ -115,41 +116,41 @@ extension SupervisorProcessTests {
         return samples
     }
 
-    @Test func readyIs503WhileARoleIsDown() throws {
+    @Test func readyIs503WhileARoleIsDown() async throws {
         // A gc that runs but never connects: the role is down as far as the broker can tell.
-        try withSupervisor(scripts: ["gc": "exec sleep 600"]) { supervisor, _ in
-            let port = try supervisor.healthPort()
-            #expect(eventually { supervisor.supervisorLogs("broker peer joined").count >= 3 })
-            let ready = try HTTPProbe.get(port: port, path: "/ready")
+        try await withSupervisor(scripts: ["gc": "exec sleep 600"]) { supervisor, _ in
+            let port = try await supervisor.healthPort()
+            #expect(await eventually { supervisor.supervisorLogs("broker peer joined").count >= 3 })
+            let ready = try LoopbackHTTP.get(port: port, path: "/ready")
             #expect(ready.status == 503)
             #expect(ready.body.contains("gc-0 has not connected to the broker"), "\(ready.body)")
-            #expect(try HTTPProbe.get(port: port, path: "/health").status == 200)
+            #expect(try LoopbackHTTP.get(port: port, path: "/health").status == 200)
         }
         // The same tree with every role up is ready; killing a worker makes it unready until its
         // replacement has said hello and ready again.
-        try withSupervisor() { supervisor, _ in
-            let port = try supervisor.waitReady()
-            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try HTTPProbe.get(port: port, path: "/info").body.utf8))
+        try await withSupervisor() { supervisor, _ in
+            let port = try await supervisor.waitReady()
+            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let watcher = try #require(info["children"]?.arrayValue?.first { $0["role"]?.stringValue == "watcher" })
             #expect(info["configuration"]?["EXECUTOR_WORKERS"]?.stringValue == "2")
             kill(Int32(try #require(watcher["pid"]?.intValue)), SIGSTOP)
             defer { kill(Int32(watcher["pid"]?.intValue ?? 0), SIGCONT) }
             // A stopped watcher stops heartbeating: the broker drops it, /ready says so, and the
             // hung process is killed and replaced, after which the tree is ready again.
-            #expect(eventually { (try? HTTPProbe.get(port: port, path: "/ready"))?.status == 503 })
-            #expect(eventually { !supervisor.supervisorLogs("child stopped heartbeating; killing it").isEmpty })
-            #expect(eventually { (try? HTTPProbe.get(port: port, path: "/ready"))?.status == 200 })
+            #expect(await eventually { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 503 })
+            #expect(await eventually { !supervisor.supervisorLogs("child stopped heartbeating; killing it").isEmpty })
+            #expect(await eventually { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 })
         }
     }
 
-    @Test func logLevelChangesByCtlMessageAndSIGHUP() throws {
-        try withSupervisor(["LOG_LEVEL": "INFO"]) { supervisor, _ in
-            _ = try supervisor.waitReady()
+    @Test func logLevelChangesByCtlMessageAndSIGHUP() async throws {
+        try await withSupervisor(["LOG_LEVEL": "INFO"]) { supervisor, _ in
+            _ = try await supervisor.waitReady()
             let ctl = try BrokerClient.hello(path: supervisor.socketPath)
             ctl.send(.logLevel("DEBUG"))
-            #expect(eventually { supervisor.supervisorLogs("log level changed").contains { $0["log.level"] as? String == "debug" } })
+            #expect(await eventually { supervisor.supervisorLogs("log level changed").contains { $0["log.level"] as? String == "debug" } })
             supervisor.signal(SIGHUP)
-            #expect(eventually { supervisor.supervisorLogs("log level changed by SIGHUP").contains { $0["log.level"] as? String == "info" } })
+            #expect(await eventually { supervisor.supervisorLogs("log level changed by SIGHUP").contains { $0["log.level"] as? String == "info" } })
         }
     }
 }

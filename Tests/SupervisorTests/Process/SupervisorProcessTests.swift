@@ -4,10 +4,10 @@ import Testing
 
 /// Tests that run the real built `omjob-supervisor` with the real role executables or tiny
 /// scripts as children. Serialized: each starts a process tree, and the machine is shared.
-@Suite(.serialized) struct SupervisorProcessTests {
+@Suite(.serialized, .timeLimit(.minutes(5))) struct SupervisorProcessTests {
     /// Starts a supervisor in a fresh directory, runs `body`, and always cleans up.
     func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:], launcher: [String] = [],
-                        _ body: (RunningSupervisor, TemporaryDirectory) throws -> Void) throws {
+                        _ body: (RunningSupervisor, TemporaryDirectory) async throws -> Void) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var env = environment
@@ -16,13 +16,13 @@ import Testing
         }
         let supervisor = try RunningSupervisor(runDirectory: directory.path + "/run", environment: env, launcher: launcher)
         defer { supervisor.terminate() }
-        try body(supervisor, directory)
+        try await body(supervisor, directory)
     }
 
-    @Test func crashingWorkerIsRestartedWithGrowingDelays() throws {
-        try withSupervisor(["EXECUTOR_WORKERS": "1", "RESTART_INTENSITY": "100"], scripts: ["gc": "exit 1"]) { supervisor, _ in
+    @Test func crashingWorkerIsRestartedWithGrowingDelays() async throws {
+        try await withSupervisor(["EXECUTOR_WORKERS": "1", "RESTART_INTENSITY": "100"], scripts: ["gc": "exit 1"]) { supervisor, _ in
             let restarts = { supervisor.supervisorLogs("child exited; restarting after backoff").filter { $0["child"] as? String == "gc-0" } }
-            #expect(eventually { restarts().count >= 5 }, "\(supervisor.rawLogs)")
+            #expect(await eventually { restarts().count >= 5 }, "\(supervisor.rawLogs)")
             let delays = restarts().prefix(5).compactMap { ($0["delay.ms"] as? String).flatMap(Int.init) }
             #expect(delays == [100, 200, 400, 800, 1600])
             let starts = supervisor.supervisorLogs("child started").filter { $0["child"] as? String == "gc-0" }.count
@@ -30,12 +30,12 @@ import Testing
         }
     }
 
-    @Test func crashLoopBeyondIntensityEndsTheSupervisorNonZero() throws {
-        try withSupervisor(["RESTART_INTENSITY": "3", "RESTART_PERIOD_SECONDS": "60"], scripts: ["executor": "exit 3"]) { supervisor, _ in
-            let code = supervisor.waitExit()
+    @Test func crashLoopBeyondIntensityEndsTheSupervisorNonZero() async throws {
+        try await withSupervisor(["RESTART_INTENSITY": "3", "RESTART_PERIOD_SECONDS": "60"], scripts: ["executor": "exit 3"]) { supervisor, _ in
+            let code = await supervisor.waitExit()
             #expect(code == 1)
             // The last lines may still be in the pipe when the process has exited.
-            #expect(eventually { !supervisor.supervisorLogs("supervisor exiting").isEmpty })
+            #expect(await eventually { !supervisor.supervisorLogs("supervisor exiting").isEmpty })
             let why = supervisor.supervisorLogs("restart intensity exceeded; shutting down the tree")
             #expect(why.count == 1)
             #expect(why.first?["level"] as? String == "critical")
@@ -44,7 +44,7 @@ import Testing
         }
     }
 
-    @Test func badSettingStopsStartUpWithExitCode2NamingTheVariable() throws {
+    @Test func badSettingStopsStartUpWithExitCode2NamingTheVariable() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try BuiltProducts.path(name))
@@ -59,7 +59,7 @@ import Testing
         }
     }
 
-    @Test func helpOfEveryExecutableListsEverySetting() throws {
+    @Test func helpOfEveryExecutableListsEverySetting() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
             let process = Process()
             process.executableURL = URL(fileURLWithPath: try BuiltProducts.path(name))

@@ -49,11 +49,11 @@ struct TemporaryDirectory {
 
 /// Polls `condition` until it holds or `timeout` passes; returns whether it held. Generous
 /// timeouts only bound a hang: no test asserts on how long anything took.
-func eventually(timeout: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
+func eventually(timeout: Double = 20, _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if try condition() { return true }
-        usleep(20_000)
+        try? await Task.sleep(for: .milliseconds(20))
     }
     return try condition()
 }
