@@ -12,6 +12,8 @@ import Testing
         var commands = run.decide().commands
         run.omJob.metadata.finalizers = [OperatorLabels.finalizer]
         commands += run.decide().commands
+        run.pods = [try run.mainPod("running")]
+        commands += run.decide().commands
         run.pods = [try run.mainPod("image-pull-backoff-past-deadline")]
         let neverStarted = run.decide()
         commands += neverStarted.commands
