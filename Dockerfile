@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
-# The operator's image: the four executables on debian:bookworm-slim, nothing else but the C
-# libraries they link, CA certificates, time zones and tini. No Docker engine runs on the
+# The operator's image: one executable (`omjob`, a link to it per role) on debian:bookworm-slim,
+# nothing else but the C libraries it links, CA certificates, time zones and tini. No Docker engine runs on the
 # development machines, so scripts/check-image-build.sh checks this file against a local
 # build instead (same build script, ldd of the binaries against the runtime package list).
 ARG SWIFT_VERSION=6.3.1
@@ -21,7 +21,7 @@ RUN scripts/build-release.sh /out /src/.build
 
 # --- runtime ---
 FROM debian:bookworm-slim
-# libuv1, libcurl4, libhttp-parser2.9: what the binaries link (the Swift runtime is static).
+# libuv1, libcurl4, libhttp-parser2.9: what the binary links (the Swift runtime is static).
 # ca-certificates: TLS to the API server when a kubeconfig points elsewhere than the pod's CA.
 # tzdata: CronOMJob `timeZone` names. tini: PID 1 (forwards signals, reaps orphans).
 RUN apt-get update \
@@ -32,6 +32,7 @@ RUN apt-get update \
 # /run/omjob: like the emptyDir the Deployment mounts there (mode 1777), so any uid the pod
 # runs as can create the broker's private socket in it. The supervisor starts its workers
 # from its own directory.
+# /out holds omjob and the relative links omjob-supervisor, omjob-watcher, omjob-executor, omjob-gc.
 COPY --from=build /out/ /usr/local/bin/
 ENV OMJOB_RUN_DIR=/run/omjob \
     HEALTH_CHECK_PORT=8080

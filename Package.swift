@@ -20,12 +20,15 @@ let package = Package(
         .executable(name: "omjob-watcher", targets: ["omjob-watcher"]),
         .executable(name: "omjob-executor", targets: ["omjob-executor"]),
         .executable(name: "omjob-gc", targets: ["omjob-gc"]),
+        .executable(name: "omjob", targets: ["omjob"]),
         .executable(name: "kubesim", targets: ["kubesim"]),
         .library(name: "KubeSim", targets: ["KubeSim"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        // kubesim only: HTTP/2 over TLS (ALPN h2), so the client's h2 path is tested. Never linked by the operator.
+        .package(url: "https://github.com/apple/swift-nio-http2.git", exact: "1.46.0"),
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
@@ -51,16 +54,18 @@ let package = Package(
         ),
 
         // Roles: a library holding the logic, an executable holding only `main`.
-        .target(name: "Watcher", dependencies: ["Shared"], path: "Sources/watcher/Lib", swiftSettings: strict),
+        .target(name: "Watcher", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-watcher", dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/main", swiftSettings: strict),
-        .target(name: "Executor", dependencies: ["Shared"], path: "Sources/executor/Lib", swiftSettings: strict),
+        .target(name: "Executor", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-executor", dependencies: ["Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/main", swiftSettings: strict),
-        .target(name: "GC", dependencies: ["Shared"], path: "Sources/gc/Lib", swiftSettings: strict),
+        .target(name: "GC", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: strict),
-        .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser"], path: "Sources/supervisor/Lib", swiftSettings: strict),
+        .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
         // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
         // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
+        // The release image's one executable: every role, chosen by the name it runs as.
+        .executableTarget(name: "omjob", dependencies: ["Supervisor", "Watcher", "Executor", "GC"], path: "Sources/omjob", swiftSettings: strict),
         .executableTarget(name: "omjob-echo-worker", dependencies: ["Shared", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
         .executableTarget(name: "supervisor-bench", dependencies: ["Shared"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
@@ -72,6 +77,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],

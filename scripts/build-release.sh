@@ -9,17 +9,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PRODUCTS=(omjob-supervisor omjob-watcher omjob-executor omjob-gc)
-if [ "${1:-}" = "--list" ]; then printf '%s\n' "${PRODUCTS[@]}"; exit 0; fi
+# One multi-call executable, `omjob`, and a link per role: the processes of the pod share one
+# mapped copy of the static Swift runtime and Foundation, and the image holds it once.
+PROGRAM=omjob
+ROLES=(omjob-supervisor omjob-watcher omjob-executor omjob-gc)
+if [ "${1:-}" = "--list" ]; then printf '%s\n' "$PROGRAM" "${ROLES[@]}"; exit 0; fi
 out="${1:?usage: scripts/build-release.sh OUT_DIR [SCRATCH_PATH] | --list}"
 scratch="${2:-.build}"
 
-for product in "${PRODUCTS[@]}"; do
-  swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product "$product"
-done
+swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product "$PROGRAM"
 mkdir -p "$out"
-for product in "${PRODUCTS[@]}"; do
-  install -m 0755 "$scratch/release/$product" "$out/$product"
-  # Symbols are for debugging a build, not for running one: about 40% of each binary.
-  strip --strip-unneeded "$out/$product"
+install -m 0755 "$scratch/release/$PROGRAM" "$out/$PROGRAM"
+# Symbols are for debugging a build, not for running one: about 40% of the binary.
+strip --strip-unneeded "$out/$PROGRAM"
+for role in "${ROLES[@]}"; do
+  # Relative, so the links stay right wherever the folder is copied (the image's /usr/local/bin).
+  ln -sf "$PROGRAM" "$out/$role"
 done

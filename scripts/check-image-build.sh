@@ -20,7 +20,7 @@ if [ "${1:-}" = "--build" ]; then
 fi
 
 if [ -x "$release_out/omjob-supervisor" ]; then
-  echo "check-image-build: release binaries in $release_out ($(du -ch "$release_out"/omjob-* | tail -n 1 | cut -f1) in all)"
+  echo "check-image-build: release binaries in $release_out ($(du -ch "$release_out"/omjob* | tail -n 1 | cut -f1) in all)"
   exec python3 scripts/image/check_image.py Dockerfile "$release_out"
 elif [ -x .build/debug/omjob-supervisor ]; then
   echo "check-image-build: debug binaries (.build/debug): C libraries only; --build checks the static Swift runtime too"

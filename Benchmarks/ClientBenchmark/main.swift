@@ -9,18 +9,24 @@ typealias KubeJSONValue = JSONValue
 func mb(_ bytes: Int) -> String { String(format: "%.1f MB", Double(bytes) / 1_048_576) }
 func line(_ label: String, _ value: String) { print(label.padding(toLength: 44, withPad: " ", startingAt: 0) + value) }
 
-// 1. Informer store memory: 10,000 OMJobs + 20,000 pods, as decoded models. Measured first,
-// on a fresh heap, decoding in batches of 500 so that garbage does not blur the difference.
-/// What the watcher's transform should do with an OMJob: share metadata strings, and the
-/// pod templates, which are equal across the runs of one pipeline.
-func compactOMJob(_ omjob: OMJob, _ interner: inout Interner) -> OMJob {
-    var omjob = Informer<OMJob>.internMetadata(omjob, &interner)
-    omjob.spec = interner.intern(omjob.spec)
-    omjob.status = interner.intern(omjob.status)
-    return omjob
+// 1. Informer store memory: 10,000 OMJobs + 20,000 pods, as the informers store them.
+// Measured first, on a fresh heap, decoding in batches of 500 so that garbage does not blur
+// the difference.
+
+/// How one store phase decodes and compacts objects: the production path (the types and
+/// transforms the watcher's and gc's informers use) or the full models, for comparison.
+struct StoreModels<P: KubernetesObject> {
+    var label: String
+    var omJob: (OMJob, inout Interner) -> OMJob
+    var pod: (P, inout Interner) -> P
 }
 
-func storeCost<P: KubernetesObject>(pods: P.Type, compact: @escaping (P, inout Interner) -> P) throws -> (Int, Int) {
+let productionStore = StoreModels<PodView>(label: "store (production: OMJob, PodView)",
+                                           omJob: { $0.interned(&$1) }, pod: { $0.interned(&$1) })
+let fullStore = StoreModels<Pod>(label: "store (full models: OMJob, Pod)",
+                                 omJob: Informer<OMJob>.internMetadata, pod: Informer<Pod>.internMetadata)
+
+func storeCost<P: KubernetesObject>(_ models: StoreModels<P>) throws -> (Int, Int) {
     let heapBefore = Measure.heapInUseBytes
     let residentBefore = Measure.residentBytes
     var interner = Interner()
@@ -28,11 +34,11 @@ func storeCost<P: KubernetesObject>(pods: P.Type, compact: @escaping (P, inout I
     var podStore = InformerStore<P>()
     for batch in stride(from: 0, to: 10_000, by: 500) {
         let json = try JSONEncoder().encode(["items": .array((batch..<batch + 500).map(Fixtures.omjob))] as JSONValue)
-        for omjob in try JSONDecoder().decode(RawList<OMJob>.self, from: json).items { _ = omjobStore.apply(.added(compactOMJob(omjob, &interner))) }
+        for omjob in try JSONDecoder().decode(RawList<OMJob>.self, from: json).items { _ = omjobStore.apply(.added(models.omJob(omjob, &interner))) }
     }
     for batch in stride(from: 0, to: 20_000, by: 500) {
         let json = try JSONEncoder().encode(["items": .array((batch..<batch + 500).map { Fixtures.pod($0, resourceVersion: $0) })] as JSONValue)
-        for pod in try JSONDecoder().decode(RawList<P>.self, from: json).items { _ = podStore.apply(.added(compact(pod, &interner))) }
+        for pod in try JSONDecoder().decode(RawList<P>.self, from: json).items { _ = podStore.apply(.added(models.pod(pod, &interner))) }
     }
     let cost = withExtendedLifetime((omjobStore, podStore, interner)) { Measure.heapInUseBytes - heapBefore }
     line("  resident memory grew by", mb(Measure.residentBytes - residentBefore) + " (heap plus fragmentation from decoding)")
@@ -40,31 +46,31 @@ func storeCost<P: KubernetesObject>(pods: P.Type, compact: @escaping (P, inout I
 }
 // Every phase runs in a fresh child process (this program with the phase's name), so that
 // its CPU time and peak RSS are its own and no other phase's freed memory blurs them.
-// `client-bench watch=20000` runs one phase alone (e.g. under perf).
+// `client-bench watch=20000` runs one phase alone (e.g. under perf); a `-full` suffix
+// (`store-full`, `list-full`, `watch-full`) measures the full `Pod` model instead of `PodView`.
 let arguments = Array(CommandLine.arguments.dropFirst())
 
-func storePhase(_ mode: String) throws {
-    let (bytes, objects) = mode == "store=full"
-        ? try storeCost(pods: Pod.self, compact: Informer<Pod>.internMetadata)
-        : try storeCost(pods: PodView.self) { pod, interner in pod.interned(&interner) }
-    let label = mode == "store=full" ? "store, OMJob + full Pod model" : "store, OMJob + PodView (decision fields)"
-    line(label, mb(bytes) + " of heap for \(objects) objects (10,000 OMJobs + 20,000 pods; goal < 60 MB)")
+func storePhase<P: KubernetesObject>(_ models: StoreModels<P>) throws {
+    let (bytes, objects) = try storeCost(models)
+    line(models.label, mb(bytes) + " of heap for \(objects) objects (10,000 OMJobs + 20,000 pods; goal < 60 MB)")
 }
 
-func listPhase() throws {
+func listPhase<P: KubernetesObject>(_ model: P.Type) throws {
     // 2. Decode a list of 10,000 realistic pods.
     let podList = try JSONEncoder().encode(["kind": "PodList", "apiVersion": "v1", "metadata": ["resourceVersion": "5000"],
                                             "items": .array((0..<10_000).map { Fixtures.pod($0, resourceVersion: 1000 + $0) })] as JSONValue)
     let cpuBeforeList = Measure.cpuSeconds
-    let (pods, listSeconds) = try Measure.wall { try JSONDecoder().decode(RawList<Pod>.self, from: podList) }
-    line("list: pods decoded", "\(pods.items.count) (\(mb(podList.count)) of JSON)")
+    let (pods, listSeconds) = try Measure.wall { try JSONDecoder().decode(RawList<P>.self, from: podList) }
+    line("list: \(P.self) items decoded", "\(pods.items.count) (\(mb(podList.count)) of JSON)")
     line("list: wall time", String(format: "%.3f s (%.0f pods/s, %.0f MB/s)", listSeconds, Double(pods.items.count) / listSeconds, Double(podList.count) / 1_048_576 / listSeconds))
     line("list: CPU time", String(format: "%.3f s", Measure.cpuSeconds - cpuBeforeList))
     line("list: peak RSS of this phase", String(format: "%.1f MB (fixture JSON built in memory included)", Measure.peakRSSMB))
 }
 
-func watchPhase<P: KubernetesObject>(_ model: P.Type, eventCount: Int) async throws {
-    // 3. Consume a watch of 100,000 events over HTTP through libcurl and the event loop.
+/// 3. Consumes a watch of `eventCount` events over HTTP through libcurl and the event loop,
+/// as an informer does: decode each event, compact it with the store's transform, apply it
+/// to an `InformerStore`.
+func watchPhase<P: KubernetesObject>(_ models: StoreModels<P>, eventCount: Int) async throws {
     let responsePath = NSTemporaryDirectory() + "client-bench-\(getpid()).http"
     let watchBytes = try WatchServer.writeWatchResponse(to: responsePath, count: eventCount)
     defer { try? FileManager.default.removeItem(atPath: responsePath) }
@@ -75,10 +81,13 @@ func watchPhase<P: KubernetesObject>(_ model: P.Type, eventCount: Int) async thr
     let watchStart = ContinuousClock.now
     var received = 0
     var lastVersion = ""
+    var interner = Interner()
+    var store = InformerStore<P>()
     for try await event in try await client.watch(P.self, resource: Pod.resourceType, namespace: nil, options: WatchOptions(resourceVersion: "1")) {
         if case .modified(let pod) = event {
             received += 1
             lastVersion = pod.metadata.resourceVersion ?? ""
+            _ = store.apply(.modified(models.pod(pod, &interner)))
         }
     }
     let watchElapsed = ContinuousClock.now - watchStart
@@ -87,23 +96,28 @@ func watchPhase<P: KubernetesObject>(_ model: P.Type, eventCount: Int) async thr
     server.wait()
     await client.http.shutdown()
     loop.stopAndWait()
-    line("watch: \(P.self) events decoded", "\(received) of \(eventCount) (\(mb(watchBytes)), last rv \(lastVersion))")
+    line("watch: \(P.self) events decoded + stored", "\(received) of \(eventCount) (\(mb(watchBytes)), last rv \(lastVersion), \(store.count) keys)")
     line("watch: wall time", String(format: "%.3f s (%.0f events/s)", watchSeconds, Double(received) / watchSeconds))
     line("watch: CPU time", String(format: "%.3f s (%.0f events per CPU-second)", watchCPU, Double(received) / watchCPU))
     line("watch: peak RSS of this phase", String(format: "%.1f MB", Measure.peakRSSMB))
 }
 
+/// `watch=N` → N (default 100,000).
+func count(_ mode: String) -> Int { mode.split(separator: "=").dropFirst().first.flatMap { Int($0) } ?? 100_000 }
+
 switch arguments.first {
-case let mode? where mode.hasPrefix("store="):
-    try storePhase(mode)
-case "list":
-    try listPhase()
-case let mode? where mode.hasPrefix("watch-view"):
-    try await watchPhase(PodView.self, eventCount: Int(mode.dropFirst("watch-view=".count)) ?? 100_000)
-case let mode? where mode.hasPrefix("watch"):
-    try await watchPhase(Pod.self, eventCount: Int(mode.dropFirst("watch=".count)) ?? 100_000)
+case "store": try storePhase(productionStore)
+case "store-full": try storePhase(fullStore)
+case "list": try listPhase(PodView.self)
+case "list-full": try listPhase(Pod.self)
+case let mode? where mode.hasPrefix("watch-full"): try await watchPhase(fullStore, eventCount: count(mode))
+case let mode? where mode.hasPrefix("watch"): try await watchPhase(productionStore, eventCount: count(mode))
+case let mode?:
+    print("client-bench: unknown phase \(mode) (store, store-full, list, list-full, watch[=N], watch-full[=N])")
+    exit(2)
 default:
-    for phase in ["store=view", "store=full", "list", "watch", "watch-view"] {
+    print("Production path: the watcher's and gc's informer types and transforms. `-full`: full models, for comparison.")
+    for phase in ["store", "store-full", "list", "list-full", "watch", "watch-full"] {
         let child = Process()
         child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
         child.arguments = [phase]

@@ -46,7 +46,7 @@ func observations(_ state: String) -> [RunObservation] {
             status.mainPodTermination = MainPodTermination(reason: "Completed", exitCode: 0, source: "PodPhase")
         }
         omJob.status = status
-        return RunObservation(omJob: omJob, pods: [main], mainPodNode: .ready)
+        return RunObservation(omJob: omJob, pods: [PodView(main)], mainPodNode: .ready)
     }
 }
 

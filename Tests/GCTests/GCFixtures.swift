@@ -77,8 +77,8 @@ enum GCFixtures {
     }
 
     static func omJob() -> OMJob { decode(omJobJSON) }
-    static func mainPod(phase: String = "Succeeded") -> Pod { decode(podJSON(type: "main", suffix: "main", phase: phase)) }
-    static func exitPod(phase: String = "Succeeded") -> Pod { decode(podJSON(type: "exit-handler", suffix: "exit", phase: phase)) }
+    static func mainPod(phase: String = "Succeeded") -> PodView { decode(podJSON(type: "main", suffix: "main", phase: phase)) }
+    static func exitPod(phase: String = "Succeeded") -> PodView { decode(podJSON(type: "exit-handler", suffix: "exit", phase: phase)) }
 
     static func date(_ text: String) -> Date { KubeTime.parse(text)! }
 

@@ -109,7 +109,7 @@ import Testing
         }
     }
 
-    static func objects(for c: Case) -> (OMJob, [Pod]) {
+    static func objects(for c: Case) -> (OMJob, [PodView]) {
         var omJob = GCFixtures.omJob()
         omJob.status?.phase = c.phase
         omJob.status?.completionTime = c.completion

@@ -35,8 +35,23 @@ struct MainPodFixture: Decodable {
     var description: String
     var now: String
     var pod: Pod
+    /// The same pod as the watcher's informer decodes it (what the decision reads).
+    var view: PodView
     var node: Node?
     var expect: Expectation
+
+    private enum CodingKeys: String, CodingKey { case source, description, now, pod, node, expect }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        source = try c.decode(String.self, forKey: .source)
+        description = try c.decode(String.self, forKey: .description)
+        now = try c.decode(String.self, forKey: .now)
+        pod = try c.decode(Pod.self, forKey: .pod)
+        view = try c.decode(PodView.self, forKey: .pod)
+        node = try c.decodeIfPresent(Node.self, forKey: .node)
+        expect = try c.decode(Expectation.self, forKey: .expect)
+    }
 
     struct Expectation: Decodable {
         var ended: Bool

@@ -93,7 +93,7 @@ import Testing
 
     @Test func anOrphanedMainPodIsReleased() throws {
         let run = try RunScenario()
-        let command = try #require(OrphanPods.release(try run.mainPod("running")))
+        let command = try #require(OrphanPods.release(PodView(try run.mainPod("running"))))
         #expect(command.key == ObjectKey(namespace: "openmetadata-pipelines", name: run.name))
         #expect(command.omJobUID == run.uid)
         #expect(command.action == .removeFinalizer(FinalizerChange(target: .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"),
@@ -108,7 +108,7 @@ import Testing
         var other = try run.mainPod("running")
         other.metadata.ownerReferences?[0].uid = "not-this-run"
         other.spec?.nodeName = "worker-9"
-        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other]) == nil)
-        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other, try run.mainPod("running")]) == "worker-1")
+        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [PodView(other)]) == nil)
+        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other, try run.mainPod("running")].map(PodView.init)) == "worker-1")
     }
 }

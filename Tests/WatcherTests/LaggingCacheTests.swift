@@ -69,7 +69,7 @@ import Testing
 
     @Test func aMainPodThatCompletedBehindALaggingCacheRunsTheExitHandlerWithSuccess() throws {
         var cluster = try Self.clusterWithMainPod()
-        let lagging = Array(cluster.pods.values)  // the cache stops here: the pod as just created
+        let lagging = cluster.pods.values.map(PodView.init)  // the cache stops here: the pod as just created
         let main = try #require(cluster.mainPod?.metadata.name)
         cluster.run(main)
         cluster.exit(main, code: 0)
@@ -103,7 +103,7 @@ import Testing
         cluster.exit(main, code: 1)
         cluster.settle()
         let exit = try #require(cluster.exitPods.first?.metadata.name)
-        let lagging = Array(cluster.pods.values)  // the exit pod as just created
+        let lagging = cluster.pods.values.map(PodView.init)  // the exit pod as just created
         cluster.run(exit)
         cluster.exit(exit, code: 0)
         cluster.now = cluster.now.addingTimeInterval(300 + 10 + 1)  // start deadline + backoff

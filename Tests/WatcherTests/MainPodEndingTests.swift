@@ -19,7 +19,7 @@ import Testing
         let now = T.at(fixture.now)
         let limits = RunLimits(spec: nil, settings: RunSettings())
         let node = fixture.node.map(NodeReadiness.init(node:))
-        let reading = MainPodEnding.read(fixture.pod, node: node, limits: limits, now: now, stamp: fixture.now)
+        let reading = MainPodEnding.read(fixture.view, node: node, limits: limits, now: now, stamp: fixture.now)
         let expect = fixture.expect
 
         switch reading {
@@ -44,8 +44,8 @@ import Testing
 
     @Test func theNodeOfAnotherPodDoesNotEndThisOne() throws {
         var fixture = try Fixtures.decode(MainPodFixture.self, "main-pod", "node-not-ready-past-threshold")
-        fixture.pod.spec?.nodeName = "worker-2"
-        let reading = MainPodEnding.read(fixture.pod, node: fixture.node.map(NodeReadiness.init(node:)),
+        fixture.view.spec?.nodeName = "worker-2"
+        let reading = MainPodEnding.read(fixture.view, node: fixture.node.map(NodeReadiness.init(node:)),
                                          limits: RunLimits(spec: nil, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
         #expect(reading == .inProgress(.running(startedAt: T.at("2025-01-09T15:30:04Z")), nextLook: nil))
     }
@@ -61,7 +61,7 @@ import Testing
         let fixture = try Fixtures.decode(MainPodFixture.self, "main-pod", "err-image-pull-within-deadline")
         var spec = OMJobSpec(mainPodSpec: nil)
         spec.mainPodStartDeadlineSeconds = 30
-        let reading = MainPodEnding.read(fixture.pod, node: nil, limits: RunLimits(spec: spec, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
+        let reading = MainPodEnding.read(fixture.view, node: nil, limits: RunLimits(spec: spec, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
         guard case .ended(let ending) = reading else {
             Issue.record("expected NeverStarted with a 30 s deadline, got \(reading)")
             return

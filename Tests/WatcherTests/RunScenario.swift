@@ -21,7 +21,8 @@ struct RunScenario {
     var name: String { omJob.metadata.name! }
 
     func decide() -> RunDecision {
-        RunDecider.decide(RunObservation(omJob: omJob, pods: pods, mainPodNode: node), now: now, settings: settings)
+        // The decision sees what the watcher's informer keeps of each pod.
+        RunDecider.decide(RunObservation(omJob: omJob, pods: pods.map(PodView.init), mainPodNode: node), now: now, settings: settings)
     }
 
     /// The main pod the operator builds, as the API server would return it with `fixture`'s status

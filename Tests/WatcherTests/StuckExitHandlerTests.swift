@@ -75,7 +75,7 @@ import Testing
         var cluster = try exitHandlerStarted()
         Self.neverStarts(Self.exit1, "ImagePullBackOff", in: &cluster)
         cluster.now = cluster.now.addingTimeInterval(310)
-        let observation = RunObservation(omJob: try #require(cluster.omJob), pods: Array(cluster.pods.values), mainPodNode: nil)
+        let observation = RunObservation(omJob: try #require(cluster.omJob), pods: cluster.pods.values.map(PodView.init), mainPodNode: nil)
         let decision = RunDecider.decide(observation, now: cluster.now, settings: RunSettings())
         let types = decision.commands.map(\.action.type)
         // The write that counts the attempt rests on a deadline: it is the guarded one.

@@ -45,6 +45,18 @@ final class CurlMulti {
         transfers[transfer.easy] = transfer
     }
 
+    /// Lifts the pause of `transfer` (its body callback refused bytes) and drives it at once.
+    ///
+    /// Why not wait for libcurl: unpausing only asks for a 0 ms timer, and a paused transfer's
+    /// socket is no longer polled, so that timer is all that would ever move the transfer again;
+    /// driving it here makes the resume independent of it (see `timerFired`). A transfer that
+    /// finished or was cancelled meanwhile is left alone.
+    func resume(_ transfer: CurlTransfer) {
+        guard transfers[transfer.easy] === transfer else { return }
+        transfer.resume()  // may deliver the held bytes right here, and pause again
+        action(socket: CURL_SOCKET_TIMEOUT, flags: 0)
+    }
+
     /// Stops `transfer` before libcurl finished it; it completes with `.cancelled`.
     func cancel(_ transfer: CurlTransfer) {
         guard transfers.removeValue(forKey: transfer.easy) != nil else { return }
@@ -89,9 +101,20 @@ final class CurlMulti {
             return
         }
         // A 0 ms timeout means "call me soon", not "from inside this callback": 1 ms, as multi-uv.c.
-        timer.start(after: .milliseconds(max(timeoutMs, 1))) { [unowned self] in
-            self.action(socket: CURL_SOCKET_TIMEOUT, flags: 0)
-        }
+        timer.start(after: .milliseconds(max(timeoutMs, 1))) { [unowned self] in self.timerFired() }
+    }
+
+    /// libuv's clock is coarse and cached per loop iteration, so a timer can fire before libcurl's
+    /// own clock says its deadline has come. libcurl then runs nothing and, since the next
+    /// deadline is the one it already announced, does not call the timer function again: a
+    /// transfer waiting only on that deadline (a paused one: its socket is not polled) would
+    /// stall for ever. So after every firing, re-arm from `curl_multi_timeout` unless libcurl
+    /// already set or cleared the timer itself.
+    private func timerFired() {
+        action(socket: CURL_SOCKET_TIMEOUT, flags: 0)
+        var remaining = -1
+        guard curl_multi_timeout(multi, &remaining) == CURLM_OK, remaining >= 0, !timer.isActive else { return }
+        timer.start(after: .milliseconds(max(remaining, 1))) { [unowned self] in self.timerFired() }
     }
 
     private func ready(socket: curl_socket_t, _ result: Result<Poll.Events, UVError>) {

@@ -122,6 +122,7 @@ final class CurlTransfer {
     }
 
     /// Lifts a pause requested by the body callback; libcurl then redelivers the refused bytes.
+    /// Call through `CurlMulti.resume`, which also drives the transfer on.
     func resume() {
         curl_easy_pause(easy, CURLPAUSE_CONT)
     }

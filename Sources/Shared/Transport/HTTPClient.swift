@@ -117,7 +117,8 @@ public actor HTTPClient {
     }
 
     private func resume(_ id: Int) {
-        running[id]?.resume()
+        guard let transfer = running[id] else { return }  // ended or cancelled meanwhile
+        multi?.resume(transfer)
     }
 
     private func cancel(_ id: Int) {

@@ -18,8 +18,8 @@ public struct GCSweep: Hashable, Sendable {
 
     /// Decides for a snapshot of the cache. `pods` are those labelled with an OMJob name; each
     /// is matched to its OMJob by owner UID.
-    public static func decide(omJobs: [OMJob], crons: [CronOMJob], pods: [Pod], now: Date, settings: GCSettings) -> GCSweep {
-        var podsByOwner: [String: [Pod]] = [:]
+    public static func decide(omJobs: [OMJob], crons: [CronOMJob], pods: [PodView], now: Date, settings: GCSettings) -> GCSweep {
+        var podsByOwner: [String: [PodView]] = [:]
         for pod in pods {
             let owners = (pod.metadata.ownerReferences ?? []).filter { $0.controller == true }.map(\.uid)
             let labelled = pod.metadata.labels?[OperatorLabels.omJobUID].map { [$0] } ?? []

@@ -4,9 +4,9 @@ import Shared
 /// label the operator sets on pods it makes without an owner), never by `managed-by`, which
 /// OpenMetadata sets to its own value (the Java operator's "TTL cleanup fails" bug).
 struct RunPods {
-    let all: [Pod]
+    let all: [PodView]
 
-    init(pods: [Pod], omJobUID: String) {
+    init(pods: [PodView], omJobUID: String) {
         all = pods.filter { pod in
             let labels = pod.metadata.labels ?? [:]
             guard labels[OperatorLabels.podType] != nil else { return false }
@@ -16,7 +16,7 @@ struct RunPods {
     }
 
     /// Exit-handler pods that have not ended: the run is not over for the gc, whatever its phase says.
-    var runningExitHandlers: [Pod] {
+    var runningExitHandlers: [PodView] {
         all.filter { pod in
             pod.metadata.labels?[OperatorLabels.podType] == PodType.exitHandler.rawValue
                 && !pod.metadata.isBeingDeleted
@@ -25,5 +25,5 @@ struct RunPods {
     }
 
     /// Pods still to delete (a pod already being deleted needs no second request).
-    var undeleted: [Pod] { all.filter { !$0.metadata.isBeingDeleted } }
+    var undeleted: [PodView] { all.filter { !$0.metadata.isBeingDeleted } }
 }

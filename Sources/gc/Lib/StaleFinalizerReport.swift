@@ -33,7 +33,7 @@ public enum StaleFinalizerReport {
     public static let finalizerPrefix = "omjob.pipelines.openmetadata.org/"
 
     /// Stale finalizers among `omJobs` and `pods`, in a stable order.
-    public static func find(omJobs: [OMJob], pods: [Pod], now: Date, settings: GCSettings) -> [StaleFinalizer] {
+    public static func find(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings) -> [StaleFinalizer] {
         let bound = TimeInterval(settings.staleFinalizerSeconds)
         var found: [StaleFinalizer] = []
         for omJob in omJobs {
@@ -51,7 +51,7 @@ public enum StaleFinalizerReport {
 
     /// The earliest instant after `now` at which a finalizer held now becomes stale: the driver
     /// wakes then, since no watch event announces that time has passed.
-    public static func nextDue(omJobs: [OMJob], pods: [Pod], now: Date, settings: GCSettings) -> Date? {
+    public static func nextDue(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings) -> Date? {
         let bound = TimeInterval(settings.staleFinalizerSeconds)
         let due = holders(omJobs: omJobs, pods: pods).compactMap { holder -> Date? in
             let at = holder.since.addingTimeInterval(bound)
@@ -61,7 +61,7 @@ public enum StaleFinalizerReport {
     }
 
     /// Every object holding one of our finalizers, with the instant it started to matter.
-    private static func holders(omJobs: [OMJob], pods: [Pod]) -> [(metadata: ObjectMeta, since: Date)] {
+    private static func holders(omJobs: [OMJob], pods: [PodView]) -> [(metadata: ObjectMeta, since: Date)] {
         let completion = Dictionary(
             omJobs.compactMap { job in job.metadata.uid.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
         var found: [(metadata: ObjectMeta, since: Date)] = []

@@ -42,7 +42,7 @@ public enum TTLCleanup {
     public static let cleanedUpReason = "PodsCleanedUp"
 
     /// Decides for `omJob`, given the pods the gc found for it (filtered here by owner UID).
-    public static func decide(omJob: OMJob, pods: [Pod], now: Date, settings: GCSettings) -> Outcome {
+    public static func decide(omJob: OMJob, pods: [PodView], now: Date, settings: GCSettings) -> Outcome {
         guard let uid = omJob.metadata.uid, let status = omJob.status, status.phase?.isFinished == true,
             !omJob.metadata.isBeingDeleted
         else { return Outcome(state: .notFinished, commands: [], wakeAt: nil) }

@@ -9,12 +9,13 @@ final class OperatorProcess: Sendable {
     /// The log of every start, kept across restarts of the operator within one test.
     private let earlierLogs = Mutex<[String]>([])
 
-    func start(kubeconfig: String, directory: String, settings: [String: String]) throws {
+    /// `executable` is the supervisor to run: the built `omjob-supervisor` unless given.
+    func start(kubeconfig: String, directory: String, settings: [String: String], executable: String? = nil) throws {
         var env = ["PATH": "/usr/bin:/bin", "HOME": directory, "KUBECONFIG": kubeconfig,
                    "OMJOB_RUN_DIR": directory + "/run", "HEALTH_CHECK_PORT": "0", "EXECUTOR_WORKERS": "2",
                    "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "5", "LOG_LEVEL": "DEBUG"]
         env.merge(settings) { _, new in new }
-        let started = try SupervisorProcess(executable: try Paths.product("omjob-supervisor"), environment: env)
+        let started = try SupervisorProcess(executable: try executable ?? Paths.product("omjob-supervisor"), environment: env)
         process.withLock { $0 = started }
     }
 

@@ -21,7 +21,8 @@ final class OperatorUnderTest: Sendable {
     }
 
     /// Runs `body` against a fresh kubesim and operator; always stops both and removes the directory.
-    static func run(settings: [String: String] = [:], crdDirectory: String = Paths.crds,
+    /// `supervisor` is the executable to start (the built `omjob-supervisor` unless given).
+    static func run(settings: [String: String] = [:], crdDirectory: String = Paths.crds, supervisor: String? = nil,
                     _ body: (OperatorUnderTest) async throws -> Void) async throws {
         let sim = try await KubeSimServer.start(.init(token: token, crdDirectory: crdDirectory, threads: 1))
         let directory = try Paths.temporaryDirectory()
@@ -29,7 +30,7 @@ final class OperatorUnderTest: Sendable {
         do {
             _ = try sim.store.create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
             try test.writeKubeconfig()
-            try test.startOperator(settings: settings)
+            try test.startOperator(settings: settings, executable: supervisor)
             try await body(test)
         } catch {
             if ProcessInfo.processInfo.environment["OMJOB_TEST_LOGS"] != nil { FileHandle.standardError.write(Data(test.log.utf8)) }
@@ -70,9 +71,9 @@ final class OperatorUnderTest: Sendable {
         "OMJOB_NODE_LOST_THRESHOLD_SECONDS": "2", "OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS": "120",
     ]
 
-    func startOperator(settings: [String: String] = [:]) throws {
+    func startOperator(settings: [String: String] = [:], executable: String? = nil) throws {
         let settings = Self.fastSettings.merging(["WATCH_NAMESPACES": "ALL"]) { _, new in new }.merging(settings) { _, new in new }
-        try supervisor.start(kubeconfig: directory + "/kubeconfig", directory: directory, settings: settings)
+        try supervisor.start(kubeconfig: directory + "/kubeconfig", directory: directory, settings: settings, executable: executable)
     }
 
     /// SIGTERM, then SIGKILL after 10 s; waits until the supervisor (and so its tree) is gone.

@@ -121,7 +121,10 @@ import Testing
         thread.stopAndWait()
     }
 
-    @Test func aSlowConsumerPausesTheTransferAndStillGetsEveryLineInOrder() async throws {
+    /// Also the regression test of a stall under load: a resume waited on a libcurl timer that
+    /// libuv could fire too early (see `CurlMulti.resume` and `timerFired`); the consumer here
+    /// pauses the transfer many times, and the time limit turns a stall into a failure.
+    @Test(.timeLimit(.minutes(1))) func aSlowConsumerPausesTheTransferAndStillGetsEveryLineInOrder() async throws {
         let server = try ScriptedServer()
         defer { server.stop() }
         let thread = try LoopThread()
@@ -131,8 +134,11 @@ import Testing
         let stream = try await client.streamLines(HTTPRequest(url: "\(server.baseURL)/watch", timeout: nil))
         var received = 0
         var inOrder = true
+        var batches = 0
         for try await batch in stream.lines {
             if received == 0 { try await Task.sleep(for: .milliseconds(300)) }  // let the producer run ahead
+            batches += 1
+            if batches % 16 == 0 { try await Task.sleep(for: .milliseconds(2)) }  // and again, many times
             for line in batch {
                 inOrder = inOrder && String(decoding: line, as: UTF8.self).hasPrefix("\(received) ")
                 received += 1
@@ -140,7 +146,7 @@ import Testing
         }
         #expect(received == 3000)
         #expect(inOrder)
-        #expect(stream.lines.flow.pauseCount > 0, "3 MB against a consumer that sleeps: libcurl was paused")
+        #expect(stream.lines.flow.pauseCount > 1, "3 MB against a consumer that sleeps: libcurl was paused, and resumed")
         await client.shutdown()
         thread.stopAndWait()
     }

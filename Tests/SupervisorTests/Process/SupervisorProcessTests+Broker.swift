@@ -30,7 +30,8 @@ extension SupervisorProcessTests {
             let requester = try BrokerClient.hello(path: supervisor.socketPath)
             let ctl = try BrokerClient.hello(path: supervisor.socketPath)
             let ids = (0..<40).map { "cmd-\($0)" }
-            for (i, id) in ids.enumerated() { requester.send(command(id, "run-\(i % 10)", delayMs: 1500)) }
+            // Long enough that all 40 are still held when a loaded machine gets round to asking.
+            for (i, id) in ids.enumerated() { requester.send(command(id, "run-\(i % 10)", delayMs: 6000)) }
             var held: [String: Int64] = [:]
             #expect(await eventually { held = (try? inflight(ctl)) ?? [:]; return held.count == ids.count })
             let victim = try #require(held.values.first)

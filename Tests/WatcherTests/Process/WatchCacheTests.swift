@@ -12,11 +12,11 @@ import Testing
         return job
     }
 
-    static func pod(_ name: String, run: String, node: String? = nil) -> Pod {
-        var pod = Pod(metadata: ObjectMeta(name: name, namespace: "ns"), spec: PodSpec(containers: []))
+    /// A pod as the watcher's informer keeps it.
+    static func pod(_ name: String, run: String, node: String? = nil) -> PodView {
+        var pod = PodView(metadata: ObjectMeta(name: name, namespace: "ns"), spec: PodView.Spec(nodeName: node), status: nil)
         pod.metadata.labels = [OperatorLabels.omJobName: PodNaming.labelValue(run), OperatorLabels.podType: "main"]
         pod.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", name: run, uid: "uid-1", controller: true)]
-        pod.spec?.nodeName = node
         return pod
     }
 

@@ -10,22 +10,24 @@ import Shared
 /// them). A CronOMJob scope not listed yet contributes nothing: fewer deletions, never more.
 final class GCCache: Sendable {
     private let omJobs: [Informer<OMJob>]
-    private let pods: [Informer<Pod>]
+    private let pods: [Informer<PodView>]
     private let crons: [Informer<CronOMJob>]
 
     /// A consistent-enough copy of the caches (each informer's store as of one instant).
     struct Snapshot: Sendable {
         var omJobs: [OMJob]
-        var pods: [Pod]
+        var pods: [PodView]
         var crons: [CronOMJob]
     }
 
     /// Informers for `namespaces` (empty: all); `changed` runs on every add, update, delete and sync.
     init(client: KubeClient, namespaces: [String], changed: @escaping @Sendable () -> Void) {
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces.map { $0 }
-        omJobs = scopes.map { Informer(client: client, namespace: $0, handlers: Self.handlers(changed)) }
+        // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
+        omJobs = scopes.map { Informer(client: client, namespace: $0, transform: { $0.interned(&$1) }, handlers: Self.handlers(changed)) }
         pods = scopes.map {
-            Informer(client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, handlers: Self.handlers(changed))
+            Informer(client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
+                     handlers: Self.handlers(changed))
         }
         crons = scopes.map { Informer(client: client, namespace: $0, handlers: Self.handlers(changed)) }
     }

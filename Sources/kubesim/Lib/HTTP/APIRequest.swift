@@ -10,9 +10,12 @@ public struct APIRequest: Sendable {
     /// Header names lower-cased.
     public var headers: [String: String]
     public var body: [UInt8]
+    /// How the request arrived (HTTP version, TCP connection).
+    public var transport: RequestTransport
 
-    init(method: String, uri: String, headers: [String: String], body: [UInt8]) {
+    init(method: String, uri: String, headers: [String: String], body: [UInt8], transport: RequestTransport = RequestTransport()) {
         self.method = method
+        self.transport = transport
         self.headers = headers
         self.body = body
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
@@ -71,4 +74,18 @@ struct WatchRequest: Sendable {
     var namespace: String?
     var options: WatchOptions
     var timeoutSeconds: Int64?
+}
+
+/// How a request reached kubesim: the HTTP version spoken and the TCP connection it came on
+/// (numbered from 1 in accept order). Tests read it, through the interceptor hook, to check
+/// that a client negotiated HTTP/2 and multiplexed its requests on one connection.
+public struct RequestTransport: Sendable, Hashable {
+    /// "1.1" or "2.0".
+    public var httpVersion: String
+    public var connection: Int
+
+    public init(httpVersion: String = "1.1", connection: Int = 0) {
+        self.httpVersion = httpVersion
+        self.connection = connection
+    }
 }

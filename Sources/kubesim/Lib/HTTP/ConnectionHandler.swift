@@ -2,9 +2,10 @@ import KubeJSON
 import NIOCore
 import NIOHTTP1
 
-/// One HTTP/1.1 connection: reads each request (bounded body), asks `APIHandler`, writes the
-/// answer with keep-alive, or hands the connection to a `WatchStream`. A bad request gets its
-/// Status and only this connection can be affected.
+/// One HTTP/1.1 connection, or one HTTP/2 stream (behind NIOHTTP2's HTTP/1 codec): reads each
+/// request (bounded body), asks `APIHandler`, writes the answer with keep-alive, or hands the
+/// channel to a `WatchStream`. A bad request gets its Status and only this connection (or
+/// stream) can be affected.
 final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -18,9 +19,12 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var body: ByteBuffer?
     private var tooLarge = false
     private var watch: WatchStream?
+    /// The TCP connection's number (every stream of an HTTP/2 connection shares it).
+    private let connection: Int
 
-    init(api: APIHandler, interceptor: @escaping @Sendable () -> RequestInterceptor?) {
+    init(api: APIHandler, connection: Int = 0, interceptor: @escaping @Sendable () -> RequestInterceptor?) {
         self.api = api
+        self.connection = connection
         self.interceptor = interceptor
     }
 
@@ -52,7 +56,8 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func serve(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ bytes: [UInt8]) {
         var headers: [String: String] = [:]
         for (name, value) in head.headers { headers[name.lowercased()] = value }
-        let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: headers, body: bytes)
+        let transport = RequestTransport(httpVersion: "\(head.version.major).\(head.version.minor)", connection: connection)
+        let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: headers, body: bytes, transport: transport)
         if api.token == nil || headers["authorization"] == "Bearer \(api.token!)", let hook = interceptor(), let action = hook(request) {
             intercept(action, context, head, request)  // ConnectionHandler+Faults.swift
             return
@@ -73,7 +78,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func startWatch(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: WatchRequest, cut: WatchCut?) {
-        let stream = WatchStream(context: context, request: request, store: api.store, keepAlive: head.isKeepAlive) { [weak self] in
+        let stream = WatchStream(context: context, request: request, store: api.store, keepAlive: head.keepsConnectionOpen) { [weak self] in
             self?.watch = nil
         }
         stream.cut = cut
@@ -100,7 +105,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .raw(let c, let type, let b): (code, contentType, bytes) = (c, type, b)
         case .watch, .followLog: return
         }
-        let keepAlive = head.isKeepAlive && !forceClose
+        let keepAlive = head.keepsConnectionOpen && !forceClose
         var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(bytes.count))] + extraHeaders)
         if !keepAlive { headers.add(name: "Connection", value: "close") }
         let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: code), headers: headers)
@@ -131,4 +136,10 @@ extension ChannelHandlerContext {
         writeAndFlush(part, promise: promise)
         return promise.futureResult
     }
+}
+
+extension HTTPRequestHead {
+    /// HTTP/1.1 keep-alive rules; an HTTP/2 stream never closes the connection it shares
+    /// (the HTTP/1 codec reports version 2.0 with no keep-alive header).
+    var keepsConnectionOpen: Bool { version.major >= 2 || isKeepAlive }
 }

@@ -17,7 +17,7 @@ enum ExitAttempt: Equatable {
     /// Still going; look again at `nextLook`, if set.
     case inProgress(nextLook: Date?)
 
-    static func read(_ pod: Pod?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date, stamp: String) -> ExitAttempt {
+    static func read(_ pod: PodView?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date, stamp: String) -> ExitAttempt {
         // Rejected by the API server: retrying the same body later may still work (quota frees up).
         if let failure = createFailure, failure.podType == .exitHandler, failure.attempt == attempt {
             return .failed(reason: "CreateFailed", exitCode: nil,
@@ -53,7 +53,7 @@ enum ExitAttempt: Equatable {
     }
 
     /// A stable time for a failure that reports no finish time.
-    private static func settledAt(_ pod: Pod, fallback: Date) -> Date {
+    private static func settledAt(_ pod: PodView, fallback: Date) -> Date {
         let times = (pod.status?.conditions ?? []).compactMap { $0.lastTransitionTime.flatMap(KubeTime.parse) }
         return times.max() ?? pod.metadata.creationTimestamp.flatMap(KubeTime.parse) ?? fallback
     }

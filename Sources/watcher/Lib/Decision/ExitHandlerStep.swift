@@ -42,7 +42,7 @@ enum ExitHandlerStep {
     /// One attempt failed: retry after its backoff while attempts remain, else fail the run. An
     /// `overduePod` failed only by a deadline over the cache: what is written rests on a fresh read of it.
     private static func failed(_ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec, ending: MainPodTermination,
-                               attempt: Int, reason: String, exitCode: Int?, failedAt: Date, overduePod: Pod?) {
+                               attempt: Int, reason: String, exitCode: Int?, failedAt: Date, overduePod: PodView?) {
         let detail = exitCode.map { "\(reason) (exit code \($0))" } ?? reason
         if let overduePod { plan.requireUnchanged(overduePod) }
         guard attempt < 1 + context.limits.exitHandlerBackoffLimit else {

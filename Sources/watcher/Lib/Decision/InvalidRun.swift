@@ -29,7 +29,7 @@ struct SpecProblem: Equatable {
 /// An OMJob that cannot be run ends Failed at once, with the problem in its status and a Warning
 /// event, and holds nothing: other runs are unaffected.
 enum InvalidRun {
-    static func decide(_ plan: inout RunPlan, problem: SpecProblem, pods: [Pod]) {
+    static func decide(_ plan: inout RunPlan, problem: SpecProblem, pods: [PodView]) {
         if plan.status.phase?.isFinished != true {
             plan.status.finish(.failed, reason: "InvalidSpec", message: "invalid OMJob: \(problem.message)", now: plan.stamp)
             if plan.status.startTime == nil { plan.status.startTime = plan.stamp }

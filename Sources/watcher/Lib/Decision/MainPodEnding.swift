@@ -24,7 +24,7 @@ enum MainPodEnding {
     static let container = "main"
 
     /// `stamp` is `now` in wire form (computed once per decision).
-    static func read(_ pod: Pod, node: NodeReadiness?, limits: RunLimits, now: Date, stamp: String) -> MainPodReading {
+    static func read(_ pod: PodView, node: NodeReadiness?, limits: RunLimits, now: Date, stamp: String) -> MainPodReading {
         if let ended = endedOnItsOwn(pod, now: stamp) { return .ended(ended) }
         var deadlines: [Date] = []
 
@@ -65,7 +65,7 @@ enum MainPodEnding {
     }
 
     /// The endings the pod reports itself (it is terminal, or its container has terminated).
-    static func endedOnItsOwn(_ pod: Pod, now: String) -> MainPodTermination? {
+    static func endedOnItsOwn(_ pod: PodView, now: String) -> MainPodTermination? {
         let status = pod.containerStatus(named: container)
         let terminated = status?.state?.terminated
         let phase = pod.status?.phase
@@ -97,7 +97,7 @@ enum MainPodEnding {
     }
 
     /// Started or not, and the reason it has not.
-    static func progress(of pod: Pod) -> MainPodProgress {
+    static func progress(of pod: PodView) -> MainPodProgress {
         let state = pod.containerStatus(named: container)?.state
         if let running = state?.running { return .running(startedAt: running.startedAt.flatMap(KubeTime.parse)) }
         if let waiting = state?.waiting?.reason { return .notStarted(reason: waiting) }
@@ -108,7 +108,7 @@ enum MainPodEnding {
         return .notStarted(reason: "Pending")
     }
 
-    private static func waitingMessage(_ pod: Pod) -> String? {
+    private static func waitingMessage(_ pod: PodView) -> String? {
         if let message = pod.containerStatus(named: container)?.state?.waiting?.message { return message }
         return pod.condition("PodScheduled")?.message
     }

@@ -70,7 +70,7 @@ enum MainPodStep {
     /// A pod recorded as never started is deleted: it would otherwise keep retrying its pull or its
     /// scheduling. The finalizer keeps the object until the run is finished (`Finalizers.release`
     /// calls this too: a run without an exit handler is finished by the decision that records it).
-    static func deleteIfNeverStarted(_ plan: inout RunPlan, _ pod: Pod?, recorded: MainPodTermination) {
+    static func deleteIfNeverStarted(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
         guard recorded.source == TerminationSource.neverStarted.rawValue, let pod, !pod.metadata.isBeingDeleted,
               MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { return }
         plan.deletePod(pod)

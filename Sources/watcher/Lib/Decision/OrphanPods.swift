@@ -7,7 +7,7 @@ import Shared
 /// Assumption: the caller has a synced OMJob cache (after a restart, both initial lists are done),
 /// so "not in the cache" means "gone".
 public enum OrphanPods {
-    public static func release(_ pod: Pod) -> Command? {
+    public static func release(_ pod: PodView) -> Command? {
         guard pod.metadata.finalizers?.contains(OperatorLabels.finalizer) == true, let name = pod.metadata.name else { return nil }
         let owner = pod.metadata.ownerReferences?.first { $0.controller == true }
         guard let uid = owner?.uid ?? pod.metadata.labels?[OperatorLabels.omJobUID] else { return nil }

@@ -7,11 +7,11 @@ public struct RunObservation: Sendable {
     /// Pods in the OMJob's namespace whose `omjob.pipelines.openmetadata.org/name` label equals
     /// `PodNaming.labelValue(<omjob name>)`; the decision keeps only those that really belong to it
     /// (see `RunPods`), so passing a few extra is harmless.
-    public var pods: [Pod]
+    public var pods: [PodView]
     /// Readiness of the main pod's node; nil when unknown (not watched, or not yet seen).
     public var mainPodNode: NodeReadiness?
 
-    public init(omJob: OMJob, pods: [Pod], mainPodNode: NodeReadiness? = nil) {
+    public init(omJob: OMJob, pods: [PodView], mainPodNode: NodeReadiness? = nil) {
         self.omJob = omJob
         self.pods = pods
         self.mainPodNode = mainPodNode
@@ -21,7 +21,7 @@ public struct RunObservation: Sendable {
 extension RunObservation {
     /// The node the run's main pod is scheduled on, if any: the node whose readiness to pass as
     /// `mainPodNode` (the watcher only needs to watch nodes that run main pods).
-    public static func mainPodNodeName(omJob: OMJob, pods: [Pod]) -> String? {
+    public static func mainPodNodeName(omJob: OMJob, pods: [PodView]) -> String? {
         guard let uid = omJob.metadata.uid else { return nil }
         let name = omJob.status?.mainPodName ?? PodNaming.mainPodName(omJob: omJob.metadata.name ?? "")
         return RunPods(pods: pods, omJobUID: uid, mainPodName: name).main?.spec?.nodeName
@@ -49,11 +49,11 @@ public enum NodeReadiness: Hashable, Sendable {
 /// The pods of one run, found by name label + pod-type + owner UID (never by `managed-by`, which
 /// OpenMetadata also sets): a pod with our name label but another owner is not ours.
 struct RunPods {
-    var main: Pod?
+    var main: PodView?
     /// Exit-handler pods by attempt number.
-    var exitByAttempt: [Int: Pod]
+    var exitByAttempt: [Int: PodView]
 
-    init(pods: [Pod], omJobUID: String, mainPodName: String) {
+    init(pods: [PodView], omJobUID: String, mainPodName: String) {
         main = nil
         exitByAttempt = [:]
         for pod in pods where Self.belongs(pod, to: omJobUID) {
@@ -70,7 +70,7 @@ struct RunPods {
     }
 
     /// Owned by the controller reference, or, for a pod made without one during a kill, by the UID label.
-    static func belongs(_ pod: Pod, to uid: String) -> Bool {
+    static func belongs(_ pod: PodView, to uid: String) -> Bool {
         if let controller = pod.metadata.ownerReferences?.first(where: { $0.controller == true }) {
             return controller.uid == uid
         }

@@ -18,7 +18,7 @@ struct RunPlan {
     /// The pod (as cached) whose unchanged state this decision's status rests on: an ending concluded
     /// from a deadline. Set, the status and events are written only if a fresh read finds the pod as
     /// seen, and pod creations wait for the next decision, which starts from the confirmed record.
-    private(set) var restsOn: (pod: Pod, notReadyNode: String?)?
+    private(set) var restsOn: (pod: PodView, notReadyNode: String?)?
     private var podDeletions: [Command] = []
     private var podCreations: [Command] = []
     private var podFinalizers: [Command] = []
@@ -54,36 +54,36 @@ struct RunPlan {
     }
 
     /// Stops the pod's containers; the operator's finalizer keeps the object and its logs.
-    mutating func stopPod(_ pod: Pod) {
+    mutating func stopPod(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         podDeletions.append(command("stop/\(name)", .stopPod(DeletePod(name: name, uid: pod.metadata.uid))))
     }
 
-    mutating func deletePod(_ pod: Pod) {
+    mutating func deletePod(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         podDeletions.append(command("delete/\(name)", .deletePod(DeletePod(name: name, uid: pod.metadata.uid))))
     }
 
     /// Deletes the pod only in the state the cache holds (resourceVersion precondition): for a pod
     /// judged stuck, which may have started or ended on its own since the cache last heard of it.
-    mutating func deletePodAsSeen(_ pod: Pod) {
+    mutating func deletePodAsSeen(_ pod: PodView) {
         let name = pod.metadata.name ?? "", version = pod.metadata.resourceVersion ?? ""
         let delete = DeletePod(name: name, uid: pod.metadata.uid, resourceVersion: version.isEmpty ? nil : version)
         podDeletions.append(command("delete/\(name)@\(version)", .deletePod(delete)))
     }
 
     /// This decision's status rests on `pod` being unchanged (and `notReadyNode` still not Ready).
-    mutating func requireUnchanged(_ pod: Pod, notReadyNode: String? = nil) {
+    mutating func requireUnchanged(_ pod: PodView, notReadyNode: String? = nil) {
         restsOn = (pod, notReadyNode)
     }
 
-    mutating func addPodFinalizer(_ pod: Pod) {
+    mutating func addPodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
         podFinalizers.append(command("finalizer-add/pod/\(name)", .addFinalizer(change)))
     }
 
-    mutating func removePodFinalizer(_ pod: Pod) {
+    mutating func removePodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
         podFinalizers.append(command("finalizer-remove/pod/\(name)", .removeFinalizer(change)))
@@ -149,7 +149,7 @@ struct RunPlan {
 
     /// The status patch and its events, behind a fresh read of `pod`. The id names both versions
     /// it was decided from, so a newer pod or OMJob gives a new command.
-    private func confirmUnchanged(_ pod: Pod, notReadyNode: String?, status: OMJobStatus) -> Command {
+    private func confirmUnchanged(_ pod: PodView, notReadyNode: String?, status: OMJobStatus) -> Command {
         let name = pod.metadata.name ?? "", version = pod.metadata.resourceVersion ?? ""
         let recorded: [RecordEvent] = events.compactMap { if case .recordEvent(let record) = $0.action { record } else { nil } }
         let confirm = ConfirmPodUnchanged(podName: name, podUID: pod.metadata.uid, resourceVersion: version, notReadyNode: notReadyNode,

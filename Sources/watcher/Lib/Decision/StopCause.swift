@@ -24,7 +24,7 @@ enum StopCause: Equatable {
     /// The ending to record for a pod the operator stopped: the stop's reason replaces what the
     /// kubelet reports about the stop itself (SIGTERM, PodDeleted), keeping its evidence. A pod
     /// that completed, or failed on its own before the kill, keeps its own ending.
-    static func relabel(_ ending: MainPodTermination, omJob: OMJob, pod: Pod, limits: RunLimits) -> MainPodTermination {
+    static func relabel(_ ending: MainPodTermination, omJob: OMJob, pod: PodView, limits: RunLimits) -> MainPodTermination {
         guard !ending.isSuccess else { return ending }
         var relabelled = ending
         if let killedAt = omJob.metadata.deletionTimestamp.flatMap(KubeTime.parse),

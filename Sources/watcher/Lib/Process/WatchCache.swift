@@ -13,7 +13,7 @@ public struct WatchCache {
     }
 
     public private(set) var omJobs: [ObjectKey: OMJob] = [:]
-    private var podsByLabel: [ObjectKey: [String: Pod]] = [:]
+    private var podsByLabel: [ObjectKey: [String: PodView]] = [:]
     private var omJobsByLabel: [ObjectKey: Set<String>] = [:]
     private var nodes: [String: Node] = [:]
     public private(set) var cronOMJobs: [ObjectKey: CronOMJob] = [:]
@@ -60,8 +60,8 @@ public struct WatchCache {
         (runsByCron[key] ?? []).compactMap { omJobs[ObjectKey(namespace: key.namespace, name: $0)] }
     }
 
-    public mutating func apply(_ change: Change<Pod>) -> [ObjectKey] {
-        let pod: Pod
+    public mutating func apply(_ change: Change<PodView>) -> [ObjectKey] {
+        let pod: PodView
         switch change {
         case .upserted(let p), .deleted(let p): pod = p
         }

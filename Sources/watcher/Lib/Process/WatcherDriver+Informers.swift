@@ -24,9 +24,11 @@ extension WatcherDriver {
         for scope in scopes {
             let crons = Informer<CronOMJob>(client: client, namespace: scope, handlers: handlers(countsForSync: false) { $0.cronChanged($1) })
             Task { await crons.run() }
-            let omJobs = Informer<OMJob>(client: client, namespace: scope, handlers: handlers { $0.omJobChanged($1) })
-            let pods = Informer<Pod>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
-                                     handlers: handlers { $0.podChanged($1) })
+            // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
+            let omJobs = Informer<OMJob>(client: client, namespace: scope, transform: { $0.interned(&$1) },
+                                         handlers: handlers { $0.omJobChanged($1) })
+            let pods = Informer<PodView>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
+                                         transform: { $0.interned(&$1) }, handlers: handlers { $0.podChanged($1) })
             Task { await omJobs.run() }
             Task { await pods.run() }
         }
@@ -59,7 +61,7 @@ extension WatcherDriver {
         changed(cache.apply(change), controller: "cronomjob")
     }
 
-    func podChanged(_ change: WatchCache.Change<Pod>) {
+    func podChanged(_ change: WatchCache.Change<PodView>) {
         changed(cache.apply(change), controller: "omjob")
     }
 
