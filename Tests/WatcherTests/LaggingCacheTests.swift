@@ -6,8 +6,9 @@ import Testing
 /// The watcher's cache may lag the API server by seconds (a cut watch reconnecting with backoff).
 /// Endings concluded from time over the cache (never started, node lost, deleted without a report)
 /// are written only behind a fresh read, and a pod judged stuck is deleted only as it was seen.
-/// These rows are the states omjob-chaos found: a completed main pod ended as NeverStarted/Pending,
-/// and an exit pod that had succeeded deleted after a stale cache counted its attempt as over.
+/// The first rows are the states omjob-chaos found: a completed main pod ended as
+/// NeverStarted/ContainerCreating (or /Pending), and an exit pod that had succeeded counted as never
+/// started, replaced by a second attempt and deleted.
 @Suite struct LaggingCacheTests {
     /// What the cache holds, when the decision looks, and what the API server holds by then.
     struct Lag: CustomTestStringConvertible, Sendable {
@@ -19,6 +20,7 @@ import Testing
     }
 
     static let mainPodLags: [Lag] = [
+        Lag(cached: "container-creating-past-deadline", now: "2025-01-09T15:40:00Z", truth: "succeeded-completed", recorded: "Completed"),
         Lag(cached: "pending-just-created", now: "2025-01-09T16:10:00Z", truth: "succeeded-completed", recorded: "Completed"),
         Lag(cached: "image-pull-backoff-past-deadline", now: "2025-01-09T16:00:00Z", truth: "succeeded-completed", recorded: "Completed"),
         Lag(cached: "unschedulable-past-deadline", now: "2025-01-09T16:00:00Z", truth: "failed-oomkilled", recorded: "OOMKilled"),
