@@ -6,6 +6,7 @@ import Synchronization
 /// way: method, `watch` flag, and whether the path names one object.
 public final class RequestCounter: Sendable {
     private let counts = Mutex<[String: Int]>([:])
+    private let detailed = Mutex<[String: Int]>([:])
     private let deletes = Mutex<[(path: String, at: ContinuousClock.Instant)]>([])
 
     public init() {}
@@ -14,6 +15,7 @@ public final class RequestCounter: Sendable {
         guard request.path.hasPrefix("/api") else { return }  // discovery and /kubesim control are not API traffic
         let verb = Self.verb(method: request.method, path: request.path, watch: ["1", "true"].contains(request.query["watch"] ?? ""))
         counts.withLock { $0[verb, default: 0] += 1 }
+        detailed.withLock { $0[verb + " " + Self.resource(path: request.path), default: 0] += 1 }
         if verb == "delete" { deletes.withLock { $0.append((request.path, .now)) } }
     }
 
@@ -40,9 +42,21 @@ public final class RequestCounter: Sendable {
     /// Counts so far.
     public var snapshot: [String: Int] { counts.withLock { $0 } }
 
-    /// Counts since `earlier`.
-    public func since(_ earlier: [String: Int]) -> [String: Int] {
-        snapshot.reduce(into: [:]) { result, entry in
+    /// Counts so far by verb and resource (`patch omjobs/status`, `create events`).
+    public var detailedSnapshot: [String: Int] { detailed.withLock { $0 } }
+
+    /// The resource a path names, with its subresource (`pods`, `omjobs/status`).
+    static func resource(path: String) -> String {
+        let segments = path.split(separator: "/")
+        var rest = Array(segments.dropFirst(segments.first == "api" ? 2 : 3))
+        if rest.first == "namespaces", rest.count >= 3 { rest.removeFirst(2) }
+        guard let plural = rest.first else { return "namespaces" }
+        return rest.count > 2 ? "\(plural)/\(rest[2])" : String(plural)
+    }
+
+    /// Counts since `earlier` (of `detailedSnapshot` when `detailed`).
+    public func since(_ earlier: [String: Int], detailed: Bool = false) -> [String: Int] {
+        (detailed ? detailedSnapshot : snapshot).reduce(into: [:]) { result, entry in
             let delta = entry.value - (earlier[entry.key] ?? 0)
             if delta > 0 { result[entry.key] = delta }
         }

@@ -12,6 +12,7 @@ struct BenchResult: Codable {
     var loadAverageAfter = ""
     var startToReadyEmptySeconds = 0.0
     var idle = MemorySample()
+    var idleRequestsPerMinute = 0.0
     var peak = MemorySample()
     var steady = MemorySample()
     var exitStart = LatencySummary([])
@@ -20,6 +21,7 @@ struct BenchResult: Codable {
     var runsPerSecond = 0.0
     var floorRunsPerSecond = 0.0
     var requestsPerRun: [String: Double] = [:]
+    var requestsPerRunByResource: [String: Double] = [:]
     var cpuSecondsPer1000Runs = 0.0
     var processesSeen = 0
     var readyOMJobs = 0
@@ -42,7 +44,12 @@ struct BenchResult: Codable {
         lines.append("throughput                   " + Self.number(runsPerSecond) + " runs/s (" + Self.number(wallSeconds) + " s wall; floor "
             + Self.number(floorRunsPerSecond) + " runs/s)")
         lines.append("API requests per run         " + Self.number(total) + ": " + verbs)
+        let writes = requestsPerRun.filter { !["get", "list", "watch"].contains($0.key) }.values.reduce(0, +)
+        lines.append("API writes per run           " + Self.number(writes))
+        lines.append("  by verb and resource       " + requestsPerRunByResource.sorted { $0.key < $1.key }
+            .map { "\($0.key) " + Self.number($0.value) }.joined(separator: ", "))
         lines.append("CPU per 1,000 runs           " + Self.number(cpuSecondsPer1000Runs) + " s (whole tree, \(processesSeen) processes seen)")
+        lines.append("API requests while idle      " + Self.number(idleRequestsPerMinute) + " per minute (no runs, tree ready)")
         lines.append("memory idle                  " + Self.memory(idle))
         lines.append("memory peak                  " + Self.memory(peak))
         lines.append("memory steady (after)        " + Self.memory(steady))

@@ -3,6 +3,9 @@ import Foundation
 
 /// The measured part: the real tree runs `runs` OMJobs with `inFlight` at once.
 enum OperatorPhase {
+    /// How long the ready tree is watched doing nothing before the runs start.
+    static let idleSeconds = 3.0
+
     static func run(cluster: BenchCluster, settings: [String: String], into result: inout BenchResult) async throws {
         let tree = try OperatorTree(cluster: cluster, settings: settings)
         let clock = ContinuousClock()
@@ -11,12 +14,18 @@ enum OperatorPhase {
         defer { tree.stop() }
         try await tree.waitUntilReady(timeout: 120)
         result.startToReadyEmptySeconds = (clock.now - started).milliseconds / 1000
+        // Steady state with nothing to do (after the informers' watches have opened): any
+        // request here would be polling.
         try await Task.sleep(for: .seconds(1))
+        let idleBefore = cluster.requests.snapshot
+        try await Task.sleep(for: .seconds(Self.idleSeconds))
         result.idle = tree.sample()
+        result.idleRequestsPerMinute = Double(cluster.requests.since(idleBefore).values.reduce(0, +)) * 60 / Self.idleSeconds
 
         let recorder = RunRecorder()
         try recorder.attach(to: cluster.sim, namespace: cluster.namespace)
         let requestsBefore = cluster.requests.snapshot
+        let detailedBefore = cluster.requests.detailedSnapshot
         let cpuBefore = tree.sampler.cpuSeconds
         tree.sampler.resetPeak()
         let sampler = BackgroundSampler(tree)
@@ -25,10 +34,18 @@ enum OperatorPhase {
             _ = try cluster.sim.store.create(BenchCluster.omjobs, namespace: namespace,
                                              object: OMJobFactory.omJob("run-\(index)", namespace: namespace))
         }, finished: { recorder.finished })
+        // A run's lifecycle ends when its finalizers are released, after its terminal phase:
+        // count those writes too (bounded wait; a run still holding one is reported as is).
+        let lifecycleEnd = ContinuousClock.now.advanced(by: .seconds(30))
+        while cluster.omJobs().contains(where: { !($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }),
+              ContinuousClock.now < lifecycleEnd {
+            try await Task.sleep(for: .milliseconds(20))
+        }
         await sampler.stop()
         tree.sample()
         result.cpuSecondsPer1000Runs = (tree.sampler.cpuSeconds - cpuBefore) / Double(result.runs) * 1000
         result.requestsPerRun = cluster.requests.since(requestsBefore).mapValues { Double($0) / Double(result.runs) }
+        result.requestsPerRunByResource = cluster.requests.since(detailedBefore, detailed: true).mapValues { Double($0) / Double(result.runs) }
         result.peak = tree.sampler.peakSample
         result.wallSeconds = elapsed.milliseconds / 1000
         result.runsPerSecond = Double(result.runs) / result.wallSeconds

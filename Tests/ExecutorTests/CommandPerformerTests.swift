@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import KubeSim
 import Shared
+import Synchronization
 import Testing
 @testable import Executor
 
@@ -91,6 +92,30 @@ import Testing
         try await h.finish()
     }
 
+    /// With the version the watcher saw, a finalizer change is one write and no read; when that
+    /// version is stale the write conflicts and the change falls back to read-then-write.
+    @Test func aFinalizerChangeUnderTheObservedVersionSkipsTheRead() async throws {
+        let h = try await ExecutorHarness()
+        let reads = ReadCounter()
+        h.sim.interceptor = { request in
+            if request.method == "GET" { reads.count.withLock { $0 += 1 } }
+            return nil
+        }
+        let version = try #require(try h.omJob()["metadata"]?["resourceVersion"]?.stringValue)
+        let seen = ObservedFinalizers(resourceVersion: version, finalizers: [])
+        let add = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: seen)
+        #expect(await h.performer.perform(h.command("finalizer-add/omjob", .addFinalizer(add))) == .done)
+        #expect(try h.omJob()["metadata"]?["finalizers"] == [.string(OperatorLabels.finalizer)])
+        #expect(reads.count.withLock { $0 } == 0)
+        // The same version again is stale now (the add bumped it): conflict, read, then write.
+        let stale = ObservedFinalizers(resourceVersion: version, finalizers: [OperatorLabels.finalizer])
+        let remove = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: stale)
+        #expect(await h.performer.perform(h.command("finalizer-remove/omjob", .removeFinalizer(remove))) == .done)
+        #expect((try h.omJob()["metadata"]?["finalizers"]?.arrayValue ?? []).isEmpty)
+        #expect(reads.count.withLock { $0 } == 1)
+        try await h.finish()
+    }
+
     @Test func deletingAPodIsDoneOnceThenNotFound() async throws {
         let h = try await ExecutorHarness()
         _ = await h.performer.perform(h.command("create/run-main", h.createPod(h.pod("run-main"))))
@@ -129,4 +154,9 @@ import Testing
         #expect(await h.performer.perform(record) == .alreadyExists)
         try await h.finish()
     }
+}
+
+/// GET requests seen by kubesim's interceptor.
+final class ReadCounter: Sendable {
+    let count = Mutex(0)
 }

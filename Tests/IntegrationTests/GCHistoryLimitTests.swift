@@ -31,7 +31,11 @@ import Testing
                 try run.omJobNames() == ["hourly-running", "nightly-f3", "nightly-running", "nightly-s5", "nightly-s6", "standalone-s"]
             }
             #expect(pushed, "kept \((try? run.omJobNames()) ?? []):\n\(run.logs.suffix(4000))")
-            #expect(try await run.metrics()["omjob_gc_omjobs_deleted_total{reason=\"HistoryLimit\"}"] == 6)
+            // Workers report metrics within WorkerSession.metricsInterval of the writes, not with them.
+            let deletedTotal = "omjob_gc_omjobs_deleted_total{reason=\"HistoryLimit\"}"
+            let counted = try await gcEventually { try await run.metrics()[deletedTotal] == 6 }
+            let reported = try await run.metrics()[deletedTotal]
+            #expect(counted, "\(deletedTotal) = \(String(describing: reported))")
         }
     }
 

@@ -1,24 +1,25 @@
 import Foundation
+import NIOConcurrencyHelpers
 import Synchronization
 import Testing
 @testable import KubeSim
 
-/// kubesim reads the test's interceptor on every request. Reading it once re-wrapped the stored
-/// closure in one more thunk, so a long soak overflowed an event loop's stack (omjob-chaos,
-/// 2,000 runs). Here the depth of the hook's call is measured after many reads.
+/// kubesim reads the test's interceptor on every request (`BuiltInHooks`). Held directly in the
+/// lock box, a read re-wrapped the stored closure in more thunks, so a long soak overflowed an
+/// event loop's stack (omjob-chaos, 2,000 runs). Here the depth of the hook's call is measured
+/// after many reads made the way each request makes them.
 @Suite struct UserInterceptorTests {
     @Test func readingTheHookDoesNotDeepenIt() throws {
-        let user = UserInterceptor()
         let depth = DepthProbe()
-        user.hook = { _ in
+        let user = NIOLockedValueBox<InterceptorHolder?>(InterceptorHolder(hook: { _ in
             depth.record(Thread.callStackSymbols.count)
             return nil
-        }
+        }))
         let request = APIRequest(method: "GET", uri: "/api/v1/pods", headers: [:], body: [])
-        _ = user.hook?(request)
+        _ = user.withLockedValue { $0 }?.hook(request)
         let first = try #require(depth.last)
-        for _ in 0..<2_000 { _ = user.hook }
-        _ = user.hook?(request)
+        for _ in 0..<2_000 { _ = user.withLockedValue { $0 } }
+        _ = user.withLockedValue { $0 }?.hook(request)
         let later = try #require(depth.last)
         #expect(later <= first + 2, "the hook's call went from \(first) to \(later) frames deep after 2,000 reads")
     }

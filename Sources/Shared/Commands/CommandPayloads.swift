@@ -56,10 +56,32 @@ public enum CommandTarget: Codable, Hashable, Sendable {
 public struct FinalizerChange: Codable, Hashable, Sendable {
     public var target: CommandTarget
     public var finalizer: String
+    /// The object's finalizers as the watcher saw them: the executor first writes the change
+    /// under that resourceVersion without reading, and reads fresh only on a conflict (a read
+    /// per finalizer change was a quarter of all API requests). nil: read first.
+    public var observed: ObservedFinalizers?
 
-    public init(target: CommandTarget, finalizer: String) {
+    public init(target: CommandTarget, finalizer: String, observed: ObservedFinalizers? = nil) {
         self.target = target
         self.finalizer = finalizer
+        self.observed = observed
+    }
+}
+
+/// An object's finalizer list at one resourceVersion.
+public struct ObservedFinalizers: Codable, Hashable, Sendable {
+    public var resourceVersion: String
+    public var finalizers: [String]
+
+    public init(resourceVersion: String, finalizers: [String]) {
+        self.resourceVersion = resourceVersion
+        self.finalizers = finalizers
+    }
+
+    /// The finalizers of `metadata`; nil when it has no resourceVersion (never read from the API).
+    public init?(_ metadata: ObjectMeta) {
+        guard let version = metadata.resourceVersion else { return nil }
+        self.init(resourceVersion: version, finalizers: metadata.finalizers ?? [])
     }
 }
 

@@ -22,21 +22,18 @@ public struct FrameDecoder: Sendable {
     /// Throws the framing error (and keeps throwing it on later calls) once the stream is invalid.
     /// Payloads completed before the bad byte in the same call are lost with the connection, which
     /// is closed anyway.
-    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws(FrameError) -> [[UInt8]]
-    where Bytes.Element == UInt8 {
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(FrameError) -> [[UInt8]] {
         if case .failed(let error) = state { throw error }
-        var index = bytes.startIndex
-        while index != bytes.endIndex {
+        var index = 0
+        while index < bytes.count {
             switch state {
             case .length(let value, let digits):
                 try consumeLengthByte(bytes[index], value: value, digits: digits)
-                index = bytes.index(after: index)
+                index += 1
             case .payload(let remaining):
-                let available = bytes.distance(from: index, to: bytes.endIndex)
-                let take = Swift.min(available, remaining)
-                let end = bytes.index(index, offsetBy: take)
-                payload.append(contentsOf: bytes[index..<end])
-                index = end
+                let take = Swift.min(bytes.count - index, remaining)
+                payload.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[index..<index + take]))
+                index += take
                 state = take == remaining ? .trailer : .payload(remaining: remaining - take)
             case .trailer:
                 let byte = bytes[index]
@@ -44,13 +41,23 @@ public struct FrameDecoder: Sendable {
                 ready.append(payload)
                 payload = []
                 state = .length(value: 0, digits: 0)
-                index = bytes.index(after: index)
+                index += 1
             case .failed(let error):
                 throw error
             }
         }
         defer { ready = [] }
         return ready
+    }
+
+    /// Consumes bytes from any collection (tests, the benchmark client); the socket path passes
+    /// its read buffer to the overload above, whose loop is not generic (nor specialised per module).
+    public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws(FrameError) -> [[UInt8]]
+    where Bytes.Element == UInt8 {
+        let copy = Array(bytes)
+        var outcome: Result<[[UInt8]], FrameError> = .success([])
+        copy.withUnsafeBytes { raw in outcome = Result { () throws(FrameError) in try feed(raw) } }
+        return try outcome.get()
     }
 
     /// True when the decoder holds part of a frame: an EOF now means a truncated frame.

@@ -1,42 +1,43 @@
-import Foundation
 import KubeJSON
 
 /// The broker's fast path: it routes commands and results by `type`, `id` and `key` alone and
-/// forwards their bytes unchanged, so it decodes only those fields into a typed struct and
-/// never builds the payload as a `JSONValue` (whose generic decoding dominates at 10k/s).
+/// forwards their bytes unchanged, so it reads only those fields (``RoutingScanner``) and never
+/// builds the payload as a `JSONValue`.
 extension IPCMessage {
     /// Decodes a payload; with `opaquePayloads`, commands and results carry `.null` as payload
     /// (the bytes are in ``DecodedMessage/payload``) and other messages decode in full.
     public init(payload: [UInt8], opaquePayloads: Bool) throws(MessageError) {
-        guard opaquePayloads else { try self.init(payload: payload); return }
-        let head: RoutingHead
-        do {
-            head = try IPCJSON.decoder.decode(RoutingHead.self, from: Data(payload))
-        } catch {
-            // Not a routing message, or not valid: the full decoder gives the precise error.
-            try self.init(payload: payload)
+        if opaquePayloads, let routed = Self.routed(payload) {
+            self = routed
             return
         }
-        if let v = head.v, v != Self.protocolVersion { throw .unsupportedVersion(v) }
-        switch head.type {
-        case "command":
-            guard let id = head.id else { throw .badField(type: head.type, field: "id") }
-            guard let key = head.key else { throw .badField(type: head.type, field: "key.namespace") }
-            self = .command(CommandEnvelope(id: id, key: key, payload: .null))
-        case "result":
-            guard let id = head.id else { throw .badField(type: head.type, field: "id") }
-            self = .result(ResultEnvelope(id: id, payload: .null, error: head.error))
-        default:
-            try self.init(payload: payload)
+        // Every other message, and every payload the scanner is not sure of: the full decoder
+        // accepts or names the error. The bytes forwarded are the ones received either way.
+        try self.init(payload: payload)
+        guard opaquePayloads else { return }
+        switch self {
+        case .command(var command):
+            command.payload = .null
+            self = .command(command)
+        case .result(var result):
+            result.payload = .null
+            self = .result(result)
+        default: break
         }
     }
-}
 
-/// The fields routing needs; everything else in the object is skipped by the decoder.
-private struct RoutingHead: Decodable {
-    var v: Int64?
-    var type: String
-    var id: String?
-    var key: ObjectKey?
-    var error: String?
+    /// A well-formed command or result, from its routing fields; nil for anything else.
+    private static func routed(_ payload: [UInt8]) -> IPCMessage? {
+        guard let head = RoutingScanner.scan(payload), head.version ?? protocolVersion == protocolVersion,
+              let id = head.id else { return nil }
+        switch head.type {
+        case "command":
+            guard let key = head.key else { return nil }
+            return .command(CommandEnvelope(id: id, key: key, payload: .null))
+        case "result":
+            return .result(ResultEnvelope(id: id, payload: .null, error: head.error))
+        default:
+            return nil
+        }
+    }
 }

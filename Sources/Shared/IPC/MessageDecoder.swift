@@ -31,11 +31,22 @@ public struct MessageDecoder: Sendable {
         self.opaquePayloads = opaquePayloads
     }
 
-    /// Consumes bytes just read; returns the complete messages they finish.
+    /// Consumes bytes just read (a connection's read buffer); returns the complete messages they finish.
+    public mutating func feed(_ bytes: UnsafeRawBufferPointer) throws(ProtocolError) -> [DecodedMessage] {
+        let payloads: [[UInt8]]
+        do { payloads = try frames.feed(bytes) } catch { throw .frame(error) }
+        return try messages(payloads)
+    }
+
+    /// Consumes bytes from any collection; returns the complete messages they finish.
     public mutating func feed<Bytes: Collection>(_ bytes: Bytes) throws(ProtocolError) -> [DecodedMessage]
     where Bytes.Element == UInt8 {
         let payloads: [[UInt8]]
         do { payloads = try frames.feed(bytes) } catch { throw .frame(error) }
+        return try messages(payloads)
+    }
+
+    private func messages(_ payloads: [[UInt8]]) throws(ProtocolError) -> [DecodedMessage] {
         var messages: [DecodedMessage] = []
         messages.reserveCapacity(payloads.count)
         for payload in payloads {

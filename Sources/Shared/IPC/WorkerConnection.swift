@@ -13,10 +13,10 @@ public final class WorkerConnection {
     private var stream: UnixStream?
     private var heartbeat: LoopTimer?
     private var decoder = MessageDecoder()
-    private var onMessage: ((IPCMessage) -> Void)?
+    private var onMessage: ((DecodedMessage) -> Void)?
     private var onClose: ((String) -> Void)?
-    /// Messages sent before the connection completed, written right after `hello`.
-    private var early: [IPCMessage] = []
+    /// Frames sent before the connection completed, written right after `hello`.
+    private var early: [[UInt8]] = []
     private var isConnected = false
 
     public init(loop: EventLoop, socketPath: String, hello: Hello, heartbeatInterval: Duration) {
@@ -27,7 +27,10 @@ public final class WorkerConnection {
     }
 
     /// Connects and starts the conversation; `message` gets every message, `closed` the reason it ended (once).
-    public func start(message: @escaping (IPCMessage) -> Void, closed: @escaping (String) -> Void) throws(UVError) {
+    /// With `opaquePayloads`, commands and results arrive with their payload left in the frame's bytes.
+    public func start(opaquePayloads: Bool = false, message: @escaping (DecodedMessage) -> Void,
+                      closed: @escaping (String) -> Void) throws(UVError) {
+        decoder = MessageDecoder(opaquePayloads: opaquePayloads)
         onMessage = message
         onClose = closed
         let stream = try UnixStream(loop: loop)
@@ -40,10 +43,13 @@ public final class WorkerConnection {
     }
 
     /// Sends one message (dropped once the connection ended).
-    public func send(_ message: IPCMessage) {
+    public func send(_ message: IPCMessage) { send(frame: message.frame()) }
+
+    /// Sends one frame built elsewhere (``CommandFrame``).
+    public func send(frame: [UInt8]) {
         // A pipe has no socket until uv_pipe_connect completes, so earlier writes wait here.
-        guard isConnected else { return early.append(message) }
-        stream?.write(message.frame())
+        guard isConnected else { return early.append(frame) }
+        stream?.write(frame)
     }
 
     /// Closes the connection after flushing what was sent; the `closed` callback does not run.
@@ -58,7 +64,7 @@ public final class WorkerConnection {
     private func connected() {
         isConnected = true
         send(.hello(hello))
-        for message in early { send(message) }
+        for frame in early { send(frame: frame) }
         early = []
         do {
             try stream?.startReading { [weak self] event in self?.read(event) }
@@ -74,7 +80,7 @@ public final class WorkerConnection {
         switch event {
         case .data(let bytes):
             do {
-                for decoded in try decoder.feed(bytes) { onMessage?(decoded.message) }
+                for decoded in try decoder.feed(bytes) { onMessage?(decoded) }
             } catch {
                 end("protocol error from broker: \(error)")
             }

@@ -13,6 +13,9 @@ public final class WorkerSession {
     public var logger: Logger
     /// Called for each command routed to this worker; answer with ``reply(_:)``.
     public var onCommand: ((CommandEnvelope) -> Void)?
+    /// When set (before the session starts), commands come here instead of ``onCommand``, with
+    /// the payload undecoded (`.null`) and the frame's JSON, for ``CommandFrame/decode(_:from:)``.
+    public var onCommandFrame: ((CommandEnvelope, [UInt8]) -> Void)?
     /// Called for each result of a command this worker sent.
     public var onResult: ((ResultEnvelope) -> Void)?
     /// Called when the broker asks the worker to drain; the default stops the loop.
@@ -23,6 +26,12 @@ public final class WorkerSession {
     public private(set) var exitCode: Int32 = 0
     private let connection: WorkerConnection
     private var signals: [SignalWatcher] = []
+    /// Metrics reports go out at most once per `metricsInterval`. A report holds totals, so only
+    /// the latest matters; one per command cost an executor a fifth of its CPU and the broker,
+    /// which decodes each in full, most of its own.
+    public static let metricsInterval = Duration.milliseconds(500)
+    private var pendingMetrics: MetricsReport?
+    private var metricsTimer: LoopTimer?
 
     init(loop: EventLoop, role: String, config: OperatorConfig, socketPath: String, logger: Logger) {
         self.loop = loop
@@ -43,15 +52,34 @@ public final class WorkerSession {
     /// Sends a command to the broker for an executor.
     public func submit(_ command: CommandEnvelope) { connection.send(.command(command)) }
 
+    /// Sends a command frame made by ``CommandFrame/encode(id:key:payload:)``.
+    public func submit(frame: [UInt8]) { connection.send(frame: frame) }
+
     /// Reports conditions shown on `/ready`.
     public func report(_ conditions: WorkerConditions) { connection.send(.conditions(conditions)) }
 
-    /// Reports counters (totals since this process started) and gauges.
-    public func report(_ metrics: MetricsReport) { connection.send(.metrics(metrics)) }
+    /// Reports counters (totals since this process started) and gauges, within `metricsInterval`.
+    public func report(_ metrics: MetricsReport) {
+        let scheduled = pendingMetrics != nil
+        pendingMetrics = metrics
+        guard !scheduled else { return }
+        if metricsTimer == nil { metricsTimer = try? LoopTimer(loop: loop) }
+        guard let metricsTimer else { return flushMetrics() }
+        metricsTimer.start(after: Self.metricsInterval) { [weak self] in self?.flushMetrics() }
+    }
+
+    private func flushMetrics() {
+        guard let report = pendingMetrics else { return }
+        pendingMetrics = nil
+        connection.send(.metrics(report))
+    }
 
     /// Ends the worker: closes the connection and stops the loop, so `run` exits with `code`.
     public func stop(exitCode code: Int32 = 0) {
         exitCode = code
+        flushMetrics()
+        metricsTimer?.close()
+        metricsTimer = nil
         connection.close()
         for signal in signals { signal.close() }
         signals = []
@@ -70,7 +98,7 @@ public final class WorkerSession {
                 _ = LogLevelControl.toggleDebug(configured: config.logLevel)
             },
         ]
-        try connection.start(message: { [weak self] in self?.handle($0) }, closed: { [weak self] reason in
+        try connection.start(opaquePayloads: onCommandFrame != nil, message: { [weak self] in self?.handle($0) }, closed: { [weak self] reason in
             self?.logger.warning("broker connection ended; exiting", metadata: [LogKeys.reason: "\(reason)"])
             self?.stop(exitCode: 0)
         })
@@ -82,9 +110,10 @@ public final class WorkerSession {
         if let onShutdown { onShutdown() } else { stop() }
     }
 
-    private func handle(_ message: IPCMessage) {
-        switch message {
-        case .command(let command): onCommand?(command)
+    private func handle(_ decoded: DecodedMessage) {
+        switch decoded.message {
+        case .command(let command):
+            if let onCommandFrame { onCommandFrame(command, decoded.payload) } else { onCommand?(command) }
         case .result(let result): onResult?(result)
         case .logLevel(let name):
             if let level = Logger.Level(operatorName: name) { LogLevelControl.level = level }

@@ -8,7 +8,7 @@ extension CommandPerformer {
         let key = command.key
         let name = create.pod.metadata.name ?? ""
         do {
-            _ = try await client.create(create.pod, resource: Pod.resourceType, namespace: key.namespace, name: name)
+            try await client.create(create.pod, resource: Pod.resourceType, namespace: key.namespace, name: name, answer: Unread.self)
             return .done
         } catch where error.isAlreadyExists {
             let existing = try await client.get(Pod.self, namespace: key.namespace, name: name)
@@ -38,7 +38,7 @@ extension CommandPerformer {
                                        reason: reason, code: code, message: message, time: KubeTime.format(now()))
         let body: JSONValue
         do { body = try failure.mergePatchBody() } catch { throw .decoding("podCreateFailure: \(error)") }
-        _ = try await client.patch(JSONValue.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
+        _ = try await client.patch(Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
                                    patch: body, subresource: "status")
     }
 }

@@ -50,7 +50,7 @@ public struct CommandPerformer: Sendable {
     func patchStatus(_ patch: PatchOMJobStatus, key: ObjectKey) async throws(KubeError) {
         let body: JSONValue
         do { body = try patch.mergePatchBody() } catch { throw .decoding("status patch: \(error)") }
-        _ = try await client.patch(JSONValue.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
+        _ = try await client.patch(Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
                                    patch: body, subresource: "status")
     }
 
@@ -72,8 +72,8 @@ public struct CommandPerformer: Sendable {
 
     func recordEvent(_ event: Event, namespace: String) async throws(KubeError) -> CommandOutcome {
         do {
-            _ = try await client.create(event, resource: Event.resourceType, namespace: event.metadata.namespace ?? namespace,
-                                        name: event.metadata.name)
+            try await client.create(event, resource: Event.resourceType, namespace: event.metadata.namespace ?? namespace,
+                                    name: event.metadata.name, answer: Unread.self)
             return .done
         } catch where error.isAlreadyExists {
             // Event names are deterministic: this one was recorded before.

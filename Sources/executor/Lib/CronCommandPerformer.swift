@@ -35,7 +35,7 @@ public struct CronCommandPerformer: Sendable {
         case .patchCronOMJobStatus(let patch):
             let body: JSONValue
             do { body = try patch.mergePatchBody() } catch { throw .decoding("cron status patch: \(error)") }
-            _ = try await client.patch(JSONValue.self, resource: CronOMJob.resourceType, namespace: namespace, name: command.key.name,
+            _ = try await client.patch(Unread.self, resource: CronOMJob.resourceType, namespace: namespace, name: command.key.name,
                                        patch: body, subresource: "status")
             return .done
         case .recordEvent(let record):

@@ -15,7 +15,7 @@ public actor ExecutorDriver {
     private let performer: CommandPerformer
     private let cronPerformer: CronCommandPerformer
     private let logger: Logger
-    private var queue = KeyedSerialQueue<CommandEnvelope>()
+    private var queue = KeyedSerialQueue<ReceivedFrame>()
     private var counts = OutcomeCounts()
 
     /// Makes a driver for `session` and hooks it to the session's commands (call on the loop
@@ -23,7 +23,7 @@ public actor ExecutorDriver {
     @discardableResult
     public static func attach(to session: WorkerSession, client: KubeClient) -> ExecutorDriver {
         let driver = ExecutorDriver(session: LoopBound(session, executor: session.loop.executor), client: client, logger: session.logger)
-        session.onCommand = { envelope in driver.assumeIsolated { $0.received(envelope) } }
+        session.onCommandFrame = { envelope, frame in driver.assumeIsolated { $0.received(ReceivedFrame(envelope: envelope, frame: frame)) } }
         return driver
     }
 
@@ -35,26 +35,25 @@ public actor ExecutorDriver {
         self.logger = logger
     }
 
-    private func received(_ envelope: CommandEnvelope) {
-        guard let first = queue.enqueue(envelope, key: envelope.key) else { return }
+    private func received(_ received: ReceivedFrame) {
+        guard let first = queue.enqueue(received, key: received.envelope.key) else { return }
         start(first)
     }
 
-    private func start(_ envelope: CommandEnvelope) {
-        Task { await self.run(envelope) }
+    private func start(_ received: ReceivedFrame) {
+        Task { await self.run(received) }
     }
 
-    private func run(_ envelope: CommandEnvelope) async {
+    private func run(_ received: ReceivedFrame) async {
+        let envelope = received.envelope
         let outcome: CommandOutcome
         let type: String
         do {
-            // A CronOMJob's commands name the CronOMJob's UID; a run's name the OMJob's.
-            if envelope.payload["cronUID"] != nil {
-                let command = try envelope.payload.decoded(as: CronCommand.self)
+            switch try CommandFrame.decode(ReceivedCommand.self, from: received.frame) {
+            case .cron(let command):
                 type = "cron." + command.action.type
                 outcome = await cronPerformer.perform(command)
-            } else {
-                let command = try envelope.payload.decoded(as: Command.self)
+            case .run(let command):
                 type = command.action.type
                 outcome = await performer.perform(command)
             }
@@ -76,6 +75,29 @@ public actor ExecutorDriver {
         switch outcome {
         case .done, .alreadyExists, .notFound, .conflict: logger.debug("command performed", metadata: metadata)
         case .invalid, .failed: logger.warning("command not performed", metadata: metadata)
+        }
+    }
+}
+
+/// A command as routed (id, key) with its frame's JSON, decoded only when its turn comes.
+struct ReceivedFrame {
+    var envelope: CommandEnvelope
+    var frame: [UInt8]
+}
+
+/// A command payload as the executor reads it: a run's or a schedule's, told apart by the UID
+/// they carry (a CronOMJob's commands name the CronOMJob's UID; a run's the OMJob's).
+enum ReceivedCommand: Decodable {
+    case run(Command)
+    case cron(CronCommand)
+
+    private enum Keys: String, CodingKey { case cronUID }
+
+    init(from decoder: any Decoder) throws {
+        if try decoder.container(keyedBy: Keys.self).contains(.cronUID) {
+            self = .cron(try CronCommand(from: decoder))
+        } else {
+            self = .run(try Command(from: decoder))
         }
     }
 }

@@ -26,7 +26,9 @@ public struct GCSweep: Hashable, Sendable {
             for uid in Set(owners + labelled) { podsByOwner[uid, default: []].append(pod) }
         }
         var sweep = GCSweep(commands: [], wakeAt: nil, states: [:], staleFinalizers: [])
-        for omJob in omJobs.sorted(by: { $0.metadata.key < $1.metadata.key }) {
+        // Sorted by index: sorting the OMJobs themselves copied whole objects on every comparison.
+        let keys = omJobs.map(\.metadata.key)
+        for omJob in keys.indices.sorted(by: { keys[$0] < keys[$1] }).map({ omJobs[$0] }) {
             let outcome = TTLCleanup.decide(omJob: omJob, pods: podsByOwner[omJob.metadata.uid ?? ""] ?? [], now: now, settings: settings)
             sweep.commands += outcome.commands
             sweep.states[outcome.state, default: 0] += 1

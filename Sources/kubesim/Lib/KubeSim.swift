@@ -95,12 +95,12 @@ public final class KubeSimServer: Sendable {
     public let baseURL: String
     private let group: MultiThreadedEventLoopGroup
     private let channel: any Channel
-    private let userInterceptor: UserInterceptor
+    private let interceptorBox: NIOLockedValueBox<InterceptorHolder?>
 
     /// A hook run before every authenticated request (fault injection); nil serves normally.
     public var interceptor: RequestInterceptor? {
-        get { userInterceptor.hook }
-        set { userInterceptor.hook = newValue }
+        get { interceptorBox.withLockedValue { $0 }?.hook }
+        set { interceptorBox.withLockedValue { $0 = newValue.map(InterceptorHolder.init) } }
     }
 
     /// Loads the CRDs, binds, and starts serving.
@@ -109,7 +109,7 @@ public final class KubeSimServer: Sendable {
         let store = ObjectStore(configuration: configuration.store, now: { clock.now() })
         if let directory = configuration.crdDirectory { try CRDLoader.load(directory: directory, into: store) }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, configuration.threads))
-        let box = UserInterceptor()
+        let box = NIOLockedValueBox<InterceptorHolder?>(nil)
         let cluster = SimCluster(store: store, configuration: configuration.cluster)
         let faults = FaultInjector()
         let hook = BuiltInHooks.interceptor(control: ControlAPI(cluster: cluster, faults: faults), faults: faults, user: box)
@@ -125,13 +125,13 @@ public final class KubeSimServer: Sendable {
     }
 
     private init(store: ObjectStore, cluster: SimCluster, faults: FaultInjector, group: MultiThreadedEventLoopGroup, channel: any Channel,
-                 box: UserInterceptor, tls: Bool, host: String) {
+                 box: NIOLockedValueBox<InterceptorHolder?>, tls: Bool, host: String) {
         self.store = store
         self.cluster = cluster
         self.faults = faults
         self.group = group
         self.channel = channel
-        self.userInterceptor = box
+        self.interceptorBox = box
         self.port = channel.localAddress?.port ?? 0
         self.baseURL = "\(tls ? "https" : "http")://\(host):\(port)"
     }

@@ -4,10 +4,20 @@ import Shared
 
 /// Commands sent at a fixed rate through the broker to the executors and back; each latency is
 /// from just before the command is written to when its result has been read.
+///
+/// The frames are encoded before the clock starts, so the client's own JSON work (on the same
+/// two cores) neither delays sends nor steals CPU from the tree being measured.
 struct RoundTrip {
     var latencies: [Double]
     var sent: Int
     var errors: Int
+    /// Commands sent and not yet answered when the last one was sent: a broker that keeps up
+    /// holds about `rate × round trip`; one that falls behind holds a growing share of `sent`.
+    var backlogAtLastSend: Int
+    /// The largest number of unanswered commands seen at any time.
+    var maxBacklog: Int
+    /// Time from the last send to the last answer.
+    var drainMilliseconds: Double
 
     static func run(socket path: String, rate: Int, seconds: Double) throws -> RoundTrip {
         let fd = try connect(path)
@@ -15,20 +25,29 @@ struct RoundTrip {
         var decoder = MessageDecoder(opaquePayloads: true)
         write(fd, IPCMessage.hello(Hello(role: "ctl", pid: getpid())).frame())
         let total = Int(Double(rate) * seconds)
+        let frames = (0..<total).map { n in
+            IPCMessage.command(CommandEnvelope(id: String(n), key: ObjectKey(namespace: "bench", name: "run-\(n % 64)"),
+                                               payload: ["n": .int(Int64(n))])).frame()
+        }
         var sentAt = [UInt64](repeating: 0, count: total)
         var latencies: [Double] = []
         latencies.reserveCapacity(total)
-        var sent = 0, errors = 0
+        var sent = 0, errors = 0, backlogAtLastSend = 0, maxBacklog = 0
+        var lastSendAt: UInt64 = 0
         let start = now()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while latencies.count + errors < total {
             let due = min(total, Int(Double(now() - start) / 1e9 * Double(rate)) + 1)
             while sent < due {
-                let frame = IPCMessage.command(CommandEnvelope(id: String(sent), key: ObjectKey(namespace: "bench", name: "run-\(sent % 64)"), payload: ["n": .int(Int64(sent))])).frame()
                 sentAt[sent] = now()
-                write(fd, frame)
+                write(fd, frames[sent])
                 sent += 1
+                if sent == total {
+                    lastSendAt = now()
+                    backlogAtLastSend = sent - latencies.count - errors
+                }
             }
+            maxBacklog = max(maxBacklog, sent - latencies.count - errors)
             var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
             guard poll(&pfd, 1, 1) > 0 else { continue }
             let n = recv(fd, &buffer, buffer.count, 0)
@@ -39,7 +58,8 @@ struct RoundTrip {
                 latencies.append(Double(now() - sentAt[index]) / 1000)
             }
         }
-        return RoundTrip(latencies: latencies.sorted(), sent: sent, errors: errors)
+        return RoundTrip(latencies: latencies.sorted(), sent: sent, errors: errors, backlogAtLastSend: backlogAtLastSend,
+                         maxBacklog: maxBacklog, drainMilliseconds: Double(now() - lastSendAt) / 1e6)
     }
 
     func percentile(_ p: Double) -> Double {
@@ -50,6 +70,8 @@ struct RoundTrip {
         Swift.print("broker round trip at \(rate) commands/s, \(sent) commands (\(errors) answered with an error):")
         Swift.print(String(format: "  median %.0f µs   p90 %.0f µs   p99 %.0f µs   max %.0f µs (goal: median < 200 µs)",
                            percentile(0.5), percentile(0.9), percentile(0.99), latencies.last ?? .nan))
+        Swift.print(String(format: "  unanswered: %d at the last send, %d at most; last answer %.1f ms after the last send",
+                           backlogAtLastSend, maxBacklog, drainMilliseconds))
     }
 
     static func now() -> UInt64 {

@@ -9,6 +9,10 @@ import Shared
 // Usage: supervisor-bench [rate per second, default 10000] [seconds, default 3]
 
 let arguments = CommandLine.arguments
+if arguments.contains("--help") || arguments.contains("-h") {
+    print("usage: supervisor-bench [rate per second, default 10000] [seconds, default 3]")
+    exit(0)
+}
 let rate = arguments.count > 1 ? Int(arguments[1]) ?? 10_000 : 10_000
 let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 3 : 3
 let tree = try BenchTree.start()

@@ -164,3 +164,84 @@ import Testing
         #expect(b.received(decoded(command("c1", "a")), from: Self.watcher, now: .zero) == [.send(Self.watcher, refused)])
     }
 }
+
+/// Lanes: commands are routed to an executor once, on acceptance; what waits moves only when
+/// its executor leaves, and a forgotten command never stands in for a later one with its id.
+@Suite struct BrokerLaneTests {
+    let helper = BrokerTests()
+    static let watcher = BrokerTests.watcher, other = 9, e0 = BrokerTests.e0, e1 = BrokerTests.e1
+
+    func sentCommands(_ actions: [Broker.Action], to executor: Int) -> [String] {
+        actions.compactMap {
+            guard case .send(let c, let bytes) = $0, c == executor,
+                  case .command(let command)? = try? IPCMessage(payload: Array(bytes.drop { $0 != 0x0a }.dropFirst().dropLast())) else { return nil }
+            return command.id
+        }
+    }
+
+    @Test func waitingAndHeldCommandsOfADeadExecutorGoFirstToTheSurvivorInOrder() throws {
+        var b = helper.broker(limits: .init(perExecutor: 2))
+        var holder: [String: Int] = [:]
+        for i in 0..<24 {
+            let actions = b.received(helper.decoded(helper.command("c\(i)", "k\(i % 8)")), from: Self.watcher, now: .milliseconds(i))
+            for e in [Self.e0, Self.e1] { for id in sentCommands(actions, to: e) { holder[id] = e } }
+        }
+        #expect(holder.count == 4, "two held by each executor, the rest wait in lanes")
+        #expect(b.pendingCount == 20)
+        let dead = try #require(holder["c0"]), survivor = dead == Self.e0 ? Self.e1 : Self.e0
+        let deadKeys = Set(b.keyOwners.filter { $0.value.executor == dead }.keys.map(\.name))
+        let deadIDs = (0..<24).filter { deadKeys.contains("k\($0 % 8)") }.map { "c\($0)" }
+        let actions = b.disconnected(dead, now: .seconds(1))
+        #expect(sentCommands(actions, to: survivor).isEmpty, "the survivor is full: its lane takes them")
+        var order: [String] = []
+        var inFlight = holder.filter { $0.value == survivor }.keys.sorted()
+        while let next = inFlight.first {
+            inFlight.removeFirst()
+            order.append(next)
+            inFlight += sentCommands(b.received(helper.decoded(helper.result(next)), from: survivor, now: .seconds(2)), to: survivor)
+        }
+        #expect(order.count == 24 && b.ledger.isEmpty && b.pendingCount == 0)
+        for key in 0..<8 {
+            let ids = order.compactMap { Int($0.dropFirst()) }.filter { $0 % 8 == key }
+            #expect(ids == ids.sorted(), "key k\(key) kept its order across the re-dispatch")
+        }
+        #expect(order.dropFirst(2).prefix(deadIDs.count) == ArraySlice(deadIDs),
+                "the dead executor's commands, oldest first, went before the survivor's own waiting ones")
+    }
+
+    @Test func aForgottenCommandDoesNotStandInForALaterOneWithItsID() {
+        var b = helper.broker(executors: [Self.e0], limits: .init(perExecutor: 1))
+        _ = b.received(helper.decoded(.hello(Hello(role: "ctl", pid: 7))), from: Self.other, now: .zero)
+        _ = b.received(helper.decoded(helper.command("busy", "a")), from: Self.watcher, now: .zero)
+        _ = b.received(helper.decoded(helper.command("x", "b")), from: Self.other, now: .zero)
+        _ = b.disconnected(Self.other, now: .zero)  // "x" waited: forgotten, its lane entry is dead
+        #expect(b.pendingCount == 0)
+        _ = b.received(helper.decoded(helper.command("y", "b")), from: Self.watcher, now: .zero)
+        _ = b.received(helper.decoded(helper.command("x", "b")), from: Self.watcher, now: .zero)
+        #expect(b.pending == ["y", "x"])
+        var order: [String] = []
+        var next = "busy"
+        while true {
+            let sent = sentCommands(b.received(helper.decoded(helper.result(next)), from: Self.e0, now: .zero), to: Self.e0)
+            guard let id = sent.first else { break }
+            order.append(id)
+            next = id
+        }
+        #expect(order == ["y", "x"], "key b's order holds: the dead entry of the first x is skipped")
+    }
+
+    @Test func aFullExecutorDoesNotHoldBackTheOther() {
+        var b = helper.broker(limits: .init(perExecutor: 1))
+        var first: [Int: String] = [:]
+        var later: [Int: [String]] = [:]
+        for i in 0..<20 {
+            let actions = b.received(helper.decoded(helper.command("c\(i)", "k\(i)")), from: Self.watcher, now: .zero)
+            for e in [Self.e0, Self.e1] { for id in sentCommands(actions, to: e) { if first[e] == nil { first[e] = id } else { later[e, default: []].append(id) } } }
+        }
+        #expect(first.count == 2 && later.isEmpty, "one each, the rest wait")
+        let held = first[Self.e0]!
+        let actions = b.received(helper.decoded(helper.result(held)), from: Self.e0, now: .zero)
+        #expect(sentCommands(actions, to: Self.e0).count == 1)
+        #expect(sentCommands(actions, to: Self.e1).isEmpty, "e1 is still full")
+    }
+}

@@ -86,6 +86,32 @@ import Testing
         #expect(ledger.mayStart("create-b", now: later), "an id answered again after pruning is released by a change")
     }
 
+    /// A create is released only by its pod's deletion, a pod finalizer change by any change of
+    /// that pod; never by the OMJob's status event, which may lag behind the pod (releasing then
+    /// sent half the runs' exit pods twice: a 409 and a read each).
+    @Test func anAnswerWaitsForTheChangeThatMayUndoIt() {
+        var ledger = CommandLedger<String>()
+        let now = Date(timeIntervalSince1970: 1000)
+        ledger.started("create", key: "k", versionBound: false, awaits: AwaitedChange("pod/k-exit", deletionOnly: true))
+        ledger.started("release", key: "k", versionBound: false, awaits: AwaitedChange("pod/k-main"))
+        ledger.started("event", key: "k", versionBound: false)
+        for id in ["create", "release", "event"] { _ = ledger.answered(id, settled: true, now: now) }
+        ledger.keyChanged("k", object: "omjob")
+        #expect(!ledger.mayStart("create", now: now), "the OMJob's change shows nothing of the pod")
+        #expect(!ledger.mayStart("release", now: now))
+        #expect(ledger.mayStart("event", now: now), "an answer awaiting nothing in particular is released by any change")
+        ledger.keyChanged("k", object: "pod/k-exit")
+        #expect(!ledger.mayStart("create", now: now), "the created pod showing up does not undo the create")
+        ledger.keyChanged("k", object: "pod/k-main")
+        #expect(ledger.mayStart("release", now: now), "the pod's own change releases a finalizer change")
+        ledger.keyChanged("k", object: "pod/k-exit", deleted: true)
+        #expect(ledger.mayStart("create", now: now), "the pod's deletion releases its create")
+        ledger.started("create", key: "k", versionBound: false, awaits: AwaitedChange("pod/k-exit", deletionOnly: true))
+        _ = ledger.answered("create", settled: true, now: now)
+        ledger.keyChanged("k")
+        #expect(ledger.mayStart("create", now: now), "a change of an unknown object (a node) releases everything")
+    }
+
     @Test func aFailedCommandMayBeSentAgainAtOnce() {
         var ledger = CommandLedger<String>()
         let now = Date(timeIntervalSince1970: 1000)

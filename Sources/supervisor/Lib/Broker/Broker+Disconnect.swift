@@ -6,22 +6,28 @@ extension Broker {
     public mutating func disconnected(_ connection: ConnectionID, now: Duration) -> [Action] {
         let peer = peers.removeValue(forKey: connection)
         var actions: [Action] = peer.map { [.log(.peerLeft(connection, $0.hello))] } ?? []
-        var requeued: [(id: String, acceptedAt: Duration)] = []
+        var requeued: [(id: String, command: InFlight)] = []
         for (id, entry) in ledger {
-            if entry.executor == connection {
+            if entry.executor == connection || entry.lane == connection {
+                // Held or queued by the executor that left: waits again, for another one.
+                if entry.executor != nil { pendingCount += 1 }
                 ledger[id]!.executor = nil
-                requeued.append((id, entry.acceptedAt))
+                ledger[id]!.lane = nil
+                requeued.append((id, entry))
             } else if entry.requester == connection && entry.executor == nil {
                 // Nobody is left to answer; the requester recomputes its commands after a restart.
                 ledger[id] = nil
-                queue.removed()
+                pendingCount -= 1
+                if entry.lane != nil { releaseKey(entry.key) }
             }
         }
+        lanes[connection] = nil
         keyOwners = keyOwners.filter { $0.value.executor != connection }
-        requeued.sort { ($0.acceptedAt, $0.id) < ($1.acceptedAt, $1.id) }
-        if !requeued.isEmpty { actions.append(.log(.redispatching(connection, count: requeued.count))) }
-        if !requeued.isEmpty { queue.prepend(requeued.map(\.id), isWaiting: isWaiting) }
-        return actions + dispatch() + drainedIfEmpty()
+        guard !requeued.isEmpty else { return actions + drainedIfEmpty() }
+        requeued.sort { ($0.command.acceptedAt, $0.command.ticket) < ($1.command.acceptedAt, $1.command.ticket) }
+        actions.append(.log(.redispatching(connection, count: requeued.count)))
+        let entries = requeued.map { PendingQueue.Entry(id: $0.id, ticket: $0.command.ticket) }
+        return actions + assign(entries, atFront: true).sorted().flatMap { pump($0) } + drainedIfEmpty()
     }
 
     /// Closes `connection`; the driver reports `disconnected` once it is closed.

@@ -1,15 +1,23 @@
 import Shared
 
 /// Accepting commands, choosing executors, completing and re-dispatching.
+///
+/// A command is routed once, when accepted: to the executor already holding its key, else to the
+/// key's rendezvous winner, and waits in that executor's lane. An executor's room changes only
+/// when it answers (or becomes ready), and then only its own lane is looked at, so the cost per
+/// command stays constant however long the queue grows under overload.
 extension Broker {
     mutating func accept(_ command: CommandEnvelope, frame: [UInt8], from connection: ConnectionID, now: Duration) -> [Action] {
         guard peers[connection]?.hello.role != "executor" else { return closing(connection, "executors do not send commands") }
         if !routing { return [reject(command.id, to: connection, "shutting-down")] }
         if ledger[command.id] != nil { return [reject(command.id, to: connection, "duplicate-id")] }
-        if queue.count >= limits.queueLimit { return [reject(command.id, to: connection, "busy")] }
-        ledger[command.id] = InFlight(requester: connection, key: command.key, frame: frame, acceptedAt: now)
-        queue.append(command.id)
-        return dispatch()
+        if pendingCount >= limits.queueLimit { return [reject(command.id, to: connection, "busy")] }
+        let entry = PendingQueue.Entry(id: command.id, ticket: nextTicket)
+        nextTicket += 1
+        ledger[command.id] = InFlight(requester: connection, key: command.key, frame: frame, acceptedAt: now, ticket: entry.ticket)
+        pendingCount += 1
+        guard let executor = assign(entry) else { return [] }
+        return pump(executor)
     }
 
     mutating func complete(_ result: ResultEnvelope, frame: [UInt8], from connection: ConnectionID, now: Duration) -> [Action] {
@@ -17,44 +25,63 @@ extension Broker {
             return [.log(.strayResult(connection, id: result.id))]
         }
         ledger[result.id] = nil
-        release(key: entry.key, executor: connection)
+        peers[connection]?.inFlight -= 1
+        releaseKey(entry.key)
         var actions: [Action] = [.completed(latency: now - entry.acceptedAt)]
         if peers[entry.requester] != nil { actions.append(.send(entry.requester, frame)) }
-        return actions + dispatch() + drainedIfEmpty()
+        return actions + pump(connection) + drainedIfEmpty()
     }
 
-    /// Sends every pending command whose executor has room, oldest first; a key whose executor
-    /// is full blocks only that key, so one busy OMJob never delays the others. The scan stops
-    /// as soon as no executor has room, so an overloaded broker does not rescan its whole queue
-    /// on every result.
-    mutating func dispatch() -> [Action] {
-        guard queue.count > 0 else { return [] }
-        var withRoom = Set(peers.filter { $0.value.hello.role == "executor" && $0.value.ready && $0.value.inFlight < limits.perExecutor }.keys)
+    /// Sends the oldest commands of `executor`'s lane while it has room.
+    mutating func pump(_ executor: ConnectionID) -> [Action] {
+        guard let peer = peers[executor], peer.ready, peer.inFlight < limits.perExecutor,
+              var lane = lanes.removeValue(forKey: executor) else { return [] }
+        defer { lanes[executor] = lane }
         var actions: [Action] = []
-        var blocked: Set<ObjectKey> = []
-        // Under overload, look at the oldest entries only: the rest wait their turn in order.
-        for id in queue.window(Self.dispatchWindow, isWaiting: isWaiting) where isWaiting(id) {
-            if withRoom.isEmpty { break }
-            let entry = ledger[id]!
-            guard !blocked.contains(entry.key), let executor = executor(for: entry.key), withRoom.contains(executor) else {
-                blocked.insert(entry.key)
-                continue
-            }
-            ledger[id]!.executor = executor
-            queue.removed()
-            peers[executor]!.inFlight += 1
-            if peers[executor]!.inFlight >= limits.perExecutor { withRoom.remove(executor) }
-            keyOwners[entry.key, default: (executor, 0)].count += 1
-            actions.append(.send(executor, entry.frame))
+        var inFlight = peer.inFlight
+        while inFlight < limits.perExecutor, let entry = lane.popFirst(isLive: isWaiting) {
+            ledger[entry.id]!.executor = executor
+            pendingCount -= 1
+            inFlight += 1
+            actions.append(.send(executor, ledger[entry.id]!.frame))
         }
+        peers[executor]!.inFlight = inFlight
         return actions
     }
 
-    /// How many pending commands one dispatch pass examines at most.
-    static let dispatchWindow = 1024
+    /// Puts one waiting command in its executor's lane; nil when no executor is ready.
+    mutating func assign(_ entry: PendingQueue.Entry) -> ConnectionID? {
+        let key = ledger[entry.id]!.key
+        guard let executor = executor(for: key) else {
+            unassigned.append(entry)
+            return nil
+        }
+        ledger[entry.id]!.lane = executor
+        keyOwners[key, default: (executor, 0)].count += 1
+        lanes[executor, default: PendingQueue()].append(entry)
+        return executor
+    }
 
-    /// The executor holding the key's in-flight commands, else the rendezvous-hash winner among
-    /// ready executors (by instance, so a restarted executor gets its keys back).
+    /// Assigns waiting commands, oldest first; `atFront` puts them before what already waits
+    /// (a dead executor's commands were accepted earlier). Returns the lanes that got some.
+    mutating func assign(_ entries: [PendingQueue.Entry], atFront: Bool) -> Set<ConnectionID> {
+        guard atFront else { return Set(entries.compactMap { assign($0) }) }
+        var byLane: [ConnectionID: [PendingQueue.Entry]] = [:]
+        var orphans: [PendingQueue.Entry] = []
+        for entry in entries {
+            let key = ledger[entry.id]!.key
+            guard let executor = executor(for: key) else { orphans.append(entry); continue }
+            ledger[entry.id]!.lane = executor
+            keyOwners[key, default: (executor, 0)].count += 1
+            byLane[executor, default: []].append(entry)
+        }
+        for (executor, front) in byLane { lanes[executor, default: PendingQueue()].prepend(front) }
+        if !orphans.isEmpty { unassigned.prepend(orphans) }
+        return Set(byLane.keys)
+    }
+
+    /// The executor holding the key's waiting or in-flight commands, else the rendezvous-hash
+    /// winner among ready executors (by instance, so a restarted executor gets its keys back).
     func executor(for key: ObjectKey) -> ConnectionID? {
         if let owner = keyOwners[key] { return owner.executor }
         var best: (connection: ConnectionID, score: UInt64)?
@@ -67,8 +94,8 @@ extension Broker {
         return best?.connection
     }
 
-    mutating func release(key: ObjectKey, executor: ConnectionID) {
-        peers[executor]?.inFlight -= 1
+    /// One command of `key` left its executor (answered or forgotten).
+    mutating func releaseKey(_ key: ObjectKey) {
         guard let owner = keyOwners[key] else { return }
         keyOwners[key] = owner.count > 1 ? (owner.executor, owner.count - 1) : nil
     }

@@ -62,27 +62,40 @@ public struct Broker: Sendable {
         public var key: ObjectKey
         public var frame: [UInt8]
         public var acceptedAt: Duration
+        /// The executor holding the command (it was sent there); nil while it waits.
         public var executor: ConnectionID?
+        /// The executor whose lane the command waits in; nil while no executor is ready.
+        var lane: ConnectionID?
+        /// Acceptance order, unique for the broker's lifetime (ids are unique only while in flight).
+        var ticket: UInt64
     }
 
     /// Accepted command ids waiting for an executor, oldest first.
-    public var pending: [String] { queue.live(isWaiting: isWaiting) }
+    public var pending: [String] {
+        let lanes = self.lanes.values.flatMap { $0.live(isLive: isWaiting) } + unassigned.live(isLive: isWaiting)
+        return lanes.sorted { $0.ticket < $1.ticket }.map(\.id)
+    }
 
     /// How many accepted commands wait for an executor.
-    public var pendingCount: Int { queue.count }
+    public internal(set) var pendingCount = 0
 
-    /// True for an accepted command that no executor holds.
-    func isWaiting(_ id: String) -> Bool {
-        guard let entry = ledger[id] else { return false }
-        return entry.executor == nil
+    /// True for the waiting command an entry of a queue stands for.
+    func isWaiting(_ entry: PendingQueue.Entry) -> Bool {
+        guard let command = ledger[entry.id] else { return false }
+        return command.ticket == entry.ticket && command.executor == nil
     }
 
     public let limits: Limits
     public internal(set) var peers: [ConnectionID: Peer] = [:]
     var greeted: Set<ConnectionID> = []
     public internal(set) var ledger: [String: InFlight] = [:]
-    var queue = PendingQueue()
-    /// The executor currently holding each key's commands, and how many.
+    /// Each ready executor's waiting commands: routing a key to an executor happens once, when
+    /// the command is accepted, so dispatch after a result looks at one lane, not the whole queue.
+    var lanes: [ConnectionID: PendingQueue] = [:]
+    /// Commands accepted while no executor was ready.
+    var unassigned = PendingQueue()
+    var nextTicket: UInt64 = 0
+    /// The executor each key's commands go to while it has any waiting or in flight, and how many.
     var keyOwners: [ObjectKey: (executor: ConnectionID, count: Int)] = [:]
     public internal(set) var routing = true
     var drainedReported = false
@@ -148,7 +161,9 @@ public struct Broker: Sendable {
 
     private mutating func markReady(_ connection: ConnectionID) -> [Action] {
         peers[connection]?.ready = true
-        return dispatch()
+        guard peers[connection]?.hello.role == "executor" else { return [] }
+        let waiting = unassigned.removeAll(isLive: isWaiting)
+        return assign(waiting, atFront: false).union([connection]).sorted().flatMap { pump($0) }
     }
 
     private func merge(_ old: WorkerConditions, _ new: WorkerConditions) -> WorkerConditions {

@@ -1,41 +1,57 @@
-/// Accepted command ids waiting for an executor, oldest first.
+/// Accepted commands waiting for one executor (or, before any executor is ready, for any),
+/// oldest first.
 ///
-/// Dispatch takes entries from anywhere in the first window, so removal is lazy: an entry is
-/// live while `isWaiting` says so, and dead entries are dropped when they reach the head. This
-/// keeps a pass over an overloaded queue from copying the whole queue for every result.
+/// Removal is lazy: a command forgotten while it waits (its requester left) stays in the array
+/// until it reaches the head, because removing from the middle would be linear. Each entry
+/// carries the ticket its command was accepted under, so a later command that reuses the id is
+/// never mistaken for the forgotten one.
 struct PendingQueue: Sendable {
-    private var ids: [String] = []
-    private var head = 0
-    /// Live entries.
-    private(set) var count = 0
-
-    mutating func append(_ id: String) {
-        ids.append(id)
-        count += 1
+    /// One waiting command: its id and its acceptance ticket.
+    struct Entry: Sendable, Equatable {
+        var id: String
+        var ticket: UInt64
     }
 
-    /// Marks one live entry as gone (dispatched or forgotten); the caller knows it was live.
-    mutating func removed() { count -= 1 }
+    private var entries: [Entry] = []
+    private var head = 0
 
-    /// Live entries of the first `window` slots, oldest first, after dropping dead ones at the head.
-    mutating func window(_ window: Int, isWaiting: (String) -> Bool) -> ArraySlice<String> {
-        while head < ids.count, !isWaiting(ids[head]) { head += 1 }
-        if head > 4096, head * 2 > ids.count {
-            ids.removeFirst(head)
+    mutating func append(_ entry: Entry) { entries.append(entry) }
+
+    /// Puts `front` before everything still queued (commands re-dispatched after an executor died).
+    mutating func prepend(_ front: [Entry]) {
+        entries = front + entries[head...]
+        head = 0
+    }
+
+    /// Removes and returns the oldest live entry, dropping dead ones on the way.
+    mutating func popFirst(isLive: (Entry) -> Bool) -> Entry? {
+        while head < entries.count {
+            let entry = entries[head]
+            head += 1
+            if isLive(entry) {
+                compact()
+                return entry
+            }
+        }
+        entries.removeAll(keepingCapacity: true)
+        head = 0
+        return nil
+    }
+
+    /// Removes and returns every live entry, oldest first.
+    mutating func removeAll(isLive: (Entry) -> Bool) -> [Entry] {
+        defer { entries = []; head = 0 }
+        return entries[head...].filter(isLive)
+    }
+
+    /// The live entries in order (for `ctl`, `/info` and tests; linear in the queue).
+    func live(isLive: (Entry) -> Bool) -> [Entry] { entries[head...].filter(isLive) }
+
+    /// Drops the consumed prefix once it is most of the array, so popping stays amortised O(1).
+    private mutating func compact() {
+        if head > 1024, head * 2 > entries.count {
+            entries.removeFirst(head)
             head = 0
         }
-        return ids[head..<min(ids.count, head + window)]
     }
-
-    /// Puts `front` before everything still waiting (re-dispatch after an executor died);
-    /// rebuilds the queue so that every id appears once.
-    mutating func prepend(_ front: [String], isWaiting: (String) -> Bool) {
-        let moved = Set(front)
-        ids = front + ids[head...].filter { isWaiting($0) && !moved.contains($0) }
-        head = 0
-        count = ids.count
-    }
-
-    /// The live ids in order (for tests and `ctl`; linear in the queue).
-    func live(isWaiting: (String) -> Bool) -> [String] { ids[head...].filter(isWaiting) }
 }

@@ -79,23 +79,25 @@ struct RunPlan {
 
     mutating func addPodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
-        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
+                                     observed: ObservedFinalizers(pod.metadata))
         podFinalizers.append(command("finalizer-add/pod/\(name)", .addFinalizer(change)))
     }
 
     mutating func removePodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
-        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
+                                     observed: ObservedFinalizers(pod.metadata))
         podFinalizers.append(command("finalizer-remove/pod/\(name)", .removeFinalizer(change)))
     }
 
     mutating func addOMJobFinalizer() {
-        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
         omJobFinalizer = command("finalizer-add/omjob", .addFinalizer(change))
     }
 
     mutating func removeOMJobFinalizer() {
-        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)
+        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
         omJobFinalizer = command("finalizer-remove/omjob", .removeFinalizer(change))
     }
 
@@ -104,6 +106,21 @@ struct RunPlan {
         let id = "event/\(reason.rawValue)" + (instance.map { "/\($0)" } ?? "")
         let event = RunEvents.event(reason, message: message, omJob: omJob, id: "\(uid)/\(id)", now: stamp)
         events.append(command(id, .recordEvent(RecordEvent(event: event))))
+    }
+
+    /// `command` without the observed finalizers, so the executor reads the object before writing.
+    private static func readingFirst(_ command: Command) -> Command {
+        var command = command
+        switch command.action {
+        case .addFinalizer(var change):
+            change.observed = nil
+            command.action = .addFinalizer(change)
+        case .removeFinalizer(var change):
+            change.observed = nil
+            command.action = .removeFinalizer(change)
+        default: break
+        }
+        return command
     }
 
     /// The finished decision, commands in their safe order.
@@ -124,7 +141,9 @@ struct RunPlan {
             written = statusToWrite
         }
         commands += podFinalizers
-        if let omJobFinalizer { commands.append(omJobFinalizer) }
+        // A status write just before it changes the OMJob's resourceVersion: read first instead of conflicting.
+        let statusWritten = written != nil || confirmed != nil || confirmAbsent != nil
+        if let omJobFinalizer { commands.append(statusWritten ? Self.readingFirst(omJobFinalizer) : omJobFinalizer) }
         if !guarded { commands += events }
         // A lagging cache gets the confirmation refused, and the change that refused it may be slow to
         // arrive: look again after a while even if no event comes.

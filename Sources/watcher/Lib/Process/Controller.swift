@@ -23,6 +23,8 @@ public struct Reconciliation: Sendable {
     public var nextLook: Date?
     /// Counters to add when a command is answered `done` (a decision may repeat; a write happens once).
     public var countedOnDone: [String: [CounterKey]] = [:]
+    /// Histogram observations to record when a command is answered `done`.
+    public var observedOnDone: [String: [Observation]] = [:]
 
     public init(commands: [PlannedCommand] = [], versionBound: Set<String> = [], nextLook: Date? = nil) {
         self.commands = commands
@@ -37,13 +39,22 @@ public struct Reconciliation: Sendable {
 public struct PlannedCommand: Sendable {
     public let id: String
     public let key: ObjectKey
+    /// The change that may undo the command's effect (see `CommandLedger.keyChanged`).
+    public let awaits: AwaitedChange?
     private let encode: @Sendable () throws -> JSONValue
+    private let encodeFrame: @Sendable () throws -> [UInt8]
 
-    public init(id: String, key: ObjectKey, command: some Encodable & Sendable) {
+    public init(id: String, key: ObjectKey, command: some Encodable & Sendable, awaits: AwaitedChange? = nil) {
         self.id = id
         self.key = key
+        self.awaits = awaits
         encode = { try JSONValue.encoded(from: command) }
+        encodeFrame = { try CommandFrame.encode(id: id, key: key, payload: command) }
     }
+
+    /// The framed `command` message, encoded in one pass from the typed command; nil only on an
+    /// encoding bug (dropping it is safe: the next decision asks again).
+    public var frame: [UInt8]? { try? encodeFrame() }
 
     /// The command as the broker carries it; nil only on an encoding bug (dropping it is safe:
     /// the next decision asks again).
@@ -76,5 +87,19 @@ public struct CounterKey: Hashable, Sendable {
     public init(_ name: String, _ labels: [String: String] = [:]) {
         self.name = name
         self.labels = labels
+    }
+}
+
+/// One histogram observation made when a command is answered `done`.
+public struct Observation: Hashable, Sendable {
+    public var name: String
+    public var labels: [String: String]
+    /// The value; nil means "the time from the change that led to the decision until the answer".
+    public var value: Double?
+
+    public init(_ name: String, _ labels: [String: String] = [:], value: Double? = nil) {
+        self.name = name
+        self.labels = labels
+        self.value = value
     }
 }

@@ -12,14 +12,33 @@ public struct RunController: Controller {
     public func reconcile(_ key: ObjectKey, cache: WatchCache, now: Date) -> Reconciliation {
         guard let observation = cache.observation(for: key) else { return Reconciliation() }
         let decision = RunDecider.decide(observation, now: now, settings: settings)
-        let planned = decision.commands.map { PlannedCommand(id: $0.id, key: $0.key, command: $0) }
+        let planned = decision.commands.map { PlannedCommand(id: $0.id, key: $0.key, command: $0, awaits: $0.awaitedObject) }
         let versionBound = decision.commands.filter(\.isVersionBound).map(\.id)
         var result = Reconciliation(commands: planned, versionBound: Set(versionBound), nextLook: decision.nextLook)
         for command in decision.commands {
             let counters = Self.counters(for: command, decision: decision)
             if !counters.isEmpty { result.countedOnDone[command.id] = counters }
+            let observations = Self.observations(for: command, decision: decision)
+            if !observations.isEmpty { result.observedOnDone[command.id] = observations }
         }
         return result
+    }
+}
+
+extension RunController {
+    /// The first exit pod's start latency, and a finished run's duration by final phase.
+    static func observations(for command: Command, decision: RunDecision) -> [Observation] {
+        switch command.action {
+        case .createPod(let create) where create.podType == .exitHandler && create.attempt == 1:
+            return [Observation(WatcherHistograms.exitHandlerStartLatency)]
+        case .patchOMJobStatus, .confirmPodAbsent:
+            guard let phase = decision.transition?.to, phase.isFinished, let status = decision.status,
+                  let start = status.startTime.flatMap(KubeTime.parse), let end = status.completionTime.flatMap(KubeTime.parse)
+            else { return [] }
+            return [Observation(WatcherHistograms.runDuration, ["phase": phase.rawValue], value: max(0, end.timeIntervalSince(start)))]
+        default:
+            return []
+        }
     }
 }
 
@@ -46,6 +65,22 @@ extension RunController {
 }
 
 extension Command {
+    /// The informer change that may undo this command's effect, as `WatcherDriver` names
+    /// changes (`omjob`, `pod/<name>`); nil for events, which no informer watches.
+    var awaitedObject: AwaitedChange? {
+        switch action {
+        case .createPod(let create): AwaitedChange("pod/" + (create.pod.metadata.name ?? ""), deletionOnly: true)
+        case .stopPod(let target), .deletePod(let target): AwaitedChange("pod/" + target.name)
+        case .addFinalizer(let change), .removeFinalizer(let change):
+            switch change.target {
+            case .omJob: AwaitedChange("omjob")
+            case .pod(let name, _): AwaitedChange("pod/" + name)
+            }
+        case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged: AwaitedChange("omjob")
+        case .recordEvent: nil
+        }
+    }
+
     /// Carries the observed resourceVersion as a precondition (the status patch, directly or after a fresh read).
     var isVersionBound: Bool {
         switch action {

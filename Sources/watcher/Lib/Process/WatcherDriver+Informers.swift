@@ -50,7 +50,7 @@ extension WatcherDriver {
     }
 
     func omJobChanged(_ change: WatchCache.Change<OMJob>) {
-        changed(cache.apply(change), controller: "omjob")
+        changed(cache.apply(change), controller: "omjob", object: "omjob")
         // A run's progress is its schedule's history (Forbid, limits, lastSuccessfulTime).
         let omJob: OMJob
         switch change { case .upserted(let o), .deleted(let o): omJob = o }
@@ -62,7 +62,8 @@ extension WatcherDriver {
     }
 
     func podChanged(_ change: WatchCache.Change<PodView>) {
-        changed(cache.apply(change), controller: "omjob")
+        let (pod, deleted) = switch change { case .upserted(let p): (p, false); case .deleted(let p): (p, true) }
+        changed(cache.apply(change), controller: "omjob", object: "pod/" + (pod.metadata.name ?? ""), deleted: deleted)
     }
 
     func nodeChanged(_ change: WatchCache.Change<Node>) {

@@ -23,6 +23,10 @@ public actor WatcherDriver {
     private var ledger = CommandLedger<WorkKey>()
     /// Counters of commands in flight, added when the command is answered `done`.
     private var countedOnDone: [String: [CounterKey]] = [:]
+    /// Observations of commands in flight, with when the change that led to them arrived.
+    private var observedOnDone: [String: (observations: [Observation], since: ContinuousClock.Instant)] = [:]
+    /// When each dirty key's first change since its last reconciliation arrived (for latencies).
+    private var firstChange: [WorkKey: ContinuousClock.Instant] = [:]
     private var timer: LoopTimer?
     private var drainPosted = false
     var unsyncedInformers = 0
@@ -52,9 +56,15 @@ public actor WatcherDriver {
         post { $0.drain() }
     }
 
-    /// The informers changed what `keys` depend on.
-    func changed(_ keys: [ObjectKey], controller: String) {
-        for key in keys { ledger.keyChanged(WorkKey(controller: controller, key: key)) }
+    /// The informers changed what `keys` depend on; `object` names what changed (`omjob`,
+    /// `pod/<name>`; nil: something else, such as a node).
+    func changed(_ keys: [ObjectKey], controller: String, object: String? = nil, deleted: Bool = false) {
+        let now = ContinuousClock.now
+        for key in keys {
+            let work = WorkKey(controller: controller, key: key)
+            ledger.keyChanged(work, object: object, deleted: deleted)
+            if firstChange[work] == nil { firstChange[work] = now }
+        }
         enqueue(keys, controller: controller)
     }
 
@@ -73,13 +83,15 @@ public actor WatcherDriver {
     private func reconcile(_ work: WorkKey, now: Date) {
         guard let controller = controllers[work.controller] else { return }
         let result = controller.reconcile(work.key, cache: cache, now: now)
+        let since = firstChange.removeValue(forKey: work) ?? ContinuousClock.now
         counters.reconciled(sent: result.commands.count)
         due.reset(work, to: result.nextLook)
         for command in result.commands where ledger.mayStart(command.id, now: now) {
-            guard let envelope = command.envelope else { continue }
-            ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id))
+            guard let frame = command.frame else { continue }
+            ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id), awaits: command.awaits)
             countedOnDone[command.id] = result.countedOnDone[command.id]
-            session.value.submit(envelope)
+            observedOnDone[command.id] = result.observedOnDone[command.id].map { ($0, since) }
+            session.value.submit(frame: frame)
         }
     }
 
@@ -92,6 +104,10 @@ public actor WatcherDriver {
         guard let work = ledger.answered(result.id, settled: settled, now: now) else { return }
         counters.answered(outcome?.name ?? "broker-\(result.error ?? "error")")
         if let counted = countedOnDone.removeValue(forKey: result.id), outcome == .done { counters.add(counted) }
+        if let observed = observedOnDone.removeValue(forKey: result.id), outcome == .done {
+            let elapsed = WatcherHistograms.seconds(ContinuousClock.now - observed.since)
+            for o in observed.observations { counters.histograms.observe(o.name, labels: o.labels, o.value ?? elapsed) }
+        }
         if settled {
             backoff.forget(work)
             enqueue([work.key], controller: work.controller)
