@@ -34,6 +34,8 @@ import Testing
             #expect((MetricsProbe.value(text, "omjob_exit_handler_start_latency_seconds_sum", [:]) ?? 0) > 0)
             #expect(MetricsProbe.value(text, "omjob_duration_seconds_count", ["phase": "Succeeded"]) == 1)
             #expect(MetricsProbe.value(text, "omjob_duration_seconds_bucket", ["phase": "Succeeded", "le": "+Inf"]) == 1)
+            #expect(text.contains("# TYPE omjob_exit_handler_start_latency_seconds histogram\n"))
+            #expect(text.contains("# TYPE omjob_duration_seconds histogram\n"))
         }
     }
 }

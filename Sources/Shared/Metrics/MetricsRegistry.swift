@@ -60,6 +60,16 @@ public final class MetricsRegistry: Sendable {
         }
     }
 
+    /// Sets a whole histogram series from cumulative counts kept elsewhere (the workers' totals),
+    /// declaring the family with these bucket bounds on first use. `counts[i]` is the count of
+    /// observations `<= bounds[i]`; `count` is the `+Inf` bucket.
+    public func setHistogram(_ name: String, labels: [String: String] = [:], help: String,
+                             bounds: [Double], counts: [UInt64], sum: Double, count: UInt64) {
+        declare(name, .histogram, help: help, buckets: bounds)
+        guard families.withLock({ $0[name]?.buckets }) == bounds, counts.count == bounds.count else { return }
+        update(name, labels) { $0 = .histogram(counts: counts, sum: sum, count: count) }
+    }
+
     /// Removes every series of a family (for gauges that are rebuilt from scratch).
     public func reset(_ name: String) {
         families.withLock { $0[name]?.series = [:] }

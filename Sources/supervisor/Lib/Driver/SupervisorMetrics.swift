@@ -40,9 +40,14 @@ enum SupervisorMetrics {
         var byRole: [String: Int] = [:]
         for peer in broker.peers.values { byRole[peer.hello.role, default: 0] += 1 }
         for (role, count) in byRole { registry.set(connections, labels: ["role": role], to: Double(count)) }
-        for (key, value) in workerTotals.totals {
+        let reported = WorkerSeries(workerTotals.totals)
+        for (key, value) in reported.counters {
             registry.declare(key.name, .counter, help: "Reported by workers; totals kept across worker restarts.")
             registry.set(key.name, labels: key.labels, to: value)
+        }
+        for histogram in reported.histograms {
+            registry.setHistogram(histogram.name, labels: histogram.labels, help: "Reported by workers; totals kept across worker restarts.",
+                                  bounds: histogram.bounds, counts: histogram.counts, sum: histogram.sum, count: histogram.count)
         }
     }
 }
