@@ -12,8 +12,15 @@ import Testing
         var commands = run.decide().commands
         run.omJob.metadata.finalizers = [OperatorLabels.finalizer]
         commands += run.decide().commands
-        run.pods = [try run.mainPod("image-pull-backoff-past-deadline")]
+        run.pods = [try run.mainPod("running")]
         commands += run.decide().commands
+        run.pods = [try run.mainPod("image-pull-backoff-past-deadline")]
+        let neverStarted = run.decide()
+        commands += neverStarted.commands
+        let recorded = run.omJob
+        run.write(neverStarted.confirmation?.thenPatch.status)
+        commands += run.decide().commands
+        run.omJob = recorded
         run.omJob.metadata.deletionTimestamp = "2025-01-09T15:00:00Z"
         commands += run.decide().commands
         var status = OMJobStatus(phase: .running)
@@ -24,7 +31,8 @@ import Testing
         commands += run.decide().commands
 
         let types = Set(commands.map(\.action.type))
-        #expect(types.isSuperset(of: ["addFinalizer", "removeFinalizer", "createPod", "deletePod", "patchOMJobStatus", "recordEvent", "confirmPodAbsent"]))
+        #expect(types.isSuperset(of: ["addFinalizer", "removeFinalizer", "createPod", "deletePod", "patchOMJobStatus", "recordEvent", "confirmPodAbsent",
+                                       "confirmPodUnchanged"]))
         for command in commands {
             let data = try JSONEncoder().encode(command)
             #expect(try JSONDecoder().decode(Command.self, from: data) == command)

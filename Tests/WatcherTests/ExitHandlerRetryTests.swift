@@ -53,10 +53,16 @@ import Testing
         var run = try failedRun(attempts: 1, exitCode: nil, waiting: "ImagePullBackOff", now: "2025-01-09T16:00:00Z")
         let decision = run.decide()
         #expect(decision.deletedPods.isEmpty, "not before the status counts the attempt")
-        #expect(decision.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
-        #expect(decision.status?.exitHandlerReason == "NeverStarted/ImagePullBackOff")
-        run.omJob.status = decision.status
-        #expect(run.decide().deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"])
+        #expect(decision.createdPods.isEmpty, "not before a fresh read confirms the attempt never started")
+        let confirm = try #require(decision.confirmation)
+        #expect(confirm.podName == "om-job-mysql-pipeline-a1b2c3d4-exit")
+        #expect(confirm.thenPatch.status.exitHandlerReason == "NeverStarted/ImagePullBackOff")
+        #expect(confirm.thenPatch.status.exitHandlerAttempts == 2)
+        #expect(confirm.thenEvents.map(\.event.reason) == ["ExitHandlerRetry"])
+        run.write(confirm.thenPatch.status)
+        let next = run.decide()
+        #expect(next.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
+        #expect(next.deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"])
     }
 
     @Test func aStuckExitPodWithinItsBackoffIsKeptAndStillCounts() throws {
@@ -71,11 +77,12 @@ import Testing
         run.omJob.spec?.exitHandlerActiveDeadlineSeconds = 3600
         #expect(run.decide().commands.isEmpty, "still within the hour")
         run.now = T.at("2025-01-09T16:50:12Z")  // the deadline (16:50:02) plus the 10 s backoff
-        let decision = run.decide()
-        #expect(decision.status?.exitHandlerReason == "DeadlineExceeded")
-        #expect(decision.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
-        run.omJob.status = decision.status
-        #expect(run.decide().deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"], "stopped once attempt 2 is recorded")
+        let confirm = try #require(run.decide().confirmation, "a hang is concluded from time: confirmed by a fresh read first")
+        #expect(confirm.thenPatch.status.exitHandlerReason == "DeadlineExceeded")
+        run.write(confirm.thenPatch.status)
+        let next = run.decide()
+        #expect(next.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
+        #expect(next.deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-exit"], "stopped once attempt 2 is recorded")
     }
 
     @Test func aRunningExitHandlerIsLookedAtAgainAtItsDeadline() throws {

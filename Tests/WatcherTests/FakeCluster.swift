@@ -50,15 +50,26 @@ struct FakeCluster {
         case .patchOMJobStatus(let patch): changed = patchStatus(patch)
         case .addFinalizer(let change): changed = setFinalizer(change, present: true)
         case .removeFinalizer(let change): changed = setFinalizer(change, present: false)
-        case .stopPod(let delete), .deletePod(let delete): changed = deletePod(delete.name)
+        case .stopPod(let delete), .deletePod(let delete): changed = deletePod(delete.name, asOf: delete.resourceVersion)
         case .recordEvent(let record):
             changed = !events.contains { $0.metadata.name == record.event.metadata.name }
             if changed { events.append(record.event) }
         case .confirmPodAbsent(let confirm):
             changed = pods[confirm.podName] == nil && patchStatus(confirm.thenPatch)
+        case .confirmPodUnchanged(let confirm):
+            changed = isUnchanged(confirm) && patchStatus(confirm.thenPatch)
+            if changed { events += confirm.thenEvents.map(\.event).filter { new in !events.contains { $0.metadata.name == new.metadata.name } } }
         }
         if changed { writes.append(command.action.type) }
         return changed
+    }
+
+    /// The executor's fresh read: the pod as the decision saw it, and a lost node still not Ready.
+    private func isUnchanged(_ confirm: ConfirmPodUnchanged) -> Bool {
+        guard let pod = pods[confirm.podName], confirm.podUID == nil || pod.metadata.uid == confirm.podUID,
+              pod.metadata.resourceVersion == confirm.resourceVersion else { return false }
+        if confirm.notReadyNode != nil, case .ready? = node { return false }
+        return true
     }
 
     private mutating func createPod(_ body: Pod) -> Bool {
@@ -122,8 +133,10 @@ struct FakeCluster {
     private func finalize(_ metadata: ObjectMeta) -> Bool { metadata.isBeingDeleted && (metadata.finalizers ?? []).isEmpty }
 
     /// DELETE: gone at once without finalizers, else marked with deletionTimestamp = now + grace.
-    mutating func deletePod(_ name: String, grace: TimeInterval = 30) -> Bool {
+    /// `asOf`: the resourceVersion precondition, when the command carries one.
+    mutating func deletePod(_ name: String, grace: TimeInterval = 30, asOf version: String? = nil) -> Bool {
         guard var pod = pods[name], !pod.metadata.isBeingDeleted else { return false }
+        if let version, pod.metadata.resourceVersion != version { return false }
         if pod.metadata.finalizers?.isEmpty ?? true {
             pods[name] = nil
         } else {

@@ -45,6 +45,7 @@ struct RunScenario {
         var pod = PodBuilder.exitPod(omJob: omJob, spec: omJob.spec!, exitSpec: omJob.spec!.exitHandlerSpec!,
                                      mainPodName: PodNaming.mainPodName(omJob: name), ending: ending, attempt: attempt, owned: true)
         pod.metadata.uid = "exit-pod-uid-\(attempt)"
+        pod.metadata.resourceVersion = "300\(attempt)"
         pod.metadata.creationTimestamp = created
         var status = PodStatus(phase: "Running")
         if let exitCode {
@@ -60,6 +61,12 @@ struct RunScenario {
         }
         pod.status = status
         return pod
+    }
+
+    /// The OMJob after the API server applied `status` (a confirmed guarded write, or a plain one).
+    mutating func write(_ status: OMJobStatus?) {
+        omJob.status = status
+        omJob.metadata.resourceVersion = String((Int(omJob.metadata.resourceVersion ?? "") ?? 1000) + 1)
     }
 
     /// A status in which the main pod was seen and ended as `ending`, exit attempt `attempts` started.
@@ -96,6 +103,16 @@ extension RunDecision {
 
     var deletedPods: [String] {
         commands.compactMap { if case .deletePod(let d) = $0.action { return d.name } else { return nil } }
+    }
+
+    /// The fresh-read guard of a decision whose status rests on a deadline, if it has one.
+    var confirmation: ConfirmPodUnchanged? {
+        commands.lazy.compactMap { if case .confirmPodUnchanged(let c) = $0.action { c } else { nil } }.first
+    }
+
+    /// Deleted pods with the resourceVersion each deletion is conditioned on (nil: unconditional).
+    var deletions: [DeletePod] {
+        commands.compactMap { if case .deletePod(let d) = $0.action { return d } else { return nil } }
     }
 
     var stoppedPods: [String] {

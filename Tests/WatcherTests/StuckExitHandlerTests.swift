@@ -78,7 +78,8 @@ import Testing
         let observation = RunObservation(omJob: try #require(cluster.omJob), pods: cluster.pods.values.map(PodView.init), mainPodNode: nil)
         let decision = RunDecider.decide(observation, now: cluster.now, settings: RunSettings())
         let types = decision.commands.map(\.action.type)
-        let patch = try #require(types.firstIndex(of: "patchOMJobStatus"))
+        // The write that counts the attempt rests on a deadline: it is the guarded one.
+        let patch = try #require(types.firstIndex(of: "confirmPodUnchanged"))
         if let delete = types.firstIndex(of: "deletePod") { #expect(delete > patch, "never deleted before it is counted") }
         for command in decision.commands[...patch] { _ = cluster.apply(command) }  // crash here
         cluster.settle()

@@ -42,6 +42,8 @@ public enum CommandAction: Hashable, Sendable {
     case recordEvent(RecordEvent)
     /// Read a pod fresh from the API server; only if it is gone, apply a status patch.
     case confirmPodAbsent(ConfirmPodAbsent)
+    /// Read a pod fresh; only if it is unchanged, apply a status patch (an ending that rests on a deadline).
+    case confirmPodUnchanged(ConfirmPodUnchanged)
 
     /// The `type` member of the encoded form.
     public var type: String {
@@ -54,6 +56,7 @@ public enum CommandAction: Hashable, Sendable {
         case .deletePod: "deletePod"
         case .recordEvent: "recordEvent"
         case .confirmPodAbsent: "confirmPodAbsent"
+        case .confirmPodUnchanged: "confirmPodUnchanged"
         }
     }
 }
@@ -72,6 +75,7 @@ extension CommandAction: Codable {
         case "deletePod": self = .deletePod(try DeletePod(from: decoder))
         case "recordEvent": self = .recordEvent(try RecordEvent(from: decoder))
         case "confirmPodAbsent": self = .confirmPodAbsent(try ConfirmPodAbsent(from: decoder))
+        case "confirmPodUnchanged": self = .confirmPodUnchanged(try ConfirmPodUnchanged(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
                 forKey: .type, in: try decoder.container(keyedBy: TypeKey.self), debugDescription: "unknown command type \(type)")
@@ -88,6 +92,7 @@ extension CommandAction: Codable {
         case .stopPod(let p), .deletePod(let p): try p.encode(to: encoder)
         case .recordEvent(let p): try p.encode(to: encoder)
         case .confirmPodAbsent(let p): try p.encode(to: encoder)
+        case .confirmPodUnchanged(let p): try p.encode(to: encoder)
         }
     }
 }

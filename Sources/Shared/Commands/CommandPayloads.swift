@@ -90,15 +90,21 @@ public struct ObservedFinalizers: Codable, Hashable, Sendable {
 /// As `stopPod`, the pod still carries the operator's finalizer: the kubelet stops its containers
 /// after the grace period, but the object and its logs stay until the finalizer is released.
 /// Idempotent: `404 NotFound` and a UID mismatch (`409`) are success.
+///
+/// With `resourceVersion`, the pod is deleted only as the decision saw it: a pod that changed since
+/// (it started, or ended on its own, after a stale cache judged it stuck) answers `409` and is kept;
+/// the watch then brings its new state and the watcher decides again.
 public struct DeletePod: Codable, Hashable, Sendable {
     public var name: String
     public var uid: String?
     public var gracePeriodSeconds: Int?
+    public var resourceVersion: String?
 
-    public init(name: String, uid: String?, gracePeriodSeconds: Int? = nil) {
+    public init(name: String, uid: String?, gracePeriodSeconds: Int? = nil, resourceVersion: String? = nil) {
         self.name = name
         self.uid = uid
         self.gracePeriodSeconds = gracePeriodSeconds
+        self.resourceVersion = resourceVersion
     }
 }
 

@@ -42,6 +42,8 @@ public struct CommandPerformer: Sendable {
             return try await recordEvent(record.event, namespace: namespace)
         case .confirmPodAbsent(let confirm):
             return try await confirmAbsent(confirm, key: command.key)
+        case .confirmPodUnchanged(let confirm):
+            return try await confirmUnchanged(confirm, key: command.key)
         }
     }
 
@@ -53,18 +55,22 @@ public struct CommandPerformer: Sendable {
     }
 
     private func deletePod(_ target: DeletePod, namespace: String) async throws(KubeError) -> CommandOutcome {
-        let options = DeleteOptions(gracePeriodSeconds: target.gracePeriodSeconds.map(Int64.init),
-                                    preconditions: target.uid.map { DeleteOptions.Preconditions(uid: $0) })
+        let preconditions = target.uid == nil && target.resourceVersion == nil
+            ? nil : DeleteOptions.Preconditions(uid: target.uid, resourceVersion: target.resourceVersion)
+        let options = DeleteOptions(gracePeriodSeconds: target.gracePeriodSeconds.map(Int64.init), preconditions: preconditions)
         do {
             try await client.delete(resource: Pod.resourceType, namespace: namespace, name: target.name, options: options)
             return .done
-        } catch where error.isNotFound || error.isConflict {
-            // Gone, or the name now belongs to a newer pod (UID precondition): either way ours is gone.
+        } catch where error.isNotFound {
             return .notFound
+        } catch where error.isConflict {
+            // A newer pod has the name (UID precondition: ours is gone), or ours changed since the
+            // decision saw it (resourceVersion precondition: the watch brings the change).
+            return target.resourceVersion == nil ? .notFound : .conflict
         }
     }
 
-    private func recordEvent(_ event: Event, namespace: String) async throws(KubeError) -> CommandOutcome {
+    func recordEvent(_ event: Event, namespace: String) async throws(KubeError) -> CommandOutcome {
         do {
             try await client.create(event, resource: Event.resourceType, namespace: event.metadata.namespace ?? namespace,
                                     name: event.metadata.name, answer: Unread.self)

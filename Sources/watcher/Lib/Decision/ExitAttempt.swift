@@ -5,10 +5,13 @@ import Shared
 enum ExitAttempt: Equatable {
     /// Exited 0.
     case succeeded
-    /// Failed or never started; `failedAt` is stable across decisions, so the retry time is too.
-    /// A pod that never ended (never started, or hung) is deleted only once the status counts the
-    /// attempt as over (`ExitHandlerStep.retireCounted`).
+    /// The pod failed (or could not be created); `failedAt` is stable across decisions, so the
+    /// retry time is too.
     case failed(reason: String, exitCode: Int?, failedAt: Date)
+    /// Past a deadline without an end the pod reported (never started, deleted without a report,
+    /// hung): a failure only if a fresh read finds the pod as the cache holds it. Such a pod is
+    /// deleted only once the status counts the attempt as over (`ExitHandlerStep.retireCounted`).
+    case overdue(reason: String, failedAt: Date)
     /// Not in the cache: just created (the cache lags) or deleted; creating it again is idempotent.
     case missing
     /// Still going; look again at `nextLook`, if set.
@@ -30,20 +33,20 @@ enum ExitAttempt: Equatable {
         // Deleted by someone before it reported an end: count it as a failed attempt after the grace.
         if let deletion = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) {
             let deadline = deletion.addingTimeInterval(limits.deletionReportSlack)
-            if now >= deadline { return .failed(reason: "PodDeleted", exitCode: nil, failedAt: deadline) }
+            if now >= deadline { return .overdue(reason: "PodDeleted", failedAt: deadline) }
             deadlines.append(deadline)
         }
         switch MainPodEnding.progress(of: pod) {
         case .notStarted(let reason):
             let created = pod.metadata.creationTimestamp.flatMap(KubeTime.parse) ?? now
             let deadline = created.addingTimeInterval(limits.exitHandlerStartDeadline)
-            if now >= deadline { return .failed(reason: "NeverStarted/\(reason)", exitCode: nil, failedAt: deadline) }
+            if now >= deadline { return .overdue(reason: "NeverStarted/\(reason)", failedAt: deadline) }
             deadlines.append(deadline)
         case .running(let started):
             // A hung exit handler must not hold the run (or a kill) forever.
             guard let started else { break }
             let deadline = started.addingTimeInterval(limits.exitHandlerActiveDeadline)
-            if now >= deadline { return .failed(reason: "DeadlineExceeded", exitCode: nil, failedAt: deadline) }
+            if now >= deadline { return .overdue(reason: "DeadlineExceeded", failedAt: deadline) }
             deadlines.append(deadline)
         }
         return .inProgress(nextLook: deadlines.min())

@@ -32,14 +32,19 @@ enum ExitHandlerStep {
             plan.event(.succeeded, message: text)
         case .failed(let reason, let exitCode, let failedAt):
             failed(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
-                   reason: reason, exitCode: exitCode, failedAt: failedAt)
+                   reason: reason, exitCode: exitCode, failedAt: failedAt, overduePod: nil)
+        case .overdue(let reason, let failedAt):
+            failed(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
+                   reason: reason, exitCode: nil, failedAt: failedAt, overduePod: pod)
         }
     }
 
-    /// One attempt failed: retry after its backoff while attempts remain, else fail the run.
+    /// One attempt failed: retry after its backoff while attempts remain, else fail the run. An
+    /// `overduePod` failed only by a deadline over the cache: what is written rests on a fresh read of it.
     private static func failed(_ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec, ending: MainPodTermination,
-                               attempt: Int, reason: String, exitCode: Int?, failedAt: Date) {
+                               attempt: Int, reason: String, exitCode: Int?, failedAt: Date, overduePod: PodView?) {
         let detail = exitCode.map { "\(reason) (exit code \($0))" } ?? reason
+        if let overduePod { plan.requireUnchanged(overduePod) }
         guard attempt < 1 + context.limits.exitHandlerBackoffLimit else {
             plan.status.exitHandlerExitCode = exitCode
             plan.status.exitHandlerReason = reason
@@ -83,7 +88,8 @@ enum ExitHandlerStep {
         let lastOver = observed.phase?.isFinished == true ? attempts : attempts - 1
         for (attempt, pod) in pods.exitByAttempt.sorted(by: { $0.key < $1.key }) where attempt <= lastOver {
             guard !pod.metadata.isBeingDeleted, MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { continue }
-            plan.deletePod(pod)
+            // As seen only: the cache may hold a pod that has since run and succeeded.
+            plan.deletePodAsSeen(pod)
         }
     }
 

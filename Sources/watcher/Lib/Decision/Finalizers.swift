@@ -54,6 +54,9 @@ enum Finalizers {
     /// Lets go of everything the run holds: the main pod's finalizer, exit pods made without an owner
     /// during a kill (nothing else would delete them), a stuck last exit attempt, and the OMJob's finalizer.
     static func release(_ plan: inout RunPlan, pods: RunPods, state: State, limits: RunLimits) {
+        if let recorded = plan.status.mainPodTermination {
+            MainPodStep.deleteIfNeverStarted(&plan, pods.main, recorded: recorded)
+        }
         if let main = pods.main, main.metadata.finalizers?.contains(OperatorLabels.finalizer) == true {
             plan.removePodFinalizer(main)
         }

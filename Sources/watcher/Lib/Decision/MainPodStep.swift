@@ -5,19 +5,25 @@ import Shared
 /// record how it ended. Returns the recorded (or just found) ending, once there is one.
 enum MainPodStep {
     static func run(_ plan: inout RunPlan, _ context: RunContext) -> MainPodTermination? {
-        if let recorded = plan.status.mainPodTermination { return recorded }
+        if let recorded = plan.status.mainPodTermination {
+            deleteIfNeverStarted(&plan, context.pods.main, recorded: recorded)
+            return recorded
+        }
         guard let pod = context.pods.main else { return absent(&plan, context) }
         let owned = pod.metadata.finalizers?.contains(OperatorLabels.finalizer) == true
         if !owned && !pod.metadata.isBeingDeleted { plan.addPodFinalizer(pod) }
 
         switch MainPodEnding.read(pod, node: context.node, limits: context.limits, now: plan.now, stamp: plan.stamp) {
-        case .ended(let ending):
-            let ending = StopCause.relabel(ending, omJob: plan.omJob, pod: pod, limits: context.limits)
-            // A pod that never started is deleted now: it would otherwise keep retrying its pull or
-            // its scheduling. The finalizer keeps the object until the run is finished.
-            if ending.source == TerminationSource.neverStarted.rawValue, !pod.metadata.isBeingDeleted { plan.deletePod(pod) }
+        case .ended(let observed):
+            let ending = StopCause.relabel(observed, omJob: plan.omJob, pod: pod, limits: context.limits)
             plan.status.mainPodName = pod.metadata.name
             record(&plan, ending)
+            if TerminationSource(rawValue: observed.source)?.restsOnDeadline == true {
+                // Only time says it ended, and the cache may lag: the record waits for a fresh read,
+                // and the exit handler (and any deletion) for the record.
+                let lostNode = observed.source == TerminationSource.nodeLost.rawValue ? pod.spec?.nodeName : nil
+                plan.requireUnchanged(pod, notReadyNode: lostNode)
+            }
             return ending
         case .inProgress(let progress, let nextLook):
             plan.status.observeMainPod(name: pod.metadata.name ?? context.mainPodName, progress: progress, now: plan.stamp)
@@ -59,6 +65,15 @@ enum MainPodStep {
         guard let mainSpec = context.spec.mainPodSpec else { return nil }
         plan.createPod(PodBuilder.mainPod(omJob: plan.omJob, spec: mainSpec), type: .main, attempt: 1)
         return nil
+    }
+
+    /// A pod recorded as never started is deleted: it would otherwise keep retrying its pull or its
+    /// scheduling. The finalizer keeps the object until the run is finished (`Finalizers.release`
+    /// calls this too: a run without an exit handler is finished by the decision that records it).
+    static func deleteIfNeverStarted(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
+        guard recorded.source == TerminationSource.neverStarted.rawValue, let pod, !pod.metadata.isBeingDeleted,
+              MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { return }
+        plan.deletePod(pod)
     }
 
     /// Writes the ending into the status (and warns when the main pod did not complete).

@@ -15,6 +15,10 @@ struct RunPlan {
     var status: OMJobStatus
     /// A status patch to apply only if a fresh read confirms the main pod is gone.
     var confirmAbsent: ConfirmPodAbsent?
+    /// The pod (as cached) whose unchanged state this decision's status rests on: an ending concluded
+    /// from a deadline. Set, the status and events are written only if a fresh read finds the pod as
+    /// seen, and pod creations wait for the next decision, which starts from the confirmed record.
+    private(set) var restsOn: (pod: PodView, notReadyNode: String?)?
     private var podDeletions: [Command] = []
     private var podCreations: [Command] = []
     private var podFinalizers: [Command] = []
@@ -58,6 +62,19 @@ struct RunPlan {
     mutating func deletePod(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
         podDeletions.append(command("delete/\(name)", .deletePod(DeletePod(name: name, uid: pod.metadata.uid))))
+    }
+
+    /// Deletes the pod only in the state the cache holds (resourceVersion precondition): for a pod
+    /// judged stuck, which may have started or ended on its own since the cache last heard of it.
+    mutating func deletePodAsSeen(_ pod: PodView) {
+        let name = pod.metadata.name ?? "", version = pod.metadata.resourceVersion ?? ""
+        let delete = DeletePod(name: name, uid: pod.metadata.uid, resourceVersion: version.isEmpty ? nil : version)
+        podDeletions.append(command("delete/\(name)@\(version)", .deletePod(delete)))
+    }
+
+    /// This decision's status rests on `pod` being unchanged (and `notReadyNode` still not Ready).
+    mutating func requireUnchanged(_ pod: PodView, notReadyNode: String? = nil) {
+        restsOn = (pod, notReadyNode)
     }
 
     mutating func addPodFinalizer(_ pod: PodView) {
@@ -108,27 +125,54 @@ struct RunPlan {
 
     /// The finished decision, commands in their safe order.
     func decision() -> RunDecision {
-        var commands = podDeletions + podCreations
+        let guarded = restsOn != nil && status != observedStatus && confirmAbsent == nil
+        var commands = podDeletions + (guarded ? [] : podCreations)
         var written: OMJobStatus?
+        var confirmed: OMJobStatus?
         if let confirmAbsent {
             let name = confirmAbsent.podName
             commands.append(command("confirm-absent/\(name)@\(resourceVersion)", .confirmPodAbsent(confirmAbsent)))
+        } else if let restsOn, guarded {
+            confirmed = statusToWrite
+            commands.append(confirmUnchanged(restsOn.pod, notReadyNode: restsOn.notReadyNode, status: statusToWrite))
         } else if status != observedStatus {
-            var status = status
-            status.observedGeneration = omJob.metadata.generation ?? status.observedGeneration
-            let patch = PatchOMJobStatus(resourceVersion: resourceVersion, status: status)
+            let patch = PatchOMJobStatus(resourceVersion: resourceVersion, status: statusToWrite)
             commands.append(command("status@\(resourceVersion)", .patchOMJobStatus(patch)))
-            written = status
+            written = statusToWrite
         }
         commands += podFinalizers
         // A status write just before it changes the OMJob's resourceVersion: read first instead of conflicting.
-        if let omJobFinalizer { commands.append(written == nil && confirmAbsent == nil ? omJobFinalizer : Self.readingFirst(omJobFinalizer)) }
-        commands += events
+        let statusWritten = written != nil || confirmed != nil || confirmAbsent != nil
+        if let omJobFinalizer { commands.append(statusWritten ? Self.readingFirst(omJobFinalizer) : omJobFinalizer) }
+        if !guarded { commands += events }
+        // A lagging cache gets the confirmation refused, and the change that refused it may be slow to
+        // arrive: look again after a while even if no event comes.
+        let nextLook = guarded ? min(self.nextLook ?? .distantFuture, now.addingTimeInterval(Self.recheckAfterRefusal)) : self.nextLook
         var decision = RunDecision(commands: commands, status: written, nextLook: nextLook)
-        if let written, let phase = written.phase, phase != observedStatus.phase {
+        // A guarded write counts only when it is made: the counters are added on `done`.
+        if let changed = written ?? confirmed, let phase = changed.phase, phase != observedStatus.phase {
             decision.transition = PhaseTransition(from: observedStatus.phase, to: phase)
         }
-        if observedStatus.mainPodTermination == nil { decision.recordedEnding = written?.mainPodTermination }
+        if observedStatus.mainPodTermination == nil { decision.recordedEnding = (written ?? confirmed)?.mainPodTermination }
         return decision
+    }
+
+    /// Longer than the watcher's ledger holds an answered command (so the look sends it again).
+    static let recheckAfterRefusal: TimeInterval = 20
+
+    private var statusToWrite: OMJobStatus {
+        var status = status
+        status.observedGeneration = omJob.metadata.generation ?? status.observedGeneration
+        return status
+    }
+
+    /// The status patch and its events, behind a fresh read of `pod`. The id names both versions
+    /// it was decided from, so a newer pod or OMJob gives a new command.
+    private func confirmUnchanged(_ pod: PodView, notReadyNode: String?, status: OMJobStatus) -> Command {
+        let name = pod.metadata.name ?? "", version = pod.metadata.resourceVersion ?? ""
+        let recorded: [RecordEvent] = events.compactMap { if case .recordEvent(let record) = $0.action { record } else { nil } }
+        let confirm = ConfirmPodUnchanged(podName: name, podUID: pod.metadata.uid, resourceVersion: version, notReadyNode: notReadyNode,
+                                          thenPatch: PatchOMJobStatus(resourceVersion: resourceVersion, status: status), thenEvents: recorded)
+        return command("confirm-unchanged/\(name)@\(version)/status@\(resourceVersion)", .confirmPodUnchanged(confirm))
     }
 }

@@ -25,6 +25,15 @@ enum TerminationSource: String {
     case createFailed = "CreateFailed"
     /// The OMJob was deleted while running.
     case killed = "Killed"
+
+    /// Concluded from time passing over the cached pod, not from an end the pod reported: a cache
+    /// that lags could make it wrong, so it is written only after a fresh read (`ConfirmPodUnchanged`).
+    var restsOnDeadline: Bool {
+        switch self {
+        case .deletion, .nodeLost, .neverStarted: true
+        default: false
+        }
+    }
 }
 
 extension MainPodTermination {

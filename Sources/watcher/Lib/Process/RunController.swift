@@ -48,7 +48,7 @@ extension RunController {
         switch command.action {
         case .createPod(let create):
             return [CounterKey("omjob_pods_created_total", ["type": create.podType == .main ? "main" : "exit-handler"])]
-        case .patchOMJobStatus, .confirmPodAbsent:
+        case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged:
             var counters: [CounterKey] = []
             if let transition = decision.transition {
                 counters.append(CounterKey("omjob_status_transitions_total",
@@ -76,7 +76,7 @@ extension Command {
             case .omJob: AwaitedChange("omjob")
             case .pod(let name, _): AwaitedChange("pod/" + name)
             }
-        case .patchOMJobStatus, .confirmPodAbsent: AwaitedChange("omjob")
+        case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged: AwaitedChange("omjob")
         case .recordEvent: nil
         }
     }
@@ -84,7 +84,7 @@ extension Command {
     /// Carries the observed resourceVersion as a precondition (the status patch, directly or after a fresh read).
     var isVersionBound: Bool {
         switch action {
-        case .patchOMJobStatus, .confirmPodAbsent: true
+        case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged: true
         default: false
         }
     }
