@@ -28,13 +28,23 @@ enum Command {
         try process.run()
         let deadline = Date().addingTimeInterval(600)
         while !FileManager.default.fileExists(atPath: rc) {
-            guard Date() < deadline else { throw IntegrationFailure("`\(arguments.joined(separator: " "))` ran over 10 minutes") }
+            guard Date() < deadline else {
+                terminateChildren(of: process.processIdentifier)
+                throw IntegrationFailure("`\(arguments.joined(separator: " "))` ran over 10 minutes; sent it SIGTERM")
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
         let status = Int32((try? String(contentsOfFile: rc, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
         return Output(status: status,
                       stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
                       stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+
+    /// SIGTERM to the command bash runs (bash's children), so that a program that stops what it
+    /// started on SIGTERM (omjob-chaos, the sandbox) leaves nothing behind.
+    private static func terminateChildren(of pid: Int32) {
+        let children = (try? String(contentsOfFile: "/proc/\(pid)/task/\(pid)/children", encoding: .utf8)) ?? ""
+        for child in children.split(separator: " ").compactMap({ Int32($0) }) { kill(child, SIGTERM) }
     }
 
     /// Runs and throws, with the command's last words, unless it exits 0.
