@@ -33,4 +33,20 @@ import Testing
         #expect(sweep.staleFinalizers.isEmpty)
         #expect(Set(sweep.commands.map(\.id)).count == sweep.commands.count, "ids are unique")
     }
+
+    /// The gc's informer drops the pod templates (memory); no rule may depend on them.
+    @Test func aSweepIsTheSameWithoutThePodTemplates() {
+        var failed = HistoryLimitsTests.run(5, .failed)
+        failed.status?.completionTime = "2026-03-10T09:00:00Z"
+        let omJobs = [GCFixtures.omJob(), failed] + (0..<3).map { HistoryLimitsTests.run($0, .succeeded) }
+        #expect(omJobs.allSatisfy { $0.spec?.mainPodSpec != nil }, "the fixtures carry templates")
+        let inputs = (crons: [HistoryLimitsTests.cron(successful: 1, failed: 1)], pods: [GCFixtures.mainPod(), GCFixtures.exitPod()])
+        for now in ["2026-03-10T10:30:00Z", "2026-03-10T11:10:00Z", "2026-03-12T00:00:00Z"].map(GCFixtures.date) {
+            let full = GCSweep.decide(omJobs: omJobs, crons: inputs.crons, pods: inputs.pods, now: now, settings: GCSettings())
+            let stripped = GCSweep.decide(omJobs: omJobs.map { $0.withoutPodTemplates() }, crons: inputs.crons, pods: inputs.pods,
+                                          now: now, settings: GCSettings())
+            #expect(full == stripped, "at \(now)")
+            #expect(!full.commands.isEmpty || now < GCFixtures.date("2026-03-10T11:00:00Z"))
+        }
+    }
 }

@@ -24,7 +24,9 @@ final class GCCache: Sendable {
     init(client: KubeClient, namespaces: [String], changed: @escaping @Sendable () -> Void) {
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces.map { $0 }
         // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
-        omJobs = scopes.map { Informer(client: client, namespace: $0, transform: { $0.interned(&$1) }, handlers: Self.handlers(changed)) }
+        omJobs = scopes.map {
+            Informer(client: client, namespace: $0, transform: { $0.withoutPodTemplates().interned(&$1) }, handlers: Self.handlers(changed))
+        }
         pods = scopes.map {
             Informer(client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
                      handlers: Self.handlers(changed))
