@@ -64,7 +64,7 @@ final class GCOperatorRun: @unchecked Sendable {
     }
 
     /// Every line the operator's processes logged so far (for failure messages).
-    var logs: String { supervisor?.log ?? "" }
+    var logs: String { supervisor?.text ?? "" }
 
     /// Moves the operator's clock to `offset` seconds after the system clock (atomically).
     func setClock(offset: TimeInterval) throws {

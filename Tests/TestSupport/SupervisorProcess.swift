@@ -2,29 +2,26 @@ import Foundation
 import Synchronization
 
 /// The real `omjob-supervisor` (or a launcher around it) started for one test, its stderr (the
-/// JSON log lines of the whole tree) captured line by line.
+/// JSON log lines of the whole tree) written to a file and read back line by line.
 ///
-/// Waits poll `isRunning` instead of calling `Process.waitUntilExit`, which has been seen to
-/// never return on this platform after the child was already reaped.
+/// A file rather than a pipe with a `readabilityHandler`: that handler's dispatch source raced
+/// with the closing of its descriptor and crashed the test process in libdispatch
+/// (`_dispatch_event_loop_drain`) while other suites were opening sockets. Waits poll
+/// `isRunning` instead of calling `Process.waitUntilExit`, which has been seen to never return
+/// on this platform after the child was already reaped.
 public final class SupervisorProcess: Sendable {
     private let process: Process
-    private let captured = Captured()
+    private let log: LogFile
 
     /// Starts `executable` with `arguments` and exactly `environment`.
     public init(executable: String, arguments: [String] = [], environment: [String: String]) throws {
+        log = try LogFile()
         process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = environment
-        let pipe = Pipe()
-        process.standardError = pipe
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path))
         process.standardOutput = FileHandle.nullDevice
-        let captured = self.captured
-        pipe.fileHandleForReading.readabilityHandler = { handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty { handle.readabilityHandler = nil }
-            captured.append(chunk)
-        }
         try process.run()
     }
 
@@ -32,9 +29,9 @@ public final class SupervisorProcess: Sendable {
     public var isRunning: Bool { process.isRunning }
 
     /// Every complete line so far.
-    public var lines: [String] { captured.lines.withLock { $0 } }
+    public var lines: [String] { log.lines() }
     /// Everything logged so far, for failure messages.
-    public var log: String { lines.joined(separator: "\n") }
+    public var text: String { lines.joined(separator: "\n") }
 
     /// The lines that are JSON objects, parsed.
     public var jsonLines: [[String: Any]] {
@@ -68,27 +65,38 @@ public final class SupervisorProcess: Sendable {
             _ = waitExit(timeout: 10)
         }
     }
+
+    deinit { log.remove() }
 }
 
-/// The captured stderr: bytes not yet ending a line, and complete lines.
-private final class Captured: Sendable {
-    let pending = Mutex<Data>(Data())
-    let lines = Mutex<[String]>([])
+/// The stderr file, read incrementally: each call reads only what was appended since the last.
+private final class LogFile: Sendable {
+    let path: String
+    private let read = Mutex<(offset: UInt64, partial: Data, lines: [String])>((0, Data(), []))
 
-    func append(_ chunk: Data) {
-        let complete: [String] = pending.withLock { data in
-            data.append(chunk)
-            if chunk.isEmpty, !data.isEmpty {  // EOF: the last line had no newline
-                defer { data.removeAll() }
-                return [String(decoding: data, as: UTF8.self)]
-            }
-            var out: [String] = []
-            while let newline = data.firstIndex(of: 0x0a) {
-                out.append(String(decoding: data[data.startIndex..<newline], as: UTF8.self))
-                data.removeSubrange(data.startIndex...newline)
-            }
-            return out
-        }
-        if !complete.isEmpty { lines.withLock { $0 += complete } }
+    init() throws {
+        var template = Array((NSTemporaryDirectory() + "/omjob-log-XXXXXX").utf8CString)
+        let fd = mkstemp(&template)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown) }
+        close(fd)
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    func lines() -> [String] {
+        read.withLock { state in
+            guard let handle = FileHandle(forReadingAtPath: path) else { return state.lines }
+            defer { try? handle.close() }
+            try? handle.seek(toOffset: state.offset)
+            let data = (try? handle.readToEnd()) ?? Data()
+            state.offset += UInt64(data.count)
+            state.partial.append(data)
+            while let newline = state.partial.firstIndex(of: 0x0a) {
+                state.lines.append(String(decoding: state.partial[state.partial.startIndex..<newline], as: UTF8.self))
+                state.partial.removeSubrange(state.partial.startIndex...newline)
+            }
+            return state.lines
+        }
+    }
+
+    func remove() { unlink(path) }
 }

@@ -23,7 +23,7 @@ final class OperatorProcess: Sendable {
     func stop() {
         guard let stopped = process.withLock({ value -> SupervisorProcess? in defer { value = nil }; return value }) else { return }
         stopped.stop()
-        earlierLogs.withLock { $0.append(stopped.log) }
+        earlierLogs.withLock { $0.append(stopped.text) }
     }
 
     /// The health port of the running supervisor, once it logged it.
@@ -31,6 +31,6 @@ final class OperatorProcess: Sendable {
 
     /// Everything logged by every start so far.
     var log: String {
-        (earlierLogs.withLock { $0 } + [process.withLock { $0 }?.log ?? ""]).joined(separator: "\n")
+        (earlierLogs.withLock { $0 } + [process.withLock { $0 }?.text ?? ""]).joined(separator: "\n")
     }
 }

@@ -30,7 +30,7 @@ final class RunningSupervisor: Sendable {
     var logs: [[String: Any]] { process.jsonLines }
 
     /// Raw log lines (including any non-JSON output), for failure messages.
-    var rawLogs: String { process.log }
+    var rawLogs: String { process.text }
 
     /// Supervisor log lines with this message.
     func supervisorLogs(_ message: String) -> [[String: Any]] {
