@@ -48,13 +48,12 @@ public final class LoopExecutor: SerialExecutor {
         post(.closure(work))
     }
 
+    /// Once the loop stopped, a job is dropped: its task stays suspended for good. It cannot run
+    /// anywhere else (the actor's state belongs to the loop thread), and a task resumed after the
+    /// stop (a transfer's last callback, a timer racing shutdown) is no error worth a crash: the
+    /// fatal error this once was took down a whole test process for a task nobody awaited.
     public func enqueue(_ job: consuming ExecutorJob) {
-        let unowned = UnownedJob(job)
-        if !post(.job(unowned)) {
-            // The loop is gone: a job that can never run again is a programming error (an actor
-            // pinned to a loop that was stopped while it still had work), so say so loudly.
-            fatalError("LoopExecutor: job enqueued after the event loop stopped")
-        }
+        _ = post(.job(UnownedJob(job)))
     }
 
     public func checkIsolated() {
