@@ -28,7 +28,9 @@ struct FakeCluster {
         var all: [Command] = []
         for _ in 0..<30 {
             guard let omJob else { return all }
-            let decision = RunDecider.decide(RunObservation(omJob: omJob, pods: pods.values.map(PodView.init), mainPodNode: node), now: now, settings: settings)
+            // The decision sees what the watcher's informers keep: pod views, and a finished run without its templates.
+            let decision = RunDecider.decide(RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: pods.values.map(PodView.init),
+                                                            mainPodNode: node), now: now, settings: settings)
             let applied = decision.commands.filter { apply($0) }
             all += decision.commands
             if applied.isEmpty { return all }

@@ -43,3 +43,28 @@ import Testing
         #expect(label.count <= 63)
     }
 }
+
+/// The watcher caches a finished run without its pod templates: the decision must not mistake
+/// that for a spec without a main pod, and must decide as it would over the whole object.
+@Suite struct FinishedRunCacheTests {
+    @Test(arguments: [OMJobPhase.succeeded, .failed])
+    func aFinishedRunWithoutItsTemplatesIsDecidedAsTheWholeOne(phase: OMJobPhase) throws {
+        var scenario = try RunScenario()
+        var status = OMJobStatus(phase: phase)
+        status.mainPodName = scenario.name + "-main"
+        status.startTime = "2025-01-09T15:00:00Z"
+        status.completionTime = "2025-01-09T15:55:00Z"
+        scenario.omJob.status = status
+        let whole = RunDecider.decide(RunObservation(omJob: scenario.omJob, pods: [], mainPodNode: nil), now: scenario.now, settings: RunSettings())
+        let cached = scenario.omJob.withoutPodTemplatesIfFinished()
+        #expect(cached.podTemplatesDropped && cached.spec?.mainPodSpec == nil)
+        let decision = RunDecider.decide(RunObservation(omJob: cached, pods: [], mainPodNode: nil), now: scenario.now, settings: RunSettings())
+        #expect(decision.commands.map(\.id) == whole.commands.map(\.id))
+        #expect(!decision.commands.contains { "\($0.action)".contains("InvalidSpec") })
+    }
+
+    @Test func aRunStillGoingIsCachedWhole() throws {
+        let scenario = try RunScenario()
+        #expect(scenario.omJob.withoutPodTemplatesIfFinished() == scenario.omJob)
+    }
+}

@@ -21,8 +21,9 @@ struct RunScenario {
     var name: String { omJob.metadata.name! }
 
     func decide() -> RunDecision {
-        // The decision sees what the watcher's informer keeps of each pod.
-        RunDecider.decide(RunObservation(omJob: omJob, pods: pods.map(PodView.init), mainPodNode: node), now: now, settings: settings)
+        // The decision sees what the watcher's informers keep: pod views, and a finished run without its templates.
+        RunDecider.decide(RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: pods.map(PodView.init), mainPodNode: node),
+                          now: now, settings: settings)
     }
 
     /// The main pod the operator builds, as the API server would return it with `fixture`'s status

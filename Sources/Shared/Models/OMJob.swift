@@ -15,6 +15,8 @@ public struct OMJob: KubernetesObject, Hashable {
     public var spec: OMJobSpec?
     /// Why `spec` could not be decoded; never encoded.
     public var specError: String?
+    /// True when a cache dropped the pod templates (`withoutPodTemplates()`); never encoded.
+    public var podTemplatesDropped = false
     public var status: OMJobStatus?
 
     public init(metadata: ObjectMeta, spec: OMJobSpec?, status: OMJobStatus? = nil) {

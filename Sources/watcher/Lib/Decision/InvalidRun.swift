@@ -7,8 +7,11 @@ struct SpecProblem: Equatable {
 
     /// The first problem found, or nil when the spec can be run. The CRD's schema already rejects
     /// most of these; this is the defence for objects created under an older or looser schema.
+    /// A finished run whose templates a cache dropped has nothing left to check: it creates no
+    /// pod, and its spec was judged when it ran.
     static func find(in omJob: OMJob) -> SpecProblem? {
         if let error = omJob.specError { return SpecProblem(message: error) }
+        if omJob.podTemplatesDropped { return nil }
         guard let spec = omJob.spec else { return SpecProblem(message: "spec is missing") }
         guard let main = spec.mainPodSpec else { return SpecProblem(message: "spec.mainPodSpec is missing") }
         if let problem = podSpecProblem(main, field: "spec.mainPodSpec") { return problem }

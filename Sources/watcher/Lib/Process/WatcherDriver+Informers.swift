@@ -25,7 +25,8 @@ extension WatcherDriver {
             let crons = Informer<CronOMJob>(client: client, namespace: scope, handlers: handlers(countsForSync: false) { $0.cronChanged($1) })
             Task { await crons.run() }
             // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
-            let omJobs = Informer<OMJob>(client: client, namespace: scope, transform: { $0.interned(&$1) },
+            // A finished run creates no pod: its templates are dropped (most of its memory).
+            let omJobs = Informer<OMJob>(client: client, namespace: scope, transform: { $0.withoutPodTemplatesIfFinished().interned(&$1) },
                                          handlers: handlers { $0.omJobChanged($1) })
             let pods = Informer<PodView>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
                                          transform: { $0.interned(&$1) }, handlers: handlers { $0.podChanged($1) })
