@@ -91,7 +91,7 @@ public actor Informer<Object: KubernetesObject> {
             for notification in store.replace(with: items) { deliver(notification) }
             markSynced()
             // The pages' whole objects are freed now; hand the allocator's free pages back.
-            AllocatorTrim.releaseFreeMemory()
+            Allocator.releaseFreeMemory()
             return step(.listSucceeded(resourceVersion: resourceVersion))
         } catch {
             return step(error.isGone ? .gone : .listFailed)

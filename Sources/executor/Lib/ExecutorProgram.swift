@@ -10,6 +10,7 @@ public struct ExecutorProgram: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        Allocator.useFixedThresholds()
         WorkerMain.run(role: Executor.role) { session in
             let cluster = try ClusterConfiguration.load(environment: ProcessEnvironment.current)
             let client = KubeClient(configuration: cluster, executor: session.loop.executor)

@@ -14,6 +14,7 @@ public struct GCProgram: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        Allocator.useFixedThresholds()
         let environment = ProcessEnvironment.current
         let (settings, cluster): (GCSettings, ClusterConfiguration)
         do {

@@ -11,6 +11,7 @@ public struct SupervisorProgram: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        Allocator.useFixedThresholds()
         SupervisorMain.run()
     }
 }

@@ -10,6 +10,7 @@ public struct WatcherProgram: ParsableCommand {
     public init() {}
 
     public func run() throws {
+        Allocator.useFixedThresholds()
         WorkerMain.run(role: Watcher.role) { session in
             let environment = ProcessEnvironment.current
             let settings: RunSettings
