@@ -8,8 +8,7 @@ import Glibc
 /// objects) beside a long-lived cache of small projections. By default glibc raises its mmap
 /// threshold after each large free (up to 32 MB), so later large buffers come from the heap,
 /// and the holes they leave between cache entries are never returned: with 10,000 OMJobs known
-/// the tree held 168 MB (sum of PSS); with fixed thresholds, 107 MB (`scripts/tree-footprint.sh`
-/// style measurement in the 2026-11-25 closing note of issue #9).
+/// the tree held 168 MB (sum of PSS); with fixed thresholds, 107 MB (README, Performance).
 ///
 /// The functions are looked up with `dlsym` because the Glibc module does not export
 /// `<malloc.h>`; on a C library without them (musl) they do nothing.

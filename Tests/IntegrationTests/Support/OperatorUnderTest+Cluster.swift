@@ -46,7 +46,7 @@ extension OperatorUnderTest {
     func phase(_ name: String) -> String? { omJob(name)?["status"]?["phase"]?.stringValue }
 
     /// Waits for the OMJob to reach `phase`.
-    func waitForPhase(_ name: String, _ phase: String, timeout: Double = 30) async throws {
+    func waitForPhase(_ name: String, _ phase: String, timeout: Double = 60) async throws {
         _ = try await eventually("\(name) phase \(phase) (now \(self.phase(name) ?? "none"))", timeout: timeout) {
             self.phase(name) == phase ? true : nil
         }
@@ -58,7 +58,7 @@ extension OperatorUnderTest {
     }
 
     /// Waits for exit-handler attempt `count` (1-based) and returns its name.
-    func waitForExitPod(of omJob: String, count: Int = 1, timeout: Double = 30) async throws -> String {
+    func waitForExitPod(of omJob: String, count: Int = 1, timeout: Double = 60) async throws -> String {
         try await eventually("\(count) exit pod(s) of \(omJob)", timeout: timeout) {
             let pods = self.pods(of: omJob, type: "exit-handler")
             return pods.count >= count ? pods[count - 1]["metadata"]?["name"]?.stringValue : nil
