@@ -100,8 +100,9 @@ final class EventSink: Sendable {
 
     @Test func timeoutSecondsEndsTheStreamAndTheWatchIsReleased() async throws {
         try await withSim { sim, _ in
-            // 5 s, not 1: on a loaded machine the open itself can take longer than a second.
-            let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&timeoutSeconds=5&resourceVersion=\(sim.store.resourceVersion)")
+            // 20 s, not 1 or 5: the registration must still be there when a loaded machine gets round
+            // to looking (CI once took longer than 5 s). The test waits in parallel with the others.
+            let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&timeoutSeconds=20&resourceVersion=\(sim.store.resourceVersion)")
             // The response head can reach the client before the event loop registers the watch.
             #expect(try await eventually { sim.store.watchCount == 1 })
             var count = 0
