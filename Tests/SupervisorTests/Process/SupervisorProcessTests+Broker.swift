@@ -105,7 +105,7 @@ extension SupervisorProcessTests {
             }
             #expect(results == 6)
             #expect(await supervisor.waitExit(timeout: 15) == 0)
-            #expect(await eventually(timeout: 5) { pids.allSatisfy(processIsGone) }, "children left: \(pids.filter { !processIsGone($0) })")
+            #expect(await eventually(timeout: 15) { pids.allSatisfy(processIsGone) }, "children left: \(pids.filter { !processIsGone($0) })")
             #expect(!FileManager.default.fileExists(atPath: supervisor.socketPath))
         }
     }
