@@ -99,8 +99,7 @@ public actor Informer<Object: KubernetesObject> {
     }
 
     /// Every item, page by page, each page transformed as soon as it is decoded, so a large list
-    /// never holds more than one page of whole objects (10,000 whole OMJobs at once cost a
-    /// process some 50 MB that the allocator kept after the store had only the projections).
+    /// never holds more than one page of whole objects at once beside the projections.
     /// All pages share the first page's resourceVersion; an expired continue token (410) falls
     /// back to one unpaginated list, as `KubeClient.list` does.
     private func listTransformed() async throws(KubeError) -> ([Object], String) {

@@ -95,4 +95,27 @@ import Testing
         proxy.stop()
         try await harness.finish(client)
     }
+
+    /// The first list comes in pages, and each page's objects are transformed as it arrives (the
+    /// store never waits for the whole list of whole objects): 25 OMJobs in pages of 10.
+    @Test func theFirstListIsReadAndTransformedPageByPage() async throws {
+        let harness = try await SimHarness()
+        for i in 0..<25 { try harness.sim.store.create(SimHarness.omjobs, namespace: "default", object: SimHarness.omjob("paged-\(i)")) }
+        let recorder = RequestRecorder()
+        harness.sim.interceptor = { recorder.record($0); return nil }
+        let client = harness.client()
+        let transformed = Mutex(0)
+        let informer = Informer<OMJob>(client: client, namespace: "default", pageSize: 10,
+                                       transform: { omJob, _ in transformed.withLock { $0 += 1 }; return omJob.withoutPodTemplates() },
+                                       handlers: .init())
+        let running = Task { await informer.run() }
+        await informer.waitUntilSynced()
+        let lists = recorder.seen.withLock { $0.filter { $0.method == "GET" && !$0.path.contains("watch=true") }.count }
+        #expect(lists == 3, "three pages of at most 10")
+        #expect(await informer.store.count == 25)
+        #expect(transformed.withLock { $0 } == 25)
+        #expect(await informer.store.objects.allSatisfy { $0.podTemplatesDropped && $0.spec?.mainPodSpec == nil })
+        running.cancel()
+        try await harness.finish(client)
+    }
 }
