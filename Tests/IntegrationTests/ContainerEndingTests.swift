@@ -14,7 +14,7 @@ import Testing
             try await op.waitForPhase("ok", "Running")
             try op.terminate("ok-main", exitCode: 0, reason: "Completed")
             let exit = try await op.waitForExitPod(of: "ok")
-            #expect(op.environment(ofPod: exit)["OMJOB_MAIN_EXIT_CODE"] == "0")
+            #expect(try await op.environment(ofPod: exit)["OMJOB_MAIN_EXIT_CODE"] == "0")
             try op.finishExitHandler(exit)
             try await op.expectEnded("ok", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
             // The Java operator's metrics, counted once per write that happened.

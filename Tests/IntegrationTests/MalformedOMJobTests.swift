@@ -68,7 +68,7 @@ import Testing
             let exit = try await eventually("exit pod of the long-named run") {
                 op.pods(ofRun: name, type: "exit-handler").first?["metadata"]?["name"]?.stringValue
             }
-            #expect(op.environment(ofPod: exit)["OMJOB_NAME"] == name)
+            #expect(try await op.environment(ofPod: exit)["OMJOB_NAME"] == name)
             try op.finishExitHandler(exit)
             try await op.waitForPhase(name, "Succeeded")
         }

@@ -2,7 +2,7 @@ import Foundation
 import KubeJSON
 import Testing
 
-/// Reading the run back, and the checks every ending shares.
+/// Reading the run back; the checks every ending shares are `EndedRunChecks`.
 extension ScenarioRun {
     func omJob(_ name: String) async throws -> JSONValue? { try await cluster.get(.omjobs, name) }
     func pod(_ name: String) async throws -> JSONValue? { try await cluster.get(.pods, name) }
@@ -31,45 +31,9 @@ extension ScenarioRun {
             return pods.count >= count ? pods[count - 1]["metadata"]?["name"]?.stringValue : nil
         }
     }
+}
 
-    /// The environment of a pod's container (plain values only).
-    func environment(ofPod name: String) async throws -> [String: String] {
-        var result: [String: String] = [:]
-        for variable in try await pod(name)?["spec"]?["containers"]?.arrayValue?.first?["env"]?.arrayValue ?? [] {
-            if let key = variable["name"]?.stringValue { result[key] = variable["value"]?.stringValue ?? "" }
-        }
-        return result
-    }
-
-    /// The assertions of every ending, after the run finished: final phase, recorded reason,
-    /// exactly one successful exit pod with the right environment, no finalizer left.
-    func expectEnded(_ name: String, phase: String, reason: String, pipelineStatus: String?,
-                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        try await waitForPhase(name, phase)
-        let termination = try await omJob(name)?["status"]?["mainPodTermination"]
-        #expect(termination?["reason"]?.stringValue == reason, "recorded \(termination.map { "\($0)" } ?? "nothing")", sourceLocation: sourceLocation)
-        let exitPods = try await pods(of: name, type: "exit-handler")
-        if let pipelineStatus {
-            let succeeded = exitPods.filter { $0["status"]?["phase"]?.stringValue == "Succeeded" }
-            #expect(succeeded.count == 1, "successful exit pods: \(succeeded.count)", sourceLocation: sourceLocation)
-            let env = try await environment(ofPod: succeeded.first?["metadata"]?["name"]?.stringValue ?? "")
-            #expect(env["pipelineStatus"] == pipelineStatus, sourceLocation: sourceLocation)
-            #expect(env["OMJOB_NAME"] == name, sourceLocation: sourceLocation)
-            #expect(env["OMJOB_NAMESPACE"] == cluster.namespace, sourceLocation: sourceLocation)
-            #expect(env["OMJOB_MAIN_REASON"] == reason, sourceLocation: sourceLocation)
-            #expect(env["pipelineRunId"] == "run-\(name)", sourceLocation: sourceLocation)
-        } else {
-            #expect(exitPods.isEmpty, sourceLocation: sourceLocation)
-        }
-        try await expectNoFinalizers(name, sourceLocation: sourceLocation)
-    }
-
-    /// Waits until neither the OMJob nor any of its pods carries a finalizer.
-    func expectNoFinalizers(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
-        let clean: Bool? = try? await until("finalizers of \(name) released") {
-            let objects = try await [self.omJob(name)].compactMap { $0 } + self.pods(of: name, type: "main") + self.pods(of: name, type: "exit-handler")
-            return objects.allSatisfy { ($0["metadata"]?["finalizers"]?.arrayValue ?? []).isEmpty } ? true : nil
-        }
-        #expect(clean == true, "a finalizer was left behind", sourceLocation: sourceLocation)
-    }
+extension ScenarioRun: EndedRunChecks {
+    var runNamespace: String { cluster.namespace }
+    func waitUntilPhase(_ name: String, _ phase: String) async throws { try await waitForPhase(name, phase) }
 }

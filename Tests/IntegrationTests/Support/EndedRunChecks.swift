@@ -1,0 +1,58 @@
+import Foundation
+import KubeJSON
+import Testing
+
+/// The checks every ending shares: final phase, recorded reason, exactly one successful exit
+/// pod with the right environment, no finalizer left. Written once for both harnesses: the
+/// in-process kubesim one (`OperatorUnderTest`) and the one for any server (`ScenarioRun`).
+protocol EndedRunChecks {
+    /// The namespace of the runs (what `OMJOB_NAMESPACE` must say).
+    var runNamespace: String { get }
+    func omJob(_ name: String) async throws -> JSONValue?
+    func pod(_ name: String) async throws -> JSONValue?
+    /// The run's pods of one type.
+    func pods(of omJob: String, type: String) async throws -> [JSONValue]
+    func waitUntilPhase(_ name: String, _ phase: String) async throws
+}
+
+extension EndedRunChecks {
+    /// The environment of a pod's container (plain values only).
+    func environment(ofPod name: String) async throws -> [String: String] {
+        var result: [String: String] = [:]
+        for variable in try await pod(name)?["spec"]?["containers"]?.arrayValue?.first?["env"]?.arrayValue ?? [] {
+            if let key = variable["name"]?.stringValue { result[key] = variable["value"]?.stringValue ?? "" }
+        }
+        return result
+    }
+
+    /// The assertions of every ending, after the run finished.
+    func expectEnded(_ name: String, phase: String, reason: String, pipelineStatus: String?,
+                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        try await waitUntilPhase(name, phase)
+        let termination = try await omJob(name)?["status"]?["mainPodTermination"]
+        #expect(termination?["reason"]?.stringValue == reason, "recorded \(termination.map { "\($0)" } ?? "nothing")", sourceLocation: sourceLocation)
+        let exitPods = try await pods(of: name, type: "exit-handler")
+        if let pipelineStatus {
+            let succeeded = exitPods.filter { $0["status"]?["phase"]?.stringValue == "Succeeded" }
+            #expect(succeeded.count == 1, "successful exit pods: \(succeeded.count)", sourceLocation: sourceLocation)
+            let env = try await environment(ofPod: succeeded.first?["metadata"]?["name"]?.stringValue ?? "")
+            #expect(env["pipelineStatus"] == pipelineStatus, sourceLocation: sourceLocation)
+            #expect(env["OMJOB_NAME"] == name, sourceLocation: sourceLocation)
+            #expect(env["OMJOB_NAMESPACE"] == runNamespace, sourceLocation: sourceLocation)
+            #expect(env["OMJOB_MAIN_REASON"] == reason, sourceLocation: sourceLocation)
+            #expect(env["pipelineRunId"] == "run-\(name)", sourceLocation: sourceLocation)
+        } else {
+            #expect(exitPods.isEmpty, sourceLocation: sourceLocation)
+        }
+        try await expectNoFinalizers(name, sourceLocation: sourceLocation)
+    }
+
+    /// Waits until neither the OMJob nor any of its pods carries a finalizer.
+    func expectNoFinalizers(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let clean: Bool? = try? await until("finalizers of \(name) released") {
+            let objects = try await [self.omJob(name)].compactMap { $0 } + self.pods(of: name, type: "main") + self.pods(of: name, type: "exit-handler")
+            return objects.allSatisfy { ($0["metadata"]?["finalizers"]?.arrayValue ?? []).isEmpty } ? true : nil
+        }
+        #expect(clean == true, "a finalizer was left behind", sourceLocation: sourceLocation)
+    }
+}
