@@ -15,6 +15,7 @@ final class CuttingProxy: Sendable {
         let out = Pipe()
         process.standardInput = stdin
         process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
         stdout = out.fileHandleForReading
         try process.run()
         guard let port = Int(Self.readLine(stdout)) else { throw CocoaError(.fileReadCorruptFile) }

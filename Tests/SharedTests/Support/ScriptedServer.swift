@@ -22,6 +22,7 @@ final class ScriptedServer: Sendable {
         let stdout = Pipe()
         process.standardInput = stdin
         process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
         try process.run()
         var line = Data()
         while let byte = try stdout.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {

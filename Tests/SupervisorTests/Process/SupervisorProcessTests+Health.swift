@@ -27,6 +27,7 @@ extension SupervisorProcessTests {
             """, path]
         let stdout = Pipe()
         process.standardOutput = stdout
+        process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
         return String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)

@@ -51,6 +51,7 @@ import Testing
             process.environment = ["EXECUTOR_WORKERS": "many", "PATH": "/usr/bin:/bin"]
             let stderr = Pipe()
             process.standardError = stderr
+            process.standardOutput = FileHandle.nullDevice
             try process.run()
             process.waitUntilExit()
             let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
@@ -66,6 +67,7 @@ import Testing
             process.arguments = ["--help"]
             let stdout = Pipe()
             process.standardOutput = stdout
+            process.standardError = FileHandle.nullDevice
             try process.run()
             let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             process.waitUntilExit()

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The Swift half of `make test`: builds the test products, runs `swift test` with a time bound,
+# and leaves no process of this checkout behind, whatever the tests did.
+#
+# Why a script and not a bare `swift test`: SwiftPM reads the test process's output through a
+# pipe until EOF. If the test process dies while a process it started still holds that pipe,
+# `swift test` waits for ever and CI only ends at the harness's limit. Tests give their
+# children their own stdout/stderr, but the bound and the sweep below make sure a mistake there
+# (or a crash) ends CI with a clear message in minutes instead.
+#   SWIFT_TEST_TIME_LIMIT   seconds `swift test` may run (default 1200; the suite takes ~1-2 min)
+#   SWIFT_TEST_ARGS         extra arguments for `swift test` (for example `--filter KubeSimTests`)
+set -uo pipefail
+cd "$(dirname "$0")/.."
+swift_cmd="${SWIFT:-swift}"
+limit="${SWIFT_TEST_TIME_LIMIT:-1200}"
+case "$limit" in ''|*[!0-9]*) echo "run-swift-tests: SWIFT_TEST_TIME_LIMIT must be a number of seconds, got '$limit'" >&2; exit 2 ;; esac
+
+# A crash prints the crashed thread first and alone: CI logs keep only the end of long output,
+# and a backtrace of ~200 idle threads pushed the one that mattered out of it.
+export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=yes,interactive=no,threads=crashed,registers=none,images=none,limit=96}"
+
+checkout="$(pwd -P)"
+# Every process whose executable lives in this checkout's build folders (test binary, kubesim,
+# the operator's roles), plus the process groups they started (the local runtime's pods).
+sweep() {
+  local pids=() pid exe
+  for dir in /proc/[0-9]*; do
+    pid="${dir#/proc/}"
+    [ "$pid" = "$$" ] && continue
+    exe="$(readlink "$dir/exe" 2>/dev/null)" || continue
+    case "$exe" in "$checkout"/.build*) pids+=("$pid") ;; esac
+  done
+  [ ${#pids[@]} -eq 0 ] && return 0
+  echo "run-swift-tests: stopping ${#pids[@]} process(es) left behind: ${pids[*]}" >&2
+  kill -9 "${pids[@]}" 2>/dev/null || true
+}
+
+"$swift_cmd" build --build-tests || exit $?
+
+# shellcheck disable=SC2086 # SWIFT_TEST_ARGS is a list of words on purpose
+timeout --kill-after=30 "$limit" "$swift_cmd" test --skip-build ${SWIFT_TEST_ARGS:-}
+status=$?
+sweep
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  echo "run-swift-tests: swift test did not finish within ${limit}s (SWIFT_TEST_TIME_LIMIT) and was stopped" >&2
+fi
+exit "$status"
