@@ -20,18 +20,29 @@ case "$limit" in ''|*[!0-9]*) echo "run-swift-tests: SWIFT_TEST_TIME_LIMIT must 
 export SWIFT_BACKTRACE="${SWIFT_BACKTRACE:-enable=yes,interactive=no,threads=crashed,registers=none,images=none,limit=96}"
 
 checkout="$(pwd -P)"
-# Every process whose executable lives in this checkout's build folders (test binary, kubesim,
-# the operator's roles), plus the process groups they started (the local runtime's pods).
+# Every process the tests left: what runs from this checkout's build folders (test binary,
+# kubesim, the operator's roles) or carries this run's token in its environment (what the test
+# process started and let inherit it: Python fixtures, the control plane, a backtracer), except
+# this script and its ancestors. Not "everything whose cwd is the checkout": a developer's shells.
+export OMJOB_TEST_SWEEP_TOKEN="run-swift-tests-$$-$(date +%s%N)"
 sweep() {
-  local pids=() pid exe
+  local keep=" " pid=$$ pids=() exe dir
+  while [ "$pid" -gt 1 ] 2>/dev/null; do
+    keep+="$pid "
+    pid="$(awk '{print $4}' "/proc/$pid/stat" 2>/dev/null)" || break
+  done
   for dir in /proc/[0-9]*; do
     pid="${dir#/proc/}"
-    [ "$pid" = "$$" ] && continue
+    case "$keep" in *" $pid "*) continue ;; esac
     exe="$(readlink "$dir/exe" 2>/dev/null)" || continue
-    case "$exe" in "$checkout"/.build*) pids+=("$pid") ;; esac
+    if [[ "$exe" == "$checkout"/.build* ]] \
+      || tr '\0' '\n' <"$dir/environ" 2>/dev/null | grep -qxF "OMJOB_TEST_SWEEP_TOKEN=$OMJOB_TEST_SWEEP_TOKEN"; then
+      pids+=("$pid")
+    fi
   done
   [ ${#pids[@]} -eq 0 ] && return 0
-  echo "run-swift-tests: stopping ${#pids[@]} process(es) left behind: ${pids[*]}" >&2
+  echo "run-swift-tests: stopping ${#pids[@]} process(es) the tests left running:" >&2
+  for pid in "${pids[@]}"; do echo "  $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-160)" >&2; done
   kill -9 "${pids[@]}" 2>/dev/null || true
 }
 
