@@ -43,7 +43,16 @@ sweep() {
   [ ${#pids[@]} -eq 0 ] && return 0
   echo "run-swift-tests: stopping ${#pids[@]} process(es) the tests left running:" >&2
   for pid in "${pids[@]}"; do echo "  $pid $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | cut -c1-160)" >&2; done
-  kill -9 "${pids[@]}" 2>/dev/null || true
+  # SIGTERM first: a control plane stops cleanly; SIGKILL for whatever is left after 5 s.
+  kill -TERM "${pids[@]}" 2>/dev/null || true
+  local alive
+  for _ in 1 2 3 4 5 6 7 8 9 10; do
+    alive=()
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive+=("$pid"); done
+    [ ${#alive[@]} -eq 0 ] && return 0
+    sleep 0.5
+  done
+  kill -KILL "${alive[@]}" 2>/dev/null || true
 }
 
 "$swift_cmd" build --build-tests || exit $?
