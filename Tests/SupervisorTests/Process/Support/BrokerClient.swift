@@ -7,22 +7,34 @@ final class BrokerClient {
     private var decoder = MessageDecoder()
     private var ready: [IPCMessage] = []
 
+    /// Throws before `fd` is stored when the connection fails, so the descriptor is closed once.
+    /// (A class initializer that throws after every stored property is set runs `deinit`: closing
+    /// in both places closed the number twice, and by the second `close` a parallel test may
+    /// already own that number again; its socket or pipe vanished under it.)
     init(path: String) throws {
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        fd = try Self.connect(path: path)
+        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// A connected Unix-domain socket to `path`; nothing is left open when it throws.
+    private static func connect(path: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw TestFailure("socket: \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         withUnsafeMutableBytes(of: &address.sun_path) { raw in
             for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
         }
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard status == 0 else {
+            let reason = String(cString: strerror(errno))
             close(fd)
-            throw TestFailure("connect \(path): \(String(cString: strerror(errno)))")
+            throw TestFailure("connect \(path): \(reason)")
         }
-        var timeout = timeval(tv_sec: 0, tv_usec: 100_000)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        return fd
     }
 
     deinit { close(fd) }
