@@ -6,26 +6,20 @@ import Synchronization
 ///
 /// A file rather than a pipe with a `readabilityHandler`: that handler's dispatch source raced
 /// with the closing of its descriptor and crashed the test process in libdispatch
-/// (`_dispatch_event_loop_drain`) while other suites were opening sockets. Waits poll
-/// `isRunning` instead of calling `Process.waitUntilExit`, which has been seen to never return
-/// on this platform after the child was already reaped.
+/// (`_dispatch_event_loop_drain`) while other suites were opening sockets. Started with
+/// `SpawnedProcess`, not Foundation's `Process`, whose `run()` over-reads memory once the test
+/// process holds many descriptors (see `SpawnedProcess`); waits poll, never block a thread.
 public final class SupervisorProcess: Sendable {
-    private let process: Process
+    private let process: SpawnedProcess
     private let log: LogFile
 
     /// Starts `executable` with `arguments` and exactly `environment`.
     public init(executable: String, arguments: [String] = [], environment: [String: String]) throws {
         log = try LogFile()
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log.path))
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        process = try SpawnedProcess(executable: executable, arguments: arguments, environment: environment, stderr: .file(log.path))
     }
 
-    public var pid: Int32 { process.processIdentifier }
+    public var pid: Int32 { process.pid }
     public var isRunning: Bool { process.isRunning }
 
     /// Every complete line so far.
@@ -44,17 +38,10 @@ public final class SupervisorProcess: Sendable {
             .compactMap { ($0["health.port"] as? String).flatMap(Int.init) }.first
     }
 
-    public func signal(_ signal: Int32) { kill(pid, signal) }
+    public func signal(_ signal: Int32) { process.signal(signal) }
 
     /// Waits for the process to exit; its status, or nil on timeout.
-    public func waitExit(timeout: Double) -> Int32? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning {
-            if Date() >= deadline { return nil }
-            usleep(10_000)
-        }
-        return process.terminationStatus
-    }
+    public func waitExit(timeout: Double) -> Int32? { process.waitExit(timeout: timeout) }
 
     /// Ends the supervisor whatever state it is in: SIGTERM, then SIGKILL after `grace` seconds.
     public func stop(grace: Double = 10) {

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs a helper program (the control-plane scripts, kubectl) to completion. Output goes to
 /// files, not pipes, so a chatty program can never block on a full pipe.
@@ -14,26 +15,26 @@ enum Command {
     /// `Process.waitUntilExit` never returned for start.sh here (a script leaving daemons behind),
     /// though the script had exited. The poll sleeps without holding a thread: the test process
     /// has as many cooperative threads as cores (two in CI), and every other test needs them.
+    /// Started with `SpawnedProcess`, not `Process`, whose `run()` over-reads memory when the
+    /// test process holds many descriptors.
     static func run(_ arguments: [String], environment: [String: String] = [:], in directory: String) async throws -> Output {
         let out = directory + "/command.out", err = directory + "/command.err", rc = directory + "/command.rc"
         try? FileManager.default.removeItem(atPath: rc)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = ["-c", "\"$@\" >'\(out)' 2>'\(err)' </dev/null; echo $? >'\(rc).tmp' && mv '\(rc).tmp' '\(rc)'", "bash"] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        process.currentDirectoryURL = Paths.root
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProcess(
+            executable: "/bin/bash",
+            arguments: ["-c", "\"$@\" >'\(out)' 2>'\(err)' </dev/null; echo $? >'\(rc).tmp' && mv '\(rc).tmp' '\(rc)'", "bash"] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { _, new in new }, directory: Paths.root.path)
         let deadline = Date().addingTimeInterval(600)
         while !FileManager.default.fileExists(atPath: rc) {
             guard Date() < deadline else {
-                terminateChildren(of: process.processIdentifier)
+                terminateChildren(of: process.pid)
                 throw IntegrationFailure("`\(arguments.joined(separator: " "))` ran over 10 minutes; sent it SIGTERM")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
+        // bash exits right after the rename: reap it (bounded, in case it is stopped meanwhile).
+        let reapDeadline = Date().addingTimeInterval(10)
+        while process.isRunning, Date() < reapDeadline { try await Task.sleep(for: .milliseconds(10)) }
         let status = Int32((try? String(contentsOfFile: rc, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? -1
         return Output(status: status,
                       stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",

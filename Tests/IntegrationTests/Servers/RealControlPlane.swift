@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Shared
+import TestSupport
 
 /// One real control plane (etcd, kube-apiserver, kube-controller-manager v1.20.2 from
 /// scripts/control-plane) for a whole suite, with the operator installed from deploy/ as a
@@ -22,14 +23,14 @@ final class RealControlPlane: Sendable {
     /// The operator's ServiceAccount token, from the token controller's Secret.
     let operatorToken: String
     private let loop: LoopThread
-    private let watchdog: Process
+    private let watchdog: SpawnedProcess
     private let heartbeat: Task<Void, Never>
 
     /// The control plane of the running suite (set by `.realControlPlane`).
     @TaskLocal static var current: RealControlPlane?
 
     private init(state: String, url: String, certificateAuthority: String, admin: KubeClient, operatorToken: String,
-                 loop: LoopThread, watchdog: Process, heartbeat: Task<Void, Never>) {
+                 loop: LoopThread, watchdog: SpawnedProcess, heartbeat: Task<Void, Never>) {
         self.state = state
         self.url = url
         self.certificateAuthority = certificateAuthority
@@ -55,13 +56,13 @@ final class RealControlPlane: Sendable {
         do {
             return try await install(state: state, watchdog: watchdog)
         } catch {
-            watchdog.terminate()
+            watchdog.signal(SIGTERM)
             _ = try? await Command.run(["\(scripts)/stop.sh", state], in: state)
             throw error
         }
     }
 
-    private static func install(state: String, watchdog: Process) async throws -> RealControlPlane {
+    private static func install(state: String, watchdog: SpawnedProcess) async throws -> RealControlPlane {
         let environment = try Self.environment(state: state)
         guard let url = environment["KUBE_API_URL"], let token = environment["KUBE_API_TOKEN"],
               let ca = environment["KUBE_API_CA"], let kubeconfig = environment["KUBECONFIG"] else {
@@ -94,7 +95,8 @@ final class RealControlPlane: Sendable {
         heartbeat.cancel()
         _ = await heartbeat.value
         loop.stopAndWait()
-        watchdog.terminate()
+        watchdog.signal(SIGTERM)
+        _ = watchdog.waitExit(timeout: 5)  // it traps TERM and exits at once; reap it
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
         _ = try? await Command.check(["\(scripts)/stop.sh", state], in: state)
         try? FileManager.default.removeItem(atPath: state)
@@ -126,15 +128,12 @@ final class RealControlPlane: Sendable {
     }
 
     /// A shell that waits for this test process to end, then stops the control plane.
-    private static func watchdog(scripts: String, state: String) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+    private static func watchdog(scripts: String, state: String) throws -> SpawnedProcess {
         let pid = ProcessInfo.processInfo.processIdentifier
-        process.arguments = ["-c", "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        return process
+        return try SpawnedProcess(
+            executable: "/bin/bash",
+            arguments: ["-c", "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'"],
+            environment: ProcessInfo.processInfo.environment)
     }
 }
 

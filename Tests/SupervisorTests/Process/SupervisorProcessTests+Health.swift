@@ -8,9 +8,7 @@ import TestSupport
 extension SupervisorProcessTests {
     /// Runs /usr/bin/python3 as `nobody` (setpriv) to connect to the socket; returns its stdout.
     func connectAsNobody(_ path: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", """
+        let arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", "-c", """
             import socket, sys
             s = socket.socket(socket.AF_UNIX)
             try:
@@ -25,13 +23,11 @@ extension SupervisorProcessTests {
                 data = b""
             print("welcome" if b"welcome" in data else "closed" if data == b"" else "other")
             """, path]
-        let stdout = Pipe()
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try SpawnedProcess(executable: "/usr/bin/setpriv", arguments: arguments,
+                                         environment: ProcessInfo.processInfo.environment, stdout: .pipe)
+        let output = process.stdoutReader!.readDataToEndOfFile()
         process.waitUntilExit()
-        return String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return String(decoding: output, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     @Test func socketIsPrivateAndAnotherUIDIsRefused() async throws {
@@ -83,9 +79,7 @@ extension SupervisorProcessTests {
 
     /// Parses with prometheus_client's own text parser (scripts/requirements-test.txt).
     func prometheusParse(_ text: String) throws -> [String: Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", """
+        let arguments = ["python3", "-c", """
             import sys
             from prometheus_client.parser import text_string_to_metric_families
             for family in text_string_to_metric_families(sys.stdin.read()):
@@ -95,19 +89,14 @@ extension SupervisorProcessTests {
             """]
         var env = ProcessInfo.processInfo.environment
         env["PATH"] = (env["PATH"] ?? "") + ":/usr/bin"
-        process.environment = env
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        stdin.fileHandleForWriting.write(Data(text.utf8))
-        try stdin.fileHandleForWriting.close()
-        let output = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let process = try SpawnedProcess(executable: "/usr/bin/env", arguments: arguments, environment: env,
+                                         stdin: .pipe, stdout: .pipe, stderr: .pipe)
+        process.stdinWriter!.write(Data(text.utf8))
+        try process.stdinWriter!.close()
+        let output = String(decoding: process.stdoutReader!.readDataToEndOfFile(), as: UTF8.self)
+        guard process.waitUntilExit() == .exited(0) else {
             throw TestFailure("prometheus_client rejected /metrics (pip install -r scripts/requirements-test.txt): "
-                + String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+                + String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self))
         }
         var samples: [String: Double] = [:]
         for line in output.split(separator: "\n") {

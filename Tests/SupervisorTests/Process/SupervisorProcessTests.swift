@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Shared
 
 /// Tests that run the real built `omjob-supervisor` with the real role executables or tiny
@@ -46,32 +47,20 @@ import Testing
 
     @Test func badSettingStopsStartUpWithExitCode2NamingTheVariable() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try BuiltProducts.path(name))
-            process.environment = ["EXECUTOR_WORKERS": "many", "PATH": "/usr/bin:/bin"]
-            let stderr = Pipe()
-            process.standardError = stderr
-            process.standardOutput = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
-            let text = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.terminationStatus == 2, "\(name)")
+            let process = try SpawnedProcess(executable: try BuiltProducts.path(name),
+                                             environment: ["EXECUTOR_WORKERS": "many", "PATH": "/usr/bin:/bin"], stderr: .pipe)
+            let text = String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.waitUntilExit() == .exited(2), "\(name)")
             #expect(text.contains("EXECUTOR_WORKERS") && text.contains("many"), "\(name): \(text)")
         }
     }
 
     @Test func helpOfEveryExecutableListsEverySetting() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: try BuiltProducts.path(name))
-            process.arguments = ["--help"]
-            let stdout = Pipe()
-            process.standardOutput = stdout
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let text = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            process.waitUntilExit()
-            #expect(process.terminationStatus == 0)
+            let process = try SpawnedProcess(executable: try BuiltProducts.path(name), arguments: ["--help"],
+                                             environment: ProcessInfo.processInfo.environment, stdout: .pipe)
+            let text = String(decoding: process.stdoutReader!.readDataToEndOfFile(), as: UTF8.self)
+            #expect(process.waitUntilExit() == .exited(0))
             for setting in Settings.all { #expect(text.contains(setting.name), "\(name) --help lacks \(setting.name)") }
         }
     }
