@@ -109,8 +109,8 @@ let package = Package(
         .executableTarget(name: "omjob-bench", dependencies: ["BenchHarness", "KubeSim", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Benchmarks/OMJobBench", swiftSettings: strict),
         .executableTarget(name: "omjob-chaos", dependencies: ["BenchHarness", "KubeSim", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Benchmarks/OMJobChaos", swiftSettings: strict),
 
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
         .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import KubeJSON
 import Testing
 @testable import KubeSim
@@ -129,22 +130,19 @@ struct KubectlSession {
     }
 
     /// Runs kubectl; throws with its stderr when it exits non-zero. Returns trimmed stdout.
+    /// Started with `SpawnedProcess`, not `Process` (see SpawnedProcess for the descriptor-count
+    /// crash); output goes to files, and the wait polls without holding a thread.
     func run(_ arguments: String...) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: kubectl)
-        process.arguments = arguments.filter { $0 != "--" } + ["--request-timeout=20s"]
-        process.environment = ["KUBECONFIG": directory.appendingPathComponent("kubeconfig").path, "HOME": directory.path,
-                               "PATH": "/usr/bin:/bin"]
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let out = directory.appendingPathComponent("kubectl.out").path, err = directory.appendingPathComponent("kubectl.err").path
+        for path in [out, err] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+        let process = try SpawnedProcess(executable: kubectl, arguments: arguments.filter { $0 != "--" } + ["--request-timeout=20s"],
+                                         environment: ["KUBECONFIG": directory.appendingPathComponent("kubeconfig").path,
+                                                       "HOME": directory.path, "PATH": "/usr/bin:/bin"],
+                                         stdout: .file(out), stderr: .file(err))
+        while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+        let status = process.terminationStatus ?? -1
+        let stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
         guard status == 0 else { throw KubectlFailure(arguments: arguments, status: status, stderr: stderr + stdout) }
         return stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Self-signed certificates for TLS tests.
 enum TestCertificate {
@@ -9,13 +10,10 @@ enum TestCertificate {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cert = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: openssl)
-        process.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus == 0 ? (cert, key) : nil
+        // SpawnedProcess, not Process: see SpawnedProcess for the descriptor-count crash.
+        let process = try SpawnedProcess(executable: openssl, arguments: ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", key,
+                                                                          "-out", cert, "-days", "1", "-subj", "/CN=127.0.0.1"],
+                                         environment: ProcessInfo.processInfo.environment)
+        return process.waitUntilExit() == .exited(0) ? (cert, key) : nil
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import KubeJSON
 import Testing
 @testable import KubeSim
@@ -16,16 +17,11 @@ import Glibc
         return root.appendingPathComponent(".build/debug/kubesim").path
     }
 
-    static func launch(_ arguments: [String], output: URL) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+    /// SpawnedProcess, not Process: see SpawnedProcess for the descriptor-count crash.
+    static func launch(_ arguments: [String], output: URL) throws -> SpawnedProcess {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        return process
+        return try SpawnedProcess(executable: binary, arguments: arguments, environment: ProcessInfo.processInfo.environment,
+                                  stdout: .file(output.path), stderr: .file(output.path))
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: binary), "build the kubesim product first (swift build)"))
@@ -33,7 +29,7 @@ import Glibc
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-exe-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = try Self.launch(["--port", "0", "--local-runtime"], output: output)
-        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+        defer { if process.isRunning { process.signal(SIGKILL); process.waitUntilExit() } }
         var port = 0
         #expect(try await eventually {
             let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
@@ -53,9 +49,8 @@ import Glibc
         #expect(phase == "Succeeded")
         #expect(try await client.send("GET", "/api/v1/namespaces/default/pods/p/log").text == "hi from p\n")
         await client.close()
-        kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        process.signal(SIGTERM)
+        #expect(process.waitUntilExit() == .exited(0))
         let log = try String(contentsOf: output, encoding: .utf8)
         #expect(log.contains("image ignored"), "the local runtime says images are ignored")
         #expect(log.contains("kubesim: stopped"))
@@ -66,8 +61,7 @@ import Glibc
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-exe-\(UUID().uuidString).log")
         defer { try? FileManager.default.removeItem(at: output) }
         let process = try Self.launch(["--port", "0", "--exit-code", "300"], output: output)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        #expect(process.waitUntilExit() != .exited(0))
         #expect(try String(contentsOf: output, encoding: .utf8).contains("--exit-code"))
     }
 }

@@ -1,23 +1,20 @@
 import Foundation
+import TestSupport
 
 /// Fixtures/cutting_proxy.py: a TCP proxy whose connections a test can cut on demand.
 final class CuttingProxy: Sendable {
     let port: Int
-    private let process: Process
-    private let stdin: Pipe
+    private let process: SpawnedProcess
+    private let stdin: FileHandle
     private let stdout: FileHandle
 
     init(targetPort: Int) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", ScriptedServer.fixtures.appendingPathComponent("cutting_proxy.py").path, String(targetPort)]
-        stdin = Pipe()
-        let out = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        stdout = out.fileHandleForReading
-        try process.run()
+        // SpawnedProcess, not Process: see SpawnedProcess for the descriptor-count crash.
+        process = try SpawnedProcess(executable: "/usr/bin/env",
+                                     arguments: ["python3", ScriptedServer.fixtures.appendingPathComponent("cutting_proxy.py").path, String(targetPort)],
+                                     environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe)
+        stdin = process.stdinWriter!
+        stdout = process.stdoutReader!
         guard let port = Int(Self.readLine(stdout)) else { throw CocoaError(.fileReadCorruptFile) }
         self.port = port
     }
@@ -29,12 +26,12 @@ final class CuttingProxy: Sendable {
     func resume() { command("resume") }
 
     func stop() {
-        try? stdin.fileHandleForWriting.close()
+        try? stdin.close()
         process.waitUntilExit()
     }
 
     private func command(_ text: String) {
-        stdin.fileHandleForWriting.write(Data((text + "\n").utf8))
+        stdin.write(Data((text + "\n").utf8))
         _ = Self.readLine(stdout)  // "ok": the command took effect before we go on
     }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import KubeJSON
 @testable import Shared
 
@@ -7,25 +8,19 @@ import KubeJSON
 final class ScriptedServer: Sendable {
     let port: Int
     let scheme: String
-    private let process: Process
-    private let stdin: Pipe
+    private let process: SpawnedProcess
 
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     init(tls: TestCertificates? = nil) throws {
-        process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.fixtures.appendingPathComponent("scripted_server.py").path]
-            + (tls.map { [$0.serverCert, $0.serverKey] } ?? [])
-        stdin = Pipe()
-        let stdout = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // SpawnedProcess, not Process: see SpawnedProcess for the descriptor-count crash.
+        process = try SpawnedProcess(executable: "/usr/bin/env",
+                                     arguments: ["python3", Self.fixtures.appendingPathComponent("scripted_server.py").path]
+                                         + (tls.map { [$0.serverCert, $0.serverKey] } ?? []),
+                                     environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe)
         var line = Data()
-        while let byte = try stdout.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+        while let byte = try process.stdoutReader!.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
             line.append(byte)
         }
         guard let port = Int(String(decoding: line, as: UTF8.self)) else {
@@ -38,7 +33,7 @@ final class ScriptedServer: Sendable {
     var baseURL: String { "\(scheme)://127.0.0.1:\(port)" }
 
     func stop() {
-        try? stdin.fileHandleForWriting.close()
+        try? process.stdinWriter!.close()
         process.waitUntilExit()
     }
 
@@ -80,15 +75,9 @@ struct TestCertificates: Sendable {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
     private func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let process = try SpawnedProcess(executable: "/usr/bin/openssl", arguments: arguments,
+                                         environment: ProcessInfo.processInfo.environment, directory: directory)
+        guard process.waitUntilExit() == .exited(0) else {
             throw TransportError(kind: .other, message: "openssl \(arguments.first ?? "") failed")
         }
     }
