@@ -10,12 +10,12 @@ import Glibc
 ///
 /// Why not `Process`: on Linux, `Process.run()` looks for the highest open descriptor by reading
 /// /proc/self/fd and copies all 256 bytes of every entry's `d_name`, although glibc's entries
-/// are 24 bytes long (swiftlang/swift-corelibs-foundation#5472, fixed after our 6.3.1 toolchain).
+/// are 24 bytes long (swiftlang/swift-corelibs-foundation#5472; still in our 6.3.1 toolchain).
 /// Once the process holds more than ~1350 descriptors, the listing fills glibc's 32 KiB readdir
 /// buffer and the last copies read past its end: ASan reports a heap-buffer-overflow in
 /// `findMaximumOpenFromProcSelfFD`, and when the next page is unmapped the test process dies of
 /// SIGSEGV in memmove. With every suite running in parallel the test process holds ~1450
-/// descriptors at its peak (about 200 event loops and their connections); it crashed so once.
+/// descriptors at its peak (about 200 event loops and their connections): CI's one SIGSEGV.
 ///
 /// The child gets the given stdio and nothing else (every other descriptor is closed in it, as
 /// `Process` does); it is reaped by `isRunning`/`waitExit`, by pid, never with `waitpid(-1)`.
@@ -49,7 +49,8 @@ public final class SpawnedProcess: Sendable {
     public let stderrReader: FileHandle?
     private let ended = Mutex<Termination?>(nil)
 
-    /// Starts `executable` with `arguments` and exactly `environment`, in `directory` if given.
+    /// Starts `executable` (a path: no PATH search) with `arguments` and exactly `environment`,
+    /// in `directory` if given.
     public init(executable: String, arguments: [String] = [], environment: [String: String], directory: String? = nil,
                 stdin: Input = .null, stdout: Output = .null, stderr: Output = .null) throws {
         let plan = try StdioPlan(stdin: stdin, stdout: stdout, stderr: stderr)
@@ -66,10 +67,10 @@ public final class SpawnedProcess: Sendable {
     }
 
     /// True until the child has exited (and then it is reaped here).
-    public var isRunning: Bool { reap(blocking: false) == nil }
+    public var isRunning: Bool { reap() == nil }
 
     /// How the child ended, once it has.
-    public var termination: Termination? { reap(blocking: false) }
+    public var termination: Termination? { reap() }
 
     /// The exit code, or the signal number for a child a signal ended (as `Process` reports it).
     public var terminationStatus: Int32? {
@@ -93,20 +94,25 @@ public final class SpawnedProcess: Sendable {
     /// Waits for the child without a time limit (for short helper programs).
     @discardableResult
     public func waitUntilExit() -> Termination {
-        // reap(blocking: true) returns only once the child was reaped.
-        reap(blocking: true)!
+        while true {
+            if let ended = reap() { return ended }
+            // Waits without reaping and outside the lock, so `signal` and `isRunning` stay usable
+            // from other threads meanwhile; the reap above then collects the status.
+            var info = siginfo_t()
+            while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) != 0, errno == EINTR {}
+        }
     }
 
     public func signal(_ signal: Int32) {
         ended.withLock { if $0 == nil { _ = kill(pid, signal) } }  // never a pid that may have been reused
     }
 
-    private func reap(blocking: Bool) -> Termination? {
+    private func reap() -> Termination? {
         ended.withLock { ended in
             if let ended { return ended }
             var status: Int32 = 0
             var result: pid_t
-            repeat { result = waitpid(pid, &status, blocking ? 0 : WNOHANG) } while result < 0 && errno == EINTR
+            repeat { result = waitpid(pid, &status, WNOHANG) } while result < 0 && errno == EINTR
             guard result == pid else { return nil }
             let signal = status & 0x7f
             ended = signal == 0 ? .exited((status >> 8) & 0xff) : .signaled(signal)
