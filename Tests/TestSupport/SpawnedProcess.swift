@@ -157,10 +157,11 @@ public final class SpawnedProcess: Sendable {
     }
 }
 
-/// The glibc file actions `SpawnedProcess` needs beyond POSIX, looked up at run time because
+/// The glibc calls `SpawnedProcess` needs beyond POSIX, looked up at run time because
 /// their declarations need `_GNU_SOURCE`, which Swift's Glibc module is built without.
 private enum GNUSpawnActions {
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
     private typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34): the child keeps only the
@@ -175,6 +176,14 @@ private enum GNUSpawnActions {
     static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) throws {
         let function = unsafeBitCast(try symbol("posix_spawn_file_actions_addchdir_np"), to: ChangeDirectory.self)
         try check(directory.withCString { function(&actions, $0) }, "addchdir_np")
+    }
+
+    /// `pipe2(fds, O_CLOEXEC)`.
+    static func pipeCloseOnExec(_ fds: inout [Int32]) throws {
+        let function = unsafeBitCast(try symbol("pipe2"), to: Pipe2.self)
+        guard fds.withUnsafeMutableBufferPointer({ function($0.baseAddress!, O_CLOEXEC) }) == 0 else {
+            throw SpawnFailure("pipe2: \(String(cString: strerror(errno)))")
+        }
     }
 
     private static func symbol(_ name: String) throws -> UnsafeMutableRawPointer {
@@ -217,11 +226,11 @@ private struct StdioPlan {
         }
     }
 
-    /// Both ends close-on-exec at once: other children spawned meanwhile must not keep them open.
+    /// Both ends close-on-exec from the start: a child another thread spawns meanwhile must
+    /// not keep them open (the reader would wait for that child's exit to see EOF).
     private mutating func makePipe(slot: Int) throws {
         var fds: [Int32] = [0, 0]
-        guard pipe(&fds) == 0 else { throw SpawnFailure("pipe: \(String(cString: strerror(errno)))") }
-        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        try GNUSpawnActions.pipeCloseOnExec(&fds)
         // fds[0] reads, fds[1] writes: the child reads its stdin and writes its outputs.
         (child[slot], parent[slot]) = slot == 0 ? (fds[0], fds[1]) : (fds[1], fds[0])
     }
