@@ -11,11 +11,16 @@ public struct EndingPace: Sendable, Equatable, Codable {
     public var peakInWindow: Int
     /// The window of `peakInWindow`, in seconds.
     public var window: Double
+    /// Endings before the first wave of runs (the first `in-flight` submitted at once) had all
+    /// been created: those met the submissions' own burst of work, not a steady state.
+    public var duringFirstWave: Int
 
-    /// The pace of endings at `seconds` (any order, any origin).
-    public init(endings seconds: [Double], window: Double = 0.1) {
+    /// The pace of endings at `seconds` (any order), the last of the first wave created at
+    /// `firstWaveCreated` (same origin; nil: unknown, none counted).
+    public init(endings seconds: [Double], firstWaveCreated: Double? = nil, window: Double = 0.1) {
         let sorted = seconds.sorted()
         count = sorted.count
+        duringFirstWave = firstWaveCreated.map { created in sorted.prefix { $0 < created }.count } ?? 0
         spanSeconds = (sorted.last ?? 0) - (sorted.first ?? 0)
         perSecond = count > 1 && spanSeconds > 0 ? Double(count - 1) / spanSeconds : 0
         self.window = window

@@ -1,18 +1,23 @@
 import KubeSim
 
 /// How long each main pod of a benchmark runs in kubesim's automatic mode: `runSeconds` plus
-/// `spreadSeconds × u(i)` for run index `i`, so that runs in flight end spread over time the way
-/// a production cluster sees them instead of all in the same instant. `spreadSeconds == 0` is
-/// the burst: every main pod runs exactly `runSeconds`.
+/// `leadSeconds` plus `spreadSeconds × u(i)` for run index `i`, so that runs in flight end
+/// spread over time the way a production cluster sees them instead of all in the same
+/// instant. `spreadSeconds == 0` is the burst: every main pod runs exactly `runSeconds`.
 public struct RunSchedule: Sendable, Equatable, Codable {
     /// Seconds every main pod runs at least (and every exit pod runs).
     public var runSeconds: Double
+    /// Seconds a spread schedule adds before its first ending, so that submitting the runs
+    /// (all at once, itself a burst of work for the operator) is over before endings arrive:
+    /// in a production cluster's steady state, new runs arrive at the pace of endings.
+    public var leadSeconds: Double
     /// The main pods' extra run time is spread over [0, spreadSeconds).
     public var spreadSeconds: Double
 
-    public init(runSeconds: Double, spreadSeconds: Double) {
+    public init(runSeconds: Double, spreadSeconds: Double, leadSeconds: Double = 0) {
         self.runSeconds = runSeconds
         self.spreadSeconds = spreadSeconds
+        self.leadSeconds = spreadSeconds > 0 ? leadSeconds : 0
     }
 
     /// The golden ratio's fractional part: `i × α mod 1` is the additive-recurrence
@@ -31,7 +36,7 @@ public struct RunSchedule: Sendable, Equatable, Codable {
 
     /// Seconds main pod `index` runs.
     public func mainSeconds(_ index: Int) -> Double {
-        runSeconds + spreadSeconds * Self.fraction(index)
+        spreadSeconds > 0 ? runSeconds + leadSeconds + spreadSeconds * Self.fraction(index) : runSeconds
     }
 
     /// The main pod's annotations for run `index`: none in a burst (kubesim's policy applies,

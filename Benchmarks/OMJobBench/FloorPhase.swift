@@ -16,7 +16,7 @@ enum FloorPhase {
                 let pod = FloorClient.floorPod("f-\(index)", type: "main", namespace: namespace, annotations: schedule.mainAnnotations(index))
                 _ = try cluster.sim.store.create(.pods, namespace: namespace, object: pod)
             }, finished: { recorder.finished })
-            result.compare(toFloor: LatencySummary(recorder.exitStartLatencies), endings: EndingPace(endings: recorder.mainEndings),
+            result.compare(toFloor: LatencySummary(recorder.exitStartLatencies), endings: recorder.endingPace(firstWave: inFlight),
                            runsPerSecond: Double(runs) / (elapsed.milliseconds / 1000))
         } catch {
             await floor.stop()

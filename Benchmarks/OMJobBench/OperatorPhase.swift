@@ -56,7 +56,7 @@ enum OperatorPhase {
         result.wallSeconds = elapsed.milliseconds / 1000
         result.runsPerSecond = Double(runs) / result.wallSeconds
         result.exitStart = LatencySummary(recorder.exitStartLatencies)
-        result.endings = EndingPace(endings: recorder.mainEndings)
+        result.endings = recorder.endingPace(firstWave: inFlight)
         result.processesSeen = tree.sampler.processesSeen
         return result
     }

@@ -8,6 +8,7 @@ struct ScheduleResult: Codable {
     /// `burst` or `spread`.
     var mode: String
     var runSpreadSeconds: Double
+    var spreadLeadSeconds: Double
     /// When the operator's main pods ended (kubesim's records).
     var endings = EndingPace(endings: [])
     var floorEndings = EndingPace(endings: [])
@@ -27,6 +28,7 @@ struct ScheduleResult: Codable {
     init(_ schedule: RunSchedule) {
         mode = schedule.mode
         runSpreadSeconds = schedule.spreadSeconds
+        spreadLeadSeconds = schedule.leadSeconds
     }
 
     /// Sets the floor's figures and the ratios to them.
@@ -64,10 +66,12 @@ struct ScheduleResult: Codable {
         guard runSpreadSeconds > 0 else {
             return "== burst: every main pod runs \(base) s, so the runs in flight end together"
         }
-        return "== spread: main pod i runs \(base) s + \(BenchResult.number(runSpreadSeconds)) s × u(i), u(i) in [0, 1), so the runs in flight end over time"
+        return "== spread: main pod i runs \(base) s + \(BenchResult.number(spreadLeadSeconds)) s + \(BenchResult.number(runSpreadSeconds)) s × u(i), "
+            + "u(i) in [0, 1), so the runs in flight end over time"
     }
 
     static func pace(_ pace: EndingPace) -> String {
-        "\(pace.count) over \(BenchResult.number(pace.spanSeconds)) s (\(BenchResult.number(pace.perSecond))/s; peak \(pace.peakInWindow) in \(Int(pace.window * 1000)) ms)"
+        "\(pace.count) over \(BenchResult.number(pace.spanSeconds)) s (\(BenchResult.number(pace.perSecond))/s; peak \(pace.peakInWindow) in "
+            + "\(Int(pace.window * 1000)) ms; \(pace.duringFirstWave) while the first wave was created)"
     }
 }

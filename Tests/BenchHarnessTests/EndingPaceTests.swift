@@ -10,6 +10,8 @@ import Testing
         let span: Double
         let perSecond: Double
         let peak: Int
+        var firstWaveCreated: Double?
+        var duringFirstWave = 0
         var testDescription: String { name }
     }
 
@@ -21,16 +23,21 @@ import Testing
         // Steps of 1/64 s add up exactly in binary: 7 of them fit in 100 ms (0 to 93.75 ms).
         Case(name: "one every 1/64 s", endings: (0..<65).map { Double($0) / 64 }, count: 65, span: 1, perSecond: 64, peak: 7),
         Case(name: "one a second, then three together", endings: [0, 1, 2, 2.01, 2.02], count: 5, span: 2.02, perSecond: 4 / 2.02, peak: 3),
+        Case(name: "two end before the first wave is created", endings: [2, 0.5, 1, 3], count: 4, span: 2.5, perSecond: 1.2, peak: 1,
+             firstWaveCreated: 1.5, duringFirstWave: 2),
+        Case(name: "all end after the first wave", endings: [2, 3], count: 2, span: 1, perSecond: 1, peak: 1,
+             firstWaveCreated: 1.5, duringFirstWave: 0),
     ]
 
     @Test(arguments: cases)
     func summarisesTheEndings(_ test: Case) {
-        let pace = EndingPace(endings: test.endings)
+        let pace = EndingPace(endings: test.endings, firstWaveCreated: test.firstWaveCreated)
         #expect(pace.count == test.count)
         #expect(abs(pace.spanSeconds - test.span) < 1e-9)
         #expect(abs(pace.perSecond - test.perSecond) < 1e-6)
         #expect(pace.peakInWindow == test.peak)
         #expect(pace.window == 0.1)
+        #expect(pace.duringFirstWave == test.duringFirstWave)
     }
 
     @Test func theSpreadScheduleGivesAnEvenPaceAndTheBurstAPeakOfEverything() {

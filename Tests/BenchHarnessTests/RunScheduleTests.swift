@@ -8,8 +8,9 @@ import Testing
     static let sizes = [100, 1_000, 10_000]
 
     @Test func theBurstRunsEveryMainPodExactlyRunSecondsWithNoAnnotation() {
-        let burst = RunSchedule(runSeconds: 0.5, spreadSeconds: 0)
+        let burst = RunSchedule(runSeconds: 0.5, spreadSeconds: 0, leadSeconds: 2)
         #expect(burst.mode == "burst")
+        #expect(burst.leadSeconds == 0)
         for index in [0, 1, 17, 999, 123_456] {
             #expect(burst.mainSeconds(index) == 0.5)
             #expect(burst.mainAnnotations(index).isEmpty)
@@ -17,13 +18,14 @@ import Testing
     }
 
     @Test(arguments: sizes)
-    func everyRunTimeIsWithinRunSecondsAndRunSecondsPlusSpread(runs: Int) {
-        let schedule = RunSchedule(runSeconds: 0.5, spreadSeconds: 5)
+    func everyRunTimeIsWithinRunSecondsPlusLeadAndThatPlusSpread(runs: Int) {
+        let schedule = RunSchedule(runSeconds: 0.5, spreadSeconds: 5, leadSeconds: 2.5)
         #expect(schedule.mode == "spread")
         for index in 0..<runs {
             let seconds = schedule.mainSeconds(index)
-            #expect(seconds >= 0.5 && seconds < 5.5, "run \(index): \(seconds) s")
+            #expect(seconds >= 3 && seconds < 8, "run \(index): \(seconds) s")
         }
+        #expect(schedule.mainSeconds(0) == 3)
     }
 
     @Test func theScheduleIsTheSameOnEveryRunAndItsAnnotationReadsBackExactly() {
