@@ -116,6 +116,8 @@ let package = Package(
         .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: strict),
+        // The benchmark harness's pure parts (the spread schedule, the pace of endings).
+        .testTarget(name: "BenchHarnessTests", dependencies: ["BenchHarness"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Shared", "KubeSim", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

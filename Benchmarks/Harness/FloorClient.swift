@@ -43,11 +43,13 @@ public final class FloorClient: Sendable {
         task.cancel()
     }
 
-    /// The pod the floor submits (`main`) or creates in reaction (`exit-handler`).
-    public static func floorPod(_ run: String, type: String, namespace: String) -> JSONValue {
-        ["apiVersion": "v1", "kind": "Pod",
-         "metadata": ["name": .string("\(run)-\(type == "main" ? "main" : "exit")"), "namespace": .string(namespace),
-                      "labels": .object([RunRecorder.nameLabel: .string(run), RunRecorder.podTypeLabel: .string(type)])],
-         "spec": ["restartPolicy": "Never", "containers": [["name": "main", "image": "openmetadata/ingestion-base:1.5.0"]]]]
+    /// The pod the floor submits (`main`, with the `annotations` the operator's main pod of the
+    /// same run carries) or creates in reaction (`exit-handler`, with none, like the operator's).
+    public static func floorPod(_ run: String, type: String, namespace: String, annotations: [String: String] = [:]) -> JSONValue {
+        var metadata: JSONValue = ["name": .string("\(run)-\(type == "main" ? "main" : "exit")"), "namespace": .string(namespace),
+                                   "labels": .object([RunRecorder.nameLabel: .string(run), RunRecorder.podTypeLabel: .string(type)])]
+        if !annotations.isEmpty { metadata["annotations"] = .object(annotations.mapValues { .string($0) }) }
+        return ["apiVersion": "v1", "kind": "Pod", "metadata": metadata,
+                "spec": ["restartPolicy": "Never", "containers": [["name": "main", "image": "openmetadata/ingestion-base:1.5.0"]]]]
     }
 }

@@ -3,10 +3,13 @@ import KubeSim
 import Synchronization
 
 /// What kubesim saw of every run, timed where kubesim applies each write (an in-process
-/// watch): when the main pod first turned terminal, when the first exit pod was created, when
+/// watch): when the main pod was created, when it first turned terminal, when the first exit pod was created, when
 /// the run finished. Works for the operator's pods (by their labels) and the floor's pods.
+/// Only runs whose name starts with `runPrefix` count, so that one namespace can hold the runs
+/// of several measurements one after the other.
 public final class RunRecorder: Sendable {
     public struct Times: Sendable {
+        public var mainCreated: ContinuousClock.Instant?
         public var mainEnded: ContinuousClock.Instant?
         public var exitCreated: ContinuousClock.Instant?
         public var finished: ContinuousClock.Instant?
@@ -17,22 +20,30 @@ public final class RunRecorder: Sendable {
 
     private let runs = Mutex<[String: Times]>([:])
     private let finishedCount = Atomic<Int>(0)
+    private let runPrefix: String
 
-    public init() {}
+    public init(runPrefix: String = "") {
+        self.runPrefix = runPrefix
+    }
 
     /// Watches pods and OMJobs of `namespace` in `sim`; a run finishes when its OMJob turns terminal.
     public func attach(to sim: KubeSimServer, namespace: String) throws {
         _ = try sim.store.watch(.pods, namespace: namespace, options: .init()) { [self] event in self.pod(event) }
         _ = try sim.store.watch(BenchCluster.omjobs, namespace: namespace, options: .init()) { [self] event in
-            guard let name = event.object[path: ["metadata", "name"]]?.stringValue, Self.isTerminal(event.object) else { return }
+            guard let name = event.object[path: ["metadata", "name"]]?.stringValue, name.hasPrefix(runPrefix),
+                  Self.isTerminal(event.object) else { return }
             self.mark(name) { if $0.finished == nil { $0.finished = .now; return true }; return false }
         }
     }
 
     private func pod(_ event: WatchEvent) {
         let labels = event.object[path: ["metadata", "labels"]]
-        guard let run = labels?[Self.nameLabel]?.stringValue, let type = labels?[Self.podTypeLabel]?.stringValue else { return }
+        guard let run = labels?[Self.nameLabel]?.stringValue, run.hasPrefix(runPrefix),
+              let type = labels?[Self.podTypeLabel]?.stringValue else { return }
         let now = ContinuousClock.now
+        if type == "main", event.type == .added {
+            mark(run) { if $0.mainCreated == nil { $0.mainCreated = now }; return false }
+        }
         if type == "main", event.type != .deleted, Self.isTerminal(event.object) {
             mark(run) { if $0.mainEnded == nil { $0.mainEnded = now }; return false }
         } else if type == "exit-handler", event.type == .added {
@@ -59,6 +70,18 @@ public final class RunRecorder: Sendable {
             guard let ended = times.mainEnded, let created = times.exitCreated else { return nil }
             return (created - ended).milliseconds
         }
+    }
+
+    /// When the main pods ended, and how many of them ended before the first `firstWave` main
+    /// pods had all been created (while submissions were still arriving in a burst).
+    public func endingPace(firstWave: Int) -> EndingPace {
+        let times = all.values
+        let created = times.compactMap(\.mainCreated).sorted()
+        let ended = times.compactMap(\.mainEnded)
+        guard let origin = created.first ?? ended.min() else { return EndingPace(endings: []) }
+        let waveCreated = created.isEmpty ? nil : created[min(firstWave, created.count) - 1]
+        return EndingPace(endings: ended.map { ($0 - origin).milliseconds / 1000 },
+                          firstWaveCreated: waveCreated.map { ($0 - origin).milliseconds / 1000 })
     }
 
     static func isTerminal(_ object: JSONValue) -> Bool {

@@ -1,12 +1,14 @@
 import BenchHarness
 import Foundation
 
-/// The measured part: the real tree runs `runs` OMJobs with `inFlight` at once.
+/// The measured part: the real tree, once ready and idle, runs `runs` OMJobs with `inFlight`
+/// at once under each schedule in turn (the same tree, so the later schedules run with the
+/// earlier schedules' finished OMJobs known, as a cluster has them).
 enum OperatorPhase {
     /// How long the ready tree is watched doing nothing before the runs start.
     static let idleSeconds = 3.0
 
-    static func run(cluster: BenchCluster, settings: [String: String], into result: inout BenchResult) async throws {
+    static func run(cluster: BenchCluster, settings: [String: String], schedules: [RunSchedule], into result: inout BenchResult) async throws {
         let tree = try OperatorTree(cluster: cluster, settings: settings)
         let clock = ContinuousClock()
         let started = clock.now
@@ -21,8 +23,18 @@ enum OperatorPhase {
         try await Task.sleep(for: .seconds(Self.idleSeconds))
         result.idle = tree.sample()
         result.idleRequestsPerMinute = Double(cluster.requests.since(idleBefore).values.reduce(0, +)) * 60 / Self.idleSeconds
+        for schedule in schedules {
+            result.schedules.append(try await measure(tree: tree, cluster: cluster, schedule: schedule, runs: result.runs, inFlight: result.inFlight))
+        }
+        try await Task.sleep(for: .seconds(2))
+        result.steady = tree.sample()
+    }
 
-        let recorder = RunRecorder()
+    /// One schedule: OMJobs named `<mode>-<index>`, main pod `index` running `schedule.mainSeconds(index)`.
+    static func measure(tree: OperatorTree, cluster: BenchCluster, schedule: RunSchedule, runs: Int, inFlight: Int) async throws -> ScheduleResult {
+        var result = ScheduleResult(schedule)
+        let prefix = schedule.mode + "-"
+        let recorder = RunRecorder(runPrefix: prefix)
         try recorder.attach(to: cluster.sim, namespace: cluster.namespace)
         let requestsBefore = cluster.requests.snapshot
         let detailedBefore = cluster.requests.detailedSnapshot
@@ -30,28 +42,32 @@ enum OperatorPhase {
         tree.sampler.resetPeak()
         let sampler = BackgroundSampler(tree)
         let namespace = cluster.namespace
-        let elapsed = try await Submitter.run(total: result.runs, inFlight: result.inFlight, submit: { index in
-            _ = try cluster.sim.store.create(BenchCluster.omjobs, namespace: namespace,
-                                             object: OMJobFactory.omJob("run-\(index)", namespace: namespace))
+        let elapsed = try await Submitter.run(total: runs, inFlight: inFlight, submit: { index in
+            _ = try cluster.sim.store.create(BenchCluster.omjobs, namespace: namespace, object: OMJobFactory.omJob(
+                prefix + String(index), namespace: namespace, mainAnnotations: schedule.mainAnnotations(index)))
         }, finished: { recorder.finished })
-        // A run's lifecycle ends when its finalizers are released, after its terminal phase:
-        // count those writes too (bounded wait; a run still holding one is reported as is).
+        try await waitForFinalizersReleased(cluster)
+        await sampler.stop()
+        tree.sample()
+        result.cpuSecondsPer1000Runs = (tree.sampler.cpuSeconds - cpuBefore) / Double(runs) * 1000
+        result.requestsPerRun = cluster.requests.since(requestsBefore).mapValues { Double($0) / Double(runs) }
+        result.requestsPerRunByResource = cluster.requests.since(detailedBefore, detailed: true).mapValues { Double($0) / Double(runs) }
+        result.peak = tree.sampler.peakSample
+        result.wallSeconds = elapsed.milliseconds / 1000
+        result.runsPerSecond = Double(runs) / result.wallSeconds
+        result.exitStart = LatencySummary(recorder.exitStartLatencies)
+        result.endings = recorder.endingPace(firstWave: inFlight)
+        result.processesSeen = tree.sampler.processesSeen
+        return result
+    }
+
+    /// A run's lifecycle ends when its finalizers are released, after its terminal phase: its
+    /// writes count too (bounded wait; a run still holding one is reported as is).
+    static func waitForFinalizersReleased(_ cluster: BenchCluster) async throws {
         let lifecycleEnd = ContinuousClock.now.advanced(by: .seconds(30))
         while cluster.omJobs().contains(where: { !($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }),
               ContinuousClock.now < lifecycleEnd {
             try await Task.sleep(for: .milliseconds(20))
         }
-        await sampler.stop()
-        tree.sample()
-        result.cpuSecondsPer1000Runs = (tree.sampler.cpuSeconds - cpuBefore) / Double(result.runs) * 1000
-        result.requestsPerRun = cluster.requests.since(requestsBefore).mapValues { Double($0) / Double(result.runs) }
-        result.requestsPerRunByResource = cluster.requests.since(detailedBefore, detailed: true).mapValues { Double($0) / Double(result.runs) }
-        result.peak = tree.sampler.peakSample
-        result.wallSeconds = elapsed.milliseconds / 1000
-        result.runsPerSecond = Double(result.runs) / result.wallSeconds
-        result.exitStart = LatencySummary(recorder.exitStartLatencies)
-        result.processesSeen = tree.sampler.processesSeen
-        try await Task.sleep(for: .seconds(2))
-        result.steady = tree.sample()
     }
 }

@@ -7,6 +7,7 @@ public struct OperatorConfig: Sendable, Equatable {
     public var logLevel: Logger.Level
     public var healthCheckPort: Int
     public var executorWorkers: Int
+    public var executorConcurrency: Int
     public var runDir: String?
     public var shutdownGrace: Duration
     public var restartIntensity: Int
@@ -26,6 +27,7 @@ public struct OperatorConfig: Sendable, Equatable {
         logLevel = try env.logLevel(Settings.logLevel)
         healthCheckPort = try env.int(Settings.healthCheckPort, in: 0...65535)
         executorWorkers = try env.int(Settings.executorWorkers, in: 1...64)
+        executorConcurrency = try env.int(Settings.executorConcurrency, in: 1...1024)
         // Accepted so OpenMetadata's Helm chart starts us unchanged; checked, then not used (see Settings).
         _ = try env.int(Settings.metricsPort, in: 0...65535)
         _ = try env.int(Settings.reconciliationThreads, in: 1...1000)

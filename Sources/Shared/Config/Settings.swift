@@ -8,6 +8,7 @@ public enum Settings {
     public static let logLevel = Setting("LOG_LEVEL", default: "INFO", "TRACE, DEBUG, INFO, WARN or ERROR; SIGHUP or `ctl log-level` changes it at run time.")
     public static let healthCheckPort = Setting("HEALTH_CHECK_PORT", default: "8080", "TCP port of /health, /ready, /metrics and /info (0 picks a free port).")
     public static let executorWorkers = Setting("EXECUTOR_WORKERS", default: "2", "Number of executor processes (1-64).")
+    public static let executorConcurrency = Setting("EXECUTOR_CONCURRENCY", default: "32", "API requests each executor makes at once (1-1024); beyond it commands wait, and those that start an exit handler go first.")
     public static let runDir = Setting("OMJOB_RUN_DIR", default: nil, "Private directory (mode 0700) for broker.sock; default /tmp/omjob-<uid>-<pid>.")
     public static let shutdownGrace = Setting("SHUTDOWN_GRACE_SECONDS", default: "20", "Seconds from SIGTERM to SIGKILL of any process left; keep below the pod's terminationGracePeriodSeconds.")
     public static let restartIntensity = Setting("RESTART_INTENSITY", default: "10", "Restarts allowed within RESTART_PERIOD_SECONDS before the supervisor gives up and exits 1.")
@@ -25,7 +26,7 @@ public enum Settings {
 
     /// The table, in the order `--help` prints it.
     public static let all: [Setting] = [
-        watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, runDir,
+        watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, executorConcurrency, runDir,
         shutdownGrace, restartIntensity, restartPeriod, restartBackoffMax, brokerQueueLimit,
         heartbeatInterval, metricsPort, reconciliationThreads, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
     ]

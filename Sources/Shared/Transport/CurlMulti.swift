@@ -13,6 +13,8 @@ final class CurlMulti {
     private let timer: LoopTimer
     private var polls: [curl_socket_t: Poll] = [:]
     private var transfers: [UnsafeMutableRawPointer: CurlTransfer] = [:]
+    /// True while `timerFired` drives libcurl (see `schedule`).
+    private var firing = false
 
     init(loop: EventLoop) throws {
         _ = curlGlobalInit
@@ -100,8 +102,14 @@ final class CurlMulti {
             timer.stop()
             return
         }
-        // A 0 ms timeout means "call me soon", not "from inside this callback": 1 ms, as multi-uv.c.
-        timer.start(after: .milliseconds(max(timeoutMs, 1))) { [unowned self] in self.timerFired() }
+        // 0 ms means "soon, but not from inside this callback". A 0 ms libuv timer fires right after
+        // this loop iteration's I/O, which is that. (multi-uv.c rounds 0 up to 1 ms, and that cost
+        // every request a millisecond: strace showed `epoll_wait(…, 1)` before each `sendto`.)
+        // Inside the timer's own firing it stays 1 ms: libuv 1.44 runs a timer re-armed at 0 from
+        // its callback again in the same pass, so a libcurl asking for 0 each time would keep the
+        // loop from ever polling.
+        let delay = timeoutMs == 0 && !firing ? 0 : max(timeoutMs, 1)
+        timer.start(after: .milliseconds(delay)) { [unowned self] in self.timerFired() }
     }
 
     /// libuv's clock is coarse and cached per loop iteration, so a timer can fire before libcurl's
@@ -111,7 +119,9 @@ final class CurlMulti {
     /// stall for ever. So after every firing, re-arm from `curl_multi_timeout` unless libcurl
     /// already set or cleared the timer itself.
     private func timerFired() {
+        firing = true
         action(socket: CURL_SOCKET_TIMEOUT, flags: 0)
+        firing = false
         var remaining = -1
         guard curl_multi_timeout(multi, &remaining) == CURLM_OK, remaining >= 0, !timer.isActive else { return }
         timer.start(after: .milliseconds(max(remaining, 1))) { [unowned self] in self.timerFired() }

@@ -4,7 +4,8 @@ import Logging
 import Shared
 
 /// The executor process's driver: takes commands from the broker, performs them one at a time
-/// per OMJob (many OMJobs at once), answers each with its `CommandOutcome`.
+/// per OMJob and at most `EXECUTOR_CONCURRENCY` at once, exit handlers first (`CommandScheduler`),
+/// and answers each with its `CommandOutcome`.
 ///
 /// Threading: an actor pinned to the worker's loop, so it may use the session (boxed in a
 /// `LoopBound`) and its tasks interleave only at `await`s.
@@ -15,49 +16,50 @@ public actor ExecutorDriver {
     private let performer: CommandPerformer
     private let cronPerformer: CronCommandPerformer
     private let logger: Logger
-    private var queue = KeyedSerialQueue<ReceivedFrame>()
+    private var scheduler: CommandScheduler<ReceivedCommandFrame>
     private var counts = OutcomeCounts()
 
     /// Makes a driver for `session` and hooks it to the session's commands (call on the loop
     /// thread, before the session starts); the session keeps the driver alive from then on.
     @discardableResult
     public static func attach(to session: WorkerSession, client: KubeClient) -> ExecutorDriver {
-        let driver = ExecutorDriver(session: LoopBound(session, executor: session.loop.executor), client: client, logger: session.logger)
-        session.onCommandFrame = { envelope, frame in driver.assumeIsolated { $0.received(ReceivedFrame(envelope: envelope, frame: frame)) } }
+        let driver = ExecutorDriver(session: LoopBound(session, executor: session.loop.executor), client: client,
+                                    concurrency: session.config.executorConcurrency, logger: session.logger)
+        session.onCommandFrame = { envelope, frame in
+            driver.assumeIsolated { $0.received(ReceivedCommandFrame(envelope: envelope, frame: frame)) }
+        }
         return driver
     }
 
-    private init(session: LoopBound<WorkerSession>, client: KubeClient, logger: Logger) {
+    private init(session: LoopBound<WorkerSession>, client: KubeClient, concurrency: Int, logger: Logger) {
         executor = session.executor
         self.session = session
         performer = CommandPerformer(client: client)
         cronPerformer = CronCommandPerformer(client: client)
+        scheduler = CommandScheduler(limit: concurrency)
         self.logger = logger
     }
 
-    private func received(_ received: ReceivedFrame) {
-        guard let first = queue.enqueue(received, key: received.envelope.key) else { return }
-        start(first)
+    private func received(_ received: ReceivedCommandFrame) {
+        start(scheduler.add(received, key: received.envelope.key, urgency: received.urgency))
     }
 
-    private func start(_ received: ReceivedFrame) {
-        Task { await self.run(received) }
+    private func start(_ commands: [ReceivedCommandFrame]) {
+        for command in commands { Task { await self.run(command) } }
     }
 
-    private func run(_ received: ReceivedFrame) async {
+    private func run(_ received: ReceivedCommandFrame) async {
         let envelope = received.envelope
         let outcome: CommandOutcome
         let type: String
-        do {
-            switch try CommandFrame.decode(ReceivedCommand.self, from: received.frame) {
-            case .cron(let command):
-                type = "cron." + command.action.type
-                outcome = await cronPerformer.perform(command)
-            case .run(let command):
-                type = command.action.type
-                outcome = await performer.perform(command)
-            }
-        } catch {
+        switch received.command {
+        case .success(.cron(let command)):
+            type = "cron." + command.action.type
+            outcome = await cronPerformer.perform(command)
+        case .success(.run(let command)):
+            type = command.action.type
+            outcome = await performer.perform(command)
+        case .failure(let error):
             type = "undecodable"
             outcome = .invalid("undecodable command: \(error)")
         }
@@ -65,7 +67,7 @@ public actor ExecutorDriver {
         counts.record(type: type, outcome: outcome)
         session.value.reply(ResultEnvelope(id: envelope.id, payload: outcome.payload))
         session.value.report(counts.report)
-        if let next = queue.finish(key: envelope.key) { start(next) }
+        start(scheduler.finish(key: envelope.key))
     }
 
     private func log(_ envelope: CommandEnvelope, type: String, outcome: CommandOutcome) {
@@ -79,10 +81,25 @@ public actor ExecutorDriver {
     }
 }
 
-/// A command as routed (id, key) with its frame's JSON, decoded only when its turn comes.
-struct ReceivedFrame {
+/// A command as routed (id, key), decoded on arrival: its type decides its urgency, and a frame that
+/// does not decode is answered `invalid` in its OMJob's turn like any other outcome.
+struct ReceivedCommandFrame {
     var envelope: CommandEnvelope
-    var frame: [UInt8]
+    var command: Result<ReceivedCommand, any Error>
+
+    init(envelope: CommandEnvelope, frame: [UInt8]) {
+        self.envelope = envelope
+        command = Result { try CommandFrame.decode(ReceivedCommand.self, from: frame) }
+    }
+
+    var urgency: CommandScheduler<Self>.Urgency {
+        guard case .success(.run(let command)) = command else { return .normal }
+        switch command.action {
+        case .createPod(let create) where create.podType == .exitHandler: return .urgent
+        case .confirmPodUnchanged, .confirmPodAbsent: return .urgent
+        default: return .normal
+        }
+    }
 }
 
 /// A command payload as the executor reads it: a run's or a schedule's, told apart by the UID

@@ -17,12 +17,14 @@ public struct Broker: Sendable {
     public struct Limits: Sendable, Equatable {
         /// Commands waiting for an executor; beyond it a command is answered `busy` (backpressure).
         public var queueLimit: Int
-        /// Commands one executor holds at once.
+        /// Commands one executor holds at once. Large on purpose: the executor performs only
+        /// `EXECUTOR_CONCURRENCY` of them at a time and picks which (exit handlers first), which it
+        /// can do only for commands it holds; a small window here would keep the line in FIFO order.
         public var perExecutor: Int
         /// A worker silent for longer is disconnected (its process then exits on EOF and is restarted).
         public var heartbeatTimeout: Duration
 
-        public init(queueLimit: Int = 1000, perExecutor: Int = 64, heartbeatTimeout: Duration = .seconds(15)) {
+        public init(queueLimit: Int = 1000, perExecutor: Int = 1024, heartbeatTimeout: Duration = .seconds(15)) {
             self.queueLimit = queueLimit
             self.perExecutor = perExecutor
             self.heartbeatTimeout = heartbeatTimeout
