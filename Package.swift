@@ -32,6 +32,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+        // Deque for the executor's queues (already in the graph through swift-nio; this pins it).
+        .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
     ],
     targets: [
         // C shims: the only places that include the C headers.
@@ -56,7 +58,8 @@ let package = Package(
         // Roles: a library holding the logic, an executable holding only `main`.
         .target(name: "Watcher", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-watcher", dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/main", swiftSettings: strict),
-        .target(name: "Executor", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/Lib", swiftSettings: strict),
+        .target(name: "Executor", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                                 .product(name: "DequeModule", package: "swift-collections")], path: "Sources/executor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-executor", dependencies: ["Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/main", swiftSettings: strict),
         .target(name: "GC", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: strict),

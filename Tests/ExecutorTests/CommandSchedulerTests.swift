@@ -83,24 +83,6 @@ import Testing
     }
 
     private func keyOf(_ item: String) -> ObjectKey { Self.key("k\(Int(item.dropFirst())! % 37)") }
-
-    @Test func theFIFOKeepsOrderAcrossItsCompaction() {
-        var fifo = FIFO<Int>()
-        var expected = 0
-        for i in 0..<1000 {
-            fifo.append(i)
-            if i % 3 != 0 {
-                #expect(fifo.popFirst() == expected)
-                expected += 1
-            }
-        }
-        while let next = fifo.popFirst() {
-            #expect(next == expected)
-            expected += 1
-        }
-        #expect(expected == 1000)
-        #expect(fifo.count == 0)
-    }
 }
 
 /// Which received commands count as urgent, from real command frames.

@@ -1,3 +1,4 @@
+import DequeModule
 import Shared
 
 /// Which received command the executor performs next: one command per OMJob at a time, in
@@ -25,8 +26,8 @@ struct CommandScheduler<Item> {
     /// Commands performed at once, at most.
     let limit: Int
     private var serial = KeyedSerialQueue<Entry>()
-    private var urgent = FIFO<Entry>()
-    private var normal = FIFO<Entry>()
+    private var urgent = Deque<Entry>()
+    private var normal = Deque<Entry>()
     /// Commands started and not yet finished.
     private(set) var running = 0
 
@@ -65,27 +66,5 @@ struct CommandScheduler<Item> {
             started.append(next.item)
         }
         return started
-    }
-}
-
-/// A first-in first-out queue with O(1) amortised push and pop (an array and a read index,
-/// compacted once half of it has been read); swift-collections' Deque is not among our packages.
-struct FIFO<Element> {
-    private var storage: [Element] = []
-    private var head = 0
-
-    var count: Int { storage.count - head }
-
-    mutating func append(_ element: Element) { storage.append(element) }
-
-    mutating func popFirst() -> Element? {
-        guard head < storage.count else { return nil }
-        let element = storage[head]
-        head += 1
-        if head >= 64, head * 2 >= storage.count {
-            storage.removeFirst(head)
-            head = 0
-        }
-        return element
     }
 }
