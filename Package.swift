@@ -32,7 +32,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
-        // Deque for the executor's queues (already in the graph through swift-nio; this pins it).
+        // Deque for the broker's and the executor's queues (already in the graph through swift-nio; this pins it).
         .package(url: "https://github.com/apple/swift-collections.git", exact: "1.6.0"),
     ],
     targets: [
@@ -63,7 +63,8 @@ let package = Package(
         .executableTarget(name: "omjob-executor", dependencies: ["Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/main", swiftSettings: strict),
         .target(name: "GC", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: strict),
-        .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/Lib", swiftSettings: strict),
+        .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                                   .product(name: "DequeModule", package: "swift-collections")], path: "Sources/supervisor/Lib", swiftSettings: strict),
         .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
         // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
         // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
