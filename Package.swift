@@ -6,6 +6,7 @@ import PackageDescription
 //   Shared                    loop wrapper, Kubernetes client, models, IPC, config, logging, metrics
 //   Watcher/Executor/GC/Supervisor  one library per role (testable) + a thin executable each
 //   KubeSim                   API-server simulator on SwiftNIO (tests, benchmarks, sandbox only)
+//   Spawn                     posix_spawn for kubesim's local runtime and the tests' children
 // The operator's own processes never link SwiftNIO: their footprint matters (DESIGN.md §1).
 
 let strict: [SwiftSetting] = [
@@ -43,6 +44,8 @@ let package = Package(
 
         // JSON as a value, shared by the operator and kubesim (which must not depend on each other).
         .target(name: "KubeJSON", path: "Sources/KubeJSON", swiftSettings: strict),
+        // posix_spawn for kubesim's local runtime and the tests' child processes (no dependencies).
+        .target(name: "Spawn", path: "Sources/Spawn", swiftSettings: strict),
 
         .target(
             name: "Shared",
@@ -77,6 +80,7 @@ let package = Package(
             name: "KubeSim",
             dependencies: [
                 "KubeJSON",
+                "Spawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -118,7 +122,7 @@ let package = Package(
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
         .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strict),
+        .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport", swiftSettings: strict),
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: strict),
         // The benchmark harness's pure parts (the spread schedule, the pace of endings).
         .testTarget(name: "BenchHarnessTests", dependencies: ["BenchHarness"], swiftSettings: strict),

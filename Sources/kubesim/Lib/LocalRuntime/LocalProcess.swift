@@ -1,14 +1,14 @@
 import Foundation
 import NIOConcurrencyHelpers
+import Spawn
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// One container command running as a local process in its own process group, with stdout
-/// and stderr on one pipe. Hand-written over posix_spawn because Foundation's `Process`
-/// neither resets the signal dispositions kubesim ignores (SIGTERM/SIGINT are inherited as
-/// ignored across exec) nor starts a process group we can signal as a whole.
+/// and stderr on one pipe (started by `Spawn`: Foundation's `Process` neither resets the signal
+/// dispositions kubesim ignores nor starts a process group we can signal as a whole).
 ///
 /// Guarantees: the process is signalled only while it has not been reaped (its pid cannot
 /// have been reused); `onOutput` gets every byte before `onExit` is called once.
@@ -19,19 +19,16 @@ final class LocalProcess: Sendable {
     /// Spawns `argv` with `environment`; nil `argv[0]` resolution errors surface as `SpawnError`.
     init(argv: [String], environment: [String: String], onOutput: @escaping @Sendable ([UInt8]) -> Void,
          onExit: @escaping @Sendable (ContainerExit) -> Void) throws {
-        var fds: [Int32] = [0, 0]
-        // pipe2 is not visible to Swift here; processes are only spawned from the cluster queue,
-        // so marking close-on-exec right after pipe() races with no other spawn of ours.
-        guard pipe(&fds) == 0 else { throw SpawnError(errno: errno, command: argv.first ?? "") }
-        let (readEnd, writeEnd) = (fds[0], fds[1])
-        _ = fcntl(readEnd, F_SETFD, FD_CLOEXEC)
-        _ = fcntl(writeEnd, F_SETFD, FD_CLOEXEC)
-        let spawned = Self.spawn(argv: argv, environment: environment, output: writeEnd)
-        close(writeEnd)
-        guard case .success(let pid) = spawned else {
+        let (readEnd, writeEnd): (Int32, Int32)
+        do { (readEnd, writeEnd) = try Spawn.pipe() } catch { throw SpawnError(errno: error.errno, command: argv.first ?? "") }
+        defer { close(writeEnd) }
+        let pid: pid_t
+        do {
+            pid = try Spawn.spawn(argv, environment: environment, stdio: (.file("/dev/null"), .descriptor(writeEnd), .descriptor(writeEnd)),
+                                  newProcessGroup: true, searchPath: true)
+        } catch {
             close(readEnd)
-            if case .failure(let error) = spawned { throw error }
-            throw SpawnError(errno: EINVAL, command: argv.first ?? "")
+            throw SpawnError(errno: error.errno, command: argv[0])
         }
         self.pid = pid
         let drained = DispatchSemaphore(value: 0)
@@ -56,35 +53,6 @@ final class LocalProcess: Sendable {
     }
 
     var hasExited: Bool { reaped.withLockedValue { $0 } }
-
-    private static func spawn(argv: [String], environment: [String: String], output: Int32) -> Result<pid_t, SpawnError> {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_adddup2(&actions, output, 1)
-        posix_spawn_file_actions_adddup2(&actions, output, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let cArgs = argv.map { strdup($0) } + [nil]
-        let cEnv = environment.sorted { $0.key < $1.key }.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            cArgs.forEach { free($0) }
-            cEnv.forEach { free($0) }
-        }
-        var pid: pid_t = 0
-        let result = posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-        return result == 0 ? .success(pid) : .failure(SpawnError(errno: result, command: argv[0]))
-    }
 
     private static func drain(_ fd: Int32, _ onOutput: @Sendable ([UInt8]) -> Void) {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
