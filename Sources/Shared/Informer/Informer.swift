@@ -98,27 +98,17 @@ public actor Informer<Object: KubernetesObject> {
         }
     }
 
-    /// Every item, page by page, each page transformed as soon as it is decoded, so a large list
+    /// Every item, each page transformed as soon as it is decoded (`ListPager`), so a large list
     /// never holds more than one page of whole objects at once beside the projections.
-    /// All pages share the first page's resourceVersion; an expired continue token (410) falls
-    /// back to one unpaginated list, as `KubeClient.list` does.
     private func listTransformed() async throws(KubeError) -> ([Object], String) {
-        var options = ListOptions(labelSelector: labelSelector, limit: pageSize)
-        var page = try await client.listPage(Object.self, resource: resource, namespace: namespace, options: options)
-        let resourceVersion = page.metadata.resourceVersion ?? ""
-        var items = page.items.map { transform($0, &interner) }
-        while let token = page.metadata.continue, !token.isEmpty {
-            options.continueToken = token
-            do {
-                page = try await client.listPage(Object.self, resource: resource, namespace: namespace, options: options)
-            } catch where error.isGone {
-                let whole = try await client.list(Object.self, resource: resource, namespace: namespace,
-                                                  options: ListOptions(labelSelector: labelSelector))
-                return (whole.items.map { transform($0, &interner) }, whole.metadata.resourceVersion ?? "")
-            }
+        var pager = ListPager<Object>(client: client, resource: resource, namespace: namespace,
+                                      options: ListOptions(labelSelector: labelSelector, limit: pageSize))
+        var items: [Object] = []
+        while let page = try await pager.next() {
+            if page.restarted { items = [] }
             items += page.items.map { transform($0, &interner) }
         }
-        return (items, resourceVersion)
+        return (items, pager.resourceVersion ?? "")
     }
 
     private func watchOnce(from resourceVersion: String) async -> WatchStateMachine.Action {

@@ -18,26 +18,16 @@ extension KubeClient {
         try decode(RawList<T>.self, try await send(Call(path: resource.collectionPath(namespace: namespace), query: options.query)))
     }
 
-    /// Every item, page by page (`limit` per page). All pages share the first page's
-    /// resourceVersion (the server keeps the snapshot); if the continue token expires (410),
-    /// the list restarts in one unpaginated request, as client-go's pager does.
+    /// Every item, page by page (`limit` per page; see `ListPager` for the snapshot and the
+    /// restart after an expired continue token).
     public func list<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, options: ListOptions = ListOptions()) async throws(KubeError) -> RawList<T> {
-        var page = try await listPage(T.self, resource: resource, namespace: namespace, options: options)
-        var items = page.items
-        let resourceVersion = page.metadata.resourceVersion
-        while let token = page.metadata.continue, !token.isEmpty {
-            var next = options
-            next.continueToken = token
-            do {
-                page = try await listPage(T.self, resource: resource, namespace: namespace, options: next)
-            } catch where error.isGone {
-                var whole = options
-                whole.limit = nil
-                return try await listPage(T.self, resource: resource, namespace: namespace, options: whole)
-            }
+        var pager = ListPager<T>(client: self, resource: resource, namespace: namespace, options: options)
+        var items: [T] = []
+        while let page = try await pager.next() {
+            if page.restarted { items = [] }
             items += page.items
         }
-        return RawList(metadata: ListMeta(resourceVersion: resourceVersion), items: items)
+        return RawList(metadata: ListMeta(resourceVersion: pager.resourceVersion), items: items)
     }
 
     public func list<T: KubernetesObject>(_ type: T.Type, namespace: String?, options: ListOptions = ListOptions()) async throws(KubeError) -> RawList<T> {

@@ -111,6 +111,26 @@ func widgetJSON(_ name: String, rv: Int, size: Int = 1) -> JSONValue {
         await finish()
     }
 
+    /// An expired continue token (410) restarts the list in one unpaginated request: the items
+    /// read so far are dropped, and the restarted list's resourceVersion is the snapshot's.
+    @Test func anExpiredContinueTokenRestartsTheListWhole() async throws {
+        try await server.script([
+            ["body": ["metadata": ["resourceVersion": "100", "continue": "token0"], "items": [widgetJSON("w0", rv: 90)]]],
+            ["status": 410, "body": status(410, "Expired")],
+            ["body": ["metadata": ["resourceVersion": "120"], "items": [widgetJSON("w0", rv: 90), widgetJSON("w1", rv: 110)]]],
+        ], client: client.http)
+        let list = try await client.list(Widget.self, namespace: "ns", options: ListOptions(limit: 1))
+        #expect(list.items.map(\.metadata.name) == ["w0", "w1"])
+        #expect(list.metadata.resourceVersion == "120")
+        let paths = try await server.log(client: client.http).compactMap { $0["path"]?.stringValue }
+        #expect(paths == [
+            "/apis/test.example/v1/namespaces/ns/widgets?limit=1",
+            "/apis/test.example/v1/namespaces/ns/widgets?limit=1&continue=token0",
+            "/apis/test.example/v1/namespaces/ns/widgets",
+        ])
+        await finish()
+    }
+
     @Test func patchAndDeleteSendTheirContentTypesAndOptions() async throws {
         try await server.script([["body": widgetJSON("a", rv: 2)], ["body": status(200, "")]], client: client.http)
         _ = try await client.patch(Widget.self, namespace: "ns", name: "a", patch: ["size": 4], as: .strategic, subresource: "status")
