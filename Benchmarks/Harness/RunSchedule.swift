@@ -4,7 +4,7 @@ import KubeSim
 /// `leadSeconds` plus `spreadSeconds × u(i)` for run index `i`, so that runs in flight end
 /// spread over time the way a production cluster sees them instead of all in the same
 /// instant. `spreadSeconds == 0` is the burst: every main pod runs exactly `runSeconds`.
-public struct RunSchedule: Sendable, Equatable, Codable {
+public struct RunSchedule: Sendable, Equatable, Encodable {
     /// Seconds every main pod runs at least (and every exit pod runs).
     public var runSeconds: Double
     /// Seconds a spread schedule adds before its first ending, so that submitting the runs
@@ -28,6 +28,17 @@ public struct RunSchedule: Sendable, Equatable, Codable {
 
     /// `burst` or `spread`, as the table and the JSON name the mode.
     public var mode: String { spreadSeconds > 0 ? "spread" : "burst" }
+
+    private enum CodingKeys: String, CodingKey { case mode, runSeconds, leadSeconds, spreadSeconds }
+
+    /// The stored seconds and, for a reader of the JSON, the mode they make.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mode, forKey: .mode)
+        try container.encode(runSeconds, forKey: .runSeconds)
+        try container.encode(leadSeconds, forKey: .leadSeconds)
+        try container.encode(spreadSeconds, forKey: .spreadSeconds)
+    }
 
     /// The position of run `index` in [0, 1).
     public static func fraction(_ index: Int) -> Double {

@@ -37,6 +37,8 @@ struct BenchCommand: AsyncParsableCommand {
         endings that still came while the first wave was being created. 0 lets them overlap.
         """) var spreadLead = 2.5
     @Flag(inversion: .prefixedNo, help: "Also run the burst schedule, before the spread one.") var burst = true
+    @Option(name: .customLong("setting"), help: "An operator setting for the tree, NAME=VALUE (repeatable; for example EXECUTOR_CONCURRENCY=128).")
+    var operatorSettings: [String] = []
     @Option(help: "OMJobs known to the operator for the start-to-ready and memory measurement (0 skips it).") var readyOMJobs = 10_000
     @Option(help: "Executor processes.") var executors = 2
     @Option(help: "JSON output file (default bench-results/omjob-bench-<runs>.json).") var output: String?
@@ -47,6 +49,9 @@ struct BenchCommand: AsyncParsableCommand {
         guard runSeconds >= 0, runSeconds.isFinite else { throw ValidationError("--run-seconds must be a finite number, 0 or more, got \(runSeconds)") }
         guard runSpread >= 0, runSpread.isFinite else { throw ValidationError("--run-spread must be a finite number, 0 or more, got \(runSpread)") }
         guard spreadLead >= 0, spreadLead.isFinite else { throw ValidationError("--spread-lead must be a finite number, 0 or more, got \(spreadLead)") }
+        for setting in operatorSettings where !setting.contains("=") || setting.hasPrefix("=") {
+            throw ValidationError("--setting takes NAME=VALUE, got \(setting)")
+        }
         guard burst || runSpread > 0 else { throw ValidationError("--no-burst with --run-spread 0 leaves no schedule to run") }
     }
 
@@ -63,7 +68,12 @@ struct BenchCommand: AsyncParsableCommand {
         let cluster = try await BenchCluster.start(namespace: "bench", runSeconds: runSeconds)
         do {
             var result = BenchResult(runs: runs, inFlight: inFlight, runSeconds: runSeconds, executors: executors, cores: MachineLoad.cores, loadAverageBefore: load)
-            let settings = ["EXECUTOR_WORKERS": String(executors)]
+            var settings = ["EXECUTOR_WORKERS": String(executors)]
+            for setting in operatorSettings {
+                let parts = setting.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                settings[String(parts[0])] = String(parts[1])
+                result.settings[String(parts[0])] = String(parts[1])
+            }
             try await OperatorPhase.run(cluster: cluster, settings: settings, schedules: schedules, into: &result)
             // The floor runs once the tree has stopped, as it always has: nothing else competes for the cores.
             for index in result.schedules.indices {

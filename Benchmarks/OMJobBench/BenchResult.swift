@@ -3,12 +3,14 @@ import Foundation
 
 /// Every figure of one `omjob-bench` run (written as JSON, printed as a table): what the tree
 /// costs at rest and at start, and for each schedule of endings that ran, its own figures.
-struct BenchResult: Codable {
+struct BenchResult: Encodable {
     var runs: Int
     var inFlight: Int
     var runSeconds: Double
     var executors: Int
     var cores: Int
+    /// The operator settings given with `--setting` (the tree's others are the harness's defaults).
+    var settings: [String: String] = [:]
     var loadAverageBefore: String
     var loadAverageAfter = ""
     var startToReadyEmptySeconds = 0.0
@@ -24,7 +26,10 @@ struct BenchResult: Codable {
     var table: String {
         var lines: [String] = []
         lines.append("omjob-bench: \(runs) runs, \(inFlight) in flight, pods run \(runSeconds) s, \(executors) executors, \(cores) cores")
-        lines.append("schedules: " + schedules.map { $0.runSpreadSeconds > 0 ? "spread \(Self.number($0.runSpreadSeconds)) s" : "burst" }
+        if !settings.isEmpty {
+            lines.append("operator settings: " + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+        }
+        lines.append("schedules: " + schedules.map { $0.schedule.spreadSeconds > 0 ? "spread \(Self.number($0.schedule.spreadSeconds)) s" : "burst" }
             .joined(separator: ", "))
         lines.append("load average before \(loadAverageBefore), after \(loadAverageAfter)")
         lines.append("")
@@ -33,7 +38,7 @@ struct BenchResult: Codable {
         lines.append("memory idle                  " + Self.memory(idle))
         for schedule in schedules {
             lines.append("")
-            lines += schedule.lines(runSeconds: runSeconds)
+            lines += schedule.lines()
         }
         lines.append("")
         lines.append("memory steady (after)        " + Self.memory(steady))

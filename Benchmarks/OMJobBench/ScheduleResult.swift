@@ -4,11 +4,9 @@ import Foundation
 /// The figures of one schedule of endings (a burst, or endings spread over time), for the
 /// operator and for the floor on exactly the same schedule, printed under a heading that
 /// names the mode so that no figure can be read as the other's.
-struct ScheduleResult: Codable {
-    /// `burst` or `spread`.
-    var mode: String
-    var runSpreadSeconds: Double
-    var spreadLeadSeconds: Double
+struct ScheduleResult: Encodable {
+    /// The schedule measured (its `mode` names it in the table and the JSON).
+    var schedule: RunSchedule
     /// When the operator's main pods ended (kubesim's records).
     var endings = EndingPace(endings: [])
     var floorEndings = EndingPace(endings: [])
@@ -26,9 +24,7 @@ struct ScheduleResult: Codable {
     var peak = MemorySample()
 
     init(_ schedule: RunSchedule) {
-        mode = schedule.mode
-        runSpreadSeconds = schedule.spreadSeconds
-        spreadLeadSeconds = schedule.leadSeconds
+        self.schedule = schedule
     }
 
     /// Sets the floor's figures and the ratios to them.
@@ -40,18 +36,18 @@ struct ScheduleResult: Codable {
         ratioToFloorP99 = latency.p99 > 0 ? exitStart.p99 / latency.p99 : 0
     }
 
-    func lines(runSeconds: Double) -> [String] {
+    func lines() -> [String] {
         let number = BenchResult.number
         let verbs = requestsPerRun.sorted { $0.key < $1.key }.map { "\($0.key) " + number($0.value) }.joined(separator: ", ")
         let writes = requestsPerRun.filter { !["get", "list", "watch"].contains($0.key) }.values.reduce(0, +)
         return [
-            heading(runSeconds: runSeconds),
+            heading,
             "main pod endings             " + Self.pace(endings) + "; floor " + Self.pace(floorEndings),
             "exit-handler start latency   " + BenchResult.latency(exitStart),
             "floor (watch + create)       " + BenchResult.latency(floorExitStart),
             "ratio to floor               p50 " + number(ratioToFloorP50) + "  p99 " + number(ratioToFloorP99),
             "throughput                   " + number(runsPerSecond) + " runs/s (" + number(wallSeconds) + " s wall; floor "
-                + number(floorRunsPerSecond) + " runs/s)" + (runSpreadSeconds > 0 ? "; bounded by the spread" : ""),
+                + number(floorRunsPerSecond) + " runs/s)" + (schedule.spreadSeconds > 0 ? "; bounded by the spread" : ""),
             "API requests per run         " + number(requestsPerRun.values.reduce(0, +)) + ": " + verbs,
             "API writes per run           " + number(writes),
             "  by verb and resource       " + requestsPerRunByResource.sorted { $0.key < $1.key }
@@ -61,12 +57,12 @@ struct ScheduleResult: Codable {
         ]
     }
 
-    private func heading(runSeconds: Double) -> String {
-        let base = BenchResult.number(runSeconds)
-        guard runSpreadSeconds > 0 else {
+    private var heading: String {
+        let base = BenchResult.number(schedule.runSeconds)
+        guard schedule.spreadSeconds > 0 else {
             return "== burst: every main pod runs \(base) s, so the runs in flight end together"
         }
-        return "== spread: main pod i runs \(base) s + \(BenchResult.number(spreadLeadSeconds)) s + \(BenchResult.number(runSpreadSeconds)) s × u(i), "
+        return "== spread: main pod i runs \(base) s + \(BenchResult.number(schedule.leadSeconds)) s + \(BenchResult.number(schedule.spreadSeconds)) s × u(i), "
             + "u(i) in [0, 1), so the runs in flight end over time"
     }
 
