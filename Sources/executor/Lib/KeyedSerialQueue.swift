@@ -28,7 +28,4 @@ struct KeyedSerialQueue<Item> {
         waiting[key] = queue.isEmpty ? nil : queue
         return next
     }
-
-    /// Keys with a command running.
-    var busyCount: Int { busy.count }
 }
