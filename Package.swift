@@ -13,6 +13,14 @@ let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+// The operator's own code: an async function without isolation runs on its caller's executor
+// (SE-0461) instead of Swift's global pool. The executor's driver is an actor on its event loop,
+// as libcurl is, so a command goes from the broker's frame to the API request without a thread
+// hop; before, each command woke a pool thread and then the loop again (see KubeClient).
+let operatorStrict: [SwiftSetting] = strict + [
+    .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+]
+
 let package = Package(
     name: "omjob-operator",
     platforms: [.macOS(.v14)],
@@ -55,24 +63,24 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),  // kubeconfig is YAML
             ],
             path: "Sources/Shared",
-            swiftSettings: strict
+            swiftSettings: operatorStrict
         ),
 
         // Roles: a library holding the logic, an executable holding only `main`.
-        .target(name: "Watcher", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/Lib", swiftSettings: strict),
-        .executableTarget(name: "omjob-watcher", dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/main", swiftSettings: strict),
+        .target(name: "Watcher", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/Lib", swiftSettings: operatorStrict),
+        .executableTarget(name: "omjob-watcher", dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/main", swiftSettings: operatorStrict),
         .target(name: "Executor", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                                 .product(name: "DequeModule", package: "swift-collections")], path: "Sources/executor/Lib", swiftSettings: strict),
-        .executableTarget(name: "omjob-executor", dependencies: ["Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/main", swiftSettings: strict),
-        .target(name: "GC", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/Lib", swiftSettings: strict),
-        .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: strict),
+                                                 .product(name: "DequeModule", package: "swift-collections")], path: "Sources/executor/Lib", swiftSettings: operatorStrict),
+        .executableTarget(name: "omjob-executor", dependencies: ["Executor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/executor/main", swiftSettings: operatorStrict),
+        .target(name: "GC", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/Lib", swiftSettings: operatorStrict),
+        .executableTarget(name: "omjob-gc", dependencies: ["GC", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/gc/main", swiftSettings: operatorStrict),
         .target(name: "Supervisor", dependencies: ["Shared", "CHTTPParser", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                                   .product(name: "DequeModule", package: "swift-collections")], path: "Sources/supervisor/Lib", swiftSettings: strict),
-        .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: strict),
+                                                   .product(name: "DequeModule", package: "swift-collections")], path: "Sources/supervisor/Lib", swiftSettings: operatorStrict),
+        .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: operatorStrict),
         // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
         // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
         // The release image's one executable: every role, chosen by the name it runs as.
-        .executableTarget(name: "omjob", dependencies: ["Supervisor", "Watcher", "Executor", "GC"], path: "Sources/omjob", swiftSettings: strict),
+        .executableTarget(name: "omjob", dependencies: ["Supervisor", "Watcher", "Executor", "GC"], path: "Sources/omjob", swiftSettings: operatorStrict),
         .executableTarget(name: "omjob-echo-worker", dependencies: ["Shared", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
         .executableTarget(name: "supervisor-bench", dependencies: ["Shared"], path: "Sources/supervisor/bench", swiftSettings: strict),
 

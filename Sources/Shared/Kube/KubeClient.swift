@@ -4,8 +4,10 @@ import Foundation
 /// transient failures retried per `RetryPolicy`.
 ///
 /// Threading: a `Sendable` value, callable from any task. libcurl runs on the event loop
-/// behind `http` (an actor pinned to the loop thread); encoding and decoding JSON happen in
-/// the caller's task, off the loop, so a large list never stalls the loop.
+/// behind `http` (an actor pinned to the loop thread); encoding and decoding JSON happen on the
+/// caller's executor (the module's async functions are `nonisolated(nonsending)` by default):
+/// the informers' (Swift's pool, so a large list never stalls the loop) or the executor's driver
+/// (the loop itself, so a command's write takes no thread hop).
 public struct KubeClient: Sendable {
     public let configuration: ClusterConfiguration
     public let http: HTTPClient

@@ -71,7 +71,7 @@ public struct LineBatches: AsyncSequence, Sendable {
         let resume: @Sendable () -> Void
 
         public mutating func next() async throws -> [Data]? {
-            guard let batch = try await inner.next() else { return nil }
+            guard let batch = try await inner.next(isolation: #isolation) else { return nil }
             if flow.consumed() { resume() }
             return batch
         }

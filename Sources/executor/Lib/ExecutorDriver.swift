@@ -8,7 +8,9 @@ import Shared
 /// and answers each with its `CommandOutcome`.
 ///
 /// Threading: an actor pinned to the worker's loop, so it may use the session (boxed in a
-/// `LoopBound`) and its tasks interleave only at `await`s.
+/// `LoopBound`) and its tasks interleave only at `await`s. The performers and the client run on
+/// the caller's executor (Package.swift's `operatorStrict`), so a command is decoded, encoded and
+/// handed to libcurl on this one thread.
 public actor ExecutorDriver {
     public nonisolated let executor: LoopExecutor
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
