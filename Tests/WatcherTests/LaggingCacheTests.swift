@@ -57,6 +57,47 @@ import Testing
         #expect(exit.env("pipelineStatus") == (lag.recorded == "Completed" ? "success" : "failed"))
     }
 
+    /// A refused confirmation is answered `conflict`, and the watcher's ledger holds its id (it is
+    /// version-bound) for `settleTime`; the look after `RunPlan.recheckAfterRefusal` is only a
+    /// backstop. What the executor's fresh read can find different reaches the cache through a watch
+    /// and changes either the id (the pod's or the OMJob's resourceVersion) or the decision itself
+    /// (a Ready node ends nothing), so a decision from newer state never waits behind an old refusal.
+    @Test(arguments: [("container-creating-past-deadline", "2025-01-09T15:40:00Z"), ("node-unknown-past-threshold", "2025-01-09T16:00:00Z")])
+    func aDecisionFromNewerStateNeverWaitsBehindARefusedConfirmation(fixture: String, now: String) throws {
+        var run = try RunScenario()
+        run.pods = [try run.mainPod(fixture)]
+        run.node = try Fixtures.decode(MainPodFixture.self, "main-pod", fixture).node.map(NodeReadiness.init(node:))
+        run.now = T.at(now)
+        let refused = run.decide()
+        let refusedID = try #require(Self.confirmationID(refused))
+        let backstop = try #require(refused.nextLook)
+        #expect(backstop <= run.now.addingTimeInterval(RunPlan.recheckAfterRefusal))
+
+        var ledger = CommandLedger<String>()
+        ledger.started(refusedID, key: "run", versionBound: true)
+        _ = ledger.answered(refusedID, settled: true, now: run.now)
+        #expect(!ledger.mayStart(refusedID, now: run.now.addingTimeInterval(1)), "the same state is not asked about again at once")
+
+        var newerPod = run
+        newerPod.pods[0].metadata.resourceVersion = "2042"
+        var newerOMJob = run
+        newerOMJob.omJob.metadata.resourceVersion = "1043"
+        for newer in [newerPod, newerOMJob] {
+            let id = try #require(Self.confirmationID(newer.decide()))
+            #expect(id != refusedID)
+            #expect(ledger.mayStart(id, now: run.now.addingTimeInterval(1)))
+        }
+        if run.node != nil {
+            var nodeBack = run
+            nodeBack.node = .ready
+            #expect(Self.confirmationID(nodeBack.decide()) == nil, "a Ready node ends nothing: no confirmation to hold")
+        }
+    }
+
+    static func confirmationID(_ decision: RunDecision) -> String? {
+        decision.commands.first { if case .confirmPodUnchanged = $0.action { true } else { false } }?.id
+    }
+
     @Test func aConfirmedDeadlineIsRecordedThenTheNeverStartedPodIsDeleted() throws {
         var cluster = try Self.clusterWithMainPod()
         cluster.now = cluster.now.addingTimeInterval(601)

@@ -158,6 +158,9 @@ struct RunPlan {
     }
 
     /// Longer than the watcher's ledger holds an answered command (so the look sends it again).
+    /// A backstop only, for a watch that never brings the change: every state a fresh read can
+    /// refuse on arrives through a watch and changes the confirmation's id or the decision, so
+    /// the normal path never waits for it (`LaggingCacheTests`).
     static let recheckAfterRefusal: TimeInterval = 20
 
     private var statusToWrite: OMJobStatus {
