@@ -6,7 +6,7 @@ import PackageDescription
 //   Shared                    loop wrapper, Kubernetes client, models, IPC, config, logging, metrics
 //   Watcher/Executor/GC/Supervisor  one library per role (testable) + a thin executable each
 //   KubeSim                   API-server simulator on SwiftNIO (tests, benchmarks, sandbox only)
-//   Spawn                     posix_spawn for kubesim's local runtime and the tests' children
+//   Spawn                     posix_spawn for kubesim's local runtime and the tests' and benchmarks' children
 // The operator's own processes never link SwiftNIO: their footprint matters (DESIGN.md §1).
 
 let strict: [SwiftSetting] = [
@@ -52,7 +52,7 @@ let package = Package(
 
         // JSON as a value, shared by the operator and kubesim (which must not depend on each other).
         .target(name: "KubeJSON", path: "Sources/KubeJSON", swiftSettings: strict),
-        // posix_spawn for kubesim's local runtime and the tests' child processes (no dependencies).
+        // posix_spawn for kubesim's local runtime and the tests' and benchmarks' child processes (no dependencies).
         .target(name: "Spawn", path: "Sources/Spawn", swiftSettings: strict),
 
         .target(
@@ -82,7 +82,7 @@ let package = Package(
         // The release image's one executable: every role, chosen by the name it runs as.
         .executableTarget(name: "omjob", dependencies: ["Supervisor", "Watcher", "Executor", "GC"], path: "Sources/omjob", swiftSettings: operatorStrict),
         .executableTarget(name: "omjob-echo-worker", dependencies: ["Shared", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
-        .executableTarget(name: "supervisor-bench", dependencies: ["Shared"], path: "Sources/supervisor/bench", swiftSettings: strict),
+        .executableTarget(name: "supervisor-bench", dependencies: ["Shared", "Spawn"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
         .target(
             name: "KubeSim",
@@ -117,24 +117,24 @@ let package = Package(
         // Benchmarks: programs that print numbers (never timed tests).
         .executableTarget(name: "DecisionBenchmark", dependencies: ["Watcher", "Shared"], path: "Benchmarks/DecisionBenchmark", swiftSettings: strict),
         // Needs the built omjob-supervisor beside it (same build directory).
-        .executableTarget(name: "ExitLatencyBenchmark", dependencies: ["KubeSim", "KubeJSON"], path: "Benchmarks/ExitLatencyBenchmark", swiftSettings: strict),
+        .executableTarget(name: "ExitLatencyBenchmark", dependencies: ["KubeSim", "KubeJSON", "Spawn"], path: "Benchmarks/ExitLatencyBenchmark", swiftSettings: strict),
         .executableTarget(name: "CronBenchmark", dependencies: ["Watcher"], path: "Benchmarks/CronBenchmark", swiftSettings: strict),
-        .executableTarget(name: "client-bench", dependencies: ["Shared", "KubeJSON"], path: "Benchmarks/ClientBenchmark", swiftSettings: strict),
+        .executableTarget(name: "client-bench", dependencies: ["Shared", "KubeJSON", "Spawn"], path: "Benchmarks/ClientBenchmark", swiftSettings: strict),
         // End-to-end: kubesim in-process + the real operator tree (found beside the executable).
-        .target(name: "BenchHarness", dependencies: ["KubeSim", "KubeJSON"], path: "Benchmarks/Harness", swiftSettings: strict),
+        .target(name: "BenchHarness", dependencies: ["KubeSim", "KubeJSON", "Spawn"], path: "Benchmarks/Harness", swiftSettings: strict),
         .executableTarget(name: "omjob-bench", dependencies: ["BenchHarness", "KubeSim", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Benchmarks/OMJobBench", swiftSettings: strict),
         .executableTarget(name: "omjob-chaos", dependencies: ["BenchHarness", "KubeSim", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Benchmarks/OMJobChaos", swiftSettings: strict),
 
-        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim", "TestSupport"], exclude: ["Fixtures"], swiftSettings: strict),
-        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "TestSupport"], resources: [.copy("Fixtures")], swiftSettings: strict),
+        .testTarget(name: "SharedTests", dependencies: ["Shared", "KubeSim", "Spawn"], exclude: ["Fixtures"], swiftSettings: strict),
+        .testTarget(name: "KubeSimTests", dependencies: ["KubeSim", "Spawn"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "WatcherTests", dependencies: ["Watcher"], resources: [.copy("Fixtures")], swiftSettings: strict),
         .testTarget(name: "ExecutorTests", dependencies: ["Executor", "KubeSim"], swiftSettings: strict),
         .testTarget(name: "GCTests", dependencies: ["GC"], swiftSettings: strict),
         .target(name: "TestSupport", dependencies: ["Spawn"], path: "Tests/TestSupport", swiftSettings: strict),
-        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "Spawn", "TestSupport"], swiftSettings: strict),
         // The benchmark harness's pure parts (the spread schedule, the pace of endings).
         .testTarget(name: "BenchHarnessTests", dependencies: ["BenchHarness"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["Shared", "KubeSim", "TestSupport"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["Shared", "KubeSim", "Spawn", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,10 +1,11 @@
 import Foundation
+import Spawn
 
 /// A one-shot HTTP server in a separate python3 process that sends a prepared response file
 /// with sendfile(2): the server costs this process no CPU, so the numbers are the client's.
 final class WatchServer {
     let port: Int
-    private let process = Process()
+    private let process: SpawnedProcess
 
     private static let script = """
     import socket, sys, os
@@ -20,13 +21,10 @@ final class WatchServer {
     """
 
     init(responseFile: String) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", Self.script, responseFile]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
+        process = try SpawnedProcess(executable: "/usr/bin/env", arguments: ["python3", "-c", Self.script, responseFile],
+                                     environment: ProcessInfo.processInfo.environment, stdout: .pipe, stderr: .inherit)
         var line = Data()
-        while let byte = try out.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line.append(byte) }
+        while let byte = try process.stdoutReader?.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line.append(byte) }
         port = Int(String(decoding: line, as: UTF8.self)) ?? 0
     }
 

@@ -3,6 +3,7 @@
 import Foundation
 import KubeJSON
 import Shared
+import Spawn
 
 typealias KubeJSONValue = JSONValue
 
@@ -118,10 +119,8 @@ case let mode?:
 default:
     print("Production path: the watcher's and gc's informer types and transforms. `-full`: full models, for comparison.")
     for phase in ["store", "store-full", "list", "list-full", "watch", "watch-full"] {
-        let child = Process()
-        child.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        child.arguments = [phase]
-        try child.run()
+        let child = try SpawnedProcess(executable: CommandLine.arguments[0], arguments: [phase],
+                                       environment: ProcessInfo.processInfo.environment, stdout: .inherit, stderr: .inherit)
         child.waitUntilExit()
     }
 }

@@ -8,6 +8,7 @@
 import Foundation
 import KubeJSON
 import KubeSim
+import Spawn
 import Synchronization
 
 let runs = CommandLine.arguments.dropFirst().first.flatMap(Int.init) ?? 1000
@@ -81,14 +82,13 @@ users: [{name: b, user: {token: bench}}]
 contexts: [{name: sim, context: {cluster: sim, user: b}}]
 current-context: sim
 """.write(toFile: directory + "/kubeconfig", atomically: true, encoding: .utf8)
-let supervisor = Process()
-supervisor.executableURL = URL(fileURLWithPath: binDir + "/omjob-supervisor")
-supervisor.environment = ["PATH": "/usr/bin:/bin", "KUBECONFIG": directory + "/kubeconfig", "OMJOB_RUN_DIR": directory + "/run",
-                          "HEALTH_CHECK_PORT": "0", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "ERROR", "BROKER_QUEUE_LIMIT": "100000"]
-supervisor.standardError = FileHandle.nullDevice
-try supervisor.run()
+let supervisor = try SpawnedProcess(
+    executable: binDir + "/omjob-supervisor",
+    environment: ["PATH": "/usr/bin:/bin", "KUBECONFIG": directory + "/kubeconfig", "OMJOB_RUN_DIR": directory + "/run",
+                  "HEALTH_CHECK_PORT": "0", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "ERROR", "BROKER_QUEUE_LIMIT": "100000"],
+    stdout: .inherit, stderr: .null)
 defer {
-    kill(supervisor.processIdentifier, SIGTERM)
+    supervisor.signal(SIGTERM)
     supervisor.waitUntilExit()
     try? FileManager.default.removeItem(atPath: directory)
 }

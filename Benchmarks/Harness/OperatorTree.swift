@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Synchronization
 
 /// The real `omjob-supervisor` (from the directory of the running executable) and the
@@ -15,7 +16,7 @@ public final class OperatorTree: Sendable {
     public let healthPort: Int
     private let environment: [String: String]
     private let logPath: String
-    private let process = Mutex<Process?>(nil)
+    private let process = Mutex<SpawnedProcess?>(nil)
     /// Every pid the tree ever had (for CPU accounting of restarted processes).
     public let sampler = ProcessSampler()
 
@@ -34,20 +35,13 @@ public final class OperatorTree: Sendable {
     public func start() throws {
         try process.withLock { current in
             if let current, current.isRunning { return }
-            let supervisor = Process()
-            supervisor.executableURL = URL(fileURLWithPath: RepositoryPaths.binaries + "/omjob-supervisor")
-            supervisor.environment = environment
             if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-            let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-            log.seekToEndOfFile()
-            supervisor.standardError = log
-            supervisor.standardOutput = log
-            try supervisor.run()
-            current = supervisor
+            current = try SpawnedProcess(executable: RepositoryPaths.binaries + "/omjob-supervisor", environment: environment,
+                                         stdout: .file(logPath), stderr: .file(logPath))
         }
     }
 
-    public var supervisorPID: pid_t? { process.withLock { $0.flatMap { $0.isRunning ? $0.processIdentifier : nil } } }
+    public var supervisorPID: pid_t? { process.withLock { $0.flatMap { $0.isRunning ? $0.pid : nil } } }
     public var isRunning: Bool { supervisorPID != nil }
 
     /// The supervisor and its live children.
@@ -70,7 +64,7 @@ public final class OperatorTree: Sendable {
     public func killAll() {
         let victims = pids()
         for pid in victims.reversed() { kill(pid, SIGKILL) }
-        process.withLock { $0?.waitUntilExit() }
+        process.withLock { _ = $0?.waitUntilExit() }
         let deadline = Date().addingTimeInterval(10)
         while victims.contains(where: { kill($0, 0) == 0 && !ProcessSampler.isZombie($0) }), Date() < deadline { usleep(10_000) }
     }
@@ -80,7 +74,7 @@ public final class OperatorTree: Sendable {
         guard let running = process.withLock({ $0 }), running.isRunning else { return }
         let children = pids()
         sampler.sample(children)
-        kill(running.processIdentifier, SIGTERM)
+        running.signal(SIGTERM)
         let deadline = Date().addingTimeInterval(15)
         while running.isRunning, Date() < deadline { usleep(20_000) }
         if running.isRunning { killAll() }

@@ -2,9 +2,9 @@
 import Glibc
 #endif
 
-/// Starting a child process with `posix_spawn`, the way kubesim's local runtime and the tests
-/// both need it: every signal at its default action and none blocked, only the given stdin,
-/// stdout and stderr open in the child, pipes that are close-on-exec from the start.
+/// Starting a child process with `posix_spawn`, the way kubesim's local runtime, the tests and
+/// the benchmarks need it: every signal at its default action and none blocked, only the given
+/// stdin, stdout and stderr open in the child, pipes that are close-on-exec from the start.
 ///
 /// Written by hand because Foundation's `Process` does none of this reliably here: it does not
 /// reset the dispositions a server ignores (SIGTERM/SIGINT stay ignored across exec), cannot

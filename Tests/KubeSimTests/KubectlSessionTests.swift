@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Spawn
 import KubeJSON
 import Testing
 @testable import KubeSim

@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Spawn
 
 /// Self-signed certificates for TLS tests.
 enum TestCertificate {

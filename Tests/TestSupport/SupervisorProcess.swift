@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import Synchronization
 
 /// The real `omjob-supervisor` (or a launcher around it) started for one test, its stderr (the

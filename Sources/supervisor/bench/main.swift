@@ -18,7 +18,7 @@ let seconds = arguments.count > 2 ? Double(arguments[2]) ?? 3 : 3
 let tree = try BenchTree.start()
 defer { tree.stop() }
 Thread.sleep(forTimeInterval: 3)  // let start-up allocations settle: we measure the idle tree
-let footprint = Footprint.measure(root: tree.process.processIdentifier)
+let footprint = Footprint.measure(root: tree.process.pid)
 footprint.print()
 let before = footprint.processes.map { CPUTime.microseconds($0.pid) }
 let latencies = try RoundTrip.run(socket: tree.socket, rate: rate, seconds: seconds)

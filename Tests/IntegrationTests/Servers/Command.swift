@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Spawn
 
 /// Runs a helper program (the control-plane scripts, kubectl) to completion. Output goes to
 /// files, not pipes, so a chatty program can never block on a full pipe.

@@ -1,7 +1,7 @@
 import Foundation
+import Spawn
 import KubeJSON
 import Shared
-import TestSupport
 
 /// One real control plane (etcd, kube-apiserver, kube-controller-manager v1.20.2 from
 /// scripts/control-plane) for a whole suite, with the operator installed from deploy/ as a

@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Spawn
 
 /// Fixtures/cutting_proxy.py: a TCP proxy whose connections a test can cut on demand.
 final class CuttingProxy: Sendable {

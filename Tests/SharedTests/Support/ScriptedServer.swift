@@ -1,5 +1,5 @@
 import Foundation
-import TestSupport
+import Spawn
 import KubeJSON
 @testable import Shared
 

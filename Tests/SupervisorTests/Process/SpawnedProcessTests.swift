@@ -1,12 +1,12 @@
 import Foundation
+import Spawn
 import Testing
-import TestSupport
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `SpawnedProcess`, the test process's replacement for Foundation's `Process.run()`: stdio as
+/// `SpawnedProcess`, the tests' and benchmarks' replacement for Foundation's `Process.run()`: stdio as
 /// asked, exit codes and signals as `Process` reports them, and no other descriptor inherited.
 @Suite struct SpawnedProcessTests {
     @Test func theChildInheritsOnlyItsStdio() throws {
@@ -41,6 +41,18 @@ import Glibc
         #expect(String(decoding: process.stdoutReader!.readDataToEndOfFile(), as: UTF8.self) == "HELLO\n")
         #expect(String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self) == "err\n")
         #expect(process.waitExit(timeout: 30) == 0)
+    }
+
+    @Test func inheritedStdoutIsTheParentsAndStaysOpenInIt() throws {
+        let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")
+        // Read before any redirection: the shell's own descriptor 1.
+        let process = try SpawnedProcess(executable: "/bin/sh", arguments: ["-c", "target=$(readlink /proc/$$/fd/1); echo \"$target\" >&2"],
+                                         environment: ["PATH": "/usr/bin:/bin"], stdout: .inherit, stderr: .pipe)
+        let childs = String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.waitUntilExit() == .exited(0))
+        #expect(childs == own + "\n")
+        // Lent, not handed over: the parent still has its stdout.
+        #expect(fcntl(1, F_GETFD) != -1)
     }
 
     @Test func fileOutputIsAppendedAndTheDirectoryIsTheChildsWorkingDirectory() throws {

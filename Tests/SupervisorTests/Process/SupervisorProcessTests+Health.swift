@@ -1,4 +1,5 @@
 import Foundation
+import Spawn
 import KubeJSON
 import Testing
 import TestSupport

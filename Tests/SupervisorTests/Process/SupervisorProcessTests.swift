@@ -1,6 +1,6 @@
 import Foundation
+import Spawn
 import Testing
-import TestSupport
 @testable import Shared
 
 /// Tests that run the real built `omjob-supervisor` with the real role executables or tiny

@@ -1,15 +1,15 @@
 import Foundation
-import Spawn
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A child process started with `posix_spawn` (`Spawn`): what the test process uses instead of
-/// Foundation's `Process`, whose `run()` over-reads memory once the process holds more than
-/// ~1350 descriptors; with every suite running in parallel the test process holds ~1450 at its
-/// peak (about 200 event loops and their connections), and CI's one SIGSEGV came from there.
+/// A child process started with `posix_spawn` (`Spawn`): what the tests and the benchmarks use
+/// instead of Foundation's `Process`, whose `run()` over-reads memory once the process holds more
+/// than ~1350 descriptors; with every suite running in parallel the test process holds ~1450 at
+/// its peak (about 200 event loops and their connections), and CI's one SIGSEGV came from there.
+/// Unlike `Process`, it leaves the child in the parent's process group.
 ///
 /// The child gets the given stdio and nothing else; it is reaped by `isRunning`/`waitExit`, by
 /// pid, never with `waitpid(-1)`.
@@ -24,6 +24,8 @@ public final class SpawnedProcess: Sendable {
     /// Where the child's stdout or stderr goes.
     public enum Output: Sendable {
         case null
+        /// The parent's own stdout / stderr (what `Process` gives when none is set).
+        case inherit
         /// Appended to this existing file.
         case file(String)
         /// A pipe whose read end is `stdoutReader` / `stderrReader`.
@@ -127,6 +129,7 @@ private struct StdioPlan {
             for (slot, output) in [(1, stdout), (2, stderr)] {
                 switch output {
                 case .null: break
+                case .inherit: child[slot] = .descriptor(Int32(slot))
                 case .file(let path): child[slot] = .file(path)
                 case .pipe: try makePipe(slot: slot)
                 }
@@ -152,8 +155,11 @@ private struct StdioPlan {
         parent[slot].map { FileHandle(fileDescriptor: $0, closeOnDealloc: true) }
     }
 
+    /// Closes the child's ends of the pipes, never a descriptor the parent lends it (`.inherit`).
     func closeChildEnds() {
-        for case .descriptor(let fd) in child { close(fd) }
+        for slot in 0..<3 where parent[slot] != nil {
+            if case .descriptor(let fd) = child[slot] { close(fd) }
+        }
     }
 
     func closeParentEnds() { parent.compactMap { $0 }.forEach { close($0) } }
