@@ -30,7 +30,9 @@ public final class WorkerSession {
     /// the latest matters; one per command cost an executor a fifth of its CPU and the broker,
     /// which decodes each in full, most of its own.
     public static let metricsInterval = Duration.milliseconds(500)
-    private var pendingMetrics: MetricsReport?
+    /// Builds the report when it is sent: the watcher asks after every drain of its queue and the
+    /// executor after every command, and building a report each time cost more than sending it.
+    private var pendingMetrics: (() -> MetricsReport)?
     private var metricsTimer: LoopTimer?
 
     init(loop: EventLoop, role: String, config: OperatorConfig, socketPath: String, logger: Logger) {
@@ -60,8 +62,14 @@ public final class WorkerSession {
 
     /// Reports counters (totals since this process started) and gauges, within `metricsInterval`.
     public func report(_ metrics: MetricsReport) {
+        reportMetrics { metrics }
+    }
+
+    /// Reports what `build` returns when the report is sent (on the loop thread, within
+    /// `metricsInterval`): the latest totals, built once per report instead of once per change.
+    public func reportMetrics(_ build: @escaping () -> MetricsReport) {
         let scheduled = pendingMetrics != nil
-        pendingMetrics = metrics
+        pendingMetrics = build
         guard !scheduled else { return }
         if metricsTimer == nil { metricsTimer = try? LoopTimer(loop: loop) }
         guard let metricsTimer else { return flushMetrics() }
@@ -69,9 +77,9 @@ public final class WorkerSession {
     }
 
     private func flushMetrics() {
-        guard let report = pendingMetrics else { return }
+        guard let build = pendingMetrics else { return }
         pendingMetrics = nil
-        connection.send(.metrics(report))
+        connection.send(.metrics(build()))
     }
 
     /// Ends the worker: closes the connection and stops the loop, so `run` exits with `code`.

@@ -47,6 +47,13 @@ public struct WatchEvents<Object: Decodable & Sendable>: AsyncSequence, Sendable
         var index = 0
         let decoder = JSONDecoder()
 
+        /// What `for try await` calls: without it the stdlib's default reaches `next()` through a
+        /// thunk that runs it on Swift's global pool, so every event was decoded off the consumer's
+        /// executor and handed back with a thread hop.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(KubeError) -> WatchEvent<Object>? {
+            try await next()
+        }
+
         public mutating func next() async throws(KubeError) -> WatchEvent<Object>? {
             while true {
                 while index < pending.count {

@@ -70,6 +70,11 @@ public struct LineBatches: AsyncSequence, Sendable {
         let flow: FlowControl
         let resume: @Sendable () -> Void
 
+        /// Keeps the consumer on its own executor (see `WatchEvents.Iterator`).
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> [Data]? {
+            try await next()
+        }
+
         public mutating func next() async throws -> [Data]? {
             guard let batch = try await inner.next(isolation: #isolation) else { return nil }
             if flow.consumed() { resume() }

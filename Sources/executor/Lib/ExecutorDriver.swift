@@ -68,7 +68,7 @@ public actor ExecutorDriver {
         log(envelope, type: type, outcome: outcome)
         counts.record(type: type, outcome: outcome)
         session.value.reply(ResultEnvelope(id: envelope.id, payload: outcome.payload))
-        session.value.report(counts.report)
+        session.value.reportMetrics { self.assumeIsolated { $0.counts.report } }
         start(scheduler.finish(key: envelope.key))
     }
 

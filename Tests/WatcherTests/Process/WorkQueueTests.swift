@@ -39,6 +39,26 @@ import Testing
         #expect(due.earliest == nil)
     }
 
+    /// Each decision resets its key's time, thousands of times a second: the heap's stale entries
+    /// must never be handed over nor hide the earliest live time, and must not pile up.
+    @Test func dueKeysFollowEveryResetAndHandOverOnlyLiveTimes() {
+        var due = DueKeys<String>()
+        let t0 = Date(timeIntervalSince1970: 1000)
+        for i in 0..<5000 {
+            due.reset("a", to: t0.addingTimeInterval(Double(10_000 - i)))
+            due.reset("b", to: t0.addingTimeInterval(Double(20_000 + i)))
+        }
+        due.reset("c", to: t0.addingTimeInterval(7000))
+        #expect(due.count == 3)
+        #expect(due.earliest == t0.addingTimeInterval(5001), "a's last time, not one of its 4,999 earlier ones")
+        #expect(due.takeDue(now: t0.addingTimeInterval(5001)) == ["a"])
+        #expect(due.takeDue(now: t0.addingTimeInterval(9000)) == ["c"], "a's stale times are not handed over again")
+        #expect(due.earliest == t0.addingTimeInterval(24_999))
+        due.reset("b", to: nil)
+        #expect(due.earliest == nil)
+        #expect(due.takeDue(now: .distantFuture).isEmpty)
+    }
+
     @Test func backoffDoublesFromFiveMillisecondsUpToTheCapAndIsForgotten() {
         var backoff = KeyBackoff<String>()
         #expect(backoff.failed("a") == 0.005)

@@ -77,7 +77,7 @@ public actor WatcherDriver {
         }
         ledger.prune(now: now)
         armTimer()
-        session.value.report(counters.report)
+        session.value.reportMetrics { self.assumeIsolated { $0.counters.report } }
     }
 
     private func reconcile(_ work: WorkKey, now: Date) {
