@@ -49,7 +49,7 @@ public struct WatchEvents<Object: Decodable & Sendable>: AsyncSequence, Sendable
 
         /// What `for try await` calls: without it the stdlib's default reaches `next()` through a
         /// thunk that runs it on Swift's global pool, so every event was decoded off the consumer's
-        /// executor and handed back with a thread hop.
+        /// executor, with an executor switch each way.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws(KubeError) -> WatchEvent<Object>? {
             try await next()
         }
