@@ -31,7 +31,7 @@ public final class WorkerSession {
     /// which decodes each in full, most of its own.
     public static let metricsInterval = Duration.milliseconds(500)
     /// Builds the report when it is sent: the watcher asks after every drain of its queue and the
-    /// executor after every command, and building a report each time cost more than sending it.
+    /// executor after every command, and of the reports built each time only the last was sent.
     private var pendingMetrics: (() -> MetricsReport)?
     private var metricsTimer: LoopTimer?
 

@@ -6,8 +6,8 @@ import HeapModule
 /// fires, `takeDue(now:)` hands over every key whose time has come.
 ///
 /// `earliest` is asked after every drain of the work queue, which with 1,000 runs in flight
-/// happens thousands of times a second; a scan of every key's time there cost more than the
-/// decisions themselves once drains got small. So the times also sit in a min-heap, whose
+/// happens thousands of times a second, and a scan of every key's time made each drain cost
+/// O(keys) however few keys it decided. So the times also sit in a min-heap, whose
 /// entries a later time makes stale: they are skipped when they surface, and the heap is
 /// rebuilt from `due` when stale entries outnumber live ones.
 public struct DueKeys<Key: Hashable> {
