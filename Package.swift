@@ -67,8 +67,7 @@ let package = Package(
         ),
 
         // Roles: a library holding the logic, an executable holding only `main`.
-        .target(name: "Watcher", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                                                .product(name: "HeapModule", package: "swift-collections")], path: "Sources/watcher/Lib", swiftSettings: operatorStrict),
+        .target(name: "Watcher", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/Lib", swiftSettings: operatorStrict),
         .executableTarget(name: "omjob-watcher", dependencies: ["Watcher", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/watcher/main", swiftSettings: operatorStrict),
         .target(name: "Executor", dependencies: ["Shared", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                  .product(name: "DequeModule", package: "swift-collections")], path: "Sources/executor/Lib", swiftSettings: operatorStrict),

@@ -39,8 +39,8 @@ import Testing
         #expect(due.earliest == nil)
     }
 
-    /// Each decision resets its key's time, thousands of times a second: the heap's stale entries
-    /// must never be handed over nor hide the earliest live time, and must not pile up.
+    /// Each decision resets its key's time: only a key's last time counts, for `earliest` and for
+    /// `takeDue`, however many came before it.
     @Test func dueKeysFollowEveryResetAndHandOverOnlyLiveTimes() {
         var due = DueKeys<String>()
         let t0 = Date(timeIntervalSince1970: 1000)
