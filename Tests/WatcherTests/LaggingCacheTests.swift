@@ -69,7 +69,7 @@ import Testing
         run.node = try Fixtures.decode(MainPodFixture.self, "main-pod", fixture).node.map(NodeReadiness.init(node:))
         run.now = T.at(now)
         let refused = run.decide()
-        let refusedID = try #require(Self.confirmationID(refused))
+        let refusedID = try #require(refused.confirmationCommand?.id)
         let backstop = try #require(refused.nextLook)
         #expect(backstop <= run.now.addingTimeInterval(RunPlan.recheckAfterRefusal))
 
@@ -83,19 +83,14 @@ import Testing
         var newerOMJob = run
         newerOMJob.omJob.metadata.resourceVersion = "1043"
         for newer in [newerPod, newerOMJob] {
-            let id = try #require(Self.confirmationID(newer.decide()))
-            #expect(id != refusedID)
-            #expect(ledger.mayStart(id, now: run.now.addingTimeInterval(1)))
+            let id = try #require(newer.decide().confirmationCommand?.id)
+            #expect(id != refusedID, "a new id: the ledger's hold on the refused one does not apply")
         }
         if run.node != nil {
             var nodeBack = run
             nodeBack.node = .ready
-            #expect(Self.confirmationID(nodeBack.decide()) == nil, "a Ready node ends nothing: no confirmation to hold")
+            #expect(nodeBack.decide().confirmationCommand == nil, "a Ready node ends nothing: no confirmation to hold")
         }
-    }
-
-    static func confirmationID(_ decision: RunDecision) -> String? {
-        decision.commands.first { if case .confirmPodUnchanged = $0.action { true } else { false } }?.id
     }
 
     @Test func aConfirmedDeadlineIsRecordedThenTheNeverStartedPodIsDeleted() throws {

@@ -106,9 +106,14 @@ extension RunDecision {
         commands.compactMap { if case .deletePod(let d) = $0.action { return d.name } else { return nil } }
     }
 
-    /// The fresh-read guard of a decision whose status rests on a deadline, if it has one.
+    /// The command carrying the fresh-read guard of a decision whose status rests on a deadline, if it has one.
+    var confirmationCommand: Command? {
+        commands.first { if case .confirmPodUnchanged = $0.action { true } else { false } }
+    }
+
+    /// That guard's payload.
     var confirmation: ConfirmPodUnchanged? {
-        commands.lazy.compactMap { if case .confirmPodUnchanged(let c) = $0.action { c } else { nil } }.first
+        if case .confirmPodUnchanged(let c) = confirmationCommand?.action { c } else { nil }
     }
 
     /// Deleted pods with the resourceVersion each deletion is conditioned on (nil: unconditional).
