@@ -30,15 +30,20 @@ import Testing
 }
 
 @Suite struct CronCommandPayloadTests {
-    @Test func sameRunIsRecognisedByControllerUID() throws {
+    /// The same CronOMJob's run for the same slot, whichever incarnation of the CronOMJob made it
+    /// (OpenMetadata re-creates its CronOMJobs on every redeploy).
+    @Test func sameRunIsRecognisedByCronOMJobAndSlot() throws {
         let cron = try CronFixtures.cron()
         let create = CreateOMJob(omJob: CronRunBuilder.run(of: cron, spec: cron.spec!, slot: 1_773_136_800, runID: "a"))
         var existing = CronRunBuilder.run(of: cron, spec: cron.spec!, slot: 1_773_136_800, runID: "b")
         #expect(create.isSameRun(as: existing))
-        existing.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob", name: cron.metadata.name!, uid: "another-incarnation", controller: true)]
-        #expect(!create.isSameRun(as: existing))
-        existing.metadata.ownerReferences = nil
-        #expect(!create.isSameRun(as: existing))
+        existing.metadata.annotations?[CronOwnership.slotAnnotation] = "2026-03-10T11:00:00Z"
+        #expect(!create.isSameRun(as: existing), "another slot's run")
+        existing = CronRunBuilder.run(of: cron, spec: cron.spec!, slot: 1_773_136_800, runID: "b")
+        existing.metadata.annotations?[CronOwnership.annotation] = "another-cronomjob"
+        #expect(!create.isSameRun(as: existing), "another CronOMJob's run")
+        existing.metadata.annotations = nil
+        #expect(!create.isSameRun(as: existing), "a run made by hand")
     }
 
     @Test func statusPatchBodyCarriesThePreconditionAndClearsEmptiedFields() throws {

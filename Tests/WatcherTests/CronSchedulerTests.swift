@@ -183,12 +183,36 @@ import Testing
     @Test func runsOfAnotherOwnerAreIgnored() throws {
         let cron = try CronFixtures.cron()
         var stranger = CronFixtures.run(of: cron, slot: "2026-03-10T10:00:00Z", phase: .running)
-        stranger.metadata.ownerReferences?[0].uid = "someone-else"
+        stranger.metadata.annotations?[CronOwnership.annotation] = "someone-else"
         let decision = CronScheduler.decide(CronObservation(cron: cron, runs: [stranger], now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:00:05Z"))), newRunID: "id"))
         // The name is taken by a stranger: we still ask (the executor refuses to adopt it), and it is not "active".
         #expect(decision.commands.map(\.action.type).contains("createOMJob"))
-        guard case .patchCronOMJobStatus(let p)? = decision.commands.first(where: { $0.action.type == "patchCronOMJobStatus" })?.action else { return }
+        let patch = try #require(decision.commands.first(where: { $0.action.type == "patchCronOMJobStatus" })?.action)
+        guard case .patchCronOMJobStatus(let p) = patch else { Issue.record("not a status patch: \(patch)"); return }
         #expect(p.status.active?.compactMap(\.uid) == [])
+    }
+
+    /// OpenMetadata deletes and re-creates its CronOMJobs on every redeploy: the new one (another
+    /// UID, the same name) sees its predecessor's run as its own, so Forbid still holds.
+    @Test func aReCreatedCronOMJobKeepsItsPredecessorsRuns() throws {
+        var cron = try CronFixtures.cron()
+        let running = CronFixtures.run(of: cron, slot: "2026-03-10T10:00:00Z", phase: .running)
+        cron.metadata.uid = "a-new-incarnation"
+        cron.spec!.concurrencyPolicy = .forbid
+        let decision = CronScheduler.decide(CronObservation(cron: cron, runs: [running], now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:05Z"))), newRunID: "id"))
+        #expect(!decision.commands.map(\.action.type).contains("createOMJob"), "Forbid: the predecessor's run is still running")
+    }
+
+    @Test(arguments: [0, nil] as [Int?])
+    func aStartingDeadlineOfZeroMeansNone(deadline: Int?) throws {
+        var cron = try CronFixtures.cron()
+        cron.spec!.startingDeadlineSeconds = deadline
+        var status = CronOMJobStatus()
+        status.lastScheduleTime = "2026-03-10T09:00:00Z"
+        cron.status = status
+        let late = Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:30:00Z")))
+        let decision = CronScheduler.decide(CronObservation(cron: cron, runs: [], now: late, newRunID: "id"))
+        #expect(decision.commands.map(\.action.type).contains("createOMJob"), "the 10:00 slot still runs, 30 minutes late")
     }
 
     static func cron(for c: Case) throws -> CronOMJob {

@@ -13,6 +13,8 @@ struct FakeCluster {
     var events: [Event] = []
     var now: Date
     var node: NodeReadiness?
+    /// The status fields the OMJob CRD declares: the API server prunes every other one.
+    var schema = StatusSchema.project
     private(set) var writes: [String] = []
     private var version = 1000
     private var podCounter = 0
@@ -29,8 +31,11 @@ struct FakeCluster {
         for _ in 0..<30 {
             guard let omJob else { return all }
             // The decision sees what the watcher's informers keep: pod views, and a finished run without its templates.
-            let decision = RunDecider.decide(RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: pods.values.map(PodView.init),
-                                                            mainPodNode: node), now: now, settings: settings)
+            let views = pods.values.map(PodView.init)
+            // As the watcher's cache does: the node as set here, else what the main pod says of it.
+            let mainPodNode = node ?? RunObservation.mainPodNode(omJob: omJob, pods: views, nodes: { _ in nil })
+            let decision = RunDecider.decide(RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: views, mainPodNode: mainPodNode),
+                                             now: now, settings: settings)
             let applied = decision.commands.filter { apply($0) }
             all += decision.commands
             if applied.isEmpty { return all }
@@ -62,7 +67,11 @@ struct FakeCluster {
             changed = isUnchanged(confirm) && patchStatus(confirm.thenPatch)
             if changed { events += confirm.thenEvents.map(\.event).filter { new in !events.contains { $0.metadata.name == new.metadata.name } } }
         }
-        if changed { writes.append(command.action.type) }
+        if changed {
+            // The record's annotations are a request of their own before the status (see `RunRecord`).
+            if command.action.statusPatch?.record != nil { writes.append("patchOMJobRecord") }
+            writes.append(command.action.type)
+        }
         return changed
     }
 
@@ -86,9 +95,13 @@ struct FakeCluster {
         return true
     }
 
+    /// As the executor does it: the record's annotations, then the status (pruned as `schema` says).
     private mutating func patchStatus(_ patch: PatchOMJobStatus) -> Bool {
         guard var job = omJob, job.metadata.resourceVersion == patch.resourceVersion else { return false }
-        job.status = mergeStatus(job.status, patch.status)
+        if let record = patch.record {
+            job.metadata.annotations = (job.metadata.annotations ?? [:]).merging(record) { $1 }
+        }
+        job.status = schema.prune(mergeStatus(job.status, patch.status))
         job.metadata.resourceVersion = bump()
         omJob = job
         return true
@@ -187,5 +200,37 @@ extension PodStatus {
     init(phase: String, container: ContainerState) {
         self.init(phase: phase)
         containerStatuses = [ContainerStatus(name: "main", state: container)]
+    }
+}
+
+/// Which OMJob CRD the fake API server holds.
+enum StatusSchema: String, CaseIterable, Sendable {
+    /// deploy/crds: every status field the operator writes.
+    case project
+    /// OpenMetadata's chart: only the Java operator's seven status fields (Tests/Fixtures/openmetadata-chart).
+    case openMetadataChart
+
+    func prune(_ status: OMJobStatus) -> OMJobStatus {
+        guard self == .openMetadataChart else { return status }
+        var kept = OMJobStatus(phase: status.phase)
+        kept.mainPodName = status.mainPodName
+        kept.exitHandlerPodName = status.exitHandlerPodName
+        kept.startTime = status.startTime
+        kept.completionTime = status.completionTime
+        kept.message = status.message
+        kept.mainPodExitCode = status.mainPodExitCode
+        return kept
+    }
+}
+
+extension CommandAction {
+    /// The status patch this command writes, directly or after a fresh read.
+    var statusPatch: PatchOMJobStatus? {
+        switch self {
+        case .patchOMJobStatus(let patch): patch
+        case .confirmPodAbsent(let confirm): confirm.thenPatch
+        case .confirmPodUnchanged(let confirm): confirm.thenPatch
+        default: nil
+        }
     }
 }

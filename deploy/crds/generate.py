@@ -208,7 +208,7 @@ CRON_SPEC = obj("A schedule that creates OMJobs.", {
     "schedule": s("5-field cron expression, or a macro (@hourly, @daily, @weekly, @monthly, @yearly)."),
     "timeZone": s("IANA time zone of the schedule; UTC when unset."),
     "suspend": b("When true, no new runs are created; running ones are untouched."),
-    "startingDeadlineSeconds": i("A run missed by more than this many seconds is skipped.", fmt="int64", minimum=0),
+    "startingDeadlineSeconds": i("A run missed by more than this many seconds is skipped; 0 or unset: no deadline.", fmt="int64", minimum=0),
     "concurrencyPolicy": s("What to do when a run is due while another is running.",
                            enum=["Allow", "Forbid", "Replace"], default="Allow"),
     "successfulJobsHistoryLimit": i("Succeeded OMJobs to keep.", default=3, minimum=0),

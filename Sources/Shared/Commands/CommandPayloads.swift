@@ -32,10 +32,15 @@ public struct PatchOMJobStatus: Codable, Hashable, Sendable {
     public var resourceVersion: String
     /// The complete status to write (members left nil are left alone by the merge patch).
     public var status: OMJobStatus
+    /// The run's memory to write into the OMJob's annotations first, when it changed (see
+    /// `RunRecord`): the status subresource ignores metadata, so it is a write of its own, under
+    /// the same resourceVersion, and the status follows under the version that write returns.
+    public var record: [String: String]?
 
-    public init(resourceVersion: String, status: OMJobStatus) {
+    public init(resourceVersion: String, status: OMJobStatus, record: [String: String]? = nil) {
         self.resourceVersion = resourceVersion
         self.status = status
+        self.record = record
     }
 }
 
@@ -142,9 +147,25 @@ extension PatchOMJobStatus {
     }
 }
 
+extension PatchOMJobStatus {
+    /// The JSON merge patch body for the record's annotations on the OMJob itself, under the
+    /// decision's resourceVersion; nil when there is no record to write.
+    public func recordPatchBody() -> JSONValue? {
+        guard let record, !record.isEmpty else { return nil }
+        return .object(["metadata": .object(["resourceVersion": .string(resourceVersion),
+                                             "annotations": .object(record.mapValues { .string($0) })])])
+    }
+}
+
 extension PodCreateFailure {
     /// The merge patch body the executor sends to record a rejected pod (no precondition: it is a fact).
     public func mergePatchBody() throws -> JSONValue {
         .object(["status": .object(["podCreateFailure": try JSONValue.encoded(from: self)])])
+    }
+
+    /// The same fact for the OMJob's annotations, which no CRD schema prunes (see `RunRecord`).
+    public func recordPatchBody() -> JSONValue {
+        let annotations = RunRecord(podCreateFailure: self).annotations.mapValues { JSONValue.string($0) }
+        return .object(["metadata": .object(["annotations": .object(annotations)])])
     }
 }

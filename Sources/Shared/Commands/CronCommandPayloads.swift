@@ -47,11 +47,12 @@ public struct PatchCronOMJobStatus: Codable, Hashable, Sendable {
 
 extension CreateOMJob {
     /// Whether `existing`, found under our name after `409 AlreadyExists`, is this very run
-    /// (same controlling CronOMJob UID): then the create succeeded earlier. Otherwise the name
-    /// belongs to someone else and the create is an error; the object is never adopted.
+    /// (the same CronOMJob's run for the same slot): then the create succeeded earlier. Otherwise
+    /// the name belongs to someone else and the create is an error; the object is never adopted.
     public func isSameRun(as existing: OMJob) -> Bool {
-        guard let owner = omJob.metadata.ownerReferences?.first(where: { $0.controller == true }) else { return false }
-        return existing.metadata.ownerReferences?.contains { $0.controller == true && $0.uid == owner.uid } ?? false
+        guard let cron = CronOwnership.cronName(of: omJob) else { return false }
+        return CronOwnership.cronName(of: existing) == cron
+            && existing.metadata.annotations?[CronOwnership.slotAnnotation] == omJob.metadata.annotations?[CronOwnership.slotAnnotation]
     }
 }
 

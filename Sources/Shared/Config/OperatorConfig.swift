@@ -28,9 +28,8 @@ public struct OperatorConfig: Sendable, Equatable {
         healthCheckPort = try env.int(Settings.healthCheckPort, in: 0...65535)
         executorWorkers = try env.int(Settings.executorWorkers, in: 1...64)
         executorConcurrency = try env.int(Settings.executorConcurrency, in: 1...1024)
-        // Accepted so OpenMetadata's Helm chart starts us unchanged; checked, then not used (see Settings).
-        _ = try env.int(Settings.metricsPort, in: 0...65535)
-        _ = try env.int(Settings.reconciliationThreads, in: 1...1000)
+        // METRICS_PORT, RECONCILIATION_THREADS, POLLING_INTERVAL_SECONDS and REQUEUE_DELAY_SECONDS
+        // come from OpenMetadata's Helm chart: accepted with any value, not read (see Settings).
         runDir = env.optional(Settings.runDir)
         shutdownGrace = .seconds(try env.int(Settings.shutdownGrace, in: 1...3600))
         restartIntensity = try env.int(Settings.restartIntensity, in: 0...10_000)

@@ -16,8 +16,12 @@ public enum Settings {
     public static let restartBackoffMax = Setting("RESTART_BACKOFF_MAX_SECONDS", default: "30", "Longest wait before restarting a crashing worker.")
     public static let brokerQueueLimit = Setting("BROKER_QUEUE_LIMIT", default: "1000", "Commands waiting for an executor before new ones are answered busy.")
     public static let heartbeatInterval = Setting("HEARTBEAT_INTERVAL_MS", default: "1000", "How often workers send a heartbeat; a worker silent for 15 intervals is disconnected.")
-    public static let metricsPort = Setting("METRICS_PORT", default: "8081", "Accepted for OpenMetadata's Helm chart and checked (0-65535), but not used: /metrics is served on HEALTH_CHECK_PORT.")
-    public static let reconciliationThreads = Setting("RECONCILIATION_THREADS", default: "1", "Accepted for OpenMetadata's Helm chart and checked (1-1000), but not used: every executor performs many commands at once, so EXECUTOR_WORKERS sizes the work instead.")
+    // Set by OpenMetadata's Helm chart for the Java operator. Accepted whatever their value (a
+    // value the chart accepts must never stop start-up) and unused.
+    public static let metricsPort = Setting("METRICS_PORT", default: "8081", "Accepted for OpenMetadata's Helm chart, any value, not used: /metrics is served on HEALTH_CHECK_PORT.")
+    public static let reconciliationThreads = Setting("RECONCILIATION_THREADS", default: "1", "Accepted for OpenMetadata's Helm chart, any value, not used: every executor performs many commands at once, so EXECUTOR_WORKERS sizes the work instead.")
+    public static let pollingInterval = Setting("POLLING_INTERVAL_SECONDS", default: "10", "Accepted for OpenMetadata's Helm chart, any value, not used: the operator watches the API instead of polling it, and looks again only at a run's own deadlines.")
+    public static let requeueDelay = Setting("REQUEUE_DELAY_SECONDS", default: "5", "Accepted for OpenMetadata's Helm chart, any value, not used: a failed write is retried with its own backoff (5 ms doubling to 1000 s per run; transient API errors within the request's deadline).")
     public static let brokerSocket = Setting("OMJOB_BROKER_SOCKET", default: nil, "Set by the supervisor for its workers: the broker's socket path.")
     public static let childInstance = Setting("OMJOB_INSTANCE", default: "0", "Set by the supervisor for its workers: which instance of its role a worker is.")
     public static let watcherCommand = Setting("OMJOB_WATCHER_COMMAND", default: nil, "Program run as the watcher; default omjob-watcher beside the supervisor.")
@@ -28,7 +32,7 @@ public enum Settings {
     public static let all: [Setting] = [
         watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, executorConcurrency, runDir,
         shutdownGrace, restartIntensity, restartPeriod, restartBackoffMax, brokerQueueLimit,
-        heartbeatInterval, metricsPort, reconciliationThreads, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
+        heartbeatInterval, metricsPort, reconciliationThreads, pollingInterval, requeueDelay, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
     ]
 
     /// The `--help` text: one block per setting.

@@ -17,7 +17,8 @@ extension IPCMessage {
         case "welcome": self = .welcome(version: try fields.string("version"))
         case "ready": self = .ready
         case "conditions":
-            self = .conditions(WorkerConditions(synced: value["synced"]?.boolValue, apiReachable: value["apiReachable"]?.boolValue))
+            self = .conditions(WorkerConditions(synced: value["synced"]?.boolValue, apiReachable: value["apiReachable"]?.boolValue,
+                                                missingPermissions: value["missingPermissions"]?.arrayValue?.compactMap(Permission.init(json:))))
         case "heartbeat": self = .heartbeat
         case "command":
             let key = ObjectKey(namespace: try fields.string("namespace", in: "key"), name: try fields.string("name", in: "key"))
@@ -49,6 +50,7 @@ extension IPCMessage {
         case .conditions(let c):
             if let synced = c.synced { object["synced"] = .bool(synced) }
             if let reachable = c.apiReachable { object["apiReachable"] = .bool(reachable) }
+            if let missing = c.missingPermissions { object["missingPermissions"] = .array(missing.map(\.json)) }
         case .command(let command):
             object["id"] = .string(command.id)
             object["key"] = ["namespace": .string(command.key.namespace), "name": .string(command.key.name)]

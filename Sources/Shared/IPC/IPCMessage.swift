@@ -55,10 +55,13 @@ public struct WorkerConditions: Equatable, Sendable {
     public var synced: Bool?
     /// The last request to the API server got an HTTP answer.
     public var apiReachable: Bool?
+    /// Every permission the worker found missing (an empty list once all are granted).
+    public var missingPermissions: [Permission]?
 
-    public init(synced: Bool? = nil, apiReachable: Bool? = nil) {
+    public init(synced: Bool? = nil, apiReachable: Bool? = nil, missingPermissions: [Permission]? = nil) {
         self.synced = synced
         self.apiReachable = apiReachable
+        self.missingPermissions = missingPermissions
     }
 }
 

@@ -9,18 +9,26 @@
 /// Threading: an actor; handlers run inside it, one at a time, in order, and must not block.
 public actor Informer<Object: KubernetesObject> {
     /// Callbacks for changes; `synced` fires once, after the first list is in the store.
+    /// `failed` fires for each failed list or watch request (with its verb), and `recovered`
+    /// once at the first request that succeeds after failures: a caller can say why it is
+    /// stale (a 403 names the missing permission, a transport error an unreachable server).
     public struct Handlers: Sendable {
         public var added: @Sendable (Object) -> Void
         public var updated: @Sendable (_ old: Object, _ new: Object) -> Void
         public var deleted: @Sendable (Object) -> Void
         public var synced: @Sendable () -> Void
+        public var failed: @Sendable (_ verb: String, KubeError) -> Void
+        public var recovered: @Sendable () -> Void
 
         public init(added: @escaping @Sendable (Object) -> Void = { _ in }, updated: @escaping @Sendable (Object, Object) -> Void = { _, _ in },
-                    deleted: @escaping @Sendable (Object) -> Void = { _ in }, synced: @escaping @Sendable () -> Void = {}) {
+                    deleted: @escaping @Sendable (Object) -> Void = { _ in }, synced: @escaping @Sendable () -> Void = {},
+                    failed: @escaping @Sendable (String, KubeError) -> Void = { _, _ in }, recovered: @escaping @Sendable () -> Void = {}) {
             self.added = added
             self.updated = updated
             self.deleted = deleted
             self.synced = synced
+            self.failed = failed
+            self.recovered = recovered
         }
     }
 
@@ -43,6 +51,8 @@ public actor Informer<Object: KubernetesObject> {
     public private(set) var store = InformerStore<Object>()
     public private(set) var machine = WatchStateMachine()
     public private(set) var hasSynced = false
+    /// The last request failed and none has succeeded since.
+    public private(set) var isFailing = false
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
 
     public init(client: KubeClient, resource: ResourceType = Object.resourceType, namespace: String? = nil,
@@ -88,13 +98,16 @@ public actor Informer<Object: KubernetesObject> {
     private func listOnce() async -> WatchStateMachine.Action {
         do {
             let (items, resourceVersion) = try await listTransformed()
+            succeeded()
             for notification in store.replace(with: items) { deliver(notification) }
             markSynced()
             // The pages' whole objects are freed now; hand the allocator's free pages back.
             Allocator.releaseFreeMemory()
             return step(.listSucceeded(resourceVersion: resourceVersion))
         } catch {
-            return step(error.isGone ? .gone : .listFailed)
+            if error.isGone { return step(.gone) }
+            failed("list", error)
+            return step(.listFailed)
         }
     }
 
@@ -116,10 +129,14 @@ public actor Informer<Object: KubernetesObject> {
                                    timeoutSeconds: Int.random(in: Self.watchTimeoutSeconds))
         do {
             let events = try await client.watch(Object.self, resource: resource, namespace: namespace, options: options)
+            succeeded()
             _ = step(.watchOpened)
             for try await event in events {
                 if case .error(let status) = event {
-                    return step(status.code == 410 || status.reason == "Expired" || status.reason == "Gone" ? .gone : .watchRefused)
+                    let error = KubeError.api(status, retryAfter: nil)
+                    if error.isGone { return step(.gone) }
+                    failed("watch", error)
+                    return step(.watchRefused)
                 }
                 if let notification = store.apply(transformed(event)) { deliver(notification) }
                 _ = step(.event(resourceVersion: Self.resourceVersion(of: event)))
@@ -127,8 +144,20 @@ public actor Informer<Object: KubernetesObject> {
             return step(.watchEnded)
         } catch {
             if error.isGone { return step(.gone) }
+            failed("watch", error)
             return step(error.disposition == .permanent ? .watchRefused : .watchBroke)
         }
+    }
+
+    private func failed(_ verb: String, _ error: KubeError) {
+        isFailing = true
+        handlers.failed(verb, error)
+    }
+
+    private func succeeded() {
+        guard isFailing else { return }
+        isFailing = false
+        handlers.recovered()
     }
 
     /// The default transform: keep the object, share its metadata's repeated strings.

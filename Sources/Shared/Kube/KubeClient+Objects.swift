@@ -114,11 +114,43 @@ extension KubeClient {
     }
 }
 
+extension KubeClient {
+    /// Writes an OMJob's status: the record's annotations first when the patch carries them, then
+    /// the status under the version that write returned. Both rest on the patch's resourceVersion
+    /// (`409 Conflict` when the OMJob changed since it was read), and a status that a CRD prunes
+    /// can never lose what the operator must remember (`RunRecord`).
+    public func patchOMJobStatus(_ patch: PatchOMJobStatus, namespace: String, name: String) async throws(KubeError) {
+        var patch = patch
+        if let recordBody = patch.recordPatchBody() {
+            let written = try await self.patch(WrittenVersion.self, resource: OMJob.resourceType, namespace: namespace, name: name,
+                                               patch: recordBody)
+            if let version = written.resourceVersion { patch.resourceVersion = version }
+        }
+        let body: JSONValue
+        do { body = try patch.mergePatchBody() } catch { throw .decoding("status patch: \(error)") }
+        _ = try await self.patch(Unread.self, resource: OMJob.resourceType, namespace: namespace, name: name, patch: body,
+                                 subresource: "status")
+    }
+}
+
 /// The answer type of a write whose caller needs nothing back: the body is not parsed at all.
 /// An executor's writes echo whole objects (a pod, an OMJob); parsing them was a third of its CPU.
 public struct Unread: Decodable, Sendable {
     public init() {}
     public init(from decoder: any Decoder) throws {}
+}
+
+/// The answer type of a write whose caller needs only the object's new resourceVersion.
+public struct WrittenVersion: Decodable, Sendable {
+    public var resourceVersion: String?
+
+    private struct Metadata: Decodable { var resourceVersion: String? }
+    private enum CodingKeys: String, CodingKey { case metadata }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        resourceVersion = try container.decodeIfPresent(Metadata.self, forKey: .metadata)?.resourceVersion
+    }
 }
 
 /// A list response whose items may be any decodable type (a model or `JSONValue`).

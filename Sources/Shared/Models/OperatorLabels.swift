@@ -32,3 +32,24 @@ public enum OperatorLabels {
     /// The component name on Events and in logs.
     public static let component = "omjob-operator"
 }
+
+/// The annotations on an OMJob that hold what the operator must remember about its run.
+///
+/// A CRD schema may prune any status field it does not declare (OpenMetadata's chart declares
+/// only the Java operator's seven), and the status subresource ignores metadata, so the
+/// decision's memory lives in the OMJob's annotations, which no schema prunes. The rich status
+/// fields are still written for users whose CRD keeps them, and never read back when an
+/// annotation says otherwise (`RunRecord`).
+public enum RecordAnnotations {
+    /// `MainPodTermination` as JSON: how the main pod ended, recorded once.
+    public static let mainPodTermination = "omjob.pipelines.openmetadata.org/main-pod-termination"
+    /// Exit-handler pods created so far, as a decimal number.
+    public static let exitHandlerAttempts = "omjob.pipelines.openmetadata.org/exit-handler-attempts"
+    /// `PodCreateFailure` as JSON: the last pod the API server rejected for good.
+    public static let podCreateFailure = "omjob.pipelines.openmetadata.org/pod-create-failure"
+    /// When the gc deleted the finished run's pods (RFC 3339).
+    public static let cleanupTime = "omjob.pipelines.openmetadata.org/cleanup-time"
+
+    /// Every key, for tools that list or strip the operator's memory.
+    public static let all = [mainPodTermination, exitHandlerAttempts, podCreateFailure, cleanupTime]
+}

@@ -3,7 +3,7 @@ import Shared
 
 extension CommandPerformer {
     /// POSTs the pod. A 409 is success only when the existing pod is this run's; a rejection that
-    /// retrying cannot fix is recorded in `status.podCreateFailure` so the decision ends the run.
+    /// retrying cannot fix is recorded (`RunRecord`) so the decision ends the run.
     func createPod(_ create: CreatePod, command: Command) async throws(KubeError) -> CommandOutcome {
         let key = command.key
         let name = create.pod.metadata.name ?? ""
@@ -38,6 +38,9 @@ extension CommandPerformer {
                                        reason: reason, code: code, message: message, time: KubeTime.format(now()))
         let body: JSONValue
         do { body = try failure.mergePatchBody() } catch { throw .decoding("podCreateFailure: \(error)") }
+        // The annotation is what the decision reads (a CRD may prune the status field).
+        _ = try await client.patch(Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
+                                   patch: failure.recordPatchBody())
         _ = try await client.patch(Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
                                    patch: body, subresource: "status")
     }

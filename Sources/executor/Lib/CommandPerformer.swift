@@ -48,10 +48,7 @@ public struct CommandPerformer: Sendable {
     }
 
     func patchStatus(_ patch: PatchOMJobStatus, key: ObjectKey) async throws(KubeError) {
-        let body: JSONValue
-        do { body = try patch.mergePatchBody() } catch { throw .decoding("status patch: \(error)") }
-        _ = try await client.patch(Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
-                                   patch: body, subresource: "status")
+        try await client.patchOMJobStatus(patch, namespace: key.namespace, name: key.name)
     }
 
     private func deletePod(_ target: DeletePod, namespace: String) async throws(KubeError) -> CommandOutcome {

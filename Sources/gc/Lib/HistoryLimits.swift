@@ -5,17 +5,14 @@ import Shared
 /// `failedJobsHistoryLimit` Failed runs, delete the older ones (the Java operator accepted the
 /// fields and ignored them).
 ///
-/// Guarantees: only finished runs controlled by this CronOMJob (by UID) are ever deleted, so
+/// Guarantees: only finished runs of this CronOMJob (`CronOwnership`) are ever deleted, so
 /// a running run or its exit handler is never cut short; a run already being deleted neither
 /// counts as kept nor is asked again, so repeated decisions converge on exactly N kept runs.
 public enum HistoryLimits {
     /// Deletions for `cron`, oldest first, given the OMJobs of its namespace.
     public static func decide(cron: CronOMJob, runs: [OMJob], settings: GCSettings) -> [GCCommand] {
         guard let uid = cron.metadata.uid, let spec = cron.spec, !cron.metadata.isBeingDeleted else { return [] }
-        let owned = runs.filter { run in
-            !run.metadata.isBeingDeleted
-                && (run.metadata.ownerReferences?.contains { $0.uid == uid && $0.controller == true } ?? false)
-        }
+        let owned = runs.filter { run in !run.metadata.isBeingDeleted && CronOwnership.isRun(run, of: cron) }
         let limits: [(OMJobPhase, Int)] = [
             (.succeeded, spec.successfulJobsHistoryLimit ?? settings.defaultHistoryLimit),
             (.failed, spec.failedJobsHistoryLimit ?? settings.defaultHistoryLimit),

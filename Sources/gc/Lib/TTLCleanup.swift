@@ -8,9 +8,10 @@ import Shared
 /// - Never early: nothing happens before the run is Succeeded or Failed, while an exit-handler
 ///   pod still runs, or before the expiry computed from `completionTime` (API state, not a
 ///   timer), so a restart recomputes the same instant.
-/// - Never twice: pods already being deleted are not asked again; `status.cleanupTime` records
-///   that the cleanup happened, and the one event has a deterministic name, emitted before
-///   the status so a crash between the two repeats it into `409 AlreadyExists`, not a duplicate.
+/// - Never twice: pods already being deleted are not asked again; the cleanup time (an
+///   annotation, mirrored into `status.cleanupTime`: `RunRecord`) records that the cleanup
+///   happened, and the one event has a deterministic name, emitted before the record so a
+///   crash between the two repeats it into `409 AlreadyExists`, not a duplicate.
 /// Assumption: a clock set backwards only delays cleanup; one set forwards is trusted (the gc
 /// has no other source of time), as Kubernetes' own TTL controller does.
 public enum TTLCleanup {
@@ -43,7 +44,8 @@ public enum TTLCleanup {
 
     /// Decides for `omJob`, given the pods the gc found for it (filtered here by owner UID).
     public static func decide(omJob: OMJob, pods: [PodView], now: Date, settings: GCSettings) -> Outcome {
-        guard let uid = omJob.metadata.uid, let status = omJob.status, status.phase?.isFinished == true,
+        let status = omJob.effectiveStatus
+        guard let uid = omJob.metadata.uid, status.phase?.isFinished == true,
             !omJob.metadata.isBeingDeleted
         else { return Outcome(state: .notFinished, commands: [], wakeAt: nil) }
         let runPods = RunPods(pods: pods, omJobUID: uid)
@@ -62,7 +64,8 @@ public enum TTLCleanup {
             actions.append(.recordEvent(RecordEvent(event: GCEvents.cleanedUp(omJob, podCount: runPods.all.count, ttl: ttl, now: now))))
             var recorded = OMJobStatus()
             recorded.cleanupTime = KubeTime.format(now)
-            actions.append(.recordCleanup(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded)))
+            actions.append(.recordCleanup(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
+                                                           record: RunRecord(cleanupTime: recorded.cleanupTime).annotations)))
         } else {
             state = .cleanedUp
             if settings.deleteOMJobAfterTTL {

@@ -52,13 +52,19 @@ import Testing
         return try #require(try payload["action"]?["status"]?.decoded(as: CronOMJobStatus.self))
     }
 
-    /// A run's change reaches its CronOMJob through the controller ownerReference only.
+    /// A run's change reaches its CronOMJob through the annotation that names it (or, for runs
+    /// made with one, a controller ownerReference) only.
     @Test func runsLeadToTheirCronOMJob() throws {
         let cron = try CronFixtures.cron()
         let run = CronFixtures.run(of: cron, slot: "2026-03-10T10:00:00Z", phase: .succeeded)
         #expect(WatchCache.controllingCron(of: run) == cron.metadata.key)
+        var owned = run
+        owned.metadata.annotations?[CronOwnership.annotation] = nil
+        owned.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob",
+                                                         name: cron.metadata.name!, uid: cron.metadata.uid!, controller: true)]
+        #expect(WatchCache.controllingCron(of: owned) == cron.metadata.key)
         var standalone = run
-        standalone.metadata.ownerReferences = nil
+        standalone.metadata.annotations?[CronOwnership.annotation] = nil
         #expect(WatchCache.controllingCron(of: standalone) == nil)
         let cache = Self.cache(cron, runs: [run, standalone.renamed("other")])
         #expect(cache.runs(ofCron: cron.metadata.key).map(\.metadata.name) == [run.metadata.name])

@@ -43,7 +43,7 @@ struct GCCommandPerformer: Sendable {
     /// One write.
     func perform(_ command: GCCommand) async -> GCWriteOutcome {
         let namespace = command.key.namespace
-        do {
+        do throws(KubeError) {
             switch command.action {
             case .deletePod(let pod):
                 try await client.delete(resource: Pod.resourceType, namespace: namespace, name: pod.name,
@@ -54,14 +54,11 @@ struct GCCommandPerformer: Sendable {
             case .recordEvent(let record):
                 _ = try await client.create(record.event)
             case .recordCleanup(let patch):
-                let body = try patch.mergePatchBody()
-                _ = try await client.patch(OMJob.self, namespace: namespace, name: command.key.name, patch: body, subresource: "status")
+                try await client.patchOMJobStatus(patch, namespace: namespace, name: command.key.name)
             }
             return .done
-        } catch let error as KubeError {
-            return Self.outcome(of: error, for: command.action)
         } catch {
-            return .failed("encoding: \(error)")
+            return Self.outcome(of: error, for: command.action)
         }
     }
 

@@ -169,7 +169,8 @@ public struct Broker: Sendable {
     }
 
     private func merge(_ old: WorkerConditions, _ new: WorkerConditions) -> WorkerConditions {
-        WorkerConditions(synced: new.synced ?? old.synced, apiReachable: new.apiReachable ?? old.apiReachable)
+        WorkerConditions(synced: new.synced ?? old.synced, apiReachable: new.apiReachable ?? old.apiReachable,
+                         missingPermissions: new.missingPermissions ?? old.missingPermissions)
     }
 
     func broadcast(_ message: IPCMessage, roles: Set<String> = ["watcher", "executor", "gc"]) -> [Action] {

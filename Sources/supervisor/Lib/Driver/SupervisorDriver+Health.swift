@@ -35,7 +35,9 @@ extension SupervisorDriver {
                                        uptimeSeconds: child.startedAt.map { (now - $0).seconds }, lastExit: child.lastExit?.description)
         }
         return HealthSnapshot(version: OperatorVersion.current, configuration: Settings.redacted(environment), children: children,
-                              readinessProblems: readinessProblems(), metricsText: { [unowned self] in renderMetrics() })
+                              readinessProblems: readinessProblems(),
+                              missingPermissions: Readiness.missingPermissions(peers: Array(broker.peers.values)),
+                              metricsText: { [unowned self] in renderMetrics() })
     }
 
     func readinessProblems() -> [String] {

@@ -11,6 +11,8 @@ enum SupervisorMetrics {
     static let protocolErrors = "omjob_broker_protocol_errors_total"
     static let refusedConnections = "omjob_broker_refused_connections_total"
     static let connections = "omjob_broker_connections"
+    static let permissionMissing = "omjob_permission_missing"
+    static let apiReachable = "omjob_api_reachable"
 
     static func declare(in registry: MetricsRegistry) {
         registry.declare(restarts, .counter, help: "Restarts of each child since the supervisor started.")
@@ -22,6 +24,9 @@ enum SupervisorMetrics {
         registry.declare(protocolErrors, .counter, help: "Connections closed for a framing or message error.")
         registry.declare(refusedConnections, .counter, help: "Broker connections refused for a foreign uid.")
         registry.declare(connections, .gauge, help: "Open broker connections by role.")
+        registry.declare(permissionMissing, .gauge,
+                         help: "1 for each permission the operator uses and lacks (required=true: OMJobs or schedules are not run).")
+        registry.declare(apiReachable, .gauge, help: "0 while a worker reports the API server unreachable, else 1.")
         registry.increment(commands, labels: ["outcome": "completed"], by: 0)
         registry.increment(protocolErrors, by: 0)
         registry.increment(refusedConnections, by: 0)
@@ -40,6 +45,14 @@ enum SupervisorMetrics {
         var byRole: [String: Int] = [:]
         for peer in broker.peers.values { byRole[peer.hello.role, default: 0] += 1 }
         for (role, count) in byRole { registry.set(connections, labels: ["role": role], to: Double(count)) }
+        registry.reset(permissionMissing)
+        for permission in Readiness.missingPermissions(peers: Array(broker.peers.values)) {
+            registry.set(permissionMissing, labels: [
+                "verb": permission.verb, "resource": permission.resourceName, "namespace": permission.namespace ?? "",
+                "required": permission.required ? "true" : "false",
+            ], to: 1)
+        }
+        registry.set(apiReachable, to: broker.peers.values.contains { $0.conditions.apiReachable == false } ? 0 : 1)
         let reported = WorkerSeries(workerTotals.totals)
         for (key, value) in reported.counters {
             registry.declare(key.name, .counter, help: "Reported by workers; totals kept across worker restarts.")

@@ -8,6 +8,8 @@ public struct HealthSnapshot {
     public var configuration: [String: String]
     public var children: [ChildStatus]
     public var readinessProblems: [String]
+    /// Permissions a worker found missing; a required one fails `/health` too.
+    public var missingPermissions: [Permission] = []
     /// Rendered only for `/metrics`.
     public var metricsText: () -> String
 
@@ -29,7 +31,12 @@ public enum HealthRoutes {
         }
         switch request.path {
         case "/health", "/healthz", "/livez":
-            return HTTPResponse(status: 200, body: "ok\n")
+            // OpenMetadata's chart probes only /health: an operator that cannot run OMJobs must
+            // not look healthy there (a restart re-checks, and each start logs what is missing).
+            let missing = snapshot.missingPermissions.filter(\.required)
+            return missing.isEmpty
+                ? HTTPResponse(status: 200, body: "ok\n")
+                : HTTPResponse(status: 503, body: missing.map { "missing permission: \($0) (\($0.withoutIt))" }.joined(separator: "\n") + "\n")
         case "/ready", "/readyz":
             let problems = snapshot.readinessProblems
             return problems.isEmpty
@@ -60,6 +67,8 @@ public enum HealthRoutes {
             "name": "omjob-operator", "version": .string(snapshot.version),
             "configuration": .object(snapshot.configuration.mapValues { .string($0) }),
             "children": .array(children), "ready": .bool(snapshot.readinessProblems.isEmpty),
+            "readinessProblems": .array(snapshot.readinessProblems.map { .string($0) }),
+            "missingPermissions": .array(snapshot.missingPermissions.map(\.json)),
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

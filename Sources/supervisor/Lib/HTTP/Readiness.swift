@@ -1,6 +1,8 @@
+import Shared
+
 /// `/ready`'s rule: every child running, connected and ready; the watcher synced; no worker
-/// reporting the API server unreachable; the broker still routing. Each unmet condition is
-/// one line of the 503 body, so a failing probe says why.
+/// reporting the API server unreachable or a required permission missing; the broker still
+/// routing. Each unmet condition is one line of the 503 body, so a failing probe says why.
 public enum Readiness {
     public static func problems(children: [SupervisionTree.Child], peers: [Broker.Peer], routing: Bool) -> [String] {
         var problems: [String] = []
@@ -22,6 +24,16 @@ public enum Readiness {
         for peer in peers where peer.conditions.apiReachable == false {
             problems.append("API server unreachable (reported by \(peer.hello.role) pid \(peer.hello.pid))")
         }
+        for permission in missingPermissions(peers: peers) where permission.required {
+            problems.append("missing permission: \(permission) (\(permission.withoutIt))")
+        }
         return problems
+    }
+
+    /// Every permission a worker reported missing, once each, required ones first.
+    public static func missingPermissions(peers: [Broker.Peer]) -> [Permission] {
+        var seen = Set<Permission>()
+        let all = peers.flatMap { $0.conditions.missingPermissions ?? [] }.filter { seen.insert($0).inserted }
+        return all.filter(\.required) + all.filter { !$0.required }
     }
 }

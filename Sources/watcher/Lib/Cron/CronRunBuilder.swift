@@ -4,12 +4,12 @@ import Shared
 /// Builds the OMJob a CronOMJob creates for one slot (DESIGN.md §3).
 ///
 /// The run gets: the deterministic name of `CronRunName`; the CronOMJob's labels plus
-/// `app.kubernetes.io/run-id`; its annotations plus the slot it stands for; a controller
-/// ownerReference (so Kubernetes garbage-collects runs with their schedule, and the operator
-/// finds them by UID); and `omJobSpec` with the two placeholders substituted.
+/// `app.kubernetes.io/run-id`; its annotations plus the slot it stands for and the CronOMJob's
+/// name (`CronOwnership`: no ownerReference, so a run outlives a CronOMJob that is deleted and
+/// re-created); and `omJobSpec` with the two placeholders substituted.
 public enum CronRunBuilder {
     /// Annotation recording the slot a run was created for (RFC 3339, UTC).
-    public static let scheduledTimeAnnotation = "omjob.pipelines.openmetadata.org/scheduled-time"
+    public static let scheduledTimeAnnotation = CronOwnership.slotAnnotation
     /// An env value exactly this becomes the run id.
     public static let runIDPlaceholder = "{{ omjob.uid }}"
     /// An env value exactly this becomes the run's OMJob name.
@@ -22,11 +22,8 @@ public enum CronRunBuilder {
         labels[OperatorLabels.runID] = runID
         var annotations = cron.metadata.annotations ?? [:]
         annotations[scheduledTimeAnnotation] = KubeTime.format(Date(timeIntervalSince1970: TimeInterval(slot)))
-        let owner = OwnerReference(
-            apiVersion: CronOMJob.resourceType.apiVersion, kind: CronOMJob.resourceType.kind,
-            name: cron.metadata.name ?? "", uid: cron.metadata.uid ?? "", controller: true, blockOwnerDeletion: true)
-        let metadata = ObjectMeta(
-            name: name, namespace: cron.metadata.namespace, labels: labels, annotations: annotations, ownerReferences: [owner])
+        annotations[CronOwnership.annotation] = cron.metadata.name ?? ""
+        let metadata = ObjectMeta(name: name, namespace: cron.metadata.namespace, labels: labels, annotations: annotations)
         return OMJob(metadata: metadata, spec: substituted(spec.omJobSpec, runID: runID, name: name))
     }
 

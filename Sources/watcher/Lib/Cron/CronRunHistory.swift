@@ -3,7 +3,7 @@ import Shared
 
 /// A CronOMJob's runs sorted out: which it controls, which still run, which finished how.
 public struct CronRunHistory: Sendable {
-    /// Runs whose controller ownerReference is the CronOMJob, by name.
+    /// The CronOMJob's runs (`CronOwnership`), by name.
     public let owned: [OMJob]
     /// Owned runs not yet Succeeded or Failed (including ones being deleted: their exit
     /// handler may still be running, so they still count for Forbid).
@@ -12,8 +12,8 @@ public struct CronRunHistory: Sendable {
     public let succeeded: [OMJob]
     public let failed: [OMJob]
 
-    public init(runs: [OMJob], cronUID: String) {
-        owned = runs.filter { $0.isControlled(byUID: cronUID) }.sorted { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
+    public init(runs: [OMJob], cron: CronOMJob) {
+        owned = runs.filter { CronOwnership.isRun($0, of: cron) }.sorted { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
         active = owned.filter { !($0.status?.phase?.isFinished ?? false) }
         succeeded = Self.oldestFirst(owned.filter { $0.status?.phase == .succeeded })
         failed = Self.oldestFirst(owned.filter { $0.status?.phase == .failed })
@@ -42,12 +42,5 @@ public struct CronRunHistory: Sendable {
             let tb = b.status?.completionTime.flatMap(KubeTime.parse) ?? .distantPast
             return ta != tb ? ta < tb : (a.metadata.name ?? "") < (b.metadata.name ?? "")
         }
-    }
-}
-
-extension OMJob {
-    /// Whether the controller ownerReference points at the object with this UID.
-    public func isControlled(byUID uid: String) -> Bool {
-        metadata.ownerReferences?.contains { $0.uid == uid && $0.controller == true } ?? false
     }
 }

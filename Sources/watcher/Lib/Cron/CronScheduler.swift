@@ -21,11 +21,11 @@ public enum CronScheduler {
     public static func decide(_ observation: CronObservation, settings: CronSettings = CronSettings()) -> CronDecision {
         let cron = observation.cron
         guard let uid = cron.metadata.uid, let spec = cron.spec, !cron.metadata.isBeingDeleted else {
-            // Being deleted: its runs go with it through their ownerReferences.
+            // Being deleted: nothing more is scheduled; its runs finish on their own (`CronOwnership`).
             return CronDecision()
         }
         var step = CronStep(cron: cron, uid: uid, now: observation.now)
-        let history = CronRunHistory(runs: observation.runs, cronUID: uid)
+        let history = CronRunHistory(runs: observation.runs, cron: cron)
         step.recordHistory(history)
 
         let schedule: CronSchedule
@@ -40,7 +40,7 @@ public enum CronScheduler {
             return step.finish(wakeAt: nil)
         }
         let plan = CronSlotPlan(
-            schedule: schedule, earliest: step.earliest, startingDeadlineSeconds: spec.startingDeadlineSeconds,
+            schedule: schedule, earliest: step.earliest, startingDeadlineSeconds: spec.startingDeadline,
             now: step.nowSeconds, threshold: settings.missedSlotsWarningThreshold)
         step.apply(plan, spec: spec, history: history, runID: observation.newRunID)
         return step.finish(wakeAt: plan.next.map { Date(timeIntervalSince1970: TimeInterval($0)) })

@@ -58,7 +58,7 @@ struct CronStep {
             event(.tooManyMissed, about: "\(due)", message: "More than the threshold of slots were missed since \(KubeTime.format(Date(timeIntervalSince1970: TimeInterval(earliest)))); only the latest, \(Self.format(due)), runs.")
         }
         guard let due = plan.due else {
-            if let missed = plan.missedPastDeadline { recordMissed(missed, deadline: spec.startingDeadlineSeconds ?? 0) }
+            if let missed = plan.missedPastDeadline { recordMissed(missed, deadline: spec.startingDeadline ?? 0) }
             return
         }
         let name = CronRunName.forSlot(cronName: cron.metadata.name ?? "", slot: due)

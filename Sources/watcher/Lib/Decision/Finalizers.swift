@@ -54,10 +54,15 @@ enum Finalizers {
     /// Lets go of everything the run holds: the main pod's finalizer, exit pods made without an owner
     /// during a kill (nothing else would delete them), a stuck last exit attempt, and the OMJob's finalizer.
     static func release(_ plan: inout RunPlan, pods: RunPods, state: State, limits: RunLimits) {
+        var stopping = false
         if let recorded = plan.status.mainPodTermination {
             MainPodStep.deleteIfNeverStarted(&plan, pods.main, recorded: recorded)
+            MainPodStep.stopIfMayStillRun(&plan, pods.main, recorded: recorded)
+            // Kept until its deletion is asked: a released pod on a returning node would run on.
+            stopping = recorded.containerMayStillRun == true && pods.main.map { !$0.metadata.isBeingDeleted
+                && MainPodEnding.endedOnItsOwn($0, now: plan.stamp) == nil } == true
         }
-        if let main = pods.main, main.metadata.finalizers?.contains(OperatorLabels.finalizer) == true {
+        if let main = pods.main, main.metadata.finalizers?.contains(OperatorLabels.finalizer) == true, !stopping {
             plan.removePodFinalizer(main)
         }
         if plan.omJob.metadata.isBeingDeleted {

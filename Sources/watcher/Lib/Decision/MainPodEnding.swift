@@ -44,7 +44,16 @@ enum MainPodEnding {
             let deadline = since.addingTimeInterval(limits.nodeLostThreshold)
             if now >= deadline {
                 return .ended(MainPodTermination(.nodeLost, reason: "NodeLost",
-                    message: "node \(name) has been Ready=\(status) since \(KubeTime.format(since)); the container may still be running",
+                    message: "node \(name) has been Ready=\(status) since \(KubeTime.format(since)); the container may still be running: the main pod is deleted so that its node stops it if it returns",
+                    containerMayStillRun: true, now: stamp))
+            }
+            deadlines.append(deadline)
+        }
+        if case .unreachable(let since, let name) = node, pod.spec?.nodeName == name {
+            let deadline = since.addingTimeInterval(limits.nodeLostThreshold)
+            if now >= deadline {
+                return .ended(MainPodTermination(.nodeLost, reason: "NodeLost",
+                    message: "main pod has been marked not Ready by the node controller since \(KubeTime.format(since)) (node \(name) stopped reporting); the container may still be running: the main pod is deleted so that its node stops it if it returns",
                     containerMayStillRun: true, now: stamp))
             }
             deadlines.append(deadline)

@@ -7,6 +7,8 @@ enum MainPodStep {
     static func run(_ plan: inout RunPlan, _ context: RunContext) -> MainPodTermination? {
         if let recorded = plan.status.mainPodTermination {
             deleteIfNeverStarted(&plan, context.pods.main, recorded: recorded)
+            stopIfMayStillRun(&plan, context.pods.main, recorded: recorded)
+            noteLateReport(&plan, context.pods.main, recorded: recorded)
             return recorded
         }
         guard let pod = context.pods.main else { return absent(&plan, context) }
@@ -21,7 +23,9 @@ enum MainPodStep {
             if TerminationSource(rawValue: observed.source)?.restsOnDeadline == true {
                 // Only time says it ended, and the cache may lag: the record waits for a fresh read,
                 // and the exit handler (and any deletion) for the record.
-                let lostNode = observed.source == TerminationSource.nodeLost.rawValue ? pod.spec?.nodeName : nil
+                // A node seen not Ready is read again too; a loss the pod itself shows rests on the pod.
+                var lostNode: String?
+                if observed.source == TerminationSource.nodeLost.rawValue, case .notReady = context.node { lostNode = pod.spec?.nodeName }
                 plan.requireUnchanged(pod, notReadyNode: lostNode)
             }
             return ending
@@ -58,8 +62,7 @@ enum MainPodStep {
                 message: "main pod \(seen) disappeared without a recorded ending", now: plan.stamp)
             record(&probe, ending)
             if context.spec.exitHandlerSpec == nil { ExitHandlerStep.finishWithoutExitHandler(&probe, ending: ending) }
-            plan.confirmAbsent = ConfirmPodAbsent(podName: seen, podUID: nil,
-                thenPatch: PatchOMJobStatus(resourceVersion: plan.resourceVersion, status: withGeneration(probe.status, plan)))
+            plan.confirmAbsent = ConfirmPodAbsent(podName: seen, podUID: nil, thenPatch: plan.statusPatch(withGeneration(probe.status, plan)))
             return nil
         }
         guard let mainSpec = context.spec.mainPodSpec else { return nil }
@@ -74,6 +77,26 @@ enum MainPodStep {
         guard recorded.source == TerminationSource.neverStarted.rawValue, let pod, !pod.metadata.isBeingDeleted,
               MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { return }
         plan.deletePod(pod)
+    }
+
+    /// A run recorded while its container may still run (its node lost) has told OpenMetadata that
+    /// it ended: the main pod is deleted (its own grace period) so that a node that returns stops
+    /// the container instead of running the ingestion beside a rerun. Asked once the record is
+    /// confirmed, with the exit handler's start; the finalizer is released only after it
+    /// (`Finalizers.release`). A node that never returns leaves the pod to Kubernetes' garbage
+    /// collection of pods on deleted nodes.
+    static func stopIfMayStillRun(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
+        guard recorded.containerMayStillRun == true, let pod, !pod.metadata.isBeingDeleted,
+              MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { return }
+        plan.stopPod(pod)
+    }
+
+    /// The main pod reports its own end after the run recorded it as possibly still running: the
+    /// record stays (the exit handler has been told), the report becomes an event.
+    private static func noteLateReport(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
+        guard recorded.containerMayStillRun == true, let pod, let late = MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) else { return }
+        plan.event(.mainPodReportedLate,
+                   message: "main pod reported \(OMJobStatus.describe(late)) after the run recorded \(recorded.reason); the recorded ending stays")
     }
 
     /// Writes the ending into the status (and warns when the main pod did not complete).

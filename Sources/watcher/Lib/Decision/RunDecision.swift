@@ -56,8 +56,10 @@ public struct PhaseTransition: Hashable, Sendable {
 ///
 /// Guarantees:
 /// - Deterministic: the same observation and `now` give the same commands with the same ids.
-/// - Level-based: it needs no memory of earlier decisions; the OMJob status is its only memory, and
-///   the status is written only after the facts it records are safe (pods exist, endings observed).
+/// - Level-based: it needs no memory of earlier decisions; the run's record (`RunRecord`, in the
+///   OMJob's annotations, mirrored into its status) and the pods themselves are its only memory,
+///   written only after the facts they record are safe (pods exist, endings observed). No status
+///   field a CRD may prune is read back as memory.
 /// - At most one resourceVersion-guarded write of the OMJob per decision (its status patch), placed
 ///   before any finalizer change of the OMJob, so the two never conflict with each other.
 public enum RunDecider {
@@ -66,15 +68,21 @@ public enum RunDecider {
         guard let uid = omJob.metadata.uid, omJob.metadata.name != nil, omJob.metadata.resourceVersion != nil else {
             return RunDecision()
         }
-        var plan = RunPlan(omJob: omJob, uid: uid, now: now)
+        var observed = omJob.effectiveStatus
+        let mainName = observed.mainPodName ?? PodNaming.mainPodName(omJob: omJob.metadata.name ?? "")
+        let pods = RunPods(pods: observation.pods, omJobUID: uid, mainPodName: mainName)
+        // An exit pod proves its attempt was started, whatever the record says (a record lost to a
+        // crash between the two writes, or a run adopted from another operator).
+        if let started = pods.exitByAttempt.keys.max(), started > (observed.exitHandlerAttempts ?? 0) {
+            observed.exitHandlerAttempts = started
+        }
+        var plan = RunPlan(omJob: omJob, uid: uid, now: now, observed: observed)
         if let problem = SpecProblem.find(in: omJob) {
             InvalidRun.decide(&plan, problem: problem, pods: observation.pods)
             return plan.decision()
         }
         let spec = omJob.spec ?? OMJobSpec(mainPodSpec: nil)
         let limits = RunLimits(spec: spec, settings: settings)
-        let mainName = plan.status.mainPodName ?? PodNaming.mainPodName(omJob: omJob.metadata.name ?? "")
-        let pods = RunPods(pods: observation.pods, omJobUID: uid, mainPodName: mainName)
         let context = RunContext(spec: spec, limits: limits, pods: pods, node: observation.mainPodNode, mainPodName: mainName)
 
         let state = Finalizers.state(of: omJob, finished: plan.status.phase?.isFinished == true, limits: limits, now: now)

@@ -18,6 +18,9 @@ enum RunEventReason: String {
     case invalidSpec = "InvalidSpec"
     /// Warning: a deleted OMJob was released before its exit handler finished.
     case killDeadlineExceeded = "KillDeadlineExceeded"
+    /// Warning: a main pod recorded as possibly still running (node lost) reported its own end
+    /// afterwards; the recorded ending stays, and this keeps the late report as evidence.
+    case mainPodReportedLate = "MainPodReportedLate"
 
     var type: String { self == .succeeded ? "Normal" : "Warning" }
 }

@@ -22,9 +22,22 @@ extension RunObservation {
     /// The node the run's main pod is scheduled on, if any: the node whose readiness to pass as
     /// `mainPodNode` (the watcher only needs to watch nodes that run main pods).
     public static func mainPodNodeName(omJob: OMJob, pods: [PodView]) -> String? {
+        mainPod(omJob: omJob, pods: pods)?.spec?.nodeName
+    }
+
+    /// The readiness to pass as `mainPodNode`: the node's own, from `nodes` (the watcher's cache),
+    /// or, where the node is not seen (no permission to watch nodes, or not cached yet), what the
+    /// main pod reports of it.
+    public static func mainPodNode(omJob: OMJob, pods: [PodView], nodes: (String) -> Node?) -> NodeReadiness? {
+        guard let pod = mainPod(omJob: omJob, pods: pods), let name = pod.spec?.nodeName else { return nil }
+        if let node = nodes(name) { return NodeReadiness(node: node) }
+        return NodeReadiness.reported(by: pod)
+    }
+
+    private static func mainPod(omJob: OMJob, pods: [PodView]) -> PodView? {
         guard let uid = omJob.metadata.uid else { return nil }
         let name = omJob.status?.mainPodName ?? PodNaming.mainPodName(omJob: omJob.metadata.name ?? "")
-        return RunPods(pods: pods, omJobUID: uid, mainPodName: name).main?.spec?.nodeName
+        return RunPods(pods: pods, omJobUID: uid, mainPodName: name).main
     }
 }
 
@@ -34,6 +47,10 @@ public enum NodeReadiness: Hashable, Sendable {
     case ready
     /// Ready is False or Unknown (the node controller lost the kubelet) since `since`.
     case notReady(since: Date, status: String, name: String)
+    /// The node is not seen (nodes not watched, or not cached), but the pod shows what the node
+    /// controller does to the pods of a node that stopped reporting: Ready False while the
+    /// kubelet's own ContainersReady stays True (the kubelet always moves both together).
+    case unreachable(since: Date, name: String)
 
     /// Reads a node's Ready condition; a node without one counts as Ready (nothing says otherwise).
     public init(node: Node) {
@@ -43,6 +60,16 @@ public enum NodeReadiness: Hashable, Sendable {
         }
         let since = ready.lastTransitionTime.flatMap(KubeTime.parse) ?? .distantPast
         self = .notReady(since: since, status: ready.status, name: node.metadata.name ?? "")
+    }
+
+    /// What `pod` alone says of its node: `.unreachable` when the node controller marked it not
+    /// Ready behind the kubelet's back, nil when it says nothing.
+    public static func reported(by pod: PodView) -> NodeReadiness? {
+        guard let node = pod.spec?.nodeName, !node.isEmpty, pod.status?.phase == "Running" || pod.status?.phase == "Pending",
+              let ready = pod.condition("Ready"), ready.status != "True",
+              pod.condition("ContainersReady")?.status == "True"
+        else { return nil }
+        return .unreachable(since: ready.lastTransitionTime.flatMap(KubeTime.parse) ?? .distantPast, name: node)
     }
 }
 

@@ -26,12 +26,14 @@ struct RunPlan {
     private var events: [Command] = []
     private(set) var nextLook: Date?
 
-    init(omJob: OMJob, uid: String, now: Date) {
+    /// `observed` is the status as the decision must see it: the OMJob's status with its record
+    /// applied (`OMJob.effectiveStatus`), and whatever the run's pods prove beyond it.
+    init(omJob: OMJob, uid: String, now: Date, observed: OMJobStatus? = nil) {
         self.omJob = omJob
         self.uid = uid
         self.now = now
         self.stamp = KubeTime.format(now)
-        self.observedStatus = omJob.status ?? OMJobStatus()
+        self.observedStatus = observed ?? omJob.effectiveStatus
         self.status = observedStatus
     }
 
@@ -136,8 +138,7 @@ struct RunPlan {
             confirmed = statusToWrite
             commands.append(confirmUnchanged(restsOn.pod, notReadyNode: restsOn.notReadyNode, status: statusToWrite))
         } else if status != observedStatus {
-            let patch = PatchOMJobStatus(resourceVersion: resourceVersion, status: statusToWrite)
-            commands.append(command("status@\(resourceVersion)", .patchOMJobStatus(patch)))
+            commands.append(command("status@\(resourceVersion)", .patchOMJobStatus(statusPatch(statusToWrite))))
             written = statusToWrite
         }
         commands += podFinalizers
@@ -163,6 +164,14 @@ struct RunPlan {
     /// the normal path never waits for it (`LaggingCacheTests`).
     static let recheckAfterRefusal: TimeInterval = 20
 
+    /// The patch that writes `status`, with the record's annotations when they do not hold the
+    /// run's memory yet (an unchanged record costs no extra write).
+    func statusPatch(_ status: OMJobStatus) -> PatchOMJobStatus {
+        let record = RunRecord(status: status)
+        let annotated = RunRecord(annotations: omJob.metadata.annotations)
+        return PatchOMJobStatus(resourceVersion: resourceVersion, status: status, record: record == annotated ? nil : record.annotations)
+    }
+
     private var statusToWrite: OMJobStatus {
         var status = status
         status.observedGeneration = omJob.metadata.generation ?? status.observedGeneration
@@ -175,7 +184,7 @@ struct RunPlan {
         let name = pod.metadata.name ?? "", version = pod.metadata.resourceVersion ?? ""
         let recorded: [RecordEvent] = events.compactMap { if case .recordEvent(let record) = $0.action { record } else { nil } }
         let confirm = ConfirmPodUnchanged(podName: name, podUID: pod.metadata.uid, resourceVersion: version, notReadyNode: notReadyNode,
-                                          thenPatch: PatchOMJobStatus(resourceVersion: resourceVersion, status: status), thenEvents: recorded)
+                                          thenPatch: statusPatch(status), thenEvents: recorded)
         return command("confirm-unchanged/\(name)@\(version)/status@\(resourceVersion)", .confirmPodUnchanged(confirm))
     }
 }

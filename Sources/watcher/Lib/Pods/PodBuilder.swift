@@ -40,9 +40,12 @@ public enum PodBuilder {
             labels: labels(omJob: omJob, podSpec: podSpec, type: type, attempt: attempt),
             annotations: podSpec.annotations.flatMap { $0.isEmpty ? nil : $0 })
         if owned, let uid = omJob.metadata.uid {
+            // No blockOwnerDeletion: it needs `update` on `omjobs/finalizers` wherever the
+            // OwnerReferencesPermissionEnforcement admission plugin runs, which OpenMetadata's chart
+            // does not grant, and the operator's own finalizers already order a run's deletion.
             metadata.ownerReferences = [OwnerReference(
                 apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
-                name: omJob.metadata.name ?? "", uid: uid, controller: true, blockOwnerDeletion: true)]
+                name: omJob.metadata.name ?? "", uid: uid, controller: true)]
         }
         var container = Container(name: containerName, image: podSpec.image)
         container.imagePullPolicy = podSpec.imagePullPolicy

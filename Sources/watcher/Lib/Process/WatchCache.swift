@@ -48,11 +48,9 @@ public struct WatchCache {
         return [key]
     }
 
-    /// The CronOMJob controlling `omJob` (its scheduler must see the run's changes), if any.
+    /// The CronOMJob that scheduled `omJob` (its scheduler must see the run's changes), if any.
     public static func controllingCron(of omJob: OMJob) -> ObjectKey? {
-        guard let owner = omJob.metadata.ownerReferences?.first(where: { $0.controller == true && $0.kind == CronOMJob.resourceType.kind })
-        else { return nil }
-        return ObjectKey(namespace: omJob.metadata.namespace ?? "", name: owner.name)
+        CronOwnership.cronName(of: omJob).map { ObjectKey(namespace: omJob.metadata.namespace ?? "", name: $0) }
     }
 
     /// The runs of the CronOMJob at `key` (the scheduler checks ownership by UID itself).
@@ -92,7 +90,7 @@ public struct WatchCache {
     public func observation(for key: ObjectKey) -> RunObservation? {
         guard let omJob = omJobs[key] else { return nil }
         let pods = Array(podsByLabel[Self.label(of: key)]?.values ?? [:].values)
-        let node = RunObservation.mainPodNodeName(omJob: omJob, pods: pods).flatMap { nodes[$0] }.map(NodeReadiness.init)
+        let node = RunObservation.mainPodNode(omJob: omJob, pods: pods, nodes: { nodes[$0] })
         return RunObservation(omJob: omJob, pods: pods, mainPodNode: node)
     }
 

@@ -11,43 +11,75 @@ extension WatcherDriver {
         let driver = WatcherDriver(session: LoopBound(session, executor: session.loop.executor), logger: session.logger,
                                    controllers: [RunController(settings: settings), CronController()])
         session.onResult = { result in driver.assumeIsolated { $0.resultArrived(result) } }
-        let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces
-        driver.assumeIsolated { $0.startInformers(client: client, scopes: scopes) }
+        let permissions = OperatorPermissions.all(namespaces: namespaces)
+        driver.assumeIsolated { $0.client = client }
+        Task {
+            // Asked first, so that the node informer is not started without the right to list nodes
+            // and every missing permission is named at start; answered for every authenticated user.
+            let review: PermissionReview?
+            do throws(KubeError) { review = try await client.review(permissions) } catch {
+                driver.post { $0.reviewUnavailable(error) }
+                review = nil
+            }
+            driver.post { driver in
+                if let review { driver.reviewed(review, asked: permissions) }
+                driver.startInformers(client: client, scopes: namespaces.isEmpty ? [nil] : namespaces,
+                                      watchNodes: review?.watchesNodes ?? true)
+            }
+        }
         return driver
     }
 
-    private func startInformers(client: KubeClient, scopes: [String?]) {
-        // Runs wait for OMJobs, pods and nodes only. A CronOMJob CRD may be missing (OpenMetadata
-        // installs OMJob alone in some set-ups): the runs must not wait on it. Each CronOMJob the
-        // informer lists later is decided on arrival, when the OMJobs it needs are already known.
-        unsyncedInformers = scopes.count * 2 + 1
+    private func startInformers(client: KubeClient, scopes: [String?], watchNodes: Bool) {
+        // Runs wait for OMJobs, pods and (when watched) nodes only. A CronOMJob CRD may be missing
+        // (OpenMetadata installs OMJob alone in some set-ups): the runs must not wait on it. Each
+        // CronOMJob the informer lists later is decided on arrival, when the OMJobs it needs are known.
+        unsyncedInformers = scopes.count * 2 + (watchNodes ? 1 : 0)
         for scope in scopes {
-            let crons = Informer<CronOMJob>(client: client, namespace: scope, handlers: handlers(countsForSync: false) { $0.cronChanged($1) })
+            let crons = Informer<CronOMJob>(client: client, namespace: scope,
+                                            handlers: handlers("cronomjobs", scope, countsForSync: false) { $0.cronChanged($1) })
             Task { await crons.run() }
             // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
             // A finished run creates no pod: its templates are dropped (most of its memory).
             let omJobs = Informer<OMJob>(client: client, namespace: scope, transform: { $0.withoutPodTemplatesIfFinished().interned(&$1) },
-                                         handlers: handlers { $0.omJobChanged($1) })
+                                         handlers: handlers("omjobs", scope) { $0.omJobChanged($1) })
             let pods = Informer<PodView>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
-                                         transform: { $0.interned(&$1) }, handlers: handlers { $0.podChanged($1) })
+                                         transform: { $0.interned(&$1) }, handlers: handlers("pods", scope) { $0.podChanged($1) })
             Task { await omJobs.run() }
             Task { await pods.run() }
         }
-        let nodes = Informer<Node>(client: client, handlers: handlers { $0.nodeChanged($1) })
-        Task { await nodes.run() }
-        logger.info("watching", metadata: [LogKeys.namespace: "\(scopes.map { $0 ?? "*" }.joined(separator: ","))"])
+        if watchNodes {
+            let nodes = Informer<Node>(client: client, handlers: handlers("nodes", nil) { $0.nodeChanged($1) })
+            nodeInformer = Task { await nodes.run() }
+        }
+        logger.info("watching", metadata: [LogKeys.namespace: "\(scopes.map { $0 ?? "*" }.joined(separator: ","))",
+                                            "nodes": "\(watchNodes)"])
     }
 
     /// Informer callbacks that post each change to the driver, in the informer's order.
     private nonisolated func handlers<Object: KubernetesObject>(
-        countsForSync: Bool = true,
+        _ resource: String, _ scope: String?, countsForSync: Bool = true,
         _ apply: @escaping @Sendable (isolated WatcherDriver, WatchCache.Change<Object>) -> Void
     ) -> Informer<Object>.Handlers {
-        Informer<Object>.Handlers(
+        let group = Object.resourceType.group
+        let name = "\(resource)@\(scope ?? "*")"
+        let permission: @Sendable (String) -> Permission = { verb in
+            OperatorPermissions.all(namespaces: scope.map { [$0] } ?? []).first { $0.verb == verb && $0.resource == resource && $0.subresource == nil }
+                ?? Permission(verb, group: group, resource, namespace: scope, required: true, withoutIt: "OMJobs are not run")
+        }
+        return Informer<Object>.Handlers(
             added: { object in self.post { apply($0, .upserted(object)) } },
             updated: { _, object in self.post { apply($0, .upserted(object)) } },
             deleted: { object in self.post { apply($0, .deleted(object)) } },
-            synced: { if countsForSync { self.post { $0.informerSynced() } } })
+            synced: {
+                guard countsForSync else { return }
+                self.post { driver in
+                    if resource == "nodes" { driver.nodesSyncedOrDropped = true }
+                    driver.informerSynced()
+                }
+            },
+            failed: { verb, error in self.post { $0.informerFailed(name, permission(verb), error, countsForSync: countsForSync) } },
+            recovered: { self.post { $0.informerRecovered(name, [permission("list"), permission("watch")]) } })
     }
 
     func omJobChanged(_ change: WatchCache.Change<OMJob>) {
@@ -77,8 +109,76 @@ extension WatcherDriver {
         unsyncedInformers -= 1
         guard unsyncedInformers == 0 else { return }
         logger.info("initial lists done", metadata: ["omjobs": "\(cache.omJobs.count)", "pods": "\(cache.podCount)"])
-        session.value.report(WorkerConditions(synced: true, apiReachable: true))
+        reportConditions()
         enqueue(cache.omJobs.keys.sorted(), controller: "omjob")
         enqueue(cache.cronOMJobs.keys.sorted(), controller: "cronomjob")
+    }
+}
+
+extension WatcherDriver {
+    func reviewUnavailable(_ error: KubeError) {
+        logger.warning("cannot review permissions; a missing one shows as 403 Forbidden instead",
+                       metadata: [LogKeys.reason: "\(error)"])
+    }
+
+    func reviewed(_ review: PermissionReview, asked: [Permission]) {
+        if access.reviewed(review, asked: asked) { reportConditions() }
+        logMissingPermissions()
+    }
+
+    func informerFailed(_ informer: String, _ permission: Permission, _ error: KubeError, countsForSync: Bool) {
+        let changed = access.failed(informer: informer, permission: permission, error: error)
+        if error.code == 403, OperatorPermissions.isNodeAccess(permission), let task = nodeInformer {
+            // Optional: stop asking, and stop waiting for it; node loss is then read from the pods.
+            task.cancel()
+            nodeInformer = nil
+            if !nodesSyncedOrDropped { nodesSyncedOrDropped = true; informerSynced() }
+        }
+        if changed {
+            if case .transport = error { logger.error("API server unreachable", metadata: [LogKeys.reason: "\(error)"]) }
+            reportConditions()
+            logMissingPermissions()
+        }
+    }
+
+    func informerRecovered(_ informer: String, _ permissions: [Permission]) {
+        guard access.recovered(informer: informer, permissions: permissions) else { return }
+        logger.info("API requests succeed again", metadata: ["informer": "\(informer)"])
+        reportConditions()
+    }
+
+    func reportConditions() {
+        session.value.report(access.conditions(synced: unsyncedInformers == 0 ? true : nil))
+    }
+
+    /// Logs what `AccessState` says is due, and arms the look-up of missing required permissions.
+    func logMissingPermissions() {
+        let now = clock.now()
+        for permission in access.toLog(now: now) {
+            logger.error(permission.required ? "missing required permission" : "missing optional permission", metadata: [
+                LogKeys.verb: "\(permission.verb)", LogKeys.resource: "\(permission.resourceName)",
+                LogKeys.scope: "\(permission.namespace ?? "*")", LogKeys.consequence: "\(permission.withoutIt)"])
+        }
+        guard let next = access.nextLook(now: now) else {
+            accessTimer?.stop()
+            return
+        }
+        if accessTimer == nil { accessTimer = try? LoopTimer(loop: EventLoop.current) }
+        accessTimer?.start(after: clock.delay(until: next)) { [weak self] in
+            self?.assumeIsolated { $0.lookAgainAtMissingPermissions() }
+        }
+    }
+
+    /// While a required permission is missing: ask again (RBAC is often fixed live), then log.
+    private func lookAgainAtMissingPermissions() {
+        let asked = access.missingRequired
+        guard let client, !asked.isEmpty else { return logMissingPermissions() }
+        Task {
+            let review = try? await client.review(asked)
+            self.post { driver in
+                if let review, driver.access.reviewed(review, asked: asked) { driver.reportConditions() }
+                driver.logMissingPermissions()
+            }
+        }
     }
 }

@@ -30,6 +30,13 @@ public actor WatcherDriver {
     private var timer: LoopTimer?
     private var drainPosted = false
     var unsyncedInformers = 0
+    /// Permissions and reachability, as the review and the informers' failures tell them.
+    var access = AccessState()
+    var client: KubeClient?
+    var nodeInformer: Task<Void, Never>?
+    /// The node informer has counted towards the initial sync (listed, or dropped for lack of permission).
+    var nodesSyncedOrDropped = false
+    var accessTimer: LoopTimer?
     var counters = WatcherCounters()
     /// `now` for decisions and timers (a test may move it: see `OperatorClock`).
     let clock = OperatorClock(environment: ProcessEnvironment.current)
