@@ -18,7 +18,7 @@ import Testing
             // The first slot is the next minute boundary: up to a minute away.
             let run = try await eventually("a run of nightly", timeout: 90) { () -> String? in
                 let items = (try? op.sim.store.list(OperatorUnderTest.omjobs, namespace: OperatorUnderTest.namespace).items) ?? []
-                return items.first { $0["metadata"]?["ownerReferences"]?.arrayValue?.first?["name"]?.stringValue == "nightly" }?["metadata"]?["name"]?.stringValue
+                return items.first { $0["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/cronomjob"]?.stringValue == "nightly" }?["metadata"]?["name"]?.stringValue
             }
             #expect(run.hasPrefix("nightly-"))
             let main = try await eventually("main pod of \(run)") { op.pods(ofRun: run, type: "main").first?["metadata"]?["name"]?.stringValue }

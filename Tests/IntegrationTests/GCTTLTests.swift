@@ -63,8 +63,10 @@ import Testing
         try await GCOperatorRun.run { run in
             let refuse = Mutex(true)
             run.sim.interceptor = { request in
-                guard request.method == "PATCH", request.path.hasSuffix("/omjobs/ttl-c/status"), refuse.withLock({ $0 }) else { return nil }
-                return .respond(.internalError("injected: status writes refused"))
+                // The cleanup time is written twice (the record's annotation, then the status): refuse both.
+                guard request.method == "PATCH", request.path.hasSuffix("/omjobs/ttl-c/status") || request.path.hasSuffix("/omjobs/ttl-c"),
+                      refuse.withLock({ $0 }) else { return nil }
+                return .respond(.internalError("injected: OMJob writes refused"))
             }
             let completed = Date().addingTimeInterval(-5)
             let uid = try run.createOMJob("ttl-c", ttl: 60)
@@ -116,8 +118,12 @@ import Testing
 
 extension GCOperatorRun {
     /// The recorded `status.cleanupTime`, parsed.
+    /// The recorded cleanup time: the status field, or the record annotation a pruning CRD leaves.
     func cleanupTime(_ name: String) throws -> Date? {
-        try omJob(name)[path: ["status", "cleanupTime"]]?.stringValue.flatMap { ISO8601DateFormatter().date(from: $0) }
+        let omJob = try omJob(name)
+        let text = omJob[path: ["status", "cleanupTime"]]?.stringValue
+            ?? omJob[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cleanup-time"]]?.stringValue
+        return text.flatMap { ISO8601DateFormatter().date(from: $0) }
     }
 
     /// Moves the operator's clock so that it reads `instant` now (and runs on from there).

@@ -7,6 +7,8 @@
 # on GC and namespace deletion). Stop it with stop.sh STATE_DIR: each process by its own pid.
 #
 # Usage: start.sh [STATE_DIR]
+# CP_OWNER_REFERENCES_ENFORCEMENT=0 leaves out the OwnerReferencesPermissionEnforcement admission
+# plugin (on by default, as on OpenShift and hardened clusters).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -65,6 +67,8 @@ wait_for etcd 30 curl -fsS "http://127.0.0.1:$etcd_port/health" || cp_die "etcd 
 
 api_port=$(cp_free_port)
 pki="$state/pki"
+admission=(--enable-admission-plugins OwnerReferencesPermissionEnforcement)
+[ "${CP_OWNER_REFERENCES_ENFORCEMENT:-1}" = 0 ] && admission=()
 # --insecure-port=0: v1.20 still opens the fixed port 8080 otherwise.
 # ServiceAccount admission is off: it would race the token controller right after a namespace
 # is created (pods refused until the default account's token exists) and inject a token
@@ -83,7 +87,7 @@ spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --service-account-issuer https://kubernetes.default.svc.cluster.local \
   --api-audiences https://kubernetes.default.svc.cluster.local \
   --service-cluster-ip-range 10.96.0.0/24 --allow-privileged=true \
-  --disable-admission-plugins ServiceAccount --enable-admission-plugins OwnerReferencesPermissionEnforcement \
+  --disable-admission-plugins ServiceAccount "${admission[@]}" \
   --profiling=false --logtostderr -v 0
 admin_token=$(cat "$pki/admin.token")
 api_url="https://127.0.0.1:$api_port"

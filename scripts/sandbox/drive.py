@@ -65,8 +65,9 @@ class Sandbox:
         meta = omjob["metadata"]
         run = self.runs.get(meta["uid"])
         if run is None:
-            owner = next((o for o in meta.get("ownerReferences") or [] if o.get("kind") == "CronOMJob"), None)
-            cron = f"{meta.get('namespace', 'default')}/{owner['name']}" if owner else None
+            # A scheduled run names its CronOMJob in an annotation (it has no ownerReference).
+            owner = (meta.get("annotations") or {}).get("omjob.pipelines.openmetadata.org/cronomjob")
+            cron = f"{meta.get('namespace', 'default')}/{owner}" if owner else None
             if cron not in self.crons or self.crons[cron] is not None:
                 return
             self.crons[cron] = meta["uid"]

@@ -18,5 +18,5 @@ struct EndingScenario: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    static let all: [EndingScenario] = containerEndings + podEndings + runEndings
+    static let all: [EndingScenario] = containerEndings + podEndings + runEndings + handOverEndings
 }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeJSON
+import TestSupport
 import Testing
 
 /// Every ending scenario on kubesim (a fresh one per scenario).
@@ -28,5 +29,52 @@ import Testing
         #expect(answer.code == 403, "listing Secrets as the operator: \(answer)")
         #expect(answer.message.contains("system:serviceaccount:\(RealControlPlane.operatorNamespace):\(RealControlPlane.operatorAccount)"),
                 "\(answer.message)")
+    }
+}
+
+/// Every ending scenario under every install a user may have: this project's CRDs and RBAC or
+/// OpenMetadata's chart's (tests/openmetadata-chart), with the OwnerReferencesPermissionEnforcement
+/// admission plugin on or off; the chart's profiles run the operator with the chart's
+/// environment. One control plane per profile, one after the other (each starts its own
+/// server); the scenarios of a profile run at once, each in its own namespace.
+/// (`EndingsOnRealServer` is the project's own profile.)
+@Suite(.serialized, .timeLimit(.minutes(5))) struct DropInMatrix {
+    @Test(arguments: RealControlPlane.Profile.all.filter { $0 != .project })
+    func everyEndingEndsUnderThisInstall(_ profile: RealControlPlane.Profile) async throws {
+        let plane = try await RealControlPlane.start(profile)
+        await RealControlPlane.$current.withValue(plane) {
+            await withTaskGroup(of: Void.self) { group in
+                for scenario in EndingScenario.all {
+                    group.addTask {
+                        do { try await ScenarioRun.run(on: .real, scenario.body) } catch { Issue.record(error, "\(scenario.name)") }
+                    }
+                }
+                if profile.rbac == .openMetadataChart {
+                    group.addTask {
+                        do { try await ScenarioRun.run(on: .real, Self.missingPermissionsAreSaid) } catch { Issue.record(error) }
+                    }
+                }
+            }
+        }
+        await plane.stop()
+    }
+
+    /// Under the chart's RBAC: nodes cannot be read, which the operator says once and lives
+    /// with (/health stays 200, /info and the metric name what is missing and what it costs).
+    @Sendable static func missingPermissionsAreSaid(_ run: ScenarioRun) async throws {
+        let port = try await until("the health port") { run.operatorProcess.healthPort }
+        let info = try await until("the permission review in /info") { () -> JSONValue? in
+            guard let body = try? LoopbackHTTP.get(port: port, path: "/info").body,
+                  let info = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)),
+                  info["missingPermissions"]?.arrayValue?.isEmpty == false else { return nil }
+            return info
+        }
+        let missing = info["missingPermissions"]?.arrayValue ?? []
+        #expect(missing.contains { $0["resource"]?.stringValue == "nodes" && $0["verb"]?.stringValue == "list" && $0["required"]?.boolValue == false })
+        #expect(!missing.contains { $0["required"]?.boolValue == true }, "the chart grants every required permission: \(missing)")
+        #expect(try LoopbackHTTP.get(port: port, path: "/health").status == 200)
+        let metrics = try #require(MetricsProbe.text(port: port))
+        #expect(MetricsProbe.value(metrics, "omjob_permission_missing", ["verb": "list", "resource": "nodes", "required": "false"]) == 1)
+        #expect(run.operatorProcess.log.contains("missing optional permission"), "said once in the log")
     }
 }

@@ -23,7 +23,7 @@ extension EndingScenario {
         #expect(env["pipelineStatus"] == "failed")
         #expect(env["OMJOB_MAIN_REASON"] == "Killed")
         _ = try await until("Killed recorded") {
-            try await run.omJob("killed")?["status"]?["mainPodTermination"]?["reason"]?.stringValue == "Killed" ? true : nil
+            try await run.recordedTermination("killed")?["reason"]?.stringValue == "Killed" ? true : nil
         }
         try await run.finishExitHandler(exit)
         // With the exit handler done, every finalizer is released and the OMJob goes away.
@@ -46,7 +46,7 @@ extension EndingScenario {
         #expect(try await run.environment(ofPod: second)["pipelineStatus"] == "success")
         try await run.finishExitHandler(second)
         try await run.expectEnded("retry", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
-        #expect(try await run.omJob("retry")?["status"]?["exitHandlerAttempts"]?.intValue == 2)
+        #expect(try await run.recordedAttempts("retry") == 2)
     }
 
     static let operatorAway = EndingScenario(name: "the operator down while the main pod ends and is deleted catches up on return") { run in

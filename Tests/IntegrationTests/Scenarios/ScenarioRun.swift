@@ -16,6 +16,8 @@ final class ScenarioRun: Sendable {
     let cluster: any Cluster
     let directory: String
     let operatorProcess = OperatorProcess()
+    /// A second operator tree on the same server, as during a rolling update (started on demand).
+    let secondOperator = OperatorProcess()
     private let kubeconfig: String
 
     private init(cluster: any Cluster, directory: String) throws {
@@ -65,10 +67,22 @@ final class ScenarioRun: Sendable {
 
     /// Starts the operator with the scenarios' short limits and the server's own settings.
     func startOperator() throws {
-        var settings = OperatorUnderTest.fastSettings
-        settings.merge(cluster.operatorSettings) { _, new in new }
-        try operatorProcess.start(kubeconfig: kubeconfig, directory: directory, settings: settings)
+        try operatorProcess.start(kubeconfig: kubeconfig, directory: directory, settings: operatorSettings)
     }
 
-    func stopOperator() { operatorProcess.stop() }
+    /// Starts a second operator beside the first, with its own run directory.
+    func startSecondOperator() throws {
+        let second = directory + "/second"
+        try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
+        try secondOperator.start(kubeconfig: kubeconfig, directory: second, settings: operatorSettings)
+    }
+
+    private var operatorSettings: [String: String] {
+        OperatorUnderTest.fastSettings.merging(cluster.operatorSettings) { _, new in new }
+    }
+
+    func stopOperator() {
+        operatorProcess.stop()
+        secondOperator.stop()
+    }
 }

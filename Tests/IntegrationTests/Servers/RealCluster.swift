@@ -8,10 +8,10 @@ import Shared
 final class RealCluster: Cluster {
     let plane: RealControlPlane
     let namespace: String
-    let serverName = "kube-apiserver v1.20.2"
+    var serverName: String { "kube-apiserver v1.20.2 (\(plane.profile.testDescription))" }
     var nodeName: String { RealControlPlane.nodeName }
     var operatorSettings: [String: String] {
-        ["WATCH_NAMESPACES": namespace, "OPERATOR_NAMESPACE": RealControlPlane.operatorNamespace]
+        plane.profile.operatorSettings.merging(["WATCH_NAMESPACES": namespace, "OPERATOR_NAMESPACE": RealControlPlane.operatorNamespace]) { _, new in new }
     }
 
     private static let namespaces = ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)

@@ -16,6 +16,7 @@ final class RealControlPlane: Sendable {
     static let nodeName = "node-1"
 
     let state: String
+    let profile: Profile
     let url: String
     let certificateAuthority: String
     /// The admin's client (the scenarios' hands); the operator never uses it.
@@ -29,9 +30,10 @@ final class RealControlPlane: Sendable {
     /// The control plane of the running suite (set by `.realControlPlane`).
     @TaskLocal static var current: RealControlPlane?
 
-    private init(state: String, url: String, certificateAuthority: String, admin: KubeClient, operatorToken: String,
+    private init(state: String, profile: Profile, url: String, certificateAuthority: String, admin: KubeClient, operatorToken: String,
                  loop: LoopThread, watchdog: SpawnedProcess, heartbeat: Task<Void, Never>) {
         self.state = state
+        self.profile = profile
         self.url = url
         self.certificateAuthority = certificateAuthority
         self.admin = admin
@@ -41,7 +43,7 @@ final class RealControlPlane: Sendable {
         self.heartbeat = heartbeat
     }
 
-    static func start() async throws -> RealControlPlane {
+    static func start(_ profile: Profile = .project) async throws -> RealControlPlane {
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
         let state = try Paths.temporaryDirectory()
         guard try await Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0 else {
@@ -50,11 +52,12 @@ final class RealControlPlane: Sendable {
                 (CI's .ci/run does); the real-server scenarios are never skipped
                 """)
         }
-        try await Command.check(["\(scripts)/start.sh", state], in: state)
+        try await Command.check(["\(scripts)/start.sh", state],
+                                environment: ["CP_OWNER_REFERENCES_ENFORCEMENT": profile.ownerReferencesEnforcement ? "1" : "0"], in: state)
         // If this process dies without stopping it, the watchdog does: nothing is left running.
         let watchdog = try Self.watchdog(scripts: scripts, state: state)
         do {
-            return try await install(state: state, watchdog: watchdog)
+            return try await install(profile, state: state, watchdog: watchdog)
         } catch {
             watchdog.signal(SIGTERM)
             _ = try? await Command.run(["\(scripts)/stop.sh", state], in: state)
@@ -62,7 +65,7 @@ final class RealControlPlane: Sendable {
         }
     }
 
-    private static func install(state: String, watchdog: SpawnedProcess) async throws -> RealControlPlane {
+    private static func install(_ profile: Profile, state: String, watchdog: SpawnedProcess) async throws -> RealControlPlane {
         let environment = try Self.environment(state: state)
         guard let url = environment["KUBE_API_URL"], let token = environment["KUBE_API_TOKEN"],
               let ca = environment["KUBE_API_CA"], let kubeconfig = environment["KUBECONFIG"] else {
@@ -70,7 +73,9 @@ final class RealControlPlane: Sendable {
         }
         let kubectl = try Self.kubectl()
         let env = ["KUBECONFIG": kubeconfig]
-        try await Command.check([kubectl, "apply", "-k", "deploy/"], environment: env, in: state)
+        for arguments in profile.installation {
+            try await Command.check([kubectl, "apply"] + arguments, environment: env, in: state)
+        }
         try await Command.check([kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
                                  "crd/omjobs.pipelines.openmetadata.org", "crd/cronomjobs.pipelines.openmetadata.org"],
                                 environment: env, in: state)
@@ -82,7 +87,7 @@ final class RealControlPlane: Sendable {
             try await NodeHeartbeat.createReadyNode(nodeName, admin: admin)
             let operatorToken = try await ServiceAccountToken.read(namespace: operatorNamespace, account: operatorAccount, admin: admin)
             let heartbeat = Task { await NodeHeartbeat.keepReady(nodeName, admin: admin) }
-            return RealControlPlane(state: state, url: url, certificateAuthority: ca, admin: admin, operatorToken: operatorToken,
+            return RealControlPlane(state: state, profile: profile, url: url, certificateAuthority: ca, admin: admin, operatorToken: operatorToken,
                                     loop: loop, watchdog: watchdog, heartbeat: heartbeat)
         } catch {
             loop.stopAndWait()

@@ -16,6 +16,23 @@ protocol EndedRunChecks {
 }
 
 extension EndedRunChecks {
+    /// How the run recorded its main pod's ending: the status field where the CRD keeps it, else
+    /// the record annotation (OpenMetadata's chart CRD prunes the field).
+    func recordedTermination(_ name: String) async throws -> JSONValue? {
+        let omJob = try await omJob(name)
+        if let field = omJob?["status"]?["mainPodTermination"] { return field }
+        guard let text = omJob?["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/main-pod-termination"]?.stringValue
+        else { return nil }
+        return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+    }
+
+    /// Exit-handler pods the run counted, from the status field or the record annotation.
+    func recordedAttempts(_ name: String) async throws -> Int? {
+        let omJob = try await omJob(name)
+        if let field = omJob?["status"]?["exitHandlerAttempts"]?.intValue { return Int(field) }
+        return omJob?["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/exit-handler-attempts"]?.stringValue.flatMap { Int($0) }
+    }
+
     /// The environment of a pod's container (plain values only).
     func environment(ofPod name: String) async throws -> [String: String] {
         var result: [String: String] = [:]
@@ -29,7 +46,7 @@ extension EndedRunChecks {
     func expectEnded(_ name: String, phase: String, reason: String, pipelineStatus: String?,
                      sourceLocation: SourceLocation = #_sourceLocation) async throws {
         try await waitUntilPhase(name, phase)
-        let termination = try await omJob(name)?["status"]?["mainPodTermination"]
+        let termination = try await recordedTermination(name)
         #expect(termination?["reason"]?.stringValue == reason, "recorded \(termination.map { "\($0)" } ?? "nothing")", sourceLocation: sourceLocation)
         let exitPods = try await pods(of: name, type: "exit-handler")
         if let pipelineStatus {

@@ -72,8 +72,9 @@ public enum RunDecider {
         let mainName = observed.mainPodName ?? PodNaming.mainPodName(omJob: omJob.metadata.name ?? "")
         let pods = RunPods(pods: observation.pods, omJobUID: uid, mainPodName: mainName)
         // An exit pod proves its attempt was started, whatever the record says (a record lost to a
-        // crash between the two writes, or a run adopted from another operator).
-        if let started = pods.exitByAttempt.keys.max(), started > (observed.exitHandlerAttempts ?? 0) {
+        // crash between the two writes, or a run adopted from another operator). A finished run
+        // keeps its count: it starts nothing more, and only counted stuck pods are retired.
+        if observed.phase?.isFinished != true, let started = pods.exitByAttempt.keys.max(), started > (observed.exitHandlerAttempts ?? 0) {
             observed.exitHandlerAttempts = started
         }
         var plan = RunPlan(omJob: omJob, uid: uid, now: now, observed: observed)
