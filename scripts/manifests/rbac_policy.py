@@ -14,13 +14,10 @@ FORBIDDEN_VERBS = {"escalate", "bind", "impersonate", "deletecollection", "*"}
 ALLOWED_VERBS = {
     ("pipelines.openmetadata.org", "omjobs"): {"get", "list", "watch", "create", "patch", "delete"},
     ("pipelines.openmetadata.org", "omjobs/status"): {"get", "patch", "update"},
-    ("pipelines.openmetadata.org", "omjobs/finalizers"): {"update"},
     ("pipelines.openmetadata.org", "cronomjobs"): {"get", "list", "watch"},
     ("pipelines.openmetadata.org", "cronomjobs/status"): {"get", "patch", "update"},
-    ("pipelines.openmetadata.org", "cronomjobs/finalizers"): {"update"},
     ("", "pods"): {"get", "list", "watch", "create", "patch", "delete"},
     ("", "events"): {"create", "patch"},
-    ("events.k8s.io", "events"): {"create", "patch"},
     ("", "nodes"): {"get", "list", "watch"},
 }
 

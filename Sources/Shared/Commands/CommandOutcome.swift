@@ -16,7 +16,7 @@ public enum CommandOutcome: Hashable, Sendable {
     case notFound
     /// The API server refused the write for good (Invalid, Forbidden, quota, a name taken by
     /// another owner); the message says why. Recorded where the decision can see it when it
-    /// matters (a rejected pod goes to `status.podCreateFailure`).
+    /// matters (a rejected pod goes to the run's record, `RunRecord.podCreateFailure`).
     case invalid(String)
     /// A transient failure outlasted the client's retry deadline; decide again later.
     case failed(String)

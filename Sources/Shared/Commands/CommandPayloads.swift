@@ -6,7 +6,7 @@ public import KubeJSON
 /// (controller ownerReference UID, or the `omjob.pipelines.openmetadata.org/uid` label for pods made
 /// without an owner during a kill). A pod with our name and another owner is never adopted: like a
 /// rejection that retrying cannot fix (Invalid, Forbidden, quota after the executor's retry deadline),
-/// it is recorded in the OMJob's `status.podCreateFailure` (see `PodCreateFailure`), which is how the
+/// it is recorded in the run's record (`RunRecord`, see `PodCreateFailure`), which is how the
 /// decision learns that the run must end with `CreateFailed` (or that an exit attempt failed).
 public struct CreatePod: Codable, Hashable, Sendable {
     /// The full pod body to POST.

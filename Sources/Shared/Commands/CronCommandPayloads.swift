@@ -3,10 +3,10 @@ public import KubeJSON
 /// Create one scheduled run of a CronOMJob.
 ///
 /// Idempotent: the name is deterministic per slot, so `409 AlreadyExists` is success when the
-/// existing OMJob's controller ownerReference is this CronOMJob (same UID), and an error
+/// existing OMJob is this CronOMJob's run for the same slot (`CronOwnership`), and an error
 /// otherwise: an OMJob with our name and another owner is never adopted.
 public struct CreateOMJob: Codable, Hashable, Sendable {
-    /// The full OMJob body to POST (name, labels, annotations, ownerReference, spec).
+    /// The full OMJob body to POST (name, labels, annotations, spec).
     public var omJob: OMJob
 
     public init(omJob: OMJob) { self.omJob = omJob }

@@ -1,5 +1,6 @@
 import Foundation
 import KubeJSON
+import Shared
 import TestSupport
 import Testing
 
@@ -55,8 +56,30 @@ import Testing
                     }
                 }
             }
+            if profile.rbac == .openMetadataChart, !profile.ownerReferencesEnforcement {
+                do { try await Self.aMissingRequiredPermissionIsNeverSilent(plane) } catch { Issue.record(error) }
+            }
         }
         await plane.stop()
+    }
+
+    /// Without `create` on pods (the chart's pod rules unbound) the operator runs nothing, and
+    /// says so: an ERROR naming the verb and the resource, `/health` 503 (the chart's only probe).
+    static func aMissingRequiredPermissionIsNeverSilent(_ plane: RealControlPlane) async throws {
+        let bindings = ResourceType(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding",
+                                    plural: "clusterrolebindings", namespaced: false)
+        try await plane.admin.delete(resource: bindings, namespace: nil, name: "openmetadata-chart-omjob-operator-pipelines")
+        try await ScenarioRun.run(on: .real) { run in
+            let port = try await until("the health port") { run.operatorProcess.healthPort }
+            let health = try await until("/health failing") { () -> LoopbackHTTP.Response? in
+                let answer = try? LoopbackHTTP.get(port: port, path: "/health")
+                return answer?.status == 503 ? answer : nil
+            }
+            #expect(health.body.contains("create pods"), "\(health.body)")
+            #expect(run.operatorProcess.log.contains("missing required permission"))
+            #expect(run.operatorProcess.log.contains("\"permission.verb\":\"create\"") && run.operatorProcess.log.contains("\"permission.resource\":\"pods\""))
+            #expect(try LoopbackHTTP.get(port: port, path: "/ready").status == 503)
+        }
     }
 
     /// Under the chart's RBAC: nodes cannot be read, which the operator says once and lives
