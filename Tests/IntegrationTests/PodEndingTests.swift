@@ -35,8 +35,16 @@ import Testing
             try await Self.guardedRunningMainPod(op, "lost", node: "node-9")
             try op.setNodeReady("node-9", "Unknown")
             let exit = try await op.waitForExitPod(of: "lost")
+            // The container may still run: the main pod is deleted so that a returning node stops it,
+            // and kept (finalizer) while the exit handler runs.
+            _ = try await eventually("the main pod's deletion asked") { op.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil }
+            #expect(op.pod("lost-main")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false)
+            // The node returns and the kubelet reports the SIGTERM the deletion sent: nothing changes.
+            try op.setNodeReady("node-9", "True")
+            try op.terminate("lost-main", exitCode: 143, reason: "Error", signal: 15)
             try op.finishExitHandler(exit)
             try await op.expectEnded("lost", phase: "Succeeded", reason: "NodeLost", pipelineStatus: "failed")
+            #expect(try await op.pods(of: "lost", type: "exit-handler").count == 1, "no second exit handler")
         }
     }
 }
