@@ -20,12 +20,12 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN_DIR = pathlib.Path(os.environ.get("OMJOB_BIN_DIR", ROOT / ".build" / "debug"))
 
 
-def require(path, what):
+def require(path, what, fix="run `swift build` first; make test builds it"):
     """A missing prerequisite: a failure under CI=true, otherwise a skip that says why."""
     message = f"{what} not found at {path}"
     if os.environ.get("CI") == "true":
         pytest.fail(message + " (CI=true: never skipped)")
-    pytest.skip(message + " (run `swift build` first; CI builds it)")
+    pytest.skip(f"{message} ({fix})")
 
 
 def binary(name):

@@ -42,7 +42,7 @@ def _started_control_plane():
                              capture_output=True)
     if present.returncode != 0:
         require(os.environ.get("OMJOB_CONTROL_PLANE_CACHE", "~/.cache/omjob-control-plane"),
-                "the real control plane (scripts/control-plane/build.sh)")
+                "the real control plane", "run scripts/control-plane/build.sh once; .ci/run does")
     state = tempfile.mkdtemp(prefix="omjob-helm-cp.")
     subprocess.run([str(CONTROL_PLANE / "start.sh"), state], check=True, stdout=subprocess.DEVNULL, timeout=180)
     env = dict(re.findall(r'export (\w+)="([^"]*)"', (pathlib.Path(state) / "env").read_text()))
@@ -154,6 +154,15 @@ def service_account_token(api):
     return eventually(token, 60, what="the chart ServiceAccount's token Secret")
 
 
+def until(check, timeout, explain):
+    """Polls check() every half second; on timeout fails with explain(), computed then."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            pytest.fail(f"timed out after {timeout}s: {explain()}")
+        time.sleep(0.5)
+
+
 def phase(api, name):
     r = api.get(omjobs(RUNS_NS, name))
     return (r.json().get("status") or {}).get("phase") if r.status_code == 200 else None
@@ -190,8 +199,8 @@ def test_operator_as_the_chart_service_account_runs_an_omjob_to_succeeded(cluste
     operator.wait_ready()
     name = f"run-{uuid.uuid4().hex[:6]}"
     api.create(omjobs(RUNS_NS), omjob(name))
-    eventually(lambda: phase(api, name) == "Succeeded", 90, interval=0.5,
-               what=f"OMJob {name} Succeeded (phase {phase(api, name)}); operator log:\n{operator.text()[-2000:]}")
+    until(lambda: phase(api, name) == "Succeeded", 90,
+          lambda: f"OMJob {name} is {phase(api, name)}, not Succeeded; operator log:\n{operator.text()[-3000:]}")
     status = api.get(omjobs(RUNS_NS, name)).json()["status"]
     assert status["mainPodTermination"]["reason"] == "Completed" and status.get("exitHandlerAttempts", 1) >= 1
     assert "forbidden" not in operator.text().lower(), operator.text()[-3000:]
@@ -227,28 +236,39 @@ def test_uninstall_after_the_documented_step_leaves_nothing(cluster):
     running = f"running-{uuid.uuid4().hex[:6]}"
     kubelet.keep_running.add(f"{running}-main")
     api.create(omjobs(RUNS_NS), omjob(running))
-    eventually(lambda: phase(api, running) == "Running", 60, interval=0.5, what=f"OMJob {running} Running")
+    until(lambda: phase(api, running) == "Running", 60, lambda: f"OMJob {running} is {phase(api, running)}, not Running")
 
     # The documented step: delete the runs while the operator still runs.
     r = api.delete(omjobs(RUNS_NS))
     assert r.status_code == 200, describe(r)
-    eventually(lambda: api.get(omjobs(RUNS_NS)).json()["items"] == [], 90, interval=0.5,
-               what=f"every OMJob released and gone; operator log:\n{operator.text()[-2000:]}")
+    until(lambda: api.get(omjobs(RUNS_NS)).json()["items"] == [], 90,
+          lambda: f"OMJobs left: {[o['metadata']['name'] for o in api.get(omjobs(RUNS_NS)).json()['items']]}; "
+                  f"operator log:\n{operator.text()[-3000:]}")
     operator.stop()
 
     cluster["helm"].uninstall(RELEASE, timeout=120)
     with pytest.raises(helm().HelmNotFoundError):
         cluster["helm"].status(RELEASE)
-    left = []
-    for path in ("/apis/rbac.authorization.k8s.io/v1/clusterroles", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-                 "/apis/rbac.authorization.k8s.io/v1/rolebindings", "/apis/apps/v1/deployments",
-                 "/api/v1/services", "/api/v1/serviceaccounts", "/api/v1/secrets"):
-        items = api.get(path, params={"labelSelector": INSTANCE}).json()["items"]
-        left += [f"{i['kind'] if 'kind' in i else path} {i['metadata'].get('namespace', '')}/{i['metadata']['name']}" for i in items]
-    # Helm's release records are Secrets labelled owner=helm.
-    left += [s["metadata"]["name"] for s in api.get(f"/api/v1/namespaces/{OPERATOR_NS}/secrets",
-                                                   params={"labelSelector": f"owner=helm,name={RELEASE}"}).json()["items"]]
-    assert left == [], left
+    def left():
+        """Every object of the release still there, including what controllers made from it
+        (ReplicaSets, pods) and the ServiceAccount's token Secret."""
+        found = []
+        for path in ("/apis/rbac.authorization.k8s.io/v1/clusterroles", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+                     "/apis/rbac.authorization.k8s.io/v1/rolebindings", "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets",
+                     "/api/v1/pods", "/api/v1/services", "/api/v1/serviceaccounts"):
+            items = api.get(path, params={"labelSelector": INSTANCE}).json()["items"]
+            found += [f"{path.rsplit('/', 1)[1]} {i['metadata'].get('namespace', '')}/{i['metadata']['name']}" for i in items]
+        for secret in api.get(f"/api/v1/namespaces/{OPERATOR_NS}/secrets").json()["items"]:
+            annotations = secret["metadata"].get("annotations") or {}
+            labels = secret["metadata"].get("labels") or {}
+            # The token controller's Secret, and Helm's release records (owner=helm).
+            if annotations.get("kubernetes.io/service-account.name") == RELEASE or labels.get("owner") == "helm":
+                found.append(f"secrets {OPERATOR_NS}/{secret['metadata']['name']}")
+        return found
+    deadline = time.monotonic() + 60  # the garbage collector removes ReplicaSets and pods
+    while left() and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert left() == []
 
     def clean():
         objects = api.get(pods(RUNS_NS)).json()["items"] + api.get("/apis/pipelines.openmetadata.org/v1/omjobs").json()["items"]
