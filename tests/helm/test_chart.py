@@ -119,6 +119,14 @@ def test_monitoring_objects_select_the_operator(render):
     assert kinds(docs, "PrometheusRule")[0]["spec"] == rules
 
 
+def test_alert_rules_name_the_scrape_job_of_the_release(render):
+    docs = render({"metrics": {"prometheusRule": {"enabled": True}}}, name="pipelines")
+    rule = next(r for g in kinds(docs, "PrometheusRule")[0]["spec"]["groups"] for r in g["rules"] if r["alert"] == "OMJobOperatorDown")
+    service = kinds(docs, "Service")[0]["metadata"]["name"]
+    assert service == "pipelines-omjob-operator-metrics"
+    assert rule["expr"] == f'up{{job="{service}"}} == 0 or absent(up{{job="{service}"}})'
+
+
 def test_optional_objects_are_off_by_default(render):
     assert {d["kind"] for d in render()} == {
         "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment", "Service"}
