@@ -171,7 +171,7 @@ def phase(api, name):
 def test_install_creates_crds_and_objects(cluster):
     release = cluster["helm"].install(CHART, RELEASE, {"watchNamespaces": [RUNS_NS]},
                                       namespace=OPERATOR_NS, create_namespace=True, timeout=120)
-    assert release["info"]["status"] == "deployed" and release["version"] == 1, release["info"]
+    assert (release["status"], release["revision"]) == ("deployed", 1), release
     api = cluster["api"]
     for crd in ("omjobs.pipelines.openmetadata.org", "cronomjobs.pipelines.openmetadata.org"):
         assert api.get(f"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{crd}").status_code == 200
@@ -210,7 +210,7 @@ def test_operator_as_the_chart_service_account_runs_an_omjob_to_succeeded(cluste
 def test_upgrade_with_a_changed_value(cluster):
     release = cluster["helm"].upgrade(CHART, RELEASE, {"watchNamespaces": [RUNS_NS], "logLevel": "DEBUG"},
                                       namespace=OPERATOR_NS, timeout=120)
-    assert release["version"] == 2 and release["info"]["status"] == "deployed"
+    assert (release["status"], release["revision"]) == ("deployed", 2), release
     assert deployment_env(cluster["api"])["LOG_LEVEL"] == "DEBUG"
 
 
@@ -218,13 +218,13 @@ def test_upgrade_with_a_value_that_breaks_the_schema_changes_nothing(cluster):
     with pytest.raises(helm().HelmError) as refused:
         cluster["helm"].upgrade(CHART, RELEASE, {"watchNamespaces": RUNS_NS}, namespace=OPERATOR_NS, timeout=60)
     assert "at '/watchNamespaces': got string, want array" in str(refused.value)
-    assert [r["version"] for r in cluster["helm"].history(RELEASE)] == [1, 2]
+    assert [r["revision"] for r in cluster["helm"].history(RELEASE)] == [1, 2]
 
 
 def test_rollback_restores_the_first_revision(cluster):
     cluster["helm"].rollback(RELEASE, version=1, timeout=120)
     history = cluster["helm"].history(RELEASE)
-    assert [r["version"] for r in history] == [1, 2, 3], history
+    assert [r["revision"] for r in history] == [1, 2, 3], history
     assert deployment_env(cluster["api"])["LOG_LEVEL"] == "INFO"
 
 
