@@ -91,7 +91,8 @@ class Operator:
             try:
                 self.process.wait(15)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                # Its own process group (start_new_session): the workers go with it.
+                os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
         self.log.close()
 

@@ -115,7 +115,7 @@ def cluster():
     binary("omjob-supervisor")
     state, env = _started_control_plane()
     api = Api(env["KUBE_API_URL"], env["KUBE_API_TOKEN"], env["KUBE_API_CA"], kind="real")
-    kubelet, beats, config, work = None, [], None, workdir("omjob-helm.")
+    kubelet, beats, config, work, shared = None, [], None, workdir("omjob-helm."), {}
     try:
         api.create("/api/v1/nodes", {"apiVersion": "v1", "kind": "Node", "metadata": {"name": NODE}})
         kubelet = Kubelet(api, RUNS_NS)
@@ -125,8 +125,11 @@ def cluster():
         for beat in beats:
             beat.start()
         config = helm().Config(kubeconfig_path=env["KUBECONFIG"], namespace=OPERATOR_NS)
-        yield {"api": api, "kubelet": kubelet, "helm": config, "env": env, "work": work, "state": {}}
+        yield {"api": api, "kubelet": kubelet, "helm": config, "env": env, "work": work, "state": shared}
     finally:
+        operator = shared.get("operator")
+        if operator is not None:  # a test failed before the uninstall test stopped it
+            operator.stop()
         for beat in beats:
             beat.stop()
         if config is not None:

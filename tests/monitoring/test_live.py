@@ -8,6 +8,7 @@ metric it names must exist, and each dashboard query must return series.
 """
 import json
 import re
+import shutil
 import socket
 import subprocess
 import time
@@ -80,6 +81,7 @@ class Stack:
                     process.kill()
                     process.wait()
             log.close()
+        shutil.rmtree(self.work, ignore_errors=True)
 
 
 def wait_for(check, timeout, what):
