@@ -1,7 +1,7 @@
 # The two commands of the README: `make sandbox` (installs what is missing, builds, runs the operator end to end on kubesim) and `make test`.
 SWIFT ?= swift
 
-.PHONY: build release test sandbox clean validate-manifests test-differential
+.PHONY: build release test sandbox clean validate-manifests test-differential test-helm test-monitoring
 
 build:
 	$(SWIFT) build
@@ -14,12 +14,25 @@ release:
 test: build validate-manifests
 	SWIFT=$(SWIFT) ./scripts/run-swift-tests.sh
 	$(MAKE) test-differential
+	$(MAKE) test-helm
+	$(MAKE) test-monitoring
 
 # tests/differential against a real kube-apiserver v1.20.2 (started and stopped by the suite,
 # built by scripts/control-plane/build.sh); DIFF_SERVER=kubesim runs the same cases on kubesim.
 DIFF_SERVER ?= real
 test-differential:
 	python3 -m pytest -q -p no:cacheprovider tests/differential --server=$(DIFF_SERVER)
+
+# charts/omjob-operator with Helm v4's SDK (helm-python-sdk): lint, render and check every
+# variant, then install/upgrade/rollback/uninstall on the real kube-apiserver v1.20.2 with the
+# built operator running as the chart's ServiceAccount (docs/helm.md).
+test-helm:
+	python3 -m pytest -q -p no:cacheprovider tests/helm
+
+# deploy/monitoring with Debian's prometheus: promtool check/test rules, then a Prometheus on
+# loopback scraping the built operator on kubesim (docs/monitoring.md).
+test-monitoring:
+	python3 -m pytest -q -p no:cacheprovider tests/monitoring
 
 # deploy/ and examples/ rendered and checked offline (scripts/validate-manifests.sh, ~10 s).
 validate-manifests:

@@ -7,8 +7,9 @@ set -euo pipefail
 
 # libuv1-dev, libcurl4-openssl-dev, libhttp-parser-dev, pkg-config: the build.
 build=(libuv1-dev libcurl4-openssl-dev libhttp-parser-dev pkg-config make)
-# python3-pip, etcd-server, rsync, curl, openssl: the tests and the real control plane (scripts/control-plane).
-test=(python3-pip etcd-server rsync curl openssl)
+# python3-pip, etcd-server, rsync, curl, openssl: the tests and the real control plane (scripts/control-plane);
+# prometheus: prometheus and promtool for the alert rules and dashboard (tests/monitoring).
+test=(python3-pip etcd-server rsync curl openssl prometheus)
 
 case "${1:-}" in
   "") wanted=("${build[@]}" "${test[@]}") ;;
