@@ -23,10 +23,7 @@ VARIANTS = {
 }
 # Kinds that kubernetes-validate has no schema for (the Prometheus Operator's CRDs); checked below.
 CUSTOM_KINDS = {"ServiceMonitor", "PrometheusRule"}
-OPTIONAL_RULES = {("pipelines.openmetadata.org", "omjobs/finalizers", "update"),
-                  ("pipelines.openmetadata.org", "cronomjobs/finalizers", "update"),
-                  ("events.k8s.io", "events", "create"), ("events.k8s.io", "events", "patch"),
-                  ("", "nodes", "get"), ("", "nodes", "list"), ("", "nodes", "watch")}
+OPTIONAL_RULES = {("", "nodes", "get"), ("", "nodes", "list"), ("", "nodes", "watch")}
 
 
 def rule_set(roles):
