@@ -12,6 +12,7 @@ enum SupervisorMetrics {
     static let refusedConnections = "omjob_broker_refused_connections_total"
     static let connections = "omjob_broker_connections"
     static let permissionMissing = "omjob_permission_missing"
+    static let permissionsMissing = "omjob_permissions_missing"
     static let apiReachable = "omjob_api_reachable"
 
     static func declare(in registry: MetricsRegistry) {
@@ -26,6 +27,7 @@ enum SupervisorMetrics {
         registry.declare(connections, .gauge, help: "Open broker connections by role.")
         registry.declare(permissionMissing, .gauge,
                          help: "1 for each permission the operator uses and lacks (required=true: OMJobs or schedules are not run).")
+        registry.declare(permissionsMissing, .gauge, help: "How many permissions the operator uses and lacks, by required (always present).")
         registry.declare(apiReachable, .gauge, help: "0 while a worker reports the API server unreachable, else 1.")
         registry.increment(commands, labels: ["outcome": "completed"], by: 0)
         registry.increment(protocolErrors, by: 0)
@@ -46,7 +48,10 @@ enum SupervisorMetrics {
         for peer in broker.peers.values { byRole[peer.hello.role, default: 0] += 1 }
         for (role, count) in byRole { registry.set(connections, labels: ["role": role], to: Double(count)) }
         registry.reset(permissionMissing)
-        for permission in Readiness.missingPermissions(peers: Array(broker.peers.values)) {
+        let missing = Readiness.missingPermissions(peers: Array(broker.peers.values))
+        registry.set(permissionsMissing, labels: ["required": "true"], to: Double(missing.filter(\.required).count))
+        registry.set(permissionsMissing, labels: ["required": "false"], to: Double(missing.filter { !$0.required }.count))
+        for permission in missing {
             registry.set(permissionMissing, labels: [
                 "verb": permission.verb, "resource": permission.resourceName, "namespace": permission.namespace ?? "",
                 "required": permission.required ? "true" : "false",
