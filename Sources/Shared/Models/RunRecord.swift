@@ -72,6 +72,21 @@ public struct RunRecord: Hashable, Sendable {
     }
 }
 
+extension RunRecord {
+    /// The annotations to write with a status that records `self` for `omJob`, or nil when none
+    /// are needed: when they already hold it, or when the OMJob's CRD is known to keep the status
+    /// fields (the status this operator last wrote still has `observedGeneration`, which
+    /// OpenMetadata's chart's CRD prunes) and no annotation was started for this run (once
+    /// started, the annotations stay the record: they win over the status when read back).
+    /// Saves one write per run under a CRD that keeps the status; costs nothing otherwise.
+    public func annotationsToWrite(for omJob: OMJob) -> [String: String]? {
+        let annotated = RunRecord(annotations: omJob.metadata.annotations)
+        guard self != annotated else { return nil }
+        if annotated == RunRecord(), omJob.status?.observedGeneration != nil { return nil }
+        return annotations
+    }
+}
+
 extension OMJob {
     /// The status as the decision must see it: the observed status with the record of the
     /// OMJob's annotations applied over it (see `RunRecord`).

@@ -64,8 +64,10 @@ public enum TTLCleanup {
             actions.append(.recordEvent(RecordEvent(event: GCEvents.cleanedUp(omJob, podCount: runPods.all.count, ttl: ttl, now: now))))
             var recorded = OMJobStatus()
             recorded.cleanupTime = KubeTime.format(now)
+            var record = RunRecord(annotations: omJob.metadata.annotations)
+            record.cleanupTime = recorded.cleanupTime
             actions.append(.recordCleanup(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
-                                                           record: RunRecord(cleanupTime: recorded.cleanupTime).annotations)))
+                                                           record: record.annotationsToWrite(for: omJob))))
         } else {
             state = .cleanedUp
             if settings.deleteOMJobAfterTTL {

@@ -164,12 +164,10 @@ struct RunPlan {
     /// the normal path never waits for it (`LaggingCacheTests`).
     static let recheckAfterRefusal: TimeInterval = 20
 
-    /// The patch that writes `status`, with the record's annotations when they do not hold the
-    /// run's memory yet (an unchanged record costs no extra write).
+    /// The patch that writes `status`, with the record's annotations where they are needed
+    /// (`RunRecord.annotationsToWrite`).
     func statusPatch(_ status: OMJobStatus) -> PatchOMJobStatus {
-        let record = RunRecord(status: status)
-        let annotated = RunRecord(annotations: omJob.metadata.annotations)
-        return PatchOMJobStatus(resourceVersion: resourceVersion, status: status, record: record == annotated ? nil : record.annotations)
+        PatchOMJobStatus(resourceVersion: resourceVersion, status: status, record: RunRecord(status: status).annotationsToWrite(for: omJob))
     }
 
     private var statusToWrite: OMJobStatus {
