@@ -12,7 +12,9 @@ cd "$(dirname "$0")/.."
 # One multi-call executable, `omjob`, and a link per role: the processes of the pod share one
 # mapped copy of the static Swift runtime and Foundation, and the image holds it once.
 PROGRAM=omjob
-ROLES=(omjob-supervisor omjob-watcher omjob-executor omjob-gc)
+# kubectl-omjob is the command line for people (`kubectl omjob …` finds it on PATH; in the
+# container, `omjob ctl …` speaks to the broker), the same program under another name.
+ROLES=(omjob-supervisor omjob-watcher omjob-executor omjob-gc kubectl-omjob)
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "$PROGRAM" "${ROLES[@]}"; exit 0; fi
 out="${1:?usage: scripts/build-release.sh OUT_DIR [SCRATCH_PATH] | --list}"
 scratch="${2:-.build}"
