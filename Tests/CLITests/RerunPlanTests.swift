@@ -41,6 +41,15 @@ import Testing
         #expect(!text.contains(Self.oldRunID))
     }
 
+    @Test func withoutTheLabelTheRunIDIsReadFromPipelineRunId() {
+        var original = Self.original()
+        original[at: ["metadata", "labels", "app.kubernetes.io/run-id"]] = nil
+        let run = RerunPlan.rerun(of: original, runID: Self.newRunID)
+        #expect(run.name == "om-job-mysql-prod-metadata-9b1c7d2e")
+        let env = run[path: ["spec", "exitHandlerSpec", "env"]]?.arrayValue ?? []
+        #expect(env.first { $0["name"] == "pipelineRunId" }?["value"]?.stringValue == Self.newRunID)
+    }
+
     @Test func aNameWithoutTheRunIDGetsItAppendedAndAGivenNameWins() {
         var original = Self.original()
         original[at: ["metadata", "name"]] = .string(String(repeating: "n", count: 63))

@@ -122,7 +122,7 @@ import Testing
                 │  └─ last exit code 1
                 └─ events
                    ├─ 3d3h  Warning  MainPodFailed  OMJob retried (x2): main pod OOMKilled
-                   └─ 3d3h  Warning  OMJobFailed  OMJob retried: exit handler failed 4 times
+                   └─ 3d3h  Warning  OMJobFailed    OMJob retried: exit handler failed 4 times
 
                 """)
         #expect(tree.document["exitHandlerPods"]?.arrayValue?.count == 2)

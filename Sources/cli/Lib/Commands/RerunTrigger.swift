@@ -18,7 +18,10 @@ public enum RerunPlan {
     /// the old name (`jobName`) gets the new name. Server-set metadata, finalizers and status are dropped.
     public static func rerun(of original: JSONValue, runID: String, name: String? = nil) -> JSONValue {
         let oldName = original[path: ["metadata", "name"]]?.stringValue ?? ""
-        let oldRunID = original[path: ["metadata", "labels", OperatorLabels.runID]]?.stringValue
+        // The run id is the label OpenMetadata sets; a run without it may still carry it in `pipelineRunId`.
+        let oldRunID =
+            original[path: ["metadata", "labels", OperatorLabels.runID]]?.stringValue
+            ?? original[path: ["spec", "mainPodSpec", "env"]]?.arrayValue?.first { $0["name"]?.stringValue == "pipelineRunId" }?["value"]?.stringValue
         let newName = name ?? defaultName(oldName: oldName, oldRunID: oldRunID, runID: runID)
 
         var metadata: [String: JSONValue] = ["name": .string(newName)]

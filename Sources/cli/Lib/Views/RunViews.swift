@@ -123,10 +123,13 @@ struct RunTree {
         main = ours.first { $0.model.metadata.labels?[OperatorLabels.podType] == PodType.main.rawValue }
         exitPods = ours.filter { $0.model.metadata.labels?[OperatorLabels.podType] == PodType.exitHandler.rawValue }
             .sorted { Self.attempt($0) < Self.attempt($1) }
-        self.events = events.sorted { Self.time($0) < Self.time($1) }
+        // Timestamps have one-second resolution: within a second, the order of creation.
+        self.events = events.sorted { (Self.time($0), Self.version($0)) < (Self.time($1), Self.version($1)) }
     }
 
     static func attempt(_ pod: Raw<Pod>) -> Int { Int(pod.model.metadata.labels?[OperatorLabels.attempt] ?? "") ?? 0 }
+
+    static func version(_ event: Raw<Event>) -> Int { Int(event.model.metadata.resourceVersion ?? "") ?? 0 }
 
     static func time(_ event: Raw<Event>) -> String {
         event.model.lastTimestamp ?? event.model.firstTimestamp ?? event.json[path: ["eventTime"]]?.stringValue ?? event.model.metadata.creationTimestamp ?? ""
@@ -200,16 +203,19 @@ struct RunTree {
             ))
 
         // Events.
-        var eventLines: [String] = []
+        // Events as an aligned table inside the tree: age, type, reason, then the subject and message.
+        var eventTable = Table(header: ["", "", "", ""])
         for event in events {
             let e = event.model
             let type = e.type ?? "Normal"
             let count = (e.count ?? 1) > 1 ? " (x\(e.count!))" : ""
             let age = HumanAge.since(Self.time(event).isEmpty ? nil : Self.time(event), now: now)
-            eventLines.append(
-                "\(age)  \(terminal.paint(type, type == "Warning" ? .yellow : .dim))  \(e.reason ?? "")  \(e.involvedObject.kind ?? "") \(e.involvedObject.name ?? "")\(count): \(e.message ?? "")"
-            )
+            eventTable.add([
+                .init(age), .init(type, type == "Warning" ? .yellow : .dim), .init(e.reason ?? ""),
+                .init("\(e.involvedObject.kind ?? "") \(e.involvedObject.name ?? "")\(count): \(e.message ?? "")"),
+            ])
         }
+        let eventLines = eventTable.render(on: terminal).split(separator: "\n").dropFirst().map(String.init)
         top.append(("events", eventLines.isEmpty ? ["none"] : eventLines))
 
         for (index, (head, children)) in top.enumerated() {
