@@ -299,6 +299,28 @@ import Testing
         }
     }
 
+    @Test func aRefusedReleaseIsReportedPerObjectAndTheOthersStillGo() async throws {
+        try await SimHarness.with { h in
+            let job = try h.createOMJob("kept", finalizer: true)
+            try h.createPod("kept-main", of: job, type: "main", finalizer: true)
+            // The user may patch OMJobs but not pods, as a namespace-scoped role might allow.
+            h.sim.interceptor = { request in
+                guard request.method == "PATCH", request.path.contains("/pods/") else { return nil }
+                return .respond(
+                    KubeAPIError(code: 403, reason: "Forbidden", message: "pods \"kept-main\" is forbidden: user \"tester\" cannot patch resource \"pods\""))
+            }
+            let outcome = await h.kubectl("release-finalizers")
+            #expect(outcome.code == 1, "\(outcome)")
+            #expect(outcome.out.contains("OMJob  pipelines  kept       no           released"), "\(outcome)")
+            #expect(
+                outcome.out.contains(
+                    "Pod    pipelines  kept-main  no           failed: cannot release pod pipelines/kept-main: Forbidden (403): pods \"kept-main\" is forbidden"
+                ),
+                "\(outcome)")
+            #expect(outcome.out.contains("released 1 object(s) in namespace pipelines; 0 of them were being deleted and now go; 1 failed"), "\(outcome)")
+        }
+    }
+
     @Test func releaseFinalizersReadsAgainOnAConflictAndKeepsOtherFinalizers() async throws {
         try await SimHarness.with { h in
             var object = Objects.omjob("contended", runID: "r")
