@@ -44,6 +44,9 @@ import Testing
                 all.out == "omjob.pipelines.openmetadata.org/elsewhere\nomjob.pipelines.openmetadata.org/run-bad\nomjob.pipelines.openmetadata.org/run-ok\n")
             let other = await h.kubectl("list", "--context", "elsewhere", "-o", "name")
             #expect(other.out == "omjob.pipelines.openmetadata.org/elsewhere\n")
+            // Connection flags before the command, as kubectl users write them.
+            let before = await h.kubectl("-n", "other", "--context=sim", "list", "-o", "name")
+            #expect(before.out == "omjob.pipelines.openmetadata.org/elsewhere\n", "\(before)")
             let selected = await h.kubectl("list", "-l", "app.kubernetes.io/pipeline=nope")
             #expect(selected.code == 0 && selected.out.isEmpty && selected.err == "No OMJobs found in namespace pipelines.\n")
             let yaml = await h.kubectl("list", "-n", "other", "-o", "yaml")

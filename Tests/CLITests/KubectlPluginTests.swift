@@ -33,6 +33,8 @@ import Testing
             #expect(try JSONValue.parse(json.out)["items"]?.arrayValue?.map(\.name) == ["via-kubectl"])
             let other = try runProgram(kubectl, ["omjob", "list", "--context", "elsewhere", "-o", "name"], environment: environment)
             #expect(other.out == "omjob.pipelines.openmetadata.org/elsewhere\n", "\(other)")
+            let namespaceFirst = try runProgram(kubectl, ["omjob", "-n", "other", "list", "-o", "name"], environment: environment)
+            #expect(namespaceFirst.out == "omjob.pipelines.openmetadata.org/elsewhere\n", "\(namespaceFirst)")
             let table = try runProgram(kubectl, ["omjob", "list", "-A"], environment: environment)
             #expect(table.out.hasPrefix("NAMESPACE  NAME         PHASE    MAIN POD ENDING  EXIT HANDLER  ATTEMPTS  AGE\n"), "\(table)")
             #expect(!table.out.contains("\u{1B}["), "no colour when stdout is not a terminal")

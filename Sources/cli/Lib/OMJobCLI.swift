@@ -30,7 +30,31 @@ protocol CLICommand: ParsableCommand {
 public enum OMJobCLI {
     /// `kubectl omjob …` (run as `kubectl-omjob`, which kubectl finds on PATH).
     public static func kubectl(_ arguments: [String], context: CLIContext) async -> Int32 {
-        await run(KubectlOMJob.self, arguments, context: context)
+        await run(KubectlOMJob.self, connectionFlagsAfterCommand(arguments), context: context)
+    }
+
+    /// kubectl accepts `-n X`, `--context X`, `-A` before the command (`kubectl omjob -n X list`);
+    /// the parser wants them after it, so they are moved there.
+    static func connectionFlagsAfterCommand(_ arguments: [String]) -> [String] {
+        let withValue: Set<String> = ["-n", "--namespace", "--context", "--kubeconfig"]
+        let alone: Set<String> = ["-A", "--all-namespaces"]
+        var leading: [String] = []
+        var index = 0
+        while index < arguments.count {
+            let argument = arguments[index]
+            let name = String(argument.split(separator: "=", maxSplits: 1).first ?? "")
+            if withValue.contains(argument), index + 1 < arguments.count {
+                leading += arguments[index...index + 1]
+                index += 2
+            } else if alone.contains(argument) || (argument.contains("=") && withValue.contains(name)) {
+                leading.append(argument)
+                index += 1
+            } else {
+                break
+            }
+        }
+        guard !leading.isEmpty, index < arguments.count else { return arguments }
+        return [arguments[index]] + leading + arguments[(index + 1)...]
     }
 
     /// `omjob ctl …`: the broker's control connection.
