@@ -321,6 +321,17 @@ import Testing
                 ),
                 "\(outcome)")
             #expect(outcome.out.contains("released 1 object(s) in namespace pipelines; 0 of them were being deleted and now go; 1 failed"), "\(outcome)")
+
+            // Pods cannot even be listed: the OMJobs are still released and reported, then the error.
+            try h.createOMJob("kept-too", finalizer: true)
+            h.sim.interceptor = { request in
+                guard request.method == "GET", request.path.hasSuffix("/pods") else { return nil }
+                return .respond(KubeAPIError(code: 403, reason: "Forbidden", message: "pods is forbidden: user \"tester\" cannot list resource \"pods\""))
+            }
+            let unlisted = await h.kubectl("release-finalizers")
+            #expect(unlisted.code == 1, "\(unlisted)")
+            #expect(unlisted.out.contains("kept-too") && unlisted.out.contains("released 1 object(s)"), "\(unlisted)")
+            #expect(unlisted.err.contains("error: cannot list pods in namespace pipelines: Forbidden (403): pods is forbidden"), "\(unlisted)")
         }
     }
 

@@ -55,6 +55,7 @@ struct ReleaseFinalizers: CLICommand {
         let scope = allNamespaces ? nil : connection.namespace
         var releases: [Release] = []
         var notes: [String] = []
+        var unreadable: [String] = []
         for (resource, selector) in [(Kinds.omjobs, nil), (Kinds.cronomjobs, nil), (Kinds.pods, Self.podSelector)] as [(ResourceType, String?)] {
             let objects: [Raw<JSONValue>]
             do {
@@ -62,13 +63,18 @@ struct ReleaseFinalizers: CLICommand {
             } catch let error as CLIError where resource.group != "" && error.message.contains("NotFound") {
                 notes.append("no \(resource.plural) on this server (the CRD is not installed)")
                 continue
+            } catch let error as CLIError {
+                // One kind that cannot be read (RBAC) does not hide what was done to the others.
+                unreadable.append(error.message)
+                continue
             }
             for object in objects where Self.finalizers(object.json).contains(OperatorLabels.finalizer) {
                 releases.append(await release(object.json, resource, connection))
             }
         }
         report(releases, notes: notes, scope: scope, context.terminal)
-        return releases.contains { $0.result == .failed } ? .failure : .success
+        for message in unreadable { context.terminal.error("error: \(message)") }
+        return releases.contains { $0.result == .failed } || !unreadable.isEmpty ? .failure : .success
     }
 
     static func finalizers(_ object: JSONValue) -> [String] {
