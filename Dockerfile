@@ -32,7 +32,9 @@ RUN apt-get update \
 # /run/omjob: like the emptyDir the Deployment mounts there (mode 1777), so any uid the pod
 # runs as can create the broker's private socket in it. The supervisor starts its workers
 # from its own directory.
-# /out holds omjob and the relative links omjob-supervisor, omjob-watcher, omjob-executor, omjob-gc.
+# /out holds omjob and the relative links omjob-supervisor, omjob-watcher, omjob-executor, omjob-gc,
+# kubectl-omjob. `kubectl exec deploy/omjob-operator -- omjob ctl status` talks to the broker
+# without netcat (docs/cli.md).
 COPY --from=build /out/ /usr/local/bin/
 ENV OMJOB_RUN_DIR=/run/omjob \
     HEALTH_CHECK_PORT=8080

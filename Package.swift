@@ -80,7 +80,10 @@ let package = Package(
         // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
         // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
         // The release image's one executable: every role, chosen by the name it runs as.
-        .executableTarget(name: "omjob", dependencies: ["Supervisor", "Watcher", "Executor", "GC"], path: "Sources/omjob", swiftSettings: operatorStrict),
+        .executableTarget(name: "omjob", dependencies: ["Supervisor", "Watcher", "Executor", "GC", "OMJobCLI"], path: "Sources/omjob", swiftSettings: operatorStrict),
+        // `kubectl omjob` and `omjob ctl`: the command line for people (runs in `omjob`, personality `kubectl-omjob`).
+        .target(name: "OMJobCLI", dependencies: ["Shared", "Watcher", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                                                 .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")], path: "Sources/cli/Lib", swiftSettings: operatorStrict),
         .executableTarget(name: "omjob-echo-worker", dependencies: ["Shared", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
         .executableTarget(name: "supervisor-bench", dependencies: ["Shared", "Spawn"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
@@ -134,6 +137,7 @@ let package = Package(
         .testTarget(name: "SupervisorTests", dependencies: ["Supervisor", "Spawn", "TestSupport"], swiftSettings: strict),
         // The benchmark harness's pure parts (the spread schedule, the pace of endings).
         .testTarget(name: "BenchHarnessTests", dependencies: ["BenchHarness"], swiftSettings: strict),
+        .testTarget(name: "CLITests", dependencies: ["OMJobCLI", "Shared", "KubeSim", "KubeJSON", "Spawn", "TestSupport"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["Shared", "KubeSim", "Spawn", "TestSupport"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

@@ -13,6 +13,9 @@ cd "$(dirname "$0")/.."
 # mapped copy of the static Swift runtime and Foundation, and the image holds it once.
 PROGRAM=omjob
 ROLES=(omjob-supervisor omjob-watcher omjob-executor omjob-gc)
+# kubectl-omjob: the command line for people (`kubectl omjob …` finds it on PATH), the same
+# program under another name; not a role, so not listed: a debug build has no such product.
+LINKS=("${ROLES[@]}" kubectl-omjob)
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "$PROGRAM" "${ROLES[@]}"; exit 0; fi
 out="${1:?usage: scripts/build-release.sh OUT_DIR [SCRATCH_PATH] | --list}"
 scratch="${2:-.build}"
@@ -22,7 +25,7 @@ mkdir -p "$out"
 install -m 0755 "$scratch/release/$PROGRAM" "$out/$PROGRAM"
 # Symbols are for debugging a build, not for running one: about 40% of the binary.
 strip --strip-unneeded "$out/$PROGRAM"
-for role in "${ROLES[@]}"; do
+for link in "${LINKS[@]}"; do
   # Relative, so the links stay right wherever the folder is copied (the image's /usr/local/bin).
-  ln -sf "$PROGRAM" "$out/$role"
+  ln -sf "$PROGRAM" "$out/$link"
 done

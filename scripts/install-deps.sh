@@ -7,14 +7,20 @@ set -euo pipefail
 
 # libuv1-dev, libcurl4-openssl-dev, libhttp-parser-dev, pkg-config: the build.
 build=(libuv1-dev libcurl4-openssl-dev libhttp-parser-dev pkg-config make)
-# python3-pip, etcd-server, rsync, curl, openssl: the tests and the real control plane (scripts/control-plane);
+# python3-pip, etcd-server, rsync, curl, openssl: the tests and the real control plane (scripts/control-plane).
 # prometheus: prometheus and promtool for the alert rules and dashboard (tests/monitoring).
-test=(python3-pip etcd-server rsync curl openssl prometheus)
+# tmux: CLITests drive `kubectl omjob logs -f` on a terminal. netcat-openbsd: `nc -U` for the
+# broker socket, as README and docs/cli.md show it (scripts/omjob-frame).
+test=(python3-pip etcd-server rsync curl openssl prometheus tmux netcat-openbsd)
 
 case "${1:-}" in
-  "") wanted=("${build[@]}" "${test[@]}") ;;
+  "")
+    wanted=("${build[@]}" "${test[@]}")
+    # CLITests run `kubectl omjob …` through a real kubectl; Debian's kubernetes-client when none is installed.
+    command -v kubectl >/dev/null || wanted+=(kubernetes-client)
+    ;;
   --sandbox)
-    wanted=("${build[@]}" python3 curl)
+    wanted=("${build[@]}" python3 curl netcat-openbsd)
     # Any kubectl will do; Debian's kubernetes-client provides one when none is installed.
     command -v kubectl >/dev/null || wanted+=(kubernetes-client)
     ;;
