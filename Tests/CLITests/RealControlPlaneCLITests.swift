@@ -120,7 +120,7 @@ final class RealPlane: Sendable {
         #expect(logs.err == "note: pod \(Self.namespace)/om-job-real-3f2a9c1e-main has not started (Pending): no log yet\n", "\(logs)")
         let triggered = try JSONValue.parse(try k("omjob", "trigger", "nightly", "-n", Self.namespace, "-o", "json").out)
         #expect(triggered.name.range(of: #"^nightly-[0-9]{10}$"#, options: .regularExpression) != nil, "\(triggered)")
-        #expect(triggered[path: ["metadata", "ownerReferences"]]?.arrayValue?.first?["kind"] == "CronOMJob")
+        #expect(triggered[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cronomjob"]] == "nightly")
         let rerun = try k("omjob", "rerun", "om-job-real-3f2a9c1e", "-n", Self.namespace, "-o", "name")
         #expect(rerun.out.hasPrefix("omjob.pipelines.openmetadata.org/om-job-real-"), "\(rerun)")
         let rerunName = String(rerun.out.dropFirst("omjob.pipelines.openmetadata.org/".count)).trimmingCharacters(in: .whitespacesAndNewlines)

@@ -44,7 +44,7 @@ import Testing
             try op.terminate("lost-main", exitCode: 143, reason: "Error", signal: 15)
             try op.finishExitHandler(exit)
             try await op.expectEnded("lost", phase: "Succeeded", reason: "NodeLost", pipelineStatus: "failed")
-            #expect(try await op.pods(of: "lost", type: "exit-handler").count == 1, "no second exit handler")
+            #expect(op.pods(of: "lost", type: "exit-handler").count == 1, "no second exit handler")
         }
     }
 }
