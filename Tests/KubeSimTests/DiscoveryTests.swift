@@ -74,3 +74,20 @@ import Testing
         }
     }
 }
+
+/// `kubectl auth can-i` and the operator's start-up permission review: kubesim's one identity is
+/// allowed everything, answered in the shape of the real server.
+@Suite struct SelfSubjectAccessReviewTests {
+    @Test func everyPermissionIsAllowed() async throws {
+        try await withSim { _, client in
+            let review: JSONValue = [
+                "apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
+                "spec": ["resourceAttributes": ["verb": "list", "resource": "nodes"]],
+            ]
+            let answer = try await client.send("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", json: review)
+            #expect(answer.status == 201)
+            #expect(answer.json["status"]?["allowed"]?.boolValue == true)
+            #expect(answer.json["spec"]?["resourceAttributes"]?["resource"]?.stringValue == "nodes")
+        }
+    }
+}

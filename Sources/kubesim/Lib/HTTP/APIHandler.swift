@@ -40,6 +40,12 @@ struct APIHandler: Sendable {
             let registry = store.registrySnapshot()
             switch APIRouter.route(request.segments, registry: registry) {
             case .resource(let route): return try handleResource(route, request)
+            case .selfSubjectAccessReview:
+                // kubesim has one identity, allowed everything (the real server answers from RBAC).
+                guard request.method == "POST" else { return .error(.methodNotAllowed) }
+                var review = try decodeBody(request, kind: "SelfSubjectAccessReview")
+                review["status"] = ["allowed": true]
+                return .json(201, review)
             case .notFound: return .error(.notFoundPath())
             case let other:
                 guard request.method == "GET" else { return .error(.methodNotAllowed) }

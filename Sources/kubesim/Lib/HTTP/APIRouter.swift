@@ -4,6 +4,8 @@ import KubeJSON
 enum Route: Sendable {
     case root, version, health, legacyAPI, legacyVersion, groupList, group(String), groupVersion(String, String)
     case openAPI([String])
+    /// `POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews` (`kubectl auth can-i`).
+    case selfSubjectAccessReview
     case resource(ResourceRoute)
     case notFound
 }
@@ -31,6 +33,7 @@ enum APIRouter {
             if segments.count == 2 { return .legacyVersion }
             return resource(group: "", version: "v1", Array(segments.dropFirst(2)), registry)
         case "apis":
+            if segments == ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] { return .selfSubjectAccessReview }
             switch segments.count {
             case 1: return .groupList
             case 2: return registry.groups.contains { $0.name == segments[1] } ? .group(segments[1]) : .notFound

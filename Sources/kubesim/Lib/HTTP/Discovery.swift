@@ -31,7 +31,7 @@ enum Discovery {
             return .json(200, resourceList(group: group, version: version, registry: registry))
         case .openAPI(let rest):
             return OpenAPIDocument.respond(rest, registry: registry)
-        case .resource, .notFound:
+        case .resource, .selfSubjectAccessReview, .notFound:
             return .error(.notFoundPath())
         }
     }
