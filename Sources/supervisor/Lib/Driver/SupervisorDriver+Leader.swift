@@ -40,7 +40,10 @@ extension SupervisorDriver {
         }
         leaseClient = KubeClient(configuration: cluster, executor: loop.executor, retry: .never)
         perform(broker.setLeading(false))
-        reviewLeasePermission()
+        elector = LeaderElector(identity: leaderStatus.identity, timing: LeaderElector.Timing(
+            leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline, retryPeriod: config.retryPeriod))
+        logger.info("electing a leader", metadata: ["lease": "\(leaderStatus.lease)", "identity": "\(leaderStatus.identity)"])
+        perform(elector!.tick(now: leaderNow()))
     }
 
     private func runUnelected(_ reason: String) {
@@ -48,34 +51,17 @@ extension SupervisorDriver {
         logger.warning("not leader-elected: every replica of this operator writes", metadata: [LogKeys.reason: "\(reason)"])
     }
 
-    /// Asks once whether the Lease may be used (again every retry period while the server cannot
-    /// answer; the replica stays a standby meanwhile, so it writes nothing it might share).
-    private func reviewLeasePermission() {
-        guard let client = leaseClient else { return }
-        let permissions = OperatorPermissions.leases(namespace: config.operatorNamespace)
-        let bound = LoopBound(self, executor: loop.executor)
-        Task {
-            let review: Result<PermissionReview, KubeError>
-            do throws(KubeError) { review = .success(try await client.review(permissions)) } catch { review = .failure(error) }
-            bound.executor.execute { bound.value.leasePermissionReviewed(review) }
-        }
-    }
-
-    private func leasePermissionReviewed(_ review: Result<PermissionReview, KubeError>) {
-        guard exitCode == nil, leaderStatus.exitAfterRelease == nil else { return }
-        switch review {
-        case .failure(let error):
-            logger.warning("cannot review the Lease permission yet; standby meanwhile", metadata: [LogKeys.reason: "\(error)"])
-            leaderTimer?.start(after: config.retryPeriod) { [unowned self] in reviewLeasePermission() }
-        case .success(let answer) where !answer.missing.isEmpty:
-            runUnelected("missing permission: " + answer.missing.map(\.description).joined(separator: ", "))
-            perform(broker.setLeading(true))
-        case .success:
-            elector = LeaderElector(identity: leaderStatus.identity, timing: LeaderElector.Timing(
-                leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline, retryPeriod: config.retryPeriod))
-            logger.info("electing a leader", metadata: ["lease": "\(leaderStatus.lease)", "identity": "\(leaderStatus.identity)"])
-            perform(elector!.tick(now: leaderNow()))
-        }
+    /// The server refused a Lease request (403): leader election is optional, so this replica
+    /// stops electing and writes, as a lone operator does (the 403 is the review: it holds
+    /// whichever server answers, including one that serves no SelfSubjectAccessReview).
+    private func leaseForbidden(_ error: KubeError) {
+        if let code = leaderStatus.exitAfterRelease { return finish(code) }
+        guard elector != nil, exitCode == nil else { return }
+        elector = nil
+        leaderTimer?.stop()
+        let missing = OperatorPermissions.leases(namespace: config.operatorNamespace).map(\.description).joined(separator: ", ")
+        runUnelected("the server refused a Lease request (\(error)); grant \(missing)")
+        perform(broker.setLeading(true))
     }
 
     /// This replica leads, or is not leader-elected (and so writes).
@@ -99,6 +85,9 @@ extension SupervisorDriver {
                     do throws(KubeError) {
                         let lease = try await client.lease(namespace: namespace, name: name, timeout: timeout)
                         result = lease.map { .found($0) } ?? .notFound
+                    } catch where error.code == 403 {
+                        bound.executor.execute { bound.value.leaseForbidden(error) }
+                        return
                     } catch {
                         result = .failed("\(error)")
                     }
@@ -117,6 +106,9 @@ extension SupervisorDriver {
                         result = .written(written)
                     } catch where error.code == 409 {
                         result = .conflict
+                    } catch where error.code == 403 {
+                        bound.executor.execute { bound.value.leaseForbidden(error) }
+                        return
                     } catch {
                         result = .failed("\(error)")
                     }
