@@ -59,7 +59,7 @@ def pod_problems(docs):
 
 
 def _leader_election_problems(docs, env):
-    """Several replicas elect a leader: the Lease rights bound, the pod's name as identity, a PDB."""
+    """Several replicas elect a leader: the Lease rights bound, the pod's name as identity."""
     problems = []
     lease_roles = {r["metadata"]["name"] for r in _find(docs, "Role")
                    if any("leases" in (rule.get("resources") or []) for rule in r.get("rules") or [])}
@@ -68,8 +68,6 @@ def _leader_election_problems(docs, env):
         problems.append("several replicas but no RoleBinding grants the Lease: replicas would not be leader-elected")
     if env.get("POD_NAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") != "metadata.name":
         problems.append("POD_NAME must come from fieldRef metadata.name (the Lease's holderIdentity)")
-    if not _find(docs, "PodDisruptionBudget"):
-        problems.append("several replicas but no PodDisruptionBudget")
     return problems
 
 

@@ -56,7 +56,6 @@ BREAKAGES = [
     ("namespace not from fieldRef", lambda d: env(d, "OPERATOR_NAMESPACE").update(valueFrom={}), "OPERATOR_NAMESPACE"),
     ("replicas without Lease rights", lambda d: d.remove(next(x for x in d if x["kind"] == "RoleBinding" and "leader" in x["metadata"]["name"])), "Lease"),
     ("pod name not from fieldRef", lambda d: env(d, "POD_NAME").update(valueFrom={}), "POD_NAME"),
-    ("no disruption budget", lambda d: d.remove(next(x for x in d if x["kind"] == "PodDisruptionBudget")), "PodDisruptionBudget"),
     ("service selector", lambda d: next(x for x in d if x["kind"] == "Service")["spec"]["selector"].update(app="x"), "selector"),
     ("list but cluster-wide", lambda d: watch(d, "team-a"), "cluster-wide"),
     ("list without binding", lambda d: (watch(d, "team-a,team-b"), drop_cluster_binding(d), bind_in(d, "team-a")), "team-b"),
