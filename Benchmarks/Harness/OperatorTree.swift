@@ -26,7 +26,10 @@ public final class OperatorTree: Sendable {
         var environment = ["PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
                            "OMJOB_RUN_DIR": cluster.directory + "/run", "HEALTH_CHECK_PORT": String(healthPort),
                            "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
-                           "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5"]
+                           "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5",
+                           // One identity across restarts, as a pod's name: a tree restarted after kill -9
+                           // takes its own Lease back at once instead of waiting a lease duration.
+                           "POD_NAME": "omjob-bench-operator"]
         environment.merge(settings) { _, new in new }
         self.environment = environment
     }

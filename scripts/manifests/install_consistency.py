@@ -53,8 +53,21 @@ def pod_problems(docs):
     for section in ("requests", "limits"):
         if "memory" not in (resources.get(section) or {}):
             problems.append(f"resources.{section}.memory is not set")
-    if deployment["spec"].get("replicas", 1) != 1 or deployment["spec"].get("strategy", {}).get("type") != "Recreate":
-        problems.append("one replica with strategy Recreate: the operator has no leader election")
+    if deployment["spec"].get("replicas", 1) > 1:
+        problems += _leader_election_problems(docs, env)
+    return problems
+
+
+def _leader_election_problems(docs, env):
+    """Several replicas elect a leader: the Lease rights bound, the pod's name as identity."""
+    problems = []
+    lease_roles = {r["metadata"]["name"] for r in _find(docs, "Role")
+                   if any("leases" in (rule.get("resources") or []) for rule in r.get("rules") or [])}
+    bound = [b for b in _find(docs, "RoleBinding") if b["roleRef"].get("kind") == "Role" and b["roleRef"]["name"] in lease_roles]
+    if not bound:
+        problems.append("several replicas but no RoleBinding grants the Lease: replicas would not be leader-elected")
+    if env.get("POD_NAME", {}).get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") != "metadata.name":
+        problems.append("POD_NAME must come from fieldRef metadata.name (the Lease's holderIdentity)")
     return problems
 
 

@@ -19,7 +19,11 @@ ALLOWED_VERBS = {
     ("", "pods"): {"get", "list", "watch", "create", "patch", "delete"},
     ("", "events"): {"create", "patch"},
     ("", "nodes"): {"get", "list", "watch"},
+    # Leader election, in the operator's own namespace only (see NAMESPACE_ONLY).
+    ("coordination.k8s.io", "leases"): {"get", "create", "update"},
 }
+# Granted only by a Role: a ClusterRole (even bound per namespace) would be the wrong shape.
+NAMESPACE_ONLY = {("coordination.k8s.io", "leases")}
 
 
 def role_problems(role):
@@ -40,6 +44,8 @@ def role_problems(role):
         for group in rule.get("apiGroups") or []:
             for resource in rule.get("resources") or []:
                 problems += _resource_problems(where, group, resource, set(rule.get("verbs") or []))
+                if (group, resource) in NAMESPACE_ONLY and role["kind"] != "Role":
+                    problems.append(f"{where}: {group}/{resource} only in a Role in the operator's namespace")
     return problems
 
 

@@ -8,7 +8,8 @@ import install_consistency
 
 DEPLOY = pathlib.Path(__file__).resolve().parents[2] / "deploy"
 FILES = ["base/deployment.yaml", "base/service.yaml", "rbac/nodes/clusterrole.yaml", "base/nodes-binding.yaml",
-         "rbac/namespaced/clusterrole.yaml", "overlays/all-namespaces/clusterrolebinding.yaml"]
+         "rbac/namespaced/clusterrole.yaml", "overlays/all-namespaces/clusterrolebinding.yaml",
+         "base/leader-election.yaml"]
 
 
 def all_namespaces_install():
@@ -53,7 +54,8 @@ BREAKAGES = [
     ("writable root", lambda d: container(d)["securityContext"].update(readOnlyRootFilesystem=False), "readOnlyRootFilesystem"),
     ("no memory limit", lambda d: container(d)["resources"]["limits"].pop("memory"), "limits.memory"),
     ("namespace not from fieldRef", lambda d: env(d, "OPERATOR_NAMESPACE").update(valueFrom={}), "OPERATOR_NAMESPACE"),
-    ("two replicas", lambda d: install_consistency.operator_container(d)[0]["spec"].update(replicas=2), "Recreate"),
+    ("replicas without Lease rights", lambda d: d.remove(next(x for x in d if x["kind"] == "RoleBinding" and "leader" in x["metadata"]["name"])), "Lease"),
+    ("pod name not from fieldRef", lambda d: env(d, "POD_NAME").update(valueFrom={}), "POD_NAME"),
     ("service selector", lambda d: next(x for x in d if x["kind"] == "Service")["spec"]["selector"].update(app="x"), "selector"),
     ("list but cluster-wide", lambda d: watch(d, "team-a"), "cluster-wide"),
     ("list without binding", lambda d: (watch(d, "team-a,team-b"), drop_cluster_binding(d), bind_in(d, "team-a")), "team-b"),

@@ -47,6 +47,15 @@ class RBACPolicyTests(unittest.TestCase):
                 problems = rbac_policy.role_problems(role_with(rule))
                 self.assertTrue(any(word in p for p in problems), problems)
 
+    def test_leases_only_in_a_role(self):
+        shipped = [d for d in yaml.safe_load_all((DEPLOY / "base/leader-election.yaml").read_text()) if d["kind"] == "Role"]
+        self.assertEqual(len(shipped), 1)
+        self.assertEqual(rbac_policy.role_problems(shipped[0]), [])
+        cluster_wide = dict(shipped[0], kind="ClusterRole")
+        self.assertTrue(any("only in a Role" in p for p in rbac_policy.role_problems(cluster_wide)))
+        delete = role_with({"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["delete"]})
+        self.assertTrue(any("beyond" in p for p in rbac_policy.role_problems(delete)))
+
     def test_binding_to_another_subject(self):
         binding = {"kind": "RoleBinding", "metadata": {"name": "b"},
                    "subjects": [{"kind": "ServiceAccount", "name": "default", "namespace": "omjob-system"}]}

@@ -16,6 +16,14 @@ public struct OperatorConfig: Sendable, Equatable {
     public var brokerQueueLimit: Int
     public var heartbeatInterval: Duration
     public var brokerSocket: String?
+    /// False when `LEADER_ELECTION=false`.
+    public var leaderElection: Bool
+    public var leaseName: String
+    /// `POD_NAME`, or nil to derive one.
+    public var podName: String?
+    public var leaseDuration: Duration
+    public var renewDeadline: Duration
+    public var retryPeriod: Duration
     public var instance: Int
     public var childCommands: [String: String]
 
@@ -38,11 +46,57 @@ public struct OperatorConfig: Sendable, Equatable {
         brokerQueueLimit = try env.int(Settings.brokerQueueLimit, in: 1...1_000_000)
         heartbeatInterval = .milliseconds(try env.int(Settings.heartbeatInterval, in: 10...60_000))
         brokerSocket = env.optional(Settings.brokerSocket)
+        switch env.string(Settings.leaderElection).trimmed.lowercased() {
+        case "auto", "true": leaderElection = true
+        case "false": leaderElection = false
+        case let other: throw ConfigError(setting: Settings.leaderElection.name, value: other, expected: "auto or false")
+        }
+        let shard = env.string(Settings.shard).trimmed
+        guard shard.isEmpty || Self.isDNSLabel(shard) else {
+            throw ConfigError(setting: Settings.shard.name, value: shard, expected: "a DNS label (a-z, 0-9, -; at most 40 characters)")
+        }
+        let leaseName = env.optional(Settings.leaseName)?.trimmed ?? Self.defaultLeaseName(shard: shard, namespaces: watchNamespaces)
+        guard Self.isDNSLabel(leaseName, limit: 253) else {
+            throw ConfigError(setting: Settings.leaseName.name, value: leaseName, expected: "a DNS label")
+        }
+        self.leaseName = leaseName
+        podName = env.optional(Settings.podName)
+        leaseDuration = .milliseconds(try env.int(Settings.leaseDuration, in: 1000...3_600_000))
+        renewDeadline = .milliseconds(try env.int(Settings.renewDeadline, in: 100...3_600_000))
+        retryPeriod = .milliseconds(try env.int(Settings.retryPeriod, in: 50...3_600_000))
+        guard renewDeadline < leaseDuration else {
+            throw ConfigError(setting: Settings.renewDeadline.name, value: env.string(Settings.renewDeadline),
+                              expected: "fewer milliseconds than \(Settings.leaseDuration.name)")
+        }
+        // client-go's rule: room for at least one retry (with its 1.2 jitter) within the deadline.
+        guard renewDeadline > retryPeriod * 1.2 else {
+            throw ConfigError(setting: Settings.retryPeriod.name, value: env.string(Settings.retryPeriod),
+                              expected: "under \(Settings.renewDeadline.name) / 1.2")
+        }
         instance = try env.int(Settings.childInstance, in: 0...1000)
         childCommands = [:]
         for (role, setting) in [("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand)] {
             if let command = env.optional(setting) { childCommands[role] = command }
         }
+    }
+
+    /// The Lease of this set of replicas: per shard, or per set of watched namespaces, so two
+    /// Deployments that split the work never compete for one Lease.
+    static func defaultLeaseName(shard: String, namespaces: [String]) -> String {
+        if !shard.isEmpty { return "omjob-operator-\(shard)" }
+        if namespaces.isEmpty { return "omjob-operator" }
+        // FNV-1a: stable across processes and builds, unlike Hasher.
+        var hash: UInt32 = 2_166_136_261
+        for byte in Set(namespaces).sorted().joined(separator: ",").utf8 {
+            hash = (hash ^ UInt32(byte)) &* 16_777_619
+        }
+        let hex = String(hash, radix: 16)
+        return "omjob-operator-ns-" + String(repeating: "0", count: 8 - hex.count) + hex
+    }
+
+    static func isDNSLabel(_ text: String, limit: Int = 40) -> Bool {
+        guard !text.isEmpty, text.count <= limit, text.first != "-", text.last != "-" else { return false }
+        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || (limit > 63 && $0 == 46) }
     }
 
     /// The namespaces to watch; empty means all. `ALL` (any case, as OpenMetadata's chart sends)

@@ -61,6 +61,7 @@ extension IPCMessage {
         case .metrics: return "metrics"
         case .logLevel: return "log-level"
         case .shutdown: return "shutdown"
+        case .leadership: return "leadership"
         case .ctl: return "ctl"
         case .ctlReply: return "ctl-reply"
         case .error: return "error"

@@ -29,6 +29,9 @@ extension IPCMessage {
             self = .metrics(MetricsReport(counters: try fields.samples("counters"), gauges: try fields.samples("gauges")))
         case "log-level": self = .logLevel(try fields.string("level"))
         case "shutdown": self = .shutdown
+        case "leadership":
+            guard let leading = value["leading"]?.boolValue else { throw .badField(type: type, field: "leading") }
+            self = .leadership(leading: leading)
         case "ctl":
             guard let request = CtlRequest(rawValue: try fields.string("request")) else { throw .badField(type: type, field: "request") }
             self = .ctl(request)
@@ -63,6 +66,7 @@ extension IPCMessage {
             object["counters"] = .array(report.counters.map(\.json))
             object["gauges"] = .array(report.gauges.map(\.json))
         case .logLevel(let level): object["level"] = .string(level)
+        case .leadership(let leading): object["leading"] = .bool(leading)
         case .ctl(let request): object["request"] = .string(request.rawValue)
         case .ctlReply(let body): object["body"] = body
         case .error(let reason): object["reason"] = .string(reason)

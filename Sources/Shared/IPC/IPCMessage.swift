@@ -25,6 +25,9 @@ public enum IPCMessage: Equatable, Sendable {
     case logLevel(String)
     /// Drain and exit (broker → worker).
     case shutdown
+    /// Whether this replica leads (broker → gc, after `welcome` and on each change): a standby
+    /// writes nothing.
+    case leadership(leading: Bool)
     /// A human's question on the control connection.
     case ctl(CtlRequest)
     /// The broker's answer to a ``CtlRequest``.

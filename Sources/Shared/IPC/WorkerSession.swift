@@ -18,6 +18,8 @@ public final class WorkerSession {
     public var onCommandFrame: ((CommandEnvelope, [UInt8]) -> Void)?
     /// Called for each result of a command this worker sent.
     public var onResult: ((ResultEnvelope) -> Void)?
+    /// Called when the broker says whether this replica leads (a standby must not write).
+    public var onLeadership: ((Bool) -> Void)?
     /// Called when the broker asks the worker to drain; the default stops the loop.
     public var onShutdown: (() -> Void)?
     /// True until the role calls ``markReady()`` itself (roles that need a warm-up set it false).
@@ -126,6 +128,7 @@ public final class WorkerSession {
         case .logLevel(let name):
             if let level = Logger.Level(operatorName: name) { LogLevelControl.level = level }
         case .shutdown: drain()
+        case .leadership(let leading): onLeadership?(leading)
         case .welcome, .ctlReply, .heartbeat: break
         case .error(let reason): logger.error("broker reported an error", metadata: [LogKeys.reason: "\(reason)"])
         case .hello, .ready, .conditions, .metrics, .ctl: break

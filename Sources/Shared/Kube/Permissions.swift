@@ -76,8 +76,9 @@ extension Permission {
 public enum OperatorPermissions {
     static let group = "pipelines.openmetadata.org"
 
-    /// Every verb the watcher, the executors and the gc call, required ones first.
-    public static func all(namespaces: [String]) -> [Permission] {
+    /// Every verb the watcher, the executors and the gc call, required ones first; with
+    /// `leaseNamespace`, the supervisor's Lease verbs too (leader election).
+    public static func all(namespaces: [String], leaseNamespace: String? = nil) -> [Permission] {
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces
         var table: [Permission] = []
         for scope in scopes {
@@ -101,7 +102,17 @@ public enum OperatorPermissions {
             Permission($0, "nodes", namespace: nil, required: false,
                        withoutIt: "node loss is read from the main pod's Ready condition (set by the node controller), not from the node")
         }
+        if let leaseNamespace { table += leases(namespace: leaseNamespace) }
         return table
+    }
+
+    /// What leader election needs, in the operator's own namespace only. Optional: without it
+    /// every replica writes, as a single operator does.
+    public static func leases(namespace: String) -> [Permission] {
+        ["get", "create", "update"].map {
+            Permission($0, group: "coordination.k8s.io", "leases", namespace: namespace, required: false,
+                       withoutIt: "not leader-elected: every replica writes (two at once still never run an exit handler twice)")
+        }
     }
 
     /// The node permissions: without all of them the watcher does not watch nodes.

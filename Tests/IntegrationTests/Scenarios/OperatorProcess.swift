@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Synchronization
 import TestSupport
 
@@ -17,6 +20,38 @@ final class OperatorProcess: Sendable {
         env.merge(settings) { _, new in new }
         let started = try SupervisorProcess(executable: try executable ?? Paths.product("omjob-supervisor"), environment: env)
         process.withLock { $0 = started }
+    }
+
+    /// The running supervisor's pid.
+    var pid: Int32? { process.withLock { $0 }?.pid }
+
+    /// kill -9 of the supervisor and every process under it at once, as a node dying does.
+    func killTree() {
+        guard let stopped = process.withLock({ value -> SupervisorProcess? in defer { value = nil }; return value }) else { return }
+        for pid in [stopped.pid] + Self.descendants(of: stopped.pid) { Glibc.kill(pid, SIGKILL) }
+        _ = stopped.waitExit(timeout: 10)
+        earlierLogs.withLock { $0.append(stopped.text) }
+    }
+
+    /// SIGTERM to the supervisor, as a rolling update sends it; `stop()` waits for the exit.
+    func terminate() { process.withLock { $0 }?.signal(SIGTERM) }
+
+    static func descendants(of root: Int32) -> [Int32] {
+        var parents: [Int32: Int32] = [:]
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            if fields.count > 1, let parent = Int32(fields[1]) { parents[pid] = parent }
+        }
+        var found: [Int32] = []
+        var frontier = [root]
+        while let next = frontier.popLast() {
+            let children = parents.filter { $0.value == next }.map(\.key)
+            found += children
+            frontier += children
+        }
+        return found
     }
 
     /// Waits until the supervisor (and so its tree) is gone.

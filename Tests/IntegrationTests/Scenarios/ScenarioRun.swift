@@ -70,11 +70,12 @@ final class ScenarioRun: Sendable {
         try operatorProcess.start(kubeconfig: kubeconfig, directory: directory, settings: operatorSettings)
     }
 
-    /// Starts a second operator beside the first, with its own run directory.
-    func startSecondOperator() throws {
+    /// Starts a second operator beside the first, with its own run directory (and, when
+    /// given, its own kubeconfig, so that the server can tell its requests apart).
+    func startSecondOperator(kubeconfig other: String? = nil) throws {
         let second = directory + "/second"
         try FileManager.default.createDirectory(atPath: second, withIntermediateDirectories: true)
-        try secondOperator.start(kubeconfig: kubeconfig, directory: second, settings: operatorSettings)
+        try secondOperator.start(kubeconfig: other ?? kubeconfig, directory: second, settings: operatorSettings)
     }
 
     private var operatorSettings: [String: String] {

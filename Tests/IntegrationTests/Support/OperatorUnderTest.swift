@@ -69,6 +69,9 @@ final class OperatorUnderTest: Sendable {
         "OMJOB_EXIT_HANDLER_BACKOFF_SECONDS": "1", "OMJOB_EXIT_HANDLER_MAX_BACKOFF_SECONDS": "1",
         "OMJOB_DELETION_REPORT_SLACK_SECONDS": "1", "OMJOB_MAIN_POD_START_DEADLINE_SECONDS": "120",
         "OMJOB_NODE_LOST_THRESHOLD_SECONDS": "2", "OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS": "120",
+        // A tree restarted after kill -9 (a new identity) waits a lease duration for the Lease.
+        "LEADER_ELECTION_LEASE_DURATION_MS": "4000", "LEADER_ELECTION_RENEW_DEADLINE_MS": "3000",
+        "LEADER_ELECTION_RETRY_PERIOD_MS": "500",
     ]
 
     func startOperator(settings: [String: String] = [:], executable: String? = nil) throws {

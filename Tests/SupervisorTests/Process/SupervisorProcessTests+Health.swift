@@ -66,6 +66,8 @@ extension SupervisorProcessTests {
             // A worker reports totals since it started; after it is gone a new one starts from zero.
             for value in [5.0, 3.0] {
                 let worker = try BrokerClient.hello(path: supervisor.socketPath, role: "gc")
+                // The gc hears whether this replica leads right after its welcome.
+                #expect(try worker.next() == .leadership(leading: true))
                 worker.send(.metrics(MetricsReport(counters: [MetricSample(name: "omjob_gc_pods_deleted_total", labels: ["namespace": "ns"], value: value)])))
                 worker.send(.ctl(.status))
                 _ = try worker.next()

@@ -30,6 +30,8 @@ import Testing
         ("EXECUTOR_WORKERS", "zero"), ("EXECUTOR_WORKERS", "0"), ("EXECUTOR_WORKERS", "65"),
         ("HEALTH_CHECK_PORT", "70000"), ("HEALTH_CHECK_PORT", "-1"), ("LOG_LEVEL", "LOUD"),
         ("SHUTDOWN_GRACE_SECONDS", "1.5"), ("RESTART_INTENSITY", "-3"), ("BROKER_QUEUE_LIMIT", "0"),
+        ("LEADER_ELECTION", "maybe"), ("SHARD", "Team_A"), ("LEASE_NAME", "-x"),
+        ("LEADER_ELECTION_RENEW_DEADLINE_MS", "15000"), ("LEADER_ELECTION_RETRY_PERIOD_MS", "9000"),
     ])
     func badValueNamesTheVariable(name: String, value: String) {
         #expect(throws: ConfigError.self) { try OperatorConfig(environment: [name: value]) }
@@ -39,6 +41,25 @@ import Testing
             #expect(error.setting == name)
             #expect(error.description.contains(name) && error.description.contains(value))
         }
+    }
+
+    @Test func leaderElectionDefaultsAreClientGos() throws {
+        let config = try OperatorConfig(environment: [:])
+        #expect(config.leaderElection)
+        #expect((config.leaseDuration, config.renewDeadline, config.retryPeriod) == (.seconds(15), .seconds(10), .seconds(2)))
+        #expect(config.leaseName == "omjob-operator")
+    }
+
+    /// Shards never share a Lease: named by SHARD, else by the set of namespaces (in any order).
+    @Test func eachShardHasItsOwnLease() throws {
+        func lease(_ env: [String: String]) throws -> String { try OperatorConfig(environment: env).leaseName }
+        #expect(try lease(["SHARD": "team-a"]) == "omjob-operator-team-a")
+        let ab = try lease(["WATCH_NAMESPACES": "team-a,team-b"])
+        #expect(ab.hasPrefix("omjob-operator-ns-") && ab.count == "omjob-operator-ns-".count + 8)
+        #expect(try lease(["WATCH_NAMESPACES": "team-b, team-a"]) == ab)
+        #expect(try lease(["WATCH_NAMESPACES": "team-c"]) != ab)
+        #expect(try lease(["WATCH_NAMESPACES": "ALL"]) == "omjob-operator")
+        #expect(try lease(["LEASE_NAME": "mine", "SHARD": "x"]) == "mine")
     }
 
     @Test func emptyValueMeansDefault() throws {

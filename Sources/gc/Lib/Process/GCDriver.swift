@@ -42,6 +42,8 @@ actor GCDriver {
     private var dirty = false
     private var sweeping = false
     private var isReady = false
+    /// False while this replica is a standby: the gc keeps its caches and writes nothing.
+    private var leading = true
 
     init(session: LoopBound<WorkerSession>, executor: LoopExecutor, cache: GCCache, client: KubeClient, settings: GCSettings,
          clock: OperatorClock, logger: Logger) {
@@ -62,6 +64,14 @@ actor GCDriver {
         if let last = lastSweep, case let wait = last + Self.minimumSweepInterval - .now, wait > .zero, pace(wait) { return }
         sweeping = true
         Task { await self.sweep() }
+    }
+
+    /// The supervisor says whether this replica leads; on taking the lead the gc sweeps at once.
+    func leadershipChanged(_ leading: Bool) {
+        guard leading != self.leading else { return }
+        self.leading = leading
+        logger.info(leading ? "gc writes: this replica leads" : "gc writes nothing: this replica is a standby")
+        if leading { changed() }
     }
 
     /// Stops the timers (on shutdown).
@@ -108,6 +118,7 @@ actor GCDriver {
         }
         let now = clock.now()
         let sweep = GCSweep.decide(omJobs: snapshot.omJobs, crons: snapshot.crons, pods: snapshot.pods, now: now, settings: settings)
+        guard leading else { return true }
         let failed = await perform(sweep.commands)
         metrics.record(sweep, now: now)
         session.value.report(metrics.report)

@@ -35,6 +35,7 @@ public enum GCWorker {
                               settings: settings, clock: OperatorClock(environment: environment), logger: session.logger)
         box.set(driver)
         session.readyAtStart = false
+        session.onLeadership = { leading in driver.assumeIsolated { $0.leadershipChanged(leading) } }
         let informers = Task { await cache.run() }
         let bound = LoopBound(session, executor: executor)
         session.onShutdown = {

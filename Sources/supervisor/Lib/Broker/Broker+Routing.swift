@@ -34,7 +34,7 @@ extension Broker {
 
     /// Sends the oldest commands of `executor`'s lane while it has room.
     mutating func pump(_ executor: ConnectionID) -> [Action] {
-        guard let peer = peers[executor], peer.ready, peer.inFlight < limits.perExecutor,
+        guard leading, let peer = peers[executor], peer.ready, peer.inFlight < limits.perExecutor,
               var lane = lanes.removeValue(forKey: executor) else { return [] }
         defer { lanes[executor] = lane }
         var actions: [Action] = []

@@ -100,6 +100,8 @@ public struct Broker: Sendable {
     /// The executor each key's commands go to while it has any waiting or in flight, and how many.
     var keyOwners: [ObjectKey: (executor: ConnectionID, count: Int)] = [:]
     public internal(set) var routing = true
+    /// False while this replica is a standby: commands are accepted and held, none dispatched.
+    public internal(set) var leading = true
     var drainedReported = false
     let version: String
 
@@ -125,7 +127,7 @@ public struct Broker: Sendable {
         case .metrics(let report): return [.metricsReported(connection, report)]
         case .logLevel(let level): return [.setLogLevel(level)] + broadcast(.logLevel(level))
         case .ctl(let request): return [.answerCtl(connection, request)]
-        case .hello, .welcome, .shutdown, .ctlReply, .error:
+        case .hello, .welcome, .shutdown, .leadership, .ctlReply, .error:
             return closing(connection, "unexpected \"\(decoded.message.typeName)\" message")
         }
     }
@@ -139,6 +141,18 @@ public struct Broker: Sendable {
     public mutating func stopRouting() -> [Action] {
         routing = false
         return broadcast(.shutdown, roles: ["watcher", "gc"]) + drainedIfEmpty()
+    }
+
+    /// This replica starts or stops leading. A standby holds every command it accepts (up to
+    /// the queue limit, then `busy`) and dispatches none, so its executors write nothing; on
+    /// taking the lead it dispatches what it holds (stale commands are safe: every write is
+    /// guarded by the resourceVersion it was decided on). The gc is told, since it writes itself.
+    public mutating func setLeading(_ leading: Bool) -> [Action] {
+        guard leading != self.leading else { return [] }
+        self.leading = leading
+        let notice = broadcast(.leadership(leading: leading), roles: ["gc"])
+        guard leading else { return notice }
+        return notice + lanes.keys.sorted().flatMap { pump($0) }
     }
 
     /// The log level changed locally (SIGHUP): tell every worker.
@@ -158,7 +172,9 @@ public struct Broker: Sendable {
         guard case .hello(let hello) = message else { return closing(connection, "first message must be hello") }
         guard Self.knownRoles.contains(hello.role) else { return closing(connection, "unknown role \"\(hello.role)\"") }
         peers[connection] = Peer(hello: hello, lastSeen: now)
-        return [.send(connection, IPCMessage.welcome(version: version).frame()), .log(.peerJoined(connection, hello))]
+        var frame = IPCMessage.welcome(version: version).frame()
+        if hello.role == "gc" { frame += IPCMessage.leadership(leading: leading).frame() }
+        return [.send(connection, frame), .log(.peerJoined(connection, hello))]
     }
 
     private mutating func markReady(_ connection: ConnectionID) -> [Action] {

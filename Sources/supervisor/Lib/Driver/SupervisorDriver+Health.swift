@@ -37,7 +37,7 @@ extension SupervisorDriver {
         return HealthSnapshot(version: OperatorVersion.current, configuration: Settings.redacted(environment), children: children,
                               readinessProblems: readinessProblems(),
                               missingPermissions: Readiness.missingPermissions(peers: Array(broker.peers.values)),
-                              metricsText: { [unowned self] in renderMetrics() })
+                              leader: leaderJSON, metricsText: { [unowned self] in renderMetrics() })
     }
 
     func readinessProblems() -> [String] {
@@ -45,7 +45,7 @@ extension SupervisorDriver {
     }
 
     func renderMetrics() -> String {
-        SupervisorMetrics.update(metrics, tree: tree, broker: broker, workerTotals: workerTotals)
+        SupervisorMetrics.update(metrics, tree: tree, broker: broker, workerTotals: workerTotals, leader: leaderStatus)
         return metrics.render()
     }
 
@@ -57,7 +57,7 @@ extension SupervisorDriver {
                  "restarts": .int(Int64(child.restarts)), "lastExit": child.lastExit.map { .string($0.description) } ?? .null]
             }
             return ["children": .array(children), "problems": .array(readinessProblems().map { .string($0) }),
-                    "routing": .bool(broker.routing)]
+                    "routing": .bool(broker.routing), "leader": leaderJSON]
         case .inflight:
             return .array(broker.inFlightSummary.map { entry in
                 ["id": .string(entry.id), "key": .string(entry.key.description),

@@ -27,6 +27,11 @@ final class SupervisorDriver {
     var treeTimer: LoopTimer?
     var housekeeping: LoopTimer?
     var signals: [SignalWatcher] = []
+    /// Leader election (nil when not elected: see `LeaderStatus.unelectedReason`).
+    var elector: LeaderElector?
+    var leaseClient: KubeClient?
+    var leaderTimer: LoopTimer?
+    var leaderStatus = LeaderStatus()
     /// The code `run` returns once the tree has finished.
     var exitCode: Int32?
 
@@ -61,6 +66,8 @@ final class SupervisorDriver {
         housekeeping.start(after: .seconds(1), repeating: .seconds(1)) { [unowned self] in houseKeep() }
         self.housekeeping = housekeeping
         try installSignals()
+        leaderTimer = try LoopTimer(loop: loop)
+        startLeaderElection()
         perform(tree.start(now: clock.now()))
     }
 
@@ -74,7 +81,7 @@ final class SupervisorDriver {
             case .kill(let id): _ = processes[id]?.kill(SIGKILL)
             case .stopRouting: perform(broker.stopRouting())
             case .log(let event): log(event)
-            case .exit(let code): finish(code)
+            case .exit(let code): exitReleasingLease(code)
             }
         }
         rearmTreeTimer()
@@ -115,7 +122,8 @@ final class SupervisorDriver {
         treeTimer.start(after: delay) { [unowned self] in perform(tree.tick(now: clock.now())) }
     }
 
-    private func finish(_ code: Int32) {
+    func finish(_ code: Int32) {
+        guard exitCode == nil else { return }
         exitCode = code
         for connection in connections.values { connection.stream.close() }
         runDirectory.remove()

@@ -14,6 +14,9 @@ enum SupervisorMetrics {
     static let permissionMissing = "omjob_permission_missing"
     static let permissionsMissing = "omjob_permissions_missing"
     static let apiReachable = "omjob_api_reachable"
+    static let leader = "omjob_leader"
+    static let leaderTransitions = "omjob_leader_transitions_total"
+    static let leaderLastRenew = "omjob_leader_last_renew_timestamp_seconds"
 
     static func declare(in registry: MetricsRegistry) {
         registry.declare(restarts, .counter, help: "Restarts of each child since the supervisor started.")
@@ -29,13 +32,22 @@ enum SupervisorMetrics {
                          help: "1 for each permission the operator uses and lacks (required=true: OMJobs or schedules are not run).")
         registry.declare(permissionsMissing, .gauge, help: "How many permissions the operator uses and lacks, by required (always present).")
         registry.declare(apiReachable, .gauge, help: "0 while a worker reports the API server unreachable, else 1.")
+        registry.declare(leader, .gauge, help: "1 while this replica writes: it holds the Lease, or is not leader-elected (elected=false).")
+        registry.declare(leaderTransitions, .counter, help: "Times this replica acquired the Lease.")
+        registry.declare(leaderLastRenew, .gauge, help: "Unix time of this replica's last successful Lease renewal (0: never).")
+        registry.increment(leaderTransitions, by: 0)
         registry.increment(commands, labels: ["outcome": "completed"], by: 0)
         registry.increment(protocolErrors, by: 0)
         registry.increment(refusedConnections, by: 0)
     }
 
     /// Refreshes gauges and worker-reported totals before a render.
-    static func update(_ registry: MetricsRegistry, tree: SupervisionTree, broker: Broker, workerTotals: WorkerCounterTotals) {
+    static func update(_ registry: MetricsRegistry, tree: SupervisionTree, broker: Broker, workerTotals: WorkerCounterTotals,
+                       leader: LeaderStatus) {
+        registry.reset(Self.leader)
+        registry.set(Self.leader, labels: ["lease": leader.lease, "elected": leader.unelectedReason == nil ? "true" : "false"],
+                     to: broker.leading ? 1 : 0)
+        registry.set(leaderLastRenew, to: leader.lastRenew ?? 0)
         for child in tree.children {
             let labels = ["role": child.id.role, "instance": String(child.id.instance)]
             registry.set(restarts, labels: labels, to: Double(child.restarts))

@@ -10,6 +10,8 @@ public struct HealthSnapshot {
     public var readinessProblems: [String]
     /// Permissions a worker found missing; a required one fails `/health` too.
     public var missingPermissions: [Permission] = []
+    /// Leader election as `/info` shows it (who leads, this replica's part).
+    public var leader: JSONValue = .null
     /// Rendered only for `/metrics`.
     public var metricsText: () -> String
 
@@ -68,7 +70,7 @@ public enum HealthRoutes {
             "configuration": .object(snapshot.configuration.mapValues { .string($0) }),
             "children": .array(children), "ready": .bool(snapshot.readinessProblems.isEmpty),
             "readinessProblems": .array(snapshot.readinessProblems.map { .string($0) }),
-            "missingPermissions": .array(snapshot.missingPermissions.map(\.json)),
+            "missingPermissions": .array(snapshot.missingPermissions.map(\.json)), "leader": snapshot.leader,
         ]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]

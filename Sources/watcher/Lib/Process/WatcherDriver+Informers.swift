@@ -11,7 +11,9 @@ extension WatcherDriver {
         let driver = WatcherDriver(session: LoopBound(session, executor: session.loop.executor), logger: session.logger,
                                    controllers: [RunController(settings: settings), CronController()])
         session.onResult = { result in driver.assumeIsolated { $0.resultArrived(result) } }
-        let permissions = OperatorPermissions.all(namespaces: namespaces)
+        let config = session.config
+        let permissions = OperatorPermissions.all(namespaces: namespaces,
+                                                  leaseNamespace: config.leaderElection ? config.operatorNamespace : nil)
         driver.assumeIsolated { $0.client = client }
         Task {
             // Asked first, so that the node informer is not started without the right to list nodes
