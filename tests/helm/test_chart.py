@@ -68,7 +68,8 @@ def test_variant_passes_the_manifest_checks_of_deploy(render, variant):
 
 def test_namespaces_mode_binds_only_the_listed_namespaces(render):
     docs = render(VARIANTS["namespaces"])
-    assert sorted(b["metadata"]["namespace"] for b in kinds(docs, "RoleBinding")) == sorted(WATCHED)
+    grants = [b for b in kinds(docs, "RoleBinding") if b["roleRef"]["kind"] == "ClusterRole"]
+    assert sorted(b["metadata"]["namespace"] for b in grants) == sorted(WATCHED)
     assert [b["roleRef"]["name"] for b in kinds(docs, "ClusterRoleBinding")] == ["omjob-operator-nodes"]
     env = {e["name"]: e.get("value") for e in kinds(docs, "Deployment")[0]["spec"]["template"]["spec"]["containers"][0]["env"]}
     assert env["WATCH_NAMESPACES"] == ",".join(WATCHED)
@@ -76,7 +77,7 @@ def test_namespaces_mode_binds_only_the_listed_namespaces(render):
 
 def test_all_namespaces_mode_binds_cluster_wide(render):
     docs = render()
-    assert kinds(docs, "RoleBinding") == []
+    assert [b["roleRef"]["kind"] for b in kinds(docs, "RoleBinding")] == ["Role"], "only the Lease's, in the release namespace"
     assert sorted(b["roleRef"]["name"] for b in kinds(docs, "ClusterRoleBinding")) == ["omjob-operator", "omjob-operator-nodes"]
 
 
@@ -85,7 +86,8 @@ def test_rbac_equals_deploys_rules(render):
 
 
 def test_without_optional_permissions_exactly_the_optional_rules_go(render):
-    docs = render({"rbac": {"optionalPermissions": False}})
+    docs = render({"rbac": {"optionalPermissions": False}, "replicaCount": 1})
+    assert kinds(docs, "Role") == [], "no Lease rights: one replica, not leader-elected"
     assert rule_set(kinds(docs, "ClusterRole")) == deploy_rules() - OPTIONAL_RULES
     assert check.rbac_problems(docs) == []
     # The one consistency finding left is the one the value is documented to cause.
@@ -126,7 +128,7 @@ def test_alert_rules_name_the_scrape_job_of_the_release(render):
 
 def test_optional_objects_are_off_by_default(render):
     assert {d["kind"] for d in render()} == {
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Deployment", "Service"}
+        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service"}
 
 
 def test_extra_env_reaches_the_container(render):
@@ -137,7 +139,7 @@ def test_extra_env_reaches_the_container(render):
 
 @pytest.mark.parametrize("values, message", [
     ({"executor": {"workers": "two"}}, "at '/executor/workers': got string, want integer"),
-    ({"replicaCount": 2}, "at '/replicaCount': value must be 1"),
+    ({"replicaCount": 0}, "at '/replicaCount': minimum: got 0, want 1"),
     ({"watchNamespaces": "openmetadata"}, "at '/watchNamespaces': got string, want array"),
     ({"watchNamespaces": ["Bad_Name"]}, "at '/watchNamespaces/0'"),
     ({"logLevel": "verbose"}, "at '/logLevel'"),
