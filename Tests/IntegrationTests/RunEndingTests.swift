@@ -30,7 +30,9 @@ import Testing
     /// re-created as "missing".
     @Test func anExitHandlerThatNeverStartsIsReplaced() async throws {
         try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("exitstuck", specExtra: ["exitHandlerStartDeadlineSeconds": 3]))
+            // Every attempt gets this deadline, the second one too: long enough that this test, loaded
+            // by the rest of the suite, starts the second attempt before it is judged stuck as well.
+            try op.create(OperatorUnderTest.omJob("exitstuck", specExtra: ["exitHandlerStartDeadlineSeconds": 8]))
             _ = try await op.waitForPod("exitstuck-main")
             try op.setRunning("exitstuck-main")
             try op.terminate("exitstuck-main", exitCode: 1, reason: "Error")
