@@ -8,7 +8,8 @@ set -euo pipefail
 # libuv1-dev, libcurl4-openssl-dev, libhttp-parser-dev, pkg-config: the build.
 build=(libuv1-dev libcurl4-openssl-dev libhttp-parser-dev pkg-config make)
 # python3-pip, etcd-server, rsync, curl, openssl: the tests and the real control plane (scripts/control-plane).
-test=(python3-pip etcd-server rsync curl openssl)
+# containerd, runc, containernetworking-plugins, busybox-static, iproute2: the real node (scripts/node).
+test=(python3-pip etcd-server rsync curl openssl containerd runc containernetworking-plugins busybox-static iproute2)
 
 case "${1:-}" in
   "") wanted=("${build[@]}" "${test[@]}") ;;

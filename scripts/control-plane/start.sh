@@ -7,6 +7,10 @@
 # on GC and namespace deletion). Stop it with stop.sh STATE_DIR: each process by its own pid.
 #
 # Usage: start.sh [STATE_DIR]
+#
+# OMJOB_CP_NODE_MONITOR_GRACE_PERIOD (e.g. 12s; unset: upstream's 40 s): how long the
+# controller manager waits for a node's heartbeat before marking it Unknown, checked every
+# second when set, so that node-loss scenarios on a real node (scripts/node) take seconds.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -111,10 +115,14 @@ kubeconfig "$state/kubeconfig" admin "$admin_token"
 kubeconfig "$pki/controller-manager.kubeconfig" system:kube-controller-manager "$(cat "$pki/kcm.token")"
 
 # --port 0 / --secure-port 0: no fixed ports (10252/10257 by default); not needed here.
+node_monitor=()
+if [ -n "${OMJOB_CP_NODE_MONITOR_GRACE_PERIOD:-}" ]; then
+  node_monitor=(--node-monitor-grace-period "$OMJOB_CP_NODE_MONITOR_GRACE_PERIOD" --node-monitor-period 1s)
+fi
 spawn kube-controller-manager "$CP_BIN/kube-controller-manager" \
   --kubeconfig "$pki/controller-manager.kubeconfig" --use-service-account-credentials \
   --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
-  --port 0 --secure-port 0 --leader-elect=false --logtostderr -v 0
+  --port 0 --secure-port 0 --leader-elect=false "${node_monitor[@]}" --logtostderr -v 0
 
 cat >"$state/env" <<EOF
 # Written by scripts/control-plane/start.sh; source it.
