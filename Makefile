@@ -1,7 +1,7 @@
 # The two commands of the README: `make sandbox` (installs what is missing, builds, runs the operator end to end on kubesim) and `make test`.
 SWIFT ?= swift
 
-.PHONY: build release test sandbox clean validate-manifests test-differential
+.PHONY: build release test sandbox clean validate-manifests test-differential test-real-node
 
 build:
 	$(SWIFT) build
@@ -20,6 +20,10 @@ test: build validate-manifests
 DIFF_SERVER ?= real
 test-differential:
 	python3 -m pytest -q -p no:cacheprovider tests/differential --server=$(DIFF_SERVER)
+
+# Only the ending scenarios on a real node (docs/real-node.md): kubelet, containerd, runc; root.
+test-real-node: build
+	$(SWIFT) test --filter EndingsOnRealNode
 
 # deploy/ and examples/ rendered and checked offline (scripts/validate-manifests.sh, ~10 s).
 validate-manifests:

@@ -76,6 +76,8 @@ pki="$state/pki"
 # OwnerReferencesPermissionEnforcement (off by default, on in OpenShift and hardened clusters):
 # an ownerReference with blockOwnerDeletion needs `update` on the owner's finalizers
 # subresource, so the operator's RBAC is checked as strictly as such clusters check it.
+# A real node (scripts/node) is reached for logs at its InternalIP (127.0.0.1): its name does
+# not resolve, and Hostname comes first in the default address types.
 # The watch cache keeps its defaults; a too-old resourceVersion gets 410 Expired from it.
 spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --etcd-servers "http://127.0.0.1:$etcd_port" \
@@ -88,6 +90,7 @@ spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --api-audiences https://kubernetes.default.svc.cluster.local \
   --service-cluster-ip-range 10.96.0.0/24 --allow-privileged=true \
   --disable-admission-plugins ServiceAccount --enable-admission-plugins OwnerReferencesPermissionEnforcement \
+  --kubelet-preferred-address-types InternalIP,Hostname \
   --profiling=false --logtostderr -v 0
 admin_token=$(cat "$pki/admin.token")
 api_url="https://127.0.0.1:$api_port"

@@ -41,7 +41,8 @@ final class RealControlPlane: Sendable {
         self.heartbeat = heartbeat
     }
 
-    static func start() async throws -> RealControlPlane {
+    /// `environment` goes to start.sh (its options, e.g. OMJOB_CP_NODE_MONITOR_GRACE_PERIOD).
+    static func start(environment: [String: String] = [:]) async throws -> RealControlPlane {
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
         let state = try Paths.temporaryDirectory()
         guard try await Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0 else {
@@ -50,7 +51,7 @@ final class RealControlPlane: Sendable {
                 (CI's .ci/run does); the real-server scenarios are never skipped
                 """)
         }
-        try await Command.check(["\(scripts)/start.sh", state], in: state)
+        try await Command.check(["\(scripts)/start.sh", state], environment: environment, in: state)
         // If this process dies without stopping it, the watchdog does: nothing is left running.
         let watchdog = try Self.watchdog(scripts: scripts, state: state)
         do {
