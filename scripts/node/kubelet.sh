@@ -9,7 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 state=${1:?usage: kubelet.sh NODE_STATE stop|start}
 [ -x "$state/kubelet/run" ] || node_die "no node in $state"
 pidfile="$state/pids/kubelet"
-running() { [ -f "$pidfile" ] && tr '\0' ' ' <"/proc/$(cat "$pidfile")/cmdline" 2>/dev/null | grep -q kubelet; }
+running() { [ -f "$pidfile" ] && { tr '\0' ' ' <"/proc/$(cat "$pidfile")/cmdline"; } 2>/dev/null | grep -q kubelet; }
 case "${2:-}" in
   stop)
     running || exit 0

@@ -125,11 +125,18 @@ disabled_plugins = ["io.containerd.snapshotter.v1.btrfs", "io.containerd.snapsho
     conf_dir = "$state/cni/net.d"
 TOML
 # A bridge of its own, no gateway and no masquerade: pods need no network here, and
-# isGateway/ipMasq would turn on ip_forward and add iptables rules on the machine.
+# isGateway/ipMasq would turn on ip_forward and add iptables rules on the machine. The bridge
+# is made here and given the node's address: the kubelet refuses a loopback node IP (the node
+# would have no address, and the API server could not reach it for pods/log), and this one
+# exists only on this machine.
+node_ip=10.250.77.1
+ip link add omjob-cni0 type bridge
+ip addr add "$node_ip/24" dev omjob-cni0
+ip link set omjob-cni0 up
 cat >"$state/cni/net.d/10-omjob.conflist" <<CNI
 {"cniVersion": "0.4.0", "name": "omjob-node", "plugins": [{"type": "bridge", "bridge": "omjob-cni0",
  "isGateway": false, "ipMasq": false, "ipam": {"type": "host-local",
- "ranges": [[{"subnet": "10.250.77.0/24"}]], "dataDir": "$state/cni/ipam"}}]}
+ "ranges": [[{"subnet": "10.250.77.0/24", "rangeStart": "10.250.77.10"}]], "dataDir": "$state/cni/ipam"}}]}
 CNI
 spawn containerd containerd --config "$state/containerd/config.toml"
 wait_for containerd 30 ctr --address "$sock" version || node_die "containerd did not start"
@@ -145,13 +152,17 @@ spawn kube-scheduler "$NODE_BIN/kube-scheduler" --kubeconfig "$state/kubeconfig"
 # The kubelet: API rate limits raised (the defaults, 5/10, made a 30-pod burst 3 times
 # slower), no iptables chains, no image GC (the images cannot be pulled again), eviction
 # thresholds low (a shared CI disk must not evict the scenarios' pods), its own cgroup root, a
-# free port for logs and exec (the API server dials the node's InternalIP 127.0.0.1), leases
+# free port for logs and exec on the node's address, leases
 # every 2 s so that a short --node-monitor-grace-period (control plane) sees it alive.
-kubelet_port=$(cp_free_port)
+# The kubelet wants its cgroup root to exist in every hierarchy; stop.sh removes it.
+for controller in /sys/fs/cgroup/*/; do
+  [ -e "$controller/cgroup.procs" ] && [ "$controller" != /sys/fs/cgroup/unified/ ] && mkdir -p "$controller/omjob-node"
+done
+kubelet_port=$(python3 -c 'import socket,sys; s=socket.socket(); s.bind((sys.argv[1],0)); print(s.getsockname()[1])' "$node_ip")
 cat >"$state/kubelet/config.yaml" <<YAML
 apiVersion: kubelet.config.k8s.io/v1beta1
 kind: KubeletConfiguration
-address: 127.0.0.1
+address: $node_ip
 port: $kubelet_port
 readOnlyPort: 0
 healthzPort: 0
@@ -178,13 +189,16 @@ cat >"$state/kubelet/run" <<RUN
 exec "$NODE_BIN/kubelet" --config "$state/kubelet/config.yaml" --kubeconfig "$state/kubeconfig" \\
   --container-runtime remote --container-runtime-endpoint "unix://$sock" --containerd "$sock" \\
   --root-dir "$state/kubelet/root" --cert-dir "$state/kubelet/pki" \\
-  --hostname-override "$node_name" --node-ip 127.0.0.1 --logtostderr -v 1
+  --hostname-override "$node_name" --node-ip "$node_ip" --logtostderr -v 1
 RUN
 chmod +x "$state/kubelet/run"
+# A Node left by an earlier run of this name would look Ready at once: registered afresh.
+api() { curl -fsS --cacert "$KUBE_API_CA" -H "Authorization: Bearer $KUBE_API_TOKEN" "$@"; }
+api -X DELETE "$KUBE_API_URL/api/v1/nodes/$node_name" >/dev/null 2>&1 || true
 spawn kubelet "$state/kubelet/run"
 
 node_ready() {
-  curl -fsS --cacert "$KUBE_API_CA" -H "Authorization: Bearer $KUBE_API_TOKEN" "$KUBE_API_URL/api/v1/nodes/$node_name" |
+  api "$KUBE_API_URL/api/v1/nodes/$node_name" |
     python3 -c 'import json,sys; c=[x for x in json.load(sys.stdin)["status"].get("conditions",[]) if x["type"]=="Ready"]; sys.exit(0 if c and c[0]["status"]=="True" else 1)'
 }
 wait_for kubelet 90 node_ready || node_die "node $node_name did not become Ready (kubelet log: $state/logs/kubelet.log)"

@@ -19,7 +19,7 @@ sock="$state/containerd/containerd.sock"
 owned() { # pidfile, program name
   local pid
   pid=$(cat "$1" 2>/dev/null) || return 1
-  [ -n "$pid" ] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$2"
+  [ -n "$pid" ] && { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q -- "$2"
 }
 stop_pid() { # pid, name: SIGTERM, SIGKILL after 10 s
   local pid=$1 name=$2
@@ -54,7 +54,7 @@ fi
 stop_named containerd
 # Shims outlive containerd by design; these are this node's (their -address is its socket).
 for proc in /proc/[0-9]*; do
-  cmd=$(tr '\0' ' ' <"$proc/cmdline" 2>/dev/null) || continue
+  cmd=$({ tr '\0' ' ' <"$proc/cmdline"; } 2>/dev/null) || continue
   case "$cmd" in
     *containerd-shim*"-address $sock "*) stop_pid "${proc#/proc/}" containerd-shim ;;
   esac
