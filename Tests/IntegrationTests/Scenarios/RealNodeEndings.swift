@@ -18,7 +18,11 @@ struct EndingsOnRealNode {
             "a live kubelet always reports the container it stops; here force deletion records that report",
     ]
 
-    static let scenarios = EndingScenario.all.filter { notOnARealNode[$0.name] == nil } + EndingScenario.realNodeOnly
+    /// OMJOB_REAL_NODE_SCENARIO=TEXT runs only the scenarios whose name contains TEXT.
+    static let scenarios = (EndingScenario.all.filter { notOnARealNode[$0.name] == nil } + EndingScenario.realNodeOnly).filter {
+        guard let only = ProcessInfo.processInfo.environment["OMJOB_REAL_NODE_SCENARIO"], !only.isEmpty else { return true }
+        return $0.name.contains(only)
+    }
 
     @Test(.timeLimit(.minutes(4)), arguments: scenarios)
     func ending(_ scenario: EndingScenario) async throws {

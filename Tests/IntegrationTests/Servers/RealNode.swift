@@ -109,6 +109,15 @@ final class RealNode: Sendable {
         guard rename(directory + "/omjob-action.new", directory + "/omjob-action") == 0 else {
             throw IntegrationFailure("could not hand `\(instruction)` to container \(containerID) (errno \(errno))")
         }
+        // omjob-test polls every 0.1 s and removes the file as it reads it.
+        let deadline = Date().addingTimeInterval(10)
+        while FileManager.default.fileExists(atPath: directory + "/omjob-action") {
+            guard Date() < deadline, kill(pid, 0) == 0 else {
+                let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "gone"
+                throw IntegrationFailure("container \(containerID) (pid \(pid), \(command)) did not read `\(instruction)` within 10 s")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
     }
 
     /// A real signal to the container's first process, from the host.

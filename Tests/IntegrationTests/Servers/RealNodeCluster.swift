@@ -13,8 +13,8 @@ import Shared
 ///   OOMKilled; a real SIGTERM from the host for 143) and returns once the real kubelet reported
 ///   that ending, failing with what it reported instead when it differs;
 /// - "evicted" fills the container's writable layer past its limit: the kubelet evicts it;
-/// - an exit handler's successful end is checked in its own log (`pods/log`): the line it
-///   printed carries the same `pipelineStatus` and reason as its environment.
+/// - before an exit handler is made to end well, its own log (`pods/log`) is checked: the line
+///   it printed carries the same `pipelineStatus` and reason as its environment.
 /// A pod already ending (deleted: the kubelet sent SIGTERM itself) is only waited for.
 final class RealNodeCluster: Cluster {
     let node: RealNode
@@ -105,8 +105,10 @@ final class RealNodeCluster: Cluster {
     /// Waits until the container has started (running, or already ended); returns its status.
     func waitForStarted(_ pod: String) async throws -> JSONValue {
         try await untilOnNode("\(pod)'s container started on \(nodeName)", pod: pod, timeout: 90) {
-            guard let container = Self.container(try await self.get(.pods, pod)) else { return nil }
-            return container["state"]?["running"] != nil || container["state"]?["terminated"] != nil ? container : nil
+            // Spelled out: in `cond ? container : nil` the nil would be JSONValue.null, a value.
+            guard let container = Self.container(try await self.get(.pods, pod)) else { return Optional<JSONValue>.none }
+            guard container["state"]?["running"] != nil || container["state"]?["terminated"] != nil else { return Optional<JSONValue>.none }
+            return container
         }
     }
 
@@ -114,6 +116,7 @@ final class RealNodeCluster: Cluster {
     func end(_ pod: String, exitCode: Int, reason: String) async throws {
         let container = try await waitForStarted(pod)
         let current = try await get(.pods, pod)
+        if exitCode == 0 { try await checkExitHandlerLog(pod) }
         if container["state"]?["running"] != nil, current?["metadata"]?["deletionTimestamp"] == nil,
            let id = container["containerID"]?.stringValue {
             switch (exitCode, reason) {
@@ -129,7 +132,6 @@ final class RealNodeCluster: Cluster {
         guard reported == (exitCode, reason) else {
             throw IntegrationFailure("the kubelet reported \(pod) ended with \(reported.0) \(reported.1); the scenario plays \(exitCode) \(reason)")
         }
-        try await checkExitHandlerLog(pod)
     }
 
     /// Writes past the main container's ephemeral-storage limit; the kubelet's eviction manager
@@ -143,18 +145,23 @@ final class RealNodeCluster: Cluster {
         }
     }
 
-    /// An exit handler that ended well printed `pipelineStatus=… reason=…` as its environment says.
+    /// An exit handler about to end well printed, as it started, `pipelineStatus=… reason=…` as
+    /// its environment says. Read before it ends: a killed run's exit pod is deleted as soon as it has.
     func checkExitHandlerLog(_ pod: String) async throws {
         guard let object = try await get(.pods, pod),
-              object["metadata"]?["labels"]?[OperatorUnderTest.podType]?.stringValue == "exit-handler",
-              Self.container(object)?["state"]?["terminated"]?["exitCode"]?.intValue == 0 else { return }
+              object["metadata"]?["labels"]?[OperatorUnderTest.podType]?.stringValue == "exit-handler" else { return }
         var env: [String: String] = [:]
         for variable in object["spec"]?["containers"]?.arrayValue?.first?["env"]?.arrayValue ?? [] {
             if let key = variable["name"]?.stringValue { env[key] = variable["value"]?.stringValue ?? "" }
         }
         let expected = "exit-handler: pipelineStatus=\(env["pipelineStatus"] ?? "") reason=\(env["OMJOB_MAIN_REASON"] ?? "")"
-        let log = try await node.plane.admin.logs(namespace: namespace, pod: pod)
-        guard log.contains(expected) else {
+        var log = ""
+        do {
+            _ = try await until("the exit handler's line in \(pod)'s log", timeout: 30) {
+                log = try await self.node.plane.admin.logs(namespace: self.namespace, pod: pod)
+                return log.contains(expected) ? true : nil
+            }
+        } catch {
             throw IntegrationFailure("exit handler \(pod)'s log lacks `\(expected)`: \(log)")
         }
     }
