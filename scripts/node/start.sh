@@ -22,7 +22,13 @@ node_name=${NODE_NAME:-omjob-real-node}
 owner=/run/omjob-real-node.owner
 if [ -f "$owner" ]; then
   other=$(cat "$owner")
-  [ -d "$other/pids" ] && node_die "a real node already runs on this machine ($other); stop it first: $here/stop.sh $other"
+  for name in containerd kubelet; do
+    pid=$(cat "$other/pids/$name" 2>/dev/null) || continue
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q "$name" &&
+      node_die "a real node already runs on this machine ($other); stop it first: $here/stop.sh $other"
+  done
+  # Its processes are gone: what it changed is undone before this one starts.
+  [ -d "$other/pids" ] && "$here/stop.sh" "$other" >&2
   rm -f "$owner"
 fi
 
