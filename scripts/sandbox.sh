@@ -70,11 +70,11 @@ await_line() {
   echo "sandbox: did not start; its log:" >&2; cat "$log" >&2; return 1
 }
 
-# The operator is stopped first (cleanup, reverse order), then the node, then the control plane.
+# The operator and kubectl proxy are stopped first, then the node, then the control plane.
 stop_real_node() {
   local i
-  for ((i = ${#pids[@]} - 1; i >= 1; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
-  for ((i = ${#pids[@]} - 1; i >= 1; i--)); do wait "${pids[$i]}" 2>/dev/null || true; done
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do kill -TERM "${pids[$i]}" 2>/dev/null || true; done
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do wait "${pids[$i]}" 2>/dev/null || true; done
   [ -d "$work/node" ] && scripts/node/stop.sh "$work/node" >/dev/null 2>&1
   [ -d "$work/plane" ] && scripts/control-plane/stop.sh "$work/plane" >/dev/null 2>&1
   pids=()
