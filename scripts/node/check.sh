@@ -23,4 +23,13 @@ done
   why "no cgroup v1 memory/cpu/pids hierarchy under /sys/fs/cgroup (cgroup v2 only?): kubelet v1.20 needs cgroup v1"
 grep -qw overlay /proc/filesystems || modprobe overlay 2>/dev/null ||
   why "the kernel has no overlay filesystem (containerd's overlayfs snapshotter needs it)"
+# One real node per machine (start.sh says why): another one running is a reason too.
+if [ -f /run/omjob-real-node.owner ]; then
+  other=$(cat /run/omjob-real-node.owner)
+  for name in containerd kubelet; do
+    pid=$(cat "$other/pids/$name" 2>/dev/null) || continue
+    { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null | grep -q "$name" &&
+      why "another real node runs on this machine ($other); one at a time"
+  done
+fi
 echo ok
