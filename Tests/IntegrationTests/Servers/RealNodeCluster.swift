@@ -125,13 +125,26 @@ final class RealNodeCluster: Cluster {
             default: try await node.instruct(container: id, "exit \(exitCode)")
             }
         }
-        let terminated = try await untilOnNode("\(pod)'s container ended", pod: pod, timeout: Self.endingTimeout) {
-            Self.container(try await self.get(.pods, pod))?["state"]?["terminated"]
+        let exitPod = current?["metadata"]?["labels"]?[OperatorUnderTest.podType]?.stringValue == "exit-handler"
+        let seen = try await untilOnNode("\(pod)'s container ended", pod: pod, timeout: Self.endingTimeout) { () -> Seen? in
+            guard let object = try await self.get(.pods, pod) else { return .gone }
+            return Self.container(object)?["state"]?["terminated"].map(Seen.terminated)
+        }
+        guard case .terminated(let terminated) = seen else {
+            // A killed run's exit pod is deleted as soon as it has ended well: its end cannot be read.
+            if exitPod, exitCode == 0 { return }
+            throw IntegrationFailure("\(pod) was deleted before the kubelet's report of its end was seen")
         }
         let reported = (Int(terminated["exitCode"]?.intValue ?? -1), terminated["reason"]?.stringValue ?? "")
         guard reported == (exitCode, reason) else {
             throw IntegrationFailure("the kubelet reported \(pod) ended with \(reported.0) \(reported.1); the scenario plays \(exitCode) \(reason)")
         }
+    }
+
+    /// What waiting for a container's end found.
+    enum Seen {
+        case terminated(JSONValue)
+        case gone
     }
 
     /// Writes past the main container's ephemeral-storage limit; the kubelet's eviction manager
