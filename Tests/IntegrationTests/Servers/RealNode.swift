@@ -57,6 +57,11 @@ final class RealNode: Sendable {
             let taint: JSONValue = ["spec": ["taints": [["key": "omjob.test/no-kubelet", "effect": "NoSchedule"]]]]
             _ = try await plane.admin.patch(JSONValue.self, resource: NodeHeartbeat.nodes, namespace: nil, name: RealControlPlane.nodeName,
                                             patch: taint)
+            // deploy/'s Deployment would now land on the real node and pull an image no registry
+            // here serves; the operator under test runs as a local process instead.
+            let deployments = ResourceType(group: "apps", version: "v1", kind: "Deployment", plural: "deployments")
+            _ = try await plane.admin.patch(JSONValue.self, resource: deployments, namespace: RealControlPlane.operatorNamespace,
+                                            name: "omjob-operator", patch: ["spec": ["replicas": 0]])
         } catch {
             await node.stopNode()
             throw error
