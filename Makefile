@@ -1,7 +1,7 @@
 # The two commands of the README: `make sandbox` (installs what is missing, builds, runs the operator end to end on kubesim) and `make test`.
 SWIFT ?= swift
 
-.PHONY: build release test sandbox clean validate-manifests test-differential test-helm test-monitoring
+.PHONY: build release test sandbox clean validate-manifests test-differential test-helm test-monitoring test-real-node
 
 build:
 	$(SWIFT) build
@@ -33,6 +33,10 @@ test-helm:
 # loopback scraping the built operator on kubesim (docs/monitoring.md).
 test-monitoring:
 	python3 -m pytest -q -p no:cacheprovider tests/monitoring
+
+# Only the ending scenarios on a real node (docs/real-node.md): kubelet, containerd, runc; root.
+test-real-node: build
+	$(SWIFT) test --filter EndingsOnRealNode
 
 # deploy/ and examples/ rendered and checked offline (scripts/validate-manifests.sh, ~10 s).
 validate-manifests:

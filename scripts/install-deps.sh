@@ -11,7 +11,8 @@ build=(libuv1-dev libcurl4-openssl-dev libhttp-parser-dev pkg-config make)
 # prometheus: prometheus and promtool for the alert rules and dashboard (tests/monitoring).
 # tmux: CLITests drive `kubectl omjob logs -f` on a terminal. netcat-openbsd: `nc -U` for the
 # broker socket, as README and docs/cli.md show it (scripts/omjob-frame).
-test=(python3-pip etcd-server rsync curl openssl prometheus tmux netcat-openbsd)
+# containerd, runc, containernetworking-plugins, busybox-static, iproute2: the real node (scripts/node).
+test=(python3-pip etcd-server rsync curl openssl prometheus tmux netcat-openbsd containerd runc containernetworking-plugins busybox-static iproute2)
 
 case "${1:-}" in
   "")

@@ -7,8 +7,12 @@
 # on GC and namespace deletion). Stop it with stop.sh STATE_DIR: each process by its own pid.
 #
 # Usage: start.sh [STATE_DIR]
-# CP_OWNER_REFERENCES_ENFORCEMENT=0 leaves out the OwnerReferencesPermissionEnforcement admission
+# OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT=0 leaves out the OwnerReferencesPermissionEnforcement admission
 # plugin (on by default, as on OpenShift and hardened clusters).
+#
+# OMJOB_CP_NODE_MONITOR_GRACE_PERIOD (e.g. 12s; unset: upstream's 40 s): how long the
+# controller manager waits for a node's heartbeat before marking it Unknown, checked every
+# second when set, so that node-loss scenarios on a real node (scripts/node) take seconds.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -68,7 +72,7 @@ wait_for etcd 30 curl -fsS "http://127.0.0.1:$etcd_port/health" || cp_die "etcd 
 api_port=$(cp_free_port)
 pki="$state/pki"
 admission=(--enable-admission-plugins OwnerReferencesPermissionEnforcement)
-[ "${CP_OWNER_REFERENCES_ENFORCEMENT:-1}" = 0 ] && admission=()
+[ "${OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT:-1}" = 0 ] && admission=()
 # --insecure-port=0: v1.20 still opens the fixed port 8080 otherwise.
 # ServiceAccount admission is off: it would race the token controller right after a namespace
 # is created (pods refused until the default account's token exists) and inject a token
@@ -76,6 +80,8 @@ admission=(--enable-admission-plugins OwnerReferencesPermissionEnforcement)
 # OwnerReferencesPermissionEnforcement (off by default, on in OpenShift and hardened clusters):
 # an ownerReference with blockOwnerDeletion needs `update` on the owner's finalizers
 # subresource, so the operator's RBAC is checked as strictly as such clusters check it.
+# A real node (scripts/node) is reached for logs at its InternalIP (127.0.0.1): its name does
+# not resolve, and Hostname comes first in the default address types.
 # The watch cache keeps its defaults; a too-old resourceVersion gets 410 Expired from it.
 spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --etcd-servers "http://127.0.0.1:$etcd_port" \
@@ -88,6 +94,7 @@ spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --api-audiences https://kubernetes.default.svc.cluster.local \
   --service-cluster-ip-range 10.96.0.0/24 --allow-privileged=true \
   --disable-admission-plugins ServiceAccount "${admission[@]}" \
+  --kubelet-preferred-address-types InternalIP,Hostname \
   --profiling=false --logtostderr -v 0
 admin_token=$(cat "$pki/admin.token")
 api_url="https://127.0.0.1:$api_port"
@@ -115,10 +122,14 @@ kubeconfig "$state/kubeconfig" admin "$admin_token"
 kubeconfig "$pki/controller-manager.kubeconfig" system:kube-controller-manager "$(cat "$pki/kcm.token")"
 
 # --port 0 / --secure-port 0: no fixed ports (10252/10257 by default); not needed here.
+node_monitor=()
+if [ -n "${OMJOB_CP_NODE_MONITOR_GRACE_PERIOD:-}" ]; then
+  node_monitor=(--node-monitor-grace-period "$OMJOB_CP_NODE_MONITOR_GRACE_PERIOD" --node-monitor-period 1s)
+fi
 spawn kube-controller-manager "$CP_BIN/kube-controller-manager" \
   --kubeconfig "$pki/controller-manager.kubeconfig" --use-service-account-credentials \
   --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
-  --port 0 --secure-port 0 --leader-elect=false --logtostderr -v 0
+  --port 0 --secure-port 0 --leader-elect=false "${node_monitor[@]}" --logtostderr -v 0
 
 cat >"$state/env" <<EOF
 # Written by scripts/control-plane/start.sh; source it.

@@ -8,6 +8,8 @@ enum Server: String, Sendable {
     /// The suite's real kube-apiserver v1.20.2 (`.realControlPlane`), one namespace per scenario,
     /// the operator authenticated as deploy/'s ServiceAccount.
     case real
+    /// The suite's real node (`.realNode`): the same server, and pods that really run.
+    case realNode
 }
 
 /// One scenario's world: a cluster on one of the servers and the real operator pointed at it,
@@ -62,6 +64,11 @@ final class ScenarioRun: Sendable {
                 throw IntegrationFailure("no real control plane: the suite needs the .realControlPlane trait")
             }
             return try await RealCluster.start(on: plane)
+        case .realNode:
+            guard let node = RealNode.current else {
+                throw IntegrationFailure("no real node: the suite needs the .realNode trait")
+            }
+            return try await RealNodeCluster.start(on: node)
         }
     }
 

@@ -43,7 +43,8 @@ final class RealControlPlane: Sendable {
         self.heartbeat = heartbeat
     }
 
-    static func start(_ profile: Profile = .project) async throws -> RealControlPlane {
+    /// `environment` goes to start.sh (its options, e.g. OMJOB_CP_NODE_MONITOR_GRACE_PERIOD).
+    static func start(_ profile: Profile = .project, environment: [String: String] = [:]) async throws -> RealControlPlane {
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
         let state = try Paths.temporaryDirectory()
         guard try await Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0 else {
@@ -52,8 +53,8 @@ final class RealControlPlane: Sendable {
                 (CI's .ci/run does); the real-server scenarios are never skipped
                 """)
         }
-        try await Command.check(["\(scripts)/start.sh", state],
-                                environment: ["CP_OWNER_REFERENCES_ENFORCEMENT": profile.ownerReferencesEnforcement ? "1" : "0"], in: state)
+        let options = environment.merging(["OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT": profile.ownerReferencesEnforcement ? "1" : "0"]) { _, new in new }
+        try await Command.check(["\(scripts)/start.sh", state], environment: options, in: state)
         // If this process dies without stopping it, the watchdog does: nothing is left running.
         let watchdog = try Self.watchdog(scripts: scripts, state: state)
         do {

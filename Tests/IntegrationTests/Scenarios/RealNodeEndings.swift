@@ -1,0 +1,147 @@
+import Foundation
+import KubeJSON
+import Shared
+import Testing
+
+/// Every ending scenario a third time, on a real node (`.realNode`): the kubelet, containerd
+/// and runc run the pods, and `RealNodeCluster` turns each scenario's kubelet writes into real
+/// container behaviour. Serialized: one scenario stops the node's kubelet, and the node is
+/// shared. Two scenarios need a kubelet that does something a real one does not, and are
+/// replaced by what the real one does (`realNodeOnly`).
+@Suite(.realNode, .serialized, .enabled(if: RealNodeHost.check.runnable, Comment(rawValue: RealNodeHost.check.reason)))
+struct EndingsOnRealNode {
+    /// Scenario names that cannot run on a real node, and why.
+    static let notOnARealNode: [String: String] = [
+        "a main pod that never starts is deleted and recorded":
+            "ImagePullBackOff is written by hand there; here the images that never start are real (ErrImageNeverPull, a refused registry)",
+        "force deletion without a report records PodDeleted":
+            "a live kubelet always reports the container it stops; here force deletion records that report",
+    ]
+
+    /// OMJOB_REAL_NODE_SCENARIO=TEXT runs only the scenarios whose name contains TEXT.
+    static let scenarios = (EndingScenario.all.filter { notOnARealNode[$0.name] == nil } + EndingScenario.realNodeOnly).filter {
+        guard let only = ProcessInfo.processInfo.environment["OMJOB_REAL_NODE_SCENARIO"], !only.isEmpty else { return true }
+        return $0.name.contains(only)
+    }
+
+    @Test(.timeLimit(.minutes(4)), arguments: scenarios)
+    func ending(_ scenario: EndingScenario) async throws {
+        try await ScenarioRun.run(on: .realNode, scenario.body)
+    }
+}
+
+extension EndingScenario {
+    /// Endings only a real node shows.
+    static let realNodeOnly: [EndingScenario] = [
+        neverStarts(name: "never-pulled", image: "localhost/omjob-missing:1", pullPolicy: "Never",
+                    reasons: ["NeverStarted/ErrImageNeverPull"]),
+        // Port 1 on loopback refuses: the pull fails at once, then backs off.
+        neverStarts(name: "refused", image: "127.0.0.1:1/omjob/missing:1", pullPolicy: "IfNotPresent",
+                    reasons: ["NeverStarted/ErrImagePull", "NeverStarted/ImagePullBackOff"]),
+        EndingScenario(name: "force deletion: the kubelet stops the container and its report is recorded") { run in
+            try await run.createOMJob("forced")
+            try await run.guardedRunningMainPod("forced")
+            try await run.deletePod("forced-main", gracePeriodSeconds: 0)
+            let exit = try await run.waitForExitPod(of: "forced")
+            try await run.finishExitHandler(exit)
+            try await run.expectEnded("forced", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
+            #expect(try await run.omJob("forced")?["status"]?["mainPodExitCode"]?.intValue == 143)
+        },
+        EndingScenario(name: "eviction through the Eviction API: SIGTERM, and the container's end is recorded") { run in
+            try await run.createOMJob("evicted-api")
+            try await run.guardedRunningMainPod("evicted-api")
+            try await run.realNode().evict(pod: "evicted-api-main")
+            let exit = try await run.waitForExitPod(of: "evicted-api")
+            try await run.finishExitHandler(exit)
+            try await run.expectEnded("evicted-api", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
+            #expect(try await run.omJob("evicted-api")?["status"]?["mainPodExitCode"]?.intValue == 143)
+        },
+        EndingScenario(name: "a main container ignoring SIGTERM is killed at the end of its grace period") { run in
+            var object = run.omJobObject("stubborn")
+            let env = object["spec"]?["mainPodSpec"]?["env"]?.arrayValue ?? []
+            object["spec"]?["mainPodSpec"]?["env"] = .array(env + [["name": "OMJOB_TEST_IGNORE_TERM", "value": "1"]])
+            _ = try await run.cluster.create(.omjobs, object)
+            try await run.guardedRunningMainPod("stubborn")
+            try await run.deletePod("stubborn-main", gracePeriodSeconds: 3)
+            let exit = try await run.waitForExitPod(of: "stubborn")
+            try await run.finishExitHandler(exit)
+            try await run.expectEnded("stubborn", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
+            #expect(try await run.omJob("stubborn")?["status"]?["mainPodExitCode"]?.intValue == 137)
+        },
+        nodeLost,
+    ]
+
+    /// A main pod whose image never comes: the operator deletes it at its start deadline and
+    /// records the kubelet's waiting reason.
+    static func neverStarts(name: String, image: String, pullPolicy: String, reasons: Set<String>) -> EndingScenario {
+        EndingScenario(name: "a main pod whose image never comes (\(image), \(pullPolicy)) is deleted and recorded") { run in
+            var object = run.omJobObject(name, specExtra: ["mainPodStartDeadlineSeconds": 15])
+            object["spec"]?["mainPodSpec"]?["image"] = .string(image)
+            object["spec"]?["mainPodSpec"]?["imagePullPolicy"] = .string(pullPolicy)
+            _ = try await run.cluster.create(.omjobs, object)
+            let exit = try await run.waitForExitPod(of: name)
+            try await run.finishExitHandler(exit)
+            try await run.waitForPhase(name, "Succeeded")
+            let recorded = try await run.omJob(name)?["status"]?["mainPodTermination"]?["reason"]?.stringValue ?? "nothing"
+            #expect(reasons.contains(recorded), "recorded \(recorded)")
+            #expect(try await run.environment(ofPod: exit)["pipelineStatus"] == "failed")
+            let main = try await run.pod("\(name)-main")
+            #expect(main == nil || main?["metadata"]?["deletionTimestamp"] != nil, "the stuck main pod is deleted")
+            try await run.expectNoFinalizers(name)
+        }
+    }
+
+    /// The kubelet stopped while the main container runs: NodeLost is recorded; the exit pod
+    /// runs once the kubelet is back. A container that may still run after NodeLost should then
+    /// be stopped within its grace period: not done by the operator yet (a declared known issue).
+    static let nodeLost = EndingScenario(name: "the kubelet stopped while the main pod runs: NodeLost, the exit handler runs when it returns") { run in
+        let node = try run.realNode().node
+        try await run.createOMJob("lost")
+        try await run.guardedRunningMainPod("lost")
+        try await node.stopKubelet()
+        do {
+            _ = try await until("NodeLost recorded", timeout: 120) {
+                try await run.omJob("lost")?["status"]?["mainPodTermination"]?["reason"]?.stringValue == "NodeLost" ? true : nil
+            }
+            #expect(try await run.omJob("lost")?["status"]?["mainPodTermination"]?["containerMayStillRun"]?.boolValue == true)
+            let exit = try await run.waitForExitPod(of: "lost")
+            try await node.startKubelet()
+            try await run.finishExitHandler(exit)
+            try await run.expectEnded("lost", phase: "Succeeded", reason: "NodeLost", pipelineStatus: "failed")
+        } catch {
+            try? await node.startKubelet()
+            throw error
+        }
+        // Its grace period (30 s) and a little more.
+        let stopped: Bool? = try? await until("the main container stopped after NodeLost", timeout: 35) {
+            let main = try await run.pod("lost-main")
+            return main == nil || RealNodeCluster.container(main)?["state"]?["terminated"] != nil ? true : nil
+        }
+        let mainPod = await (try? run.realNode())?.describe("lost-main") ?? "no real node"
+        withKnownIssue("after NodeLost the operator does not stop a main pod whose node returns; it runs on") {
+            #expect(stopped == true, "lost-main: \(mainPod)")
+        }
+        #expect(try await run.pods(of: "lost", type: "exit-handler").count == 1, "one exit handler")
+    }
+}
+
+extension ScenarioRun {
+    /// This run's cluster as the real node's; a scenario only for the real node fails elsewhere.
+    func realNode() throws -> RealNodeCluster {
+        guard let cluster = cluster as? RealNodeCluster else {
+            throw IntegrationFailure("this scenario runs only on the real node, not on \(cluster.serverName)")
+        }
+        return cluster
+    }
+}
+
+extension RealNodeCluster {
+    /// POST pods/NAME/eviction (policy/v1beta1, v1.20's): a graceful deletion that honours
+    /// PodDisruptionBudgets.
+    func evict(pod: String) async throws {
+        let eviction = ResourceType(group: "", version: "v1", kind: "Eviction", plural: "pods/\(pod)/eviction")
+        let object: JSONValue = ["apiVersion": "policy/v1beta1", "kind": "Eviction",
+                                 "metadata": ["name": .string(pod), "namespace": .string(namespace)]]
+        _ = try await node.plane.admin.create(object, resource: eviction, namespace: namespace, name: nil)
+    }
+}
