@@ -43,7 +43,11 @@ final class RealNodeCluster: Cluster {
     func operatorKubeconfig(in directory: String) throws -> String { try api.operatorKubeconfig(in: directory) }
 
     func create(_ resource: ClusterResource, _ object: JSONValue) async throws -> JSONValue {
-        try await api.create(resource, resource == .omjobs ? Self.playedByTestImage(object) : object)
+        switch resource {
+        case .omjobs: try await api.create(resource, Self.playedByTestImage(object))
+        case .pods: try await api.create(resource, Self.podPlayedByTestImage(object))
+        case .events: try await api.create(resource, object)
+        }
     }
 
     func get(_ resource: ClusterResource, _ name: String) async throws -> JSONValue? { try await api.get(resource, name) }
@@ -95,6 +99,21 @@ final class RealNodeCluster: Cluster {
             omJob["spec"]?[key] = spec
         }
         return omJob
+    }
+
+    /// A pod a scenario creates itself (as another operator would), its container played by the
+    /// test image in the role its `pod-type` label says.
+    static func podPlayedByTestImage(_ pod: JSONValue) -> JSONValue {
+        var pod = pod
+        guard var container = pod["spec"]?["containers"]?.arrayValue?.first,
+              container["image"]?.stringValue?.hasPrefix("openmetadata/") == true else { return pod }
+        let role = pod["metadata"]?["labels"]?["omjob.pipelines.openmetadata.org/pod-type"]?.stringValue ?? "main"
+        container["image"] = .string(testImage)
+        container["imagePullPolicy"] = "Never"
+        container["command"] = ["/bin/omjob-test", .string(role)]
+        container["env"] = .array((container["env"]?.arrayValue ?? []) + [["name": "OMJOB_TEST_CONTROLLED", "value": "1"]])
+        pod["spec"]?["containers"] = [container]
+        return pod
     }
 
     // MARK: - Waiting for the real kubelet
