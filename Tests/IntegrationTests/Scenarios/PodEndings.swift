@@ -35,9 +35,9 @@ extension EndingScenario {
         EndingScenario(name: "a main pod that never starts is deleted and recorded") { run in
             // The only run with a short start deadline: everywhere else a loaded machine must not
             // turn a slow test into a never-started pod. Short, but long enough that this test
-            // (playing the kubelet) writes ImagePullBackOff before it passes even on a loaded CI
-            // machine: 3 s was not.
-            try await run.createOMJob("stuck", specExtra: ["mainPodStartDeadlineSeconds": 10])
+            // (playing the kubelet) writes ImagePullBackOff before it passes even while the rest
+            // of the suite loads the machine: 3 s was not, nor was 10 s beside the control planes.
+            try await run.createOMJob("stuck", specExtra: ["mainPodStartDeadlineSeconds": 20])
             _ = try await run.waitForPod("stuck-main")
             try await run.waiting("stuck-main", reason: "ImagePullBackOff")
             let exit = try await run.waitForExitPod(of: "stuck")

@@ -54,7 +54,7 @@ extension RealControlPlane {
                 settings.merge(["LOG_LEVEL": "INFO", "RECONCILIATION_THREADS": "5", "METRICS_PORT": "8081",
                                 "POLLING_INTERVAL_SECONDS": "10", "REQUEUE_DELAY_SECONDS": "5"]) { _, new in new }
             }
-            if crds == .openMetadataChart { settings["OMJOB_MAIN_POD_START_DEADLINE_SECONDS"] = "15" }
+            if crds == .openMetadataChart { settings["OMJOB_MAIN_POD_START_DEADLINE_SECONDS"] = "20" }
             return settings
         }
     }
