@@ -28,7 +28,7 @@ import Testing
             #expect(MetricsProbe.value(text, "omjob_pods_created_total", ["type": "main"]) == 1)
             #expect(MetricsProbe.value(text, "omjob_pods_created_total", ["type": "exit-handler"]) == 1)
             #expect(MetricsProbe.value(text, "omjob_main_pod_endings_total", ["reason": "Completed"]) == 1)
-            // Issue #5 item 7: the exit handler's start latency and the run's duration, as histograms.
+            // The exit handler's start latency and the run's duration, as histograms.
             #expect(MetricsProbe.value(text, "omjob_exit_handler_start_latency_seconds_count", [:]) == 1)
             #expect(MetricsProbe.value(text, "omjob_exit_handler_start_latency_seconds_bucket", ["le": "+Inf"]) == 1)
             #expect((MetricsProbe.value(text, "omjob_exit_handler_start_latency_seconds_sum", [:]) ?? 0) > 0)

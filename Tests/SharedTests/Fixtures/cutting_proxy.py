@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A TCP proxy in front of kubesim that cuts connections on command, for informer tests.
 
-Why: kubesim cannot yet cut a watch mid-stream (fault injection is kubesim issue 3); a proxy
-gives real cuts over real sockets with kubesim's real watch semantics behind them.
+Why: a proxy gives real cuts over real sockets, at the moment the test chooses, with kubesim's
+real watch semantics behind them.
 Usage: cutting_proxy.py TARGET_PORT. Prints its own port, then reads commands on stdin:
   cut     close every open connection (clients see a broken stream)
   pause   cut, and from now on close new connections at once (server unreachable)

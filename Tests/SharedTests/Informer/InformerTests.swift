@@ -5,7 +5,7 @@ import Testing
 @testable import Shared
 
 /// The informer over real sockets against scripted list and watch responses: cuts, bookmarks,
-/// 410 and relist. (kubesim cannot cut a watch on demand yet: issue 3.)
+/// 410 and relist, each exactly when the test needs it.
 @Suite struct InformerTests {
     static func event(_ type: String, _ name: String, rv: Int, size: Int = 0) -> JSONValue {
         ["type": .string(type), "object": widgetJSON(name, rv: rv, size: size)]

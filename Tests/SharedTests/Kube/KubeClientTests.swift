@@ -15,7 +15,7 @@ func widgetJSON(_ name: String, rv: Int, size: Int = 1) -> JSONValue {
 }
 
 /// The Kubernetes client's retry, error and pagination behaviour over real sockets, against
-/// the scripted server (kubesim cannot inject 429/5xx yet: issue 3).
+/// the scripted server, which answers exactly the sequence each test needs.
 @Suite struct KubeClientTests {
     let server: ScriptedServer
     let thread: LoopThread

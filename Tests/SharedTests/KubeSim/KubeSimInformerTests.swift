@@ -6,7 +6,7 @@ import Testing
 @testable import Shared
 
 /// The informer against kubesim's real list and watch, through a proxy that cuts the watch
-/// connection mid-burst (kubesim cannot cut on demand yet: issue 3).
+/// connection mid-burst.
 @Suite struct KubeSimInformerTests {
     /// Notifications as text, in handler order.
     final class Notes: Sendable {
