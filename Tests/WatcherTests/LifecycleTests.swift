@@ -49,31 +49,7 @@ import Testing
         (try? Fixtures.decode(MainPodFixture.self, "main-pod", $0).expect.ended) == true
     }
 
-    @Test(arguments: endings)
-    func everyEndingRunsExactlyOneExitHandlerAndReleasesEverything(fixture: String) throws {
-        let shaped = try Fixtures.decode(MainPodFixture.self, "main-pod", fixture)
-        var cluster = try started()
-        let main = try #require(cluster.mainPod?.metadata.name)
-        cluster.now = T.at(shaped.now)
-        cluster.node = shaped.node.map(NodeReadiness.init(node:))
-        var pod = try #require(cluster.pods[main])
-        pod.metadata.creationTimestamp = shaped.pod.metadata.creationTimestamp
-        pod.metadata.deletionTimestamp = shaped.pod.metadata.deletionTimestamp
-        pod.spec?.nodeName = shaped.pod.spec?.nodeName
-        pod.status = shaped.pod.status
-        cluster.pods[main] = pod
-        cluster.settle()
-
-        #expect(cluster.omJob?.status?.mainPodTermination?.reason == shaped.expect.reason)
-        let exits = cluster.exitPods
-        #expect(exits.count == 1)
-        let exit = try #require(exits.first)
-        #expect(exit.env("pipelineStatus") == ((shaped.expect.success ?? false) ? "success" : "failed"))
-        cluster.exit(exit.metadata.name!, code: 0)
-        cluster.settle()
-        #expect(cluster.omJob?.status?.phase == .succeeded)
-        expectNothingLeftBehind(cluster)
-    }
+    // Every ending, under both CRDs: ChartCRDTests.everyEndingRunsOneExitHandlerAndFinishes.
 
     @Test func theOperatorWasDownWhileTheMainPodEndedAndWasDeleted() throws {
         var cluster = try started()
