@@ -20,4 +20,8 @@ public enum LogKeys {
     public static let resource = "permission.resource"
     public static let scope = "permission.scope"
     public static let consequence = "permission.consequence"
+    /// An informer, as `resource@namespace` (`*`: every namespace).
+    public static let informer = "informer"
+    /// Whether the watcher watches nodes (it needs the right to list them).
+    public static let nodesWatched = "nodes.watched"
 }

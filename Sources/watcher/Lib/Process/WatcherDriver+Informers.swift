@@ -55,7 +55,7 @@ extension WatcherDriver {
             nodeInformer = Task { await nodes.run() }
         }
         logger.info("watching", metadata: [LogKeys.namespace: "\(scopes.map { $0 ?? "*" }.joined(separator: ","))",
-                                            "nodes": "\(watchNodes)"])
+                                            LogKeys.nodesWatched: "\(watchNodes)"])
     }
 
     /// Informer callbacks that post each change to the driver, in the informer's order.
@@ -80,7 +80,7 @@ extension WatcherDriver {
                     driver.informerSynced()
                 }
             },
-            failed: { verb, error in self.post { $0.informerFailed(name, permission(verb), error, countsForSync: countsForSync) } },
+            failed: { verb, error in self.post { $0.informerFailed(name, permission(verb), error) } },
             recovered: { self.post { $0.informerRecovered(name, [permission("list"), permission("watch")]) } })
     }
 
@@ -128,7 +128,7 @@ extension WatcherDriver {
         logMissingPermissions()
     }
 
-    func informerFailed(_ informer: String, _ permission: Permission, _ error: KubeError, countsForSync: Bool) {
+    func informerFailed(_ informer: String, _ permission: Permission, _ error: KubeError) {
         let changed = access.failed(informer: informer, permission: permission, error: error)
         if error.code == 403, OperatorPermissions.isNodeAccess(permission), let task = nodeInformer {
             // Optional: stop asking, and stop waiting for it; node loss is then read from the pods.
@@ -145,7 +145,7 @@ extension WatcherDriver {
 
     func informerRecovered(_ informer: String, _ permissions: [Permission]) {
         guard access.recovered(informer: informer, permissions: permissions) else { return }
-        logger.info("API requests succeed again", metadata: ["informer": "\(informer)"])
+        logger.info("API requests succeed again", metadata: [LogKeys.informer: "\(informer)"])
         reportConditions()
     }
 
