@@ -1,5 +1,3 @@
-import Foundation
-
 extension KubeClient {
     /// Follows a pod's log (`follow=true`): batches of lines as the container writes them, without
     /// their `\n`. The sequence ends when the server ends the stream (the container ended, or the
@@ -11,27 +9,6 @@ extension KubeClient {
         var query: [(String, String)] = [("follow", "true")]
         if let container { query.append(("container", container)) }
         let call = Call(path: podResource.objectPath(namespace: namespace, name: pod, subresource: "log"), query: query, accept: "*/*", timeout: nil)
-        let request = try httpRequest(call)
-        let stream: HTTPLineStream
-        do {
-            stream = try await http.streamLines(request)
-        } catch let error as TransportError {
-            throw .transport(error)
-        } catch {
-            throw .transport(TransportError(kind: .cancelled, message: "\(error)"))
-        }
-        guard stream.head.status == 200 else {
-            var body = Data()
-            do {
-                for try await batch in stream.lines {
-                    for line in batch {
-                        body.append(line)
-                        body.append(0x0A)
-                    }
-                }
-            } catch {}
-            throw Self.apiError(stream.head, body: body)
-        }
-        return stream.lines
+        return try await openLineStream(call)
     }
 }

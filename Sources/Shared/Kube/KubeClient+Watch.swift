@@ -7,6 +7,12 @@ extension KubeClient {
     /// a thrown `KubeError` if the server refuses the watch outright).
     public func watch<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, options: WatchOptions) async throws(KubeError) -> WatchEvents<T> {
         let call = Call(path: resource.collectionPath(namespace: namespace), query: options.query, timeout: nil)
+        return WatchEvents(lines: try await openLineStream(call))
+    }
+
+    /// Opens a long-lived response read line by line (a watch, a followed log): its lines once
+    /// the server answered 200; any other answer is read whole and thrown as the API's error.
+    func openLineStream(_ call: Call) async throws(KubeError) -> LineBatches {
         let request = try httpRequest(call)
         let stream: HTTPLineStream
         do {
@@ -23,7 +29,7 @@ extension KubeClient {
             } catch {}
             throw Self.apiError(stream.head, body: body)
         }
-        return WatchEvents(lines: stream.lines)
+        return stream.lines
     }
 
     public func watch<T: KubernetesObject>(_ type: T.Type, namespace: String?, options: WatchOptions) async throws(KubeError) -> WatchEvents<T> {
