@@ -173,10 +173,11 @@ import Testing
         try await SimHarness.with { h in
             try h.createOMJob("w-ok", status: ["phase": "Running"])
             try h.createOMJob("w-bad", status: ["phase": "Running"])
+            let watchesBefore = h.sim.store.watchesStarted
             let ok = Task { await h.kubectl("wait", "w-ok", "--for", "succeeded", "--timeout", "30s") }
             let bad = Task { await h.kubectl("wait", "w-bad", "--for=succeeded") }
             let finished = Task { await h.kubectl("wait", "w-bad", "--for=finished", "--timeout", "30s") }
-            try await Task.sleep(for: .milliseconds(500))
+            try await h.waitForWatches(3, above: watchesBefore)
             try h.setStatus(
                 "w-ok",
                 [
@@ -195,8 +196,9 @@ import Testing
             try h.createOMJob("w-slow", status: ["phase": "Running"])
             let slow = await h.kubectl("wait", "w-slow", "--timeout", "1s")
             #expect(slow.code == 4 && slow.err.contains("timed out waiting for omjob pipelines/w-slow to be finished"), "\(slow)")
+            let watchesBeforeGone = h.sim.store.watchesStarted
             let gone = Task { await h.kubectl("wait", "w-slow", "--timeout", "30s") }
-            try await Task.sleep(for: .milliseconds(500))
+            try await h.waitForWatches(1, above: watchesBeforeGone)
             _ = try h.sim.store.delete(SimHarness.omjobs, namespace: h.namespace, name: "w-slow")
             let goneOutcome = await gone.value
             #expect(goneOutcome.code == 3 && goneOutcome.err.contains("was deleted before it finished"), "\(goneOutcome)")

@@ -171,6 +171,19 @@ final class SimHarness: Sendable {
         return created
     }
 
+    /// Waits (10 s at most) until kubesim has started `count` watches since `before`: a command
+    /// that has started watching has read the object first, so a change made after this is seen
+    /// as a change, never as the starting state.
+    func waitForWatches(_ count: Int, above before: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while sim.store.watchesStarted < before + count {
+            guard ContinuousClock.now < deadline else {
+                throw TestFailure("kubesim started \(sim.store.watchesStarted - before) watches, expected \(count)")
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     func setStatus(_ name: String, _ status: JSONValue) throws {
         _ = try sim.store.patch(Self.omjobs, namespace: namespace, name: name, type: .merge, patch: ["status": status], subresource: .status)
     }

@@ -38,6 +38,10 @@ extension ObjectStore {
     /// Number of active watches (for tests and benchmarks).
     public var watchCount: Int { lock.withLock { subscriptions.values.reduce(0) { $0 + $1.count } } }
 
+    /// Number of watches ever registered: unlike `watchCount`, it never goes down when a watch
+    /// ends, so a test can wait for a client's watch to begin while others finish.
+    public var watchesStarted: Int { lock.withLock { nextWatchID - 1 } }
+
     /// Sends a BOOKMARK at the current resourceVersion to one watch, if it asked for bookmarks.
     public func sendBookmark(_ token: WatchToken) {
         lock.withLock {
