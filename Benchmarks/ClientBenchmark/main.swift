@@ -1,9 +1,11 @@
 // client-bench: prints the Kubernetes client's decode and watch throughput and the informer
 // store's memory. Build and run in release: swift run -c release client-bench
 import Foundation
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 import Spawn
+import UVLoop
 
 typealias KubeJSONValue = JSONValue
 

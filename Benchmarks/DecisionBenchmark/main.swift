@@ -4,7 +4,7 @@
 //
 //   swift build -c release --product DecisionBenchmark && .build/release/DecisionBenchmark [count] [rounds]
 import Foundation
-import Shared
+import Models
 import Watcher
 
 let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }

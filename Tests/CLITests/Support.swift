@@ -171,11 +171,11 @@ final class SimHarness: Sendable {
         return created
     }
 
-    /// Waits (10 s at most) until kubesim has started `count` watches since `before`: a command
+    /// Waits (30 s at most: spawning is slow on a loaded machine) until kubesim has started `count` watches since `before`: a command
     /// that has started watching has read the object first, so a change made after this is seen
     /// as a change, never as the starting state.
     func waitForWatches(_ count: Int, above before: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while sim.store.watchesStarted < before + count {
             guard ContinuousClock.now < deadline else {
                 throw TestFailure("kubesim started \(sim.store.watchesStarted - before) watches, expected \(count)")

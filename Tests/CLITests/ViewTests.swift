@@ -1,9 +1,9 @@
 import Foundation
 import KubeJSON
-import Shared
 import Testing
 
 @testable import OMJobCLI
+import Models
 
 /// The text people read, compared with golden text (fixed objects, a fixed clock, no colour).
 @Suite struct ViewTests {

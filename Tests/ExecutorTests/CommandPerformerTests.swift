@@ -1,10 +1,11 @@
+import BrokerProtocol
+@testable import Executor
 import Foundation
 import KubeJSON
 import KubeSim
-import Shared
+import Models
 import Synchronization
 import Testing
-@testable import Executor
 
 /// Each action against kubesim: performed once, performed again (idempotent), and on someone
 /// else's or stale object.

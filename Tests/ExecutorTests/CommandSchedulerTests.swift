@@ -1,7 +1,8 @@
-import Foundation
-import Shared
-import Testing
+import BrokerProtocol
 @testable import Executor
+import Foundation
+import Models
+import Testing
 
 /// The executor's choice of what to perform next: per-OMJob order, the concurrency limit, and
 /// exit handlers ahead of bookkeeping.

@@ -1,9 +1,10 @@
+import BrokerProtocol
+@testable import Executor
 import Foundation
 import KubeJSON
 import KubeSim
-import Shared
+import Models
 import Testing
-@testable import Executor
 
 /// The fresh reads behind endings concluded from a deadline, and deletions of a pod only as the
 /// watcher saw it, against kubesim.

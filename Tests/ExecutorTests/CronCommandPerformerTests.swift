@@ -1,9 +1,12 @@
+@testable import BrokerProtocol
+@testable import Executor
 import Foundation
+@testable import KubeAPI
 import KubeJSON
 import KubeSim
+@testable import Models
 import Testing
-@testable import Executor
-@testable import Shared
+@testable import UVLoop
 
 /// CronCommands performed against kubesim over HTTP: the idempotency rules of each payload.
 @Suite(.timeLimit(.minutes(3))) struct CronCommandPerformerTests {

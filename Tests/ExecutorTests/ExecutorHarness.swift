@@ -1,8 +1,11 @@
+import BrokerProtocol
+@testable import Executor
 import Foundation
+import KubeAPI
 import KubeJSON
 import KubeSim
-import Shared
-@testable import Executor
+import Models
+import UVLoop
 
 /// kubesim with the repository's CRDs, one OMJob, and a performer on a client loop.
 struct ExecutorHarness {

@@ -1,7 +1,10 @@
+import BrokerProtocol
 import Foundation
-import Shared
-import Testing
 @testable import GC
+import KubeAPI
+import Models
+import Runtime
+import Testing
 
 /// The rules the gc's driver applies around the pure sweep: when to wake without a change, what
 /// an API answer means for the rest of an object's list, and what is counted.

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Real-shaped objects for the gc's tables: an OpenMetadata ingestion run that finished, and its
 /// two pods as the kubelet left them (shapes from the decision engine's fixtures and the

@@ -1,7 +1,6 @@
 import Foundation
-import Shared
-import Testing
 @testable import GC
+import Testing
 
 @Suite struct GCSweepTests {
     /// Two runs, one expired and one not, plus a CronOMJob over its limit: one sweep covers all,

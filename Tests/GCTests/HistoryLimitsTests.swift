@@ -1,7 +1,7 @@
 import Foundation
-import Shared
-import Testing
 @testable import GC
+import Models
+import Testing
 
 @Suite struct HistoryLimitsTests {
     static let cronUID = "7d1f0c3e-1111-4a2b-9c3d-4e5f6a7b8c9d"

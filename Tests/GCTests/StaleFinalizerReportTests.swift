@@ -1,7 +1,7 @@
 import Foundation
-import Shared
-import Testing
 @testable import GC
+import Models
+import Testing
 
 @Suite struct StaleFinalizerReportTests {
     static let now = GCFixtures.date("2026-03-10T14:00:00Z")

@@ -1,7 +1,7 @@
 import Foundation
-import Shared
-import Testing
 @testable import GC
+import Models
+import Testing
 
 @Suite struct TTLCleanupTests {
     /// One OMJob situation, as a change from the finished fixture, and the verdict.

@@ -2,10 +2,10 @@ import Foundation
 import TestSupport
 import KubeJSON
 import KubeSim
-import Shared
 
 #if canImport(Glibc)
 import Glibc
+import Runtime
 #endif
 
 /// The whole operator (the real `omjob-supervisor` and its workers) against an in-process

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 @testable import Watcher
 
 /// Loads the CronOMJob fixture and builds its runs in the shapes the API server would hold.

@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 
 /// Loads the JSON fixtures copied into the test bundle (Tests/WatcherTests/Fixtures).
 enum Fixtures {

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 import Testing
 @testable import Watcher
 

@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 import Testing
 @testable import Watcher
 

@@ -1,6 +1,7 @@
+import BrokerProtocol
 import Foundation
 import KubeJSON
-import Shared
+import Models
 @testable import Watcher
 
 /// Builds the observed state of one run for decision tests, starting from OpenMetadata's own OMJob.

@@ -1,6 +1,6 @@
 #ifndef CCURL_H
 #define CCURL_H
-// The only header that brings libcurl into Swift; imported by Shared/Transport alone.
+// The only header that brings libcurl into Swift; imported by the HTTPTransport target alone.
 // curl_easy_setopt and friends are variadic macros Swift cannot call: typed wrappers live in shim.c.
 #include <curl/curl.h>
 

@@ -1,4 +1,6 @@
-import Shared
+import BrokerProtocol
+import KubeAPI
+import Models
 
 extension CommandPerformer {
     /// Applies an ending that rests on a deadline only if the pod (and the lost node, if any) still

@@ -1,5 +1,7 @@
+import BrokerProtocol
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 extension CommandPerformer {
     /// POSTs the pod. A 409 is success only when the existing pod is this run's; a rejection that

@@ -1,10 +1,12 @@
+import BrokerProtocol
 import Foundation
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 /// Performs one run's `Command` against the API server and says how it went.
 ///
-/// Guarantees (see each payload's note in Shared/Commands): every action is idempotent, so a
+/// Guarantees (see each payload's note in BrokerProtocol/Commands): every action is idempotent, so a
 /// command re-dispatched after an executor crash may run twice; `409 AlreadyExists` on our own
 /// object is success, on an object with our name and another owner an `invalid` outcome (never
 /// adopted); status writes carry the decision's resourceVersion. Errors: transient failures are

@@ -1,5 +1,6 @@
 import DequeModule
-import Shared
+import Models
+import Runtime
 
 /// Which received command the executor performs next: one command per OMJob at a time, in
 /// arrival order (`KeyedSerialQueue`); at most `limit` commands at once across OMJobs; and among

@@ -1,9 +1,11 @@
+import BrokerProtocol
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 /// Performs a CronOMJob's `CronCommand` (create or delete a run, its status, its events).
 ///
-/// Guarantees (see Shared/Commands/CronCommandPayloads.swift): idempotent; a run with our name
+/// Guarantees (see BrokerProtocol/Commands/CronCommandPayloads.swift): idempotent; a run with our name
 /// and another owner is an `invalid` outcome, never adopted; status writes carry the decision's
 /// resourceVersion. Errors are classified by `OutcomeClassifier`.
 public struct CronCommandPerformer: Sendable {

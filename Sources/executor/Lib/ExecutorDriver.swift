@@ -1,7 +1,10 @@
+import BrokerProtocol
 import Foundation
+import KubeAPI
 import KubeJSON
 import Logging
-import Shared
+import Runtime
+import UVLoop
 
 /// The executor process's driver: takes commands from the broker, performs them one at a time
 /// per OMJob and at most `EXECUTOR_CONCURRENCY` at once, exit handlers first (`CommandScheduler`),

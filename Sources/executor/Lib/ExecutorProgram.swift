@@ -1,5 +1,7 @@
 import ArgumentParser
-import Shared
+import BrokerProtocol
+import KubeAPI
+import Runtime
 
 /// `omjob-executor`: performs commands routed by the supervisor's broker.
 public struct ExecutorProgram: ParsableCommand {

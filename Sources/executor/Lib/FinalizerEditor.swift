@@ -1,5 +1,7 @@
+import BrokerProtocol
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 /// Adds or removes one finalizer as a set operation: write the change under the version the
 /// watcher saw when the command carries it; otherwise, or on a conflict, read fresh, change the

@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// Per-key FIFO: one command per OMJob at a time, in arrival order, many OMJobs at once.
 /// The broker sends one run's commands to one executor in decision order; running them one after

@@ -1,4 +1,5 @@
-import Shared
+import BrokerProtocol
+import KubeAPI
 
 /// The one mapping from a Kubernetes client error to a command outcome. Retries of transient
 /// failures already happened inside the client (`KubeClient.send` under its `RetryPolicy`), so a

@@ -1,4 +1,5 @@
-import Shared
+import BrokerProtocol
+import Models
 
 /// One API write the gc's decisions ask its driver to perform, in the order given.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Events the gc records, named after what they are about so a repeat is `409 AlreadyExists`.
 enum GCEvents {

@@ -1,8 +1,10 @@
 import ArgumentParser
-import Shared
 
 #if canImport(Glibc)
 import Glibc
+import BrokerProtocol
+import KubeAPI
+import Runtime
 #endif
 
 /// `omjob-gc`: TTL cleanup, CronOMJob history limits, stale-finalizer janitor.

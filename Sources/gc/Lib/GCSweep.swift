@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// One pass of the gc over everything its informers hold: TTL cleanup of every OMJob, history
 /// limits of every CronOMJob, and the stale-finalizer report. Pure; the gc's driver runs it on

@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// A CronOMJob's history limits: keep the newest `successfulJobsHistoryLimit` Succeeded and
 /// `failedJobsHistoryLimit` Failed runs, delete the older ones (the Java operator accepted the

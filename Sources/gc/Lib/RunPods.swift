@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// The pods of one OMJob, found as the operator always finds them: by owner UID (or the uid
 /// label the operator sets on pods it makes without an owner), never by `managed-by`, which

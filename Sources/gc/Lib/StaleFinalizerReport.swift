@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// An operator finalizer that has held an object longer than the bound.
 public struct StaleFinalizer: Hashable, Sendable {

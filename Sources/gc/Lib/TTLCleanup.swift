@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// The gc's TTL rule for one OMJob: at `completionTime + ttlSecondsAfterFinished` delete the
 /// run's pods, then record that it did.

@@ -1,8 +1,10 @@
 import Logging
-import Shared
 
 #if canImport(Glibc)
 import Glibc
+import BrokerProtocol
+import Runtime
+import UVLoop
 #endif
 
 /// `omjob-supervisor`'s start-up: configuration (exit 2 on a bad setting), logs, the run

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Shared
+import Runtime
 
 /// `omjob-supervisor`: the operator pod's PID 1 (or tini's child): process tree, broker, probes.
 public struct SupervisorProgram: ParsableCommand {

@@ -1,6 +1,7 @@
+import BrokerProtocol
 import Foundation
 import KubeJSON
-import Shared
+import Models
 
 /// Commands sent at a fixed rate through the broker to the executors and back; each latency is
 /// from just before the command is written to when its result has been read.

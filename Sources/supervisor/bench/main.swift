@@ -1,6 +1,5 @@
 import Foundation
 import KubeJSON
-import Shared
 
 // supervisor-bench: starts the real tree (supervisor, watcher, 2 executors, gc) from the
 // directory holding this program, then prints

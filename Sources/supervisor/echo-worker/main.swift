@@ -1,5 +1,6 @@
+import BrokerProtocol
 import KubeJSON
-import Shared
+import UVLoop
 
 /// `omjob-echo-worker`: a stand-in for any role in the supervisor's own process tests.
 ///

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Shared
+import BrokerProtocol
+import KubeAPI
+import Runtime
 
 /// `omjob-watcher`: watches OMJobs and their pods and sends the decided commands to the broker.
 public struct WatcherProgram: ParsableCommand {

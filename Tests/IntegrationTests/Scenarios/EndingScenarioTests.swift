@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 import TestSupport
 import Testing
 

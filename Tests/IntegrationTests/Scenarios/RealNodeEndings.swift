@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 import Testing
 
 /// Every ending scenario a third time, on a real node (`.realNode`): the kubelet, containerd

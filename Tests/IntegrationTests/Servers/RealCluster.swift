@@ -1,6 +1,7 @@
 import Foundation
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 /// One scenario's share of the suite's real control plane: a namespace of its own (the
 /// operator watches only that one, so scenarios running at once never see each other), the

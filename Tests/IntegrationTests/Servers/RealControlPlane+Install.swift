@@ -1,6 +1,7 @@
 import Foundation
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 /// The one node main pods are bound to on the real server. It must exist (kube-controller-
 /// manager's pod GC force-deletes pods bound to a missing node) and stay Ready (its node

@@ -1,7 +1,11 @@
+import BrokerProtocol
 import Foundation
-import Spawn
+import HTTPTransport
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
+import Spawn
+import UVLoop
 
 /// One real control plane (etcd, kube-apiserver, kube-controller-manager v1.20.2 from
 /// scripts/control-plane) for a whole suite, with the operator installed from deploy/ as a

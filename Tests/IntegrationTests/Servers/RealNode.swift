@@ -1,6 +1,7 @@
+import BrokerProtocol
 import Foundation
 import KubeJSON
-import Shared
+import Models
 import Spawn
 
 /// A real node for a whole suite: the project's control plane (started with a 15 s node

@@ -1,6 +1,5 @@
 import Foundation
 import KubeJSON
-import Shared
 
 /// A scenario's namespace on the real node (`RealNode`): the same server and identities as
 /// `RealCluster`, but pods really run, so nothing is written to pod status by hand. The

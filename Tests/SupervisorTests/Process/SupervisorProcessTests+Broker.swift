@@ -1,8 +1,9 @@
+@testable import BrokerProtocol
 import Foundation
 import KubeJSON
-import Testing
+@testable import Models
 import TestSupport
-@testable import Shared
+import Testing
 
 /// Broker behaviour through the real socket: lost executors, garbage, drain.
 extension SupervisorProcessTests {

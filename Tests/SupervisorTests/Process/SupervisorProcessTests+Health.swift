@@ -1,9 +1,11 @@
+@testable import BrokerProtocol
 import Foundation
-import Spawn
 import KubeJSON
-import Testing
+@testable import Models
+@testable import Runtime
+import Spawn
 import TestSupport
-@testable import Shared
+import Testing
 
 /// Socket permissions, the foreign-uid check, probes and metrics of the real supervisor.
 extension SupervisorProcessTests {

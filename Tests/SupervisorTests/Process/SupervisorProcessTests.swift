@@ -1,7 +1,7 @@
 import Foundation
+@testable import Runtime
 import Spawn
 import Testing
-@testable import Shared
 
 /// Tests that run the real built `omjob-supervisor` with the real role executables or tiny
 /// scripts as children. Serialized: each starts a process tree, and the machine is shared.

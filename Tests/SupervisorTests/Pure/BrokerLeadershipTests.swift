@@ -1,7 +1,7 @@
+@testable import BrokerProtocol
 import KubeJSON
-import Testing
-@testable import Shared
 @testable import Supervisor
+import Testing
 
 /// A standby's broker: commands held, none dispatched; all of them sent on taking the lead; the
 /// gc told at its welcome and at each change.

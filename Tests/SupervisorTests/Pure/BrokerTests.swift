@@ -1,7 +1,8 @@
+@testable import BrokerProtocol
 import KubeJSON
-import Testing
-@testable import Shared
+@testable import Models
 @testable import Supervisor
+import Testing
 
 /// The broker as a state machine: routing by key, the in-flight ledger, re-dispatch with exactly
 /// one result per command, backpressure and drain.

@@ -1,6 +1,6 @@
 import Logging
+@testable import Runtime
 import Testing
-@testable import Shared
 
 /// Settings from the environment: defaults, valid values, and an error naming the variable.
 @Suite struct ConfigTests {

@@ -1,5 +1,5 @@
+@testable import BrokerProtocol
 import Testing
-@testable import Shared
 
 /// The frame decoder against DESIGN.md §2: valid streams however they are split, and every way
 /// a stream can be invalid, each ending the stream for good.

@@ -1,6 +1,8 @@
+@testable import BrokerProtocol
 import KubeJSON
+@testable import Models
+@testable import Runtime
 import Testing
-@testable import Shared
 
 /// Messages: real-shaped JSON in, typed message out, and back to the same bytes.
 @Suite struct IPCMessageTests {

@@ -1,6 +1,6 @@
-import Shared
-import Testing
+import KubeAPI
 @testable import Supervisor
+import Testing
 
 /// The elector's rules, as client-go's leaderelection has them, from tables of inputs.
 @Suite struct LeaderElectorTests {

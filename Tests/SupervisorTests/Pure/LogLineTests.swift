@@ -1,6 +1,6 @@
 import Logging
+@testable import Runtime
 import Testing
-@testable import Shared
 
 /// JSON log lines: fixed fields first, metadata flattened, escaping, secrets never printed.
 @Suite struct LogLineTests {

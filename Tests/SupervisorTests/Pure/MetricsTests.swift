@@ -1,5 +1,5 @@
+@testable import Runtime
 import Testing
-@testable import Shared
 
 /// Prometheus text 0.0.4 rendering and worker totals that survive restarts.
 @Suite struct MetricsTests {

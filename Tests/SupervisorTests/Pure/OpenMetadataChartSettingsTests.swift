@@ -1,7 +1,7 @@
 import Foundation
-import Testing
-@testable import Shared
+@testable import Runtime
 @testable import Supervisor
+import Testing
 
 /// What OpenMetadata's Helm chart sends (WATCH_NAMESPACES=ALL, METRICS_PORT, RECONCILIATION_THREADS)
 /// and where Kubernetes puts the run directory (a root-owned emptyDir, mode 0777 or 1777).

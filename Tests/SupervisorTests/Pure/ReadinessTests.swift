@@ -1,6 +1,6 @@
-import Testing
-@testable import Shared
+@testable import BrokerProtocol
 @testable import Supervisor
+import Testing
 
 /// `/ready`'s rule over tree and broker states.
 @Suite struct ReadinessTests {

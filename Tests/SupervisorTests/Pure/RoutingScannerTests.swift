@@ -1,6 +1,7 @@
+@testable import BrokerProtocol
 import KubeJSON
+@testable import Models
 import Testing
-@testable import Shared
 
 /// The broker's routing scanner never accepts what the full decoder rejects, reads the same
 /// routing fields, and hands unusual payloads to the full decoder instead of guessing.

@@ -1,6 +1,6 @@
-import Testing
-@testable import Shared
+@testable import Runtime
 @testable import Supervisor
+import Testing
 
 /// Workers' histograms arrive as counter totals and leave `/metrics` as histogram families.
 @Suite struct WorkerSeriesTests {

@@ -1,4 +1,4 @@
-import Shared
+import Runtime
 import Testing
 @testable import Watcher
 

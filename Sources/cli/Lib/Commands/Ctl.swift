@@ -1,8 +1,9 @@
 import ArgumentParser
+import BrokerProtocol
 import Foundation
 import KubeJSON
 import Logging
-import Shared
+import Runtime
 
 #if canImport(Glibc)
     import Glibc

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import KubeJSON
-import Shared
+import Models
 import Watcher
 
 /// `-o` of `list`.

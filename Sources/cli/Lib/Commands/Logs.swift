@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
-import Shared
+import KubeAPI
+import Models
 import Watcher
 
 struct Logs: CLICommand {

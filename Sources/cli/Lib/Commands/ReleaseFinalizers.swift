@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 /// What `release-finalizers` did, or would do, to one object.
 struct Release: Sendable {

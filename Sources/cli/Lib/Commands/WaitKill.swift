@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
 
 /// A duration on the command line: `90s`, `5m`, `1h`, `1h30m`, or plain seconds.
 struct DurationArgument: ExpressibleByArgument, Sendable {

@@ -1,4 +1,4 @@
-import Shared
+import KubeAPI
 
 /// The exit codes of `kubectl omjob` and `omjob ctl` (docs/cli.md lists them).
 public enum ExitStatus: Int32, Sendable {

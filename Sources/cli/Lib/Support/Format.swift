@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 import Yams
 
 /// How long ago, as a person reads it: the same steps as kubectl's AGE column

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import KubeAPI
 import KubeJSON
-import Shared
+import Models
+import UVLoop
 
 /// The flags kubectl users expect on every command that talks to the API server.
 struct KubeOptions: ParsableArguments {

@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 import Watcher
 
 /// The words a person reads about a run: one place, so that `list` and `describe` agree.

@@ -1,4 +1,5 @@
-import Shared
+import KubeAPI
+import Models
 
 /// The gc's view of the cluster: informers of OMJobs, of the pods labelled with an OMJob name,
 /// and of CronOMJobs, in every watched namespace (one informer per namespace and kind, or one

@@ -1,4 +1,5 @@
-import Shared
+import KubeAPI
+import Models
 
 /// Performs the gc's writes with the Kubernetes client, one object's list in order.
 ///

@@ -1,6 +1,10 @@
+import BrokerProtocol
 import Foundation
+import KubeAPI
 import Logging
-import Shared
+import Models
+import Runtime
+import UVLoop
 
 /// The gc's driver: runs `GCSweep.decide` over the cache on every change and at the sweep's
 /// wake-up time, performs the writes, and reports metrics. The only part of the gc that does I/O.

@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Runtime
 
 /// The gc's counters (totals since this process started; the supervisor keeps totals across
 /// restarts) and gauges, reported to the supervisor in a `metrics` message after every sweep.

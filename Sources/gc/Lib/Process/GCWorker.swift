@@ -1,6 +1,9 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import KubeAPI
+import Runtime
 import Synchronization
+import UVLoop
 
 /// Wires the gc role into a worker session: the Kubernetes client, the informers, the driver.
 ///

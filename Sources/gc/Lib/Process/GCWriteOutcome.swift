@@ -1,4 +1,3 @@
-import Shared
 
 /// What became of one gc write, as the driver needs to know it: whether the next command of
 /// the same object may follow, and what to count.

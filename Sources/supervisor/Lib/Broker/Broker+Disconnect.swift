@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// Connections ending: an executor's commands go back to the queue, a requester's are forgotten.
 extension Broker {

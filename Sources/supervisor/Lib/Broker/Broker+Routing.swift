@@ -1,4 +1,5 @@
-import Shared
+import BrokerProtocol
+import Models
 
 /// Accepting commands, choosing executors, completing and re-dispatching.
 ///

@@ -1,4 +1,6 @@
-import Shared
+import BrokerProtocol
+import Models
+import Runtime
 
 /// The broker's routing as a pure state machine (DESIGN.md §1): commands in from any requester,
 /// out to executors by key; results back to the requester, exactly one per command.

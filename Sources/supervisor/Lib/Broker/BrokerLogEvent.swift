@@ -1,4 +1,4 @@
-import Shared
+import BrokerProtocol
 
 /// What the broker has to say, as data (see ``TreeLogEvent``).
 public enum BrokerLogEvent: Equatable, Sendable {

@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// Highest-random-weight hashing: each key goes to the node with the highest score, so when a
 /// node leaves only its keys move, and they come back when it returns.

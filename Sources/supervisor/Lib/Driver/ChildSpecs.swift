@@ -1,7 +1,7 @@
-import Shared
 
 #if canImport(Glibc)
 import Glibc
+import Runtime
 #endif
 
 /// The operator's tree from its configuration: executors first, then the watcher, then the gc,

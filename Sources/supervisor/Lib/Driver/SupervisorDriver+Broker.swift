@@ -1,8 +1,10 @@
 import Logging
-import Shared
 
 #if canImport(Glibc)
 import Glibc
+import BrokerProtocol
+import Runtime
+import UVLoop
 #endif
 
 /// One accepted broker connection: its stream and its decoder.

@@ -1,6 +1,9 @@
+import BrokerProtocol
+import HTTPTransport
 import KubeJSON
 import Logging
-import Shared
+import Runtime
+import UVLoop
 
 /// The views of the tree: HTTP health routes, `ctl` answers and the metrics they render.
 extension SupervisorDriver {

@@ -1,10 +1,12 @@
 import Foundation
 import KubeJSON
 import Logging
-import Shared
 
 #if canImport(Glibc)
 import Glibc
+import KubeAPI
+import Runtime
+import UVLoop
 #endif
 
 /// What the supervisor knows of leader election, for `/info`, metrics and the exit path.

@@ -1,5 +1,5 @@
 import Logging
-import Shared
+import Runtime
 
 /// Turns the state machines' events into log lines: a constant message plus metadata.
 extension SupervisorDriver {

@@ -1,8 +1,10 @@
 import Logging
-import Shared
 
 #if canImport(Glibc)
 import Glibc
+import KubeAPI
+import Runtime
+import UVLoop
 #endif
 
 /// Performs what the supervision tree and the broker decide: the only supervisor code that

@@ -1,4 +1,4 @@
-import Shared
+import Runtime
 
 /// The supervisor's metric names, declared in one place.
 enum SupervisorMetrics {

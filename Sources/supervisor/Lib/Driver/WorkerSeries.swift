@@ -1,4 +1,4 @@
-import Shared
+import Runtime
 
 /// The workers' reported totals, sorted into plain counters and histograms for `/metrics`.
 ///

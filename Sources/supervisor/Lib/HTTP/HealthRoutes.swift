@@ -1,6 +1,8 @@
 import Foundation
+import HTTPTransport
+import KubeAPI
 import KubeJSON
-import Shared
+import Runtime
 
 /// What the health endpoint shows, gathered by the driver for one request.
 public struct HealthSnapshot {

@@ -1,4 +1,4 @@
-import Shared
+import KubeAPI
 
 /// `/ready`'s rule: every child running, connected and ready; the watcher synced; no worker
 /// reporting the API server unreachable or a required permission missing; the broker still

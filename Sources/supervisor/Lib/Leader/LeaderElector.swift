@@ -1,4 +1,4 @@
-import Shared
+import KubeAPI
 
 /// Leader election on a Lease as a pure state machine, with client-go's leaderelection rules:
 /// read the Lease every retry period; take it when nobody holds it, when we hold it, or when its

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// The stable reasons of the Events recorded on a CronOMJob (alerts match on them).
 public enum CronEventReason: String, Sendable {

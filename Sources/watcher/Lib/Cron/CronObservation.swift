@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// Everything the CronOMJob decision looks at: the schedule, the runs it owns, and the time.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Builds the OMJob a CronOMJob creates for one slot (DESIGN.md §3).
 ///

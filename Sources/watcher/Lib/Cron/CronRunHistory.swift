@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// A CronOMJob's runs sorted out: which it controls, which still run, which finished how.
 public struct CronRunHistory: Sendable {

@@ -1,5 +1,4 @@
 import Foundation
-import Shared
 
 /// The CronOMJob decision: a pure function from (CronOMJob, its runs, now) to commands and the
 /// time to look again. The watcher calls it on every change of the CronOMJob or one of its

@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// One run of the CronOMJob decision in progress: the status being computed and the commands
 /// gathered so far. `CronScheduler` drives it; each method handles one concern.

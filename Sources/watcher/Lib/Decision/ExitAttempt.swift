@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// How one exit-handler attempt stands, read from its pod (or from the recorded create failure).
 enum ExitAttempt: Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Runs the exit handler after the main pod's ending is known: attempt 1, then retries with
 /// exponential backoff up to the limit. The final phase follows the exit handler's exit code

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// The operator's finalizer on an OMJob, as a visible table (after kube-rs `finalizer.rs`):
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Why an OMJob cannot be run, in words a user can act on.
 struct SpecProblem: Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// How the main pod is doing, read from the pod alone (plus its node and the clock).
 enum MainPodReading: Equatable {

@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// Drives the main pod: create it, follow it, stop it when the run is killed or out of time, and
 /// record how it ended. Returns the recorded (or just found) ending, once there is one.

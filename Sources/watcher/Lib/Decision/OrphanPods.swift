@@ -1,4 +1,5 @@
-import Shared
+import BrokerProtocol
+import Models
 
 /// A pod that still carries the operator's finalizer while its OMJob no longer exists (its
 /// finalizer was removed by hand, or the OMJob was force-deleted): nothing is left to record, so the

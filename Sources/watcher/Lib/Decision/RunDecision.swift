@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// The outcome of one decision about one run: the writes to perform, in order, and when to look
 /// again if nothing changes before then.

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// The stable reasons of the Events the operator records on an OMJob (alerts match on them).
 /// Normal events are kept to one per run, so a run stays within its write budget.

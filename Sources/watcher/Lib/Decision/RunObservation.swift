@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Everything the decision reads about one run: the OMJob and what the watcher's caches hold.
 public struct RunObservation: Sendable {

@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import Models
 
 /// The decision being built: the desired status and the commands, kept in groups so that
 /// `decision()` can put them in the one safe order:

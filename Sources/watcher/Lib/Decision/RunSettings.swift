@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Operator-wide defaults for the limits that bound a run; each may be overridden per OMJob
 /// by the matching optional spec field.

@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// The phase machine as status edits: Pending → Running → ExitHandlerRunning → Succeeded | Failed.
 /// Each edit is a pure change of the desired status; `RunPlan` writes it only when it differs.

@@ -1,5 +1,5 @@
 import Foundation
-import Shared
+import Models
 
 /// Why the operator itself stops a main pod that is still going.
 enum StopCause: Equatable {

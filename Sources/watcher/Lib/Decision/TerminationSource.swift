@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// Which rule classified a pod's ending; recorded in `status.mainPodTermination.source`
 /// (the values are declared in the CRD's enum).

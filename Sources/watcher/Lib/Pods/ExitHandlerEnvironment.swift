@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// The environment the exit handler reads: what OpenMetadata's exit_handler.py expects
 /// (`pipelineStatus`) plus the facts about the main pod's ending that the Java operator loses.

@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 
 /// Builds a run's pods from its OMJob exactly as DESIGN.md §3 says: one container `main`,
 /// `restartPolicy: Never`, a controller ownerReference, the operator's labels (which win over

@@ -1,5 +1,6 @@
+import BrokerProtocol
 import Foundation
-import Shared
+import KubeAPI
 
 /// What the watcher knows of its permissions and of the API server's reachability: a pure value
 /// the driver feeds with the start-up review and the informers' failures, and asks what to

@@ -1,6 +1,7 @@
+import BrokerProtocol
 import Foundation
 import KubeJSON
-import Shared
+import Models
 
 /// One controller of the watcher (controller-runtime's Reconciler): given a key and the cache,
 /// the commands to send and when to look again. Pure: the driver does every I/O.

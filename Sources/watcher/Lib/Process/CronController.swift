@@ -1,6 +1,6 @@
 import Foundation
 import KubeJSON
-import Shared
+import Models
 
 /// The CronOMJob controller: the pure `CronScheduler` over the cache's view of one schedule.
 /// The new run's id (a UUID) is drawn here, the one impure input the scheduler takes as data.

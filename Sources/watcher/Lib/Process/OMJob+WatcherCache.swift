@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 extension OMJob {
     /// The form the watcher caches: a finished run without its pod templates (it creates no

@@ -1,6 +1,7 @@
+import BrokerProtocol
 import Foundation
 import KubeJSON
-import Shared
+import Models
 
 /// The OMJob controller: the pure `RunDecider` over the cache's observation of one run.
 public struct RunController: Controller {

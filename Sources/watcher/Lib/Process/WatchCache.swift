@@ -1,4 +1,4 @@
-import Shared
+import Models
 
 /// The watcher's indexed view of what the informers saw: OMJobs, their pods grouped by run label,
 /// and nodes. Each `apply` returns the OMJob keys whose decision the change may alter.

@@ -1,4 +1,5 @@
-import Shared
+import BrokerProtocol
+import Runtime
 
 /// The watcher's counters (totals since start), reported to the supervisor's `/metrics`.
 struct WatcherCounters {

@@ -1,6 +1,10 @@
+import BrokerProtocol
 import Foundation
+import KubeAPI
 import Logging
-import Shared
+import Models
+import Runtime
+import UVLoop
 
 extension WatcherDriver {
     /// Makes the driver for `session`, hooks it to the broker's results and starts the informers:

@@ -1,6 +1,10 @@
+import BrokerProtocol
 import Foundation
+import KubeAPI
 import Logging
-import Shared
+import Models
+import Runtime
+import UVLoop
 
 /// The watcher process's driver (controller-runtime's controller): informer changes and timers
 /// mark keys dirty in a `WorkQueue`; each key is reconciled by its `Controller` from the cache;

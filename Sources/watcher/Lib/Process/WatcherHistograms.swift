@@ -1,4 +1,4 @@
-import Shared
+import Runtime
 
 /// The watcher's histograms, as cumulative bucket counts reported like counters
 /// (`<name>_bucket{le=…}`, `<name>_sum`, `<name>_count`): the supervisor adds them across

@@ -1,5 +1,5 @@
+@testable import BrokerProtocol
 import Foundation
-@testable import Shared
 
 /// A blocking client of the broker socket, as a test (or a human with netcat) would be.
 final class BrokerClient {
