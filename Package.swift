@@ -7,7 +7,7 @@ import PackageDescription
 //   Watcher/Executor/GC/Supervisor  one library per role (testable) + a thin executable each
 //   KubeSim                   API-server simulator on SwiftNIO (tests, benchmarks, sandbox only)
 //   Spawn                     posix_spawn for kubesim's local runtime and the tests' and benchmarks' children
-// The operator's own processes never link SwiftNIO: their footprint matters (DESIGN.md §1).
+// The operator's own processes never link SwiftNIO: their footprint matters (docs/architecture.md#invariants).
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),

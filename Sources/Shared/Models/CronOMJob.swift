@@ -18,7 +18,7 @@ public struct CronOMJob: KubernetesObject, Hashable {
     }
 }
 
-/// CronOMJob `spec` (DESIGN.md §3).
+/// CronOMJob `spec` (docs/architecture.md#resource-contract).
 public struct CronOMJobSpec: Codable, Hashable, Sendable {
     /// 5-field cron expression or an `@hourly`-style macro.
     public var schedule: String
