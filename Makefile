@@ -42,8 +42,8 @@ test-real-node: build
 validate-manifests:
 	./scripts/validate-manifests.sh
 
-# Links and cited anchors in docs/, and the settings table of docs/reference.md against the built
-# omjob-supervisor (scripts/check-docs.sh, a second).
+# Links and cited anchors in docs/, the layers of docs/architecture.md against Package.swift, and
+# the settings table of docs/reference.md against the built omjob-supervisor (scripts/check-docs.sh, a second).
 check-docs: build
 	./scripts/check-docs.sh
 

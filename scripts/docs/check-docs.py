@@ -6,6 +6,7 @@
 - every `docs/NAME.md#anchor` cited in code, manifests or scripts names an existing heading;
 - nothing cites a design or style document outside the repository;
 - README.md shows the two commands (`make sandbox`, `make test`);
+- the layers table of docs/architecture.md names exactly the targets of Package.swift (tests aside);
 - the settings table of docs/reference.md is the one scripts/docs/settings-table.py prints
   (needs the built omjob-supervisor; skipped with --no-settings).
 
@@ -69,6 +70,26 @@ def check_links(path, text, problems):
             problems.append(f"{rel}: link to {target}: no heading #{anchor} in {os.path.relpath(dest, ROOT)}")
 
 
+def check_layers(problems):
+    """Every library and executable target of Package.swift, and no other, in the Layers table."""
+    manifest = open(os.path.join(ROOT, "Package.swift"), encoding="utf-8").read()
+    targets = set()
+    for match in re.finditer(r'\.(target|executableTarget)\(\s*name:\s*"([^"]+)"(.*?)path:\s*"([^"]+)"', manifest, re.S):
+        if not match.group(4).startswith("Tests/"):
+            targets.add(match.group(2))
+    doc = open(os.path.join(ROOT, "docs", "architecture.md"), encoding="utf-8").read()
+    section = doc.split("\n## Layers\n", 1)[-1].split("\n## ", 1)[0]
+    named = set()
+    for row in section.splitlines():
+        cells = row.split("|")
+        if len(cells) > 3 and cells[2].strip() not in ("target", "---"):
+            named.update(re.findall(r"`([\w-]+)`", cells[2]))
+    for name in sorted(targets - named):
+        problems.append(f"docs/architecture.md: the Layers table does not name the target {name} of Package.swift")
+    for name in sorted(named - targets):
+        problems.append(f"docs/architecture.md: the Layers table names {name}, which is not a target of Package.swift")
+
+
 def main():
     args = sys.argv[1:]
     settings = "--no-settings" not in args
@@ -92,6 +113,7 @@ def main():
                 problems.append(f"{rel}: cites docs/{doc}, which does not exist")
             elif anchor not in anchors(target):
                 problems.append(f"{rel}: cites docs/{doc}#{anchor}: no such heading")
+    check_layers(problems)
     readme = open(os.path.join(ROOT, "README.md"), encoding="utf-8").read()
     for command in ("make sandbox", "make test"):
         if command not in readme:
