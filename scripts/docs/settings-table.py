@@ -20,7 +20,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 
 def supervisor_settings(bin_dir):
     """(name, default, meaning) from the ENVIRONMENT section of `omjob-supervisor --help`."""
-    text = subprocess.run([os.path.join(bin_dir, "omjob-supervisor"), "--help"], capture_output=True, text=True, check=True).stdout
+    supervisor = os.path.join(bin_dir, "omjob-supervisor")
+    if not os.access(supervisor, os.X_OK):
+        sys.exit(f"settings-table: no {supervisor}: run `swift build` first, or pass the directory that holds it")
+    text = subprocess.run([supervisor, "--help"], capture_output=True, text=True, check=True).stdout
     body = text.split("ENVIRONMENT:", 1)[1].split("A bad value", 1)[0]
     rows = []
     for block in re.split(r"\n  (?=[A-Z])", "\n" + body.strip("\n")):
