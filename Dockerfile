@@ -1,8 +1,8 @@
 # syntax=docker/dockerfile:1
 # The operator's image: one executable (`omjob`, a link to it per role) on debian:bookworm-slim,
-# nothing else but the C libraries it links, CA certificates, time zones and tini. No Docker engine runs on the
-# development machines, so scripts/check-image-build.sh checks this file against a local
-# build instead (same build script, ldd of the binaries against the runtime package list).
+# nothing else but the C libraries it links, CA certificates, time zones and tini.
+# scripts/check-image-build.sh checks this file without a Docker engine, against a local build
+# (same build script, ldd of the binaries against the runtime package list).
 ARG SWIFT_VERSION=6.3.1
 
 # --- build: Swift toolchain plus the -dev packages of the C libraries ---

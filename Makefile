@@ -1,7 +1,7 @@
 # The two commands of the README: `make sandbox` (installs what is missing, builds, runs the operator end to end on kubesim) and `make test`.
 SWIFT ?= swift
 
-.PHONY: build release test sandbox clean validate-manifests test-differential test-helm test-monitoring test-real-node
+.PHONY: build release test sandbox clean validate-manifests check-docs test-differential test-helm test-monitoring test-real-node
 
 build:
 	$(SWIFT) build
@@ -11,7 +11,7 @@ release:
 
 # Integration tests run the built executables, so build every product first. The script bounds
 # `swift test` in time and stops anything the tests left running (see its header).
-test: build validate-manifests
+test: build validate-manifests check-docs
 	SWIFT=$(SWIFT) ./scripts/run-swift-tests.sh
 	$(MAKE) test-differential
 	$(MAKE) test-helm
@@ -41,6 +41,11 @@ test-real-node: build
 # deploy/ and examples/ rendered and checked offline (scripts/validate-manifests.sh, ~10 s).
 validate-manifests:
 	./scripts/validate-manifests.sh
+
+# Links and cited anchors in docs/, the layers of docs/architecture.md against Package.swift, and
+# the settings table of docs/reference.md against the built omjob-supervisor (scripts/check-docs.sh, a second).
+check-docs: build
+	./scripts/check-docs.sh
 
 sandbox:
 	./scripts/sandbox.sh

@@ -1,13 +1,20 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Target graph (see README "Architecture"):
+// Target graph (docs/architecture.md#layers):
 //   CUV, CCurl, CHTTPParser   C shims over Debian's libuv, libcurl, http-parser
-//   Shared                    loop wrapper, Kubernetes client, models, IPC, config, logging, metrics
+//   KubeJSON                  JSON values, shared by the operator and kubesim
+//   Runtime                   settings, logs, metrics, clock, memory
+//   UVLoop                    the libuv loop, processes, signals, sockets (the only importer of CUV)
+//   HTTPTransport             HTTP over libcurl's multi interface on the loop (the only importer of CCurl)
+//   Models                    the Kubernetes objects the operator reads, and the run's record
+//   KubeAPI                   client, errors and their disposition, watches, informers
+//   BrokerProtocol            frames, messages, routing, write commands and their performing
 //   Watcher/Executor/GC/Supervisor  one library per role (testable) + a thin executable each
+//   OMJobCLI, omjob           `kubectl omjob`; the image's one executable holding every role
 //   KubeSim                   API-server simulator on SwiftNIO (tests, benchmarks, sandbox only)
 //   Spawn                     posix_spawn for kubesim's local runtime and the tests' and benchmarks' children
-// The operator's own processes never link SwiftNIO: their footprint matters (DESIGN.md §1).
+// The operator's own processes never link SwiftNIO: their footprint matters (docs/architecture.md#invariants).
 
 let strict: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -16,7 +23,7 @@ let strict: [SwiftSetting] = [
 // The operator's own code: an async function without isolation runs on its caller's executor
 // (SE-0461) instead of Swift's global pool. The executor's driver is an actor on its event loop,
 // as libcurl is, so a command goes from the broker's frame to the API request without a thread
-// hop; before, each command woke a pool thread and then the loop again (see KubeClient).
+// hop, where running on the pool would wake a pool thread and then the loop again (see KubeClient).
 let operatorStrict: [SwiftSetting] = strict + [
     .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
 ]
@@ -86,14 +93,14 @@ let package = Package(
         .target(name: "Supervisor", dependencies: ["BrokerProtocol", "HTTPTransport", "KubeAPI", "Models", "Runtime", "UVLoop", "CHTTPParser", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                    .product(name: "DequeModule", package: "swift-collections")], path: "Sources/supervisor/Lib", swiftSettings: operatorStrict),
         .executableTarget(name: "omjob-supervisor", dependencies: ["Supervisor", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "Sources/supervisor/main", swiftSettings: operatorStrict),
-        // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
-        // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
         // The release image's one executable: every role, chosen by the name it runs as.
         .executableTarget(name: "omjob", dependencies: ["Supervisor", "Watcher", "Executor", "GC", "OMJobCLI"], path: "Sources/omjob", swiftSettings: operatorStrict),
         // `kubectl omjob` and `omjob ctl`: the command line for people (runs in `omjob`, personality `kubectl-omjob`).
         .target(name: "OMJobCLI", dependencies: ["BrokerProtocol", "KubeAPI", "Models", "Runtime", "UVLoop", "Watcher", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                  .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")], path: "Sources/cli/Lib", swiftSettings: operatorStrict),
+        // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
         .executableTarget(name: "omjob-echo-worker", dependencies: ["BrokerProtocol", "UVLoop", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
+        // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
         .executableTarget(name: "supervisor-bench", dependencies: ["BrokerProtocol", "Models", "Spawn"], path: "Sources/supervisor/bench", swiftSettings: strict),
 
         .target(

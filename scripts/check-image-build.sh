@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the Dockerfile without a Docker engine (none runs on the development machines or CI):
+# Checks the Dockerfile without a Docker engine (so that CI needs none):
 #   scripts/check-image-build.sh           check the binaries already built:
 #                                          .build-release/image (a release build) if present,
 #                                          else .build/debug (Swift runtime shared there, so

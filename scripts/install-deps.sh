@@ -10,7 +10,7 @@ build=(libuv1-dev libcurl4-openssl-dev libhttp-parser-dev pkg-config make)
 # python3-pip, etcd-server, rsync, curl, openssl: the tests and the real control plane (scripts/control-plane).
 # prometheus: prometheus and promtool for the alert rules and dashboard (tests/monitoring).
 # tmux: CLITests drive `kubectl omjob logs -f` on a terminal. netcat-openbsd: `nc -U` for the
-# broker socket, as README and docs/cli.md show it (scripts/omjob-frame).
+# broker socket, as docs/supervisor.md and docs/cli.md show it (scripts/omjob-frame).
 # containerd, runc, containernetworking-plugins, busybox-static, iproute2: the real node (scripts/node).
 test=(python3-pip etcd-server rsync curl openssl prometheus tmux netcat-openbsd containerd runc containernetworking-plugins busybox-static iproute2)
 

@@ -18,7 +18,7 @@ public struct CronOMJob: KubernetesObject, Hashable {
     }
 }
 
-/// CronOMJob `spec` (DESIGN.md §3).
+/// CronOMJob `spec` (docs/architecture.md#resource-contract).
 public struct CronOMJobSpec: Codable, Hashable, Sendable {
     /// 5-field cron expression or an `@hourly`-style macro.
     public var schedule: String
@@ -67,7 +67,7 @@ public struct CronOMJobStatus: Codable, Hashable, Sendable {
 /// run. OpenMetadata deletes and re-creates its CronOMJobs on every redeploy, so runs must
 /// outlive them: a run in progress finishes and its exit handler runs, and a CronOMJob
 /// re-created under the same name takes over its predecessor's history (Forbid, limits).
-/// Runs made with a controller ownerReference (before this annotation) are still recognised.
+/// A run that names its CronOMJob only by a controller ownerReference is recognised too.
 public enum CronOwnership {
     /// The annotation holding the scheduling CronOMJob's name (the run is in its namespace).
     public static let annotation = "omjob.pipelines.openmetadata.org/cronomjob"

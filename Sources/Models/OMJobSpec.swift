@@ -2,7 +2,7 @@ public import KubeJSON
 
 /// OMJob `spec`: the main pod, the optional exit handler, and the limits that bound a run.
 ///
-/// Field names are OpenMetadata's (DESIGN.md §3); the deadline and retry fields are this
+/// Field names are OpenMetadata's (docs/architecture.md#resource-contract); the deadline and retry fields are this
 /// operator's additions, all optional, with operator-wide defaults (see `RunSettings`).
 public struct OMJobSpec: Codable, Hashable, Sendable {
     public var mainPodSpec: OMJobPodSpec?

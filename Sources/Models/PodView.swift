@@ -14,7 +14,7 @@
 public struct PodView: KubernetesObject, Hashable {
     /// Pods live where pods live.
     public static let resourceType = Pod.resourceType
-    /// The only container the operator's pods have (DESIGN.md §3); other containers' statuses
+    /// The only container the operator's pods have (docs/architecture.md#resource-contract); other containers' statuses
     /// (injected sidecars) are not kept.
     public static let containerName = "main"
     /// Labels under this prefix are kept; the rest are never matched on.

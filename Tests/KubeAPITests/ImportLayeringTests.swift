@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// The quarantine of the C libraries, mechanised: only the loop wrapper imports libuv and only
-/// the transport imports libcurl (STYLE.md "C libraries in quarantine").
+/// the transport imports libcurl (docs/architecture.md#invariants, "C libraries in quarantine").
 @Suite struct ImportLayeringTests {
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources")

@@ -3,7 +3,8 @@ import Models
 import Testing
 @testable import Watcher
 
-/// The rows of DESIGN.md §4 that need more than the pod: disappearance, create failure, deadlines.
+/// The rows of docs/architecture.md#decision-rules that need more than the pod: disappearance, create
+/// failure, deadlines.
 @Suite struct EndingDecisionTests {
     @Test func aVanishedMainPodIsConfirmedByAFreshReadNotTheCache() throws {
         var run = try RunScenario()

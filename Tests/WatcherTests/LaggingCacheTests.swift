@@ -7,9 +7,9 @@ import Testing
 /// The watcher's cache may lag the API server by seconds (a cut watch reconnecting with backoff).
 /// Endings concluded from time over the cache (never started, node lost, deleted without a report)
 /// are written only behind a fresh read, and a pod judged stuck is deleted only as it was seen.
-/// The first rows are the states omjob-chaos found: a completed main pod ended as
-/// NeverStarted/ContainerCreating (or /Pending), and an exit pod that had succeeded counted as never
-/// started, replaced by a second attempt and deleted.
+/// The first rows are states omjob-chaos provokes; without these rules a completed main pod ends as
+/// NeverStarted/ContainerCreating (or /Pending), and an exit pod that had succeeded counts as never
+/// started, is replaced by a second attempt and deleted.
 @Suite struct LaggingCacheTests {
     /// What the cache holds, when the decision looks, and what the API server holds by then.
     struct Lag: CustomTestStringConvertible, Sendable {

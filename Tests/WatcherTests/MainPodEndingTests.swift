@@ -3,8 +3,9 @@ import Models
 import Testing
 @testable import Watcher
 
-/// DESIGN.md §4, row by row: every fixture in Fixtures/main-pod is a pod shaped as the API server
-/// reports it for one way a main pod ends (or does not yet), with the reading the decision must make.
+/// docs/architecture.md#decision-rules, row by row: every fixture in Fixtures/main-pod is a pod shaped as
+/// the API server reports it for one way a main pod ends (or does not yet), with the reading the
+/// decision must make.
 @Suite struct MainPodEndingTests {
     static let fixtures = Fixtures.names(in: "main-pod")
 

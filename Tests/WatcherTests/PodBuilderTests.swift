@@ -4,7 +4,7 @@ import Models
 import Testing
 @testable import Watcher
 
-/// DESIGN.md §3's pod rules that the contract test does not already pin.
+/// The pod rules of docs/architecture.md#resource-contract that the contract test does not already pin.
 @Suite struct PodBuilderTests {
     func spec(labels: [String: String]? = nil, env: [EnvVar]? = nil) -> OMJobPodSpec {
         var spec = OMJobPodSpec(image: "busybox", command: ["true"], serviceAccountName: "sa", env: env)

@@ -4,8 +4,9 @@ import Testing
 @testable import Watcher
 
 /// "exit pod never starts → attempt count → retry with backoff up to a limit, then Failed with a
-/// Warning event" (DESIGN.md §4), run in a loop against the in-memory API server: a stuck attempt
-/// must be counted before its pod goes, or the next decision sees it "missing" and re-creates it.
+/// Warning event" (docs/architecture.md#decision-rules), run in a loop against the in-memory API
+/// server: a stuck attempt must be counted before its pod goes, or the next decision sees it
+/// "missing" and re-creates it.
 @Suite struct StuckExitHandlerTests {
     static let exit1 = "om-job-mysql-pipeline-a1b2c3d4-exit"
     static let exit2 = "om-job-mysql-pipeline-a1b2c3d4-exit-2"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stops the control plane started by start.sh STATE_DIR: each process by its own pid (never by
-# name: other control planes may run on this machine), controller manager first, etcd last;
+# name: other control planes may run on the same host), controller manager first, etcd last;
 # SIGTERM, then SIGKILL after 10 s. Removes etcd's data; keeps the logs in STATE_DIR/logs.
 #
 # Usage: stop.sh STATE_DIR

@@ -22,7 +22,7 @@ public enum CommandFrame {
         try IPCJSON.decoder.decode(Incoming<Payload>.self, from: Data(envelope)).payload
     }
 
-    /// The envelope of DESIGN.md §2 around a typed payload (`v` and `type` are constant).
+    /// The envelope of docs/architecture.md#broker-protocol around a typed payload (`v` and `type` are constant).
     private struct Outgoing<Payload: Encodable>: Encodable {
         var v = IPCMessage.protocolVersion
         var type = "command"

@@ -1,4 +1,4 @@
-/// The wire frame of DESIGN.md §2: ASCII decimal payload length, `\n`, the payload, `\n`.
+/// The wire frame of docs/architecture.md#broker-protocol: ASCII decimal payload length, `\n`, the payload, `\n`.
 ///
 /// A decimal length (not a binary one, as in swift-nio-extras) lets a human type frames
 /// into `nc -U` by hand; the trailing `\n` makes a session readable in a terminal.

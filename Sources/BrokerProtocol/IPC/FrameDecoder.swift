@@ -1,7 +1,7 @@
 /// A streaming frame decoder: bytes go in as they arrive from `read`, whole payloads come out.
 ///
 /// Frames may be split or joined arbitrarily across reads. After the first error the decoder
-/// stays failed: a stream that lost its framing is never resynchronised (DESIGN.md §2),
+/// stays failed: a stream that lost its framing is never resynchronised (docs/architecture.md#broker-protocol),
 /// because guessing where the next frame starts could turn payload bytes into commands.
 public struct FrameDecoder: Sendable {
     private enum State: Sendable {

@@ -3,7 +3,7 @@ import KubeJSON
 import Models
 import Runtime
 
-/// One message of the broker protocol (DESIGN.md §2), after the frame and the envelope.
+/// One message of the broker protocol (docs/architecture.md#broker-protocol), after the frame and the envelope.
 ///
 /// Every message travels as `{"v":1,"type":"…", …}`. Commands are opaque to the broker: it reads
 /// only their `id` and routing `key`; their `payload` belongs to the watcher and the executor.

@@ -8,7 +8,7 @@ import Glibc
 /// objects) beside a long-lived cache of small projections. By default glibc raises its mmap
 /// threshold after each large free (up to 32 MB), so later large buffers come from the heap,
 /// and the holes they leave between cache entries are never returned: with 10,000 OMJobs known
-/// the tree held 168 MB (sum of PSS); with fixed thresholds, 107 MB (README, Performance).
+/// the tree held 168 MB (sum of PSS); with fixed thresholds, 107 MB (omjob-bench, docs/performance.md).
 ///
 /// The functions are looked up with `dlsym` because the Glibc module does not export
 /// `<malloc.h>`; on a C library without them (musl) they do nothing.

@@ -34,9 +34,10 @@ public struct GCProgram: ParsableCommand {
     }
 
     /// The gc's niceness. Its work is never urgent (TTLs, history limits, stale-finalizer reports),
-    /// while a sweep costs tens of milliseconds of CPU per 1,000 OMJobs: on a busy node those
-    /// bursts showed up in the exit-handler start latency's tail. Lower priority lets the
-    /// watcher and executors go first; the gc still gets every idle cycle.
+    /// while a sweep costs tens of milliseconds of CPU per 1,000 OMJobs. Lower priority lets the
+    /// watcher and executors go first when the CPU is short; the gc still gets every idle cycle.
+    /// omjob-bench's spread measured no difference either way (docs/performance.md): a safeguard
+    /// for busy nodes, not a measured gain.
     static let niceness: Int32 = 10
 
     private func lowerPriority() {

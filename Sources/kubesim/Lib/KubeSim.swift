@@ -63,7 +63,7 @@ public final class KubeSimServer: Sendable {
         public var store: StoreConfiguration
         /// Event-loop threads (default: one per core).
         public var threads: Int
-        /// The simulated cluster: clock, nodes, automatic mode, local runtime (kubesim part 2).
+        /// The simulated cluster: clock, nodes, automatic mode, local runtime (docs/kubesim-cluster.md).
         public var cluster: SimCluster.Configuration
 
         public init(port: Int = 0, host: String = "127.0.0.1", token: String? = nil, crdDirectory: String? = nil,

@@ -26,7 +26,7 @@ struct KubeSimCommand: AsyncParsableCommand {
     @Flag(name: .customLong("manual-clock"), help: "Cluster time moves only through POST /kubesim/cluster/advance.")
     var manualClock = false
 
-    /// A bad setting stops start-up with exit code 2 and names the setting (house rule).
+    /// A bad setting stops start-up with exit code 2 and names the setting, as in every executable here.
     func validate() throws {
         var problem: String?
         if !(0...65535).contains(port) { problem = "--port must be 0...65535, got \(port)" }

@@ -6,7 +6,7 @@ import KubeSim
 @testable import Models
 import Testing
 
-/// The "must show" client behaviours against kubesim over real sockets. Faults kubesim
+/// The client's required behaviours against kubesim over real sockets. Faults kubesim
 /// serves through its interceptor hook (429, 500); the rest is kubesim's own behaviour.
 @Suite struct KubeSimClientTests {
     @Test func tlsCAFileBearerTokenFileRotationAndWrongCA() async throws {

@@ -1,7 +1,7 @@
 @testable import BrokerProtocol
 import Testing
 
-/// The frame decoder against DESIGN.md §2: valid streams however they are split, and every way
+/// The frame decoder against docs/architecture.md#broker-protocol: valid streams however they are split, and every way
 /// a stream can be invalid, each ending the stream for good.
 @Suite struct FrameDecoderTests {
     struct Case: CustomTestStringConvertible, Sendable {

@@ -1,7 +1,8 @@
 import Testing
 @testable import Supervisor
 
-/// Backoff and intensity: the numbers of DESIGN.md §1 (floor ≥ 100 ms, cap ~30 s, reset after a stable period).
+/// Backoff and intensity: the numbers of docs/architecture.md#process-tree (floor ≥ 100 ms, cap ~30 s,
+/// reset after a stable period).
 @Suite struct RestartPolicyTests {
     @Test(arguments: [
         // (uptimes before each crash in ms, expected delays in ms)

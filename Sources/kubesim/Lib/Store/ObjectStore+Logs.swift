@@ -1,6 +1,6 @@
 import KubeJSON
 
-/// Container logs served by `pods/log`; written by the simulated kubelet (part 2) or tests.
+/// Container logs served by `pods/log`; written by the simulated kubelet or tests.
 extension ObjectStore {
     /// Appends text to a container's log (the pod must exist).
     public func appendLog(namespace: String, pod: String, container: String, _ text: String) throws {

@@ -9,7 +9,7 @@ import NIOConcurrencyHelpers
 /// Thread safety: one lock guards everything; every public method is atomic. Watch sinks are
 /// called under that lock in resourceVersion order, so they must only enqueue work.
 ///
-/// Extension points for the simulated kubelet and fault injection (kubesim part 2):
+/// Extension points for the simulated kubelet and fault injection (`SimCluster`, `FaultInjector`):
 /// - `mutate(_:namespace:name:subresource:_:)`: read-modify-write of one object, with the same
 ///   rules and events as an API write, for moving pods through phases;
 /// - `watch(_:namespace:options:sink:)`: in-process watch of any resource;

@@ -2,7 +2,7 @@ import BrokerProtocol
 import Models
 import Runtime
 
-/// The broker's routing as a pure state machine (DESIGN.md §1): commands in from any requester,
+/// The broker's routing as a pure state machine (docs/architecture.md#broker-protocol): commands in from any requester,
 /// out to executors by key; results back to the requester, exactly one per command.
 ///
 /// Guarantees: a command accepted is answered exactly once while its requester is connected —

@@ -1,7 +1,7 @@
 import Foundation
 import Models
 
-/// Builds the OMJob a CronOMJob creates for one slot (DESIGN.md §3).
+/// Builds the OMJob a CronOMJob creates for one slot (docs/architecture.md#resource-contract).
 ///
 /// The run gets: the deterministic name of `CronRunName`; the CronOMJob's labels plus
 /// `app.kubernetes.io/run-id`; its annotations plus the slot it stands for and the CronOMJob's

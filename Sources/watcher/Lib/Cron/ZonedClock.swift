@@ -1,9 +1,9 @@
 import Foundation
 
 /// Converts between instants and wall-clock minutes in one IANA time zone, resolving the two
-/// daylight-saving anomalies the way the issue asks, which is cronie/ISC cron's behaviour
+/// daylight-saving anomalies the way cronie/ISC cron does
 /// (cron(8): jobs from a skipped interval run right after the change, "running the same job
-/// twice is avoided") rather than robfig/cron v3's, and so Kubernetes CronJob's (its tests:
+/// twice is avoided"), not as robfig/cron v3 and so Kubernetes CronJob do (its tests:
 /// "2am nightly job (skipped)", "1am nightly job (runs twice)"):
 ///
 /// - a wall time that does not exist (spring forward, e.g. 02:30 on a New York March Sunday)

@@ -17,7 +17,7 @@ enum MainPodProgress: Equatable {
     case running(startedAt: Date?)
 }
 
-/// Classifies the main pod's ending. First match wins, in the order of DESIGN.md §4:
+/// Classifies the main pod's ending. First match wins, in the order of docs/architecture.md#decision-rules:
 /// terminal phase, DisruptionTarget, pod `status.reason`, container terminated, deletion, node loss,
 /// never started. (Disappearance is decided elsewhere: it needs a fresh read, not a pod.)
 enum MainPodEnding {

@@ -41,7 +41,7 @@ public struct PhaseTransition: Hashable, Sendable {
 }
 
 /// The pure decision function: observed state in, commands out. It never reads a clock, a cache or
-/// the network; everything comes in through its arguments (DESIGN.md §4).
+/// the network; everything comes in through its arguments (docs/architecture.md#decision-rules).
 ///
 /// Where each rule lives:
 /// - how the main pod ended (phase, DisruptionTarget, status.reason, container, deletion, node loss,

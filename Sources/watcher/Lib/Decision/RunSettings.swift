@@ -42,7 +42,7 @@ public struct RunSettings: Hashable, Sendable {
     /// Name of the variable holding `exitHandlerBackoffLimit`.
     public static let backoffLimitKey = "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT"
 
-    /// Every variable `init(environment:)` reads, for `--help` and the README.
+    /// Every variable `init(environment:)` reads, for `--help` and docs/reference.md#settings.
     public static var environmentNames: [String] { environmentKeys.map(\.name) + [backoffLimitKey] }
 
     /// Reads overrides from the environment; a bad value names the variable (start-up exits with 2).

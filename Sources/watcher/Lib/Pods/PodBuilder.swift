@@ -2,7 +2,7 @@ import Foundation
 import KubeJSON
 import Models
 
-/// Builds a run's pods from its OMJob exactly as DESIGN.md §3 says: one container `main`,
+/// Builds a run's pods from its OMJob exactly as docs/architecture.md#resource-contract says: one container `main`,
 /// `restartPolicy: Never`, a controller ownerReference, the operator's labels (which win over
 /// `podSpec.labels`), a hardened container security context, and a finalizer on the main pod.
 public enum PodBuilder {

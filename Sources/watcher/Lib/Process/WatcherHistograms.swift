@@ -6,7 +6,7 @@ import Runtime
 struct WatcherHistograms {
     /// Upper bounds in seconds per histogram name; a name not listed uses `defaultBuckets`.
     static let buckets: [String: [Double]] = [
-        // The targets are 5 ms (p50) and 25 ms (p99): resolution around them.
+        // The latency goals are 5 ms (p50) and 25 ms (p99): resolution around them.
         exitHandlerStartLatency: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
         // A run lasts from seconds to hours.
         runDuration: [1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600, 7200, 21600, 86400],
