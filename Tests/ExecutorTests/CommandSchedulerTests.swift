@@ -91,7 +91,7 @@ import Testing
     static let key = ObjectKey(namespace: "ns", name: "run")
 
     static func frame(_ action: CommandAction) throws -> ReceivedCommandFrame {
-        let command = Command(id: "uid/x", key: key, omJobUID: "uid", action: action)
+        let command = Command(id: "uid/x", key: key, owner: .omJob("uid"), action: action)
         // What the session hands over: the frame's JSON, without its length line and final newline.
         let framed = try CommandFrame.encode(id: command.id, key: key, payload: command)
         let json = Array(framed[(framed.firstIndex(of: UInt8(ascii: "\n"))! + 1)..<(framed.count - 1)])

@@ -8,7 +8,7 @@ import KubeSim
 import Testing
 @testable import UVLoop
 
-/// CronCommands performed against kubesim over HTTP: the idempotency rules of each payload.
+/// A schedule's commands performed against kubesim over HTTP: the idempotency rules of each payload.
 @Suite(.timeLimit(.minutes(3))) struct CronCommandPerformerTests {
     static let crds = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("deploy/crds").path
@@ -21,8 +21,8 @@ import Testing
               spec: OMJobSpec(mainPodSpec: OMJobPodSpec(image: "openmetadata/ingestion:1.5", command: ["python", "main.py"], serviceAccountName: "ingestion")))
     }
 
-    static func command(_ action: CronCommandAction) -> CronCommand {
-        CronCommand(id: "c/\(action.type)", key: ObjectKey(namespace: "default", name: "nightly"), cronUID: "cron-a", action: action)
+    static func command(_ action: CommandAction) -> Command {
+        Command(id: "c/\(action.type)", key: ObjectKey(namespace: "default", name: "nightly"), owner: .cronOMJob("cron-a"), action: action)
     }
 
     @Test func createIsIdempotentForTheSameRunAndNeverAdoptsAnother() async throws {
@@ -30,7 +30,7 @@ import Testing
         let thread = try LoopThread()
         let client = KubeClient(configuration: ClusterConfiguration(server: sim.baseURL, credentials: .token("t")), executor: thread.executor,
                                 retry: RetryPolicy(deadline: .seconds(5)))
-        let performer = CronCommandPerformer(client: client)
+        let performer = CommandPerformer(client: client)
         let create = Self.command(.createOMJob(CreateOMJob(omJob: Self.run(cron: "nightly"))))
         #expect(await performer.perform(create) == .done)
         let again = await performer.perform(create)

@@ -39,7 +39,7 @@ struct ExecutorHarness {
     }
 
     func command(_ id: String, _ action: CommandAction) -> Command {
-        Command(id: "\(omJobUID)/\(id)", key: Self.key, omJobUID: omJobUID, action: action)
+        Command(id: "\(omJobUID)/\(id)", key: Self.key, owner: .omJob(omJobUID), action: action)
     }
 
     /// A run's pod, owned by the OMJob (or by `owner`).

@@ -42,31 +42,30 @@ import Testing
         return .api(status, retryAfter: nil)
     }
 
-    static let deletePod = GCAction.deletePod(DeletePod(name: "p", uid: "u"))
-    static let cleanup = GCAction.recordCleanup(PatchOMJobStatus(resourceVersion: "1", status: OMJobStatus()))
-    static let event = GCAction.recordEvent(RecordEvent(event: Event(metadata: ObjectMeta(name: "e"), involvedObject: ObjectReference(), reason: "R", message: "m", type: "Normal")))
+    static let deletePod = CommandAction.deletePod(DeletePod(name: "p", uid: "u"))
+    static let cleanup = CommandAction.patchOMJobStatus(PatchOMJobStatus(resourceVersion: "1", status: OMJobStatus()))
+    static let event = CommandAction.recordEvent(RecordEvent(event: Event(metadata: ObjectMeta(name: "e"), involvedObject: ObjectReference(), reason: "R", message: "m", type: "Normal")))
 
-    /// Which answers let the object's next write follow: a repeat is fine, a stale status stops.
+    /// Which outcomes let the object's next write follow: a repeat is fine, a stale status stops.
+    /// (How the API's answers become these outcomes is the performer's, tested in ExecutorTests.)
     @Test(arguments: [
-        ("pod already gone", deletePod, apiError(404, "NotFound"), GCWriteOutcome.alreadyDone),
-        ("pod name reused by a newer pod (UID precondition)", deletePod, apiError(409, "Conflict"), .alreadyDone),
-        ("event recorded before a restart", event, apiError(409, "AlreadyExists"), .alreadyDone),
-        ("status changed since the decision", cleanup, apiError(409, "Conflict"), .stale),
-        ("OMJob gone before the status write", cleanup, apiError(404, "NotFound"), .stale),
-        ("forbidden delete", deletePod, apiError(403, "Forbidden"), .failed("API 403 Forbidden: ")),
-        ("server still failing after the client's retries", cleanup, apiError(503, "ServiceUnavailable"), .failed("API 503 ServiceUnavailable: ")),
-    ] as [(String, GCAction, KubeError, GCWriteOutcome)])
-    func outcome(_ name: String, action: GCAction, error: KubeError, expected: GCWriteOutcome) {
-        let outcome = GCCommandPerformer.outcome(of: error, for: action)
-        #expect(outcome == expected, "\(name)")
-        #expect(outcome.allowsNext == (expected == .alreadyDone), "\(name)")
+        ("pod deleted now", deletePod, CommandOutcome.done, true),
+        ("pod already gone, or its name reused by a newer pod (UID precondition)", deletePod, .notFound, true),
+        ("event recorded before a restart", event, .alreadyExists, true),
+        ("status changed since the decision", cleanup, .conflict, false),
+        ("OMJob gone before the status write", cleanup, .notFound, false),
+        ("forbidden delete", deletePod, .invalid("API 403 Forbidden: "), false),
+        ("server still failing after the client's retries", cleanup, .failed("API 503 ServiceUnavailable: "), false),
+    ] as [(String, CommandAction, CommandOutcome, Bool)])
+    func nextWriteFollows(_ name: String, action: CommandAction, outcome: CommandOutcome, follows: Bool) {
+        #expect(action.holds(after: outcome) == follows, "\(name)")
     }
 
     /// Only writes made now are counted: repeats after a restart add nothing, failures are labelled.
     @Test func metricsCountOnlyWritesMadeNow() {
         var metrics = GCMetrics()
-        let command = { (action: GCAction) in GCCommand(id: "x", key: ObjectKey(namespace: "n", name: "j"), action: action) }
-        metrics.count([(command(Self.deletePod), .done), (command(Self.deletePod), .alreadyDone), (command(Self.event), .alreadyDone),
+        let command = { (action: CommandAction) in Command(id: "x", key: ObjectKey(namespace: "n", name: "j"), owner: .omJob("u"), action: action) }
+        metrics.count([(command(Self.deletePod), .done), (command(Self.deletePod), .notFound), (command(Self.event), .alreadyExists),
                        (command(Self.cleanup), .failed("503"))])
         metrics.record(GCSweep(commands: [], wakeAt: nil, states: [.waitingForTTL: 2], staleFinalizers: []), now: Self.now)
         let report = metrics.report

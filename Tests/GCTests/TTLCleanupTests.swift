@@ -64,7 +64,7 @@ import Testing
         #expect(outcome.state == c.state)
         let deleted = outcome.commands.compactMap { if case .deletePod(let p) = $0.action { p.name } else { nil } }
         #expect(deleted == c.deletedPods)
-        let cleanup = outcome.commands.compactMap { if case .recordCleanup(let p) = $0.action { p } else { nil } }
+        let cleanup = outcome.commands.compactMap { if case .patchOMJobStatus(let p) = $0.action { p } else { nil } }
         #expect(cleanup.count == (c.recordsCleanup ? 1 : 0))
         if let patch = cleanup.first {
             #expect(patch.status.cleanupTime == c.now)
@@ -82,7 +82,7 @@ import Testing
     @Test func commandOrderMakesACrashSafe() {
         let outcome = TTLCleanup.decide(omJob: GCFixtures.omJob(), pods: [GCFixtures.mainPod(), GCFixtures.exitPod()],
                                         now: GCFixtures.date("2026-03-10T11:00:00Z"), settings: GCSettings())
-        #expect(outcome.commands.map { "\($0.action)".prefix(while: { $0 != "(" }) } == ["deletePod", "deletePod", "recordEvent", "recordCleanup"])
+        #expect(outcome.commands.map { "\($0.action)".prefix(while: { $0 != "(" }) } == ["deletePod", "deletePod", "recordEvent", "patchOMJobStatus"])
     }
 
     /// The gc dies after deleting the pods, before recording: after a restart (and later) it
@@ -100,7 +100,7 @@ import Testing
         #expect(afterRestart.commands.allSatisfy { if case .deletePod = $0.action { false } else { true } })
         // Now everything lands; the pods disappear. Nothing more to do, at any later time.
         for command in afterRestart.commands {
-            if case .recordCleanup(let p) = command.action { omJob.status?.cleanupTime = p.status.cleanupTime }
+            if case .patchOMJobStatus(let p) = command.action { omJob.status?.cleanupTime = p.status.cleanupTime }
         }
         for later in ["2026-03-10T11:06:00Z", "2027-01-01T00:00:00Z"] {
             let outcome = TTLCleanup.decide(omJob: omJob, pods: [], now: GCFixtures.date(later), settings: GCSettings())

@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func anUnknownCommandTypeIsAnError() {
-        let data = Data(#"{"id":"x","key":{"namespace":"n","name":"o"},"omJobUID":"u","action":{"type":"format"}}"#.utf8)
+        let data = Data(#"{"id":"x","key":{"namespace":"n","name":"o"},"owner":{"kind":"OMJob","uid":"u"},"action":{"type":"format"}}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Command.self, from: data) }
     }
 }

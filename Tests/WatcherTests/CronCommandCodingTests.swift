@@ -20,13 +20,14 @@ import Testing
             let data = try JSONEncoder().encode(command)
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             #expect((object?["action"] as? [String: Any])?["type"] as? String == command.action.type)
-            #expect(try JSONDecoder().decode(CronCommand.self, from: data) == command)
+            #expect(try JSONDecoder().decode(Command.self, from: data) == command)
+            #expect(command.owner == .cronOMJob(cron.metadata.uid ?? ""))
         }
     }
 
     @Test func unknownTypeIsRejected() {
-        let json = #"{"id":"x","key":{"namespace":"n","name":"c"},"cronUID":"u","action":{"type":"launchRocket"}}"#
-        #expect(throws: DecodingError.self) { try JSONDecoder().decode(CronCommand.self, from: Data(json.utf8)) }
+        let json = #"{"id":"x","key":{"namespace":"n","name":"c"},"owner":{"kind":"CronOMJob","uid":"u"},"action":{"type":"launchRocket"}}"#
+        #expect(throws: DecodingError.self) { try JSONDecoder().decode(Command.self, from: Data(json.utf8)) }
     }
 }
 

@@ -135,6 +135,7 @@ import Testing
                 if let i = runs.firstIndex(where: { $0.metadata.name == p.name }) { runs[i].metadata.deletionTimestamp = c.now }
             case .patchCronOMJobStatus(let p): cron.status = p.status
             case .recordEvent: break
+            default: Issue.record("a schedule's decision asked for \(command.action.type)")
             }
         }
         let second = CronScheduler.decide(CronObservation(cron: cron, runs: runs, now: now, newRunID: "id-2"))

@@ -67,6 +67,9 @@ struct FakeCluster {
         case .confirmPodUnchanged(let confirm):
             changed = isUnchanged(confirm) && patchStatus(confirm.thenPatch)
             if changed { events += confirm.thenEvents.map(\.event).filter { new in !events.contains { $0.metadata.name == new.metadata.name } } }
+        case .createOMJob, .deleteOMJob, .patchCronOMJobStatus:
+            Issue.record("a run's decision asked for \(command.action.type)")
+            changed = false
         }
         if changed {
             // The record's annotations are a request of their own before the status (see `RunRecord`).

@@ -96,7 +96,7 @@ import Testing
         let run = try RunScenario()
         let command = try #require(OrphanPods.release(PodView(try run.mainPod("running"))))
         #expect(command.key == ObjectKey(namespace: "openmetadata-pipelines", name: run.name))
-        #expect(command.omJobUID == run.uid)
+        #expect(command.owner == .omJob(run.uid))
         #expect(command.action == .removeFinalizer(FinalizerChange(target: .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"),
                                                                    finalizer: OperatorLabels.finalizer)))
     }

@@ -143,7 +143,7 @@ import Testing
         let first = run.decide()
         #expect(first == run.decide())
         #expect(Set(first.commands.map(\.id)).count == first.commands.count)
-        #expect(first.commands.allSatisfy { $0.omJobUID == run.uid && $0.id.hasPrefix(run.uid + "/") })
+        #expect(first.commands.allSatisfy { $0.owner == .omJob(run.uid) && $0.id.hasPrefix(run.uid + "/") })
     }
 
     @Test func aPodWithOurNameButAnotherOwnerIsNotOurs() throws {

@@ -1,6 +1,7 @@
 public import KubeJSON
 
-/// An executor's answer to one `Command` or `CronCommand`, carried as the result's payload.
+/// A performer's answer to one `Command`: the executor's, carried as the result's payload, and
+/// the gc's for its own writes.
 ///
 /// The watcher never reads facts from outcomes (the API is the truth); an outcome only tells it
 /// when to decide again: at once (`done`, `alreadyExists`, `conflict`, `notFound`: fresh state is
@@ -43,6 +44,10 @@ public enum CommandOutcome: Hashable, Sendable {
 
     /// True when the state the decision asked for holds now.
     public var succeeded: Bool { self == .done || self == .alreadyExists }
+
+    /// True when the write was refused or failed past the client's retries (`invalid`, `failed`):
+    /// deciding again at once will not change it; a later attempt may.
+    public var isFailure: Bool { message != nil }
 
     /// The result payload: `{"outcome": "<name>", "message": "…"}`.
     public var payload: JSONValue {

@@ -19,7 +19,6 @@ public actor ExecutorDriver {
     public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
     private let session: LoopBound<WorkerSession>
     private let performer: CommandPerformer
-    private let cronPerformer: CronCommandPerformer
     private let logger: Logger
     private var scheduler: CommandScheduler<ReceivedCommandFrame>
     private var counts = OutcomeCounts()
@@ -40,7 +39,6 @@ public actor ExecutorDriver {
         executor = session.executor
         self.session = session
         performer = CommandPerformer(client: client)
-        cronPerformer = CronCommandPerformer(client: client)
         scheduler = CommandScheduler(limit: concurrency)
         self.logger = logger
     }
@@ -58,10 +56,7 @@ public actor ExecutorDriver {
         let outcome: CommandOutcome
         let type: String
         switch received.command {
-        case .success(.cron(let command)):
-            type = "cron." + command.action.type
-            outcome = await cronPerformer.perform(command)
-        case .success(.run(let command)):
+        case .success(let command):
             type = command.action.type
             outcome = await performer.perform(command)
         case .failure(let error):
@@ -90,36 +85,19 @@ public actor ExecutorDriver {
 /// does not decode is answered `invalid` in its OMJob's turn like any other outcome.
 struct ReceivedCommandFrame {
     var envelope: CommandEnvelope
-    var command: Result<ReceivedCommand, any Error>
+    var command: Result<Command, any Error>
 
     init(envelope: CommandEnvelope, frame: [UInt8]) {
         self.envelope = envelope
-        command = Result { try CommandFrame.decode(ReceivedCommand.self, from: frame) }
+        command = Result { try CommandFrame.decode(Command.self, from: frame) }
     }
 
     var urgency: CommandScheduler<Self>.Urgency {
-        guard case .success(.run(let command)) = command else { return .normal }
+        guard case .success(let command) = command else { return .normal }
         switch command.action {
         case .createPod(let create) where create.podType == .exitHandler: return .urgent
         case .confirmPodUnchanged, .confirmPodAbsent: return .urgent
         default: return .normal
-        }
-    }
-}
-
-/// A command payload as the executor reads it: a run's or a schedule's, told apart by the UID
-/// they carry (a CronOMJob's commands name the CronOMJob's UID; a run's the OMJob's).
-enum ReceivedCommand: Decodable {
-    case run(Command)
-    case cron(CronCommand)
-
-    private enum Keys: String, CodingKey { case cronUID }
-
-    init(from decoder: any Decoder) throws {
-        if try decoder.container(keyedBy: Keys.self).contains(.cronUID) {
-            self = .cron(try CronCommand(from: decoder))
-        } else {
-            self = .run(try Command(from: decoder))
         }
     }
 }

@@ -1,3 +1,4 @@
+import BrokerProtocol
 import Foundation
 import Models
 
@@ -7,7 +8,7 @@ import Models
 /// the first failure), and exports `staleFinalizers` as the `omjob_stale_finalizers` gauge.
 public struct GCSweep: Hashable, Sendable {
     /// Every write, grouped per object in the order it must happen.
-    public var commands: [GCCommand]
+    public var commands: [Command]
     /// The earliest instant still ahead at which a decision changes without an API change (a TTL
     /// expiry, a finalizer becoming stale); nil when none is.
     public var wakeAt: Date?

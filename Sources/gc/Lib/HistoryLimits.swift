@@ -11,14 +11,14 @@ import Models
 /// counts as kept nor is asked again, so repeated decisions converge on exactly N kept runs.
 public enum HistoryLimits {
     /// Deletions for `cron`, oldest first, given the OMJobs of its namespace.
-    public static func decide(cron: CronOMJob, runs: [OMJob], settings: GCSettings) -> [GCCommand] {
+    public static func decide(cron: CronOMJob, runs: [OMJob], settings: GCSettings) -> [Command] {
         guard let uid = cron.metadata.uid, let spec = cron.spec, !cron.metadata.isBeingDeleted else { return [] }
         let owned = runs.filter { run in !run.metadata.isBeingDeleted && CronOwnership.isRun(run, of: cron) }
         let limits: [(OMJobPhase, Int)] = [
             (.succeeded, spec.successfulJobsHistoryLimit ?? settings.defaultHistoryLimit),
             (.failed, spec.failedJobsHistoryLimit ?? settings.defaultHistoryLimit),
         ]
-        var actions: [GCAction] = []
+        var actions: [CommandAction] = []
         for (phase, limit) in limits {
             let finished = owned.filter { $0.status?.phase == phase }.sorted(by: newerFirst)
             for run in finished.dropFirst(max(0, limit)).reversed() {
@@ -26,7 +26,7 @@ public enum HistoryLimits {
                 actions.append(.deleteOMJob(DeleteOMJob(name: name, uid: runUID, reason: "HistoryLimit")))
             }
         }
-        return GCCommand.list(actions, key: cron.metadata.key, uid: uid)
+        return Command.gcList(actions, key: cron.metadata.key, owner: .cronOMJob(uid))
     }
 
     /// Newest completion first; creation time, then name, break ties so the order is total.

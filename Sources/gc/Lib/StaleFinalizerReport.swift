@@ -82,11 +82,12 @@ public enum StaleFinalizerReport {
     }
 
     /// One Warning event per stale finalizer.
-    public static func commands(for stale: [StaleFinalizer], now: Date) -> [GCCommand] {
+    public static func commands(for stale: [StaleFinalizer], now: Date) -> [Command] {
         stale.map { item in
             let event = GCEvents.staleFinalizer(item, now: now)
             let key = ObjectKey(namespace: item.object.namespace ?? "", name: item.object.name ?? "")
-            return GCCommand(id: "\(item.object.uid ?? "")/event/\(event.metadata.name ?? "")", key: key, action: .recordEvent(RecordEvent(event: event)))
+            let owner = CommandOwner(kind: item.object.kind == "Pod" ? .pod : .omJob, uid: item.object.uid ?? "")
+            return Command(id: "\(owner.uid)/event/\(event.metadata.name ?? "")", key: key, owner: owner, action: .recordEvent(RecordEvent(event: event)))
         }
     }
 

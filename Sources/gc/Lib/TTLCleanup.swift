@@ -35,7 +35,7 @@ public enum TTLCleanup {
     /// The decision for one OMJob.
     public struct Outcome: Hashable, Sendable {
         public var state: State
-        public var commands: [GCCommand]
+        public var commands: [Command]
         /// When to decide again without a change (the TTL expiry), nil to wait for a change.
         public var wakeAt: Date?
     }
@@ -58,7 +58,7 @@ public enum TTLCleanup {
         let expiry = completion.addingTimeInterval(TimeInterval(ttl))
         guard now >= expiry else { return Outcome(state: .waitingForTTL, commands: [], wakeAt: expiry) }
 
-        var actions = runPods.undeleted.map { GCAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid)) }
+        var actions = runPods.undeleted.map { CommandAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid)) }
         let state: State
         if status.cleanupTime == nil {
             state = .cleaningUp
@@ -67,7 +67,7 @@ public enum TTLCleanup {
             recorded.cleanupTime = KubeTime.format(now)
             var record = RunRecord(annotations: omJob.metadata.annotations)
             record.cleanupTime = recorded.cleanupTime
-            actions.append(.recordCleanup(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
+            actions.append(.patchOMJobStatus(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
                                                            record: record.annotationsToWrite(for: omJob))))
         } else {
             state = .cleanedUp
@@ -75,21 +75,6 @@ public enum TTLCleanup {
                 actions.append(.deleteOMJob(DeleteOMJob(name: omJob.metadata.name ?? "", uid: uid, reason: "TTL")))
             }
         }
-        return Outcome(state: state, commands: GCCommand.list(actions, key: omJob.metadata.key, uid: uid), wakeAt: nil)
-    }
-}
-
-extension GCCommand {
-    /// Wraps actions for one object with deterministic ids.
-    static func list(_ actions: [GCAction], key: ObjectKey, uid: String) -> [GCCommand] {
-        actions.map { action in
-            let subject = switch action {
-            case .deletePod(let p): "delete-pod/\(p.name)/\(p.uid ?? "")"
-            case .recordCleanup: "cleanup-time"
-            case .deleteOMJob(let p): "delete-omjob/\(p.name)/\(p.uid)"
-            case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
-            }
-            return GCCommand(id: "\(uid)/\(subject)", key: key, action: action)
-        }
+        return Outcome(state: state, commands: Command.gcList(actions, key: omJob.metadata.key, owner: .omJob(uid)), wakeAt: nil)
     }
 }

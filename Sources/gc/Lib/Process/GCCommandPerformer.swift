@@ -1,3 +1,4 @@
+import BrokerProtocol
 import KubeAPI
 import Models
 
@@ -11,17 +12,20 @@ import Models
 /// and its one ordering rule ("record the cleanup only after the pods are gone") is within its
 /// own list. Routing them would add a hop and a ledger entry per delete and buy nothing.
 ///
-/// Errors: transient failures are retried inside `KubeClient` (its `RetryPolicy`); what is
-/// left is reported as `.failed` and the driver stops that object's list there.
+/// Each write is the operator's one `CommandPerformer`'s, so the gc's answers are classified as
+/// the executor's are. Errors: transient failures are retried inside `KubeClient` (its
+/// `RetryPolicy`); what is left is `failed` or `invalid`, and the driver stops that object's list there.
 struct GCCommandPerformer: Sendable {
-    let client: KubeClient
+    let performer: CommandPerformer
+
+    init(client: KubeClient) { performer = CommandPerformer(client: client) }
 
     /// Performs several objects' lists, at most `parallel` objects at a time.
-    func perform(lists: [[GCCommand]], parallel: Int) async -> [[(GCCommand, GCWriteOutcome)]] {
-        var results: [[(GCCommand, GCWriteOutcome)]] = []
+    func perform(lists: [[Command]], parallel: Int) async -> [[(Command, CommandOutcome)]] {
+        var results: [[(Command, CommandOutcome)]] = []
         for start in stride(from: 0, to: lists.count, by: max(1, parallel)) {
             let batch = lists[start..<min(start + max(1, parallel), lists.count)]
-            await withTaskGroup(of: [(GCCommand, GCWriteOutcome)].self) { group in
+            await withTaskGroup(of: [(Command, CommandOutcome)].self) { group in
                 for list in batch { group.addTask { await perform(list) } }
                 for await result in group { results.append(result) }
             }
@@ -29,57 +33,15 @@ struct GCCommandPerformer: Sendable {
         return results
     }
 
-    /// Performs `commands` (one object's, in order) until the first that does not allow the next.
+    /// Performs `commands` (one object's, in order) until the first whose state does not hold.
     /// Returns each performed command with its outcome.
-    func perform(_ commands: [GCCommand]) async -> [(GCCommand, GCWriteOutcome)] {
-        var results: [(GCCommand, GCWriteOutcome)] = []
+    func perform(_ commands: [Command]) async -> [(Command, CommandOutcome)] {
+        var results: [(Command, CommandOutcome)] = []
         for command in commands {
-            let outcome = await perform(command)
+            let outcome = await performer.perform(command)
             results.append((command, outcome))
-            guard outcome.allowsNext else { break }
+            guard command.action.holds(after: outcome) else { break }
         }
         return results
-    }
-
-    /// One write.
-    func perform(_ command: GCCommand) async -> GCWriteOutcome {
-        let namespace = command.key.namespace
-        do throws(KubeError) {
-            switch command.action {
-            case .deletePod(let pod):
-                try await client.delete(resource: Pod.resourceType, namespace: namespace, name: pod.name,
-                                        options: Self.deleteOptions(uid: pod.uid, grace: pod.gracePeriodSeconds))
-            case .deleteOMJob(let run):
-                try await client.delete(resource: OMJob.resourceType, namespace: namespace, name: run.name,
-                                        options: Self.deleteOptions(uid: run.uid, grace: nil))
-            case .recordEvent(let record):
-                _ = try await client.create(record.event)
-            case .recordCleanup(let patch):
-                try await client.patchOMJobStatus(patch, namespace: namespace, name: command.key.name)
-            }
-            return .done
-        } catch {
-            return Self.outcome(of: error, for: command.action)
-        }
-    }
-
-    /// The one place that says which API answers mean "already so", "decide again", or "failed".
-    static func outcome(of error: KubeError, for action: GCAction) -> GCWriteOutcome {
-        switch action {
-        case .deletePod, .deleteOMJob:
-            // Gone, or the name now belongs to a newer object (UID precondition): what we meant to delete is gone.
-            if error.isNotFound || error.isConflict { return .alreadyDone }
-        case .recordEvent:
-            if error.isAlreadyExists { return .alreadyDone }
-        case .recordCleanup:
-            if error.isConflict || error.isNotFound { return .stale }
-        }
-        return .failed(error.description)
-    }
-
-    /// Background propagation: the API server's garbage collector removes what the object owns.
-    private static func deleteOptions(uid: String?, grace: Int?) -> DeleteOptions {
-        DeleteOptions(gracePeriodSeconds: grace.map(Int64.init), propagationPolicy: .background,
-                      preconditions: uid.map { DeleteOptions.Preconditions(uid: $0) })
     }
 }

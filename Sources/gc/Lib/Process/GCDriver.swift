@@ -14,7 +14,7 @@ import UVLoop
 /// more sweep follows, so one write is never in flight twice and bursts of changes coalesce.
 ///
 /// Guarantees (restart-safe): every sweep starts from the API's state (the informers' caches,
-/// only once all have synced), and every write is idempotent (see `GCCommand`), so a gc killed
+/// only once all have synced), and every write is idempotent (see `Command` and the gc's use of it), so a gc killed
 /// at any point repeats at most writes whose effect already holds: no early deletion (expiry is
 /// computed from `completionTime`, not from a timer), no second event (deterministic names).
 actor GCDriver {
@@ -133,9 +133,9 @@ actor GCDriver {
     }
 
     /// Performs each object's list in order (objects in parallel); true if any write failed.
-    private func perform(_ commands: [GCCommand]) async -> Bool {
+    private func perform(_ commands: [Command]) async -> Bool {
         guard !commands.isEmpty else { return false }
-        var lists: [[GCCommand]] = []
+        var lists: [[Command]] = []
         var index: [ObjectKey: Int] = [:]
         for command in commands {
             if let at = index[command.key] { lists[at].append(command) } else {
@@ -146,17 +146,17 @@ actor GCDriver {
         var failed = false
         for list in await performer.perform(lists: lists, parallel: Self.parallelObjects) {
             metrics.count(list)
-            failed = failed || list.contains { if case .failed = $0.1 { true } else { false } }
+            failed = failed || list.contains { $0.1.isFailure }
             log(list)
         }
         return failed
     }
 
-    private func log(_ results: [(GCCommand, GCWriteOutcome)]) {
+    private func log(_ results: [(Command, CommandOutcome)]) {
         for (command, outcome) in results {
             var metadata: Logger.Metadata = [LogKeys.omjobNamespace: "\(command.key.namespace)", LogKeys.omjobName: "\(command.key.name)",
-                                             LogKeys.commandID: "\(command.id)", "outcome": "\(outcome)"]
-            if case .failed(let reason) = outcome {
+                                             LogKeys.commandID: "\(command.id)", LogKeys.outcome: "\(outcome.name)"]
+            if let reason = outcome.message {
                 metadata[LogKeys.reason] = "\(reason)"
                 logger.warning("gc write failed", metadata: metadata)
             } else {

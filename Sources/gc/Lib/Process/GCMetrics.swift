@@ -29,14 +29,14 @@ struct GCMetrics: Sendable {
     private var gauges: [MetricSample] = []
 
     /// Counts what one object's writes did.
-    mutating func count(_ results: [(GCCommand, GCWriteOutcome)]) {
+    mutating func count(_ results: [(Command, CommandOutcome)]) {
         for (command, outcome) in results {
             switch (command.action, outcome) {
             case (.deletePod, .done): add(Self.podsDeleted)
             case (.deleteOMJob(let run), .done): add(Self.omJobsDeleted, ["reason": run.reason])
-            case (.recordCleanup, .done): add(Self.cleanupsRecorded)
+            case (.patchOMJobStatus, .done): add(Self.cleanupsRecorded)
             case (.recordEvent, .done): add(Self.eventsRecorded)
-            case (_, .failed): add(Self.writeFailures, ["action": command.action.name])
+            case (_, .failed), (_, .invalid): add(Self.writeFailures, ["action": command.action.gcName])
             default: break
             }
         }
@@ -65,14 +65,11 @@ struct GCMetrics: Sendable {
     }
 }
 
-extension GCAction {
-    /// A short name for labels and logs.
-    var name: String {
-        switch self {
-        case .deletePod: "deletePod"
-        case .recordCleanup: "recordCleanup"
-        case .deleteOMJob: "deleteOMJob"
-        case .recordEvent: "recordEvent"
-        }
+extension CommandAction {
+    /// The `action` label of the gc's write failures: the action's type, except the one status
+    /// write the gc makes, which is named for what it records.
+    var gcName: String {
+        if case .patchOMJobStatus = self { return "recordCleanup" }
+        return type
     }
 }

@@ -37,11 +37,11 @@ public struct CronSettings: Hashable, Sendable {
 /// What the scheduler wants done, and when to decide again if nothing changes before.
 public struct CronDecision: Hashable, Sendable {
     /// Writes, in the order they must happen (create before the status that records it).
-    public var commands: [CronCommand]
+    public var commands: [Command]
     /// The next slot; nil when none is expected (suspended, invalid, or never again).
     public var wakeAt: Date?
 
-    public init(commands: [CronCommand] = [], wakeAt: Date? = nil) {
+    public init(commands: [Command] = [], wakeAt: Date? = nil) {
         self.commands = commands
         self.wakeAt = wakeAt
     }

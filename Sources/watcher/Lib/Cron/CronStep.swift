@@ -9,8 +9,8 @@ struct CronStep {
     let uid: String
     let now: Date
     var status: CronOMJobStatus
-    private(set) var writes: [CronCommandAction] = []
-    private(set) var events: [CronCommandAction] = []
+    private(set) var writes: [CommandAction] = []
+    private(set) var events: [CommandAction] = []
 
     init(cron: CronOMJob, uid: String, now: Date) {
         self.cron = cron
@@ -121,17 +121,18 @@ struct CronStep {
         }
         let key = cron.metadata.key
         let commands = actions.map { action in
-            CronCommand(id: "\(uid)/\(Self.commandSubject(action))", key: key, cronUID: uid, action: action)
+            Command(id: "\(uid)/\(Self.commandSubject(action))", key: key, owner: .cronOMJob(uid), action: action)
         }
         return CronDecision(commands: commands, wakeAt: wakeAt)
     }
 
-    private static func commandSubject(_ action: CronCommandAction) -> String {
+    private static func commandSubject(_ action: CommandAction) -> String {
         switch action {
         case .createOMJob(let p): "create/\(p.omJob.metadata.name ?? "")"
         case .deleteOMJob(let p): "delete/\(p.name)/\(p.uid)"
         case .patchCronOMJobStatus(let p): "status/\(p.resourceVersion)/\(PodNaming.hash(String(describing: p.status)))"
         case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
+        default: action.type
         }
     }
 

@@ -15,6 +15,6 @@ public enum OrphanPods {
         let omJobName = owner?.name ?? pod.metadata.labels?[OperatorLabels.omJobName] ?? name
         let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
         return Command(id: "\(uid)/finalizer-remove/pod/\(name)", key: ObjectKey(namespace: pod.metadata.namespace ?? "", name: omJobName),
-                       omJobUID: uid, action: .removeFinalizer(change))
+                       owner: .omJob(uid), action: .removeFinalizer(change))
     }
 }

@@ -48,7 +48,7 @@ struct RunPlan {
     }
 
     private func command(_ id: String, _ action: CommandAction) -> Command {
-        Command(id: "\(uid)/\(id)", key: key, omJobUID: uid, action: action)
+        Command(id: "\(uid)/\(id)", key: key, owner: .omJob(uid), action: action)
     }
 
     mutating func createPod(_ pod: Pod, type: PodType, attempt: Int) {

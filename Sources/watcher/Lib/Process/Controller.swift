@@ -38,29 +38,26 @@ public struct Reconciliation: Sendable {
 /// flight or answered (the ledger drops them), and encoding a command (a whole pod spec) costs
 /// more than deciding it, so only the commands actually sent are encoded.
 public struct PlannedCommand: Sendable {
-    public let id: String
-    public let key: ObjectKey
+    public let command: Command
     /// The change that may undo the command's effect (see `CommandLedger.keyChanged`).
     public let awaits: AwaitedChange?
-    private let encode: @Sendable () throws -> JSONValue
-    private let encodeFrame: @Sendable () throws -> [UInt8]
 
-    public init(id: String, key: ObjectKey, command: some Encodable & Sendable, awaits: AwaitedChange? = nil) {
-        self.id = id
-        self.key = key
-        self.awaits = awaits
-        encode = { try JSONValue.encoded(from: command) }
-        encodeFrame = { try CommandFrame.encode(id: id, key: key, payload: command) }
+    public init(_ command: Command) {
+        self.command = command
+        awaits = command.awaitedObject
     }
+
+    public var id: String { command.id }
+    public var key: ObjectKey { command.key }
 
     /// The framed `command` message, encoded in one pass from the typed command; nil only on an
     /// encoding bug (dropping it is safe: the next decision asks again).
-    public var frame: [UInt8]? { try? encodeFrame() }
+    public var frame: [UInt8]? { try? CommandFrame.encode(id: command.id, key: command.key, payload: command) }
 
     /// The command as the broker carries it; nil only on an encoding bug (dropping it is safe:
     /// the next decision asks again).
     public var envelope: CommandEnvelope? {
-        (try? encode()).map { CommandEnvelope(id: id, key: key, payload: $0) }
+        (try? JSONValue.encoded(from: command)).map { CommandEnvelope(id: command.id, key: command.key, payload: $0) }
     }
 
     /// The encoded command (`.null` on an encoding bug).

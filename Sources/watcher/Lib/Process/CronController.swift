@@ -14,12 +14,8 @@ public struct CronController: Controller {
         guard let cron = cache.cronOMJobs[key] else { return Reconciliation() }
         let observation = CronObservation(cron: cron, runs: cache.runs(ofCron: key), now: now, newRunID: UUID().uuidString.lowercased())
         let decision = CronScheduler.decide(observation, settings: settings)
-        var planned: [PlannedCommand] = []
-        var versionBound: Set<String> = []
-        for command in decision.commands {
-            planned.append(PlannedCommand(id: command.id, key: command.key, command: command))
-            if case .patchCronOMJobStatus = command.action { versionBound.insert(command.id) }
-        }
+        let planned = decision.commands.map(PlannedCommand.init)
+        let versionBound = Set(decision.commands.filter(\.isVersionBound).map(\.id))
         return Reconciliation(commands: planned, versionBound: versionBound, nextLook: decision.wakeAt)
     }
 }

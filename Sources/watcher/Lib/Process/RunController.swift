@@ -13,7 +13,7 @@ public struct RunController: Controller {
     public func reconcile(_ key: ObjectKey, cache: WatchCache, now: Date) -> Reconciliation {
         guard let observation = cache.observation(for: key) else { return Reconciliation() }
         let decision = RunDecider.decide(observation, now: now, settings: settings)
-        let planned = decision.commands.map { PlannedCommand(id: $0.id, key: $0.key, command: $0, awaits: $0.awaitedObject) }
+        let planned = decision.commands.map(PlannedCommand.init)
         let versionBound = decision.commands.filter(\.isVersionBound).map(\.id)
         var result = Reconciliation(commands: planned, versionBound: Set(versionBound), nextLook: decision.nextLook)
         for command in decision.commands {
@@ -66,8 +66,9 @@ extension RunController {
 }
 
 extension Command {
-    /// The informer change that may undo this command's effect, as `WatcherDriver` names
-    /// changes (`omjob`, `pod/<name>`); nil for events, which no informer watches.
+    /// The informer change that may undo this command's effect, as `WatcherDriver` names a run's
+    /// changes (`omjob`, `pod/<name>`); nil for events, which no informer watches, and for a
+    /// schedule's writes, whose decision reads the runs themselves.
     var awaitedObject: AwaitedChange? {
         switch action {
         case .createPod(let create): AwaitedChange("pod/" + (create.pod.metadata.name ?? ""), deletionOnly: true)
@@ -78,14 +79,14 @@ extension Command {
             case .pod(let name, _): AwaitedChange("pod/" + name)
             }
         case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged: AwaitedChange("omjob")
-        case .recordEvent: nil
+        case .recordEvent, .createOMJob, .deleteOMJob, .patchCronOMJobStatus: nil
         }
     }
 
     /// Carries the observed resourceVersion as a precondition (the status patch, directly or after a fresh read).
     var isVersionBound: Bool {
         switch action {
-        case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged: true
+        case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged, .patchCronOMJobStatus: true
         default: false
         }
     }

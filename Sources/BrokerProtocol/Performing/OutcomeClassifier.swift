@@ -1,4 +1,3 @@
-import BrokerProtocol
 import KubeAPI
 
 /// The one mapping from a Kubernetes client error to a command outcome. Retries of transient

@@ -1,16 +1,18 @@
-import BrokerProtocol
 import Foundation
 import KubeAPI
 import KubeJSON
 import Models
 
-/// Performs one run's `Command` against the API server and says how it went.
+/// Performs a `Command` against the API server and says how it went: the one performer of the
+/// operator's writes, used by the executor (the watcher's commands) and by the gc (its own).
 ///
 /// Guarantees (see each payload's note in BrokerProtocol/Commands): every action is idempotent, so a
 /// command re-dispatched after an executor crash may run twice; `409 AlreadyExists` on our own
 /// object is success, on an object with our name and another owner an `invalid` outcome (never
-/// adopted); status writes carry the decision's resourceVersion. Errors: transient failures are
-/// retried inside the client, within its deadline; what is left is classified by `OutcomeClassifier`.
+/// adopted); status writes carry the decision's resourceVersion; deletes carry a UID precondition
+/// and a `404` or a UID mismatch means the object meant is gone (`notFound`). Errors: transient
+/// failures are retried inside the client, within its deadline; what is left is classified by
+/// `OutcomeClassifier`.
 public struct CommandPerformer: Sendable {
     public let client: KubeClient
     /// The time written into `podCreateFailure.time` (injected for tests).
@@ -46,6 +48,13 @@ public struct CommandPerformer: Sendable {
             return try await confirmAbsent(confirm, key: command.key)
         case .confirmPodUnchanged(let confirm):
             return try await confirmUnchanged(confirm, key: command.key)
+        case .createOMJob(let create):
+            return try await createRun(create, namespace: namespace)
+        case .deleteOMJob(let delete):
+            return try await deleteRun(delete, namespace: namespace)
+        case .patchCronOMJobStatus(let patch):
+            try await patchCronStatus(patch, key: command.key)
+            return .done
         }
     }
 

@@ -1,4 +1,3 @@
-import BrokerProtocol
 import KubeAPI
 import KubeJSON
 import Models
@@ -67,7 +66,7 @@ struct FinalizerEditor {
 
     private func target(_ target: CommandTarget, command: Command) -> (ResourceType, String, String?) {
         switch target {
-        case .omJob: (OMJob.resourceType, command.key.name, command.omJobUID)
+        case .omJob: (OMJob.resourceType, command.key.name, command.owner.uid)
         case .pod(let name, let uid): (Pod.resourceType, name, uid)
         }
     }

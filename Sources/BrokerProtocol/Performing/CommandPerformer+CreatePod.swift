@@ -1,4 +1,3 @@
-import BrokerProtocol
 import KubeAPI
 import KubeJSON
 import Models
@@ -14,7 +13,7 @@ extension CommandPerformer {
             return .done
         } catch where error.isAlreadyExists {
             let existing = try await client.get(Pod.self, namespace: key.namespace, name: name)
-            guard Self.belongs(existing, to: command.omJobUID) else {
+            guard Self.belongs(existing, to: command.owner.uid) else {
                 let message = "pod \(name) already exists and belongs to another owner; it is not adopted"
                 try await recordRejection(create, key: key, reason: "AlreadyExists", code: 409, message: message)
                 return .invalid(message)

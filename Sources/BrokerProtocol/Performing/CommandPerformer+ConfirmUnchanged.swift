@@ -1,4 +1,3 @@
-import BrokerProtocol
 import KubeAPI
 import Models
 
