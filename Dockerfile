@@ -16,6 +16,7 @@ COPY Package.swift ./
 RUN swift package resolve
 COPY Sources ./Sources
 COPY Tests ./Tests
+COPY Benchmarks ./Benchmarks
 COPY scripts/build-release.sh ./scripts/
 RUN scripts/build-release.sh /out /src/.build
 

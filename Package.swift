@@ -99,9 +99,9 @@ let package = Package(
         .target(name: "OMJobCLI", dependencies: ["BrokerProtocol", "KubeAPI", "Models", "Runtime", "UVLoop", "Watcher", "KubeJSON", .product(name: "ArgumentParser", package: "swift-argument-parser"),
                                                  .product(name: "Yams", package: "Yams"), .product(name: "Logging", package: "swift-log")], path: "Sources/cli/Lib", swiftSettings: operatorStrict),
         // A stand-in role for the supervisor's process tests (no API server needed); not shipped in the image.
-        .executableTarget(name: "omjob-echo-worker", dependencies: ["BrokerProtocol", "UVLoop", "KubeJSON"], path: "Sources/supervisor/echo-worker", swiftSettings: strict),
+        .executableTarget(name: "omjob-echo-worker", dependencies: ["BrokerProtocol", "UVLoop", "KubeJSON"], path: "Tests/EchoWorker", swiftSettings: strict),
         // Footprint and broker round-trip benchmark: prints numbers, never part of `swift test`.
-        .executableTarget(name: "supervisor-bench", dependencies: ["BrokerProtocol", "Models", "Spawn"], path: "Sources/supervisor/bench", swiftSettings: strict),
+        .executableTarget(name: "supervisor-bench", dependencies: ["BrokerProtocol", "Models", "Spawn"], path: "Benchmarks/SupervisorBenchmark", swiftSettings: strict),
 
         .target(
             name: "KubeSim",
@@ -129,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "kubesim-bench",
             dependencies: ["KubeSim", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio")],
-            path: "Sources/kubesim/bench",
+            path: "Benchmarks/KubeSimBenchmark",
             swiftSettings: strict
         ),
 

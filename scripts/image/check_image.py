@@ -147,6 +147,14 @@ def dockerfile_problems(build, runtime):
     return problems
 
 
+def manifest_problems(build, package_swift):
+    """Every folder Package.swift names a target in must reach the build stage: SwiftPM checks
+    every target's path when it loads the manifest, so one missing folder fails the build."""
+    copied = {re.sub(r"^\./", "", l.split()[1]).rstrip("/") for l in build if l.startswith("COPY ") and "--from" not in l}
+    needed = sorted(set(re.findall(r'path:\s*"([^"/]+)/', package_swift)))
+    return [f"the build stage does not COPY {folder} (Package.swift has targets there)" for folder in needed if folder not in copied]
+
+
 def library_problems(binaries, runtime_packages, swift_runtime_shared):
     """Rules 2 and 3 over every binary."""
     problems, used = [], set()
@@ -188,7 +196,9 @@ def main(argv):
         print(f"FAIL missing binaries: {', '.join(map(str, missing))}")
         return 1
     runtime_packages = apt_installs(runtime)
-    problems = dockerfile_problems(build, runtime) + library_problems(binaries, runtime_packages, swift_runtime_shared)
+    package_swift = (dockerfile.parent / "Package.swift").read_text()
+    problems = (dockerfile_problems(build, runtime) + manifest_problems(build, package_swift)
+                + library_problems(binaries, runtime_packages, swift_runtime_shared))
     for problem in problems:
         print(f"FAIL {problem}")
     if not problems:

@@ -46,6 +46,13 @@ class DockerfileTests(unittest.TestCase):
                 problems = check_image.dockerfile_problems(build, runtime)
                 self.assertTrue(any(word in p for p in problems), problems)
 
+    def test_every_target_folder_is_copied(self):
+        build = ["COPY Package.swift ./", "COPY Sources ./Sources", "COPY Tests ./Tests", "RUN swift build"]
+        manifest = 'path: "Sources/omjob"), path: "Tests/EchoWorker", path: "Benchmarks/OMJobBench"'
+        self.assertEqual(check_image.manifest_problems(build, manifest),
+                         ["the build stage does not COPY Benchmarks (Package.swift has targets there)"])
+        self.assertEqual(check_image.manifest_problems(build + ["COPY Benchmarks ./Benchmarks"], manifest), [])
+
     @unittest.skipUnless(shutil.which("readelf") and pathlib.Path("/var/lib/dpkg/info").is_dir(), "needs dpkg and readelf")
     def test_library_set_of_a_real_binary(self):
         ls = pathlib.Path(shutil.which("ls")).resolve()
