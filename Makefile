@@ -1,7 +1,7 @@
 # The two commands of the README: `make sandbox` (installs what is missing, builds, runs the operator end to end on kubesim) and `make test`.
 SWIFT ?= swift
 
-.PHONY: build release test sandbox clean validate-manifests check-docs test-differential test-helm test-monitoring test-real-node
+.PHONY: build release test sandbox clean format check-format validate-manifests check-docs test-differential test-helm test-monitoring test-real-node
 
 build:
 	$(SWIFT) build
@@ -11,11 +11,20 @@ release:
 
 # Integration tests run the built executables, so build every product first. The script bounds
 # `swift test` in time and stops anything the tests left running (see its header).
-test: build validate-manifests check-docs
+test: check-format build validate-manifests check-docs
 	SWIFT=$(SWIFT) ./scripts/run-swift-tests.sh
 	$(MAKE) test-differential
 	$(MAKE) test-helm
 	$(MAKE) test-monitoring
+
+# `swift format` (the toolchain's) with .swift-format: `make format` rewrites the sources,
+# `make check-format` (run first by `make test`) fails on any file it would change.
+FORMAT_PATHS = Package.swift Sources Tests Benchmarks
+format:
+	$(SWIFT) format format --in-place --recursive --parallel $(FORMAT_PATHS)
+
+check-format:
+	$(SWIFT) format lint --strict --recursive --parallel $(FORMAT_PATHS)
 
 # tests/differential against a real kube-apiserver v1.20.2 (started and stopped by the suite,
 # built by scripts/control-plane/build.sh); DIFF_SERVER=kubesim runs the same cases on kubesim.

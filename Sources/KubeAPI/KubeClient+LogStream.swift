@@ -1,5 +1,6 @@
 import HTTPTransport
 import Models
+
 extension KubeClient {
     /// Follows a pod's log (`follow=true`): batches of lines as the container writes them, without
     /// their `\n`. The sequence ends when the server ends the stream (the container ended, or the
@@ -10,7 +11,9 @@ extension KubeClient {
     ) async throws(KubeError) -> LineBatches {
         var query: [(String, String)] = [("follow", "true")]
         if let container { query.append(("container", container)) }
-        let call = Call(path: podResource.objectPath(namespace: namespace, name: pod, subresource: "log"), query: query, accept: "*/*", timeout: nil)
+        let call = Call(
+            path: podResource.objectPath(namespace: namespace, name: pod, subresource: "log"), query: query,
+            accept: "*/*", timeout: nil)
         return try await openLineStream(call)
     }
 }

@@ -1,4 +1,5 @@
 import Models
+
 /// Reads one list page by page, as client-go's pager does: all pages share the first page's
 /// resourceVersion (the server keeps the snapshot), and when the continue token expires (410)
 /// the list restarts in one unpaginated request. `KubeClient.list` collects the pages; the
@@ -34,7 +35,7 @@ public struct ListPager<T: Decodable & Sendable>: Sendable {
         var restarted = false
         do {
             page = try await client.listPage(T.self, resource: resource, namespace: namespace, options: options)
-        } catch where error.isGone && options.continueToken != nil {
+        } catch  where error.isGone && options.continueToken != nil {
             options.continueToken = nil
             options.limit = nil
             page = try await client.listPage(T.self, resource: resource, namespace: namespace, options: options)

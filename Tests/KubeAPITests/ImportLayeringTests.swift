@@ -11,7 +11,10 @@ import Testing
 
     @Test(arguments: rules)
     func onlyItsFolderImports(module: String, allowedUnder: String) throws {
-        let files = FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        let files =
+            FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }.filter {
+                $0.hasSuffix(".swift")
+            } ?? []
         #expect(files.count > 20, "the source tree was found")
         let offenders = try files.filter { path in
             let text = try String(contentsOf: Self.sources.appendingPathComponent(path), encoding: .utf8)

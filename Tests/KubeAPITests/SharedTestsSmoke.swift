@@ -1,5 +1,6 @@
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite struct SharedTestsSmoke {
     @Test func moduleLinks() {

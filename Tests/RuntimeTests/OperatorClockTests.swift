@@ -1,6 +1,7 @@
 import Foundation
-@testable import Runtime
 import Testing
+
+@testable import Runtime
 
 /// The operator's clock: the system clock unless a test names an offset file.
 @Suite struct OperatorClockTests {

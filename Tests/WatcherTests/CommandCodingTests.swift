@@ -3,6 +3,7 @@ import Foundation
 import KubeJSON
 import Models
 import Testing
+
 @testable import Watcher
 
 /// Commands cross the broker as JSON: the encoding is flat (`type` plus the payload's members),
@@ -32,8 +33,12 @@ import Testing
         commands += run.decide().commands
 
         let types = Set(commands.map(\.action.type))
-        #expect(types.isSuperset(of: ["addFinalizer", "removeFinalizer", "createPod", "deletePod", "patchOMJobStatus", "recordEvent", "confirmPodAbsent",
-                                       "confirmPodUnchanged"]))
+        #expect(
+            types.isSuperset(of: [
+                "addFinalizer", "removeFinalizer", "createPod", "deletePod", "patchOMJobStatus", "recordEvent",
+                "confirmPodAbsent",
+                "confirmPodUnchanged",
+            ]))
         for command in commands {
             let data = try JSONEncoder().encode(command)
             #expect(try JSONDecoder().decode(Command.self, from: data) == command)
@@ -52,7 +57,9 @@ import Testing
     }
 
     @Test func anUnknownCommandTypeIsAnError() {
-        let data = Data(#"{"id":"x","key":{"namespace":"n","name":"o"},"owner":{"kind":"OMJob","uid":"u"},"action":{"type":"format"}}"#.utf8)
+        let data = Data(
+            #"{"id":"x","key":{"namespace":"n","name":"o"},"owner":{"kind":"OMJob","uid":"u"},"action":{"type":"format"}}"#
+                .utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Command.self, from: data) }
     }
 }

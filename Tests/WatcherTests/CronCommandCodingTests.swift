@@ -2,6 +2,7 @@ import BrokerProtocol
 import Foundation
 import Models
 import Testing
+
 @testable import Watcher
 
 @Suite struct CronCommandCodingTests {
@@ -14,8 +15,14 @@ import Testing
         status.lastScheduleTime = "2026-03-10T10:00:00Z"
         cron.status = status
         let active = CronFixtures.run(of: cron, slot: "2026-03-10T10:00:00Z", phase: .running)
-        let decision = CronScheduler.decide(CronObservation(cron: cron, runs: [active], now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:01Z"))), newRunID: "run-id"))
-        #expect(Set(decision.commands.map(\.action.type)) == ["deleteOMJob", "createOMJob", "patchCronOMJobStatus", "recordEvent"])
+        let decision = CronScheduler.decide(
+            CronObservation(
+                cron: cron, runs: [active],
+                now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:01Z"))), newRunID: "run-id"))
+        #expect(
+            Set(decision.commands.map(\.action.type)) == [
+                "deleteOMJob", "createOMJob", "patchCronOMJobStatus", "recordEvent",
+            ])
         for command in decision.commands {
             let data = try JSONEncoder().encode(command)
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
@@ -26,7 +33,8 @@ import Testing
     }
 
     @Test func unknownTypeIsRejected() {
-        let json = #"{"id":"x","key":{"namespace":"n","name":"c"},"owner":{"kind":"CronOMJob","uid":"u"},"action":{"type":"launchRocket"}}"#
+        let json =
+            #"{"id":"x","key":{"namespace":"n","name":"c"},"owner":{"kind":"CronOMJob","uid":"u"},"action":{"type":"launchRocket"}}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Command.self, from: Data(json.utf8)) }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import KubeJSON
 import Models
 import Testing
+
 @testable import Watcher
 
 /// An in-memory API server just faithful enough to run the decision in a loop: it applies commands
@@ -35,8 +36,9 @@ struct FakeCluster {
             let views = pods.values.map(PodView.init)
             // As the watcher's cache does: the node as set here, else what the main pod says of it.
             let mainPodNode = node ?? RunObservation.mainPodNode(omJob: omJob, pods: views, nodes: { _ in nil })
-            let decision = RunDecider.decide(RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: views, mainPodNode: mainPodNode),
-                                             now: now, settings: settings)
+            let decision = RunDecider.decide(
+                RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: views, mainPodNode: mainPodNode),
+                now: now, settings: settings)
             let applied = decision.commands.filter { apply($0) }
             all += decision.commands
             if applied.isEmpty { return all }
@@ -58,7 +60,8 @@ struct FakeCluster {
         case .patchOMJobStatus(let patch): changed = patchStatus(patch)
         case .addFinalizer(let change): changed = setFinalizer(change, present: true)
         case .removeFinalizer(let change): changed = setFinalizer(change, present: false)
-        case .stopPod(let delete), .deletePod(let delete): changed = deletePod(delete.name, asOf: delete.resourceVersion)
+        case .stopPod(let delete), .deletePod(let delete):
+            changed = deletePod(delete.name, asOf: delete.resourceVersion)
         case .recordEvent(let record):
             changed = !events.contains { $0.metadata.name == record.event.metadata.name }
             if changed { events.append(record.event) }
@@ -66,7 +69,11 @@ struct FakeCluster {
             changed = pods[confirm.podName] == nil && patchStatus(confirm.thenPatch)
         case .confirmPodUnchanged(let confirm):
             changed = isUnchanged(confirm) && patchStatus(confirm.thenPatch)
-            if changed { events += confirm.thenEvents.map(\.event).filter { new in !events.contains { $0.metadata.name == new.metadata.name } } }
+            if changed {
+                events += confirm.thenEvents.map(\.event).filter { new in
+                    !events.contains { $0.metadata.name == new.metadata.name }
+                }
+            }
         case .createOMJob, .deleteOMJob, .patchCronOMJobStatus:
             Issue.record("a run's decision asked for \(command.action.type)")
             changed = false
@@ -82,7 +89,8 @@ struct FakeCluster {
     /// The executor's fresh read: the pod as the decision saw it, and a lost node still not Ready.
     private func isUnchanged(_ confirm: ConfirmPodUnchanged) -> Bool {
         guard let pod = pods[confirm.podName], confirm.podUID == nil || pod.metadata.uid == confirm.podUID,
-              pod.metadata.resourceVersion == confirm.resourceVersion else { return false }
+            pod.metadata.resourceVersion == confirm.resourceVersion
+        else { return false }
         if confirm.notReadyNode != nil, case .ready? = node { return false }
         return true
     }
@@ -114,7 +122,8 @@ struct FakeCluster {
     /// RFC 7386 on the encoded forms: members present in the patch replace, absent ones stay.
     private func mergeStatus(_ old: OMJobStatus?, _ patch: OMJobStatus) -> OMJobStatus {
         guard let old, case .object(var merged) = try? JSONValue.encoded(from: old),
-              case .object(let members) = try? JSONValue.encoded(from: patch) else { return patch }
+            case .object(let members) = try? JSONValue.encoded(from: patch)
+        else { return patch }
         for (key, value) in members { merged[key] = value }
         let data = try! JSONEncoder().encode(JSONValue.object(merged))
         return try! JSONDecoder().decode(OMJobStatus.self, from: data)
@@ -149,7 +158,9 @@ struct FakeCluster {
         return true
     }
 
-    private func finalize(_ metadata: ObjectMeta) -> Bool { metadata.isBeingDeleted && (metadata.finalizers ?? []).isEmpty }
+    private func finalize(_ metadata: ObjectMeta) -> Bool {
+        metadata.isBeingDeleted && (metadata.finalizers ?? []).isEmpty
+    }
 
     /// DELETE: gone at once without finalizers, else marked with deletionTimestamp = now + grace.
     /// `asOf`: the resourceVersion precondition, when the command carries one.
@@ -169,7 +180,10 @@ struct FakeCluster {
     /// A user (OpenMetadata) deletes the OMJob.
     mutating func deleteOMJob() {
         guard var job = omJob else { return }
-        if job.metadata.finalizers?.isEmpty ?? true { omJob = nil; return }
+        if job.metadata.finalizers?.isEmpty ?? true {
+            omJob = nil
+            return
+        }
         job.metadata.deletionTimestamp = KubeTime.format(now)
         job.metadata.resourceVersion = bump()
         omJob = job
@@ -187,13 +201,20 @@ struct FakeCluster {
     }
 
     mutating func run(_ name: String) {
-        report(name, PodStatus(phase: "Running", container: ContainerState(running: ContainerStateRunning(startedAt: KubeTime.format(now)))))
+        report(
+            name,
+            PodStatus(
+                phase: "Running",
+                container: ContainerState(running: ContainerStateRunning(startedAt: KubeTime.format(now)))))
     }
 
     mutating func exit(_ name: String, code: Int, reason: String? = nil) {
-        let terminated = ContainerStateTerminated(exitCode: code, reason: reason ?? (code == 0 ? "Completed" : "Error"),
-                                                  startedAt: KubeTime.format(now), finishedAt: KubeTime.format(now))
-        report(name, PodStatus(phase: code == 0 ? "Succeeded" : "Failed", container: ContainerState(terminated: terminated)))
+        let terminated = ContainerStateTerminated(
+            exitCode: code, reason: reason ?? (code == 0 ? "Completed" : "Error"),
+            startedAt: KubeTime.format(now), finishedAt: KubeTime.format(now))
+        report(
+            name,
+            PodStatus(phase: code == 0 ? "Succeeded" : "Failed", container: ContainerState(terminated: terminated)))
     }
 
     var exitPods: [Pod] { pods.values.filter { $0.metadata.labels?[OperatorLabels.podType] == "exit-handler" } }

@@ -2,6 +2,7 @@ import BrokerProtocol
 import Foundation
 import Models
 import Testing
+
 @testable import Watcher
 
 /// "OMJob deleted while running (OpenMetadata's kill)": stop the main pod keeping it and its logs,
@@ -80,7 +81,10 @@ import Testing
         run.now = T.at("2025-01-09T16:20:00Z")
         run.pods = [try run.mainPod("running")]
         let decision = run.decide()
-        #expect(decision.finalizerChanges(adding: false) == [.pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"), .omJob])
+        #expect(
+            decision.finalizerChanges(adding: false) == [
+                .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"), .omJob,
+            ])
         #expect(decision.events.map(\.reason) == ["KillDeadlineExceeded"])
     }
 
@@ -97,8 +101,12 @@ import Testing
         let command = try #require(OrphanPods.release(PodView(try run.mainPod("running"))))
         #expect(command.key == ObjectKey(namespace: "openmetadata-pipelines", name: run.name))
         #expect(command.owner == .omJob(run.uid))
-        #expect(command.action == .removeFinalizer(FinalizerChange(target: .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"),
-                                                                   finalizer: OperatorLabels.finalizer)))
+        #expect(
+            command.action
+                == .removeFinalizer(
+                    FinalizerChange(
+                        target: .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"),
+                        finalizer: OperatorLabels.finalizer)))
     }
 }
 
@@ -110,6 +118,8 @@ import Testing
         other.metadata.ownerReferences?[0].uid = "not-this-run"
         other.spec?.nodeName = "worker-9"
         #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [PodView(other)]) == nil)
-        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other, try run.mainPod("running")].map(PodView.init)) == "worker-1")
+        #expect(
+            RunObservation.mainPodNodeName(
+                omJob: run.omJob, pods: [other, try run.mainPod("running")].map(PodView.init)) == "worker-1")
     }
 }

@@ -136,7 +136,8 @@ extension CommandAction: Codable {
         case "deleteOMJob": self = .deleteOMJob(try DeleteOMJob(from: decoder))
         case "patchCronOMJobStatus": self = .patchCronOMJobStatus(try PatchCronOMJobStatus(from: decoder))
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown command type \(type)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown command type \(type)")
         }
     }
 

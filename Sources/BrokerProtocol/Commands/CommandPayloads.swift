@@ -1,5 +1,5 @@
-import Models
 public import KubeJSON
+import Models
 
 /// Create one of a run's pods.
 ///
@@ -153,8 +153,12 @@ extension PatchOMJobStatus {
     /// decision's resourceVersion; nil when there is no record to write.
     public func recordPatchBody() -> JSONValue? {
         guard let record, !record.isEmpty else { return nil }
-        return .object(["metadata": .object(["resourceVersion": .string(resourceVersion),
-                                             "annotations": .object(record.mapValues { .string($0) })])])
+        return .object([
+            "metadata": .object([
+                "resourceVersion": .string(resourceVersion),
+                "annotations": .object(record.mapValues { .string($0) }),
+            ])
+        ])
     }
 }
 

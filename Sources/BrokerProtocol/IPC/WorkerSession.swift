@@ -1,9 +1,9 @@
 import Logging
 
 #if canImport(Glibc)
-import Glibc
-import Runtime
-import UVLoop
+    import Glibc
+    import Runtime
+    import UVLoop
 #endif
 
 /// One worker's conversation with the broker, with the hooks a role fills in: commands (the
@@ -44,9 +44,10 @@ public final class WorkerSession {
         self.role = role
         self.config = config
         self.logger = logger
-        connection = WorkerConnection(loop: loop, socketPath: socketPath,
-                                      hello: Hello(role: role, pid: getpid(), instance: config.instance),
-                                      heartbeatInterval: config.heartbeatInterval)
+        connection = WorkerConnection(
+            loop: loop, socketPath: socketPath,
+            hello: Hello(role: role, pid: getpid(), instance: config.instance),
+            heartbeatInterval: config.heartbeatInterval)
     }
 
     /// Tells the broker this worker takes work.
@@ -110,10 +111,12 @@ public final class WorkerSession {
                 _ = LogLevelControl.toggleDebug(configured: config.logLevel)
             },
         ]
-        try connection.start(opaquePayloads: onCommandFrame != nil, message: { [weak self] in self?.handle($0) }, closed: { [weak self] reason in
-            self?.logger.warning("broker connection ended; exiting", metadata: [LogKeys.reason: "\(reason)"])
-            self?.stop(exitCode: 0)
-        })
+        try connection.start(
+            opaquePayloads: onCommandFrame != nil, message: { [weak self] in self?.handle($0) },
+            closed: { [weak self] reason in
+                self?.logger.warning("broker connection ended; exiting", metadata: [LogKeys.reason: "\(reason)"])
+                self?.stop(exitCode: 0)
+            })
         logger.info("worker started", metadata: ["socket": "\(config.brokerSocket ?? "")"])
         if readyAtStart { markReady() }
     }

@@ -8,22 +8,27 @@ extension CommandPerformer {
     func createRun(_ create: CreateOMJob, namespace: String) async throws(KubeError) -> CommandOutcome {
         let name = create.omJob.metadata.name ?? ""
         do {
-            _ = try await client.create(create.omJob, resource: OMJob.resourceType, namespace: namespace, name: name, answer: Unread.self)
+            _ = try await client.create(
+                create.omJob, resource: OMJob.resourceType, namespace: namespace, name: name, answer: Unread.self)
             return .done
-        } catch where error.isAlreadyExists {
+        } catch  where error.isAlreadyExists {
             let existing = try await client.get(OMJob.self, namespace: namespace, name: name)
-            return create.isSameRun(as: existing) ? .alreadyExists : .invalid("OMJob \(name) already exists and belongs to another owner; it is not adopted")
+            return create.isSameRun(as: existing)
+                ? .alreadyExists
+                : .invalid("OMJob \(name) already exists and belongs to another owner; it is not adopted")
         }
     }
 
     /// DELETEs a run under its UID; background propagation lets the API server's garbage
     /// collector remove what the run owns. Gone, or the name taken by a newer run: `notFound`.
     func deleteRun(_ delete: DeleteOMJob, namespace: String) async throws(KubeError) -> CommandOutcome {
-        let options = DeleteOptions(propagationPolicy: .background, preconditions: DeleteOptions.Preconditions(uid: delete.uid))
+        let options = DeleteOptions(
+            propagationPolicy: .background, preconditions: DeleteOptions.Preconditions(uid: delete.uid))
         do {
-            try await client.delete(resource: OMJob.resourceType, namespace: namespace, name: delete.name, options: options)
+            try await client.delete(
+                resource: OMJob.resourceType, namespace: namespace, name: delete.name, options: options)
             return .done
-        } catch where error.isNotFound || error.isConflict {
+        } catch  where error.isNotFound || error.isConflict {
             return .notFound
         }
     }
@@ -32,7 +37,8 @@ extension CommandPerformer {
     func patchCronStatus(_ patch: PatchCronOMJobStatus, key: ObjectKey) async throws(KubeError) {
         let body: JSONValue
         do { body = try patch.mergePatchBody() } catch { throw .decoding("cron status patch: \(error)") }
-        _ = try await client.patch(Unread.self, resource: CronOMJob.resourceType, namespace: key.namespace, name: key.name,
-                                   patch: body, subresource: "status")
+        _ = try await client.patch(
+            Unread.self, resource: CronOMJob.resourceType, namespace: key.namespace, name: key.name,
+            patch: body, subresource: "status")
     }
 }

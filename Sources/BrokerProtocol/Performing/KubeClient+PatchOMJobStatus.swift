@@ -11,13 +11,15 @@ extension KubeClient {
     public func patchOMJobStatus(_ patch: PatchOMJobStatus, namespace: String, name: String) async throws(KubeError) {
         var patch = patch
         if let recordBody = patch.recordPatchBody() {
-            let written = try await self.patch(WrittenVersion.self, resource: OMJob.resourceType, namespace: namespace, name: name,
-                                               patch: recordBody)
+            let written = try await self.patch(
+                WrittenVersion.self, resource: OMJob.resourceType, namespace: namespace, name: name,
+                patch: recordBody)
             if let version = written.resourceVersion { patch.resourceVersion = version }
         }
         let body: JSONValue
         do { body = try patch.mergePatchBody() } catch { throw .decoding("status patch: \(error)") }
-        _ = try await self.patch(Unread.self, resource: OMJob.resourceType, namespace: namespace, name: name, patch: body,
-                                 subresource: "status")
+        _ = try await self.patch(
+            Unread.self, resource: OMJob.resourceType, namespace: namespace, name: name, patch: body,
+            subresource: "status")
     }
 }

@@ -14,13 +14,14 @@ extension Command {
     /// Wraps the gc's actions for one object with deterministic ids.
     static func gcList(_ actions: [CommandAction], key: ObjectKey, owner: CommandOwner) -> [Command] {
         actions.map { action in
-            let subject = switch action {
-            case .deletePod(let p): "delete-pod/\(p.name)/\(p.uid ?? "")"
-            case .patchOMJobStatus: "cleanup-time"
-            case .deleteOMJob(let p): "delete-omjob/\(p.name)/\(p.uid)"
-            case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
-            default: action.type
-            }
+            let subject =
+                switch action {
+                case .deletePod(let p): "delete-pod/\(p.name)/\(p.uid ?? "")"
+                case .patchOMJobStatus: "cleanup-time"
+                case .deleteOMJob(let p): "delete-omjob/\(p.name)/\(p.uid)"
+                case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
+                default: action.type
+                }
             return Command(id: "\(owner.uid)/\(subject)", key: key, owner: owner, action: action)
         }
     }

@@ -1,10 +1,10 @@
 import ArgumentParser
 
 #if canImport(Glibc)
-import Glibc
-import BrokerProtocol
-import KubeAPI
-import Runtime
+    import Glibc
+    import BrokerProtocol
+    import KubeAPI
+    import Runtime
 #endif
 
 /// `omjob-gc`: TTL cleanup, CronOMJob history limits, stale-finalizer janitor.
@@ -42,8 +42,8 @@ public struct GCProgram: ParsableCommand {
 
     private func lowerPriority() {
         #if canImport(Glibc)
-        // Best effort: a refused change (a seccomp profile, say) leaves the gc as it was.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
+            // Best effort: a refused change (a seccomp profile, say) leaves the gc as it was.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
         #endif
     }
 }

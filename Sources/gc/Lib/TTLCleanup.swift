@@ -50,7 +50,9 @@ public enum TTLCleanup {
             !omJob.metadata.isBeingDeleted
         else { return Outcome(state: .notFinished, commands: [], wakeAt: nil) }
         let runPods = RunPods(pods: pods, omJobUID: uid)
-        guard runPods.runningExitHandlers.isEmpty else { return Outcome(state: .waitingForExitHandler, commands: [], wakeAt: nil) }
+        guard runPods.runningExitHandlers.isEmpty else {
+            return Outcome(state: .waitingForExitHandler, commands: [], wakeAt: nil)
+        }
         guard let completion = status.completionTime.flatMap(KubeTime.parse) else {
             return Outcome(state: .noCompletionTime, commands: [], wakeAt: nil)
         }
@@ -58,23 +60,31 @@ public enum TTLCleanup {
         let expiry = completion.addingTimeInterval(TimeInterval(ttl))
         guard now >= expiry else { return Outcome(state: .waitingForTTL, commands: [], wakeAt: expiry) }
 
-        var actions = runPods.undeleted.map { CommandAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid)) }
+        var actions = runPods.undeleted.map {
+            CommandAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid))
+        }
         let state: State
         if status.cleanupTime == nil {
             state = .cleaningUp
-            actions.append(.recordEvent(RecordEvent(event: GCEvents.cleanedUp(omJob, podCount: runPods.all.count, ttl: ttl, now: now))))
+            actions.append(
+                .recordEvent(
+                    RecordEvent(event: GCEvents.cleanedUp(omJob, podCount: runPods.all.count, ttl: ttl, now: now))))
             var recorded = OMJobStatus()
             recorded.cleanupTime = KubeTime.format(now)
             var record = RunRecord(annotations: omJob.metadata.annotations)
             record.cleanupTime = recorded.cleanupTime
-            actions.append(.patchOMJobStatus(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
-                                                           record: record.annotationsToWrite(for: omJob))))
+            actions.append(
+                .patchOMJobStatus(
+                    PatchOMJobStatus(
+                        resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
+                        record: record.annotationsToWrite(for: omJob))))
         } else {
             state = .cleanedUp
             if settings.deleteOMJobAfterTTL {
                 actions.append(.deleteOMJob(DeleteOMJob(name: omJob.metadata.name ?? "", uid: uid, reason: "TTL")))
             }
         }
-        return Outcome(state: state, commands: Command.gcList(actions, key: omJob.metadata.key, owner: .omJob(uid)), wakeAt: nil)
+        return Outcome(
+            state: state, commands: Command.gcList(actions, key: omJob.metadata.key, owner: .omJob(uid)), wakeAt: nil)
     }
 }

@@ -1,10 +1,10 @@
 import Logging
 
 #if canImport(Glibc)
-import Glibc
-import BrokerProtocol
-import Runtime
-import UVLoop
+    import Glibc
+    import BrokerProtocol
+    import Runtime
+    import UVLoop
 #endif
 
 /// `omjob-supervisor`'s start-up: configuration (exit 2 on a bad setting), logs, the run
@@ -31,8 +31,9 @@ public enum SupervisorMain {
         do {
             let runDirectory = try RunDirectory.prepare(config.runDir)
             let loop = try EventLoop()
-            let driver = SupervisorDriver(loop: loop, config: config, environment: environment, runDirectory: runDirectory,
-                                          specs: specs, logger: logger)
+            let driver = SupervisorDriver(
+                loop: loop, config: config, environment: environment, runDirectory: runDirectory,
+                specs: specs, logger: logger)
             try driver.start()
             loop.run()
             exit(driver.exitCode ?? 1)

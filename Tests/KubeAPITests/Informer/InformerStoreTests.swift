@@ -1,6 +1,7 @@
+import Testing
+
 @testable import KubeAPI
 @testable import Models
-import Testing
 
 @Suite struct InformerStoreTests {
     static func w(_ name: String, _ rv: Int) -> Widget {
@@ -12,7 +13,8 @@ import Testing
     static func describe(_ n: InformerNotification<Widget>) -> String {
         switch n {
         case .added(let o): "add \(o.metadata.name!)@\(o.metadata.resourceVersion!)"
-        case .updated(let old, let new): "update \(new.metadata.name!)@\(old.metadata.resourceVersion!)->\(new.metadata.resourceVersion!)"
+        case .updated(let old, let new):
+            "update \(new.metadata.name!)@\(old.metadata.resourceVersion!)->\(new.metadata.resourceVersion!)"
         case .deleted(let o): "delete \(o.metadata.name!)@\(o.metadata.resourceVersion!)"
         }
     }

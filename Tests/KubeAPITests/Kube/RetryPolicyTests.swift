@@ -1,7 +1,8 @@
+import Testing
+
 @testable import HTTPTransport
 @testable import KubeAPI
 @testable import Models
-import Testing
 
 @Suite struct RetryPolicyTests {
     static func api(_ code: Int, reason: String, retryAfter: Duration? = nil) -> KubeError {

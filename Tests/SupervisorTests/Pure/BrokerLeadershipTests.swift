@@ -1,7 +1,8 @@
-@testable import BrokerProtocol
 import KubeJSON
-@testable import Supervisor
 import Testing
+
+@testable import BrokerProtocol
+@testable import Supervisor
 
 /// A standby's broker: commands held, none dispatched; all of them sent on taking the lead; the
 /// gc told at its welcome and at each change.
@@ -14,9 +15,13 @@ import Testing
         _ = b.setLeading(false)
         var sent: [Broker.Action] = []
         for i in 0..<6 {
-            sent += b.received(base.decoded(base.command("c\(i)", "run-\(i)")), from: BrokerTests.watcher, now: .milliseconds(i))
+            sent += b.received(
+                base.decoded(base.command("c\(i)", "run-\(i)")), from: BrokerTests.watcher, now: .milliseconds(i))
         }
-        #expect(!sent.contains { if case .send(let c, _) = $0 { c == BrokerTests.e0 || c == BrokerTests.e1 } else { false } })
+        #expect(
+            !sent.contains {
+                if case .send(let c, _) = $0 { c == BrokerTests.e0 || c == BrokerTests.e1 } else { false }
+            })
         #expect(b.pendingCount == 6)
         // An executor that restarts while standby gets nothing either.
         _ = b.disconnected(BrokerTests.e1, now: .seconds(1))

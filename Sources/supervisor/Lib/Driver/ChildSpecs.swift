@@ -1,7 +1,6 @@
-
 #if canImport(Glibc)
-import Glibc
-import Runtime
+    import Glibc
+    import Runtime
 #endif
 
 /// The operator's tree from its configuration: executors first, then the watcher, then the gc,
@@ -11,7 +10,9 @@ public enum OperatorChildren {
         let directory = executableDirectory()
         func program(_ role: String) -> String { config.childCommands[role] ?? "\(directory)/omjob-\(role)" }
         return [
-            ChildSpec(role: "executor", executable: program("executor"), count: config.executorWorkers, shutdownTimeout: shutdownTimeout),
+            ChildSpec(
+                role: "executor", executable: program("executor"), count: config.executorWorkers,
+                shutdownTimeout: shutdownTimeout),
             ChildSpec(role: "watcher", executable: program("watcher"), shutdownTimeout: shutdownTimeout),
             ChildSpec(role: "gc", executable: program("gc"), shutdownTimeout: shutdownTimeout),
         ]

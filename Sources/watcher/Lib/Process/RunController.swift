@@ -34,9 +34,14 @@ extension RunController {
             return [Observation(WatcherHistograms.exitHandlerStartLatency)]
         case .patchOMJobStatus, .confirmPodAbsent:
             guard let phase = decision.transition?.to, phase.isFinished, let status = decision.status,
-                  let start = status.startTime.flatMap(KubeTime.parse), let end = status.completionTime.flatMap(KubeTime.parse)
+                let start = status.startTime.flatMap(KubeTime.parse),
+                let end = status.completionTime.flatMap(KubeTime.parse)
             else { return [] }
-            return [Observation(WatcherHistograms.runDuration, ["phase": phase.rawValue], value: max(0, end.timeIntervalSince(start)))]
+            return [
+                Observation(
+                    WatcherHistograms.runDuration, ["phase": phase.rawValue],
+                    value: max(0, end.timeIntervalSince(start)))
+            ]
         default:
             return []
         }
@@ -52,8 +57,10 @@ extension RunController {
         case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged:
             var counters: [CounterKey] = []
             if let transition = decision.transition {
-                counters.append(CounterKey("omjob_status_transitions_total",
-                                           ["from_phase": transition.from?.rawValue ?? "", "to_phase": transition.to.rawValue]))
+                counters.append(
+                    CounterKey(
+                        "omjob_status_transitions_total",
+                        ["from_phase": transition.from?.rawValue ?? "", "to_phase": transition.to.rawValue]))
             }
             if let ending = decision.recordedEnding {
                 counters.append(CounterKey("omjob_main_pod_endings_total", ["reason": ending.reason]))
