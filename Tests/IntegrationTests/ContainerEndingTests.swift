@@ -8,18 +8,18 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct ContainerEndingTests {
     @Test func exitZeroRunsTheExitHandlerWithSuccess() async throws {
         try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("ok"))
+            try await op.create(OperatorUnderTest.omJob("ok"))
             _ = try await op.waitForPod("ok-main")
-            try op.setRunning("ok-main")
+            try await op.setRunning("ok-main")
             try await op.waitForPhase("ok", "Running")
-            try op.terminate("ok-main", exitCode: 0, reason: "Completed")
+            try await op.terminate("ok-main", exitCode: 0, reason: "Completed")
             let exit = try await op.waitForExitPod(of: "ok")
             #expect(try await op.environment(ofPod: exit)["OMJOB_MAIN_EXIT_CODE"] == "0")
-            try op.finishExitHandler(exit)
+            try await op.finishExitHandler(exit)
             try await op.expectEnded("ok", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
             // The Java operator's metrics, counted once per write that happened.
-            let port = try await eventually("health port") { op.healthPort() }
-            _ = try await eventually("metrics of the finished run") { () -> Bool? in
+            let port = try await op.healthPort()
+            _ = try await until("metrics of the finished run") { () -> Bool? in
                 guard let text = MetricsProbe.text(port: port),
                     MetricsProbe.value(text, "omjob_status_transitions_total", ["to_phase": "Succeeded"]) == 1
                 else { return nil }

@@ -10,19 +10,19 @@ import Testing
     /// T+1 s the run of T exists, owned by the CronOMJob, with a fresh run id substituted into
     /// its env; a day later the next slot's run is created beside it (Allow).
     @Test func aScheduleCreatesRunsOnTime() async throws {
-        try await GCOperatorRun.run { run in
-            let slot = GCOperatorRun.nextSlot()
+        try await OperatorUnderTest.run(fast: false, namespace: "default", controlledClock: true) { run in
+            let slot = OperatorUnderTest.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
-            let uid = try run.createCron("daily", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Allow")
+            let uid = try run.createCron("daily", schedule: OperatorUnderTest.dailySchedule(at: slot), policy: "Allow")
             try await run.waitUntil("first decision") {
                 try run.cron("daily")[path: ["status", "observedGeneration"]]?.intValue == 1
             }
             #expect(try run.omJobNames().isEmpty)
 
             try run.setClock(at: slot.addingTimeInterval(1))
-            let first = GCOperatorRun.runName("daily", slot)
+            let first = OperatorUnderTest.runName("daily", slot)
             try await run.waitUntil("run of the first slot") { try run.omJobNames() == [first] }
-            let omJob = try run.omJob(first)
+            let omJob = try run.storedOMJob(first)
             #expect(
                 omJob[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cronomjob"]]?.stringValue
                     == "daily")
@@ -35,13 +35,13 @@ import Testing
             let env = omJob[path: ["spec", "mainPodSpec", "env"]]?.arrayValue?.first?["value"]?.stringValue
             #expect(env == runID)
             try await run.waitUntil("lastScheduleTime") {
-                try run.cron("daily")[path: ["status", "lastScheduleTime"]]?.stringValue == GCOperatorRun.time(slot)
+                try run.cron("daily")[path: ["status", "lastScheduleTime"]]?.stringValue == OperatorUnderTest.time(slot)
             }
 
             let next = slot.addingTimeInterval(86_400)
             try run.setClock(at: next.addingTimeInterval(1))
             try await run.waitUntil("run of the next slot") {
-                try run.omJobNames() == [first, GCOperatorRun.runName("daily", next)].sorted()
+                try run.omJobNames() == [first, OperatorUnderTest.runName("daily", next)].sorted()
             }
         }
     }
@@ -49,20 +49,20 @@ import Testing
     /// Forbid: the next slot comes while the first run's main pod runs: no second run, the
     /// status says why. When the first run has ended (exit handler included), the waiting slot runs.
     @Test func forbidSkipsWhileARunIsActive() async throws {
-        try await GCOperatorRun.run { run in
-            let slot = GCOperatorRun.nextSlot()
+        try await OperatorUnderTest.run(fast: false, namespace: "default", controlledClock: true) { run in
+            let slot = OperatorUnderTest.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
-            try run.createCron("forbid", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Forbid")
+            try run.createCron("forbid", schedule: OperatorUnderTest.dailySchedule(at: slot), policy: "Forbid")
             try await run.waitUntil("first decision") {
                 try run.cron("forbid")[path: ["status", "observedGeneration"]]?.intValue == 1
             }
             try run.setClock(at: slot.addingTimeInterval(1))
-            let first = GCOperatorRun.runName("forbid", slot)
-            try await run.waitUntil("main pod of the first run") { run.pod("\(first)-main") != nil }
-            try run.setRunning("\(first)-main")
+            let first = OperatorUnderTest.runName("forbid", slot)
+            try await run.waitUntil("main pod of the first run") { run.storedPod("\(first)-main") != nil }
+            try await run.setRunning("\(first)-main")
             // The watcher must have seen it running before time jumps a day (else: never started).
             try await run.waitUntil("first run Running") {
-                try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running"
+                try run.storedOMJob(first)[path: ["status", "phase"]]?.stringValue == "Running"
             }
 
             let next = slot.addingTimeInterval(86_400)
@@ -73,13 +73,13 @@ import Testing
             }
             #expect(try run.omJobNames() == [first])
 
-            try run.terminate("\(first)-main", exitCode: 0)
+            try await run.terminate("\(first)-main", exitCode: 0, reason: "Completed")
             let exit = try await run.waitForExitPod(of: first)
-            try run.setRunning(exit)
+            try await run.setRunning(exit)
             #expect(try run.omJobNames() == [first], "no second run while the exit handler runs")
-            try run.terminate(exit, exitCode: 0)
+            try await run.terminate(exit, exitCode: 0, reason: "Completed")
             try await run.waitUntil("the waiting slot runs") {
-                try run.omJobNames() == [first, GCOperatorRun.runName("forbid", next)].sorted()
+                try run.omJobNames() == [first, OperatorUnderTest.runName("forbid", next)].sorted()
             }
         }
     }
@@ -87,42 +87,42 @@ import Testing
     /// Replace: the next slot deletes the active run and creates its own; the deleted run's
     /// main pod is stopped and its exit handler still runs (pipelineStatus=failed, Killed).
     @Test func replaceKillsTheActiveRunWhoseExitHandlerStillRuns() async throws {
-        try await GCOperatorRun.run { run in
-            let slot = GCOperatorRun.nextSlot()
+        try await OperatorUnderTest.run(fast: false, namespace: "default", controlledClock: true) { run in
+            let slot = OperatorUnderTest.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
-            try run.createCron("replace", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Replace")
+            try run.createCron("replace", schedule: OperatorUnderTest.dailySchedule(at: slot), policy: "Replace")
             try await run.waitUntil("first decision") {
                 try run.cron("replace")[path: ["status", "observedGeneration"]]?.intValue == 1
             }
             try run.setClock(at: slot.addingTimeInterval(1))
-            let first = GCOperatorRun.runName("replace", slot)
-            try await run.waitUntil("main pod of the first run") { run.pod("\(first)-main") != nil }
-            try run.setRunning("\(first)-main")
+            let first = OperatorUnderTest.runName("replace", slot)
+            try await run.waitUntil("main pod of the first run") { run.storedPod("\(first)-main") != nil }
+            try await run.setRunning("\(first)-main")
             // The watcher must have seen it running before time jumps a day (else: never started).
             try await run.waitUntil("first run Running") {
-                try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running"
+                try run.storedOMJob(first)[path: ["status", "phase"]]?.stringValue == "Running"
             }
             try await run.waitUntil("finalizer on the first run") {
-                try !(run.omJob(first)[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+                try !(run.storedOMJob(first)[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
             }
 
             let next = slot.addingTimeInterval(86_400)
-            let second = GCOperatorRun.runName("replace", next)
+            let second = OperatorUnderTest.runName("replace", next)
             try run.setClock(at: next.addingTimeInterval(1))
             try await run.waitUntil("the next run") { try run.omJobNames().contains(second) }
             try await run.waitUntil("first run's main pod stopped") {
-                run.pod("\(first)-main")?[path: ["metadata", "deletionTimestamp"]] != nil
+                run.storedPod("\(first)-main")?[path: ["metadata", "deletionTimestamp"]] != nil
             }
-            try run.terminate("\(first)-main", exitCode: 143, signal: 15)
+            try await run.terminate("\(first)-main", exitCode: 143, reason: "Error", signal: 15)
             let exit = try await run.waitForExitPod(of: first)
-            let env = run.pod(exit)?[path: ["spec", "containers"]]?.arrayValue?.first?["env"]?.arrayValue ?? []
+            let env = run.storedPod(exit)?[path: ["spec", "containers"]]?.arrayValue?.first?["env"]?.arrayValue ?? []
             let values = Dictionary(
                 env.compactMap { v in v["name"]?.stringValue.map { ($0, v["value"]?.stringValue ?? "") } },
                 uniquingKeysWith: { a, _ in a })
             #expect(values["pipelineStatus"] == "failed")
             #expect(values["OMJOB_MAIN_REASON"] == "Killed")
-            try run.setRunning(exit)
-            try run.terminate(exit, exitCode: 0)
+            try await run.setRunning(exit)
+            try await run.terminate(exit, exitCode: 0, reason: "Completed")
             try await run.waitUntil("the replaced run is gone") { try !run.omJobNames().contains(first) }
             #expect(try run.omJobNames() == [second])
         }

@@ -13,14 +13,14 @@ import Testing
             let spec = OperatorUnderTest.omJob("unused")["spec"] ?? .null
             let cron: JSONValue = [
                 "apiVersion": "pipelines.openmetadata.org/v1", "kind": "CronOMJob",
-                "metadata": ["name": "nightly", "namespace": .string(OperatorUnderTest.namespace)],
+                "metadata": ["name": "nightly", "namespace": .string(op.namespace)],
                 "spec": ["schedule": "* * * * *", "omJobSpec": spec],
             ]
-            _ = try op.sim.store.create(Self.cronomjobs, namespace: OperatorUnderTest.namespace, object: cron)
+            _ = try op.sim.store.create(Self.cronomjobs, namespace: op.namespace, object: cron)
             // The first slot is the next minute boundary: up to a minute away.
-            let run = try await eventually("a run of nightly", timeout: 90) { () -> String? in
+            let run = try await until("a run of nightly", timeout: 90) { () -> String? in
                 let items =
-                    (try? op.sim.store.list(OperatorUnderTest.omjobs, namespace: OperatorUnderTest.namespace).items)
+                    (try? op.sim.store.list(OperatorUnderTest.omjobs, namespace: op.namespace).items)
                     ?? []
                 return items.first {
                     $0["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/cronomjob"]?.stringValue
@@ -28,19 +28,19 @@ import Testing
                 }?["metadata"]?["name"]?.stringValue
             }
             #expect(run.hasPrefix("nightly-"))
-            let main = try await eventually("main pod of \(run)") {
+            let main = try await until("main pod of \(run)") {
                 op.pods(ofRun: run, type: "main").first?["metadata"]?["name"]?.stringValue
             }
-            try op.setRunning(main)
-            try op.terminate(main, exitCode: 0, reason: "Completed")
-            let exit = try await eventually("exit pod of \(run)") {
+            try await op.setRunning(main)
+            try await op.terminate(main, exitCode: 0, reason: "Completed")
+            let exit = try await until("exit pod of \(run)") {
                 op.pods(ofRun: run, type: "exit-handler").first?["metadata"]?["name"]?.stringValue
             }
-            try op.finishExitHandler(exit)
+            try await op.finishExitHandler(exit)
             try await op.waitForPhase(run, "Succeeded")
-            _ = try await eventually("nightly records its successful run") { () -> Bool? in
+            _ = try await until("nightly records its successful run") { () -> Bool? in
                 let status = try? op.sim.store.get(
-                    Self.cronomjobs, namespace: OperatorUnderTest.namespace, name: "nightly")["status"]
+                    Self.cronomjobs, namespace: op.namespace, name: "nightly")["status"]
                 return status?["lastSuccessfulTime"] != nil ? true : nil
             }
         }

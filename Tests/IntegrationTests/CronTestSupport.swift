@@ -3,7 +3,7 @@ import KubeJSON
 import KubeSim
 
 /// CronOMJobs, their runs and a kubelet's part, for the CronOMJob integration tests.
-extension GCOperatorRun {
+extension OperatorUnderTest {
     /// The first whole minute at least two minutes ahead: a slot no earlier decision can have seen.
     static func nextSlot() -> Date {
         let ahead = Date().timeIntervalSince1970 + 120
@@ -25,11 +25,11 @@ extension GCOperatorRun {
         ]
         let exit: JSONValue = ["image": "openmetadata/ingestion:1.5", "command": ["python", "exit_handler.py"]]
         let created = try sim.store.create(
-            Self.cronomjobs, namespace: Self.namespace,
+            Self.cronomjobs, namespace: namespace,
             object: [
                 "apiVersion": "pipelines.openmetadata.org/v1", "kind": "CronOMJob",
                 "metadata": [
-                    "name": .string(name), "namespace": .string(Self.namespace),
+                    "name": .string(name), "namespace": .string(namespace),
                     "labels": ["app.kubernetes.io/pipeline": "mysql"],
                 ],
                 "spec": [
@@ -41,73 +41,18 @@ extension GCOperatorRun {
     }
 
     func cron(_ name: String) throws -> JSONValue {
-        try sim.store.get(Self.cronomjobs, namespace: Self.namespace, name: name)
+        try sim.store.get(Self.cronomjobs, namespace: namespace, name: name)
     }
 
     /// The run name the operator gives `cron`'s run of `slot`.
     static func runName(_ cron: String, _ slot: Date) -> String { "\(cron)-\(Int(slot.timeIntervalSince1970))" }
 
-    /// Waits until `condition` holds, failing with the operator's recent logs.
+    /// Waits until `condition` holds, failing with the operator's recent log.
     func waitUntil(_ what: String, timeout: Double = 30, _ condition: () throws -> Bool) async throws {
-        let held = await gcEventually(timeout: timeout) { (try? condition()) ?? false }
-        if !held { throw GCTestFailure("\(what) did not happen:\n\(logs.suffix(6000))") }
+        let held = await becomesTrue(timeout: timeout) { (try? condition()) ?? false }
+        if !held { throw IntegrationFailure("\(what) did not happen:\n\(log.suffix(6000))") }
     }
 
-    func pod(_ name: String) -> JSONValue? { try? sim.store.get(.pods, namespace: Self.namespace, name: name) }
-
-    /// The kubelet started the pod's container.
-    func setRunning(_ pod: String) throws {
-        try writePodStatus(
-            pod,
-            [
-                "phase": "Running",
-                "containerStatuses": [
-                    [
-                        "name": "main", "ready": true, "restartCount": 0, "image": "x", "imageID": "",
-                        "state": ["running": ["startedAt": .string(Self.time(clock.now()))]],
-                    ]
-                ],
-            ])
-    }
-
-    /// The kubelet saw the container end with `exitCode`.
-    func terminate(_ pod: String, exitCode: Int, signal: Int? = nil) throws {
-        var terminated: JSONValue = [
-            "exitCode": .int(Int64(exitCode)), "reason": .string(exitCode == 0 ? "Completed" : "Error"),
-            "startedAt": .string(Self.time(clock.now())), "finishedAt": .string(Self.time(clock.now())),
-        ]
-        if let signal { terminated["signal"] = .int(Int64(signal)) }
-        try writePodStatus(
-            pod,
-            [
-                "phase": exitCode == 0 ? "Succeeded" : "Failed",
-                "containerStatuses": [
-                    [
-                        "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
-                        "state": ["terminated": terminated],
-                    ]
-                ],
-            ])
-    }
-
-    /// The exit-handler pod of `run`, once the operator created it.
-    func waitForExitPod(of run: String) async throws -> String {
-        var name: String?
-        try await waitUntil("exit pod of \(run)") {
-            let list = try sim.store.list(
-                .pods, namespace: Self.namespace,
-                options: .init(
-                    labelSelector:
-                        "omjob.pipelines.openmetadata.org/name=\(run),omjob.pipelines.openmetadata.org/pod-type=exit-handler"
-                ))
-            name = list.items.first?[path: ["metadata", "name"]]?.stringValue
-            return name != nil
-        }
-        return name ?? ""
-    }
-
-    private func writePodStatus(_ pod: String, _ status: JSONValue) throws {
-        _ = try sim.store.patch(
-            .pods, namespace: Self.namespace, name: pod, type: .merge, patch: ["status": status], subresource: .status)
-    }
+    /// The pod as kubesim's store holds it now.
+    func storedPod(_ name: String) -> JSONValue? { try? sim.store.get(.pods, namespace: namespace, name: name) }
 }

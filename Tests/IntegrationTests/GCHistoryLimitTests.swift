@@ -8,7 +8,7 @@ import Testing
     /// the newest 2 and 1 stay, the running run and another CronOMJob's run are untouched; the
     /// numbers hold on later sweeps, and a newer success pushes out exactly the oldest kept one.
     @Test func keepsExactlyTheConfiguredNumbers() async throws {
-        try await GCOperatorRun.run { run in
+        try await OperatorUnderTest.run(fast: false, namespace: "default", controlledClock: true) { run in
             let cron = try run.createCron("nightly", successful: 2, failed: 1)
             let other = try run.createCron("hourly", successful: 0, failed: 0)
             let now = Date()
@@ -20,30 +20,30 @@ import Testing
                 try Self.finished(
                     run, "nightly-f\(hour)", .init(name: "nightly", uid: cron), "Failed", now, hoursAgo: 10 - hour)
             }
-            try run.createOMJob("nightly-running", owner: (name: "nightly", uid: cron))
-            try run.createOMJob("hourly-running", owner: (name: "hourly", uid: other))
-            try run.createOMJob("standalone-s")
+            try run.storeRun("nightly-running", owner: (name: "nightly", uid: cron))
+            try run.storeRun("hourly-running", owner: (name: "hourly", uid: other))
+            try run.storeRun("standalone-s")
             try run.recordEnded(omJob: "standalone-s", phase: "Succeeded", completedAt: now.addingTimeInterval(-36_000))
 
             let expected = [
                 "hourly-running", "nightly-f3", "nightly-running", "nightly-s4", "nightly-s5", "standalone-s",
             ]
-            let converged = try await gcEventually { try run.omJobNames() == expected }
-            #expect(converged, "kept \((try? run.omJobNames()) ?? []):\n\(run.logs.suffix(4000))")
+            let converged = await becomesTrue { try run.omJobNames() == expected }
+            #expect(converged, "kept \((try? run.omJobNames()) ?? []):\n\(run.log.suffix(4000))")
 
             try await run.waitForSweep(atOrAfter: Date().addingTimeInterval(1))
             #expect(try run.omJobNames() == expected)
 
             try Self.finished(run, "nightly-s6", .init(name: "nightly", uid: cron), "Succeeded", now, hoursAgo: 0)
-            let pushed = try await gcEventually {
+            let pushed = await becomesTrue {
                 try run.omJobNames() == [
                     "hourly-running", "nightly-f3", "nightly-running", "nightly-s5", "nightly-s6", "standalone-s",
                 ]
             }
-            #expect(pushed, "kept \((try? run.omJobNames()) ?? []):\n\(run.logs.suffix(4000))")
+            #expect(pushed, "kept \((try? run.omJobNames()) ?? []):\n\(run.log.suffix(4000))")
             // Workers report metrics within WorkerSession.metricsInterval of the writes, not with them.
             let deletedTotal = "omjob_gc_omjobs_deleted_total{reason=\"HistoryLimit\"}"
-            let counted = try await gcEventually { try await run.metrics()[deletedTotal] == 6 }
+            let counted = await becomesTrue { try await run.metrics()[deletedTotal] == 6 }
             let reported = try await run.metrics()[deletedTotal]
             #expect(counted, "\(deletedTotal) = \(String(describing: reported))")
         }
@@ -55,9 +55,9 @@ import Testing
     }
 
     static func finished(
-        _ run: GCOperatorRun, _ name: String, _ owner: Owner, _ phase: String, _ now: Date, hoursAgo: Int
+        _ run: OperatorUnderTest, _ name: String, _ owner: Owner, _ phase: String, _ now: Date, hoursAgo: Int
     ) throws {
-        try run.createOMJob(name, owner: (name: owner.name, uid: owner.uid))
+        try run.storeRun(name, owner: (name: owner.name, uid: owner.uid))
         try run.recordEnded(
             omJob: name, phase: phase, completedAt: now.addingTimeInterval(TimeInterval(-3600 * hoursAgo)))
     }

@@ -10,10 +10,10 @@ import Testing
     /// TTL 1 h: a minute before expiry nothing is touched; just after, both pods go, the
     /// cleanup time is recorded (not before the expiry) and exactly one event says so.
     @Test func deletesPodsAtExpiryAndNotBefore() async throws {
-        try await GCOperatorRun.run { run in
+        try await OperatorUnderTest.run(fast: false, namespace: "default", controlledClock: true) { run in
             let completed = Date().addingTimeInterval(-5)
             let expiry = Self.expiry(completed, ttl: 3600)
-            let uid = try run.createOMJob("ttl-a", ttl: 3600)
+            let uid = try run.storeRun("ttl-a", ttl: 3600)
             try run.createPod(of: "ttl-a", uid: uid, type: "main", phase: "Succeeded")
             try run.createPod(of: "ttl-a", uid: uid, type: "exit-handler", phase: "Succeeded")
             try run.recordEnded(omJob: "ttl-a", phase: "Succeeded", completedAt: completed)
@@ -21,13 +21,13 @@ import Testing
             try run.setClock(at: expiry.addingTimeInterval(-60))
             try await run.waitForSweep(atOrAfter: expiry.addingTimeInterval(-60))
             #expect(try run.podNames(of: "ttl-a") == ["ttl-a-exit", "ttl-a-main"])
-            #expect(try run.omJob("ttl-a")[path: ["status", "cleanupTime"]] == nil)
+            #expect(try run.storedOMJob("ttl-a")[path: ["status", "cleanupTime"]] == nil)
 
             try run.setClock(at: expiry.addingTimeInterval(1))
-            let cleaned = try await gcEventually {
+            let cleaned = await becomesTrue {
                 try run.podNames(of: "ttl-a").isEmpty && run.cleanupTime("ttl-a") != nil
             }
-            #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
+            #expect(cleaned, "pods not cleaned up:\n\(run.log.suffix(4000))")
             #expect(try run.cleanupTime("ttl-a").map { $0 >= expiry } == true)
             let events = try run.events(reason: "PodsCleanedUp", about: "ttl-a")
             #expect(events.count == 1)
@@ -38,10 +38,10 @@ import Testing
     /// A Failed run whose exit-handler pod still runs is not cleaned up past its TTL; once the
     /// exit handler ends, its pods are.
     @Test func waitsForTheExitHandlerPastTheTTL() async throws {
-        try await GCOperatorRun.run { run in
+        try await OperatorUnderTest.run(fast: false, namespace: "default", controlledClock: true) { run in
             let completed = Date().addingTimeInterval(-5)
             let expiry = Self.expiry(completed, ttl: 600)
-            let uid = try run.createOMJob("ttl-b", ttl: 600)
+            let uid = try run.storeRun("ttl-b", ttl: 600)
             try run.createPod(of: "ttl-b", uid: uid, type: "main", phase: "Failed")
             try run.createPod(of: "ttl-b", uid: uid, type: "exit-handler", phase: "Running")
             try run.recordEnded(omJob: "ttl-b", phase: "Failed", completedAt: completed)
@@ -52,10 +52,10 @@ import Testing
             #expect(try run.podNames(of: "ttl-b") == ["ttl-b-exit", "ttl-b-main"])
 
             try run.setPhase(pod: "ttl-b-exit", "Succeeded")
-            let cleaned = try await gcEventually {
+            let cleaned = await becomesTrue {
                 try run.podNames(of: "ttl-b").isEmpty && run.cleanupTime("ttl-b") != nil
             }
-            #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
+            #expect(cleaned, "pods not cleaned up:\n\(run.log.suffix(4000))")
             #expect(try run.events(reason: "PodsCleanedUp", about: "ttl-b").count == 1)
         }
     }
@@ -64,7 +64,7 @@ import Testing
     /// cleanup time could be written (kubesim refuses that write meanwhile). Its successor
     /// finishes the job: the cleanup time is recorded, and there is still exactly one event.
     @Test func aRestartedGCFinishesTheCleanupWithoutASecondEvent() async throws {
-        try await GCOperatorRun.run { run in
+        try await OperatorUnderTest.run(fast: false, namespace: "default", controlledClock: true) { run in
             let refuse = Mutex(true)
             run.sim.interceptor = { request in
                 // The cleanup time is written twice (the record's annotation, then the status): refuse both.
@@ -75,25 +75,25 @@ import Testing
                 return .respond(.internalError("injected: OMJob writes refused"))
             }
             let completed = Date().addingTimeInterval(-5)
-            let uid = try run.createOMJob("ttl-c", ttl: 60)
+            let uid = try run.storeRun("ttl-c", ttl: 60)
             try run.createPod(of: "ttl-c", uid: uid, type: "main", phase: "Succeeded")
             try run.createPod(of: "ttl-c", uid: uid, type: "exit-handler", phase: "Succeeded")
             try run.recordEnded(omJob: "ttl-c", phase: "Succeeded", completedAt: completed)
             try run.setClock(at: Self.expiry(completed, ttl: 60).addingTimeInterval(1))
 
-            let midway = try await gcEventually {
+            let midway = await becomesTrue {
                 try run.podNames(of: "ttl-c").isEmpty && run.events(reason: "PodsCleanedUp", about: "ttl-c").count == 1
             }
-            #expect(midway, "the gc did not get midway:\n\(run.logs.suffix(4000))")
+            #expect(midway, "the gc did not get midway:\n\(run.log.suffix(4000))")
             #expect(try run.cleanupTime("ttl-c") == nil)
             let first = try #require(try await run.gcPID())
             kill(first, SIGKILL)
-            let restarted = await gcEventually { (try? await run.gcPID()).flatMap { $0 }.map { $0 != first } ?? false }
-            #expect(restarted, "the supervisor did not restart the gc:\n\(run.logs.suffix(4000))")
+            let restarted = await becomesTrue { (try? await run.gcPID()).flatMap { $0 }.map { $0 != first } ?? false }
+            #expect(restarted, "the supervisor did not restart the gc:\n\(run.log.suffix(4000))")
 
             refuse.withLock { $0 = false }
-            let recorded = try await gcEventually { try run.cleanupTime("ttl-c") != nil }
-            #expect(recorded, "cleanup time never recorded:\n\(run.logs.suffix(4000))")
+            let recorded = await becomesTrue { try run.cleanupTime("ttl-c") != nil }
+            #expect(recorded, "cleanup time never recorded:\n\(run.log.suffix(4000))")
             let events = try run.events(reason: "PodsCleanedUp", about: "ttl-c")
             #expect(events.count == 1)
             #expect(events.first?["count"]?.intValue == 1)
@@ -107,18 +107,19 @@ import Testing
         try FileManager.default.createDirectory(atPath: crds, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: crds) }
         try FileManager.default.copyItem(
-            atPath: GCOperatorRun.root.appendingPathComponent("deploy/crds/omjob.yaml").path,
+            atPath: Paths.root.appendingPathComponent("deploy/crds/omjob.yaml").path,
             toPath: crds + "/omjob.yaml")
-        try await GCOperatorRun.run(crdDirectory: crds) { run in
+        try await OperatorUnderTest.run(fast: false, crdDirectory: crds, namespace: "default", controlledClock: true) {
+            run in
             let completed = Date().addingTimeInterval(-5)
-            let uid = try run.createOMJob("ttl-d", ttl: 60)
+            let uid = try run.storeRun("ttl-d", ttl: 60)
             try run.createPod(of: "ttl-d", uid: uid, type: "main", phase: "Succeeded")
             try run.recordEnded(omJob: "ttl-d", phase: "Succeeded", completedAt: completed)
             try run.setClock(at: Self.expiry(completed, ttl: 60).addingTimeInterval(1))
-            let cleaned = try await gcEventually {
+            let cleaned = await becomesTrue {
                 try run.podNames(of: "ttl-d").isEmpty && run.cleanupTime("ttl-d") != nil
             }
-            #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
+            #expect(cleaned, "pods not cleaned up:\n\(run.log.suffix(4000))")
         }
     }
 
@@ -128,11 +129,11 @@ import Testing
     }
 }
 
-extension GCOperatorRun {
+extension OperatorUnderTest {
     /// The recorded `status.cleanupTime`, parsed.
     /// The recorded cleanup time: the status field, or the record annotation a pruning CRD leaves.
     func cleanupTime(_ name: String) throws -> Date? {
-        let omJob = try omJob(name)
+        let omJob = try storedOMJob(name)
         let text =
             omJob[path: ["status", "cleanupTime"]]?.stringValue
             ?? omJob[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cleanup-time"]]?.stringValue

@@ -3,10 +3,10 @@ import KubeJSON
 import KubeSim
 
 /// Real-shaped objects the gc tests put into kubesim, and reads of what the gc did.
-extension GCOperatorRun {
+extension OperatorUnderTest {
     /// Creates an OMJob (optionally controlled by a CronOMJob) and returns its uid.
     @discardableResult
-    func createOMJob(_ name: String, ttl: Int? = nil, owner: (name: String, uid: String)? = nil) throws -> String {
+    func storeRun(_ name: String, ttl: Int? = nil, owner: (name: String, uid: String)? = nil) throws -> String {
         var spec: JSONValue = [
             "mainPodSpec": [
                 "image": "openmetadata/ingestion:1.5", "serviceAccountName": "ingestion",
@@ -15,7 +15,7 @@ extension GCOperatorRun {
             "exitHandlerSpec": ["image": "openmetadata/ingestion:1.5", "command": ["python", "exit_handler.py"]],
         ]
         if let ttl { spec["ttlSecondsAfterFinished"] = .int(Int64(ttl)) }
-        var metadata: JSONValue = ["name": .string(name), "namespace": .string(Self.namespace)]
+        var metadata: JSONValue = ["name": .string(name), "namespace": .string(namespace)]
         if let owner {
             metadata["ownerReferences"] = [
                 [
@@ -25,7 +25,7 @@ extension GCOperatorRun {
             ]
         }
         let created = try sim.store.create(
-            Self.omjobs, namespace: Self.namespace,
+            Self.omjobs, namespace: namespace,
             object: [
                 "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob", "metadata": metadata, "spec": spec,
             ])
@@ -39,7 +39,7 @@ extension GCOperatorRun {
             "completionTime": .string(Self.time(completedAt)), "mainPodName": .string("\(name)-main"),
         ]
         _ = try sim.store.patch(
-            Self.omjobs, namespace: Self.namespace, name: name, type: .merge, patch: ["status": status],
+            Self.omjobs, namespace: namespace, name: name, type: .merge, patch: ["status": status],
             subresource: .status)
     }
 
@@ -54,7 +54,7 @@ extension GCOperatorRun {
         let pod: JSONValue = [
             "apiVersion": "v1", "kind": "Pod",
             "metadata": [
-                "name": .string(name), "namespace": .string(Self.namespace), "labels": labels,
+                "name": .string(name), "namespace": .string(namespace), "labels": labels,
                 "ownerReferences": [
                     [
                         "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob", "name": .string(omJob),
@@ -67,13 +67,13 @@ extension GCOperatorRun {
                 "containers": [["name": "main", "image": "openmetadata/ingestion:1.5"]],
             ],
         ]
-        _ = try sim.store.create(.pods, namespace: Self.namespace, object: pod)
+        _ = try sim.store.create(.pods, namespace: namespace, object: pod)
         try setPhase(pod: name, phase)
     }
 
     func setPhase(pod name: String, _ phase: String) throws {
         _ = try sim.store.patch(
-            .pods, namespace: Self.namespace, name: name, type: .merge, patch: ["status": ["phase": .string(phase)]],
+            .pods, namespace: namespace, name: name, type: .merge, patch: ["status": ["phase": .string(phase)]],
             subresource: .status)
     }
 
@@ -90,10 +90,10 @@ extension GCOperatorRun {
             ],
         ]
         let created = try sim.store.create(
-            Self.cronomjobs, namespace: Self.namespace,
+            Self.cronomjobs, namespace: namespace,
             object: [
                 "apiVersion": "pipelines.openmetadata.org/v1", "kind": "CronOMJob",
-                "metadata": ["name": .string(name), "namespace": .string(Self.namespace)], "spec": spec,
+                "metadata": ["name": .string(name), "namespace": .string(namespace)], "spec": spec,
             ])
         return created[path: ["metadata", "uid"]]?.stringValue ?? ""
     }
@@ -101,35 +101,35 @@ extension GCOperatorRun {
     /// Names of the pods that still exist (not counting ones being deleted) for an OMJob.
     func podNames(of omJob: String) throws -> [String] {
         let list = try sim.store.list(
-            .pods, namespace: Self.namespace,
+            .pods, namespace: namespace,
             options: .init(labelSelector: "omjob.pipelines.openmetadata.org/name=\(omJob)"))
         return list.items.map { $0[path: ["metadata", "name"]]?.stringValue ?? "" }.sorted()
     }
 
     func omJobNames() throws -> [String] {
-        try sim.store.list(Self.omjobs, namespace: Self.namespace).items.map {
+        try sim.store.list(Self.omjobs, namespace: namespace).items.map {
             $0[path: ["metadata", "name"]]?.stringValue ?? ""
         }.sorted()
     }
 
-    func omJob(_ name: String) throws -> JSONValue {
-        try sim.store.get(Self.omjobs, namespace: Self.namespace, name: name)
+    func storedOMJob(_ name: String) throws -> JSONValue {
+        try sim.store.get(Self.omjobs, namespace: namespace, name: name)
     }
 
     /// Events with `reason` about the object called `name`.
     func events(reason: String, about name: String) throws -> [JSONValue] {
-        try sim.store.list(.events, namespace: Self.namespace).items.filter {
+        try sim.store.list(.events, namespace: namespace).items.filter {
             $0["reason"]?.stringValue == reason && $0[path: ["involvedObject", "name"]]?.stringValue == name
         }
     }
 
     /// Waits until the gc has swept with its clock at or after `instant` (its last-sweep gauge).
     func waitForSweep(atOrAfter instant: Date) async throws {
-        let swept = await gcEventually {
+        let swept = await becomesTrue {
             ((try? await self.metrics())?["omjob_gc_last_sweep_timestamp_seconds"] ?? 0)
                 >= instant.timeIntervalSince1970.rounded(.down)
         }
-        if !swept { throw GCTestFailure("the gc never swept at \(instant):\n\(logs.suffix(4000))") }
+        if !swept { throw IntegrationFailure("the gc never swept at \(instant):\n\(log.suffix(4000))") }
     }
 
     static func time(_ date: Date) -> String {

@@ -33,10 +33,10 @@ struct LeaderElectionTests {
     }
 
     /// Runs `body` with both trees started (the first leads) and the server's traffic.
-    static func withTwoTrees(_ body: @escaping (ScenarioRun, SimulatedCluster, Traffic) async throws -> Void)
+    static func withTwoTrees(_ body: @escaping (OperatorUnderTest, SimulatedCluster, Traffic) async throws -> Void)
         async throws
     {
-        try await ScenarioRun.run(on: .kubesim) { run in
+        try await OperatorUnderTest.run(on: .kubesim) { run in
             let sim = try #require(run.cluster as? SimulatedCluster)
             let traffic = Traffic()
             sim.sim.interceptor = { request in

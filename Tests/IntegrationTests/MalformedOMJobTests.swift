@@ -28,7 +28,7 @@ import Testing
     static func broken(_ name: String, spec: JSONValue) -> JSONValue {
         [
             "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
-            "metadata": ["name": .string(name), "namespace": .string(OperatorUnderTest.namespace)], "spec": spec,
+            "metadata": ["name": .string(name), "namespace": .string(SimulatedCluster.defaultNamespace)], "spec": spec,
         ]
     }
 
@@ -38,23 +38,24 @@ import Testing
         try Self.permissiveCRD.write(toFile: crds + "/omjob.yaml", atomically: true, encoding: .utf8)
         try FileManager.default.copyItem(atPath: Paths.crds + "/cronomjob.yaml", toPath: crds + "/cronomjob.yaml")
         try await OperatorUnderTest.run(crdDirectory: crds) { op in
-            try op.create(Self.broken("no-main-spec", spec: ["exitHandlerSpec": ["image": "i", "command": ["c"]]]))
-            try op.create(
+            try await op.create(
+                Self.broken("no-main-spec", spec: ["exitHandlerSpec": ["image": "i", "command": ["c"]]]))
+            try await op.create(
                 Self.broken(
                     "image-number", spec: ["mainPodSpec": ["image": 42, "command": ["c"], "serviceAccountName": "sa"]]))
-            try op.create(OperatorUnderTest.omJob("fine"))
+            try await op.create(OperatorUnderTest.omJob("fine"))
             _ = try await op.waitForPod("fine-main")
-            try op.setRunning("fine-main")
-            try op.terminate("fine-main", exitCode: 0, reason: "Completed")
-            try op.finishExitHandler(try await op.waitForExitPod(of: "fine"))
+            try await op.setRunning("fine-main")
+            try await op.terminate("fine-main", exitCode: 0, reason: "Completed")
+            try await op.finishExitHandler(try await op.waitForExitPod(of: "fine"))
             try await op.expectEnded("fine", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
 
             for (name, field) in [("no-main-spec", "mainPodSpec"), ("image-number", "image")] {
                 try await op.waitForPhase(name, "Failed")
-                let message = op.omJob(name)?["status"]?["message"]?.stringValue ?? ""
+                let message = try await op.omJob(name)?["status"]?["message"]?.stringValue ?? ""
                 #expect(message.contains(field), "\(name): \(message)")
-                #expect(op.pods(of: name, type: "main").isEmpty, "no pod for \(name)")
-                _ = try await eventually("Warning event for \(name)") {
+                #expect(try await op.pods(of: name, type: "main").isEmpty, "no pod for \(name)")
+                _ = try await until("Warning event for \(name)") {
                     op.warningEvents(for: name).isEmpty ? nil : true
                 }
                 try await op.expectNoFinalizers(name)
@@ -65,19 +66,19 @@ import Testing
     @Test func aNameTooLongForPodNamesAndLabelsStillRuns() async throws {
         let name = "om-job-" + String(repeating: "very-long-pipeline-name-", count: 5) + "a1b2c3d4"
         try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob(name, runID: "run-long"))
-            let main = try await eventually("main pod of the long-named run") {
+            try await op.create(OperatorUnderTest.omJob(name, runID: "run-long"))
+            let main = try await until("main pod of the long-named run") {
                 op.pods(ofRun: name, type: "main").first
             }
             let podName = main["metadata"]?["name"]?.stringValue ?? ""
             #expect(podName.count <= 63 && podName.hasSuffix("-main"), "pod name \(podName)")
-            try op.setRunning(podName)
-            try op.terminate(podName, exitCode: 0, reason: "Completed")
-            let exit = try await eventually("exit pod of the long-named run") {
+            try await op.setRunning(podName)
+            try await op.terminate(podName, exitCode: 0, reason: "Completed")
+            let exit = try await until("exit pod of the long-named run") {
                 op.pods(ofRun: name, type: "exit-handler").first?["metadata"]?["name"]?.stringValue
             }
             #expect(try await op.environment(ofPod: exit)["OMJOB_NAME"] == name)
-            try op.finishExitHandler(exit)
+            try await op.finishExitHandler(exit)
             try await op.waitForPhase(name, "Succeeded")
         }
     }

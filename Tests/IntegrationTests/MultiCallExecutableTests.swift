@@ -13,15 +13,15 @@ import Testing
         let image = try Self.imageLayout()
         defer { try? FileManager.default.removeItem(atPath: image) }
         try await OperatorUnderTest.run(supervisor: image + "/omjob-supervisor") { op in
-            try op.create(OperatorUnderTest.omJob("multi"))
+            try await op.create(OperatorUnderTest.omJob("multi"))
             _ = try await op.waitForPod("multi-main")
-            try op.setRunning("multi-main")
-            try op.terminate("multi-main", exitCode: 0, reason: "Completed")
+            try await op.setRunning("multi-main")
+            try await op.terminate("multi-main", exitCode: 0, reason: "Completed")
             let exit = try await op.waitForExitPod(of: "multi")
-            try op.finishExitHandler(exit)
+            try await op.finishExitHandler(exit)
             try await op.expectEnded("multi", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
 
-            let port = try await eventually("health port") { op.healthPort() }
+            let port = try await op.healthPort()
             let info = try JSONDecoder().decode(
                 JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let children = info["children"]?.arrayValue ?? []

@@ -25,8 +25,8 @@ import Testing
                     ? .respond(Self.forbidden("nodes")) : nil
             }
             try op.startOperator()
-            let port = try await eventually("the health port") { op.healthPort() }
-            _ = try await eventually("ready without nodes") {
+            let port = try await op.healthPort()
+            _ = try await until("ready without nodes") {
                 (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 ? true : nil
             }
             let info = try JSONDecoder().decode(
@@ -38,12 +38,12 @@ import Testing
             #expect(try LoopbackHTTP.get(port: port, path: "/health").status == 200)
             #expect(op.log.contains("missing optional permission"))
 
-            try op.create(OperatorUnderTest.omJob("nonodes"))
+            try await op.create(OperatorUnderTest.omJob("nonodes"))
             _ = try await op.waitForPod("nonodes-main")
-            try op.setRunning("nonodes-main")
-            try op.terminate("nonodes-main", exitCode: 0, reason: "Completed")
+            try await op.setRunning("nonodes-main")
+            try await op.terminate("nonodes-main", exitCode: 0, reason: "Completed")
             let exit = try await op.waitForExitPod(of: "nonodes")
-            try op.finishExitHandler(exit)
+            try await op.finishExitHandler(exit)
             try await op.expectEnded("nonodes", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
         }
     }
@@ -61,8 +61,8 @@ import Testing
                 return .respond(Self.forbidden("pods"))
             }
             try op.startOperator()
-            let port = try await eventually("the health port") { op.healthPort() }
-            let health = try await eventually("/health failing") { () -> LoopbackHTTP.Response? in
+            let port = try await op.healthPort()
+            let health = try await until("/health failing") { () -> LoopbackHTTP.Response? in
                 let answer = try? LoopbackHTTP.get(port: port, path: "/health")
                 return answer?.status == 503 ? answer : nil
             }
@@ -70,7 +70,7 @@ import Testing
             #expect(try LoopbackHTTP.get(port: port, path: "/ready").status == 503)
             #expect(op.log.contains("missing required permission"))
             refuse.withLock { $0 = false }
-            _ = try await eventually("healthy once granted", timeout: 60) {
+            _ = try await until("healthy once granted", timeout: 60) {
                 (try? LoopbackHTTP.get(port: port, path: "/health"))?.status == 200 ? true : nil
             }
         }

@@ -9,21 +9,21 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct PodEndingTests {
     /// Waits until the operator's finalizer guards the main pod (no ending can be missed from then on).
     static func guardedRunningMainPod(_ op: OperatorUnderTest, _ name: String, node: String = "node-1") async throws {
-        _ = try await eventually("finalizer on \(name)-main") {
-            op.pod("\(name)-main")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false ? true : nil
+        _ = try await until("finalizer on \(name)-main") {
+            try await op.pod("\(name)-main")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false ? true : nil
         }
-        try op.sim.store.bind(namespace: OperatorUnderTest.namespace, pod: "\(name)-main", node: node)
-        try op.setRunning("\(name)-main")
+        try op.sim.store.bind(namespace: op.namespace, pod: "\(name)-main", node: node)
+        try await op.setRunning("\(name)-main")
         try await op.waitForPhase(name, "Running")
     }
 
     @Test func evictionRecordsTheDisruption() async throws {
         try await OperatorUnderTest.run { op in
-            try op.create(OperatorUnderTest.omJob("evicted"))
+            try await op.create(OperatorUnderTest.omJob("evicted"))
             try await Self.guardedRunningMainPod(op, "evicted")
-            try op.evict("evicted-main")
+            try await op.evict("evicted-main")
             let exit = try await op.waitForExitPod(of: "evicted")
-            try op.finishExitHandler(exit)
+            try await op.finishExitHandler(exit)
             try await op.expectEnded(
                 "evicted", phase: "Succeeded", reason: "TerminationByKubelet", pipelineStatus: "failed")
         }
@@ -32,22 +32,22 @@ import Testing
     @Test func nodeLossPastTheThresholdRecordsNodeLost() async throws {
         try await OperatorUnderTest.run { op in
             try op.createNode("node-9", ready: "True")
-            try op.create(OperatorUnderTest.omJob("lost"))
+            try await op.create(OperatorUnderTest.omJob("lost"))
             try await Self.guardedRunningMainPod(op, "lost", node: "node-9")
             try op.setNodeReady("node-9", "Unknown")
             let exit = try await op.waitForExitPod(of: "lost")
             // The container may still run: the main pod is deleted so that a returning node stops it,
             // and kept (finalizer) while the exit handler runs.
-            _ = try await eventually("the main pod's deletion asked") {
-                op.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil
+            _ = try await until("the main pod's deletion asked") {
+                try await op.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil
             }
-            #expect(op.pod("lost-main")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false)
+            #expect(try await op.pod("lost-main")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false)
             // The node returns and the kubelet reports the SIGTERM the deletion sent: nothing changes.
             try op.setNodeReady("node-9", "True")
-            try op.terminate("lost-main", exitCode: 143, reason: "Error", signal: 15)
-            try op.finishExitHandler(exit)
+            try await op.terminate("lost-main", exitCode: 143, reason: "Error", signal: 15)
+            try await op.finishExitHandler(exit)
             try await op.expectEnded("lost", phase: "Succeeded", reason: "NodeLost", pipelineStatus: "failed")
-            #expect(op.pods(of: "lost", type: "exit-handler").count == 1, "no second exit handler")
+            #expect(try await op.pods(of: "lost", type: "exit-handler").count == 1, "no second exit handler")
         }
     }
 }

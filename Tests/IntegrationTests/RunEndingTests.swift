@@ -19,12 +19,13 @@ import Testing
                         code: 403, reason: "Forbidden",
                         message: "pods \"rejected-main\" is forbidden: exceeded quota: compute-resources"))
             }
-            try op.create(OperatorUnderTest.omJob("rejected"))
+            try await op.create(OperatorUnderTest.omJob("rejected"))
             let exit = try await op.waitForExitPod(of: "rejected")
-            #expect(op.pod("rejected-main") == nil)
-            try op.finishExitHandler(exit)
+            #expect(try await op.pod("rejected-main") == nil)
+            try await op.finishExitHandler(exit)
             try await op.expectEnded("rejected", phase: "Succeeded", reason: "CreateFailed", pipelineStatus: "failed")
-            let message = op.omJob("rejected")?["status"]?["mainPodTermination"]?["message"]?.stringValue ?? ""
+            let message =
+                try await op.omJob("rejected")?["status"]?["mainPodTermination"]?["message"]?.stringValue ?? ""
             #expect(message.contains("exceeded quota"), "message: \(message)")
         }
     }
@@ -35,19 +36,19 @@ import Testing
         try await OperatorUnderTest.run { op in
             // Every attempt gets this deadline, the second one too: long enough that this test, loaded
             // by the rest of the suite, starts the second attempt before it is judged stuck as well.
-            try op.create(OperatorUnderTest.omJob("exitstuck", specExtra: ["exitHandlerStartDeadlineSeconds": 8]))
+            try await op.create(OperatorUnderTest.omJob("exitstuck", specExtra: ["exitHandlerStartDeadlineSeconds": 8]))
             _ = try await op.waitForPod("exitstuck-main")
-            try op.setRunning("exitstuck-main")
-            try op.terminate("exitstuck-main", exitCode: 1, reason: "Error")
+            try await op.setRunning("exitstuck-main")
+            try await op.terminate("exitstuck-main", exitCode: 1, reason: "Error")
             let first = try await op.waitForExitPod(of: "exitstuck")
-            try op.waiting(first, reason: "ErrImagePull")
+            try await op.waiting(first, reason: "ErrImagePull")
             // By name: the stuck pod may already be gone when attempt 2 is seen.
             let second = "exitstuck-exit-2"
             _ = try await op.waitForPod(second)
-            _ = try await eventually("the stuck attempt deleted") { op.pod(first) == nil ? true : nil }
-            try op.finishExitHandler(second)
+            _ = try await until("the stuck attempt deleted") { try await op.pod(first) == nil ? true : nil }
+            try await op.finishExitHandler(second)
             try await op.expectEnded("exitstuck", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
-            #expect(op.omJob("exitstuck")?["status"]?["exitHandlerAttempts"]?.intValue == 2)
+            #expect(try await op.omJob("exitstuck")?["status"]?["exitHandlerAttempts"]?.intValue == 2)
         }
     }
 }

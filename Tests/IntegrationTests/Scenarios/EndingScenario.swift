@@ -14,7 +14,7 @@ import Testing
 ///   no name for (the v1.20 shape, `status.reason: Evicted`, runs on both, below).
 struct EndingScenario: Sendable, CustomTestStringConvertible {
     let name: String
-    let body: @Sendable (ScenarioRun) async throws -> Void
+    let body: @Sendable (OperatorUnderTest) async throws -> Void
 
     var testDescription: String { name }
 

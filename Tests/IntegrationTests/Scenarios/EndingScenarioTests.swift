@@ -8,7 +8,7 @@ import Testing
 @Suite(.timeLimit(.minutes(3))) struct EndingsOnKubeSim {
     @Test(arguments: EndingScenario.all)
     func ending(_ scenario: EndingScenario) async throws {
-        try await ScenarioRun.run(on: .kubesim, scenario.body)
+        try await OperatorUnderTest.run(on: .kubesim, scenario.body)
     }
 }
 
@@ -18,7 +18,7 @@ import Testing
 @Suite(.realControlPlane, .timeLimit(.minutes(3))) struct EndingsOnRealServer {
     @Test(arguments: EndingScenario.all)
     func ending(_ scenario: EndingScenario) async throws {
-        try await ScenarioRun.run(on: .real, scenario.body)
+        try await OperatorUnderTest.run(on: .real, scenario.body)
     }
 
     /// The scenarios' proof is only as good as the identity: the operator's token must be the
@@ -49,14 +49,14 @@ import Testing
             await withTaskGroup(of: Void.self) { group in
                 for scenario in EndingScenario.all {
                     group.addTask {
-                        do { try await ScenarioRun.run(on: .real, scenario.body) } catch {
+                        do { try await OperatorUnderTest.run(on: .real, scenario.body) } catch {
                             Issue.record(error, "\(scenario.name)")
                         }
                     }
                 }
                 if profile.rbac == .openMetadataChart {
                     group.addTask {
-                        do { try await ScenarioRun.run(on: .real, Self.missingPermissionsAreSaid) } catch {
+                        do { try await OperatorUnderTest.run(on: .real, Self.missingPermissionsAreSaid) } catch {
                             Issue.record(error)
                         }
                     }
@@ -77,7 +77,7 @@ import Testing
             plural: "clusterrolebindings", namespaced: false)
         try await plane.admin.delete(
             resource: bindings, namespace: nil, name: "openmetadata-chart-omjob-operator-pipelines")
-        try await ScenarioRun.run(on: .real) { run in
+        try await OperatorUnderTest.run(on: .real) { run in
             let port = try await until("the health port") { run.operatorProcess.healthPort }
             let health = try await until("/health failing") { () -> LoopbackHTTP.Response? in
                 let answer = try? LoopbackHTTP.get(port: port, path: "/health")
@@ -94,7 +94,7 @@ import Testing
 
     /// Under the chart's RBAC: nodes cannot be read, which the operator says once and lives
     /// with (/health stays 200, /info and the metric name what is missing and what it costs).
-    @Sendable static func missingPermissionsAreSaid(_ run: ScenarioRun) async throws {
+    @Sendable static func missingPermissionsAreSaid(_ run: OperatorUnderTest) async throws {
         let port = try await until("the health port") { run.operatorProcess.healthPort }
         let info = try await until("the permission review in /info") { () -> JSONValue? in
             guard let body = try? LoopbackHTTP.get(port: port, path: "/info").body,

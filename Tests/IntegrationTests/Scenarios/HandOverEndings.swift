@@ -67,7 +67,7 @@ extension EndingScenario {
     }
 }
 
-extension ScenarioRun {
+extension OperatorUnderTest {
     /// A pod as the Java operator builds it: its labels, a controller reference, no finalizer.
     func javaOperatorPod(_ name: String, type: String, omJob: String, uid: String) -> JSONValue {
         [

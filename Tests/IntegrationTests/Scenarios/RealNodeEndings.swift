@@ -29,7 +29,7 @@ struct EndingsOnRealNode {
 
     @Test(.timeLimit(.minutes(4)), arguments: scenarios)
     func ending(_ scenario: EndingScenario) async throws {
-        try await ScenarioRun.run(on: .realNode, scenario.body)
+        try await OperatorUnderTest.run(on: .realNode, scenario.body)
     }
 }
 
@@ -132,7 +132,7 @@ extension EndingScenario {
     }
 }
 
-extension ScenarioRun {
+extension OperatorUnderTest {
     /// The run ended with the kubelet's report of a deleted main pod: one of `expected` (reason:
     /// exit code) or, when the container was already gone as the kubelet wrote the status,
     /// ContainerStatusUnknown with 137 (tests/differential/DIFFERENCES.md, R2). Either is what the

@@ -1,29 +1,40 @@
 import Foundation
 import KubeJSON
 import KubeSim
+import Runtime
 
-/// kubesim in-process on port 0 with the repository's CRDs: the scenario's writes go straight
-/// to its store (as `OperatorUnderTest` does), the operator reaches it over HTTP with a token.
+/// kubesim in-process on port 0 with the repository's CRDs (or others): the test's writes go
+/// straight to its store, the operator reaches it over HTTP with a token. With a clock, kubesim
+/// reads the time the test moves (as the operator does, through the same file).
 final class SimulatedCluster: Cluster {
     static let token = "integration-token"
+    static let defaultNamespace = "pipelines"
 
     let sim: KubeSimServer
     let serverName = "kubesim"
-    let namespace = "pipelines"
+    let namespace: String
     let nodeName = "node-1"
     let operatorSettings: [String: String] = ["WATCH_NAMESPACES": "ALL"]
 
-    private init(sim: KubeSimServer) { self.sim = sim }
+    private init(sim: KubeSimServer, namespace: String) {
+        self.sim = sim
+        self.namespace = namespace
+    }
 
-    static func start() async throws -> SimulatedCluster {
-        let sim = try await KubeSimServer.start(.init(token: token, crdDirectory: Paths.crds, threads: 1))
-        let cluster = SimulatedCluster(sim: sim)
+    static func start(
+        crdDirectory: String = Paths.crds, namespace: String = defaultNamespace, clock: OperatorClock? = nil
+    ) async throws -> SimulatedCluster {
+        var configuration = KubeSimServer.Configuration(token: token, crdDirectory: crdDirectory, threads: 1)
+        if let clock { configuration.cluster.clock = .external { clock.now() } }
+        let sim = try await KubeSimServer.start(configuration)
+        let cluster = SimulatedCluster(sim: sim, namespace: namespace)
         do {
-            _ = try sim.store.create(
-                .namespaces, namespace: nil,
-                object: [
-                    "apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(cluster.namespace)],
-                ])
+            // kubesim starts with `default`, as a real cluster does; any other is created.
+            if namespace != "default" {
+                _ = try sim.store.create(
+                    .namespaces, namespace: nil,
+                    object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+            }
         } catch {
             try? await sim.shutdown()
             throw error

@@ -3,19 +3,8 @@ import KubeJSON
 import Testing
 
 /// The checks every ending shares: final phase, recorded reason, exactly one successful exit
-/// pod with the right environment, no finalizer left. Written once for both harnesses: the
-/// in-process kubesim one (`OperatorUnderTest`) and the one for any server (`ScenarioRun`).
-protocol EndedRunChecks {
-    /// The namespace of the runs (what `OMJOB_NAMESPACE` must say).
-    var runNamespace: String { get }
-    func omJob(_ name: String) async throws -> JSONValue?
-    func pod(_ name: String) async throws -> JSONValue?
-    /// The run's pods of one type.
-    func pods(of omJob: String, type: String) async throws -> [JSONValue]
-    func waitUntilPhase(_ name: String, _ phase: String) async throws
-}
-
-extension EndedRunChecks {
+/// pod with the right environment, no finalizer left.
+extension OperatorUnderTest {
     /// How the run recorded its main pod's ending: the status field where the CRD keeps it, else
     /// the record annotation (OpenMetadata's chart CRD prunes the field).
     func recordedTermination(_ name: String) async throws -> JSONValue? {
@@ -50,7 +39,7 @@ extension EndedRunChecks {
         _ name: String, phase: String, reason: String, pipelineStatus: String?,
         sourceLocation: SourceLocation = #_sourceLocation
     ) async throws {
-        try await waitUntilPhase(name, phase)
+        try await waitForPhase(name, phase)
         let termination = try await recordedTermination(name)
         #expect(
             termination?["reason"]?.stringValue == reason, "recorded \(termination.map { "\($0)" } ?? "nothing")",
@@ -62,7 +51,7 @@ extension EndedRunChecks {
             let env = try await environment(ofPod: succeeded.first?["metadata"]?["name"]?.stringValue ?? "")
             #expect(env["pipelineStatus"] == pipelineStatus, sourceLocation: sourceLocation)
             #expect(env["OMJOB_NAME"] == name, sourceLocation: sourceLocation)
-            #expect(env["OMJOB_NAMESPACE"] == runNamespace, sourceLocation: sourceLocation)
+            #expect(env["OMJOB_NAMESPACE"] == namespace, sourceLocation: sourceLocation)
             #expect(env["OMJOB_MAIN_REASON"] == reason, sourceLocation: sourceLocation)
             #expect(env["pipelineRunId"] == "run-\(name)", sourceLocation: sourceLocation)
         } else {

@@ -30,15 +30,3 @@ struct IntegrationFailure: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
-
-/// Polls `condition` every 20 ms until it holds or `timeout` passes. The timeout only bounds a
-/// hang: no test asserts how long anything took. 60 s, because a loaded CI machine has taken
-/// over 30 s for a path with a designed 20 s re-check (a refused fresh-read confirmation).
-func eventually<T>(_ what: String, timeout: Double = 60, _ condition: () throws -> T?) async throws -> T {
-    let deadline = Date().addingTimeInterval(timeout)
-    while true {
-        if let value = try? condition() { return value }
-        if Date() > deadline { throw IntegrationFailure("timed out waiting for \(what)") }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-}

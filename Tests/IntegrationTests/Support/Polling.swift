@@ -28,3 +28,15 @@ enum ScenarioClock {
         return formatter.string(from: date)
     }
 }
+
+/// Polls `condition` every 50 ms until it holds or `timeout` passes; returns whether it held, for
+/// an `#expect` that prints the operator's log. Errors inside count as "not yet". The timeout
+/// only bounds a hang: no test asserts on how long anything took.
+func becomesTrue(timeout: Double = 30, _ condition: () async throws -> Bool) async -> Bool {
+    let deadline = Date().addingTimeInterval(timeout)
+    while Date() < deadline {
+        if (try? await condition()) == true { return true }
+        try? await Task.sleep(for: .milliseconds(50))
+    }
+    return (try? await condition()) == true
+}

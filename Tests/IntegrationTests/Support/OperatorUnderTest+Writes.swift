@@ -4,17 +4,24 @@ import KubeJSON
 /// The writes of the parties around the operator: OpenMetadata creates and deletes OMJobs,
 /// the scheduler binds, the kubelet reports through `pods/status` (the same JSON on both
 /// servers), a user deletes pods.
-extension ScenarioRun {
+extension OperatorUnderTest {
+    /// Now as the kubelet writes it, on the test's clock when it controls one.
+    func timestamp() -> String { ScenarioClock.timestamp(clock?.now() ?? Date()) }
+
     /// An OMJob shaped as OpenMetadata's server builds it, in this cluster's namespace.
-    func omJobObject(_ name: String, exitHandler: Bool = true, specExtra: [String: JSONValue] = [:]) -> JSONValue {
-        var object = OperatorUnderTest.omJob(name, exitHandler: exitHandler, specExtra: specExtra)
-        object["metadata"]?["namespace"] = .string(cluster.namespace)
-        return object
+    func omJobObject(
+        _ name: String, exitHandler: Bool = true, runID: String? = nil, specExtra: [String: JSONValue] = [:]
+    ) -> JSONValue {
+        Self.omJob(name, namespace: namespace, exitHandler: exitHandler, runID: runID, specExtra: specExtra)
     }
 
     func createOMJob(_ name: String, exitHandler: Bool = true, specExtra: [String: JSONValue] = [:]) async throws {
         _ = try await cluster.create(.omjobs, omJobObject(name, exitHandler: exitHandler, specExtra: specExtra))
     }
+
+    /// Creates `omJob` as given (its namespace is the cluster's).
+    @discardableResult
+    func create(_ omJob: JSONValue) async throws -> JSONValue { try await cluster.create(.omjobs, omJob) }
 
     func deleteOMJob(_ name: String) async throws { try await cluster.delete(.omjobs, name, gracePeriodSeconds: nil) }
 
@@ -23,7 +30,7 @@ extension ScenarioRun {
     }
 
     func setRunning(_ pod: String) async throws {
-        let now = ScenarioClock.timestamp()
+        let now = timestamp()
         try await cluster.patchStatus(
             .pods, pod,
             [
@@ -40,7 +47,7 @@ extension ScenarioRun {
 
     /// The container ended: phase from the exit code, `reason` (Completed, Error, OOMKilled), optional signal.
     func terminate(_ pod: String, exitCode: Int, reason: String, signal: Int? = nil) async throws {
-        let now = ScenarioClock.timestamp()
+        let now = timestamp()
         var terminated: JSONValue = [
             "exitCode": .int(Int64(exitCode)), "reason": .string(reason),
             "startedAt": .string(now), "finishedAt": .string(now), "containerID": "containerd://1",
@@ -55,6 +62,21 @@ extension ScenarioRun {
                         "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
                         "containerID": "containerd://1",
                         "state": ["terminated": terminated],
+                    ]
+                ],
+            ])
+    }
+
+    /// The pod failed as a whole (eviction, as v1.26+ reports it): `status.reason`, a DisruptionTarget condition.
+    func evict(_ pod: String) async throws {
+        try await cluster.patchStatus(
+            .pods, pod,
+            [
+                "phase": "Failed", "reason": "Evicted", "message": "The node was low on resource: memory.",
+                "conditions": [
+                    [
+                        "type": "DisruptionTarget", "status": "True", "reason": "TerminationByKubelet",
+                        "lastTransitionTime": .string(timestamp()),
                     ]
                 ],
             ])

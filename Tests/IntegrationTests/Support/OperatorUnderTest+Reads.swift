@@ -2,8 +2,8 @@ import Foundation
 import KubeJSON
 import Testing
 
-/// Reading the run back; the checks every ending shares are `EndedRunChecks`.
-extension ScenarioRun {
+/// Reading the run back (on any server); the checks every ending shares are in EndedRunChecks.swift.
+extension OperatorUnderTest {
     func omJob(_ name: String) async throws -> JSONValue? { try await cluster.get(.omjobs, name) }
     func pod(_ name: String) async throws -> JSONValue? { try await cluster.get(.pods, name) }
 
@@ -16,8 +16,10 @@ extension ScenarioRun {
 
     func phase(_ name: String) async throws -> String? { try await omJob(name)?["status"]?["phase"]?.stringValue }
 
-    func waitForPhase(_ name: String, _ phase: String) async throws {
-        _ = try await until("\(name) phase \(phase)") { try await self.phase(name) == phase ? true : nil }
+    func waitForPhase(_ name: String, _ phase: String, timeout: Double = 60) async throws {
+        _ = try await until("\(name) phase \(phase)", timeout: timeout) {
+            try await self.phase(name) == phase ? true : nil
+        }
     }
 
     func waitForPod(_ name: String) async throws -> JSONValue {
@@ -25,15 +27,10 @@ extension ScenarioRun {
     }
 
     /// Waits for exit-handler attempt `count` (1-based) and returns its name.
-    func waitForExitPod(of omJob: String, count: Int = 1) async throws -> String {
-        try await until("\(count) exit pod(s) of \(omJob)") {
+    func waitForExitPod(of omJob: String, count: Int = 1, timeout: Double = 60) async throws -> String {
+        try await until("\(count) exit pod(s) of \(omJob)", timeout: timeout) {
             let pods = try await self.pods(of: omJob, type: "exit-handler")
             return pods.count >= count ? pods[count - 1]["metadata"]?["name"]?.stringValue : nil
         }
     }
-}
-
-extension ScenarioRun: EndedRunChecks {
-    var runNamespace: String { cluster.namespace }
-    func waitUntilPhase(_ name: String, _ phase: String) async throws { try await waitForPhase(name, phase) }
 }
