@@ -2,7 +2,7 @@ import KubeJSON
 import Testing
 @testable import KubeSim
 
-@Suite struct BadInputTests {
+@Suite(.timeLimit(.minutes(2))) struct BadInputTests {
     @Test func malformedJSONIsBadRequestAndTheConnectionKeepsServing() async throws {
         try await withSim { _, client in
             let bad = try await client.send("POST", "/api/v1/namespaces/default/pods", body: Array("{\"metadata\": ".utf8))

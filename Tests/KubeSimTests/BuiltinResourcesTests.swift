@@ -2,7 +2,7 @@ import KubeJSON
 import Testing
 @testable import KubeSim
 
-@Suite struct BuiltinResourcesTests {
+@Suite(.timeLimit(.minutes(2))) struct BuiltinResourcesTests {
     @Test func eventsV1NeedTheirRequiredFieldsCoreEventsDoNot() async throws {
         try await withSim { _, client in
             let core: JSONValue = ["apiVersion": "v1", "kind": "Event", "metadata": ["name": "e1"], "reason": "Started",

@@ -3,7 +3,7 @@ import KubeJSON
 import Testing
 @testable import KubeSim
 
-@Suite struct CustomResourceSchemaTests {
+@Suite(.timeLimit(.minutes(2))) struct CustomResourceSchemaTests {
     @Test func unknownFieldsArePrunedAndPreservedWhereDeclared() throws {
         let store = try fixtureStore()
         let spec: JSONValue = ["image": "busybox", "bogus": 1, "extra": ["anything": ["deep": true]],
@@ -87,7 +87,7 @@ import Testing
 }
 
 /// The real OMJob CRD from deploy/crds: an unknown status field disappears, as on a real API server.
-@Suite struct OMJobCRDTests {
+@Suite(.timeLimit(.minutes(2))) struct OMJobCRDTests {
     static let omjobs = GroupResource(group: "pipelines.openmetadata.org", resource: "omjobs")
 
     static func repositoryCRDs() -> String? {

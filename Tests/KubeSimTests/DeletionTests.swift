@@ -2,7 +2,7 @@ import KubeJSON
 import Testing
 @testable import KubeSim
 
-@Suite struct DeletionTests {
+@Suite(.timeLimit(.minutes(2))) struct DeletionTests {
     @Test func finalizerHoldsADeletedPodUntilRemoved() throws {
         let store = try fixtureStore()
         try store.create(.pods, namespace: "default", object: Fixture.pod("p", finalizers: ["omjob.pipelines.openmetadata.org/record"]))

@@ -2,7 +2,7 @@ import KubeJSON
 import Testing
 @testable import KubeSim
 
-@Suite struct PatchTests {
+@Suite(.timeLimit(.minutes(2))) struct PatchTests {
     @Test func mergePatchMergesObjectsAndNullDeletes() throws {
         let store = try fixtureStore()
         try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("w", spec: ["image": "a", "color": "red"]))

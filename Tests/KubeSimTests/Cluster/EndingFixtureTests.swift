@@ -11,7 +11,7 @@ struct EndingCase: Sendable, CustomStringConvertible {
 }
 
 /// Every ending of the issue, compared field by field with the shape a real cluster writes.
-@Suite struct EndingFixtureTests {
+@Suite(.timeLimit(.minutes(5))) struct EndingFixtureTests {
     static let cases: [EndingCase] = [
         EndingCase(fixture: "unschedulable") { sim, _ in
             try sim.store.create(.pods, namespace: "default", object: endingPod())
@@ -153,7 +153,7 @@ struct EndingCase: Sendable, CustomStringConvertible {
 }
 
 /// The comparison itself must catch what matters and ignore what varies between runs.
-@Suite struct FixtureMatchTests {
+@Suite(.timeLimit(.minutes(5))) struct FixtureMatchTests {
     @Test func aDifferentExitCodeOrAnExtraStatusFieldIsReported() throws {
         let fixture = try #require(try FixtureMatch.load("completed")["pod"])
         var changed = fixture

@@ -8,7 +8,7 @@ import Glibc
 #endif
 
 /// `--local-runtime`: pods' commands really run; their output is the log; deletion kills them.
-@Suite struct LocalRuntimeTests {
+@Suite(.timeLimit(.minutes(5))) struct LocalRuntimeTests {
     static func shellPod(_ name: String, _ script: String, env: [JSONValue] = [], finalizer: Bool = false, grace: Int64? = nil) -> JSONValue {
         var pod = endingPod(name, finalizer: finalizer, env: env)
         pod.set(["spec", "containers"], [["name": "main", "image": "busybox:1.36", "command": ["sh", "-c", .string(script)], "env": .array(env)]])
@@ -100,7 +100,7 @@ import Glibc
 }
 
 /// `kubectl logs -f`: the log streams while the process runs and the stream ends with the pod.
-@Suite struct LogFollowTests {
+@Suite(.timeLimit(.minutes(5))) struct LogFollowTests {
     @Test func followStreamsTheGrowingLogUntilThePodEnds() async throws {
         let go = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-follow-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: go) }
