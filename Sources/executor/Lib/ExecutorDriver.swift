@@ -136,7 +136,7 @@ struct OutcomeCounts {
 
     var report: MetricsReport {
         MetricsReport(counters: totals.map { key, value in
-            MetricSample(name: "omjob_executor_commands_total", labels: ["type": key.type, "outcome": key.outcome], value: value)
+            MetricSample(name: MetricCatalogue.executorCommands.name, labels: ["type": key.type, "outcome": key.outcome], value: value)
         })
     }
 }

@@ -114,7 +114,7 @@ actor GCDriver {
         if !isReady {
             isReady = true
             session.value.markReady()
-            logger.info("gc caches synced", metadata: ["omjobs": "\(snapshot.omJobs.count)", "pods": "\(snapshot.pods.count)"])
+            logger.info("gc caches synced", metadata: [LogKeys.omJobCount: "\(snapshot.omJobs.count)", LogKeys.podCount: "\(snapshot.pods.count)"])
         }
         let now = clock.now()
         let sweep = GCSweep.decide(omJobs: snapshot.omJobs, crons: snapshot.crons, pods: snapshot.pods, now: now, settings: settings)
@@ -151,7 +151,7 @@ actor GCDriver {
     private func log(_ results: [(GCCommand, GCWriteOutcome)]) {
         for (command, outcome) in results {
             var metadata: Logger.Metadata = [LogKeys.omjobNamespace: "\(command.key.namespace)", LogKeys.omjobName: "\(command.key.name)",
-                                             LogKeys.commandID: "\(command.id)", "outcome": "\(outcome)"]
+                                             LogKeys.commandID: "\(command.id)", LogKeys.outcome: "\(outcome)"]
             if case .failed(let reason) = outcome {
                 metadata[LogKeys.reason] = "\(reason)"
                 logger.warning("gc write failed", metadata: metadata)

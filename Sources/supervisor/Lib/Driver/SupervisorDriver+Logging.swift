@@ -20,7 +20,7 @@ extension SupervisorDriver {
         case .intensityExceeded(let id, let status, let restarts, let period):
             logger.critical("restart intensity exceeded; shutting down the tree", metadata: [
                 LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)",
-                "restarts": "\(restarts)", "period.seconds": "\(period.components.seconds)",
+                LogKeys.restarts: "\(restarts)", LogKeys.periodSeconds: "\(period.components.seconds)",
             ])
         case .shutdownRequested(let reason):
             logger.notice("shutdown requested; draining", metadata: [LogKeys.reason: "\(reason)"])
@@ -29,7 +29,7 @@ extension SupervisorDriver {
         case .exitedDuringShutdown(let id, let status):
             logger.info("child stopped", metadata: [LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)"])
         case .finished(let code):
-            logger.notice("supervisor exiting", metadata: ["exit.code": "\(code)"])
+            logger.notice("supervisor exiting", metadata: [LogKeys.exitCode: "\(code)"])
         }
     }
 
@@ -42,7 +42,7 @@ extension SupervisorDriver {
         case .strayResult(let id, let commandID):
             logger.debug("result for a command not held by this executor dropped", metadata: [LogKeys.connection: "\(id)", LogKeys.commandID: "\(commandID)"])
         case .redispatching(let id, let count):
-            logger.warning("executor gone; re-dispatching its commands", metadata: [LogKeys.connection: "\(id)", "commands": "\(count)"])
+            logger.warning("executor gone; re-dispatching its commands", metadata: [LogKeys.connection: "\(id)", LogKeys.commands: "\(count)"])
         }
     }
 }

@@ -59,7 +59,7 @@ final class SupervisorDriver {
                                 })
         healthServer = try TCPServer(loop: loop, host: "0.0.0.0", port: config.healthCheckPort) { [unowned self] in servedHTTP($0) }
         logger.info("supervisor listening", metadata: [
-            "socket": "\(runDirectory.socketPath)", "health.port": "\(healthServer!.port)",
+            LogKeys.socket: "\(runDirectory.socketPath)", LogKeys.healthPort: "\(healthServer!.port)",
         ])
         treeTimer = try LoopTimer(loop: loop)
         let housekeeping = try LoopTimer(loop: loop)
