@@ -96,7 +96,7 @@ import Testing
         let afterRestart = TTLCleanup.decide(omJob: omJob, pods: pods, now: GCFixtures.date("2026-03-10T11:05:00Z"), settings: GCSettings())
         let eventNames = { (o: TTLCleanup.Outcome) in o.commands.compactMap { if case .recordEvent(let p) = $0.action { p.event.metadata.name } else { nil } } }
         #expect(eventNames(afterRestart) == eventNames(first))
-        #expect(eventNames(first) == ["om-job-mysql-pipeline-a1b2c3d4.0b6c1e2a.pods-cleaned-up"])
+        #expect(eventNames(first) == ["om-job-mysql-pipeline-a1b2c3d4.110834d925d6b40c"])
         #expect(afterRestart.commands.allSatisfy { if case .deletePod = $0.action { false } else { true } })
         // Now everything lands; the pods disappear. Nothing more to do, at any later time.
         for command in afterRestart.commands {
