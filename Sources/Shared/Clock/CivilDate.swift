@@ -4,15 +4,15 @@
 /// Written by hand rather than with Foundation's `Calendar` because the cron schedule search calls
 /// it in its inner loop and the API's timestamps are parsed with it on every event: these are a
 /// few integer operations (Howard Hinnant's `days_from_civil` algorithm), where
-/// `Calendar.dateComponents` allocates and takes locks. Inlinable, so callers in other modules
-/// pay no call.
+/// `Calendar.dateComponents` allocates and takes locks. Inlinable, and the small ones always
+/// inlined, so the cron search in the watcher pays no call across modules.
 public enum CivilDate {
     /// Whether `year` has a February 29.
-    @inlinable
+    @inlinable @inline(__always)
     public static func isLeap(_ year: Int) -> Bool { year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) }
 
     /// Days in `month` (1–12) of `year`.
-    @inlinable
+    @inlinable @inline(__always)
     public static func days(inMonth month: Int, year: Int) -> Int {
         switch month {
         case 2: isLeap(year) ? 29 : 28
@@ -26,7 +26,7 @@ public enum CivilDate {
     public static func maxDays(inMonth month: Int) -> Int { days(inMonth: month, year: 2000) }
 
     /// Days since 1970-01-01 of a civil date.
-    @inlinable
+    @inlinable @inline(__always)
     public static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
@@ -51,7 +51,7 @@ public enum CivilDate {
     }
 
     /// 0 = Sunday … 6 = Saturday (1970-01-01 was a Thursday).
-    @inlinable
+    @inlinable @inline(__always)
     public static func weekday(daysSinceEpoch days: Int) -> Int {
         let w = (days + 4) % 7
         return w < 0 ? w + 7 : w
