@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite(.timeLimit(.minutes(5))) struct AuthAndTLSTests {
@@ -18,11 +19,14 @@ import Testing
         }
     }
 
-    @Test(.enabled(if: TestCertificate.opensslInstalled || ProcessInfo.processInfo.environment["CI"] == "true",
-                   "needs openssl (scripts/install-deps.sh installs it; required when CI=true)"))
+    @Test(
+        .enabled(
+            if: TestCertificate.opensslInstalled || ProcessInfo.processInfo.environment["CI"] == "true",
+            "needs openssl (scripts/install-deps.sh installs it; required when CI=true)"))
     func servesHTTPSWithGivenCertificate() async throws {
         let (cert, key) = try #require(try TestCertificate.make(), "openssl could not make a certificate")
-        let sim = try await KubeSimServer.start(.init(token: "t", tlsCertificatePath: cert, tlsKeyPath: key, threads: 1))
+        let sim = try await KubeSimServer.start(
+            .init(token: "t", tlsCertificatePath: cert, tlsKeyPath: key, threads: 1))
         do {
             #expect(sim.baseURL.hasPrefix("https://"))
             let client = try await SimHTTPClient.connect(port: sim.port, token: "t", tls: true)
@@ -39,7 +43,8 @@ import Testing
 
     @Test func missingCertificateFileIsASetupErrorNamingTheSetting() async throws {
         await #expect(throws: KubeSimSetupError.self) {
-            try await KubeSimServer.start(.init(tlsCertificatePath: "/nonexistent.pem", tlsKeyPath: "/nonexistent.key", threads: 1))
+            try await KubeSimServer.start(
+                .init(tlsCertificatePath: "/nonexistent.pem", tlsKeyPath: "/nonexistent.key", threads: 1))
         }
     }
 }

@@ -14,7 +14,8 @@ import Testing
     static var literalKey: NSRegularExpression { try! NSRegularExpression(pattern: #""[a-z][A-Za-z0-9._]*": "\\\("#) }
 
     @Test func noLogLineSpellsAKeyOutsideLogKeys() throws {
-        let files = FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }
+        let files =
+            FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }
             .filter { path in path.hasSuffix(".swift") && Self.operatorFolders.contains { path.hasPrefix($0) } } ?? []
         #expect(files.count > 100, "the source tree was found")
         var offenders: [String] = []
@@ -23,7 +24,9 @@ import Testing
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let line = String(line)
                 let range = NSRange(line.startIndex..., in: line)
-                if Self.literalKey.firstMatch(in: line, range: range) != nil { offenders.append("\(path):\(number + 1)") }
+                if Self.literalKey.firstMatch(in: line, range: range) != nil {
+                    offenders.append("\(path):\(number + 1)")
+                }
             }
         }
         #expect(offenders.isEmpty, "metadata keys spelled outside LogKeys: \(offenders)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Shared
 
 /// The one metric catalogue: well-formed, and the only place a metric is named.
@@ -11,7 +12,8 @@ import Testing
         let names = MetricCatalogue.all.map(\.name)
         #expect(names.count == Set(names).count)
         for name in names {
-            #expect(name.hasPrefix("omjob_") && name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "\(name)")
+            #expect(
+                name.hasPrefix("omjob_") && name.allSatisfy { $0.isLowercase || $0.isNumber || $0 == "_" }, "\(name)")
         }
     }
 
@@ -39,14 +41,17 @@ import Testing
     /// spelled anywhere else in the operator's sources.
     @Test func noSourceSpellsAMetricNameOutsideTheCatalogue() throws {
         let folders = ["Shared/", "supervisor/", "watcher/", "executor/", "gc/"]
-        let files = FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }
+        let files =
+            FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }
             .filter { path in path.hasSuffix(".swift") && folders.contains { path.hasPrefix($0) } } ?? []
         #expect(files.count > 100, "the source tree was found")
         let literal = try NSRegularExpression(pattern: #""omjob_[a-z_]+""#)
         var offenders: [String] = []
         for path in files where !path.hasSuffix("/MetricCatalogue.swift") {
             let text = try String(contentsOf: Self.sources.appendingPathComponent(path), encoding: .utf8)
-            if literal.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil { offenders.append(path) }
+            if literal.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil {
+                offenders.append(path)
+            }
         }
         #expect(offenders.isEmpty, "metric names spelled outside MetricCatalogue: \(offenders)")
     }

@@ -52,24 +52,31 @@ public struct OperatorConfig: Sendable, Equatable {
             leaseName = Self.defaultLeaseName(shard: shard, namespaces: watchNamespaces)
         } else {
             leaseName = try env.dnsLabel(Settings.leaseName)
-            guard !leaseName.isEmpty else { throw ConfigError(setting: Settings.leaseName.name, value: "", expected: Settings.leaseName.rule.expected) }
+            guard !leaseName.isEmpty else {
+                throw ConfigError(
+                    setting: Settings.leaseName.name, value: "", expected: Settings.leaseName.rule.expected)
+            }
         }
         podName = env.optional(Settings.podName)
         leaseDuration = .milliseconds(try env.int(Settings.leaseDuration))
         renewDeadline = .milliseconds(try env.int(Settings.renewDeadline))
         retryPeriod = .milliseconds(try env.int(Settings.retryPeriod))
         guard renewDeadline < leaseDuration else {
-            throw ConfigError(setting: Settings.renewDeadline.name, value: env.string(Settings.renewDeadline),
-                              expected: "fewer milliseconds than \(Settings.leaseDuration.name)")
+            throw ConfigError(
+                setting: Settings.renewDeadline.name, value: env.string(Settings.renewDeadline),
+                expected: "fewer milliseconds than \(Settings.leaseDuration.name)")
         }
         // client-go's rule: room for at least one retry (with its 1.2 jitter) within the deadline.
         guard renewDeadline > retryPeriod * 1.2 else {
-            throw ConfigError(setting: Settings.retryPeriod.name, value: env.string(Settings.retryPeriod),
-                              expected: "under \(Settings.renewDeadline.name) / 1.2")
+            throw ConfigError(
+                setting: Settings.retryPeriod.name, value: env.string(Settings.retryPeriod),
+                expected: "under \(Settings.renewDeadline.name) / 1.2")
         }
         instance = try env.int(Settings.childInstance)
         childCommands = [:]
-        for (role, setting) in [("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand)] {
+        for (role, setting) in [
+            ("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand),
+        ] {
             if let command = env.optional(setting) { childCommands[role] = command }
         }
     }
@@ -90,7 +97,9 @@ public struct OperatorConfig: Sendable, Equatable {
 
     static func isDNSLabel(_ text: String, limit: Int = 40) -> Bool {
         guard !text.isEmpty, text.count <= limit, text.first != "-", text.last != "-" else { return false }
-        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || (limit > 63 && $0 == 46) }
+        return text.utf8.allSatisfy {
+            ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || (limit > 63 && $0 == 46)
+        }
     }
 
     /// The namespaces to watch; empty means all. `ALL` (any case, as OpenMetadata's chart sends)

@@ -14,8 +14,10 @@ public struct Setting: Sendable, Equatable {
     public var readBy: SettingReader.Role
     public var isSecret: Bool
 
-    public init(_ name: String, default defaultValue: String?, _ help: String, rule: SettingRule = .text,
-                readBy: SettingReader.Role = .everyProcess, secret: Bool = false) {
+    public init(
+        _ name: String, default defaultValue: String?, _ help: String, rule: SettingRule = .text,
+        readBy: SettingReader.Role = .everyProcess, secret: Bool = false
+    ) {
         self.name = name
         self.defaultValue = defaultValue
         self.help = help

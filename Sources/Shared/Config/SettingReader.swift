@@ -64,7 +64,8 @@ public struct SettingReader: Sendable {
     /// The trimmed value when empty or a DNS label within the setting's `.dnsLabel` limit.
     public func dnsLabel(_ setting: Setting) throws(ConfigError) -> String {
         let value = string(setting).trimmed
-        guard case .dnsLabel(let limit) = setting.rule, value.isEmpty || OperatorConfig.isDNSLabel(value, limit: limit) else {
+        guard case .dnsLabel(let limit) = setting.rule, value.isEmpty || OperatorConfig.isDNSLabel(value, limit: limit)
+        else {
             throw ConfigError(setting: setting.name, value: value, expected: setting.rule.expected)
         }
         return value

@@ -5,8 +5,10 @@ extension Event {
     ///
     /// `subject` tells occurrences of one reason on one object apart (an attempt, a slot, a
     /// finalizer); empty when the reason happens once per object.
-    public static func recorded(on object: ObjectReference, reason: String, type: String, about subject: String,
-                                message: String, timestamp: String) -> Event {
+    public static func recorded(
+        on object: ObjectReference, reason: String, type: String, about subject: String,
+        message: String, timestamp: String
+    ) -> Event {
         let identity = "\(object.uid ?? "")/\(reason)/\(subject)"
         let base = String((object.name ?? (object.kind ?? "object").lowercased()).prefix(200))
         var event = Event(

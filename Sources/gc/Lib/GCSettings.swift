@@ -14,9 +14,11 @@ public struct GCSettings: Hashable, Sendable {
     /// `successfulJobsHistoryLimit` / `failedJobsHistoryLimit` when unset.
     public var defaultHistoryLimit: Int
 
-    public init(defaultTTLSeconds: Int = Settings.gcDefaultTTL.defaultInteger, deleteOMJobAfterTTL: Bool = false,
-                staleFinalizerSeconds: Int = Settings.gcStaleFinalizer.defaultInteger,
-                defaultHistoryLimit: Int = Settings.gcDefaultHistoryLimit.defaultInteger) {
+    public init(
+        defaultTTLSeconds: Int = Settings.gcDefaultTTL.defaultInteger, deleteOMJobAfterTTL: Bool = false,
+        staleFinalizerSeconds: Int = Settings.gcStaleFinalizer.defaultInteger,
+        defaultHistoryLimit: Int = Settings.gcDefaultHistoryLimit.defaultInteger
+    ) {
         self.defaultTTLSeconds = defaultTTLSeconds
         self.deleteOMJobAfterTTL = deleteOMJobAfterTTL
         self.staleFinalizerSeconds = staleFinalizerSeconds

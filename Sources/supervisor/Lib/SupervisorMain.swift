@@ -2,7 +2,7 @@ import Logging
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `omjob-supervisor`'s start-up: every role's settings (each bad one named, exit
@@ -31,14 +31,17 @@ public enum SupervisorMain {
         let specs = OperatorChildren.specs(config: config, shutdownTimeout: min(.seconds(5), config.shutdownGrace / 2))
         let specProblems = specs.flatMap { $0.problems() }
         guard specProblems.isEmpty else {
-            for problem in specProblems { logger.critical("invalid child spec", metadata: [LogKeys.reason: "\(problem)"]) }
+            for problem in specProblems {
+                logger.critical("invalid child spec", metadata: [LogKeys.reason: "\(problem)"])
+            }
             exit(ConfigError.exitCode)
         }
         do {
             let runDirectory = try RunDirectory.prepare(config.runDir)
             let loop = try EventLoop()
-            let driver = SupervisorDriver(loop: loop, config: config, environment: environment, runDirectory: runDirectory,
-                                          specs: specs, logger: logger)
+            let driver = SupervisorDriver(
+                loop: loop, config: config, environment: environment, runDirectory: runDirectory,
+                specs: specs, logger: logger)
             try driver.start()
             loop.run()
             exit(driver.exitCode ?? 1)
@@ -51,6 +54,7 @@ public enum SupervisorMain {
     /// The text printed when start-up stops on bad settings: one line per setting, then the exit code.
     static func refusal(_ problems: [ConfigError]) -> String {
         let lines = problems.map { "omjob-supervisor: \($0)\n" }.joined()
-        return lines + "omjob-supervisor: \(problems.count) bad setting(s); not starting (exit code \(ConfigError.exitCode))\n"
+        return lines
+            + "omjob-supervisor: \(problems.count) bad setting(s); not starting (exit code \(ConfigError.exitCode))\n"
     }
 }

@@ -16,7 +16,8 @@ public struct WatcherProgram: ParsableCommand {
             let settings = try RunSettings(environment: environment)
             let cluster = try ClusterConfiguration.load(environment: environment)
             let client = KubeClient(configuration: cluster, executor: session.loop.executor)
-            WatcherDriver.attach(to: session, client: client, namespaces: session.config.watchNamespaces, settings: settings)
+            WatcherDriver.attach(
+                to: session, client: client, namespaces: session.config.watchNamespaces, settings: settings)
         }
     }
 }

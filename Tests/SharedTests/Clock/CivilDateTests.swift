@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Shared
 
 /// The one calendar arithmetic, used by the API's timestamps and the cron schedule search.
@@ -19,11 +20,12 @@ import Testing
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
         for days in stride(from: -73_000, through: 73_000, by: 1) {
-            let parts = calendar.dateComponents([.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(days) * 86_400))
+            let parts = calendar.dateComponents(
+                [.year, .month, .day, .weekday], from: Date(timeIntervalSince1970: Double(days) * 86_400))
             let civil = CivilDate.civil(fromDaysSinceEpoch: days)
             guard civil.year == parts.year, civil.month == parts.month, civil.day == parts.day,
-                  CivilDate.weekday(daysSinceEpoch: days) == (parts.weekday ?? 0) - 1,
-                  CivilDate.daysSinceEpoch(year: civil.year, month: civil.month, day: civil.day) == days
+                CivilDate.weekday(daysSinceEpoch: days) == (parts.weekday ?? 0) - 1,
+                CivilDate.daysSinceEpoch(year: civil.year, month: civil.month, day: civil.day) == days
             else {
                 Issue.record("day \(days): \(civil) against \(parts)")
                 return

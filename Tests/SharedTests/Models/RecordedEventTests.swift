@@ -1,12 +1,19 @@
 import Testing
+
 @testable import Shared
 
 /// The one Event builder: deterministic names, so a repeated decision is a `409`, never a duplicate.
 @Suite struct RecordedEventTests {
-    static let omJob = ObjectReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", namespace: "ns", name: "run-a", uid: "uid-1")
+    static let omJob = ObjectReference(
+        apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", namespace: "ns", name: "run-a", uid: "uid-1")
 
-    func event(_ object: ObjectReference = omJob, reason: String = "MainPodFailed", about subject: String = "", message: String = "m") -> Event {
-        .recorded(on: object, reason: reason, type: "Warning", about: subject, message: message, timestamp: "2026-03-10T10:00:00Z")
+    func event(
+        _ object: ObjectReference = omJob, reason: String = "MainPodFailed", about subject: String = "",
+        message: String = "m"
+    ) -> Event {
+        .recorded(
+            on: object, reason: reason, type: "Warning", about: subject, message: message,
+            timestamp: "2026-03-10T10:00:00Z")
     }
 
     @Test func theNameIsTheObjectAndAHashOfWhatTheEventIsAbout() {
@@ -16,7 +23,10 @@ import Testing
         #expect(event().metadata.name == name, "the same decision names the same Event")
         var other = Self.omJob
         other.uid = "uid-2"
-        let names = [name, event(about: "2").metadata.name, event(reason: "OMJobFailed").metadata.name, event(other).metadata.name]
+        let names = [
+            name, event(about: "2").metadata.name, event(reason: "OMJobFailed").metadata.name,
+            event(other).metadata.name,
+        ]
         #expect(Set(names).count == 4, "uid, reason and subject each tell Events apart")
     }
 
@@ -25,8 +35,11 @@ import Testing
         #expect(event.metadata.namespace == "ns" && event.involvedObject == Self.omJob)
         #expect(event.reason == "MainPodFailed" && event.action == "MainPodFailed" && event.type == "Warning")
         #expect(event.message?.count == 1024)
-        #expect(event.source?.component == OperatorLabels.component && event.reportingComponent == OperatorLabels.component)
-        #expect(event.firstTimestamp == "2026-03-10T10:00:00Z" && event.lastTimestamp == event.firstTimestamp && event.count == 1)
+        #expect(
+            event.source?.component == OperatorLabels.component && event.reportingComponent == OperatorLabels.component)
+        #expect(
+            event.firstTimestamp == "2026-03-10T10:00:00Z" && event.lastTimestamp == event.firstTimestamp
+                && event.count == 1)
     }
 
     @Test func aLongObjectNameIsCutSoTheNameStaysValid() {

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Shared
 
 /// The one settings table: every role's settings checked at once, each bad one named.
@@ -25,16 +26,21 @@ import Testing
             "OMJOB_GC_DEFAULT_TTL_SECONDS": "1d", "OMJOB_KILL_DEADLINE_SECONDS": "0", "EXECUTOR_WORKERS": "many",
             "OMJOB_GC_DELETE_OMJOB_AFTER_TTL": "maybe", "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT": "-1", "LOG_LEVEL": "info",
         ])
-        #expect(problems.map(\.setting) == [
-            "EXECUTOR_WORKERS", "OMJOB_KILL_DEADLINE_SECONDS", "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT",
-            "OMJOB_GC_DELETE_OMJOB_AFTER_TTL", "OMJOB_GC_DEFAULT_TTL_SECONDS",
-        ])
-        #expect(problems.last?.description == "invalid value \"1d\" for OMJOB_GC_DEFAULT_TTL_SECONDS: expected a whole number ≥ 0")
+        #expect(
+            problems.map(\.setting) == [
+                "EXECUTOR_WORKERS", "OMJOB_KILL_DEADLINE_SECONDS", "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT",
+                "OMJOB_GC_DELETE_OMJOB_AFTER_TTL", "OMJOB_GC_DEFAULT_TTL_SECONDS",
+            ])
+        #expect(
+            problems.last?.description
+                == "invalid value \"1d\" for OMJOB_GC_DEFAULT_TTL_SECONDS: expected a whole number ≥ 0")
     }
 
     /// A rule between settings is checked too, even when another setting is also bad.
     @Test func leaseTimingsAreCheckedBesideOtherBadValues() {
-        let problems = Settings.problems(in: ["LEADER_ELECTION_RENEW_DEADLINE_MS": "20000", "OMJOB_GC_DEFAULT_HISTORY_LIMIT": "x"])
+        let problems = Settings.problems(in: [
+            "LEADER_ELECTION_RENEW_DEADLINE_MS": "20000", "OMJOB_GC_DEFAULT_HISTORY_LIMIT": "x",
+        ])
         #expect(problems.map(\.setting) == ["OMJOB_GC_DEFAULT_HISTORY_LIMIT", "LEADER_ELECTION_RENEW_DEADLINE_MS"])
     }
 
@@ -57,8 +63,11 @@ import Testing
     }
 
     @Test func spacesAroundAValueAreIgnored() throws {
-        #expect(try SettingReader(environment: ["OMJOB_GC_DEFAULT_TTL_SECONDS": " 60 "]).int(Settings.gcDefaultTTL) == 60)
-        #expect(try SettingReader(environment: ["OMJOB_GC_DELETE_OMJOB_AFTER_TTL": "YES"]).bool(Settings.gcDeleteOMJobAfterTTL))
+        #expect(
+            try SettingReader(environment: ["OMJOB_GC_DEFAULT_TTL_SECONDS": " 60 "]).int(Settings.gcDefaultTTL) == 60)
+        #expect(
+            try SettingReader(environment: ["OMJOB_GC_DELETE_OMJOB_AFTER_TTL": "YES"]).bool(
+                Settings.gcDeleteOMJobAfterTTL))
     }
 
     @Test func helpSaysWhichRoleReadsARoleSetting() {

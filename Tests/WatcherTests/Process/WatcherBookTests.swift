@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The watcher driver's bookkeeping, from tables of inputs at explicit times: which keys are
@@ -12,12 +13,17 @@ import Testing
     static let a = WorkKey(controller: "omjob", key: ObjectKey(namespace: "ns", name: "a"))
     static let b = WorkKey(controller: "omjob", key: ObjectKey(namespace: "ns", name: "b"))
 
-    static func plan(_ ids: [String], for work: WorkKey = a, versionBound: Set<String> = [], nextLook: Date? = nil,
-                     awaits: AwaitedChange? = nil) -> Reconciliation {
-        var result = Reconciliation(commands: ids.map { PlannedCommand(id: $0, key: work.key, command: Probe(), awaits: awaits) },
-                                    versionBound: versionBound, nextLook: nextLook)
-        result.countedOnDone = Dictionary(uniqueKeysWithValues: ids.map { ($0, [CounterKey(MetricCatalogue.podsCreated.name)]) })
-        result.observedOnDone = Dictionary(uniqueKeysWithValues: ids.map { ($0, [Observation(MetricCatalogue.exitHandlerStartLatency.name)]) })
+    static func plan(
+        _ ids: [String], for work: WorkKey = a, versionBound: Set<String> = [], nextLook: Date? = nil,
+        awaits: AwaitedChange? = nil
+    ) -> Reconciliation {
+        var result = Reconciliation(
+            commands: ids.map { PlannedCommand(id: $0, key: work.key, command: Probe(), awaits: awaits) },
+            versionBound: versionBound, nextLook: nextLook)
+        result.countedOnDone = Dictionary(
+            uniqueKeysWithValues: ids.map { ($0, [CounterKey(MetricCatalogue.podsCreated.name)]) })
+        result.observedOnDone = Dictionary(
+            uniqueKeysWithValues: ids.map { ($0, [Observation(MetricCatalogue.exitHandlerStartLatency.name)]) })
         return result
     }
 
@@ -26,12 +32,15 @@ import Testing
         frames.compactMap { frame in
             var decoder = FrameDecoder()
             guard let payload = (try? decoder.feed(frame))?.first,
-                  case .command(let envelope)? = try? IPCMessage(payload: payload) else { return nil }
+                case .command(let envelope)? = try? IPCMessage(payload: payload)
+            else { return nil }
             return envelope.id
         }
     }
 
-    static func outcome(_ id: String, _ outcome: CommandOutcome) -> ResultEnvelope { ResultEnvelope(id: id, payload: outcome.payload) }
+    static func outcome(_ id: String, _ outcome: CommandOutcome) -> ResultEnvelope {
+        ResultEnvelope(id: id, payload: outcome.payload)
+    }
 
     /// Drains like the driver: every queued key, in order.
     static func drain(_ book: inout WatcherBook) -> [WorkKey] {
@@ -78,7 +87,8 @@ import Testing
         book.changed(Self.a, object: "omjob", deleted: false, instant: .milliseconds(150))
         _ = Self.drain(&book)
         _ = book.decided(Self.a, Self.plan(["create-exit-pod"]), now: Self.t0, instant: .milliseconds(200))
-        let answerResult = book.answered(Self.outcome("create-exit-pod", .done), now: Self.t0, instant: .milliseconds(350))
+        let answerResult = book.answered(
+            Self.outcome("create-exit-pod", .done), now: Self.t0, instant: .milliseconds(350))
         let answer = try #require(answerResult)
         #expect(answer.outcome == "done")
         #expect(answer.counted == [CounterKey(MetricCatalogue.podsCreated.name)])
@@ -88,7 +98,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (CommandOutcome.alreadyExists, "alreadyExists"), (.conflict, "conflict"), (.notFound, "notFound"), (.invalid("bad"), "invalid"),
+        (CommandOutcome.alreadyExists, "alreadyExists"), (.conflict, "conflict"), (.notFound, "notFound"),
+        (.invalid("bad"), "invalid"),
     ])
     func otherSettledAnswersCountNothingAndDecideAgainAtOnce(outcome: CommandOutcome, name: String) throws {
         var book = WatcherBook()
@@ -107,7 +118,8 @@ import Testing
         var delays: [TimeInterval] = []
         for attempt in 0..<3 {
             _ = book.decided(Self.a, Self.plan(["c\(attempt)"]), now: Self.t0, instant: .zero)
-            let answerResult = book.answered(Self.outcome("c\(attempt)", .failed("timeout")), now: Self.t0, instant: .zero)
+            let answerResult = book.answered(
+                Self.outcome("c\(attempt)", .failed("timeout")), now: Self.t0, instant: .zero)
             let answer = try #require(answerResult)
             #expect(answer.outcome == "failed" && answer.failure == "timeout" && answer.counted.isEmpty)
             delays.append(try #require(answer.retryAfter))
@@ -139,10 +151,13 @@ import Testing
     @Test func nextLooksAreDueTimesAndTheTimerQueuesOnlyDueKeys() {
         var book = WatcherBook()
         _ = book.decided(Self.a, Self.plan([], nextLook: Self.t0.addingTimeInterval(60)), now: Self.t0, instant: .zero)
-        _ = book.decided(Self.b, Self.plan([], for: Self.b, nextLook: Self.t0.addingTimeInterval(30)), now: Self.t0, instant: .zero)
+        _ = book.decided(
+            Self.b, Self.plan([], for: Self.b, nextLook: Self.t0.addingTimeInterval(30)), now: Self.t0, instant: .zero)
         #expect(book.earliestDue == Self.t0.addingTimeInterval(30))
         _ = book.decided(Self.b, Self.plan([], for: Self.b), now: Self.t0, instant: .zero)
-        #expect(book.earliestDue == Self.t0.addingTimeInterval(60), "a fresh decision without a next look clears the key's time")
+        #expect(
+            book.earliestDue == Self.t0.addingTimeInterval(60),
+            "a fresh decision without a next look clears the key's time")
         let due15 = book.timerFired(now: Self.t0.addingTimeInterval(59))
         #expect(due15.isEmpty)
         let due16 = book.timerFired(now: Self.t0.addingTimeInterval(60))

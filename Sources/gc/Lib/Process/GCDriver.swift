@@ -34,8 +34,11 @@ actor GCDriver {
     private var metrics = GCMetrics()
     private var isReady = false
 
-    init(session: LoopBound<WorkerSession>, executor: LoopExecutor, cache: GCCache, client: KubeClient, settings: GCSettings,
-         clock: OperatorClock, logger: Logger) {
+    init(
+        session: LoopBound<WorkerSession>, executor: LoopExecutor, cache: GCCache, client: KubeClient,
+        settings: GCSettings,
+        clock: OperatorClock, logger: Logger
+    ) {
         unownedExecutor = executor.asUnownedSerialExecutor()
         self.session = session
         self.cache = cache
@@ -108,10 +111,13 @@ actor GCDriver {
         if !isReady {
             isReady = true
             session.value.markReady()
-            logger.info("gc caches synced", metadata: [LogKeys.omJobCount: "\(snapshot.omJobs.count)", LogKeys.podCount: "\(snapshot.pods.count)"])
+            logger.info(
+                "gc caches synced",
+                metadata: [LogKeys.omJobCount: "\(snapshot.omJobs.count)", LogKeys.podCount: "\(snapshot.pods.count)"])
         }
         let now = clock.now()
-        let sweep = GCSweep.decide(omJobs: snapshot.omJobs, crons: snapshot.crons, pods: snapshot.pods, now: now, settings: settings)
+        let sweep = GCSweep.decide(
+            omJobs: snapshot.omJobs, crons: snapshot.crons, pods: snapshot.pods, now: now, settings: settings)
         guard pacing.leading else { return true }
         let failed = await perform(sweep.commands)
         metrics.record(sweep, now: now)
@@ -126,7 +132,9 @@ actor GCDriver {
         var lists: [[GCCommand]] = []
         var index: [ObjectKey: Int] = [:]
         for command in commands {
-            if let at = index[command.key] { lists[at].append(command) } else {
+            if let at = index[command.key] {
+                lists[at].append(command)
+            } else {
                 index[command.key] = lists.count
                 lists.append([command])
             }
@@ -142,8 +150,10 @@ actor GCDriver {
 
     private func log(_ results: [(GCCommand, GCWriteOutcome)]) {
         for (command, outcome) in results {
-            var metadata: Logger.Metadata = [LogKeys.omjobNamespace: "\(command.key.namespace)", LogKeys.omjobName: "\(command.key.name)",
-                                             LogKeys.commandID: "\(command.id)", LogKeys.outcome: "\(outcome)"]
+            var metadata: Logger.Metadata = [
+                LogKeys.omjobNamespace: "\(command.key.namespace)", LogKeys.omjobName: "\(command.key.name)",
+                LogKeys.commandID: "\(command.id)", LogKeys.outcome: "\(outcome)",
+            ]
             if case .failed(let reason) = outcome {
                 metadata[LogKeys.reason] = "\(reason)"
                 logger.warning("gc write failed", metadata: metadata)

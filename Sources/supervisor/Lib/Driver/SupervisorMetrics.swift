@@ -20,10 +20,12 @@ enum SupervisorMetrics {
 
     /// The families the supervisor itself counts; the workers' are declared when first reported.
     static let ownFamilies: [MetricDescription] = [
-        MetricCatalogue.childRestarts, MetricCatalogue.childUp, MetricCatalogue.brokerCommands, MetricCatalogue.brokerInFlight,
+        MetricCatalogue.childRestarts, MetricCatalogue.childUp, MetricCatalogue.brokerCommands,
+        MetricCatalogue.brokerInFlight,
         MetricCatalogue.brokerPending, MetricCatalogue.brokerRoundTrip, MetricCatalogue.brokerProtocolErrors,
         MetricCatalogue.brokerRefusedConnections, MetricCatalogue.brokerConnections, MetricCatalogue.permissionMissing,
-        MetricCatalogue.permissionsMissing, MetricCatalogue.apiReachable, MetricCatalogue.leader, MetricCatalogue.leaderTransitions,
+        MetricCatalogue.permissionsMissing, MetricCatalogue.apiReachable, MetricCatalogue.leader,
+        MetricCatalogue.leaderTransitions,
         MetricCatalogue.leaderLastRenew,
     ]
 
@@ -36,11 +38,14 @@ enum SupervisorMetrics {
     }
 
     /// Refreshes gauges and worker-reported totals before a render.
-    static func update(_ registry: MetricsRegistry, tree: SupervisionTree, broker: Broker, workerTotals: WorkerCounterTotals,
-                       leader: LeaderStatus) {
+    static func update(
+        _ registry: MetricsRegistry, tree: SupervisionTree, broker: Broker, workerTotals: WorkerCounterTotals,
+        leader: LeaderStatus
+    ) {
         registry.reset(Self.leader)
-        registry.set(Self.leader, labels: ["lease": leader.lease, "elected": leader.unelectedReason == nil ? "true" : "false"],
-                     to: broker.leading ? 1 : 0)
+        registry.set(
+            Self.leader, labels: ["lease": leader.lease, "elected": leader.unelectedReason == nil ? "true" : "false"],
+            to: broker.leading ? 1 : 0)
         registry.set(leaderLastRenew, to: leader.lastRenew ?? 0)
         for child in tree.children {
             let labels = ["role": child.id.role, "instance": String(child.id.instance)]
@@ -56,12 +61,16 @@ enum SupervisorMetrics {
         registry.reset(permissionMissing)
         let missing = Readiness.missingPermissions(peers: Array(broker.peers.values))
         registry.set(permissionsMissing, labels: ["required": "true"], to: Double(missing.filter(\.required).count))
-        registry.set(permissionsMissing, labels: ["required": "false"], to: Double(missing.filter { !$0.required }.count))
+        registry.set(
+            permissionsMissing, labels: ["required": "false"], to: Double(missing.filter { !$0.required }.count))
         for permission in missing {
-            registry.set(permissionMissing, labels: [
-                "verb": permission.verb, "resource": permission.resourceName, "namespace": permission.namespace ?? "",
-                "required": permission.required ? "true" : "false",
-            ], to: 1)
+            registry.set(
+                permissionMissing,
+                labels: [
+                    "verb": permission.verb, "resource": permission.resourceName,
+                    "namespace": permission.namespace ?? "",
+                    "required": permission.required ? "true" : "false",
+                ], to: 1)
         }
         registry.set(apiReachable, to: broker.peers.values.contains { $0.conditions.apiReachable == false } ? 0 : 1)
         let reported = WorkerSeries(workerTotals.totals)
@@ -70,8 +79,9 @@ enum SupervisorMetrics {
             registry.set(key.name, labels: key.labels, to: value)
         }
         for histogram in reported.histograms {
-            registry.setHistogram(histogram.name, labels: histogram.labels, help: MetricCatalogue.help(for: histogram.name),
-                                  bounds: histogram.bounds, counts: histogram.counts, sum: histogram.sum, count: histogram.count)
+            registry.setHistogram(
+                histogram.name, labels: histogram.labels, help: MetricCatalogue.help(for: histogram.name),
+                bounds: histogram.bounds, counts: histogram.counts, sum: histogram.sum, count: histogram.count)
         }
     }
 }

@@ -29,12 +29,15 @@ public enum CronEventReason: String, Sendable {
 /// The Events of a CronOMJob, built by ``Event/recorded(on:reason:type:about:message:timestamp:)``;
 /// `subject` is what the Event is about (a slot, a run).
 enum CronEvents {
-    static func event(_ reason: CronEventReason, about subject: String, message: String, cron: CronOMJob, now: Date) -> Event {
+    static func event(_ reason: CronEventReason, about subject: String, message: String, cron: CronOMJob, now: Date)
+        -> Event
+    {
         let object = ObjectReference(
             apiVersion: CronOMJob.resourceType.apiVersion, kind: CronOMJob.resourceType.kind,
             namespace: cron.metadata.namespace, name: cron.metadata.name, uid: cron.metadata.uid,
             resourceVersion: cron.metadata.resourceVersion)
-        return .recorded(on: object, reason: reason.rawValue, type: reason.type, about: subject, message: message,
-                         timestamp: KubeTime.format(now))
+        return .recorded(
+            on: object, reason: reason.rawValue, type: reason.type, about: subject, message: message,
+            timestamp: KubeTime.format(now))
     }
 }

@@ -28,10 +28,13 @@ enum RunEventReason: String {
 /// The Events of a run, built by ``Event/recorded(on:reason:type:about:message:timestamp:)``.
 enum RunEvents {
     /// `instance` tells repeated occurrences of a reason apart (an attempt number).
-    static func event(_ reason: RunEventReason, message: String, omJob: OMJob, instance: String?, now: String) -> Event {
+    static func event(_ reason: RunEventReason, message: String, omJob: OMJob, instance: String?, now: String) -> Event
+    {
         let object = ObjectReference(
             apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
             namespace: omJob.metadata.namespace, name: omJob.metadata.name, uid: omJob.metadata.uid)
-        return .recorded(on: object, reason: reason.rawValue, type: reason.type, about: instance ?? "", message: message, timestamp: now)
+        return .recorded(
+            on: object, reason: reason.rawValue, type: reason.type, about: instance ?? "", message: message,
+            timestamp: now)
     }
 }

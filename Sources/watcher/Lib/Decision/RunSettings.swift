@@ -26,19 +26,23 @@ public struct RunSettings: Hashable, Sendable {
     public init() {}
 
     /// The settings that override the defaults, each in whole seconds.
-    public static var environmentKeys: [(setting: Setting, keyPath: WritableKeyPath<RunSettings, TimeInterval>)] { [
-        (Settings.mainPodStartDeadline, \.mainPodStartDeadline),
-        (Settings.nodeLostThreshold, \.nodeLostThreshold),
-        (Settings.exitHandlerBackoff, \.exitHandlerBackoff),
-        (Settings.exitHandlerMaxBackoff, \.exitHandlerMaxBackoff),
-        (Settings.exitHandlerStartDeadline, \.exitHandlerStartDeadline),
-        (Settings.exitHandlerActiveDeadline, \.exitHandlerActiveDeadline),
-        (Settings.killDeadline, \.killDeadline),
-        (Settings.deletionReportSlack, \.deletionReportSlack),
-    ] }
+    public static var environmentKeys: [(setting: Setting, keyPath: WritableKeyPath<RunSettings, TimeInterval>)] {
+        [
+            (Settings.mainPodStartDeadline, \.mainPodStartDeadline),
+            (Settings.nodeLostThreshold, \.nodeLostThreshold),
+            (Settings.exitHandlerBackoff, \.exitHandlerBackoff),
+            (Settings.exitHandlerMaxBackoff, \.exitHandlerMaxBackoff),
+            (Settings.exitHandlerStartDeadline, \.exitHandlerStartDeadline),
+            (Settings.exitHandlerActiveDeadline, \.exitHandlerActiveDeadline),
+            (Settings.killDeadline, \.killDeadline),
+            (Settings.deletionReportSlack, \.deletionReportSlack),
+        ]
+    }
 
     /// Every variable `init(environment:)` reads.
-    public static var environmentNames: [String] { environmentKeys.map(\.setting.name) + [Settings.exitHandlerBackoffLimit.name] }
+    public static var environmentNames: [String] {
+        environmentKeys.map(\.setting.name) + [Settings.exitHandlerBackoffLimit.name]
+    }
 
     /// Reads overrides from the environment; a bad value names the variable (start-up exits with
     /// ``ConfigError/exitCode``).
@@ -76,7 +80,8 @@ struct RunLimits: Hashable, Sendable {
         exitHandlerBackoff = seconds(spec?.exitHandlerBackoffSeconds) ?? settings.exitHandlerBackoff
         exitHandlerMaxBackoff = max(settings.exitHandlerMaxBackoff, exitHandlerBackoff)
         exitHandlerStartDeadline = seconds(spec?.exitHandlerStartDeadlineSeconds) ?? settings.exitHandlerStartDeadline
-        exitHandlerActiveDeadline = seconds(spec?.exitHandlerActiveDeadlineSeconds) ?? settings.exitHandlerActiveDeadline
+        exitHandlerActiveDeadline =
+            seconds(spec?.exitHandlerActiveDeadlineSeconds) ?? settings.exitHandlerActiveDeadline
         killDeadline = seconds(spec?.killDeadlineSeconds) ?? settings.killDeadline
         deletionReportSlack = settings.deletionReportSlack
     }

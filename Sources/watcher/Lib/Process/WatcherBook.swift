@@ -62,7 +62,8 @@ struct WatcherBook {
         var frames: [[UInt8]] = []
         for command in result.commands where ledger.mayStart(command.id, now: now) {
             guard let frame = command.frame else { continue }
-            ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id), awaits: command.awaits)
+            ledger.started(
+                command.id, key: work, versionBound: result.versionBound.contains(command.id), awaits: command.awaits)
             countedOnDone[command.id] = result.countedOnDone[command.id]
             observedOnDone[command.id] = result.observedOnDone[command.id].map { ($0, since) }
             frames.append(frame)

@@ -101,9 +101,12 @@ public actor WatcherDriver {
         counters.add(answer.counted)
         for o in answer.observed { counters.histograms.observe(o.name, labels: o.labels, o.value ?? 0) }
         if let delay = answer.retryAfter {
-            logger.info("command failed; deciding again after backoff", metadata: [
-                LogKeys.commandID: "\(result.id)", LogKeys.reason: "\(answer.failure)",
-                LogKeys.delayMS: "\(Int(delay * 1000))"])
+            logger.info(
+                "command failed; deciding again after backoff",
+                metadata: [
+                    LogKeys.commandID: "\(result.id)", LogKeys.reason: "\(answer.failure)",
+                    LogKeys.delayMS: "\(Int(delay * 1000))",
+                ])
             armTimer()
         } else {
             drainSoon()
