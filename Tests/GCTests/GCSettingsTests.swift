@@ -27,19 +27,19 @@ import Testing
     @Test(arguments: [
         (
             "OMJOB_GC_DELETE_OMJOB_AFTER_TTL", "maybe",
-            "OMJOB_GC_DELETE_OMJOB_AFTER_TTL=maybe is invalid: expected true or false"
+            "invalid value \"maybe\" for OMJOB_GC_DELETE_OMJOB_AFTER_TTL: expected true or false"
         ),
         (
             "OMJOB_GC_STALE_FINALIZER_SECONDS", "0",
-            "OMJOB_GC_STALE_FINALIZER_SECONDS=0 is invalid: expected a whole number ≥ 1"
+            "invalid value \"0\" for OMJOB_GC_STALE_FINALIZER_SECONDS: expected a whole number ≥ 1"
         ),
         (
             "OMJOB_GC_DEFAULT_TTL_SECONDS", "1d",
-            "OMJOB_GC_DEFAULT_TTL_SECONDS=1d is invalid: expected a whole number ≥ 0"
+            "invalid value \"1d\" for OMJOB_GC_DEFAULT_TTL_SECONDS: expected a whole number ≥ 0"
         ),
         (
             "OMJOB_GC_DEFAULT_HISTORY_LIMIT", "-1",
-            "OMJOB_GC_DEFAULT_HISTORY_LIMIT=-1 is invalid: expected a whole number ≥ 0"
+            "invalid value \"-1\" for OMJOB_GC_DEFAULT_HISTORY_LIMIT: expected a whole number ≥ 0"
         ),
     ])
     func badValuesNameTheSetting(name: String, value: String, message: String) {

@@ -72,7 +72,7 @@ import Testing
         #expect(first.count == 1)
         #expect(event.event.type == "Warning")
         #expect(event.event.reason == "StaleFinalizer")
-        #expect(event.event.metadata.name == "om-job-mysql-pipeline-a1b2c3d4.0b6c1e2a.stale-finalizer-exit-handler")
+        #expect(event.event.metadata.name == "om-job-mysql-pipeline-a1b2c3d4.261a4c38ca6239ff")
         #expect(
             event.event.message
                 == "Finalizer omjob.pipelines.openmetadata.org/exit-handler has blocked deletion of OMJob om-job-mysql-pipeline-a1b2c3d4 for 7200s (bound 3600s)."

@@ -143,7 +143,7 @@ import Testing
             o.commands.compactMap { if case .recordEvent(let p) = $0.action { p.event.metadata.name } else { nil } }
         }
         #expect(eventNames(afterRestart) == eventNames(first))
-        #expect(eventNames(first) == ["om-job-mysql-pipeline-a1b2c3d4.0b6c1e2a.pods-cleaned-up"])
+        #expect(eventNames(first) == ["om-job-mysql-pipeline-a1b2c3d4.110834d925d6b40c"])
         #expect(afterRestart.commands.allSatisfy { if case .deletePod = $0.action { false } else { true } })
         // Now everything lands; the pods disappear. Nothing more to do, at any later time.
         for command in afterRestart.commands {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct BadInputTests {
+@Suite(.timeLimit(.minutes(2))) struct BadInputTests {
     @Test func malformedJSONIsBadRequestAndTheConnectionKeepsServing() async throws {
         try await withSim { _, client in
             let bad = try await client.send(

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct BuiltinResourcesTests {
+@Suite(.timeLimit(.minutes(2))) struct BuiltinResourcesTests {
     @Test func eventsV1NeedTheirRequiredFieldsCoreEventsDoNot() async throws {
         try await withSim { _, client in
             let core: JSONValue = [

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct CreateSemanticsTests {
+@Suite(.timeLimit(.minutes(2))) struct CreateSemanticsTests {
     @Test func createAssignsSystemMetadataWithMonotonicResourceVersions() async throws {
         try await withSim { sim, client in
             let a = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("a"))

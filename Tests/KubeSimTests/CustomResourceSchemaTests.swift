@@ -4,7 +4,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct CustomResourceSchemaTests {
+@Suite(.timeLimit(.minutes(2))) struct CustomResourceSchemaTests {
     @Test func unknownFieldsArePrunedAndPreservedWhereDeclared() throws {
         let store = try fixtureStore()
         let spec: JSONValue = [
@@ -119,7 +119,7 @@ import Testing
 }
 
 /// The real OMJob CRD from deploy/crds: an unknown status field disappears, as on a real API server.
-@Suite struct OMJobCRDTests {
+@Suite(.timeLimit(.minutes(2))) struct OMJobCRDTests {
     static let omjobs = GroupResource(group: "pipelines.openmetadata.org", resource: "omjobs")
 
     static func repositoryCRDs() -> String? {

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct DeletionTests {
+@Suite(.timeLimit(.minutes(2))) struct DeletionTests {
     @Test func finalizerHoldsADeletedPodUntilRemoved() throws {
         let store = try fixtureStore()
         try store.create(

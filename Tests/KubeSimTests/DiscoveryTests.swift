@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct DiscoveryTests {
+@Suite(.timeLimit(.minutes(2))) struct DiscoveryTests {
     @Test func versionAndCoreGroup() async throws {
         try await withSim { _, client in
             #expect(try await client.send("GET", "/version").json.str("major") == "1")
@@ -104,7 +104,7 @@ import Testing
 
 /// `kubectl auth can-i` and the operator's start-up permission review: kubesim's one identity is
 /// allowed everything, answered in the shape of the real server.
-@Suite struct SelfSubjectAccessReviewTests {
+@Suite(.timeLimit(.minutes(2))) struct SelfSubjectAccessReviewTests {
     @Test func everyPermissionIsAllowed() async throws {
         try await withSim { _, client in
             let review: JSONValue = [

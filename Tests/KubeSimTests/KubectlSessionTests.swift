@@ -6,17 +6,20 @@ import Testing
 @testable import KubeSim
 
 /// A real kubectl against kubesim: discovery, apply, get, create, patch (incl. status),
-/// wait and delete. Skipped, with a message, only when kubectl is not installed.
-@Suite(.serialized) struct KubectlSessionTests {
+/// wait and delete. Skipped, with its reason, only outside CI when kubectl is not installed.
+@Suite(.timeLimit(.minutes(5)), .serialized) struct KubectlSessionTests {
     static let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
+    static let openssl = ["/usr/bin/openssl", "/bin/openssl"].contains {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+    /// CI installs kubectl and openssl (scripts/install-deps.sh), so there a missing one fails the test.
+    static let inCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
-    @Test func kubectlSessionOnOMJobsAndPods() async throws {
-        guard let kubectl = Self.kubectl else {
-            print("KubectlSessionTests: kubectl not found in /usr/bin or /usr/local/bin; kubectl session test SKIPPED")
-            return
-        }
+    @Test(.enabled(if: kubectl != nil || inCI, "needs kubectl in /usr/bin or /usr/local/bin (scripts/install-deps.sh)"))
+    func kubectlSessionOnOMJobsAndPods() async throws {
+        let kubectl = try #require(Self.kubectl, "kubectl not found in /usr/bin or /usr/local/bin")
         let crds = try #require(OMJobCRDTests.repositoryCRDs(), "deploy/crds not found")
         let sim = try await KubeSimServer.start(.init(crdDirectory: crds, threads: 1))
         let session = try KubectlSession(kubectl: kubectl, server: sim.baseURL, token: nil)
@@ -30,15 +33,10 @@ import Testing
         try await sim.shutdown()
     }
 
-    @Test func kubectlSendsItsTokenOverTLS() async throws {
-        guard let kubectl = Self.kubectl else {
-            print("KubectlSessionTests: kubectl not found; TLS session SKIPPED")
-            return
-        }
-        guard let (cert, key) = try TestCertificate.make() else {
-            print("KubectlSessionTests: openssl not found; TLS session SKIPPED")
-            return
-        }
+    @Test(.enabled(if: (kubectl != nil && openssl) || inCI, "needs kubectl and openssl (scripts/install-deps.sh)"))
+    func kubectlSendsItsTokenOverTLS() async throws {
+        let kubectl = try #require(Self.kubectl, "kubectl not found in /usr/bin or /usr/local/bin")
+        let (cert, key) = try #require(try TestCertificate.make(), "openssl could not make a certificate")
         // kubectl only sends bearer tokens over TLS, so a token-protected kubesim needs --tls-cert.
         let sim = try await KubeSimServer.start(
             .init(token: "s3cret", tlsCertificatePath: cert, tlsKeyPath: key, threads: 1))

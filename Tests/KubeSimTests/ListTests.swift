@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct ListTests {
+@Suite(.timeLimit(.minutes(2))) struct ListTests {
     static func populated() throws -> ObjectStore {
         let store = try fixtureStore()
         try store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "other"]])

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct PatchTests {
+@Suite(.timeLimit(.minutes(2))) struct PatchTests {
     @Test func mergePatchMergesObjectsAndNullDeletes() throws {
         let store = try fixtureStore()
         try store.create(

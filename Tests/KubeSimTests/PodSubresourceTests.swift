@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct PodSubresourceTests {
+@Suite(.timeLimit(.minutes(2))) struct PodSubresourceTests {
     @Test func logServesWhatWasAppended() async throws {
         try await withSim { sim, client in
             _ = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("p"))

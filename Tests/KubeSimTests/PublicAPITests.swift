@@ -5,7 +5,7 @@ import Testing
 
 /// The API documented at the top of KubeSim.swift, used exactly as another target would
 /// (plain `import KubeSim`, no @testable).
-@Suite struct PublicAPITests {
+@Suite(.timeLimit(.minutes(2))) struct PublicAPITests {
     @Test func documentedAPIWorksFromOutsideTheModule() async throws {
         let sim = try await KubeSimServer.start(.init(port: 0, token: "t", threads: 1))
         do {

@@ -3,13 +3,13 @@ import Spawn
 
 /// Self-signed certificates for TLS tests.
 enum TestCertificate {
-    /// A throwaway certificate made with openssl (nil when openssl is absent).
+    /// Where openssl is, if installed.
+    static let openssl = ["/usr/bin/openssl", "/bin/openssl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static var opensslInstalled: Bool { openssl != nil }
+
+    /// A throwaway certificate made with openssl (nil when openssl is absent or fails).
     static func make() throws -> (String, String)? {
-        guard
-            let openssl = ["/usr/bin/openssl", "/bin/openssl"].first(where: {
-                FileManager.default.isExecutableFile(atPath: $0)
-            })
-        else { return nil }
+        guard let openssl else { return nil }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
             "kubesim-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import KubeSim
 
-@Suite struct UpdateSemanticsTests {
+@Suite(.timeLimit(.minutes(2))) struct UpdateSemanticsTests {
     @Test func staleResourceVersionIsConflict() async throws {
         try await withSim { _, client in
             let created = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("p")).json

@@ -12,7 +12,7 @@ final class EventSink: Sendable {
     func receive(_ event: WatchEvent) { box.withLockedValue { $0.append(event) } }
 }
 
-@Suite struct WatchTests {
+@Suite(.timeLimit(.minutes(2))) struct WatchTests {
     @Test func resumingFromAResourceVersionNeitherMissesNorRepeats() throws {
         let store = try fixtureStore()
         try store.create(.pods, namespace: "default", object: Fixture.pod("a"))

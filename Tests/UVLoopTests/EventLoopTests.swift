@@ -21,7 +21,7 @@ actor LoopActor {
     func openHandles() -> Int { EventLoop.current.openHandleCount }
 }
 
-@Suite struct EventLoopTests {
+@Suite(.timeLimit(.minutes(2))) struct EventLoopTests {
     @Test func oneShotTimerFiresOnceAndFreesItsHandleOnClose() async throws {
         let thread = try LoopThread()
         defer { thread.stopAndWait() }
@@ -127,17 +127,22 @@ actor LoopActor {
         #expect(signal == SIGUSR2)
     }
 
-    @Test func stopClosesHandlesLeftOpen() throws {
+    @Test func stopClosesHandlesLeftOpen() async throws {
         let thread = try LoopThread()
-        let executor = thread.executor
-        let ready = DispatchSemaphore(value: 0)
-        executor.execute {
-            let timer = try! LoopTimer(loop: EventLoop.current)
+        let open = try await LoopActor(thread.executor).with { (loop, done: @escaping (Int) -> Void) in
+            let timer = try LoopTimer(loop: loop)
             timer.start(after: .seconds(3600)) {}
-            ready.signal()
+            done(loop.openHandleCount)
         }
-        ready.wait()
-        thread.stopAndWait()  // returns only if the forgotten timer was closed
+        #expect(open >= 1, "the forgotten timer is open")
+        // stopAndWait returns only once the loop has closed the timer; waited for on another
+        // thread so that a stop that never returns fails this test instead of hanging it.
+        let stopped = DispatchSemaphore(value: 0)
+        Thread {
+            thread.stopAndWait()
+            stopped.signal()
+        }.start()
+        #expect(stopped.wait(timeout: .now() + 30) == .success, "stopAndWait did not return with a timer left open")
     }
 
     @Test(arguments: [(Duration.zero, UInt64(0)), (.milliseconds(5), 5), (.microseconds(1), 1), (.seconds(-1), 0)])

@@ -1,3 +1,4 @@
+import BrokerProtocol
 import Foundation
 import Models
 import Testing
@@ -227,10 +228,10 @@ import Testing
         cron.spec!.schedule = "every hour"
         let now = Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:01Z")))
         let first = CronScheduler.decide(CronObservation(cron: cron, runs: [], now: now, newRunID: "id"))
-        guard case .patchCronOMJobStatus(let patch)? = first.commands.first?.action else {
-            Issue.record("no status")
-            return
-        }
+        let patch = try #require(
+            { () -> PatchCronOMJobStatus? in
+                if case .patchCronOMJobStatus(let patch)? = first.commands.first?.action { patch } else { nil }
+            }(), "no status")
         #expect(patch.status.message?.contains("expected 5 fields") == true)
         cron.status = patch.status
         #expect(CronScheduler.decide(CronObservation(cron: cron, runs: [], now: now, newRunID: "id")).commands.isEmpty)
@@ -262,10 +263,9 @@ import Testing
         // The name is taken by a stranger: we still ask (the executor refuses to adopt it), and it is not "active".
         #expect(decision.commands.map(\.action.type).contains("createOMJob"))
         let patch = try #require(decision.commands.first(where: { $0.action.type == "patchCronOMJobStatus" })?.action)
-        guard case .patchCronOMJobStatus(let p) = patch else {
-            Issue.record("not a status patch: \(patch)")
-            return
-        }
+        let p = try #require(
+            { () -> PatchCronOMJobStatus? in if case .patchCronOMJobStatus(let p) = patch { p } else { nil } }(),
+            "not a status patch: \(patch)")
         #expect(p.status.active?.compactMap(\.uid) == [])
     }
 

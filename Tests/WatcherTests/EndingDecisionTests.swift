@@ -1,3 +1,4 @@
+import BrokerProtocol
 import Foundation
 import Models
 import Testing
@@ -15,7 +16,11 @@ import Testing
         let decision = run.decide()
         #expect(decision.types == ["confirmPodAbsent"])
         #expect(decision.status == nil, "nothing is written on the cache's word")
-        guard case .confirmPodAbsent(let confirm) = decision.commands[0].action else { return }
+        let confirm = try #require(
+            { () -> ConfirmPodAbsent? in
+                if case .confirmPodAbsent(let confirm)? = decision.commands.first?.action { confirm } else { nil }
+            }(),
+            "\(decision.types)")
         #expect(confirm.podName == "om-job-mysql-pipeline-a1b2c3d4-main")
         #expect(confirm.thenPatch.resourceVersion == "1001")
         #expect(confirm.thenPatch.status.mainPodTermination?.reason == "PodLost")

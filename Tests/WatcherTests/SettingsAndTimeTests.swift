@@ -1,5 +1,6 @@
 import Foundation
 import Models
+import Runtime
 import Testing
 
 @testable import Watcher
@@ -23,11 +24,15 @@ import Testing
         #expect(settings.exitHandlerBackoffLimit == 7)
         #expect(
             settings.killDeadline == 7 && settings.exitHandlerActiveDeadline == 7 && settings.deletionReportSlack == 7)
+        let table = Set(Settings.all.filter { $0.readBy == .watcher }.map(\.name))
+        #expect(Set(names) == table, "the watcher reads exactly its settings in the one table")
     }
 
     @Test(arguments: ["abc", "-5", "0", "1.5"])
     func aBadValueNamesTheSetting(value: String) {
-        #expect(throws: RunSettingsError(name: "OMJOB_KILL_DEADLINE_SECONDS", value: value)) {
+        #expect(
+            throws: ConfigError(setting: "OMJOB_KILL_DEADLINE_SECONDS", value: value, expected: "a whole number ≥ 1")
+        ) {
             try RunSettings(environment: ["OMJOB_KILL_DEADLINE_SECONDS": value])
         }
     }

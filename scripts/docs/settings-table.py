@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""The settings table of docs/reference.md, generated from the code's own settings tables so it
-stays true: `omjob-supervisor --help` (Sources/Runtime/Config/Settings.swift, read by every
-process), RunSettings (Sources/watcher/Lib/Decision/RunSettings.swift: the watcher's run limits)
-and GCSettings (Sources/gc/Lib/GCSettings*.swift). Fails loudly if a table changed shape.
+"""The settings table of docs/reference.md, generated from the code's one settings table so it
+stays true: `omjob-supervisor --help` (Sources/Runtime/Config/Settings.swift; a `[watcher]` or
+`[gc]` after a name says which process reads it, else every process does). Fails loudly if the
+help changed shape.
 
 Usage: scripts/docs/settings-table.py [--write | --check] [BIN_DIR]
   (no flag)  print the table
@@ -18,8 +18,8 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 
-def supervisor_settings(bin_dir):
-    """(name, default, meaning) from the ENVIRONMENT section of `omjob-supervisor --help`."""
+def settings(bin_dir):
+    """(name, default, meaning, read by) from the ENVIRONMENT section of `omjob-supervisor --help`."""
     supervisor = os.path.join(bin_dir, "omjob-supervisor")
     if not os.access(supervisor, os.X_OK):
         sys.exit(f"settings-table: no {supervisor}: run `swift build` first, or pass the directory that holds it")
@@ -31,52 +31,11 @@ def supervisor_settings(bin_dir):
         if not block:
             continue
         head, _, help_text = block.partition("\n")
-        match = re.match(r"([A-Z0-9_]+)(?: \(default: (.*)\))?$", head.strip())
+        match = re.match(r"([A-Z0-9_]+)(?: \(default: (.*?)\))?(?: \[(\w+)\])?$", head.strip())
         if not match:
             sys.exit(f"settings-table: cannot read --help block {head!r}")
-        rows.append((match.group(1), match.group(2) if match.group(2) != "empty" else "",  " ".join(help_text.split()), "every process"))
-    return rows
-
-
-def doc_before(lines, index):
-    """The `///` comment lines just above lines[index], joined."""
-    doc = []
-    while index > 0 and lines[index - 1].strip().startswith("///"):
-        index -= 1
-        doc.insert(0, lines[index].strip()[3:].strip())
-    return " ".join(doc)
-
-
-def run_settings():
-    path = os.path.join(ROOT, "Sources/watcher/Lib/Decision/RunSettings.swift")
-    lines = open(path).read().split("\n")
-    props = {}
-    for i, line in enumerate(lines):
-        match = re.match(r"\s*public var (\w+)(?:: \w+)? = ([\d.]+)$", line)
-        if match:
-            props[match.group(1)] = (match.group(2), doc_before(lines, i))
-    rows = []
-    for name, prop in re.findall(r'\("(OMJOB_[A-Z_]+)", \\\.(\w+)\)', "\n".join(lines)):
-        default, doc = props[prop]
-        if not doc and prop == "exitHandlerMaxBackoff":
-            doc = "Cap of the exit handler's retry delay: the first delay is " + props["exitHandlerBackoff"][1].split("; ")[-1].rstrip(".") + "."
-        rows.append((name, default, doc + " Seconds (the OMJob's matching spec field, where it has one, wins).", "watcher"))
-    key = re.search(r'backoffLimitKey = "(\w+)"', "\n".join(lines)).group(1)
-    default, doc = props["exitHandlerBackoffLimit"]
-    rows.append((key, default, doc + " (The OMJob's matching spec field, where it has one, wins.)", "watcher"))
-    return rows
-
-
-def gc_settings():
-    path = os.path.join(ROOT, "Sources/gc/Lib/GCSettings+Environment.swift")
-    lines = open(path).read().split("\n")
-    rows = []
-    for i, line in enumerate(lines):
-        match = re.match(r'\s*public static let \w+ = "(OMJOB_GC_\w+)"', line)
-        if match:
-            doc = doc_before(lines, i)
-            default = re.search(r"\(default (\w+)\)", doc)
-            rows.append((match.group(1), default.group(1) if default else "", re.sub(r" ?\(default \w+\)", "", doc), "gc"))
+        default = match.group(2) if match.group(2) != "empty" else ""
+        rows.append((match.group(1), default, " ".join(help_text.split()), match.group(3) or "every process"))
     return rows
 
 
@@ -86,7 +45,7 @@ END = "<!-- end of settings table -->"
 
 
 def table(bin_dir):
-    rows = supervisor_settings(bin_dir) + run_settings() + gc_settings()
+    rows = settings(bin_dir)
     lines = ["| variable | default | read by | meaning |", "|---|---|---|---|"]
     for name, default, meaning, reader in rows:
         lines.append(f"| `{name}` | {('`' + default + '`') if default else '—'} | {reader} | {meaning.replace('|', '/')} |")

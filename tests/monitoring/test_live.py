@@ -190,6 +190,17 @@ def test_promtool_check_metrics_on_the_live_exposition(live, promtool):
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_every_live_family_has_its_catalogue_help(live):
+    """Worker-reported series carry their meaning (Sources/Runtime/Metrics/MetricCatalogue.swift),
+    not a generic text: a family missing from the catalogue says so in its HELP."""
+    status, text = live["operator"].get("/metrics")
+    assert status == 200
+    helps = dict(line.split(" ", 3)[2:] for line in text.splitlines() if line.startswith("# HELP "))
+    assert "omjob_executor_commands_total" in helps and "omjob_gc_sweeps_total" in helps, sorted(helps)
+    generic = {name: help for name, help in helps.items() if "Reported by" in help or "not in the operator's metric catalogue" in help}
+    assert not generic, generic
+
+
 def test_every_metric_an_alert_names_exists(live):
     for alert, expr in alert_rules():
         names = metric_names(expr)

@@ -8,7 +8,7 @@ import Logging
 #endif
 
 /// The start-up every worker role shares, so each `main.swift` stays a few lines: read the
-/// configuration (exit 2 on a bad setting), JSON logs, parent-death signal, the loop, the broker
+/// configuration (exit ``ConfigError/exitCode`` on a bad setting), JSON logs, parent-death signal, the loop, the broker
 /// connection, SIGTERM/SIGINT/SIGHUP, and the exit code.
 public enum WorkerMain {
     /// Runs a worker of `role` until the broker asks it to stop, its socket closes, or SIGTERM.
@@ -44,7 +44,8 @@ public enum WorkerMain {
     }
 }
 
-/// A setting (or the kubeconfig it points to) is wrong: exit 2, as for any bad setting.
+/// A setting (or the kubeconfig it points to) is wrong: exit ``ConfigError/exitCode``, which the
+/// supervisor never restarts.
 private func isBadSetting(_ error: any Error) -> Bool {
     if error is ConfigError { return true }
     if case .configuration? = error as? KubeError { return true }

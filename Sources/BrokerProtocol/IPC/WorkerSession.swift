@@ -1,9 +1,9 @@
 import Logging
+import Runtime
+import UVLoop
 
 #if canImport(Glibc)
     import Glibc
-    import Runtime
-    import UVLoop
 #endif
 
 /// One worker's conversation with the broker, with the hooks a role fills in: commands (the
@@ -101,7 +101,7 @@ public final class WorkerSession {
 
     func start() throws {
         let stopGracefully: (Int32) -> Void = { [weak self] signal in
-            self?.logger.info("stopping on signal", metadata: ["signal": "\(signal)"])
+            self?.logger.info("stopping on signal", metadata: [LogKeys.signal: "\(signal)"])
             self?.drain()
         }
         signals = [
@@ -117,7 +117,7 @@ public final class WorkerSession {
                 self?.logger.warning("broker connection ended; exiting", metadata: [LogKeys.reason: "\(reason)"])
                 self?.stop(exitCode: 0)
             })
-        logger.info("worker started", metadata: ["socket": "\(config.brokerSocket ?? "")"])
+        logger.info("worker started", metadata: [LogKeys.socket: "\(config.brokerSocket ?? "")"])
         if readyAtStart { markReady() }
     }
 

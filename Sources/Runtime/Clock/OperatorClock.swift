@@ -3,7 +3,7 @@ import Foundation
 /// The wall clock every operator decision reads `now` from: the system clock, or, in
 /// integration tests only, the system clock shifted by the seconds written in a file.
 ///
-/// Why a clock in Shared, in one place: TTLs (hours), schedules (minutes) and deadlines are
+/// Why one clock for every role, in Runtime: TTLs (hours), schedules (minutes) and deadlines are
 /// decided against wall time, and a test cannot wait a day. Every process (gc, watcher) takes
 /// `now` from here and arms its timers with `delay(until:)`, so one environment variable moves
 /// the whole operator's idea of time, and production code has no test branch anywhere else.

@@ -33,42 +33,34 @@ public struct OperatorConfig: Sendable, Equatable {
         watchNamespaces = Self.namespaces(env.string(Settings.watchNamespaces))
         operatorNamespace = env.string(Settings.operatorNamespace)
         logLevel = try env.logLevel(Settings.logLevel)
-        healthCheckPort = try env.int(Settings.healthCheckPort, in: 0...65535)
-        executorWorkers = try env.int(Settings.executorWorkers, in: 1...64)
-        executorConcurrency = try env.int(Settings.executorConcurrency, in: 1...1024)
+        healthCheckPort = try env.int(Settings.healthCheckPort)
+        executorWorkers = try env.int(Settings.executorWorkers)
+        executorConcurrency = try env.int(Settings.executorConcurrency)
         // METRICS_PORT, RECONCILIATION_THREADS, POLLING_INTERVAL_SECONDS and REQUEUE_DELAY_SECONDS
         // come from OpenMetadata's Helm chart: accepted with any value, not read (see Settings).
         runDir = env.optional(Settings.runDir)
-        shutdownGrace = .seconds(try env.int(Settings.shutdownGrace, in: 1...3600))
-        restartIntensity = try env.int(Settings.restartIntensity, in: 0...10_000)
-        restartPeriod = .seconds(try env.int(Settings.restartPeriod, in: 1...86_400))
-        restartBackoffMax = .seconds(try env.int(Settings.restartBackoffMax, in: 1...3600))
-        brokerQueueLimit = try env.int(Settings.brokerQueueLimit, in: 1...1_000_000)
-        heartbeatInterval = .milliseconds(try env.int(Settings.heartbeatInterval, in: 10...60_000))
+        shutdownGrace = .seconds(try env.int(Settings.shutdownGrace))
+        restartIntensity = try env.int(Settings.restartIntensity)
+        restartPeriod = .seconds(try env.int(Settings.restartPeriod))
+        restartBackoffMax = .seconds(try env.int(Settings.restartBackoffMax))
+        brokerQueueLimit = try env.int(Settings.brokerQueueLimit)
+        heartbeatInterval = .milliseconds(try env.int(Settings.heartbeatInterval))
         brokerSocket = env.optional(Settings.brokerSocket)
-        switch env.string(Settings.leaderElection).trimmed.lowercased() {
-        case "auto", "true": leaderElection = true
-        case "false": leaderElection = false
-        case let other:
-            throw ConfigError(setting: Settings.leaderElection.name, value: other, expected: "auto or false")
+        leaderElection = try env.choice(Settings.leaderElection) != "false"
+        let shard = try env.dnsLabel(Settings.shard)
+        if env.optional(Settings.leaseName) == nil {
+            leaseName = Self.defaultLeaseName(shard: shard, namespaces: watchNamespaces)
+        } else {
+            leaseName = try env.dnsLabel(Settings.leaseName)
+            guard !leaseName.isEmpty else {
+                throw ConfigError(
+                    setting: Settings.leaseName.name, value: "", expected: Settings.leaseName.rule.expected)
+            }
         }
-        let shard = env.string(Settings.shard).trimmed
-        guard shard.isEmpty || Self.isDNSLabel(shard) else {
-            throw ConfigError(
-                setting: Settings.shard.name, value: shard, expected: "a DNS label (a-z, 0-9, -; at most 40 characters)"
-            )
-        }
-        let leaseName =
-            env.optional(Settings.leaseName)?.trimmed
-            ?? Self.defaultLeaseName(shard: shard, namespaces: watchNamespaces)
-        guard Self.isDNSLabel(leaseName, limit: 253) else {
-            throw ConfigError(setting: Settings.leaseName.name, value: leaseName, expected: "a DNS label")
-        }
-        self.leaseName = leaseName
         podName = env.optional(Settings.podName)
-        leaseDuration = .milliseconds(try env.int(Settings.leaseDuration, in: 1000...3_600_000))
-        renewDeadline = .milliseconds(try env.int(Settings.renewDeadline, in: 100...3_600_000))
-        retryPeriod = .milliseconds(try env.int(Settings.retryPeriod, in: 50...3_600_000))
+        leaseDuration = .milliseconds(try env.int(Settings.leaseDuration))
+        renewDeadline = .milliseconds(try env.int(Settings.renewDeadline))
+        retryPeriod = .milliseconds(try env.int(Settings.retryPeriod))
         guard renewDeadline < leaseDuration else {
             throw ConfigError(
                 setting: Settings.renewDeadline.name, value: env.string(Settings.renewDeadline),
@@ -80,7 +72,7 @@ public struct OperatorConfig: Sendable, Equatable {
                 setting: Settings.retryPeriod.name, value: env.string(Settings.retryPeriod),
                 expected: "under \(Settings.renewDeadline.name) / 1.2")
         }
-        instance = try env.int(Settings.childInstance, in: 0...1000)
+        instance = try env.int(Settings.childInstance)
         childCommands = [:]
         for (role, setting) in [
             ("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand),

@@ -1,33 +1,74 @@
 import Logging
 
-/// Typed reads of settings that name the variable in every error.
-struct SettingReader {
-    let environment: [String: String]
+/// Typed reads of settings that check each value against its ``SettingRule`` and name the
+/// variable in every error.
+public struct SettingReader: Sendable {
+    /// The process a setting is meant for (every process reads the whole table; this says whose
+    /// behaviour it changes).
+    public enum Role: String, Sendable, Equatable {
+        case everyProcess = "every process"
+        case watcher
+        case gc
+    }
+
+    public let environment: [String: String]
+
+    public init(environment: [String: String]) {
+        self.environment = environment
+    }
 
     /// The raw value; an empty variable counts as unset (as in a Deployment with `value: ""`).
-    func optional(_ setting: Setting) -> String? {
+    public func optional(_ setting: Setting) -> String? {
         guard let value = environment[setting.name], !value.isEmpty else { return setting.defaultValue }
         return value
     }
 
-    func string(_ setting: Setting) -> String { optional(setting) ?? "" }
+    public func string(_ setting: Setting) -> String { optional(setting) ?? "" }
 
-    func int(_ setting: Setting, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
+    /// A whole number within the setting's `.integer` range.
+    public func int(_ setting: Setting) throws(ConfigError) -> Int {
         let raw = string(setting)
-        guard let value = Int(raw.trimmed), range.contains(value) else {
-            throw ConfigError(
-                setting: setting.name, value: raw,
-                expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+        guard case .integer(let range) = setting.rule, let value = Int(raw.trimmed), range.contains(value) else {
+            throw ConfigError(setting: setting.name, value: raw, expected: setting.rule.expected)
         }
         return value
     }
 
-    func logLevel(_ setting: Setting) throws(ConfigError) -> Logger.Level {
+    public func bool(_ setting: Setting) throws(ConfigError) -> Bool {
+        let raw = string(setting)
+        switch raw.trimmed.lowercased() {
+        case "true", "1", "yes": return true
+        case "false", "0", "no": return false
+        default: throw ConfigError(setting: setting.name, value: raw, expected: SettingRule.boolean.expected)
+        }
+    }
+
+    public func logLevel(_ setting: Setting) throws(ConfigError) -> Logger.Level {
         let raw = string(setting)
         guard let level = Logger.Level(operatorName: raw) else {
-            throw ConfigError(setting: setting.name, value: raw, expected: "one of TRACE, DEBUG, INFO, WARN, ERROR")
+            throw ConfigError(setting: setting.name, value: raw, expected: SettingRule.logLevel.expected)
         }
         return level
+    }
+
+    /// One of the setting's `.choice` words, lowercased.
+    public func choice(_ setting: Setting) throws(ConfigError) -> String {
+        let raw = string(setting)
+        let word = raw.trimmed.lowercased()
+        guard case .choice(let words) = setting.rule, words.contains(word) else {
+            throw ConfigError(setting: setting.name, value: word, expected: setting.rule.expected)
+        }
+        return word
+    }
+
+    /// The trimmed value when empty or a DNS label within the setting's `.dnsLabel` limit.
+    public func dnsLabel(_ setting: Setting) throws(ConfigError) -> String {
+        let value = string(setting).trimmed
+        guard case .dnsLabel(let limit) = setting.rule, value.isEmpty || OperatorConfig.isDNSLabel(value, limit: limit)
+        else {
+            throw ConfigError(setting: setting.name, value: value, expected: setting.rule.expected)
+        }
+        return value
     }
 }
 

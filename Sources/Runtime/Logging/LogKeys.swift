@@ -24,4 +24,23 @@ public enum LogKeys {
     public static let informer = "informer"
     /// Whether the watcher watches nodes (it needs the right to list them).
     public static let nodesWatched = "nodes.watched"
+    /// The supervisor's own exit code, logged as it exits.
+    public static let exitCode = "exit.code"
+    /// Restarts counted against RESTART_INTENSITY, and the window they were counted in.
+    public static let restarts = "restarts"
+    public static let periodSeconds = "period.seconds"
+    /// Commands in flight, e.g. those re-dispatched when an executor goes.
+    public static let commands = "commands"
+    /// The broker's Unix socket, and the TCP port of /health, /ready, /metrics and /info.
+    public static let socket = "socket"
+    public static let healthPort = "health.port"
+    /// A signal a process received.
+    public static let signal = "signal"
+    /// The Lease replicas elect on (`namespace/name`), this replica's identity in it, and its holder.
+    public static let lease = "lease"
+    public static let identity = "identity"
+    public static let holder = "holder"
+    /// Object counts in a cache once its initial lists are done.
+    public static let omJobCount = "omjobs"
+    public static let podCount = "pods"
 }

@@ -1,6 +1,7 @@
 import Foundation
+import Runtime
 
-/// Operator-wide settings of the gc's decisions, validated by the gc's entry point.
+/// Operator-wide settings of the gc's decisions; names, defaults and accepted values are in ``Settings``.
 public struct GCSettings: Hashable, Sendable {
     /// `ttlSecondsAfterFinished` when an OMJob has none (the CRD's default, for objects created
     /// before the CRD declared it).
@@ -14,8 +15,9 @@ public struct GCSettings: Hashable, Sendable {
     public var defaultHistoryLimit: Int
 
     public init(
-        defaultTTLSeconds: Int = 86_400, deleteOMJobAfterTTL: Bool = false, staleFinalizerSeconds: Int = 3_600,
-        defaultHistoryLimit: Int = 3
+        defaultTTLSeconds: Int = Settings.gcDefaultTTL.defaultInteger, deleteOMJobAfterTTL: Bool = false,
+        staleFinalizerSeconds: Int = Settings.gcStaleFinalizer.defaultInteger,
+        defaultHistoryLimit: Int = Settings.gcDefaultHistoryLimit.defaultInteger
     ) {
         self.defaultTTLSeconds = defaultTTLSeconds
         self.deleteOMJobAfterTTL = deleteOMJobAfterTTL

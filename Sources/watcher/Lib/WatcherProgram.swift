@@ -15,11 +15,7 @@ public struct WatcherProgram: ParsableCommand {
         Allocator.useFixedThresholds()
         WorkerMain.run(role: Watcher.role) { session in
             let environment = ProcessEnvironment.current
-            let settings: RunSettings
-            do { settings = try RunSettings(environment: environment) } catch let error as RunSettingsError {
-                throw ConfigError(
-                    setting: error.name, value: error.value, expected: "a whole number of seconds (or a count)")
-            }
+            let settings = try RunSettings(environment: environment)
             let cluster = try ClusterConfiguration.load(environment: environment)
             let client = KubeClient(configuration: cluster, executor: session.loop.executor)
             WatcherDriver.attach(

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A scriptable HTTP/1.1 (optionally TLS) server for the Shared client tests.
+"""A scriptable HTTP/1.1 (optionally TLS) server for the client tests (KubeAPITests).
 
 Why: the transport and the retry/informer drivers must be tested over real sockets against
 faults (429, 5xx, cut streams, 410) that kubesim cannot inject yet. Tests push canned

@@ -9,7 +9,7 @@ import Testing
 
 /// The informer over real sockets against scripted list and watch responses: cuts, bookmarks,
 /// 410 and relist, each exactly when the test needs it.
-@Suite struct InformerTests {
+@Suite(.timeLimit(.minutes(2))) struct InformerTests {
     static func event(_ type: String, _ name: String, rv: Int, size: Int = 0) -> JSONValue {
         ["type": .string(type), "object": widgetJSON(name, rv: rv, size: size)]
     }

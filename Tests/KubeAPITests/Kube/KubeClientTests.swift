@@ -22,7 +22,7 @@ func widgetJSON(_ name: String, rv: Int, size: Int = 1) -> JSONValue {
 
 /// The Kubernetes client's retry, error and pagination behaviour over real sockets, against
 /// the scripted server, which answers exactly the sequence each test needs.
-@Suite struct KubeClientTests {
+@Suite(.timeLimit(.minutes(2))) struct KubeClientTests {
     let server: ScriptedServer
     let thread: LoopThread
     let client: KubeClient

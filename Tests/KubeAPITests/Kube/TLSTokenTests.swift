@@ -8,7 +8,7 @@ import Testing
 
 /// TLS with a CA file and a bearer token from a file, over a real TLS server; the token file
 /// rotates between two requests. (Against the scripted server until kubesim's TLS lands.)
-@Suite struct TLSTokenTests {
+@Suite(.timeLimit(.minutes(5))) struct TLSTokenTests {
     @Test func caFileAndRotatingTokenFile() async throws {
         let certs = try TestCertificates()
         defer { certs.remove() }

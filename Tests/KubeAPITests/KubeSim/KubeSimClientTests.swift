@@ -9,7 +9,7 @@ import Testing
 
 /// The client's required behaviours against kubesim over real sockets. Faults kubesim
 /// serves through its interceptor hook (429, 500); the rest is kubesim's own behaviour.
-@Suite struct KubeSimClientTests {
+@Suite(.timeLimit(.minutes(2))) struct KubeSimClientTests {
     @Test func tlsCAFileBearerTokenFileRotationAndWrongCA() async throws {
         let certs = try TestCertificates()
         defer { certs.remove() }

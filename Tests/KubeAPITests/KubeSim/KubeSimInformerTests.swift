@@ -9,7 +9,7 @@ import Testing
 
 /// The informer against kubesim's real list and watch, through a proxy that cuts the watch
 /// connection mid-burst.
-@Suite struct KubeSimInformerTests {
+@Suite(.timeLimit(.minutes(2))) struct KubeSimInformerTests {
     /// Notifications as text, in handler order.
     final class Notes: Sendable {
         let list = Mutex<[String]>([])

@@ -8,7 +8,7 @@ import Testing
 
 /// The rest of the typed API against kubesim: status subresource, replace with a stale
 /// resourceVersion, delete preconditions and propagation, pod logs, get of a missing object.
-@Suite struct KubeSimObjectAPITests {
+@Suite(.timeLimit(.minutes(2))) struct KubeSimObjectAPITests {
     @Test func statusReplaceDeleteAndLogs() async throws {
         let harness = try await SimHarness()
         let client = harness.client()

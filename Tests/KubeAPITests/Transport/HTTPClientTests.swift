@@ -6,7 +6,7 @@ import Testing
 @testable import UVLoop
 
 /// The libcurl transport over real sockets against Fixtures/scripted_server.py.
-@Suite struct HTTPClientTests {
+@Suite(.timeLimit(.minutes(2))) struct HTTPClientTests {
     @Test func sendsMethodHeadersAndBodyAndReusesTheConnection() async throws {
         let server = try ScriptedServer()
         defer { server.stop() }

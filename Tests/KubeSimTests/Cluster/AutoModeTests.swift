@@ -5,7 +5,7 @@ import Testing
 @testable import KubeSim
 
 /// Automatic mode: many pods, no per-pod code; annotations override the policy.
-@Suite struct AutoModeTests {
+@Suite(.timeLimit(.minutes(5))) struct AutoModeTests {
     @Test func everyPodRunsForTheSetTimeThenExitsWithTheSetCode() async throws {
         try await withCluster(nodes: 3, autoPolicy: AutoPolicy(runSeconds: 5, exitCode: 0)) { sim, _ in
             for index in 0..<300 {
@@ -114,7 +114,7 @@ import Testing
 }
 
 /// The scheduler retries Unschedulable pods when a node appears.
-@Suite struct AutoModeRetryTests {
+@Suite(.timeLimit(.minutes(5))) struct AutoModeRetryTests {
     @Test func anUnschedulablePodIsPlacedWhenANodeIsAdded() async throws {
         try await withCluster(nodes: 0, autoPolicy: AutoPolicy(runSeconds: 1)) { sim, _ in
             try sim.store.create(.pods, namespace: "default", object: endingPod())

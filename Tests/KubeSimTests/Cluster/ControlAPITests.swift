@@ -5,7 +5,7 @@ import Testing
 @testable import KubeSim
 
 /// What a human (or another language's test) does with curl: the /kubesim/cluster endpoints.
-@Suite struct ControlAPITests {
+@Suite(.timeLimit(.minutes(2))) struct ControlAPITests {
     static let pods = "/api/v1/namespaces/default/pods"
 
     @Test func aPodIsDrivenThroughItsLifeOverHTTP() async throws {

@@ -11,8 +11,8 @@ struct EndingCase: Sendable, CustomStringConvertible {
     var description: String { fixture }
 }
 
-/// Every ending the operator handles, compared field by field with the shape a real cluster writes.
-@Suite struct EndingFixtureTests {
+/// Every ending of the issue, compared field by field with the shape a real cluster writes.
+@Suite(.timeLimit(.minutes(5))) struct EndingFixtureTests {
     static let cases: [EndingCase] = [
         EndingCase(fixture: "unschedulable") { sim, _ in
             try sim.store.create(.pods, namespace: "default", object: endingPod())
@@ -168,7 +168,7 @@ struct EndingCase: Sendable, CustomStringConvertible {
 }
 
 /// The comparison itself must catch what matters and ignore what varies between runs.
-@Suite struct FixtureMatchTests {
+@Suite(.timeLimit(.minutes(5))) struct FixtureMatchTests {
     @Test func aDifferentExitCodeOrAnExtraStatusFieldIsReported() throws {
         let fixture = try #require(try FixtureMatch.load("completed")["pod"])
         var changed = fixture

@@ -7,7 +7,7 @@ import Testing
 @testable import KubeSim
 
 /// One test per fault kind, over real sockets, plus switching and counting.
-@Suite struct FaultInjectionTests {
+@Suite(.timeLimit(.minutes(2))) struct FaultInjectionTests {
     static let podsPath = "/api/v1/namespaces/default/pods"
 
     @Test func serverErrorsHitTheChosenVerbCountTimesAndAreCounted() async throws {

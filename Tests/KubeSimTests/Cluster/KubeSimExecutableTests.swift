@@ -11,7 +11,7 @@ import Testing
 
 /// The real `kubesim` executable with `--local-runtime`: a pod's command runs, its log is
 /// served, SIGTERM stops kubesim cleanly; a bad flag is refused naming the flag.
-@Suite struct KubeSimExecutableTests {
+@Suite(.timeLimit(.minutes(5))) struct KubeSimExecutableTests {
     static var binary: String {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()

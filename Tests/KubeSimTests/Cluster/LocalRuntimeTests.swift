@@ -9,7 +9,7 @@ import Testing
 #endif
 
 /// `--local-runtime`: pods' commands really run; their output is the log; deletion kills them.
-@Suite struct LocalRuntimeTests {
+@Suite(.timeLimit(.minutes(5))) struct LocalRuntimeTests {
     static func shellPod(
         _ name: String, _ script: String, env: [JSONValue] = [], finalizer: Bool = false, grace: Int64? = nil
     ) -> JSONValue {
@@ -135,7 +135,7 @@ import Testing
 }
 
 /// `kubectl logs -f`: the log streams while the process runs and the stream ends with the pod.
-@Suite struct LogFollowTests {
+@Suite(.timeLimit(.minutes(5))) struct LogFollowTests {
     @Test func followStreamsTheGrowingLogUntilThePodEnds() async throws {
         let go = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-follow-\(UUID().uuidString)")
             .path

@@ -8,7 +8,7 @@ import Testing
 
 /// `SpawnedProcess`, the tests' and benchmarks' replacement for Foundation's `Process.run()`: stdio as
 /// asked, exit codes and signals as `Process` reports them, and no other descriptor inherited.
-@Suite struct SpawnedProcessTests {
+@Suite(.timeLimit(.minutes(5))) struct SpawnedProcessTests {
     @Test func theChildInheritsOnlyItsStdio() throws {
         // Descriptors without close-on-exec, as Foundation's pipes are: only closing them in the
         // child keeps them out of it. A few dozen: many more would push this shared test process

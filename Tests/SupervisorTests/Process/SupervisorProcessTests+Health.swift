@@ -93,7 +93,28 @@ extension SupervisorProcessTests {
             #expect(parsed["omjob_gc_pods_deleted_total{namespace=ns}"] == 8, "\(parsed)")
             #expect(parsed["omjob_broker_round_trip_seconds_count{}"] == 1)
             #expect(parsed["omjob_supervisor_child_up{instance=0,role=watcher}"] == 1)
+            // Every family says what it is, worker-reported ones included: type and help from the catalogue.
+            let families = Self.families(text)
+            #expect(families.keys.contains(MetricCatalogue.gcPodsDeleted.name))
+            for (name, family) in families {
+                let described = MetricCatalogue.named(name)
+                #expect(described != nil, "\(name) is exposed but not in MetricCatalogue")
+                #expect(family.type == described?.kind.rawValue && family.help == described?.help, "\(name): \(family)")
+            }
         }
+    }
+
+    /// The `# HELP` and `# TYPE` lines of an exposition, by family.
+    static func families(_ text: String) -> [String: (type: String, help: String)] {
+        var result: [String: (type: String, help: String)] = [:]
+        for line in text.split(separator: "\n") {
+            let parts = line.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false).map(String.init)
+            guard parts.count >= 3, parts[0] == "#" else { continue }
+            let rest = parts.count > 3 ? parts[3] : ""
+            if parts[1] == "HELP" { result[parts[2], default: ("", "")].help = rest }
+            if parts[1] == "TYPE" { result[parts[2], default: ("", "")].type = rest }
+        }
+        return result
     }
 
     /// Parses with prometheus_client's own text parser (scripts/requirements-test.txt).

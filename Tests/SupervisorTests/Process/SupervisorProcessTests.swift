@@ -56,14 +56,53 @@ import Testing
         }
     }
 
-    @Test func badSettingStopsStartUpWithExitCode2NamingTheVariable() async throws {
+    @Test func badSettingStopsStartUpWithTheConfigurationExitCodeNamingTheVariable() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
             let process = try SpawnedProcess(
                 executable: try BuiltProducts.path(name),
                 environment: ["EXECUTOR_WORKERS": "many", "PATH": "/usr/bin:/bin"], stderr: .pipe)
             let text = String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self)
-            #expect(process.waitUntilExit() == .exited(2), "\(name)")
+            #expect(process.waitUntilExit() == .exited(100), "\(name)")
             #expect(text.contains("EXECUTOR_WORKERS") && text.contains("many"), "\(name): \(text)")
+        }
+    }
+
+    /// The watcher's and the gc's settings are checked by the supervisor before any child
+    /// starts: the pod ends at once, each bad setting named, instead of a child's crash loop.
+    @Test func theSupervisorRefusesEveryRolesBadSettingsBeforeStartingAChild() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        let marker = directory.path + "/started"
+        let child = try directory.script("child.sh", "touch \(marker); sleep 30")
+        let environment = [
+            "PATH": "/usr/bin:/bin", "OMJOB_RUN_DIR": directory.path + "/run",
+            "OMJOB_GC_DEFAULT_TTL_SECONDS": "1d", "OMJOB_KILL_DEADLINE_SECONDS": "0", "LOG_LEVEL": "LOUD",
+            "OMJOB_WATCHER_COMMAND": child, "OMJOB_EXECUTOR_COMMAND": child, "OMJOB_GC_COMMAND": child,
+        ]
+        let process = try SpawnedProcess(
+            executable: try BuiltProducts.path("omjob-supervisor"), environment: environment, stderr: .pipe)
+        let text = String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.waitUntilExit() == .exited(100))
+        for (name, value) in [
+            ("OMJOB_GC_DEFAULT_TTL_SECONDS", "1d"), ("OMJOB_KILL_DEADLINE_SECONDS", "0"), ("LOG_LEVEL", "LOUD"),
+        ] {
+            #expect(text.contains("invalid value \"\(value)\" for \(name)"), "\(text)")
+        }
+        #expect(text.contains("3 bad setting(s)"), "\(text)")
+        #expect(!FileManager.default.fileExists(atPath: marker), "no child was started")
+    }
+
+    /// A worker that exits with the configuration code is not restarted, and the supervisor ends
+    /// with the same code.
+    @Test func aChildsConfigurationExitEndsTheSupervisorWithTheSameCode() async throws {
+        try await withSupervisor(["EXECUTOR_WORKERS": "1"], scripts: ["gc": "exit 100"]) { supervisor, _ in
+            #expect(await supervisor.waitExit() == 100)
+            #expect(await eventually { !supervisor.supervisorLogs("supervisor exiting").isEmpty })
+            let why = supervisor.supervisorLogs("child failed permanently; shutting down the tree")
+            #expect(
+                why.first?["exit.reason"] as? String == "exited with code 100 (usage or configuration error)",
+                "\(supervisor.rawLogs)")
+            #expect(supervisor.supervisorLogs("child exited; restarting after backoff").isEmpty)
         }
     }
 

@@ -72,7 +72,7 @@ import Testing
 
     @Test func helpListsEverySetting() {
         for setting in Settings.all { #expect(Settings.helpText.contains(setting.name)) }
-        #expect(Settings.helpText.contains("exit code 2"))
+        #expect(Settings.helpText.contains("exit code 100"))
     }
 
     @Test func redactionHidesSecrets() {

@@ -69,6 +69,13 @@ import Testing
         #expect(actions.first == .log(.permanentChildGaveUp(Self.w0, .exited(100))))
         #expect(actions.contains(.terminate(Self.e1)))
         #expect(!actions.contains(.spawn(Self.w0)))
+        #expect(tree.exitCode == 100, "a bad setting ends the supervisor with the same code")
+    }
+
+    @Test func exit125OfAPermanentChildEndsTheTreeWithOne() {
+        var tree = started()
+        _ = tree.exited(Self.w0, status: .exited(125), now: .seconds(1))
+        #expect(tree.exitCode == 1)
     }
 
     @Test func transientAndTemporaryChildren() {

@@ -122,7 +122,7 @@ struct OutcomeCounts {
         MetricsReport(
             counters: totals.map { key, value in
                 MetricSample(
-                    name: "omjob_executor_commands_total", labels: ["type": key.type, "outcome": key.outcome],
+                    name: MetricCatalogue.executorCommands.name, labels: ["type": key.type, "outcome": key.outcome],
                     value: value)
             })
     }

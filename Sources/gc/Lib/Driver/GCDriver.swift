@@ -18,17 +18,9 @@ import UVLoop
 /// at any point repeats at most writes whose effect already holds: no early deletion (expiry is
 /// computed from `completionTime`, not from a timer), no second event (deterministic names).
 actor GCDriver {
-    /// After a failed write, decide again this much later even if nothing changes (the client
-    /// already retried transient errors for its whole deadline; this bounds the next attempt).
-    static let retryAfterFailure = Duration.seconds(5)
     /// Objects whose lists are performed at once: enough to clear a backlog, few enough not to
     /// flood the API server after a long outage.
     static let parallelObjects = 8
-    /// Sweeps start at most this often. A sweep reads every cached object, so sweeping on every
-    /// change cost O(objects) per change: with 1,000 runs in flight the gc used a quarter of the
-    /// machine's CPU. Nothing the gc does needs a reaction within a second (TTLs, history
-    /// limits, stale-finalizer bounds), and a burst of changes still ends in one sweep.
-    static let minimumSweepInterval = Duration.seconds(1)
 
     nonisolated let unownedExecutor: UnownedSerialExecutor
     private let session: LoopBound<WorkerSession>
@@ -38,16 +30,13 @@ actor GCDriver {
     private let clock: OperatorClock
     private let logger: Logger
     private var timer: LoopTimer?
-    /// Fires when a sweep asked for during `minimumSweepInterval` may start.
+    /// Fires when a sweep asked for during `GCPacing.minimumInterval` may start.
     private var pacer: LoopTimer?
-    private var pacing = false
-    private var lastSweep: ContinuousClock.Instant?
+    /// When to sweep (pure; see `GCPacing`), on the monotonic time since `origin`.
+    private var pacing = GCPacing()
+    private let origin = ContinuousClock.now
     private var metrics = GCMetrics()
-    private var dirty = false
-    private var sweeping = false
     private var isReady = false
-    /// False while this replica is a standby: the gc keeps its caches and writes nothing.
-    private var leading = true
 
     init(
         session: LoopBound<WorkerSession>, executor: LoopExecutor, cache: GCCache, client: KubeClient,
@@ -66,21 +55,28 @@ actor GCDriver {
     /// Something in the cache changed (or time passed): sweep now, or once the interval since
     /// the last sweep has passed.
     func changed() {
-        dirty = true
-        guard !sweeping, !pacing else { return }
-        if let last = lastSweep, case let wait = last + Self.minimumSweepInterval - .now, wait > .zero, pace(wait) {
-            return
-        }
-        sweeping = true
-        Task { await self.sweep() }
+        follow(pacing.changed(now: elapsed))
     }
 
     /// The supervisor says whether this replica leads; on taking the lead the gc sweeps at once.
     func leadershipChanged(_ leading: Bool) {
-        guard leading != self.leading else { return }
-        self.leading = leading
-        logger.info(leading ? "gc writes: this replica leads" : "gc writes nothing: this replica is a standby")
-        if leading { changed() }
+        follow(pacing.leadershipChanged(leading, now: elapsed))
+    }
+
+    private var elapsed: Duration { ContinuousClock.now - origin }
+
+    /// Does what the pacing core asks.
+    private func follow(_ actions: [GCPacing.Action]) {
+        for action in actions {
+            switch action {
+            case .sweep:
+                Task { await self.sweep() }
+            case .waitThenSweep(let wait):
+                if !pace(wait) { follow(pacing.pacerUnavailable()) }
+            case .announceLeadership(let leading):
+                logger.info(leading ? "gc writes: this replica leads" : "gc writes nothing: this replica is a standby")
+            }
+        }
     }
 
     /// Stops the timers (on shutdown).
@@ -92,19 +88,16 @@ actor GCDriver {
     }
 
     private func sweep() async {
-        dirty = false
-        let started = ContinuousClock.now
+        pacing.sweepStarted(now: elapsed)
         // Until the caches have synced nothing is swept, and readiness must not wait on the pacer.
-        if await sweepOnce() { lastSweep = started }
-        sweeping = false
-        if dirty { changed() }
+        let decided = await sweepOnce()
+        follow(pacing.sweepFinished(decided: decided, now: elapsed))
     }
 
-    /// Arms the pacer; false when no timer can be had (then the sweep runs at once).
+    /// Arms the pacer; false when no timer can be had.
     private func pace(_ wait: Duration) -> Bool {
         if pacer == nil { pacer = try? LoopTimer(loop: EventLoop.current) }
         guard let pacer else { return false }
-        pacing = true
         pacer.start(after: wait) { [weak self] in
             guard let self else { return }
             Task { await self.paced() }
@@ -113,8 +106,7 @@ actor GCDriver {
     }
 
     private func paced() {
-        pacing = false
-        changed()
+        follow(pacing.pacerFired(now: elapsed))
     }
 
     /// False when the caches have not synced yet (nothing was decided).
@@ -124,18 +116,17 @@ actor GCDriver {
             isReady = true
             session.value.markReady()
             logger.info(
-                "gc caches synced", metadata: ["omjobs": "\(snapshot.omJobs.count)", "pods": "\(snapshot.pods.count)"])
+                "gc caches synced",
+                metadata: [LogKeys.omJobCount: "\(snapshot.omJobs.count)", LogKeys.podCount: "\(snapshot.pods.count)"])
         }
         let now = clock.now()
         let sweep = GCSweep.decide(
             omJobs: snapshot.omJobs, crons: snapshot.crons, pods: snapshot.pods, now: now, settings: settings)
-        guard leading else { return true }
+        guard pacing.leading else { return true }
         let failed = await perform(sweep.commands)
         metrics.record(sweep, now: now)
         session.value.report(metrics.report)
-        var wake = sweep.wakeAt.map { clock.delay(until: $0) }
-        if failed { wake = min(wake ?? Self.retryAfterFailure, Self.retryAfterFailure) }
-        arm(wake)
+        arm(GCPacing.nextWake(sweep.wakeAt.map { clock.delay(until: $0) }, writeFailed: failed))
         return true
     }
 

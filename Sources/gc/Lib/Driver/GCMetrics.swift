@@ -6,24 +6,24 @@ import Runtime
 /// restarts) and gauges, reported to the supervisor in a `metrics` message after every sweep.
 struct GCMetrics: Sendable {
     /// Pods the gc deleted (a 404 on a repeat is not counted).
-    static let podsDeleted = "omjob_gc_pods_deleted_total"
+    static let podsDeleted = MetricCatalogue.gcPodsDeleted.name
     /// OMJobs the gc deleted, labelled `reason` (`TTL`, `HistoryLimit`).
-    static let omJobsDeleted = "omjob_gc_omjobs_deleted_total"
+    static let omJobsDeleted = MetricCatalogue.gcOMJobsDeleted.name
     /// Runs whose cleanup time the gc recorded.
-    static let cleanupsRecorded = "omjob_gc_cleanups_recorded_total"
+    static let cleanupsRecorded = MetricCatalogue.gcCleanupsRecorded.name
     /// Events the gc created (a 409 on a repeat is not counted).
-    static let eventsRecorded = "omjob_gc_events_total"
+    static let eventsRecorded = MetricCatalogue.gcEvents.name
     /// Writes that failed after the client's retries, labelled `action`.
-    static let writeFailures = "omjob_gc_write_failures_total"
+    static let writeFailures = MetricCatalogue.gcWriteFailures.name
     /// Sweeps performed.
-    static let sweeps = "omjob_gc_sweeps_total"
+    static let sweeps = MetricCatalogue.gcSweeps.name
     /// Operator finalizers held longer than the bound, right now.
-    static let staleFinalizers = "omjob_stale_finalizers"
+    static let staleFinalizers = MetricCatalogue.staleFinalizers.name
     /// OMJobs in each TTL state, labelled `state`, as of the last sweep.
-    static let runs = "omjob_gc_runs"
+    static let runs = MetricCatalogue.gcRuns.name
     /// The operator-clock time of the last sweep (seconds since the epoch): tests and dashboards
     /// see that the gc has decided at or after a given instant.
-    static let lastSweep = "omjob_gc_last_sweep_timestamp_seconds"
+    static let lastSweep = MetricCatalogue.gcLastSweep.name
 
     private var counters: [MetricSample: Double] = [:]
     private var gauges: [MetricSample] = []

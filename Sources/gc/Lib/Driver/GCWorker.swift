@@ -10,23 +10,12 @@ import UVLoop
 /// The gc says `ready` once its caches have synced (not at connect), so `/ready` means "the gc
 /// is deciding". Its writes go straight to the API server (see `GCCommandPerformer` for why).
 public enum GCWorker {
-    /// Why the gc cannot start; the entry point turns it into exit code 2 with this message.
-    public struct StartError: Error, CustomStringConvertible {
-        public var description: String
-    }
-
-    /// Reads what the gc needs from the environment, or the first bad setting.
-    public static func settings(environment: [String: String]) throws(StartError) -> (GCSettings, ClusterConfiguration)
-    {
-        do {
-            let settings = try GCSettings(environment: environment)
-            let cluster = try ClusterConfiguration.load(environment: environment)
-            return (settings, cluster)
-        } catch let error as GCSettingsError {
-            throw StartError(description: error.description)
-        } catch {
-            throw StartError(description: "cannot configure the Kubernetes client: \(error)")
-        }
+    /// Reads what the gc needs from the environment, or the first bad setting (a ``ConfigError``,
+    /// or the Kubernetes client's configuration error).
+    public static func settings(environment: [String: String]) throws -> (GCSettings, ClusterConfiguration) {
+        let settings = try GCSettings(environment: environment)
+        let cluster = try ClusterConfiguration.load(environment: environment)
+        return (settings, cluster)
     }
 
     /// Attaches the gc to `session` (called by `WorkerMain` on the loop thread, before the conversation starts).

@@ -94,7 +94,7 @@ extension SupervisorDriver {
             case .metricsReported(let id, let report):
                 workerTotals.report(connection: id, counters: report.counters)
                 for gauge in report.gauges {
-                    metrics.declare(gauge.name, .gauge, help: "Reported by workers.")
+                    metrics.declare(gauge.name, .gauge, help: MetricCatalogue.help(for: gauge.name))
                     metrics.set(gauge.name, labels: gauge.labels, to: gauge.value)
                 }
             case .completed(let latency):

@@ -1,12 +1,12 @@
 import Foundation
+import KubeAPI
 import KubeJSON
 import Logging
+import Runtime
+import UVLoop
 
 #if canImport(Glibc)
     import Glibc
-    import KubeAPI
-    import Runtime
-    import UVLoop
 #endif
 
 /// What the supervisor knows of leader election, for `/info`, metrics and the exit path.
@@ -48,7 +48,8 @@ extension SupervisorDriver {
                 leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline,
                 retryPeriod: config.retryPeriod))
         logger.info(
-            "electing a leader", metadata: ["lease": "\(leaderStatus.lease)", "identity": "\(leaderStatus.identity)"])
+            "electing a leader",
+            metadata: [LogKeys.lease: "\(leaderStatus.lease)", LogKeys.identity: "\(leaderStatus.identity)"])
         perform(elector!.tick(now: leaderNow()))
     }
 
@@ -192,19 +193,22 @@ extension SupervisorDriver {
         let lease = "\(leaderStatus.lease)"
         switch event {
         case .acquired(let identity):
-            logger.notice("leading: acquired the Lease", metadata: ["lease": "\(lease)", "identity": "\(identity)"])
+            logger.notice(
+                "leading: acquired the Lease", metadata: [LogKeys.lease: "\(lease)", LogKeys.identity: "\(identity)"])
         case .lost(let reason):
             logger.error(
-                "no longer leading: every write stops", metadata: ["lease": "\(lease)", LogKeys.reason: "\(reason)"])
+                "no longer leading: every write stops",
+                metadata: [LogKeys.lease: "\(lease)", LogKeys.reason: "\(reason)"])
         case .holderChanged(let holder):
             logger.info(
-                "Lease holder", metadata: ["lease": "\(lease)", "holder": "\(holder.isEmpty ? "(none)" : holder)"])
+                "Lease holder",
+                metadata: [LogKeys.lease: "\(lease)", LogKeys.holder: "\(holder.isEmpty ? "(none)" : holder)"])
         case .requestFailed(let reason):
             logger.warning(
                 "Lease request failed; retrying every retry period",
-                metadata: ["lease": "\(lease)", LogKeys.reason: "\(reason)"])
+                metadata: [LogKeys.lease: "\(lease)", LogKeys.reason: "\(reason)"])
         case .requestsRecovered:
-            logger.info("Lease requests succeed again", metadata: ["lease": "\(lease)"])
+            logger.info("Lease requests succeed again", metadata: [LogKeys.lease: "\(lease)"])
         }
     }
 

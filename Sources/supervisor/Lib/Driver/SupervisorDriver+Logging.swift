@@ -27,7 +27,7 @@ extension SupervisorDriver {
                 "restart intensity exceeded; shutting down the tree",
                 metadata: [
                     LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)",
-                    "restarts": "\(restarts)", "period.seconds": "\(period.components.seconds)",
+                    LogKeys.restarts: "\(restarts)", LogKeys.periodSeconds: "\(period.components.seconds)",
                 ])
         case .shutdownRequested(let reason):
             logger.notice("shutdown requested; draining", metadata: [LogKeys.reason: "\(reason)"])
@@ -36,7 +36,7 @@ extension SupervisorDriver {
         case .exitedDuringShutdown(let id, let status):
             logger.info("child stopped", metadata: [LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)"])
         case .finished(let code):
-            logger.notice("supervisor exiting", metadata: ["exit.code": "\(code)"])
+            logger.notice("supervisor exiting", metadata: [LogKeys.exitCode: "\(code)"])
         }
     }
 
@@ -61,7 +61,7 @@ extension SupervisorDriver {
         case .redispatching(let id, let count):
             logger.warning(
                 "executor gone; re-dispatching its commands",
-                metadata: [LogKeys.connection: "\(id)", "commands": "\(count)"])
+                metadata: [LogKeys.connection: "\(id)", LogKeys.commands: "\(count)"])
         }
     }
 }

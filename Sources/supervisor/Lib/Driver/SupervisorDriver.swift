@@ -1,10 +1,10 @@
+import KubeAPI
 import Logging
+import Runtime
+import UVLoop
 
 #if canImport(Glibc)
     import Glibc
-    import KubeAPI
-    import Runtime
-    import UVLoop
 #endif
 
 /// Performs what the supervision tree and the broker decide: the only supervisor code that
@@ -72,7 +72,7 @@ final class SupervisorDriver {
         logger.info(
             "supervisor listening",
             metadata: [
-                "socket": "\(runDirectory.socketPath)", "health.port": "\(healthServer!.port)",
+                LogKeys.socket: "\(runDirectory.socketPath)", LogKeys.healthPort: "\(healthServer!.port)",
             ])
         treeTimer = try LoopTimer(loop: loop)
         let housekeeping = try LoopTimer(loop: loop)

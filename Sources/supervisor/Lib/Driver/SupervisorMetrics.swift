@@ -1,46 +1,36 @@
 import Runtime
 
-/// The supervisor's metric names, declared in one place.
+/// The supervisor's metrics (names, types and help in ``MetricCatalogue``) and how it fills them.
 enum SupervisorMetrics {
-    static let restarts = "omjob_supervisor_child_restarts_total"
-    static let up = "omjob_supervisor_child_up"
-    static let commands = "omjob_broker_commands_total"
-    static let inFlight = "omjob_broker_inflight_commands"
-    static let pending = "omjob_broker_pending_commands"
-    static let roundTrip = "omjob_broker_round_trip_seconds"
-    static let protocolErrors = "omjob_broker_protocol_errors_total"
-    static let refusedConnections = "omjob_broker_refused_connections_total"
-    static let connections = "omjob_broker_connections"
-    static let permissionMissing = "omjob_permission_missing"
-    static let permissionsMissing = "omjob_permissions_missing"
-    static let apiReachable = "omjob_api_reachable"
-    static let leader = "omjob_leader"
-    static let leaderTransitions = "omjob_leader_transitions_total"
-    static let leaderLastRenew = "omjob_leader_last_renew_timestamp_seconds"
+    static let restarts = MetricCatalogue.childRestarts.name
+    static let up = MetricCatalogue.childUp.name
+    static let commands = MetricCatalogue.brokerCommands.name
+    static let inFlight = MetricCatalogue.brokerInFlight.name
+    static let pending = MetricCatalogue.brokerPending.name
+    static let roundTrip = MetricCatalogue.brokerRoundTrip.name
+    static let protocolErrors = MetricCatalogue.brokerProtocolErrors.name
+    static let refusedConnections = MetricCatalogue.brokerRefusedConnections.name
+    static let connections = MetricCatalogue.brokerConnections.name
+    static let permissionMissing = MetricCatalogue.permissionMissing.name
+    static let permissionsMissing = MetricCatalogue.permissionsMissing.name
+    static let apiReachable = MetricCatalogue.apiReachable.name
+    static let leader = MetricCatalogue.leader.name
+    static let leaderTransitions = MetricCatalogue.leaderTransitions.name
+    static let leaderLastRenew = MetricCatalogue.leaderLastRenew.name
+
+    /// The families the supervisor itself counts; the workers' are declared when first reported.
+    static let ownFamilies: [MetricDescription] = [
+        MetricCatalogue.childRestarts, MetricCatalogue.childUp, MetricCatalogue.brokerCommands,
+        MetricCatalogue.brokerInFlight,
+        MetricCatalogue.brokerPending, MetricCatalogue.brokerRoundTrip, MetricCatalogue.brokerProtocolErrors,
+        MetricCatalogue.brokerRefusedConnections, MetricCatalogue.brokerConnections, MetricCatalogue.permissionMissing,
+        MetricCatalogue.permissionsMissing, MetricCatalogue.apiReachable, MetricCatalogue.leader,
+        MetricCatalogue.leaderTransitions,
+        MetricCatalogue.leaderLastRenew,
+    ]
 
     static func declare(in registry: MetricsRegistry) {
-        registry.declare(restarts, .counter, help: "Restarts of each child since the supervisor started.")
-        registry.declare(up, .gauge, help: "1 while the child process is running.")
-        registry.declare(commands, .counter, help: "Commands answered by the broker, by outcome.")
-        registry.declare(inFlight, .gauge, help: "Commands held by executors.")
-        registry.declare(pending, .gauge, help: "Commands waiting for an executor.")
-        registry.declare(roundTrip, .histogram, help: "Time from a command's arrival to its result leaving the broker.")
-        registry.declare(protocolErrors, .counter, help: "Connections closed for a framing or message error.")
-        registry.declare(refusedConnections, .counter, help: "Broker connections refused for a foreign uid.")
-        registry.declare(connections, .gauge, help: "Open broker connections by role.")
-        registry.declare(
-            permissionMissing, .gauge,
-            help: "1 for each permission the operator uses and lacks (required=true: OMJobs or schedules are not run).")
-        registry.declare(
-            permissionsMissing, .gauge,
-            help: "How many permissions the operator uses and lacks, by required (always present).")
-        registry.declare(apiReachable, .gauge, help: "0 while a worker reports the API server unreachable, else 1.")
-        registry.declare(
-            leader, .gauge,
-            help: "1 while this replica writes: it holds the Lease, or is not leader-elected (elected=false).")
-        registry.declare(leaderTransitions, .counter, help: "Times this replica acquired the Lease.")
-        registry.declare(
-            leaderLastRenew, .gauge, help: "Unix time of this replica's last successful Lease renewal (0: never).")
+        for family in ownFamilies { registry.declare(family.name, family.kind, help: family.help) }
         registry.increment(leaderTransitions, by: 0)
         registry.increment(commands, labels: ["outcome": "completed"], by: 0)
         registry.increment(protocolErrors, by: 0)
@@ -85,13 +75,12 @@ enum SupervisorMetrics {
         registry.set(apiReachable, to: broker.peers.values.contains { $0.conditions.apiReachable == false } ? 0 : 1)
         let reported = WorkerSeries(workerTotals.totals)
         for (key, value) in reported.counters {
-            registry.declare(key.name, .counter, help: "Reported by workers; totals kept across worker restarts.")
+            registry.declare(key.name, .counter, help: MetricCatalogue.help(for: key.name))
             registry.set(key.name, labels: key.labels, to: value)
         }
         for histogram in reported.histograms {
             registry.setHistogram(
-                histogram.name, labels: histogram.labels,
-                help: "Reported by workers; totals kept across worker restarts.",
+                histogram.name, labels: histogram.labels, help: MetricCatalogue.help(for: histogram.name),
                 bounds: histogram.bounds, counts: histogram.counts, sum: histogram.sum, count: histogram.count)
         }
     }

@@ -17,9 +17,9 @@ extension SupervisionTree {
         return beginStopping(hardDeadline: hardDeadline, now: now)
     }
 
-    /// A failure of the whole tree: stop everything at once and exit 1.
-    mutating func fail(_ event: TreeLogEvent, now: Duration) -> [Action] {
-        exitCode = 1
+    /// A failure of the whole tree: stop everything at once and exit with `exitCode`.
+    mutating func fail(_ event: TreeLogEvent, exitCode: Int32 = 1, now: Duration) -> [Action] {
+        self.exitCode = exitCode
         for index in children.indices where children[index].isWaitingToRestart {
             children[index].phase = .stopped
         }

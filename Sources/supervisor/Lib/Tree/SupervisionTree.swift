@@ -1,3 +1,5 @@
+import Runtime
+
 /// The process tree as a pure state machine: child specs in, spawn/signal/exit actions out.
 ///
 /// One `mutating func` per input (start, spawned, exited, tick, shutdown request, broker
@@ -152,7 +154,10 @@ public struct SupervisionTree: Sendable {
         if status.forbidsRestart {
             children[index].phase = .stopped
             guard child.spec.restart == .permanent else { return [.log(.notRestarted(child.id, status))] }
-            return fail(.permanentChildGaveUp(child.id, status), now: now)
+            // A bad setting ends the supervisor with the same code, so the pod's last state says why.
+            return fail(
+                .permanentChildGaveUp(child.id, status),
+                exitCode: status.isConfigurationError ? ConfigError.exitCode : 1, now: now)
         }
         let wanted: Bool
         switch child.spec.restart {

@@ -26,30 +26,18 @@ public enum CronEventReason: String, Sendable {
     }
 }
 
-/// Builds Events on a CronOMJob with names derived from what they are about, so a repeated
-/// decision asks for the same Event and gets `409 AlreadyExists` instead of a duplicate.
+/// The Events of a CronOMJob, built by ``Event/recorded(on:reason:type:about:message:timestamp:)``;
+/// `subject` is what the Event is about (a slot, a run).
 enum CronEvents {
     static func event(_ reason: CronEventReason, about subject: String, message: String, cron: CronOMJob, now: Date)
         -> Event
     {
-        let identity = "\(cron.metadata.uid ?? "")/\(reason.rawValue)/\(subject)"
-        let base = String((cron.metadata.name ?? "cronomjob").prefix(200))
-        let hash = PodNaming.hash(identity) + PodNaming.hash(identity + "#")
-        var event = Event(
-            metadata: ObjectMeta(name: "\(base).\(hash)", namespace: cron.metadata.namespace),
-            involvedObject: ObjectReference(
-                apiVersion: CronOMJob.resourceType.apiVersion, kind: CronOMJob.resourceType.kind,
-                namespace: cron.metadata.namespace, name: cron.metadata.name, uid: cron.metadata.uid,
-                resourceVersion: cron.metadata.resourceVersion),
-            reason: reason.rawValue, message: String(message.prefix(1024)), type: reason.type)
-        let timestamp = KubeTime.format(now)
-        event.source = EventSource(component: OperatorLabels.component)
-        event.reportingComponent = OperatorLabels.component
-        event.reportingInstance = OperatorLabels.component
-        event.firstTimestamp = timestamp
-        event.lastTimestamp = timestamp
-        event.count = 1
-        event.action = reason.rawValue
-        return event
+        let object = ObjectReference(
+            apiVersion: CronOMJob.resourceType.apiVersion, kind: CronOMJob.resourceType.kind,
+            namespace: cron.metadata.namespace, name: cron.metadata.name, uid: cron.metadata.uid,
+            resourceVersion: cron.metadata.resourceVersion)
+        return .recorded(
+            on: object, reason: reason.rawValue, type: reason.type, about: subject, message: message,
+            timestamp: KubeTime.format(now))
     }
 }

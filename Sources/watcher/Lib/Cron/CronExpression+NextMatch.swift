@@ -1,3 +1,5 @@
+import Models
+
 extension CronExpression {
     /// How far ahead the search looks: one whole Gregorian cycle, after which the calendar
     /// repeats, so a schedule with no match in it has none at all.

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 
 /// A parsed five-field cron expression (minute hour day-of-month month day-of-week).
 ///

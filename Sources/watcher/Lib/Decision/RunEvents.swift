@@ -25,24 +25,16 @@ enum RunEventReason: String {
     var type: String { self == .succeeded ? "Normal" : "Warning" }
 }
 
-/// Builds core/v1 Events with deterministic names, so a duplicate command gets `409 AlreadyExists`.
+/// The Events of a run, built by ``Event/recorded(on:reason:type:about:message:timestamp:)``.
 enum RunEvents {
-    static func event(_ reason: RunEventReason, message: String, omJob: OMJob, id: String, now: String) -> Event {
-        let base = String((omJob.metadata.name ?? "omjob").prefix(200))
-        var event = Event(
-            metadata: ObjectMeta(
-                name: "\(base).\(PodNaming.hash(id))\(PodNaming.hash(id + "#"))", namespace: omJob.metadata.namespace),
-            involvedObject: ObjectReference(
-                apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
-                namespace: omJob.metadata.namespace, name: omJob.metadata.name, uid: omJob.metadata.uid),
-            reason: reason.rawValue, message: String(message.prefix(1024)), type: reason.type)
-        event.source = EventSource(component: OperatorLabels.component)
-        event.reportingComponent = OperatorLabels.component
-        event.reportingInstance = OperatorLabels.component
-        event.firstTimestamp = now
-        event.lastTimestamp = now
-        event.count = 1
-        event.action = reason.rawValue
-        return event
+    /// `instance` tells repeated occurrences of a reason apart (an attempt number).
+    static func event(_ reason: RunEventReason, message: String, omJob: OMJob, instance: String?, now: String) -> Event
+    {
+        let object = ObjectReference(
+            apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
+            namespace: omJob.metadata.namespace, name: omJob.metadata.name, uid: omJob.metadata.uid)
+        return .recorded(
+            on: object, reason: reason.rawValue, type: reason.type, about: instance ?? "", message: message,
+            timestamp: now)
     }
 }

@@ -112,7 +112,7 @@ struct RunPlan {
     /// Records an Event on the OMJob; `instance` tells repeated occurrences apart (an attempt number).
     mutating func event(_ reason: RunEventReason, message: String, instance: String? = nil) {
         let id = "event/\(reason.rawValue)" + (instance.map { "/\($0)" } ?? "")
-        let event = RunEvents.event(reason, message: message, omJob: omJob, id: "\(uid)/\(id)", now: stamp)
+        let event = RunEvents.event(reason, message: message, omJob: omJob, instance: instance, now: stamp)
         events.append(command(id, .recordEvent(RecordEvent(event: event))))
     }
 

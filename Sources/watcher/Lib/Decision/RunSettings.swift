@@ -1,75 +1,62 @@
 import Foundation
 import Models
+import Runtime
 
 /// Operator-wide defaults for the limits that bound a run; each may be overridden per OMJob
-/// by the matching optional spec field.
+/// by the matching optional spec field. Names, defaults and accepted values are in ``Settings``.
 public struct RunSettings: Hashable, Sendable {
     /// Longest a main pod may stay unstarted (image pull, unschedulable, config error).
-    public var mainPodStartDeadline: TimeInterval = 600
-    /// How long the main pod's node may be not Ready before the run records NodeLost; 300 s matches
-    /// the default `tolerationSeconds` of the not-ready/unreachable taints, after which Kubernetes
-    /// itself would evict the pod.
-    public var nodeLostThreshold: TimeInterval = 300
+    public var mainPodStartDeadline = Self.defaultSeconds(Settings.mainPodStartDeadline)
+    /// How long the main pod's node may be not Ready before the run records NodeLost.
+    public var nodeLostThreshold = Self.defaultSeconds(Settings.nodeLostThreshold)
     /// Retries of a failed exit handler.
-    public var exitHandlerBackoffLimit = 3
+    public var exitHandlerBackoffLimit = Settings.exitHandlerBackoffLimit.defaultInteger
     /// First retry delay; doubled per retry up to `exitHandlerMaxBackoff`.
-    public var exitHandlerBackoff: TimeInterval = 10
-    public var exitHandlerMaxBackoff: TimeInterval = 300
+    public var exitHandlerBackoff = Self.defaultSeconds(Settings.exitHandlerBackoff)
+    /// Cap of the retry delay.
+    public var exitHandlerMaxBackoff = Self.defaultSeconds(Settings.exitHandlerMaxBackoff)
     /// Longest an exit-handler pod may stay unstarted.
-    public var exitHandlerStartDeadline: TimeInterval = 300
-    /// Longest an exit-handler pod may run; exit_handler.py takes seconds, so an hour means it hangs.
-    public var exitHandlerActiveDeadline: TimeInterval = 3600
+    public var exitHandlerStartDeadline = Self.defaultSeconds(Settings.exitHandlerStartDeadline)
+    /// Longest an exit-handler pod may run.
+    public var exitHandlerActiveDeadline = Self.defaultSeconds(Settings.exitHandlerActiveDeadline)
     /// Longest a deleted OMJob is held to stop its main pod and run its exit handler.
-    public var killDeadline: TimeInterval = 900
-    /// Time granted past a pod's `deletionTimestamp` (which already includes its grace period) for the
-    /// kubelet to report how the container ended, before the run records PodDeleted without it.
-    public var deletionReportSlack: TimeInterval = 30
+    public var killDeadline = Self.defaultSeconds(Settings.killDeadline)
+    /// Time granted past a pod's `deletionTimestamp` for the kubelet to report how the container ended.
+    public var deletionReportSlack = Self.defaultSeconds(Settings.deletionReportSlack)
 
     public init() {}
 
-    /// The environment variables that override the defaults, each in whole seconds (or a count).
-    public static var environmentKeys: [(name: String, keyPath: WritableKeyPath<RunSettings, TimeInterval>)] {
+    /// The settings that override the defaults, each in whole seconds.
+    public static var environmentKeys: [(setting: Setting, keyPath: WritableKeyPath<RunSettings, TimeInterval>)] {
         [
-            ("OMJOB_MAIN_POD_START_DEADLINE_SECONDS", \.mainPodStartDeadline),
-            ("OMJOB_NODE_LOST_THRESHOLD_SECONDS", \.nodeLostThreshold),
-            ("OMJOB_EXIT_HANDLER_BACKOFF_SECONDS", \.exitHandlerBackoff),
-            ("OMJOB_EXIT_HANDLER_MAX_BACKOFF_SECONDS", \.exitHandlerMaxBackoff),
-            ("OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS", \.exitHandlerStartDeadline),
-            ("OMJOB_EXIT_HANDLER_ACTIVE_DEADLINE_SECONDS", \.exitHandlerActiveDeadline),
-            ("OMJOB_KILL_DEADLINE_SECONDS", \.killDeadline),
-            ("OMJOB_DELETION_REPORT_SLACK_SECONDS", \.deletionReportSlack),
+            (Settings.mainPodStartDeadline, \.mainPodStartDeadline),
+            (Settings.nodeLostThreshold, \.nodeLostThreshold),
+            (Settings.exitHandlerBackoff, \.exitHandlerBackoff),
+            (Settings.exitHandlerMaxBackoff, \.exitHandlerMaxBackoff),
+            (Settings.exitHandlerStartDeadline, \.exitHandlerStartDeadline),
+            (Settings.exitHandlerActiveDeadline, \.exitHandlerActiveDeadline),
+            (Settings.killDeadline, \.killDeadline),
+            (Settings.deletionReportSlack, \.deletionReportSlack),
         ]
     }
 
-    /// Name of the variable holding `exitHandlerBackoffLimit`.
-    public static let backoffLimitKey = "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT"
-
-    /// Every variable `init(environment:)` reads, for `--help` and docs/reference.md#settings.
-    public static var environmentNames: [String] { environmentKeys.map(\.name) + [backoffLimitKey] }
-
-    /// Reads overrides from the environment; a bad value names the variable (start-up exits with 2).
-    public init(environment: [String: String]) throws(RunSettingsError) {
-        self.init()
-        for (name, keyPath) in Self.environmentKeys {
-            guard let text = environment[name], !text.isEmpty else { continue }
-            guard let seconds = Int(text), seconds > 0 else { throw RunSettingsError(name: name, value: text) }
-            self[keyPath: keyPath] = TimeInterval(seconds)
-        }
-        if let text = environment[Self.backoffLimitKey], !text.isEmpty {
-            guard let limit = Int(text), limit >= 0 else {
-                throw RunSettingsError(name: Self.backoffLimitKey, value: text)
-            }
-            exitHandlerBackoffLimit = limit
-        }
+    /// Every variable `init(environment:)` reads.
+    public static var environmentNames: [String] {
+        environmentKeys.map(\.setting.name) + [Settings.exitHandlerBackoffLimit.name]
     }
-}
 
-/// A run setting in the environment that is not a valid number.
-public struct RunSettingsError: Error, Hashable, CustomStringConvertible {
-    public var name: String
-    public var value: String
+    /// Reads overrides from the environment; a bad value names the variable (start-up exits with
+    /// ``ConfigError/exitCode``).
+    public init(environment: [String: String]) throws(ConfigError) {
+        self.init()
+        let reader = SettingReader(environment: environment)
+        for (setting, keyPath) in Self.environmentKeys {
+            self[keyPath: keyPath] = TimeInterval(try reader.int(setting))
+        }
+        exitHandlerBackoffLimit = try reader.int(Settings.exitHandlerBackoffLimit)
+    }
 
-    public var description: String { "\(name)=\(value) is not a valid whole number of seconds (or count)" }
+    private static func defaultSeconds(_ setting: Setting) -> TimeInterval { TimeInterval(setting.defaultInteger) }
 }
 
 /// The limits of one run: the OMJob's own fields where set, the operator's defaults otherwise.

@@ -2,6 +2,7 @@ import BrokerProtocol
 import Foundation
 import KubeJSON
 import Models
+import Runtime
 
 /// The OMJob controller: the pure `RunDecider` over the cache's observation of one run.
 public struct RunController: Controller {
@@ -53,17 +54,20 @@ extension RunController {
     static func counters(for command: Command, decision: RunDecision) -> [CounterKey] {
         switch command.action {
         case .createPod(let create):
-            return [CounterKey("omjob_pods_created_total", ["type": create.podType == .main ? "main" : "exit-handler"])]
+            return [
+                CounterKey(
+                    MetricCatalogue.podsCreated.name, ["type": create.podType == .main ? "main" : "exit-handler"])
+            ]
         case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged:
             var counters: [CounterKey] = []
             if let transition = decision.transition {
                 counters.append(
                     CounterKey(
-                        "omjob_status_transitions_total",
+                        MetricCatalogue.statusTransitions.name,
                         ["from_phase": transition.from?.rawValue ?? "", "to_phase": transition.to.rawValue]))
             }
             if let ending = decision.recordedEnding {
-                counters.append(CounterKey("omjob_main_pod_endings_total", ["reason": ending.reason]))
+                counters.append(CounterKey(MetricCatalogue.mainPodEndings.name, ["reason": ending.reason]))
             }
             return counters
         default:

@@ -24,11 +24,12 @@ struct WatcherCounters {
         MetricsReport(
             counters:
                 reconciliations.map {
-                    MetricSample(name: "omjob_reconciliations_total", labels: ["status": $0.key], value: $0.value)
+                    MetricSample(
+                        name: MetricCatalogue.reconciliations.name, labels: ["status": $0.key], value: $0.value)
                 }
                 + answers.map {
                     MetricSample(
-                        name: "omjob_watcher_command_results_total", labels: ["outcome": $0.key], value: $0.value)
+                        name: MetricCatalogue.watcherCommandResults.name, labels: ["outcome": $0.key], value: $0.value)
                 }
                 + written.map { MetricSample(name: $0.key.name, labels: $0.key.labels, value: $0.value) }
                 + histograms.samples)

@@ -135,7 +135,9 @@ extension WatcherDriver {
     func informerSynced() {
         unsyncedInformers -= 1
         guard unsyncedInformers == 0 else { return }
-        logger.info("initial lists done", metadata: ["omjobs": "\(cache.omJobs.count)", "pods": "\(cache.podCount)"])
+        logger.info(
+            "initial lists done",
+            metadata: [LogKeys.omJobCount: "\(cache.omJobs.count)", LogKeys.podCount: "\(cache.podCount)"])
         reportConditions()
         enqueue(cache.omJobs.keys.sorted(), controller: "omjob")
         enqueue(cache.cronOMJobs.keys.sorted(), controller: "cronomjob")

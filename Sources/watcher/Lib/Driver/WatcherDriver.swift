@@ -21,16 +21,10 @@ public actor WatcherDriver {
     let logger: Logger
     let controllers: [String: any Controller]
     var cache = WatchCache()
-    private var queue = WorkQueue<WorkKey>()
-    private var due = DueKeys<WorkKey>()
-    private var backoff = KeyBackoff<WorkKey>()
-    private var ledger = CommandLedger<WorkKey>()
-    /// Counters of commands in flight, added when the command is answered `done`.
-    private var countedOnDone: [String: [CounterKey]] = [:]
-    /// Observations of commands in flight, with when the change that led to them arrived.
-    private var observedOnDone: [String: (observations: [Observation], since: ContinuousClock.Instant)] = [:]
-    /// When each dirty key's first change since its last reconciliation arrived (for latencies).
-    private var firstChange: [WorkKey: ContinuousClock.Instant] = [:]
+    /// The work queue, due times, backoff and commands in flight (pure; see `WatcherBook`).
+    private var book = WatcherBook()
+    /// The origin of the monotonic instants the book measures latencies with.
+    private let origin = ContinuousClock.now
     private var timer: LoopTimer?
     private var drainPosted = false
     var unsyncedInformers = 0
@@ -59,34 +53,39 @@ public actor WatcherDriver {
 
     /// Marks keys of `controller` dirty and makes sure the queue is worked on soon.
     func enqueue(_ keys: [ObjectKey], controller: String) {
-        for key in keys { queue.add(WorkKey(controller: controller, key: key)) }
-        guard !keys.isEmpty, unsyncedInformers == 0, !drainPosted else { return }
+        for key in keys { book.enqueue(WorkKey(controller: controller, key: key)) }
+        if !keys.isEmpty { drainSoon() }
+    }
+
+    /// Makes sure the queue is worked on soon (once every informer has synced).
+    private func drainSoon() {
+        guard unsyncedInformers == 0, !drainPosted else { return }
         drainPosted = true
         // Posted, not run inline: a burst of changes already in the loop's inbox lands first,
         // so a key changed several times is decided once.
         post { $0.drain() }
     }
 
+    private var instant: Duration { ContinuousClock.now - origin }
+
     /// The informers changed what `keys` depend on; `object` names what changed (`omjob`,
     /// `pod/<name>`; nil: something else, such as a node).
     func changed(_ keys: [ObjectKey], controller: String, object: String? = nil, deleted: Bool = false) {
-        let now = ContinuousClock.now
+        let now = instant
         for key in keys {
-            let work = WorkKey(controller: controller, key: key)
-            ledger.keyChanged(work, object: object, deleted: deleted)
-            if firstChange[work] == nil { firstChange[work] = now }
+            book.changed(WorkKey(controller: controller, key: key), object: object, deleted: deleted, instant: now)
         }
-        enqueue(keys, controller: controller)
+        if !keys.isEmpty { drainSoon() }
     }
 
     func drain() {
         drainPosted = false
         let now = clock.now()
-        while let work = queue.next() {
+        while let work = book.next() {
             reconcile(work, now: now)
-            queue.done(work)
+            book.finished(work)
         }
-        ledger.prune(now: now)
+        book.prune(now: now)
         armTimer()
         session.value.reportMetrics { self.assumeIsolated { $0.counters.report } }
     }
@@ -94,52 +93,34 @@ public actor WatcherDriver {
     private func reconcile(_ work: WorkKey, now: Date) {
         guard let controller = controllers[work.controller] else { return }
         let result = controller.reconcile(work.key, cache: cache, now: now)
-        let since = firstChange.removeValue(forKey: work) ?? ContinuousClock.now
         counters.reconciled(sent: result.commands.count)
-        due.reset(work, to: result.nextLook)
-        for command in result.commands where ledger.mayStart(command.id, now: now) {
-            guard let frame = command.frame else { continue }
-            ledger.started(
-                command.id, key: work, versionBound: result.versionBound.contains(command.id), awaits: command.awaits)
-            countedOnDone[command.id] = result.countedOnDone[command.id]
-            observedOnDone[command.id] = result.observedOnDone[command.id].map { ($0, since) }
-            session.value.submit(frame: frame)
-        }
+        for frame in book.decided(work, result, now: now, instant: instant) { session.value.submit(frame: frame) }
     }
 
     /// One answer from an executor (or the broker): decide again, at once when the answer means
     /// fresh state is coming, after the key's backoff when the command failed.
     func resultArrived(_ result: ResultEnvelope) {
-        let now = clock.now()
-        let outcome = result.error == nil ? CommandOutcome(payload: result.payload) : nil
-        let settled = outcome.map { if case .failed = $0 { false } else { true } } ?? false
-        guard let work = ledger.answered(result.id, settled: settled, now: now) else { return }
-        counters.answered(outcome?.name ?? "broker-\(result.error ?? "error")")
-        if let counted = countedOnDone.removeValue(forKey: result.id), outcome == .done { counters.add(counted) }
-        if let observed = observedOnDone.removeValue(forKey: result.id), outcome == .done {
-            let elapsed = WatcherHistograms.seconds(ContinuousClock.now - observed.since)
-            for o in observed.observations { counters.histograms.observe(o.name, labels: o.labels, o.value ?? elapsed) }
-        }
-        if settled {
-            backoff.forget(work)
-            enqueue([work.key], controller: work.controller)
-        } else {
-            let delay = backoff.failed(work)
+        guard let answer = book.answered(result, now: clock.now(), instant: instant) else { return }
+        counters.answered(answer.outcome)
+        counters.add(answer.counted)
+        for o in answer.observed { counters.histograms.observe(o.name, labels: o.labels, o.value ?? 0) }
+        if let delay = answer.retryAfter {
             logger.info(
                 "command failed; deciding again after backoff",
                 metadata: [
-                    LogKeys.commandID: "\(result.id)", LogKeys.reason: "\(outcome?.message ?? result.error ?? "")",
+                    LogKeys.commandID: "\(result.id)", LogKeys.reason: "\(answer.failure)",
                     LogKeys.delayMS: "\(Int(delay * 1000))",
                 ])
-            due.schedule(work, at: now.addingTimeInterval(delay))
             armTimer()
+        } else {
+            drainSoon()
         }
     }
 
     /// One timer for all keys, armed for the earliest due time (no periodic reads: nothing
     /// fires unless a decision or a backoff asked for it).
     private func armTimer() {
-        guard let earliest = due.earliest else {
+        guard let earliest = book.earliestDue else {
             timer?.stop()
             return
         }
@@ -150,7 +131,7 @@ public actor WatcherDriver {
     }
 
     private func timerFired() {
-        for work in due.takeDue(now: clock.now()) { enqueue([work.key], controller: work.controller) }
+        if !book.timerFired(now: clock.now()).isEmpty { drainSoon() }
         armTimer()
     }
 }

@@ -15,9 +15,9 @@ struct WatcherHistograms {
 
     /// From the watcher seeing the change that ends the main pod to the API server's `201` for
     /// the first exit pod (the watch delay before the change reached the watcher is not in it).
-    static let exitHandlerStartLatency = "omjob_exit_handler_start_latency_seconds"
+    static let exitHandlerStartLatency = MetricCatalogue.exitHandlerStartLatency.name
     /// A finished run's `completionTime - startTime`, by final phase (the Java operator's metric).
-    static let runDuration = "omjob_duration_seconds"
+    static let runDuration = MetricCatalogue.runDuration.name
 
     private struct Series {
         var counts: [Double]

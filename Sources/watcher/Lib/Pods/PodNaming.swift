@@ -1,3 +1,5 @@
+import Models
+
 /// Deterministic names for a run's pods and label values, always valid for the API server.
 ///
 /// Names are the idempotency keys of pod creation (a retry or a duplicate command gets
@@ -76,15 +78,6 @@ public enum PodNaming {
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 
-    /// FNV-1a 64-bit, first 8 hex digits. Hand-written because it only has to be stable across
-    /// processes and versions (Swift's `Hasher` is seeded per process) and needs no crypto library.
-    static func hash(_ value: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in value.utf8 {
-            h ^= UInt64(byte)
-            h = h &* 0x0000_0100_0000_01b3
-        }
-        let hex = String(h, radix: 16)
-        return String((String(repeating: "0", count: 16 - hex.count) + hex).prefix(8))
-    }
+    /// A stable 8-hex-digit hash (``StableHash``).
+    static func hash(_ value: String) -> String { StableHash.hex8(value) }
 }
