@@ -10,6 +10,8 @@ import Testing
         #"  [ 1 , -0 , 0.25 , 1e3 , "tab\tnew\nline" , {} , [] ]  "#,
         #""just a string""#,
         #"{"unicode":"名前","esc":"\b\f\r\u0001"}"#,
+        // Longer than the eight bytes stepped over at once, with every kind of byte that stops it.
+        #"{"long":"abcdefghijklmnopqrstuvwxyz0123456789\"quoted\" then é, 名前 and \n and \\ at last","exactly16bytes..":"0123456789abcdef"}"#,
     ]
 
     @Test(arguments: documents)
