@@ -1,5 +1,6 @@
 import Foundation
 import KubeJSON
+@testable import Shared
 import Testing
 
 /// The byte-level reader and writer agree with Foundation's coders on what they both accept,
@@ -92,5 +93,35 @@ import Testing
         var writer = JSONWriter()
         writer.string("a\"b\\c\n\u{01}/é")
         #expect(String(decoding: writer.bytes, as: UTF8.self) == #""a\"b\\c\n\u0001/é""#)
+    }
+}
+
+/// `JSONValueEncoder` gives the value Foundation's encoder and a decoder pass gave.
+@Suite struct JSONValueEncoderTests {
+    static func viaFoundation(_ value: some Encodable) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
+    @Test func anOMJobAndAPodEncodeAsWithFoundation() throws {
+        let omJob = try JSONDecoder().decode(OMJob.self, from: JSONReadingTests.omJob)
+        #expect(try JSONValueEncoder.encode(omJob) == Self.viaFoundation(omJob))
+        let pod = try JSONDecoder().decode(Pod.self, from: PodViewTests.apiPod)
+        #expect(try JSONValueEncoder.encode(pod) == Self.viaFoundation(pod))
+        #expect(try JSONValueEncoder.encode(pod).jsonBytes() == Self.viaFoundation(pod).jsonBytes())
+    }
+
+    @Test func leavesAndContainersEncodeAsWithFoundation() throws {
+        struct Sample: Encodable {
+            var s = "a\"b"
+            var i = -3
+            var d = 2.5
+            var whole = 4.0
+            var b = true
+            var missing: String? = nil
+            var list = [1, 2]
+            var map = ["k": "v"]
+            var nested: [[String: Int]] = [["x": 1], [:]]
+        }
+        #expect(try JSONValueEncoder.encode(Sample()) == Self.viaFoundation(Sample()))
     }
 }
