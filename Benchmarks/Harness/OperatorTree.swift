@@ -23,13 +23,15 @@ public final class OperatorTree: Sendable {
     public init(cluster: BenchCluster, settings: [String: String] = [:]) throws {
         healthPort = try FreePort.pick()
         logPath = cluster.directory + "/operator.log"
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
-                           "OMJOB_RUN_DIR": cluster.directory + "/run", "HEALTH_CHECK_PORT": String(healthPort),
-                           "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
-                           "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5",
-                           // One identity across restarts, as a pod's name: a tree restarted after kill -9
-                           // takes its own Lease back at once instead of waiting a lease duration.
-                           "POD_NAME": "omjob-bench-operator"]
+        var environment = [
+            "PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
+            "OMJOB_RUN_DIR": cluster.directory + "/run", "HEALTH_CHECK_PORT": String(healthPort),
+            "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
+            "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5",
+            // One identity across restarts, as a pod's name: a tree restarted after kill -9
+            // takes its own Lease back at once instead of waiting a lease duration.
+            "POD_NAME": "omjob-bench-operator",
+        ]
         environment.merge(settings) { _, new in new }
         self.environment = environment
     }
@@ -38,9 +40,12 @@ public final class OperatorTree: Sendable {
     public func start() throws {
         try process.withLock { current in
             if let current, current.isRunning { return }
-            if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
-            current = try SpawnedProcess(executable: RepositoryPaths.binaries + "/omjob-supervisor", environment: environment,
-                                         stdout: .file(logPath), stderr: .file(logPath))
+            if !FileManager.default.fileExists(atPath: logPath) {
+                _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+            }
+            current = try SpawnedProcess(
+                executable: RepositoryPaths.binaries + "/omjob-supervisor", environment: environment,
+                stdout: .file(logPath), stderr: .file(logPath))
         }
     }
 
@@ -69,7 +74,9 @@ public final class OperatorTree: Sendable {
         for pid in victims.reversed() { kill(pid, SIGKILL) }
         process.withLock { _ = $0?.waitUntilExit() }
         let deadline = Date().addingTimeInterval(10)
-        while victims.contains(where: { kill($0, 0) == 0 && !ProcessSampler.isZombie($0) }), Date() < deadline { usleep(10_000) }
+        while victims.contains(where: { kill($0, 0) == 0 && !ProcessSampler.isZombie($0) }), Date() < deadline {
+            usleep(10_000)
+        }
     }
 
     /// SIGTERM and wait (SIGKILL after 15 s).
@@ -89,7 +96,9 @@ public final class OperatorTree: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while !isReady() {
             guard isRunning else { throw HarnessError("omjob-supervisor exited before ready:\n\(logTail())") }
-            guard Date() < deadline else { throw HarnessError("omjob-supervisor not ready after \(Int(timeout)) s:\n\(logTail())") }
+            guard Date() < deadline else {
+                throw HarnessError("omjob-supervisor not ready after \(Int(timeout)) s:\n\(logTail())")
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -9,8 +9,11 @@ import KubeSim
 struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omjob-chaos",
-        abstract: "Kill -9 parts of the operator tree and inject API faults while OMJobs run; verify every exit handler.",
-        discussion: "The operator's executables are taken from the directory of omjob-chaos itself (.build/debug or .build/release).")
+        abstract:
+            "Kill -9 parts of the operator tree and inject API faults while OMJobs run; verify every exit handler.",
+        discussion:
+            "The operator's executables are taken from the directory of omjob-chaos itself (.build/debug or .build/release)."
+    )
 
     @Option(help: "OMJobs to run.") var runs = 1000
     @Option(help: "OMJobs in flight at once.") var inFlight = 100
@@ -29,7 +32,8 @@ struct ChaosCommand: AsyncParsableCommand {
 
     func run() async throws {
         let cluster = try await BenchCluster.start(namespace: "chaos", runSeconds: runSeconds)
-        let tree = try OperatorTree(cluster: cluster, settings: Self.operatorSettings.merging(["LOG_LEVEL": logLevel]) { _, new in new })
+        let tree = try OperatorTree(
+            cluster: cluster, settings: Self.operatorSettings.merging(["LOG_LEVEL": logLevel]) { _, new in new })
         let interrupt = Self.stopTreeOnSignal(tree)
         let report: ChaosReport
         do {
@@ -42,7 +46,11 @@ struct ChaosCommand: AsyncParsableCommand {
         tree.stop()
         interrupt.forEach { $0.cancel() }
         print(report.text)
-        if !report.violations.isEmpty { print("operator log: \(tree.logFile) (kept)") } else { await cluster.shutdown() }
+        if !report.violations.isEmpty {
+            print("operator log: \(tree.logFile) (kept)")
+        } else {
+            await cluster.shutdown()
+        }
         if !report.violations.isEmpty { throw ExitCode(1) }
     }
 

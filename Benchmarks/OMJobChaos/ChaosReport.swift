@@ -22,10 +22,16 @@ struct ChaosReport {
         var lines = [
             "omjob-chaos: \(runs) runs, seed \(seed), \(String(format: "%.1f", seconds)) s, load average \(MachineLoad.loadAverage)",
             "endings:     " + Ending.allCases.map { "\($0.rawValue) \(byEnding[$0] ?? 0)" }.joined(separator: ", "),
-            "kills:       " + kills.byTarget.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            "kills:       "
+                + kills.byTarget.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
                 + "; supervisor exits restarted: \(kills.supervisorExits); main pods deleted by the user: \(deletions)",
-            "faults:      " + (faults.isEmpty ? "none" : faults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
-            String(format: "tree:        %.2f CPU s, %d processes seen, peak PSS %.1f MB (RSS %.1f MB)", cpuSeconds, processesSeen, peak.pssMB, peak.rssMB),
+            "faults:      "
+                + (faults.isEmpty
+                    ? "none"
+                    : faults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
+            String(
+                format: "tree:        %.2f CPU s, %d processes seen, peak PSS %.1f MB (RSS %.1f MB)", cpuSeconds,
+                processesSeen, peak.pssMB, peak.rssMB),
         ]
         lines += notes.map { "note:        \($0)" }
         lines.append("violations:  \(violations.count)")

@@ -30,12 +30,17 @@ struct ChaosRun {
 
         var notes: [String] = []
         do {
-            _ = try await Submitter.run(total: command.runs, inFlight: command.inFlight, stallSeconds: command.settle, submit: { index in
-                let name = "c-\(index)", ending = endings[index]
-                if let grace = ending.deletionGrace { deleter.add(run: name, grace: grace) }
-                _ = try cluster.sim.store.create(BenchCluster.omjobs, namespace: cluster.namespace,
-                                                 object: OMJobFactory.omJob(name, namespace: cluster.namespace, mainAnnotations: ending.annotations))
-            }, finished: { recorder.finished })
+            _ = try await Submitter.run(
+                total: command.runs, inFlight: command.inFlight, stallSeconds: command.settle,
+                submit: { index in
+                    let name = "c-\(index)"
+                    let ending = endings[index]
+                    if let grace = ending.deletionGrace { deleter.add(run: name, grace: grace) }
+                    _ = try cluster.sim.store.create(
+                        BenchCluster.omjobs, namespace: cluster.namespace,
+                        object: OMJobFactory.omJob(
+                            name, namespace: cluster.namespace, mainAnnotations: ending.annotations))
+                }, finished: { recorder.finished })
         } catch {
             notes.append("submission: \(error)")
         }
@@ -47,25 +52,37 @@ struct ChaosRun {
         await sampler.stop()
 
         let violations = Verifier(expected: expected).check(omJobs: cluster.omJobs(), pods: cluster.pods())
-        return ChaosReport(runs: command.runs, seed: command.seed, endings: endings, kills: disruptor.snapshot,
-                           faults: FaultPlan.injected(cluster.sim), deletions: deleter.count, violations: violations,
-                           notes: notes, seconds: (clock.now - started).milliseconds / 1000,
-                           cpuSeconds: tree.sampler.cpuSeconds, peak: tree.sampler.peakSample, processesSeen: tree.sampler.processesSeen,
-                           logLines: { name in trail.trail(name, requests: cluster.requests) + Self.logLines(tree, mentioning: name) })
+        return ChaosReport(
+            runs: command.runs, seed: command.seed, endings: endings, kills: disruptor.snapshot,
+            faults: FaultPlan.injected(cluster.sim), deletions: deleter.count, violations: violations,
+            notes: notes, seconds: (clock.now - started).milliseconds / 1000,
+            cpuSeconds: tree.sampler.cpuSeconds, peak: tree.sampler.peakSample,
+            processesSeen: tree.sampler.processesSeen,
+            logLines: { name in trail.trail(name, requests: cluster.requests) + Self.logLines(tree, mentioning: name) })
     }
 
     /// Every OMJob terminal, and no finalizer or pending/running pod left.
     private func isSettled() -> Bool {
         let terminal: Set<String> = ["Succeeded", "Failed"]
-        return cluster.omJobs().allSatisfy { terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "") && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }
-            && cluster.pods().allSatisfy { terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "") && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }
+        return cluster.omJobs().allSatisfy {
+            terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "")
+                && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+        }
+            && cluster.pods().allSatisfy {
+                terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "")
+                    && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+            }
     }
 
     static func logLines(_ tree: OperatorTree, mentioning name: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: tree.logFile) else { return [] }
-        let quoted = "\"\(name)\"", slashed = "/\(name)\""
+        let quoted = "\"\(name)\""
+        let slashed = "/\(name)\""
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
-            .filter { $0.contains(quoted) || $0.contains(slashed) || $0.contains("\(name)-main") || $0.contains("\(name)-exit") }
+            .filter {
+                $0.contains(quoted) || $0.contains(slashed) || $0.contains("\(name)-main")
+                    || $0.contains("\(name)-exit")
+            }
             .suffix(6).map(String.init)
     }
 }

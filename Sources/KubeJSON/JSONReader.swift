@@ -34,7 +34,9 @@ public struct JSONReader {
     }
 
     /// Reads one JSON text from `bytes` with `body`, then checks that only whitespace follows.
-    public static func read<T>(_ bytes: some Collection<UInt8>, _ body: (inout JSONReader) throws(JSONReadError) -> T) throws(JSONReadError) -> T {
+    public static func read<T>(_ bytes: some Collection<UInt8>, _ body: (inout JSONReader) throws(JSONReadError) -> T)
+        throws(JSONReadError) -> T
+    {
         let result: Result<T, JSONReadError>? = bytes.withContiguousStorageIfAvailable { buffer in
             Result { () throws(JSONReadError) -> T in try readWhole(buffer, body) }
         }
@@ -43,7 +45,9 @@ public struct JSONReader {
         return try copy.withUnsafeBufferPointer { buffer throws(JSONReadError) -> T in try readWhole(buffer, body) }
     }
 
-    private static func readWhole<T>(_ buffer: UnsafeBufferPointer<UInt8>, _ body: (inout JSONReader) throws(JSONReadError) -> T) throws(JSONReadError) -> T {
+    private static func readWhole<T>(
+        _ buffer: UnsafeBufferPointer<UInt8>, _ body: (inout JSONReader) throws(JSONReadError) -> T
+    ) throws(JSONReadError) -> T {
         var reader = JSONReader(buffer)
         let value = try body(&reader)
         reader.skipWhitespace()
@@ -112,7 +116,9 @@ public struct JSONReader {
 
     /// Reads an object: `member` is called with each member's name and must read its value
     /// (``skipValue()`` for members it does not keep).
-    public mutating func readObject(_ member: (inout JSONReader, JSONKey) throws(JSONReadError) -> Void) throws(JSONReadError) {
+    public mutating func readObject(_ member: (inout JSONReader, JSONKey) throws(JSONReadError) -> Void)
+        throws(JSONReadError)
+    {
         try expect(UInt8(ascii: "{"), "an object")
         depth += 1
         guard depth <= Self.maxDepth else { throw error("nesting too deep") }
@@ -141,13 +147,17 @@ public struct JSONReader {
     }
 
     /// A value read by `body` (an object's reader), or nil for null.
-    public mutating func readObjectOrNull<T>(_ body: (inout JSONReader) throws(JSONReadError) -> T) throws(JSONReadError) -> T? {
+    public mutating func readObjectOrNull<T>(_ body: (inout JSONReader) throws(JSONReadError) -> T)
+        throws(JSONReadError) -> T?
+    {
         if try takeNull() { return nil }
         return try body(&self)
     }
 
     /// An array's elements read by `element`; null reads as nil.
-    public mutating func readArrayOrNull<T>(_ element: (inout JSONReader) throws(JSONReadError) -> T) throws(JSONReadError) -> [T]? {
+    public mutating func readArrayOrNull<T>(_ element: (inout JSONReader) throws(JSONReadError) -> T)
+        throws(JSONReadError) -> [T]?
+    {
         if try takeNull() { return nil }
         var result: [T] = []
         try readArray { reader throws(JSONReadError) in result.append(try element(&reader)) }
@@ -225,7 +235,9 @@ public struct JSONReader {
 
     /// An object of strings (labels, annotations), or nil for null; `keep` filters by name
     /// before the value is allocated.
-    public mutating func readStringMapOrNull(keeping keep: (JSONKey) -> Bool = { _ in true }) throws(JSONReadError) -> [String: String]? {
+    public mutating func readStringMapOrNull(keeping keep: (JSONKey) -> Bool = { _ in true }) throws(JSONReadError)
+        -> [String: String]?
+    {
         if try takeNull() { return nil }
         var map: [String: String] = [:]
         try readObject { reader, key throws(JSONReadError) in
@@ -312,7 +324,9 @@ public struct JSONReader {
             if byte == UInt8(ascii: "\"") {
                 index += 1
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
-                if nonASCII, !Self.isValidUTF8(raw) { throw JSONReadError(offset: start, message: "invalid UTF-8 in a string") }
+                if nonASCII, !Self.isValidUTF8(raw) {
+                    throw JSONReadError(offset: start, message: "invalid UTF-8 in a string")
+                }
                 return JSONKey(raw: raw, plain: plain)
             } else if byte == UInt8(ascii: "\\") {
                 plain = false
@@ -340,7 +354,9 @@ public struct JSONReader {
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
             // A byte is zero in `quote` or `backslash`, or below 0x20 in `word`, or has its high bit.
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
+            let special =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+                | word
             if special & highs != 0 { return }
             index += 8
         }
@@ -360,7 +376,8 @@ public struct JSONReader {
             let unit = try hex4()
             if (0xDC00...0xDFFF).contains(unit) { throw error("lone low surrogate") }
             guard (0xD800...0xDBFF).contains(unit) else { return }
-            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
+            guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")
+            else {
                 throw error("lone high surrogate")
             }
             index += 2
@@ -402,12 +419,20 @@ public struct JSONReader {
             var high: UInt8 = 0xBF
             switch lead {
             case 0xC2...0xDF: count = 1
-            case 0xE0: count = 2; low = 0xA0
+            case 0xE0:
+                count = 2
+                low = 0xA0
             case 0xE1...0xEC, 0xEE...0xEF: count = 2
-            case 0xED: count = 2; high = 0x9F
-            case 0xF0: count = 3; low = 0x90
+            case 0xED:
+                count = 2
+                high = 0x9F
+            case 0xF0:
+                count = 3
+                low = 0x90
             case 0xF1...0xF3: count = 3
-            case 0xF4: count = 3; high = 0x8F
+            case 0xF4:
+                count = 3
+                high = 0x8F
             default: return false
             }
             guard b.count - i > count else { return false }
@@ -437,7 +462,9 @@ public struct JSONReader {
             index += 1
         }
         guard index > digitsStart else { throw error("invalid number") }
-        guard index - digitsStart == 1 || bytes[digitsStart] != UInt8(ascii: "0") else { throw error("leading zero in a number") }
+        guard index - digitsStart == 1 || bytes[digitsStart] != UInt8(ascii: "0") else {
+            throw error("leading zero in a number")
+        }
         var integral = true
         if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
             integral = false
@@ -449,17 +476,23 @@ public struct JSONReader {
         if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
             integral = false
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             let exponent = index
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
             guard index > exponent else { throw error("invalid number") }
         }
         if integral, !overflow {
             if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
-            if negative, magnitude <= UInt64(Int64.max) + 1 { return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude)) }
+            if negative, magnitude <= UInt64(Int64.max) + 1 {
+                return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude))
+            }
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else { throw JSONReadError(offset: start, message: "number out of range") }
+        guard let value = Double(text), value.isFinite else {
+            throw JSONReadError(offset: start, message: "number out of range")
+        }
         return .double(value)
     }
 }

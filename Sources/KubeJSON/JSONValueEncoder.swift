@@ -101,7 +101,9 @@ private struct ValueEncoder: Encoder {
         return UnkeyedContainer(box: box, codingPath: codingPath)
     }
 
-    func singleValueContainer() -> any SingleValueEncodingContainer { SingleContainer(slot: storage, codingPath: codingPath) }
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleContainer(slot: storage, codingPath: codingPath)
+    }
 }
 
 /// A double as Foundation's encoder and decoder pass would leave it: whole values written
@@ -139,15 +141,33 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     mutating func encodeNil(forKey key: Key) throws { box.slot(key.stringValue).content = .value(.null) }
-    mutating func encode(_ value: Bool, forKey key: Key) throws { box.slot(key.stringValue).content = .value(.bool(value)) }
-    mutating func encode(_ value: String, forKey key: Key) throws { box.slot(key.stringValue).content = .value(.string(value)) }
-    mutating func encode(_ value: Double, forKey key: Key) throws { box.slot(key.stringValue).content = .value(number(value)) }
-    mutating func encode(_ value: Float, forKey key: Key) throws { box.slot(key.stringValue).content = .value(number(Double(value))) }
-    mutating func encode(_ value: Int, forKey key: Key) throws { box.slot(key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int8, forKey key: Key) throws { box.slot(key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int16, forKey key: Key) throws { box.slot(key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int32, forKey key: Key) throws { box.slot(key.stringValue).content = .value(.int(Int64(value))) }
-    mutating func encode(_ value: Int64, forKey key: Key) throws { box.slot(key.stringValue).content = .value(.int(value)) }
+    mutating func encode(_ value: Bool, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(.bool(value))
+    }
+    mutating func encode(_ value: String, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(.string(value))
+    }
+    mutating func encode(_ value: Double, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(number(value))
+    }
+    mutating func encode(_ value: Float, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(number(Double(value)))
+    }
+    mutating func encode(_ value: Int, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int8, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int16, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int32, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(.int(Int64(value)))
+    }
+    mutating func encode(_ value: Int64, forKey key: Key) throws {
+        box.slot(key.stringValue).content = .value(.int(value))
+    }
     mutating func encode(_ value: UInt, forKey key: Key) throws { try encodeUnsigned(UInt64(value), key) }
     mutating func encode(_ value: UInt8, forKey key: Key) throws { try encodeUnsigned(UInt64(value), key) }
     mutating func encode(_ value: UInt16, forKey key: Key) throws { try encodeUnsigned(UInt64(value), key) }
@@ -155,14 +175,17 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func encode(_ value: UInt64, forKey key: Key) throws { try encodeUnsigned(value, key) }
 
     private mutating func encodeUnsigned(_ value: UInt64, _ key: Key) throws {
-        box.slot(key.stringValue).content = .value(value <= UInt64(Int64.max) ? .int(Int64(value)) : .double(Double(value)))
+        box.slot(key.stringValue).content = .value(
+            value <= UInt64(Int64.max) ? .int(Int64(value)) : .double(Double(value)))
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try encodeNested(value, into: box.slot(key.stringValue), codingPath: codingPath + [key])
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+        -> KeyedEncodingContainer<NestedKey>
+    {
         let nested = ObjectBox()
         box.slot(key.stringValue).content = .object(nested)
         return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath + [key]))
@@ -175,7 +198,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     }
 
     mutating func superEncoder() -> any Encoder { ValueEncoder(codingPath: codingPath, storage: box.slot("super")) }
-    mutating func superEncoder(forKey key: Key) -> any Encoder { ValueEncoder(codingPath: codingPath + [key], storage: box.slot(key.stringValue)) }
+    mutating func superEncoder(forKey key: Key) -> any Encoder {
+        ValueEncoder(codingPath: codingPath + [key], storage: box.slot(key.stringValue))
+    }
 }
 
 private struct IndexKey: CodingKey {
@@ -202,10 +227,13 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
         try encodeNested(value, into: box.slot(), codingPath: codingPath + [IndexKey(count)])
     }
 
-    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+    mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<
+        NestedKey
+    > {
         let nested = ObjectBox()
         box.slot().content = .object(nested)
-        return KeyedEncodingContainer(KeyedContainer<NestedKey>(box: nested, codingPath: codingPath + [IndexKey(count - 1)]))
+        return KeyedEncodingContainer(
+            KeyedContainer<NestedKey>(box: nested, codingPath: codingPath + [IndexKey(count - 1)]))
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
@@ -239,5 +267,7 @@ private struct SingleContainer: SingleValueEncodingContainer {
         slot.content = .value(value <= UInt64(Int64.max) ? .int(Int64(value)) : .double(Double(value)))
     }
 
-    mutating func encode<T: Encodable>(_ value: T) throws { try encodeNested(value, into: slot, codingPath: codingPath) }
+    mutating func encode<T: Encodable>(_ value: T) throws {
+        try encodeNested(value, into: slot, codingPath: codingPath)
+    }
 }

@@ -34,7 +34,8 @@ struct WatchLine<Object: Decodable & Sendable>: Decodable {
             event = .bookmark(resourceVersion: stub.metadata?.resourceVersion ?? "")
         case "ERROR": event = .error(try container.decode(Status.self, forKey: .object))
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown watch event type \(type)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown watch event type \(type)")
         }
     }
 }
@@ -42,7 +43,9 @@ struct WatchLine<Object: Decodable & Sendable>: Decodable {
 extension WatchLine {
     /// Reads an ADDED, MODIFIED or DELETED line straight from its bytes; nil for the rare
     /// BOOKMARK and ERROR lines, which the Codable path decodes.
-    static func read(_ line: some Collection<UInt8>, as type: any JSONReadable.Type) throws(JSONReadError) -> WatchEvent<Object>? {
+    static func read(_ line: some Collection<UInt8>, as type: any JSONReadable.Type) throws(JSONReadError)
+        -> WatchEvent<Object>?
+    {
         try JSONReader.read(line) { reader throws(JSONReadError) -> WatchEvent<Object>? in
             var kind: Kind?
             var object: Object?
@@ -77,11 +80,18 @@ extension WatchLine {
     }
 
     private enum Kind: String {
-        case added = "ADDED", modified = "MODIFIED", deleted = "DELETED", other
+        case added = "ADDED"
+        case modified = "MODIFIED"
+        case deleted = "DELETED"
+        case other
     }
 
-    private static func object(_ type: any JSONReadable.Type, _ reader: inout JSONReader) throws(JSONReadError) -> Object {
-        guard let object = try type.init(reading: &reader) as? Object else { throw reader.error("not a \(Object.self)") }
+    private static func object(_ type: any JSONReadable.Type, _ reader: inout JSONReader) throws(JSONReadError)
+        -> Object
+    {
+        guard let object = try type.init(reading: &reader) as? Object else {
+            throw reader.error("not a \(Object.self)")
+        }
         return object
     }
 }

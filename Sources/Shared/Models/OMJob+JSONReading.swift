@@ -8,7 +8,8 @@ public import KubeJSON
 /// it reads (a required member missing, a wrong type, an unknown phase all fail it).
 extension OMJob: JSONReadable {
     public init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var apiVersion: String?, kind: String?
+        var apiVersion: String?
+        var kind: String?
         var metadata: ObjectMeta?
         var specRange: Range<Int>?
         var statusRange: Range<Int>?
@@ -40,7 +41,8 @@ extension OMJob: JSONReadable {
                 self.spec = spec
             } else {
                 do {
-                    self.spec = try JSONDecoder().decode(OMJobSpec.self, from: Data(UnsafeBufferPointer(rebasing: bytes[specRange])))
+                    self.spec = try JSONDecoder().decode(
+                        OMJobSpec.self, from: Data(UnsafeBufferPointer(rebasing: bytes[specRange])))
                 } catch {
                     specError = SpecDecodingError.describe(error)
                 }
@@ -55,7 +57,8 @@ extension OMJob: JSONReadable {
                 self.status = status
             } else {
                 // The status is ours; if it is unreadable, starting over from the pods is the safe reading.
-                status = try? JSONDecoder().decode(OMJobStatus.self, from: Data(UnsafeBufferPointer(rebasing: bytes[statusRange])))
+                status = try? JSONDecoder().decode(
+                    OMJobStatus.self, from: Data(UnsafeBufferPointer(rebasing: bytes[statusRange])))
             }
         }
     }
@@ -67,9 +70,13 @@ extension OMJobSpec {
         var spec = self
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "mainPodSpec" {
-                spec.mainPodSpec = try reader.readObjectOrNull { reader throws(JSONReadError) in try OMJobPodSpec(reading: &reader) }
+                spec.mainPodSpec = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try OMJobPodSpec(reading: &reader)
+                }
             } else if key == "exitHandlerSpec" {
-                spec.exitHandlerSpec = try reader.readObjectOrNull { reader throws(JSONReadError) in try OMJobPodSpec(reading: &reader) }
+                spec.exitHandlerSpec = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try OMJobPodSpec(reading: &reader)
+                }
             } else if key == "ttlSecondsAfterFinished" {
                 spec.ttlSecondsAfterFinished = try reader.readIntOrNull()
             } else if key == "activeDeadlineSeconds" {
@@ -159,7 +166,8 @@ extension OMJobPodSpec {
 
 extension EnvVar {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var name: String?, value: String?
+        var name: String?
+        var value: String?
         var source: EnvVarSource?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "name" {
@@ -167,7 +175,9 @@ extension EnvVar {
             } else if key == "value" {
                 value = try reader.readStringOrNull()
             } else if key == "valueFrom" {
-                source = try reader.readObjectOrNull { reader throws(JSONReadError) in try EnvVarSource(reading: &reader) }
+                source = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try EnvVarSource(reading: &reader)
+                }
             } else {
                 try reader.skipValue()
             }
@@ -183,12 +193,17 @@ extension EnvVarSource {
         var source = self
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "configMapKeyRef" {
-                source.configMapKeyRef = try reader.readObjectOrNull { reader throws(JSONReadError) in try KeySelector(reading: &reader) }
+                source.configMapKeyRef = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try KeySelector(reading: &reader)
+                }
             } else if key == "secretKeyRef" {
-                source.secretKeyRef = try reader.readObjectOrNull { reader throws(JSONReadError) in try KeySelector(reading: &reader) }
+                source.secretKeyRef = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try KeySelector(reading: &reader)
+                }
             } else if key == "fieldRef" {
                 source.fieldRef = try reader.readObjectOrNull { reader throws(JSONReadError) in
-                    var apiVersion: String?, fieldPath: String?
+                    var apiVersion: String?
+                    var fieldPath: String?
                     try reader.readObject { reader, key throws(JSONReadError) in
                         if key == "apiVersion" {
                             apiVersion = try reader.readStringOrNull()
@@ -203,7 +218,8 @@ extension EnvVarSource {
                 }
             } else if key == "resourceFieldRef" {
                 source.resourceFieldRef = try reader.readObjectOrNull { reader throws(JSONReadError) in
-                    var containerName: String?, resource: String?
+                    var containerName: String?
+                    var resource: String?
                     var divisor: JSONValue?
                     try reader.readObject { reader, key throws(JSONReadError) in
                         if key == "containerName" {
@@ -229,7 +245,8 @@ extension EnvVarSource {
 
 extension KeySelector {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var name: String?, key: String?
+        var name: String?
+        var key: String?
         var optional: Bool?
         try reader.readObject { reader, member throws(JSONReadError) in
             if member == "name" {
@@ -272,7 +289,9 @@ extension OMJobStatus {
             } else if key == "mainPodExitCode" {
                 status.mainPodExitCode = try reader.readIntOrNull()
             } else if key == "mainPodTermination" {
-                status.mainPodTermination = try reader.readObjectOrNull { reader throws(JSONReadError) in try MainPodTermination(reading: &reader) }
+                status.mainPodTermination = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try MainPodTermination(reading: &reader)
+                }
             } else if key == "exitHandlerAttempts" {
                 status.exitHandlerAttempts = try reader.readIntOrNull()
             } else if key == "exitHandlerExitCode" {
@@ -282,11 +301,15 @@ extension OMJobStatus {
             } else if key == "exitHandlerLastFailureTime" {
                 status.exitHandlerLastFailureTime = try reader.readStringOrNull()
             } else if key == "podCreateFailure" {
-                status.podCreateFailure = try reader.readObjectOrNull { reader throws(JSONReadError) in try PodCreateFailure(reading: &reader) }
+                status.podCreateFailure = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try PodCreateFailure(reading: &reader)
+                }
             } else if key == "cleanupTime" {
                 status.cleanupTime = try reader.readStringOrNull()
             } else if key == "conditions" {
-                status.conditions = try reader.readArrayOrNull { reader throws(JSONReadError) in try Condition(reading: &reader) }
+                status.conditions = try reader.readArrayOrNull { reader throws(JSONReadError) in
+                    try Condition(reading: &reader)
+                }
             } else {
                 try reader.skipValue()
             }
@@ -297,10 +320,15 @@ extension OMJobStatus {
 
 extension MainPodTermination {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var reason: String?, message: String?, source: String?
-        var exitCode: Int?, signal: Int?
+        var reason: String?
+        var message: String?
+        var source: String?
+        var exitCode: Int?
+        var signal: Int?
         var mayRun: Bool?
-        var startedAt: String?, finishedAt: String?, recordedAt: String?
+        var startedAt: String?
+        var finishedAt: String?
+        var recordedAt: String?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "reason" {
                 reason = try reader.readString()
@@ -325,18 +353,27 @@ extension MainPodTermination {
             }
         }
         guard let reason, let source else { throw reader.error("mainPodTermination without reason or source") }
-        self.init(reason: reason, message: message, exitCode: exitCode, signal: signal, source: source, containerMayStillRun: mayRun,
-                  startedAt: startedAt, finishedAt: finishedAt, recordedAt: recordedAt)
+        self.init(
+            reason: reason, message: message, exitCode: exitCode, signal: signal, source: source,
+            containerMayStillRun: mayRun,
+            startedAt: startedAt, finishedAt: finishedAt, recordedAt: recordedAt)
     }
 }
 
 extension PodCreateFailure {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var podType: PodType?, podName: String?, attempt: Int?
-        var reason: String?, code: Int?, message: String?, time: String?
+        var podType: PodType?
+        var podName: String?
+        var attempt: Int?
+        var reason: String?
+        var code: Int?
+        var message: String?
+        var time: String?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "podType" {
-                guard let type = PodType(rawValue: try reader.readString()) else { throw reader.error("unknown podType") }
+                guard let type = PodType(rawValue: try reader.readString()) else {
+                    throw reader.error("unknown podType")
+                }
                 podType = type
             } else if key == "podName" {
                 podName = try reader.readString()
@@ -354,15 +391,23 @@ extension PodCreateFailure {
                 try reader.skipValue()
             }
         }
-        guard let podType, let podName, let attempt else { throw reader.error("podCreateFailure without podType, podName or attempt") }
-        self.init(podType: podType, podName: podName, attempt: attempt, reason: reason, code: code, message: message, time: time)
+        guard let podType, let podName, let attempt else {
+            throw reader.error("podCreateFailure without podType, podName or attempt")
+        }
+        self.init(
+            podType: podType, podName: podName, attempt: attempt, reason: reason, code: code, message: message,
+            time: time)
     }
 }
 
 extension Condition {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var type: String?, status: String?, observedGeneration: Int64?
-        var lastTransitionTime: String?, reason: String?, message: String?
+        var type: String?
+        var status: String?
+        var observedGeneration: Int64?
+        var lastTransitionTime: String?
+        var reason: String?
+        var message: String?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "type" {
                 type = try reader.readString()
@@ -383,6 +428,8 @@ extension Condition {
         guard let type, let status, let lastTransitionTime, let reason, let message else {
             throw reader.error("condition without type, status, lastTransitionTime, reason or message")
         }
-        self.init(type: type, status: status, observedGeneration: observedGeneration, lastTransitionTime: lastTransitionTime, reason: reason, message: message)
+        self.init(
+            type: type, status: status, observedGeneration: observedGeneration, lastTransitionTime: lastTransitionTime,
+            reason: reason, message: message)
     }
 }

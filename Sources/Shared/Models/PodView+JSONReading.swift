@@ -10,7 +10,8 @@ extension PodView: JSONReadable {
         var status: Status?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "metadata" {
-                var meta = try ObjectMeta(reading: &reader, keepingLabels: { $0.hasPrefix(PodView.keptLabelPrefix) }, annotations: false)
+                var meta = try ObjectMeta(
+                    reading: &reader, keepingLabels: { $0.hasPrefix(PodView.keptLabelPrefix) }, annotations: false)
                 // Not kept (`keptMetadata`): no decision reads them.
                 meta.generation = nil
                 meta.generateName = nil
@@ -19,7 +20,11 @@ extension PodView: JSONReadable {
                 spec = try reader.readObjectOrNull { reader throws(JSONReadError) in
                     var nodeName: String?
                     try reader.readObject { reader, key throws(JSONReadError) in
-                        if key == "nodeName" { nodeName = try reader.readStringOrNull() } else { try reader.skipValue() }
+                        if key == "nodeName" {
+                            nodeName = try reader.readStringOrNull()
+                        } else {
+                            try reader.skipValue()
+                        }
                     }
                     return Spec(nodeName: nodeName)
                 }
@@ -38,7 +43,10 @@ extension PodView: JSONReadable {
 
 extension PodView.Status {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var phase: String?, reason: String?, message: String?, startTime: String?
+        var phase: String?
+        var reason: String?
+        var message: String?
+        var startTime: String?
         var conditions: [PodCondition]?
         var containers: [ContainerStatus]?
         try reader.readObject { reader, key throws(JSONReadError) in
@@ -51,21 +59,29 @@ extension PodView.Status {
             } else if key == "startTime" {
                 startTime = try reader.readStringOrNull()
             } else if key == "conditions" {
-                conditions = try reader.readArrayOrNull { reader throws(JSONReadError) in try PodCondition(reading: &reader) }
+                conditions = try reader.readArrayOrNull { reader throws(JSONReadError) in
+                    try PodCondition(reading: &reader)
+                }
             } else if key == "containerStatuses" {
-                containers = try reader.readArrayOrNull { reader throws(JSONReadError) in try ContainerStatus(reading: &reader) }
+                containers = try reader.readArrayOrNull { reader throws(JSONReadError) in
+                    try ContainerStatus(reading: &reader)
+                }
             } else {
                 try reader.skipValue()
             }
         }
-        self.init(phase: phase, reason: reason, message: message, startTime: startTime, conditions: conditions, containerStatuses: containers)
+        self.init(
+            phase: phase, reason: reason, message: message, startTime: startTime, conditions: conditions,
+            containerStatuses: containers)
     }
 }
 
 extension ObjectMeta {
     /// Reads metav1.ObjectMeta; labels whose name `keepingLabels` refuses, and annotations
     /// unless `annotations`, are skipped unallocated.
-    public init(reading reader: inout JSONReader, keepingLabels: (JSONKey) -> Bool = { _ in true }, annotations: Bool = true) throws(JSONReadError) {
+    public init(
+        reading reader: inout JSONReader, keepingLabels: (JSONKey) -> Bool = { _ in true }, annotations: Bool = true
+    ) throws(JSONReadError) {
         self.init()
         var meta = self
         try reader.readObject { reader, key throws(JSONReadError) in
@@ -92,7 +108,9 @@ extension ObjectMeta {
             } else if key == "annotations", annotations {
                 meta.annotations = try reader.readStringMapOrNull()
             } else if key == "ownerReferences" {
-                meta.ownerReferences = try reader.readArrayOrNull { reader throws(JSONReadError) in try OwnerReference(reading: &reader) }
+                meta.ownerReferences = try reader.readArrayOrNull { reader throws(JSONReadError) in
+                    try OwnerReference(reading: &reader)
+                }
             } else if key == "finalizers" {
                 meta.finalizers = try reader.readStringArrayOrNull()
             } else {
@@ -105,8 +123,12 @@ extension ObjectMeta {
 
 extension OwnerReference {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var apiVersion: String?, kind: String?, name: String?, uid: String?
-        var controller: Bool?, blockOwnerDeletion: Bool?
+        var apiVersion: String?
+        var kind: String?
+        var name: String?
+        var uid: String?
+        var controller: Bool?
+        var blockOwnerDeletion: Bool?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "apiVersion" {
                 apiVersion = try reader.readString()
@@ -124,14 +146,22 @@ extension OwnerReference {
                 try reader.skipValue()
             }
         }
-        guard let apiVersion, let kind, let name, let uid else { throw reader.error("ownerReference without apiVersion, kind, name or uid") }
-        self.init(apiVersion: apiVersion, kind: kind, name: name, uid: uid, controller: controller, blockOwnerDeletion: blockOwnerDeletion)
+        guard let apiVersion, let kind, let name, let uid else {
+            throw reader.error("ownerReference without apiVersion, kind, name or uid")
+        }
+        self.init(
+            apiVersion: apiVersion, kind: kind, name: name, uid: uid, controller: controller,
+            blockOwnerDeletion: blockOwnerDeletion)
     }
 }
 
 extension PodCondition {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var type: String?, status: String?, reason: String?, message: String?, lastTransitionTime: String?
+        var type: String?
+        var status: String?
+        var reason: String?
+        var message: String?
+        var lastTransitionTime: String?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "type" {
                 type = try reader.readString()
@@ -155,15 +185,22 @@ extension PodCondition {
 extension ContainerStatus {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
         var name: String?
-        var state: ContainerState?, lastState: ContainerState?
-        var ready: Bool?, started: Bool?, restartCount: Int?
+        var state: ContainerState?
+        var lastState: ContainerState?
+        var ready: Bool?
+        var started: Bool?
+        var restartCount: Int?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "name" {
                 name = try reader.readString()
             } else if key == "state" {
-                state = try reader.readObjectOrNull { reader throws(JSONReadError) in try ContainerState(reading: &reader) }
+                state = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try ContainerState(reading: &reader)
+                }
             } else if key == "lastState" {
-                lastState = try reader.readObjectOrNull { reader throws(JSONReadError) in try ContainerState(reading: &reader) }
+                lastState = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try ContainerState(reading: &reader)
+                }
             } else if key == "ready" {
                 ready = try reader.readBoolOrNull()
             } else if key == "started" {
@@ -190,7 +227,8 @@ extension ContainerState {
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "waiting" {
                 state.waiting = try reader.readObjectOrNull { reader throws(JSONReadError) in
-                    var reason: String?, message: String?
+                    var reason: String?
+                    var message: String?
                     try reader.readObject { reader, key throws(JSONReadError) in
                         if key == "reason" {
                             reason = try reader.readStringOrNull()
@@ -206,12 +244,18 @@ extension ContainerState {
                 state.running = try reader.readObjectOrNull { reader throws(JSONReadError) in
                     var startedAt: String?
                     try reader.readObject { reader, key throws(JSONReadError) in
-                        if key == "startedAt" { startedAt = try reader.readStringOrNull() } else { try reader.skipValue() }
+                        if key == "startedAt" {
+                            startedAt = try reader.readStringOrNull()
+                        } else {
+                            try reader.skipValue()
+                        }
                     }
                     return ContainerStateRunning(startedAt: startedAt)
                 }
             } else if key == "terminated" {
-                state.terminated = try reader.readObjectOrNull { reader throws(JSONReadError) in try ContainerStateTerminated(reading: &reader) }
+                state.terminated = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try ContainerStateTerminated(reading: &reader)
+                }
             } else {
                 try reader.skipValue()
             }
@@ -222,8 +266,12 @@ extension ContainerState {
 
 extension ContainerStateTerminated {
     init(reading reader: inout JSONReader) throws(JSONReadError) {
-        var exitCode: Int?, signal: Int?
-        var reason: String?, message: String?, startedAt: String?, finishedAt: String?
+        var exitCode: Int?
+        var signal: Int?
+        var reason: String?
+        var message: String?
+        var startedAt: String?
+        var finishedAt: String?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "exitCode" {
                 exitCode = Int(try reader.readInt64())
@@ -242,6 +290,8 @@ extension ContainerStateTerminated {
             }
         }
         guard let exitCode else { throw reader.error("terminated state without exitCode") }
-        self.init(exitCode: exitCode, signal: signal, reason: reason, message: message, startedAt: startedAt, finishedAt: finishedAt)
+        self.init(
+            exitCode: exitCode, signal: signal, reason: reason, message: message, startedAt: startedAt,
+            finishedAt: finishedAt)
     }
 }

@@ -7,7 +7,9 @@ import Testing
 struct RealControlPlaneTrait: SuiteTrait, TestScoping {
     var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
+        async throws
+    {
         let plane = try await RealControlPlane.start()
         do {
             try await RealControlPlane.$current.withValue(plane) { try await function() }

@@ -1,7 +1,8 @@
 import Foundation
 import KubeJSON
-@testable import Shared
 import Testing
+
+@testable import Shared
 
 /// The byte-level reader and writer agree with Foundation's coders on what they both accept,
 /// and refuse what JSON refuses.
@@ -28,9 +29,11 @@ import Testing
         switch (a, b) {
         case (.double(let x), .int(let y)): return x == Double(y)
         case (.int(let x), .double(let y)): return Double(x) == y
-        case (.array(let x), .array(let y)): return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || numbersOnlyDiffer($0, $1) }
+        case (.array(let x), .array(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || numbersOnlyDiffer($0, $1) }
         case (.object(let x), .object(let y)):
-            return x.keys == y.keys && x.allSatisfy { key, value in value == y[key] || numbersOnlyDiffer(value, y[key]!) }
+            return x.keys == y.keys
+                && x.allSatisfy { key, value in value == y[key] || numbersOnlyDiffer(value, y[key]!) }
         default: return false
         }
     }
@@ -52,7 +55,9 @@ import Testing
     }
 
     @Test func refusesNestingDeeperThanTheLimit() {
-        let deep = String(repeating: "[", count: JSONReader.maxDepth + 1) + String(repeating: "]", count: JSONReader.maxDepth + 1)
+        let deep =
+            String(repeating: "[", count: JSONReader.maxDepth + 1)
+            + String(repeating: "]", count: JSONReader.maxDepth + 1)
         #expect(throws: JSONReadError.self) { try JSONValue(parsing: Array(deep.utf8)) }
         let fine = String(repeating: "[", count: 50) + String(repeating: "]", count: 50)
         #expect((try? JSONValue(parsing: Array(fine.utf8))) != nil)
@@ -71,7 +76,13 @@ import Testing
             var kept: String?
             var n: Int64?
             try reader.readObject { reader, key throws(JSONReadError) in
-                if key == "keep" { kept = try reader.readString() } else if key == "n" { n = try reader.readInt64() } else { try reader.skipValue() }
+                if key == "keep" {
+                    kept = try reader.readString()
+                } else if key == "n" {
+                    n = try reader.readInt64()
+                } else {
+                    try reader.skipValue()
+                }
             }
             return (kept, n)
         }
@@ -86,7 +97,9 @@ import Testing
         let theirs = try encoder.encode(value)
         #expect(String(decoding: value.jsonBytes(), as: UTF8.self) == String(decoding: theirs, as: UTF8.self))
         let back = try JSONValue(parsing: value.jsonBytes())
-        #expect(back == value || Self.numbersOnlyDiffer(back, value), "what is written reads back equal (a whole double as an integer)")
+        #expect(
+            back == value || Self.numbersOnlyDiffer(back, value),
+            "what is written reads back equal (a whole double as an integer)")
     }
 
     @Test func escapesControlCharactersQuotesAndBackslashes() {

@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import Shared
 @testable import Supervisor
 
@@ -14,9 +15,13 @@ import Testing
         _ = b.setLeading(false)
         var sent: [Broker.Action] = []
         for i in 0..<6 {
-            sent += b.received(base.decoded(base.command("c\(i)", "run-\(i)")), from: BrokerTests.watcher, now: .milliseconds(i))
+            sent += b.received(
+                base.decoded(base.command("c\(i)", "run-\(i)")), from: BrokerTests.watcher, now: .milliseconds(i))
         }
-        #expect(!sent.contains { if case .send(let c, _) = $0 { c == BrokerTests.e0 || c == BrokerTests.e1 } else { false } })
+        #expect(
+            !sent.contains {
+                if case .send(let c, _) = $0 { c == BrokerTests.e0 || c == BrokerTests.e1 } else { false }
+            })
         #expect(b.pendingCount == 6)
         // An executor that restarts while standby gets nothing either.
         _ = b.disconnected(BrokerTests.e1, now: .seconds(1))

@@ -1,5 +1,6 @@
 import Logging
 import Testing
+
 @testable import Shared
 
 /// Settings from the environment: defaults, valid values, and an error naming the variable.
@@ -46,7 +47,10 @@ import Testing
     @Test func leaderElectionDefaultsAreClientGos() throws {
         let config = try OperatorConfig(environment: [:])
         #expect(config.leaderElection)
-        #expect((config.leaseDuration, config.renewDeadline, config.retryPeriod) == (.seconds(15), .seconds(10), .seconds(2)))
+        #expect(
+            (config.leaseDuration, config.renewDeadline, config.retryPeriod) == (
+                .seconds(15), .seconds(10), .seconds(2)
+            ))
         #expect(config.leaseName == "omjob-operator")
     }
 
@@ -81,7 +85,10 @@ import Testing
         #expect(Set(Settings.redacted([:]).keys) == Set(Settings.all.map(\.name)))
     }
 
-    @Test(arguments: [("TRACE", Logger.Level.trace), ("debug", .debug), ("Info", .info), ("WARN", .warning), ("warning", .warning), ("ERROR", .error)])
+    @Test(arguments: [
+        ("TRACE", Logger.Level.trace), ("debug", .debug), ("Info", .info), ("WARN", .warning), ("warning", .warning),
+        ("ERROR", .error),
+    ])
     func levelNames(name: String, level: Logger.Level) {
         #expect(Logger.Level(operatorName: name) == level)
     }

@@ -25,18 +25,23 @@ final class GCCache: Sendable {
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces.map { $0 }
         // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
         omJobs = scopes.map {
-            Informer(client: client, namespace: $0, transform: { $0.withoutPodTemplates().interned(&$1) }, handlers: Self.handlers(changed))
+            Informer(
+                client: client, namespace: $0, transform: { $0.withoutPodTemplates().interned(&$1) },
+                handlers: Self.handlers(changed))
         }
         pods = scopes.map {
-            Informer(client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
-                     handlers: Self.handlers(changed))
+            Informer(
+                client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
+                handlers: Self.handlers(changed))
         }
         crons = scopes.map { Informer(client: client, namespace: $0, handlers: Self.handlers(changed)) }
     }
 
     /// Every notification means the same to the gc: decide again.
-    private static func handlers<T: KubernetesObject>(_ changed: @escaping @Sendable () -> Void) -> Informer<T>.Handlers {
-        Informer<T>.Handlers(added: { _ in changed() }, updated: { _, _ in changed() }, deleted: { _ in changed() }, synced: changed)
+    private static func handlers<T: KubernetesObject>(_ changed: @escaping @Sendable () -> Void) -> Informer<T>.Handlers
+    {
+        Informer<T>.Handlers(
+            added: { _ in changed() }, updated: { _, _ in changed() }, deleted: { _ in changed() }, synced: changed)
     }
 
     /// Runs every informer until the calling task is cancelled.
