@@ -3,6 +3,7 @@
 # Shared by CI (.ci/run) and the sandbox (scripts/sandbox.sh) so that the list lives in one place.
 #   scripts/install-deps.sh            build + test packages (what CI needs)
 #   scripts/install-deps.sh --sandbox  build packages + kubectl + python3 (what `make sandbox` needs)
+#   scripts/install-deps.sh --bench    build packages + valgrind (scripts/bench-instructions.sh)
 set -euo pipefail
 
 # libuv1-dev, libcurl4-openssl-dev, libhttp-parser-dev, pkg-config: the build.
@@ -25,7 +26,11 @@ case "${1:-}" in
     # Any kubectl will do; Debian's kubernetes-client provides one when none is installed.
     command -v kubectl >/dev/null || wanted+=(kubernetes-client)
     ;;
-  *) echo "install-deps: unknown option $1 (use --sandbox or nothing)" >&2; exit 2 ;;
+  --bench)
+    # valgrind: callgrind counts the instructions of the operator tree (scripts/bench-instructions.sh).
+    wanted=("${build[@]}" valgrind)
+    ;;
+  *) echo "install-deps: unknown option $1 (use --sandbox, --bench or nothing)" >&2; exit 2 ;;
 esac
 
 need=()

@@ -8,8 +8,11 @@ struct LineSplitter {
     /// The complete lines in `chunk`, preceded by whatever was left over from earlier chunks.
     mutating func feed(_ chunk: UnsafeRawBufferPointer) -> [Data] {
         var lines: [Data] = []
+        guard let base = chunk.baseAddress else { return lines }
         var start = 0
-        while let newline = chunk[start...].firstIndex(of: UInt8(ascii: "\n")) {
+        // memchr: a watch event is kilobytes, and a generic search went byte by byte.
+        while start < chunk.count, let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), chunk.count - start) {
+            let newline = base.distance(to: UnsafeRawPointer(hit))
             let piece = UnsafeRawBufferPointer(rebasing: chunk[start..<newline])
             if partial.isEmpty {
                 lines.append(Data(piece))

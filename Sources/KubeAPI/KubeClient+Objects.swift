@@ -142,11 +142,22 @@ extension KubeClient {
 
     func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws(KubeError) -> T {
         if let unread = Unread() as? T { return unread }
+        if let readable = T.self as? any JSONReadable.Type {
+            do {
+                if let value = try readable.init(jsonBytes: data) as? T { return value }
+            } catch {
+                throw .decoding("\(T.self): \(error)")
+            }
+        }
         do { return try JSONDecoder().decode(T.self, from: data) } catch { throw .decoding("\(T.self): \(error)") }
     }
 
     func encode<T: Encodable>(_ value: T) throws(KubeError) -> Data {
-        do { return try JSONEncoder().encode(value) } catch { throw .decoding("encoding \(T.self): \(error)") }
+        // Patch bodies are JSON values already: written directly (key order does not matter to the server).
+        if let json = value as? JSONValue { return Data(json.jsonBytes(sortedKeys: false)) }
+        do { return Data(try JSONValueEncoder.encodeBytes(value, sortedKeys: false)) } catch {
+            throw .decoding("encoding \(T.self): \(error)")
+        }
     }
 }
 
@@ -167,6 +178,26 @@ public struct WrittenVersion: Decodable, Sendable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         resourceVersion = try container.decodeIfPresent(Metadata.self, forKey: .metadata)?.resourceVersion
+    }
+}
+
+/// A write's answer is a whole object, of which only the version is read: the rest is skipped unallocated.
+extension WrittenVersion: JSONReadable {
+    public init(reading reader: inout JSONReader) throws(JSONReadError) {
+        var version: String?
+        try reader.readObject { reader, key throws(JSONReadError) in
+            guard key == "metadata" else { return try reader.skipValue() }
+            _ = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                try reader.readObject { reader, key throws(JSONReadError) in
+                    if key == "resourceVersion" {
+                        version = try reader.readStringOrNull()
+                    } else {
+                        try reader.skipValue()
+                    }
+                }
+            }
+        }
+        resourceVersion = version
     }
 }
 

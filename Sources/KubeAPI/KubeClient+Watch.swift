@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTransport
+import KubeJSON
 import Models
 
 extension KubeClient {
@@ -63,6 +64,8 @@ public struct WatchEvents<Object: Decodable & Sendable>: AsyncSequence, Sendable
         var pending: [Data] = []
         var index = 0
         let decoder = JSONDecoder()
+        /// Types read straight from the bytes (pods, OMJobs); others go through `decoder`.
+        let readable = Object.self as? any JSONReadable.Type
 
         /// What `for try await` calls: without it the stdlib's default reaches `next()` through a
         /// thunk that runs it on Swift's global pool, so every event was decoded off the consumer's
@@ -79,6 +82,7 @@ public struct WatchEvents<Object: Decodable & Sendable>: AsyncSequence, Sendable
                     index += 1
                     if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { continue }
                     do {
+                        if let readable, let event = try WatchLine<Object>.read(line, as: readable) { return event }
                         return try decoder.decode(WatchLine<Object>.self, from: line).event
                     } catch {
                         throw .decoding("watch event: \(error)")

@@ -40,3 +40,59 @@ struct WatchLine<Object: Decodable & Sendable>: Decodable {
         }
     }
 }
+
+extension WatchLine {
+    /// Reads an ADDED, MODIFIED or DELETED line straight from its bytes; nil for the rare
+    /// BOOKMARK and ERROR lines, which the Codable path decodes.
+    static func read(_ line: some Collection<UInt8>, as type: any JSONReadable.Type) throws(JSONReadError)
+        -> WatchEvent<Object>?
+    {
+        try JSONReader.read(line) { reader throws(JSONReadError) -> WatchEvent<Object>? in
+            var kind: Kind?
+            var object: Object?
+            var objectRange: Range<Int>?
+            try reader.readObject { reader, key throws(JSONReadError) in
+                if key == "type" {
+                    let name = try reader.readString()
+                    kind = Kind(rawValue: name)
+                    if kind == nil { kind = .other }
+                } else if key == "object", let known = kind {
+                    if known == .other { try reader.skipValue() } else { object = try Self.object(type, &reader) }
+                } else if key == "object" {
+                    objectRange = try reader.skipValueRange()  // before `type`: read once it is known
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            guard let kind else { throw reader.error("watch event without type") }
+            if kind == .other { return nil }
+            if object == nil, let objectRange {
+                var inner = JSONReader(reader.bytes, index: objectRange.lowerBound)
+                object = try Self.object(type, &inner)
+            }
+            guard let object else { throw reader.error("watch event without object") }
+            switch kind {
+            case .added: return .added(object)
+            case .modified: return .modified(object)
+            case .deleted: return .deleted(object)
+            case .other: return nil
+            }
+        }
+    }
+
+    private enum Kind: String {
+        case added = "ADDED"
+        case modified = "MODIFIED"
+        case deleted = "DELETED"
+        case other
+    }
+
+    private static func object(_ type: any JSONReadable.Type, _ reader: inout JSONReader) throws(JSONReadError)
+        -> Object
+    {
+        guard let object = try type.init(reading: &reader) as? Object else {
+            throw reader.error("not a \(Object.self)")
+        }
+        return object
+    }
+}

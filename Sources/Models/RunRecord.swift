@@ -1,4 +1,5 @@
 import Foundation
+import KubeJSON
 
 /// What the operator must remember about a run between decisions: the main pod's recorded
 /// ending, the exit-handler attempts started, a pod creation the API server rejected, and the
@@ -39,13 +40,13 @@ public struct RunRecord: Hashable, Sendable {
         let annotations = annotations ?? [:]
         self.init(
             mainPodTermination: annotations[RecordAnnotations.mainPodTermination].flatMap {
-                Self.decode(MainPodTermination.self, $0)
+                Self.read($0) { reader throws(JSONReadError) in try MainPodTermination(reading: &reader) }
             },
             exitHandlerAttempts: annotations[RecordAnnotations.exitHandlerAttempts].flatMap { Int($0) }.flatMap {
                 $0 >= 0 ? $0 : nil
             },
             podCreateFailure: annotations[RecordAnnotations.podCreateFailure].flatMap {
-                Self.decode(PodCreateFailure.self, $0)
+                Self.read($0) { reader throws(JSONReadError) in try PodCreateFailure(reading: &reader) }
             },
             cleanupTime: annotations[RecordAnnotations.cleanupTime].flatMap { KubeTime.parse($0) == nil ? nil : $0 })
     }
@@ -75,14 +76,13 @@ public struct RunRecord: Hashable, Sendable {
         return status
     }
 
-    private static func decode<T: Decodable>(_ type: T.Type, _ text: String) -> T? {
-        try? JSONDecoder().decode(type, from: Data(text.utf8))
+    /// Read on every decision (`effectiveStatus`): straight from the annotation's bytes.
+    private static func read<T>(_ text: String, _ body: (inout JSONReader) throws(JSONReadError) -> T) -> T? {
+        try? JSONReader.read(text.utf8, body)
     }
 
     private static func encode<T: Encodable>(_ value: T) -> String? {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
+        (try? JSONValueEncoder.encodeBytes(value, sortedKeys: true)).map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

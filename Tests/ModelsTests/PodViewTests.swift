@@ -1,4 +1,5 @@
 import Foundation
+import KubeJSON
 import Testing
 
 @testable import Models
@@ -72,5 +73,75 @@ import Testing
             PodView.self, from: Data(#"{"metadata": {"name": "p", "namespace": "n"}}"#.utf8))
         #expect(view.metadata.key == ObjectKey(namespace: "n", name: "p"))
         #expect(view.spec == nil && view.status == nil)
+    }
+}
+
+/// The byte-level readers give exactly what the Codable decoders give.
+@Suite struct JSONReadingTests {
+    @Test func aPodViewReadFromBytesEqualsTheDecodedOne() throws {
+        let read = try PodView(jsonBytes: PodViewTests.apiPod)
+        #expect(read == (try JSONDecoder().decode(PodView.self, from: PodViewTests.apiPod)))
+        #expect(read.metadata.annotations == nil && read.metadata.labels?.count == 2)
+        let bare = Data(#"{"metadata": {"name": "p", "namespace": "n"}, "spec": null, "status": null}"#.utf8)
+        #expect(try PodView(jsonBytes: bare) == (try JSONDecoder().decode(PodView.self, from: bare)))
+    }
+
+    @Test(arguments: [
+        #"{"spec": {}}"#,
+        #"{"metadata": {"ownerReferences": [{"kind": "OMJob"}]}}"#,
+        #"{"metadata": {}, "status": {"containerStatuses": [{"name": "main", "state": {"terminated": {"reason": "x"}}}]}}"#,
+        #"{"metadata": {"name": 3}}"#,
+    ])
+    func aPodViewTheDecoderRefusesIsRefused(json: String) {
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(PodView.self, from: Data(json.utf8)) }
+        #expect(throws: JSONReadError.self) { try PodView(jsonBytes: Array(json.utf8)) }
+    }
+
+    static let omJob = Data(
+        """
+        {"apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
+         "metadata": {"name": "run-1", "namespace": "ingest", "uid": "u-1", "resourceVersion": "9", "generation": 2,
+           "labels": {"a": "b"}, "annotations": {"note": "x"}, "finalizers": ["omjob.pipelines.openmetadata.org/exit-handler"],
+           "managedFields": [{"manager": "kubectl"}]},
+         "spec": {"ttlSecondsAfterFinished": 60, "activeDeadlineSeconds": 3600, "killDeadlineSeconds": 30, "unknown": {"x": 1},
+           "mainPodSpec": {"image": "ingestion:1.5", "imagePullPolicy": "IfNotPresent", "imagePullSecrets": [{"name": "reg"}],
+             "serviceAccountName": "sa", "command": ["python", "main.py"], "args": ["--x"],
+             "env": [{"name": "A", "value": "1"}, {"name": "B", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k", "optional": true}}},
+                     {"name": "C", "valueFrom": {"fieldRef": {"fieldPath": "metadata.name"}}},
+                     {"name": "D", "valueFrom": {"resourceFieldRef": {"resource": "limits.cpu", "divisor": "1m"}}}],
+             "resources": {"limits": {"cpu": "1", "memory": "1Gi"}, "requests": {"cpu": 0.5}},
+             "nodeSelector": {"pool": "etl"}, "tolerations": [{"key": "k", "operator": "Exists"}], "affinity": {"nodeAffinity": {}},
+             "priorityClassName": "low", "securityContext": {"runAsUser": 1000}, "labels": {"l": "v"}, "annotations": {"a": "v"}},
+           "exitHandlerSpec": {"image": "ingestion:1.5", "command": ["python", "exit.py"], "affinity": null}},
+         "status": {"phase": "ExitHandlerRunning", "observedGeneration": 2, "mainPodName": "run-1-main", "exitHandlerPodName": "run-1-exit",
+           "startTime": "2026-11-25T10:00:00Z", "mainPodExitCode": 1,
+           "mainPodTermination": {"reason": "Error", "exitCode": 1, "source": "containerStatus", "finishedAt": "2026-11-25T10:01:00Z"},
+           "exitHandlerAttempts": 1, "podCreateFailure": {"podType": "exit-handler", "podName": "run-1-exit", "attempt": 1, "code": 403},
+           "conditions": [{"type": "MainPodFinished", "status": "True", "lastTransitionTime": "2026-11-25T10:01:00Z", "reason": "Error", "message": "exit 1"}]}}
+        """.utf8)
+
+    @Test func anOMJobReadFromBytesEqualsTheDecodedOne() throws {
+        let read = try OMJob(jsonBytes: Self.omJob)
+        let decoded = try JSONDecoder().decode(OMJob.self, from: Self.omJob)
+        #expect(read == decoded)
+        #expect(
+            read.spec?.mainPodSpec?.env?.count == 4 && read.status?.phase == .exitHandlerRunning
+                && read.specError == nil)
+    }
+
+    @Test(arguments: [
+        #"{"metadata": {"name": "r"}}"#,
+        #"{"metadata": {"name": "r"}, "spec": null, "status": null}"#,
+        #"{"metadata": {"name": "r"}, "spec": {"mainPodSpec": {"image": 5}}}"#,
+        #"{"metadata": {"name": "r"}, "spec": {"mainPodSpec": {"env": [{"value": "x"}]}}}"#,
+        #"{"metadata": {"name": "r"}, "spec": {"ttlSecondsAfterFinished": "soon"}}"#,
+        #"{"metadata": {"name": "r"}, "spec": {}, "status": {"phase": "Exploded"}}"#,
+        #"{"metadata": {"name": "r"}, "spec": {}, "status": {"conditions": [{"type": "A"}]}}"#,
+    ])
+    func anOMJobWithAnUnreadableSpecOrStatusReadsAsDecoded(json: String) throws {
+        let read = try OMJob(jsonBytes: Array(json.utf8))
+        let decoded = try JSONDecoder().decode(OMJob.self, from: Data(json.utf8))
+        #expect(read == decoded)
+        #expect(read.specError == decoded.specError)
     }
 }

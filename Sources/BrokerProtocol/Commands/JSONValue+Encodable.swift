@@ -2,9 +2,9 @@ import Foundation
 public import KubeJSON
 
 extension JSONValue {
-    /// Any `Encodable` as a JSON value (through Foundation's encoder, so it matches what is sent).
+    /// Any `Encodable` as a JSON value, as it is sent (see ``JSONValueEncoder``).
     public static func encoded(from value: some Encodable) throws -> JSONValue {
-        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        try JSONValueEncoder.encode(value)
     }
 }
 

@@ -13,22 +13,18 @@ import Models
 public enum CommandFrame {
     /// The framed `command` message carrying `payload`.
     public static func encode(id: String, key: ObjectKey, payload: some Encodable) throws -> [UInt8] {
-        FrameCodec.encode([UInt8](try IPCJSON.encoder.encode(Outgoing(id: id, key: key, payload: payload))))
+        let envelope: JSONValue = [
+            "v": .int(IPCMessage.protocolVersion), "type": "command", "id": .string(id),
+            "key": ["namespace": .string(key.namespace), "name": .string(key.name)],
+            "payload": try JSONValueEncoder.encode(payload),
+        ]
+        return FrameCodec.encode(envelope.jsonBytes(sortedKeys: true))
     }
 
     /// The payload of a `command` frame's JSON (the frame's bytes between the length and the
     /// trailing newline), decoded as `Payload` in one pass.
     public static func decode<Payload: Decodable>(_ type: Payload.Type, from envelope: [UInt8]) throws -> Payload {
         try IPCJSON.decoder.decode(Incoming<Payload>.self, from: Data(envelope)).payload
-    }
-
-    /// The envelope of docs/architecture.md#broker-protocol around a typed payload (`v` and `type` are constant).
-    private struct Outgoing<Payload: Encodable>: Encodable {
-        var v = IPCMessage.protocolVersion
-        var type = "command"
-        var id: String
-        var key: ObjectKey
-        var payload: Payload
     }
 
     /// The one member an executor reads from the envelope (routing fields come from the head).

@@ -30,7 +30,7 @@ extension IPCMessage {
     public init(payload: [UInt8]) throws(MessageError) {
         let value: JSONValue
         do {
-            value = try IPCJSON.decoder.decode(JSONValue.self, from: Data(payload))
+            value = try JSONValue(parsing: payload)
         } catch {
             throw .invalidJSON
         }
@@ -40,9 +40,8 @@ extension IPCMessage {
 
     /// Encodes to a compact JSON payload (not yet framed).
     public func payload() -> [UInt8] {
-        // Encoding a JSONValue cannot fail: it holds only JSON-representable values.
-        let data = (try? IPCJSON.encoder.encode(envelope())) ?? Data("{}".utf8)
-        return [UInt8](data)
+        // Sorted keys: equal messages are equal bytes.
+        envelope().jsonBytes(sortedKeys: true)
     }
 
     /// Encodes and frames, ready for the socket.
@@ -69,12 +68,8 @@ extension IPCMessage {
     }
 }
 
-/// The shared JSON coders: compact output, sorted keys so equal messages are equal bytes.
+/// The decoder for typed command payloads (``CommandFrame``); everything else is read and
+/// written byte by byte (KubeJSON's reader and writer).
 enum IPCJSON {
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
     static let decoder = JSONDecoder()
 }

@@ -56,7 +56,7 @@ final class OperatorUnderTest: Sendable {
         let cluster: any Cluster
         let test: OperatorUnderTest
         do {
-            if let clock { try Self.writeClock(offset: 0, in: directory) }
+            if clock != nil { try Self.writeClock(offset: 0, in: directory) }
             cluster = try await makeCluster(server, crdDirectory: crdDirectory, namespace: namespace, clock: clock)
         } catch {
             try? FileManager.default.removeItem(atPath: directory)

@@ -1,0 +1,140 @@
+import Foundation
+import KubeJSON
+import Testing
+
+@testable import Models
+
+/// The byte-level reader and writer agree with Foundation's coders on what they both accept,
+/// and refuse what JSON refuses.
+@Suite struct JSONReaderTests {
+    static let documents = [
+        #"{"a":1,"b":[true,false,null],"c":{"d":"e\"f\\g\/h\u00e9\ud83d\ude00"},"n":-12,"x":1.5,"big":12345678901234567890}"#,
+        #"  [ 1 , -0 , 0.25 , 1e3 , "tab\tnew\nline" , {} , [] ]  "#,
+        #""just a string""#,
+        #"{"unicode":"名前","esc":"\b\f\r\u0001"}"#,
+        // Longer than the eight bytes stepped over at once, with every kind of byte that stops it.
+        #"{"long":"abcdefghijklmnopqrstuvwxyz0123456789\"quoted\" then é, 名前 and \n and \\ at last","exactly16bytes..":"0123456789abcdef"}"#,
+    ]
+
+    @Test(arguments: documents)
+    func readsAsFoundationDecodesJSONValue(document: String) throws {
+        let ours = try JSONValue(parsing: Array(document.utf8))
+        let theirs = try JSONDecoder().decode(JSONValue.self, from: Data(document.utf8))
+        #expect(ours == theirs || Self.numbersOnlyDiffer(ours, theirs), "\(ours) vs \(theirs)")
+    }
+
+    /// Foundation reads `1e3` and 2^64-scale integers as whole numbers where they fit a Double;
+    /// JSONValue keeps a number with an exponent or out of Int64's range as a double.
+    static func numbersOnlyDiffer(_ a: JSONValue, _ b: JSONValue) -> Bool {
+        switch (a, b) {
+        case (.double(let x), .int(let y)): return x == Double(y)
+        case (.int(let x), .double(let y)): return Double(x) == y
+        case (.array(let x), .array(let y)):
+            return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || numbersOnlyDiffer($0, $1) }
+        case (.object(let x), .object(let y)):
+            return x.keys == y.keys
+                && x.allSatisfy { key, value in value == y[key] || numbersOnlyDiffer(value, y[key]!) }
+        default: return false
+        }
+    }
+
+    @Test(arguments: [
+        "", "{", "[1,]", #"{"a":}"#, #"{"a" 1}"#, "01", "1.", "-", "1e", "tru", "nul", #""unterminated"#,
+        "\"ctrl\u{01}\"", #""\x""#, #""\u12""#, #""\ud800""#, #""\udc00x""#, "[1] 2", #"{"a":1,}"#,
+    ])
+    func refusesInvalidJSON(document: String) {
+        #expect(throws: JSONReadError.self) { try JSONValue(parsing: Array(document.utf8)) }
+    }
+
+    @Test func refusesInvalidUTF8() throws {
+        for bad: [UInt8] in [[0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF]] {
+            let bytes = [UInt8(ascii: "\"")] + bad + [UInt8(ascii: "\"")]
+            #expect(throws: JSONReadError.self) { try JSONValue(parsing: bytes) }
+        }
+        #expect(try JSONValue(parsing: Array("\"é€😀\"".utf8)) == .string("é€😀"))
+    }
+
+    @Test func refusesNestingDeeperThanTheLimit() {
+        let deep =
+            String(repeating: "[", count: JSONReader.maxDepth + 1)
+            + String(repeating: "]", count: JSONReader.maxDepth + 1)
+        #expect(throws: JSONReadError.self) { try JSONValue(parsing: Array(deep.utf8)) }
+        let fine = String(repeating: "[", count: 50) + String(repeating: "]", count: 50)
+        #expect((try? JSONValue(parsing: Array(fine.utf8))) != nil)
+    }
+
+    @Test func integersKeepTheirRange() throws {
+        #expect(try JSONValue(parsing: Array("9223372036854775807".utf8)) == .int(.max))
+        #expect(try JSONValue(parsing: Array("-9223372036854775808".utf8)) == .int(.min))
+        #expect(try JSONValue(parsing: Array("9223372036854775808".utf8)) == .double(9_223_372_036_854_775_808))
+        #expect(try JSONValue(parsing: Array("3.0".utf8)) == .double(3))
+    }
+
+    @Test func skippingMembersLeavesTheKeptOnes() throws {
+        let text = Array(#"{"skip":{"deep":[1,{"x":"y"}]},"keep":"yes","n":7}"#.utf8)
+        let (kept, n) = try JSONReader.read(text) { reader throws(JSONReadError) -> (String?, Int64?) in
+            var kept: String?
+            var n: Int64?
+            try reader.readObject { reader, key throws(JSONReadError) in
+                if key == "keep" {
+                    kept = try reader.readString()
+                } else if key == "n" {
+                    n = try reader.readInt64()
+                } else {
+                    try reader.skipValue()
+                }
+            }
+            return (kept, n)
+        }
+        #expect(kept == "yes" && n == 7)
+    }
+
+    @Test(arguments: documents)
+    func writesWhatFoundationWritesWithSortedKeys(document: String) throws {
+        let value = try JSONValue(parsing: Array(document.utf8))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let theirs = try encoder.encode(value)
+        #expect(String(decoding: value.jsonBytes(), as: UTF8.self) == String(decoding: theirs, as: UTF8.self))
+        let back = try JSONValue(parsing: value.jsonBytes())
+        #expect(
+            back == value || Self.numbersOnlyDiffer(back, value),
+            "what is written reads back equal (a whole double as an integer)")
+    }
+
+    @Test func escapesControlCharactersQuotesAndBackslashes() {
+        var writer = JSONWriter()
+        writer.string("a\"b\\c\n\u{01}/é")
+        #expect(String(decoding: writer.bytes, as: UTF8.self) == #""a\"b\\c\n\u0001/é""#)
+    }
+}
+
+/// `JSONValueEncoder` gives the value Foundation's encoder and a decoder pass gave.
+@Suite struct JSONValueEncoderTests {
+    static func viaFoundation(_ value: some Encodable) throws -> JSONValue {
+        try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+    }
+
+    @Test func anOMJobAndAPodEncodeAsWithFoundation() throws {
+        let omJob = try JSONDecoder().decode(OMJob.self, from: JSONReadingTests.omJob)
+        #expect(try JSONValueEncoder.encode(omJob) == Self.viaFoundation(omJob))
+        let pod = try JSONDecoder().decode(Pod.self, from: PodViewTests.apiPod)
+        #expect(try JSONValueEncoder.encode(pod) == Self.viaFoundation(pod))
+        #expect(try JSONValueEncoder.encode(pod).jsonBytes() == Self.viaFoundation(pod).jsonBytes())
+    }
+
+    @Test func leavesAndContainersEncodeAsWithFoundation() throws {
+        struct Sample: Encodable {
+            var s = "a\"b"
+            var i = -3
+            var d = 2.5
+            var whole = 4.0
+            var b = true
+            var missing: String? = nil
+            var list = [1, 2]
+            var map = ["k": "v"]
+            var nested: [[String: Int]] = [["x": 1], [:]]
+        }
+        #expect(try JSONValueEncoder.encode(Sample()) == Self.viaFoundation(Sample()))
+    }
+}
