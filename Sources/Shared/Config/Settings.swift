@@ -23,8 +23,9 @@ public enum Settings {
     public static let pollingInterval = Setting("POLLING_INTERVAL_SECONDS", default: "10", "Accepted for OpenMetadata's Helm chart, any value, not used: the operator watches the API instead of polling it, and looks again only at a run's own deadlines.")
     public static let requeueDelay = Setting("REQUEUE_DELAY_SECONDS", default: "5", "Accepted for OpenMetadata's Helm chart, any value, not used: a failed write is retried with its own backoff (5 ms doubling to 1000 s per run; transient API errors within the request's deadline).")
     public static let leaderElection = Setting("LEADER_ELECTION", default: "auto", "auto: elect a leader on a Lease in OPERATOR_NAMESPACE when the operator may get, create and update leases there, else run without election (logged once); false: never elect (every replica writes).")
-    public static let leaseName = Setting("LEASE_NAME", default: nil, "The Lease replicas elect on; default omjob-operator, or omjob-operator-<SHARD>, or omjob-operator-<hash of WATCH_NAMESPACES> when only those are set, so shards never share one.")
+    public static let leaseName = Setting("LEASE_NAME", default: nil, "The Lease replicas elect on; default omjob-operator, or omjob-operator-<SHARD>, or omjob-operator-ns-<hash of WATCH_NAMESPACES> when only those are set, or omjob-operator-sel-<hash of both> with OMJOB_SHARD_SELECTOR, so shards never share one.")
     public static let shard = Setting("SHARD", default: "", "Names this Deployment's shard (a DNS label); its Lease is omjob-operator-<SHARD>.")
+    public static let shardSelector = Setting("OMJOB_SHARD_SELECTOR", default: "", "A label selector (e.g. app.kubernetes.io/pipeline-type=metadata): only OMJobs and CronOMJobs it matches are this Deployment's; their pods are found through the run. Shards' selectors must not overlap; empty: every OMJob.")
     public static let podName = Setting("POD_NAME", default: nil, "This replica's identity in the Lease (set from metadata.name by deploy/); default <hostname>_<pid>.")
     public static let leaseDuration = Setting("LEADER_ELECTION_LEASE_DURATION_MS", default: "15000", "How long a standby waits, after it last saw the Lease change, before taking it over.")
     public static let renewDeadline = Setting("LEADER_ELECTION_RENEW_DEADLINE_MS", default: "10000", "A leader that has not renewed the Lease for this long stops every write; below the lease duration.")
@@ -39,7 +40,7 @@ public enum Settings {
     public static let all: [Setting] = [
         watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, executorConcurrency, runDir,
         shutdownGrace, restartIntensity, restartPeriod, restartBackoffMax, brokerQueueLimit,
-        heartbeatInterval, leaderElection, leaseName, shard, podName, leaseDuration, renewDeadline, retryPeriod, metricsPort, reconciliationThreads, pollingInterval, requeueDelay, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
+        heartbeatInterval, leaderElection, leaseName, shard, shardSelector, podName, leaseDuration, renewDeadline, retryPeriod, metricsPort, reconciliationThreads, pollingInterval, requeueDelay, brokerSocket, childInstance, watcherCommand, executorCommand, gcCommand,
     ]
 
     /// The `--help` text: one block per setting.

@@ -24,4 +24,6 @@ public enum LogKeys {
     public static let informer = "informer"
     /// Whether the watcher watches nodes (it needs the right to list them).
     public static let nodesWatched = "nodes.watched"
+    /// `OMJOB_SHARD_SELECTOR`, when the operator runs one shard of the OMJobs.
+    public static let shardSelector = "shard.selector"
 }

@@ -85,7 +85,8 @@ final class ScenarioRun: Sendable {
         try secondOperator.start(kubeconfig: other ?? kubeconfig, directory: second, settings: operatorSettings)
     }
 
-    private var operatorSettings: [String: String] {
+    /// The scenarios' short limits merged with the server's own settings.
+    var operatorSettings: [String: String] {
         OperatorUnderTest.fastSettings.merging(cluster.operatorSettings) { _, new in new }
     }
 
