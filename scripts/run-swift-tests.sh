@@ -11,8 +11,9 @@
 #   SWIFT_TEST_ARGS         arguments for one `swift test` run instead of the two below (for
 #                           example `--filter KubeSimTests`)
 # Two runs: everything but the ending scenarios (on kubesim, the real server, every install of
-# `DropInMatrix`, the real node), then those alone. Beside each other their operator trees and
-# API servers load two cores enough to make timing-bound tests fail; and the rest of the suite
+# `DropInMatrix`, the real node, two electing trees on the real server), then those alone.
+# Beside each other their operator trees and API servers load two cores enough to make
+# timing-bound tests fail; and the rest of the suite
 # (many tests that block a thread while they wait) starved the scenarios, which play the kubelet
 # against a deadline.
 set -uo pipefail
@@ -63,7 +64,7 @@ sweep() {
 
 "$swift_cmd" build --build-tests || exit $?
 
-heavy="EndingsOnKubeSim|EndingsOnRealServer|DropInMatrix|EndingsOnRealNode"
+heavy="EndingsOnKubeSim|EndingsOnRealServer|DropInMatrix|EndingsOnRealNode|LeaderElectionOnRealServer"
 run() {
   timeout --kill-after=30 "$limit" "$swift_cmd" test --skip-build "$@"
   local status=$?
