@@ -64,6 +64,37 @@ struct LeaderElectionOnRealServer {
         print("HA real: take-over after kill -9 over \(polled.count) trial(s): audit \(Self.summary(audited)); polled \(Self.summary(polled))")
     }
 
+    /// SIGTERM to A, as a rolling update sends it, with runs in flight: A drains, releases the
+    /// Lease (an update with an empty holder in the audit log) and B takes it at its next retry.
+    @Test func aLeaderStoppedBySIGTERMReleasesTheLeaseAndTheStandbyTakesItAtOnce() async throws {
+        try await ScenarioRun.run(on: .real) { run in
+            let trees = try await TwoTrees.start(run)
+            defer { trees.stopProxies() }
+            let names = (0..<10).map { "term-\($0)" }
+            try await concurrently(names) { try await run.createOMJob($0) }
+            try await concurrently(names) { try await run.guardedRunningMainPod($0) }
+            let termAt = Date()
+            run.operatorProcess.terminate()
+            try await concurrently(names) { try await run.terminate("\($0)-main", exitCode: 0, reason: "Completed") }
+            let took = try await trees.waitForHolder(trees.identityB, since: termAt)
+            for name in names {
+                let exit = try await run.waitForExitPod(of: name)
+                try await run.finishExitHandler(exit)
+                try await run.expectEnded(name, phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
+                #expect(try await run.pods(of: name, type: "exit-handler").count == 1, "one exit pod for \(name)")
+                try await run.expectNoFinalizers(name)
+            }
+            let audit = try trees.audit()
+            let released = audit.last { $0.from == TwoTrees.sourceA && $0.isLeaseWrite && $0.code == 200 }
+            let acquired = try #require(audit.first { $0.from == TwoTrees.sourceB && $0.isLeaseWrite && $0.code == 200 }, "B's Lease update")
+            #expect(released.map { $0.received <= acquired.received } == true, "A released the Lease before B took it")
+            let byAudit = acquired.received.timeIntervalSince(termAt)
+            print(String(format: "HA real: SIGTERM: Lease taken %.2f s after SIGTERM (audit), seen %.2f s (polled); released by A %.2f s after SIGTERM",
+                         byAudit, took, released.map { $0.received.timeIntervalSince(termAt) } ?? -1))
+            #expect(byAudit < Self.lease.duration, "a released Lease is taken before it could have expired")
+        }
+    }
+
     /// A's proxy cut: A stops writing by its renew deadline, B takes the Lease; once A can reach
     /// the server again it reads (a standby's traffic) and writes nothing.
     @Test func aLeaderCutOffFromTheServerStopsWritingByItsRenewDeadline() async throws {
