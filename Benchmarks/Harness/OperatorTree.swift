@@ -59,6 +59,15 @@ public final class OperatorTree: Sendable {
         return count == 0 ? base : "\(base)-\(count)"
     }
 
+    /// How the last supervisor ended ("exit 1", "signal 9"), once it has.
+    public var lastExit: String? {
+        guard let ended = process.withLock({ $0 })?.termination else { return nil }
+        switch ended {
+        case .exited(let code): return "exit \(code)"
+        case .signaled(let signal): return "signal \(signal)"
+        }
+    }
+
     public var supervisorPID: pid_t? { process.withLock { $0.flatMap { $0.isRunning ? $0.pid : nil } } }
     public var isRunning: Bool { supervisorPID != nil }
 

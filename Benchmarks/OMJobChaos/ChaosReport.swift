@@ -21,7 +21,8 @@ struct ChaosReport {
     private var killLine: String {
         let targets: String = kills.byTarget.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
         let holders: String = replicas > 1 ? "; Lease holder changes: \(kills.leaderChanges)" : ""
-        return "kills:       \(targets); supervisor exits restarted: \(kills.supervisorExits); main pods deleted by the user: \(deletions)\(holders)"
+        let statuses: String = kills.exitStatuses.isEmpty ? "" : " (" + kills.exitStatuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")"
+        return "kills:       \(targets); supervisor exits restarted: \(kills.supervisorExits)\(statuses); main pods deleted by the user: \(deletions)\(holders)"
     }
 
     var text: String {

@@ -12,6 +12,8 @@ final class Disruptor: Sendable {
     struct Counts: Sendable {
         var byTarget: [String: Int] = [:]
         var supervisorExits = 0
+        /// How those supervisors ended, by status.
+        var exitStatuses: [String: Int] = [:]
         /// Changes of the Lease's holder seen (to another identity, not to none).
         var leaderChanges = 0
     }
@@ -74,7 +76,11 @@ final class Disruptor: Sendable {
 
     func restartIfExited() {
         for tree in trees where !tree.isRunning {
-            counts.withLock { $0.supervisorExits += 1 }
+            let status = tree.lastExit ?? "unknown"
+            counts.withLock {
+                $0.supervisorExits += 1
+                $0.exitStatuses[status, default: 0] += 1
+            }
             try? tree.start()
         }
     }

@@ -10,6 +10,7 @@ import Glibc
 public enum SupervisorMain {
     public static func run() -> Never {
         SignalMask.unblockAll()
+        BrokenPipe.ignore()
         let environment = ProcessEnvironment.current
         let config: OperatorConfig
         do {
