@@ -44,7 +44,10 @@ final class ScenarioRun: Sendable {
             try await body(run)
         } catch {
             // The operator's log says what it saw: printed on failure when asked for.
-            if ProcessInfo.processInfo.environment["OMJOB_TEST_LOGS"] != nil { FileHandle.standardError.write(Data(run.operatorProcess.log.utf8)) }
+            if ProcessInfo.processInfo.environment["OMJOB_TEST_LOGS"] != nil {
+                FileHandle.standardError.write(Data(run.operatorProcess.log.utf8))
+                FileHandle.standardError.write(Data(run.secondOperator.log.utf8))
+            }
             run.stopOperator()
             await cluster.tearDown()
             try? FileManager.default.removeItem(atPath: directory)
