@@ -8,23 +8,26 @@ final class WatchServer {
     private let process: SpawnedProcess
 
     private static let script = """
-    import socket, sys, os
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
-    print(s.getsockname()[1], flush=True)
-    c, _ = s.accept()
-    buf = b""
-    while b"\\r\\n\\r\\n" not in buf:
-        buf += c.recv(65536)
-    with open(sys.argv[1], "rb") as f:
-        c.sendfile(f)
-    c.shutdown(socket.SHUT_WR); c.close()
-    """
+        import socket, sys, os
+        s = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(1)
+        print(s.getsockname()[1], flush=True)
+        c, _ = s.accept()
+        buf = b""
+        while b"\\r\\n\\r\\n" not in buf:
+            buf += c.recv(65536)
+        with open(sys.argv[1], "rb") as f:
+            c.sendfile(f)
+        c.shutdown(socket.SHUT_WR); c.close()
+        """
 
     init(responseFile: String) throws {
-        process = try SpawnedProcess(executable: "/usr/bin/env", arguments: ["python3", "-c", Self.script, responseFile],
-                                     environment: ProcessInfo.processInfo.environment, stdout: .pipe, stderr: .inherit)
+        process = try SpawnedProcess(
+            executable: "/usr/bin/env", arguments: ["python3", "-c", Self.script, responseFile],
+            environment: ProcessInfo.processInfo.environment, stdout: .pipe, stderr: .inherit)
         var line = Data()
-        while let byte = try process.stdoutReader?.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) { line.append(byte) }
+        while let byte = try process.stdoutReader?.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
+            line.append(byte)
+        }
         port = Int(String(decoding: line, as: UTF8.self)) ?? 0
     }
 
@@ -39,7 +42,8 @@ final class WatchServer {
         file.write(Data("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".utf8))
         let encoder = JSONEncoder()
         let templates: [(Data, Data)] = try (0..<100).map { i in
-            let line = try encoder.encode(["type": "MODIFIED", "object": Fixtures.pod(i, resourceVersion: 999_999_999)] as KubeJSONValue)
+            let line = try encoder.encode(
+                ["type": "MODIFIED", "object": Fixtures.pod(i, resourceVersion: 999_999_999)] as KubeJSONValue)
             let text = String(decoding: line, as: UTF8.self).components(separatedBy: "999999999")
             return (Data(text[0].utf8), Data(text[1].utf8))
         }

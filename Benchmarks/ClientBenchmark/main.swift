@@ -22,10 +22,12 @@ struct StoreModels<P: KubernetesObject> {
     var pod: (P, inout Interner) -> P
 }
 
-let productionStore = StoreModels<PodView>(label: "store (production: OMJob, PodView)",
-                                           omJob: { $0.interned(&$1) }, pod: { $0.interned(&$1) })
-let fullStore = StoreModels<Pod>(label: "store (full models: OMJob, Pod)",
-                                 omJob: Informer<OMJob>.internMetadata, pod: Informer<Pod>.internMetadata)
+let productionStore = StoreModels<PodView>(
+    label: "store (production: OMJob, PodView)",
+    omJob: { $0.interned(&$1) }, pod: { $0.interned(&$1) })
+let fullStore = StoreModels<Pod>(
+    label: "store (full models: OMJob, Pod)",
+    omJob: Informer<OMJob>.internMetadata, pod: Informer<Pod>.internMetadata)
 
 func storeCost<P: KubernetesObject>(_ models: StoreModels<P>) throws -> (Int, Int) {
     let heapBefore = Measure.heapInUseBytes
@@ -35,14 +37,21 @@ func storeCost<P: KubernetesObject>(_ models: StoreModels<P>) throws -> (Int, In
     var podStore = InformerStore<P>()
     for batch in stride(from: 0, to: 10_000, by: 500) {
         let json = try JSONEncoder().encode(["items": .array((batch..<batch + 500).map(Fixtures.omjob))] as JSONValue)
-        for omjob in try JSONDecoder().decode(RawList<OMJob>.self, from: json).items { _ = omjobStore.apply(.added(models.omJob(omjob, &interner))) }
+        for omjob in try JSONDecoder().decode(RawList<OMJob>.self, from: json).items {
+            _ = omjobStore.apply(.added(models.omJob(omjob, &interner)))
+        }
     }
     for batch in stride(from: 0, to: 20_000, by: 500) {
-        let json = try JSONEncoder().encode(["items": .array((batch..<batch + 500).map { Fixtures.pod($0, resourceVersion: $0) })] as JSONValue)
-        for pod in try JSONDecoder().decode(RawList<P>.self, from: json).items { _ = podStore.apply(.added(models.pod(pod, &interner))) }
+        let json = try JSONEncoder().encode(
+            ["items": .array((batch..<batch + 500).map { Fixtures.pod($0, resourceVersion: $0) })] as JSONValue)
+        for pod in try JSONDecoder().decode(RawList<P>.self, from: json).items {
+            _ = podStore.apply(.added(models.pod(pod, &interner)))
+        }
     }
     let cost = withExtendedLifetime((omjobStore, podStore, interner)) { Measure.heapInUseBytes - heapBefore }
-    line("  resident memory grew by", mb(Measure.residentBytes - residentBefore) + " (heap plus fragmentation from decoding)")
+    line(
+        "  resident memory grew by",
+        mb(Measure.residentBytes - residentBefore) + " (heap plus fragmentation from decoding)")
     return (cost, omjobStore.count + podStore.count)
 }
 // Every phase runs in a fresh child process (this program with the phase's name), so that
@@ -58,14 +67,23 @@ func storePhase<P: KubernetesObject>(_ models: StoreModels<P>) throws {
 
 func listPhase<P: KubernetesObject>(_ model: P.Type) throws {
     // 2. Decode a list of 10,000 realistic pods.
-    let podList = try JSONEncoder().encode(["kind": "PodList", "apiVersion": "v1", "metadata": ["resourceVersion": "5000"],
-                                            "items": .array((0..<10_000).map { Fixtures.pod($0, resourceVersion: 1000 + $0) })] as JSONValue)
+    let podList = try JSONEncoder().encode(
+        [
+            "kind": "PodList", "apiVersion": "v1", "metadata": ["resourceVersion": "5000"],
+            "items": .array((0..<10_000).map { Fixtures.pod($0, resourceVersion: 1000 + $0) }),
+        ] as JSONValue)
     let cpuBeforeList = Measure.cpuSeconds
     let (pods, listSeconds) = try Measure.wall { try JSONDecoder().decode(RawList<P>.self, from: podList) }
     line("list: \(P.self) items decoded", "\(pods.items.count) (\(mb(podList.count)) of JSON)")
-    line("list: wall time", String(format: "%.3f s (%.0f pods/s, %.0f MB/s)", listSeconds, Double(pods.items.count) / listSeconds, Double(podList.count) / 1_048_576 / listSeconds))
+    line(
+        "list: wall time",
+        String(
+            format: "%.3f s (%.0f pods/s, %.0f MB/s)", listSeconds, Double(pods.items.count) / listSeconds,
+            Double(podList.count) / 1_048_576 / listSeconds))
     line("list: CPU time", String(format: "%.3f s", Measure.cpuSeconds - cpuBeforeList))
-    line("list: peak RSS of this phase", String(format: "%.1f MB (fixture JSON built in memory included)", Measure.peakRSSMB))
+    line(
+        "list: peak RSS of this phase",
+        String(format: "%.1f MB (fixture JSON built in memory included)", Measure.peakRSSMB))
 }
 
 /// 3. Consumes a watch of `eventCount` events over HTTP through libcurl and the event loop,
@@ -77,14 +95,17 @@ func watchPhase<P: KubernetesObject>(_ models: StoreModels<P>, eventCount: Int) 
     defer { try? FileManager.default.removeItem(atPath: responsePath) }
     let server = try WatchServer(responseFile: responsePath)
     let loop = try LoopThread()
-    let client = KubeClient(configuration: ClusterConfiguration(server: "http://127.0.0.1:\(server.port)"), executor: loop.executor)
+    let client = KubeClient(
+        configuration: ClusterConfiguration(server: "http://127.0.0.1:\(server.port)"), executor: loop.executor)
     let cpuBeforeWatch = Measure.cpuSeconds
     let watchStart = ContinuousClock.now
     var received = 0
     var lastVersion = ""
     var interner = Interner()
     var store = InformerStore<P>()
-    for try await event in try await client.watch(P.self, resource: Pod.resourceType, namespace: nil, options: WatchOptions(resourceVersion: "1")) {
+    for try await event in try await client.watch(
+        P.self, resource: Pod.resourceType, namespace: nil, options: WatchOptions(resourceVersion: "1"))
+    {
         if case .modified(let pod) = event {
             received += 1
             lastVersion = pod.metadata.resourceVersion ?? ""
@@ -97,9 +118,12 @@ func watchPhase<P: KubernetesObject>(_ models: StoreModels<P>, eventCount: Int) 
     server.wait()
     await client.http.shutdown()
     loop.stopAndWait()
-    line("watch: \(P.self) events decoded + stored", "\(received) of \(eventCount) (\(mb(watchBytes)), last rv \(lastVersion), \(store.count) keys)")
+    line(
+        "watch: \(P.self) events decoded + stored",
+        "\(received) of \(eventCount) (\(mb(watchBytes)), last rv \(lastVersion), \(store.count) keys)")
     line("watch: wall time", String(format: "%.3f s (%.0f events/s)", watchSeconds, Double(received) / watchSeconds))
-    line("watch: CPU time", String(format: "%.3f s (%.0f events per CPU-second)", watchCPU, Double(received) / watchCPU))
+    line(
+        "watch: CPU time", String(format: "%.3f s (%.0f events per CPU-second)", watchCPU, Double(received) / watchCPU))
     line("watch: peak RSS of this phase", String(format: "%.1f MB", Measure.peakRSSMB))
 }
 
@@ -117,10 +141,12 @@ case let mode?:
     print("client-bench: unknown phase \(mode) (store, store-full, list, list-full, watch[=N], watch-full[=N])")
     exit(2)
 default:
-    print("Production path: the watcher's and gc's informer types and transforms. `-full`: full models, for comparison.")
+    print(
+        "Production path: the watcher's and gc's informer types and transforms. `-full`: full models, for comparison.")
     for phase in ["store", "store-full", "list", "list-full", "watch", "watch-full"] {
-        let child = try SpawnedProcess(executable: CommandLine.arguments[0], arguments: [phase],
-                                       environment: ProcessInfo.processInfo.environment, stdout: .inherit, stderr: .inherit)
+        let child = try SpawnedProcess(
+            executable: CommandLine.arguments[0], arguments: [phase],
+            environment: ProcessInfo.processInfo.environment, stdout: .inherit, stderr: .inherit)
         child.waitUntilExit()
     }
 }

@@ -40,19 +40,26 @@ for (expression, zone) in cases {
     let rate = Double(iterations) / seconds
     let when = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: TimeInterval(last)))
     print(
-        expression.padding(toLength: 30, withPad: " ", startingAt: 0) + (zone ?? "UTC").padding(toLength: 17, withPad: " ", startingAt: 0),
+        expression.padding(toLength: 30, withPad: " ", startingAt: 0)
+            + (zone ?? "UTC").padding(toLength: 17, withPad: " ", startingAt: 0),
         String(format: "%12.0f %10.2f", rate, 1e6 / rate), when)
 }
 
 print("\nmissed-slot scan after 365 days down (cap 100, finds the latest slot)")
-for (expression, zone) in [("* * * * *", "UTC"), ("*/5 * * * *", "Europe/Berlin"), ("30 6-16/4 * * 1-5", "America/New_York")] {
+for (expression, zone) in [
+    ("* * * * *", "UTC"), ("*/5 * * * *", "Europe/Berlin"), ("30 6-16/4 * * 1-5", "America/New_York"),
+] {
     let schedule = try CronSchedule(schedule: expression, timeZone: zone)
     let scans = max(1, iterations / 1000)
     let (seconds, _) = measure {
         var sum: Int64 = 0
-        for i in 0..<scans { sum &+= schedule.slots(after: start, through: start + 365 * 86_400 + Int64(i)).mostRecent ?? 0 }
+        for i in 0..<scans {
+            sum &+= schedule.slots(after: start, through: start + 365 * 86_400 + Int64(i)).mostRecent ?? 0
+        }
         return sum
     }
-    print(expression.padding(toLength: 30, withPad: " ", startingAt: 0) + zone.padding(toLength: 17, withPad: " ", startingAt: 0),
-          String(format: "%12.0f scans/s %8.1f µs/scan", Double(scans) / seconds, seconds / Double(scans) * 1e6))
+    print(
+        expression.padding(toLength: 30, withPad: " ", startingAt: 0)
+            + zone.padding(toLength: 17, withPad: " ", startingAt: 0),
+        String(format: "%12.0f scans/s %8.1f µs/scan", Double(scans) / seconds, seconds / Double(scans) * 1e6))
 }

@@ -35,11 +35,21 @@ func observations(_ state: String) -> [RunObservation] {
         switch state {
         case "running":
             main.status = PodStatus(phase: "Running")
-            main.status?.containerStatuses = [ContainerStatus(name: "main", state: ContainerState(running: ContainerStateRunning(startedAt: "2025-01-09T15:30:04Z")))]
+            main.status?.containerStatuses = [
+                ContainerStatus(
+                    name: "main",
+                    state: ContainerState(running: ContainerStateRunning(startedAt: "2025-01-09T15:30:04Z")))
+            ]
         case "ended":
             main.status = PodStatus(phase: "Failed")
-            main.status?.containerStatuses = [ContainerStatus(name: "main", state: ContainerState(terminated: ContainerStateTerminated(
-                exitCode: 137, reason: "OOMKilled", startedAt: "2025-01-09T15:30:04Z", finishedAt: "2025-01-09T15:59:59Z")))]
+            main.status?.containerStatuses = [
+                ContainerStatus(
+                    name: "main",
+                    state: ContainerState(
+                        terminated: ContainerStateTerminated(
+                            exitCode: 137, reason: "OOMKilled", startedAt: "2025-01-09T15:30:04Z",
+                            finishedAt: "2025-01-09T15:59:59Z")))
+            ]
         default:
             main.status = PodStatus(phase: "Succeeded")
             status.phase = .succeeded
@@ -58,16 +68,19 @@ func measure(_ state: String) {
         commands = 0
         let clock = ContinuousClock()
         let elapsed = clock.measure {
-            for observation in inputs { commands += RunDecider.decide(observation, now: now, settings: settings).commands.count }
+            for observation in inputs {
+                commands += RunDecider.decide(observation, now: now, settings: settings).commands.count
+            }
         }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         perRound.append(Double(inputs.count) / seconds)
     }
     perRound.sort()
     let median = perRound[perRound.count / 2]
-    print("state=\(state) omjobs=\(inputs.count) rounds=\(rounds) commands/round=\(commands) "
-        + "decisions/s median=\(Int(median)) best=\(Int(perRound.last!)) "
-        + "µs/decision median=\(String(format: "%.2f", 1e6 / median))")
+    print(
+        "state=\(state) omjobs=\(inputs.count) rounds=\(rounds) commands/round=\(commands) "
+            + "decisions/s median=\(Int(median)) best=\(Int(perRound.last!)) "
+            + "µs/decision median=\(String(format: "%.2f", 1e6 / median))")
 }
 
 print("decision benchmark: \(count) OMJobs, \(rounds) rounds per state")

@@ -34,7 +34,8 @@ public final class StopFlag: Sendable {
 /// The machine's load, to print beside every figure (the machine is shared).
 public enum MachineLoad {
     public static var loadAverage: String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(separator: " ")
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "").split(separator: " ").prefix(3).joined(
+            separator: " ")
     }
     public static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
 }

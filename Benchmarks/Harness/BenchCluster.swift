@@ -21,9 +21,13 @@ public final class BenchCluster: Sendable {
     }
 
     /// Starts kubesim with `nodes` nodes and writes `<directory>/kubeconfig`.
-    public static func start(namespace: String, runSeconds: Double, nodes: Int = 4, threads: Int = 2) async throws -> BenchCluster {
-        let cluster = SimCluster.Configuration(nodes: nodes, autoPolicy: AutoPolicy(runSeconds: runSeconds, exitCode: 0))
-        let sim = try await KubeSimServer.start(.init(token: token, crdDirectory: RepositoryPaths.crds, threads: threads, cluster: cluster))
+    public static func start(namespace: String, runSeconds: Double, nodes: Int = 4, threads: Int = 2) async throws
+        -> BenchCluster
+    {
+        let cluster = SimCluster.Configuration(
+            nodes: nodes, autoPolicy: AutoPolicy(runSeconds: runSeconds, exitCode: 0))
+        let sim = try await KubeSimServer.start(
+            .init(token: token, crdDirectory: RepositoryPaths.crds, threads: threads, cluster: cluster))
         let directory = try RepositoryPaths.temporaryDirectory(prefix: "omjob-bench")
         let bench = BenchCluster(sim: sim, namespace: namespace, directory: directory)
         try bench.createNamespace(namespace)
@@ -37,7 +41,9 @@ public final class BenchCluster: Sendable {
     }
 
     public func createNamespace(_ name: String) throws {
-        _ = try sim.store.create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+        _ = try sim.store.create(
+            .namespaces, namespace: nil,
+            object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
     }
 
     private func writeKubeconfig() throws {

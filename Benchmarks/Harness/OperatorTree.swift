@@ -27,13 +27,16 @@ public final class OperatorTree: Sendable {
     public init(cluster: BenchCluster, name: String = "operator", settings: [String: String] = [:]) throws {
         healthPort = try FreePort.pick()
         logPath = cluster.directory + "/\(name).log"
-        var environment = ["PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
-                           "OMJOB_RUN_DIR": cluster.directory + (name == "operator" ? "/run" : "/run-\(name)"), "HEALTH_CHECK_PORT": String(healthPort),
-                           "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
-                           "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5",
-                           // One identity across restarts, as a pod's name: a tree restarted after kill -9
-                           // takes its own Lease back at once instead of waiting a lease duration.
-                           "POD_NAME": "omjob-bench-\(name)"]
+        var environment = [
+            "PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
+            "OMJOB_RUN_DIR": cluster.directory + (name == "operator" ? "/run" : "/run-\(name)"),
+            "HEALTH_CHECK_PORT": String(healthPort),
+            "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
+            "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5",
+            // One identity across restarts, as a pod's name: a tree restarted after kill -9
+            // takes its own Lease back at once instead of waiting a lease duration.
+            "POD_NAME": "omjob-bench-\(name)",
+        ]
         environment.merge(settings) { _, new in new }
         self.environment = environment
     }
@@ -44,11 +47,14 @@ public final class OperatorTree: Sendable {
         try process.withLock { current in
             if let current, current.isRunning { return }
             if asNewPod { generation.withLock { $0 += 1 } }
-            if !FileManager.default.fileExists(atPath: logPath) { _ = FileManager.default.createFile(atPath: logPath, contents: nil) }
+            if !FileManager.default.fileExists(atPath: logPath) {
+                _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+            }
             var environment = environment
             environment["POD_NAME"] = identity
-            current = try SpawnedProcess(executable: RepositoryPaths.binaries + "/omjob-supervisor", environment: environment,
-                                         stdout: .file(logPath), stderr: .file(logPath))
+            current = try SpawnedProcess(
+                executable: RepositoryPaths.binaries + "/omjob-supervisor", environment: environment,
+                stdout: .file(logPath), stderr: .file(logPath))
         }
     }
 
@@ -93,7 +99,9 @@ public final class OperatorTree: Sendable {
         for pid in victims.reversed() { kill(pid, SIGKILL) }
         process.withLock { _ = $0?.waitUntilExit() }
         let deadline = Date().addingTimeInterval(10)
-        while victims.contains(where: { kill($0, 0) == 0 && !ProcessSampler.isZombie($0) }), Date() < deadline { usleep(10_000) }
+        while victims.contains(where: { kill($0, 0) == 0 && !ProcessSampler.isZombie($0) }), Date() < deadline {
+            usleep(10_000)
+        }
     }
 
     /// SIGTERM and wait (SIGKILL after 15 s).
@@ -113,7 +121,9 @@ public final class OperatorTree: Sendable {
         let deadline = Date().addingTimeInterval(timeout)
         while !isReady() {
             guard isRunning else { throw HarnessError("omjob-supervisor exited before ready:\n\(logTail())") }
-            guard Date() < deadline else { throw HarnessError("omjob-supervisor not ready after \(Int(timeout)) s:\n\(logTail())") }
+            guard Date() < deadline else {
+                throw HarnessError("omjob-supervisor not ready after \(Int(timeout)) s:\n\(logTail())")
+            }
             try await Task.sleep(for: .milliseconds(10))
         }
     }

@@ -26,7 +26,9 @@ public final class ProcessSampler: Sendable {
     public func sample(_ pids: [pid_t]) -> MemorySample {
         var memory = MemorySample()
         for pid in pids {
-            guard let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { continue }
+            guard let rollup = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else {
+                continue
+            }
             memory.pssKB += Self.field("Pss:", in: rollup)
             memory.rssKB += Self.field("Rss:", in: rollup)
             memory.processes += 1
@@ -52,7 +54,8 @@ public final class ProcessSampler: Sendable {
     /// The fields of /proc/<pid>/stat after the command (which may hold spaces).
     static func statFields(_ pid: pid_t) -> [Substring]? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = text.lastIndex(of: ")") else { return nil }
+            let close = text.lastIndex(of: ")")
+        else { return nil }
         return text[text.index(after: close)...].split(separator: " ")
     }
 
@@ -76,6 +79,7 @@ public final class ProcessSampler: Sendable {
 
     /// The process's command name.
     public static func command(_ pid: pid_t) -> String {
-        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 }

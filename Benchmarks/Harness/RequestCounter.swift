@@ -13,7 +13,8 @@ public final class RequestCounter: Sendable {
 
     func count(_ request: APIRequest) {
         guard request.path.hasPrefix("/api") else { return }  // discovery and /kubesim control are not API traffic
-        let verb = Self.verb(method: request.method, path: request.path, watch: ["1", "true"].contains(request.query["watch"] ?? ""))
+        let verb = Self.verb(
+            method: request.method, path: request.path, watch: ["1", "true"].contains(request.query["watch"] ?? ""))
         counts.withLock { $0[verb, default: 0] += 1 }
         detailed.withLock { $0[verb + " " + Self.resource(path: request.path), default: 0] += 1 }
         if verb == "delete" { deletes.withLock { $0.append((request.path, .now)) } }

@@ -31,29 +31,52 @@ public final class RunRecorder: Sendable {
         _ = try sim.store.watch(.pods, namespace: namespace, options: .init()) { [self] event in self.pod(event) }
         _ = try sim.store.watch(BenchCluster.omjobs, namespace: namespace, options: .init()) { [self] event in
             guard let name = event.object[path: ["metadata", "name"]]?.stringValue, name.hasPrefix(runPrefix),
-                  Self.isTerminal(event.object) else { return }
-            self.mark(name) { if $0.finished == nil { $0.finished = .now; return true }; return false }
+                Self.isTerminal(event.object)
+            else { return }
+            self.mark(name) {
+                if $0.finished == nil {
+                    $0.finished = .now
+                    return true
+                }
+                return false
+            }
         }
     }
 
     private func pod(_ event: WatchEvent) {
         let labels = event.object[path: ["metadata", "labels"]]
         guard let run = labels?[Self.nameLabel]?.stringValue, run.hasPrefix(runPrefix),
-              let type = labels?[Self.podTypeLabel]?.stringValue else { return }
+            let type = labels?[Self.podTypeLabel]?.stringValue
+        else { return }
         let now = ContinuousClock.now
         if type == "main", event.type == .added {
-            mark(run) { if $0.mainCreated == nil { $0.mainCreated = now }; return false }
+            mark(run) {
+                if $0.mainCreated == nil { $0.mainCreated = now }
+                return false
+            }
         }
         if type == "main", event.type != .deleted, Self.isTerminal(event.object) {
-            mark(run) { if $0.mainEnded == nil { $0.mainEnded = now }; return false }
+            mark(run) {
+                if $0.mainEnded == nil { $0.mainEnded = now }
+                return false
+            }
         } else if type == "exit-handler", event.type == .added {
-            mark(run) { if $0.exitCreated == nil { $0.exitCreated = now }; return false }
+            mark(run) {
+                if $0.exitCreated == nil { $0.exitCreated = now }
+                return false
+            }
         }
     }
 
     /// Records the floor's run as finished (the floor has no OMJob).
     public func finish(_ run: String) {
-        mark(run) { if $0.finished == nil { $0.finished = .now; return true }; return false }
+        mark(run) {
+            if $0.finished == nil {
+                $0.finished = .now
+                return true
+            }
+            return false
+        }
     }
 
     private func mark(_ run: String, _ change: (inout Times) -> Bool) {
@@ -80,8 +103,9 @@ public final class RunRecorder: Sendable {
         let ended = times.compactMap(\.mainEnded)
         guard let origin = created.first ?? ended.min() else { return EndingPace(endings: []) }
         let waveCreated = created.isEmpty ? nil : created[min(firstWave, created.count) - 1]
-        return EndingPace(endings: ended.map { ($0 - origin).milliseconds / 1000 },
-                          firstWaveCreated: waveCreated.map { ($0 - origin).milliseconds / 1000 })
+        return EndingPace(
+            endings: ended.map { ($0 - origin).milliseconds / 1000 },
+            firstWaveCreated: waveCreated.map { ($0 - origin).milliseconds / 1000 })
     }
 
     static func isTerminal(_ object: JSONValue) -> Bool {

@@ -4,8 +4,10 @@ import Foundation
 public enum Submitter {
     /// Returns the wall time from the first submission to the last finish; throws when nothing
     /// finished for `stallSeconds`.
-    public static func run(total: Int, inFlight: Int, stallSeconds: Double = 60, submit: (Int) throws -> Void,
-                           finished: () -> Int) async throws -> Duration {
+    public static func run(
+        total: Int, inFlight: Int, stallSeconds: Double = 60, submit: (Int) throws -> Void,
+        finished: () -> Int
+    ) async throws -> Duration {
         let clock = ContinuousClock()
         let start = clock.now
         var submitted = 0
@@ -15,7 +17,8 @@ public enum Submitter {
             if done >= total { return clock.now - start }
             if done != lastProgress.count { lastProgress = (done, clock.now) }
             if (clock.now - lastProgress.at) > .seconds(stallSeconds) {
-                throw HarnessError("stalled: \(done) of \(total) runs finished, none in the last \(Int(stallSeconds)) s")
+                throw HarnessError(
+                    "stalled: \(done) of \(total) runs finished, none in the last \(Int(stallSeconds)) s")
             }
             var burst = 0
             while submitted < total, submitted - done < inFlight, burst < 200 {

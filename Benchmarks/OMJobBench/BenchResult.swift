@@ -25,16 +25,25 @@ struct BenchResult: Encodable {
 
     var table: String {
         var lines: [String] = []
-        lines.append("omjob-bench: \(runs) runs, \(inFlight) in flight, pods run \(runSeconds) s, \(executors) executors, \(cores) cores")
+        lines.append(
+            "omjob-bench: \(runs) runs, \(inFlight) in flight, pods run \(runSeconds) s, \(executors) executors, \(cores) cores"
+        )
         if !settings.isEmpty {
-            lines.append("operator settings: " + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            lines.append(
+                "operator settings: "
+                    + settings.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
         }
-        lines.append("schedules: " + schedules.map { $0.schedule.spreadSeconds > 0 ? "spread \(Self.number($0.schedule.spreadSeconds)) s" : "burst" }
-            .joined(separator: ", "))
+        lines.append(
+            "schedules: "
+                + schedules.map {
+                    $0.schedule.spreadSeconds > 0 ? "spread \(Self.number($0.schedule.spreadSeconds)) s" : "burst"
+                }
+                .joined(separator: ", "))
         lines.append("load average before \(loadAverageBefore), after \(loadAverageAfter)")
         lines.append("")
         lines.append("start to ready (no OMJobs)   " + Self.number(startToReadyEmptySeconds) + " s")
-        lines.append("API requests while idle      " + Self.number(idleRequestsPerMinute) + " per minute (no runs, tree ready)")
+        lines.append(
+            "API requests while idle      " + Self.number(idleRequestsPerMinute) + " per minute (no runs, tree ready)")
         lines.append("memory idle                  " + Self.memory(idle))
         for schedule in schedules {
             lines.append("")
@@ -61,7 +70,8 @@ struct BenchResult: Encodable {
 
     /// Writes the JSON (creating the directory); returns the path.
     func write(to path: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         try encoder.encode(self).write(to: URL(fileURLWithPath: path))

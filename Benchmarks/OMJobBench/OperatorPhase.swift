@@ -8,7 +8,9 @@ enum OperatorPhase {
     /// How long the ready tree is watched doing nothing before the runs start.
     static let idleSeconds = 3.0
 
-    static func run(cluster: BenchCluster, settings: [String: String], schedules: [RunSchedule], into result: inout BenchResult) async throws {
+    static func run(
+        cluster: BenchCluster, settings: [String: String], schedules: [RunSchedule], into result: inout BenchResult
+    ) async throws {
         let tree = try OperatorTree(cluster: cluster, settings: settings)
         let clock = ContinuousClock()
         let started = clock.now
@@ -22,16 +24,21 @@ enum OperatorPhase {
         let idleBefore = cluster.requests.snapshot
         try await Task.sleep(for: .seconds(Self.idleSeconds))
         result.idle = tree.sample()
-        result.idleRequestsPerMinute = Double(cluster.requests.since(idleBefore).values.reduce(0, +)) * 60 / Self.idleSeconds
+        result.idleRequestsPerMinute =
+            Double(cluster.requests.since(idleBefore).values.reduce(0, +)) * 60 / Self.idleSeconds
         for schedule in schedules {
-            result.schedules.append(try await measure(tree: tree, cluster: cluster, schedule: schedule, runs: result.runs, inFlight: result.inFlight))
+            result.schedules.append(
+                try await measure(
+                    tree: tree, cluster: cluster, schedule: schedule, runs: result.runs, inFlight: result.inFlight))
         }
         try await Task.sleep(for: .seconds(2))
         result.steady = tree.sample()
     }
 
     /// One schedule: OMJobs named `<mode>-<index>`, main pod `index` running `schedule.mainSeconds(index)`.
-    static func measure(tree: OperatorTree, cluster: BenchCluster, schedule: RunSchedule, runs: Int, inFlight: Int) async throws -> ScheduleResult {
+    static func measure(tree: OperatorTree, cluster: BenchCluster, schedule: RunSchedule, runs: Int, inFlight: Int)
+        async throws -> ScheduleResult
+    {
         var result = ScheduleResult(schedule)
         let prefix = schedule.mode + "-"
         let recorder = RunRecorder(runPrefix: prefix)
@@ -42,16 +49,22 @@ enum OperatorPhase {
         tree.sampler.resetPeak()
         let sampler = BackgroundSampler(tree)
         let namespace = cluster.namespace
-        let elapsed = try await Submitter.run(total: runs, inFlight: inFlight, submit: { index in
-            _ = try cluster.sim.store.create(BenchCluster.omjobs, namespace: namespace, object: OMJobFactory.omJob(
-                prefix + String(index), namespace: namespace, mainAnnotations: schedule.mainAnnotations(index)))
-        }, finished: { recorder.finished })
+        let elapsed = try await Submitter.run(
+            total: runs, inFlight: inFlight,
+            submit: { index in
+                _ = try cluster.sim.store.create(
+                    BenchCluster.omjobs, namespace: namespace,
+                    object: OMJobFactory.omJob(
+                        prefix + String(index), namespace: namespace, mainAnnotations: schedule.mainAnnotations(index)))
+            }, finished: { recorder.finished })
         try await waitForFinalizersReleased(cluster)
         await sampler.stop()
         tree.sample()
         result.cpuSecondsPer1000Runs = (tree.sampler.cpuSeconds - cpuBefore) / Double(runs) * 1000
         result.requestsPerRun = cluster.requests.since(requestsBefore).mapValues { Double($0) / Double(runs) }
-        result.requestsPerRunByResource = cluster.requests.since(detailedBefore, detailed: true).mapValues { Double($0) / Double(runs) }
+        result.requestsPerRunByResource = cluster.requests.since(detailedBefore, detailed: true).mapValues {
+            Double($0) / Double(runs)
+        }
         result.peak = tree.sampler.peakSample
         result.wallSeconds = elapsed.milliseconds / 1000
         result.runsPerSecond = Double(runs) / result.wallSeconds
@@ -66,7 +79,8 @@ enum OperatorPhase {
     static func waitForFinalizersReleased(_ cluster: BenchCluster) async throws {
         let lifecycleEnd = ContinuousClock.now.advanced(by: .seconds(30))
         while cluster.omJobs().contains(where: { !($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }),
-              ContinuousClock.now < lifecycleEnd {
+            ContinuousClock.now < lifecycleEnd
+        {
             try await Task.sleep(for: .milliseconds(20))
         }
     }

@@ -38,7 +38,8 @@ struct ScheduleResult: Encodable {
 
     func lines() -> [String] {
         let number = BenchResult.number
-        let verbs = requestsPerRun.sorted { $0.key < $1.key }.map { "\($0.key) " + number($0.value) }.joined(separator: ", ")
+        let verbs = requestsPerRun.sorted { $0.key < $1.key }.map { "\($0.key) " + number($0.value) }.joined(
+            separator: ", ")
         let writes = requestsPerRun.filter { !["get", "list", "watch"].contains($0.key) }.values.reduce(0, +)
         return [
             heading,
@@ -46,13 +47,17 @@ struct ScheduleResult: Encodable {
             "exit-handler start latency   " + BenchResult.latency(exitStart),
             "floor (watch + create)       " + BenchResult.latency(floorExitStart),
             "ratio to floor               p50 " + number(ratioToFloorP50) + "  p99 " + number(ratioToFloorP99),
-            "throughput                   " + number(runsPerSecond) + " runs/s (" + number(wallSeconds) + " s wall; floor "
-                + number(floorRunsPerSecond) + " runs/s)" + (schedule.spreadSeconds > 0 ? "; bounded by the spread" : ""),
+            "throughput                   " + number(runsPerSecond) + " runs/s (" + number(wallSeconds)
+                + " s wall; floor "
+                + number(floorRunsPerSecond) + " runs/s)"
+                + (schedule.spreadSeconds > 0 ? "; bounded by the spread" : ""),
             "API requests per run         " + number(requestsPerRun.values.reduce(0, +)) + ": " + verbs,
             "API writes per run           " + number(writes),
-            "  by verb and resource       " + requestsPerRunByResource.sorted { $0.key < $1.key }
+            "  by verb and resource       "
+                + requestsPerRunByResource.sorted { $0.key < $1.key }
                 .map { "\($0.key) " + number($0.value) }.joined(separator: ", "),
-            "CPU per 1,000 runs           " + number(cpuSecondsPer1000Runs) + " s (whole tree, \(processesSeen) processes seen)",
+            "CPU per 1,000 runs           " + number(cpuSecondsPer1000Runs)
+                + " s (whole tree, \(processesSeen) processes seen)",
             "memory peak                  " + BenchResult.memory(peak),
         ]
     }
@@ -62,7 +67,8 @@ struct ScheduleResult: Encodable {
         guard schedule.spreadSeconds > 0 else {
             return "== burst: every main pod runs \(base) s, so the runs in flight end together"
         }
-        return "== spread: main pod i runs \(base) s + \(BenchResult.number(schedule.leadSeconds)) s + \(BenchResult.number(schedule.spreadSeconds)) s × u(i), "
+        return
+            "== spread: main pod i runs \(base) s + \(BenchResult.number(schedule.leadSeconds)) s + \(BenchResult.number(schedule.spreadSeconds)) s × u(i), "
             + "u(i) in [0, 1), so the runs in flight end over time"
     }
 

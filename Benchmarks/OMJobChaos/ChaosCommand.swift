@@ -9,8 +9,11 @@ import KubeSim
 struct ChaosCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "omjob-chaos",
-        abstract: "Kill -9 parts of the operator tree and inject API faults while OMJobs run; verify every exit handler.",
-        discussion: "The operator's executables are taken from the directory of omjob-chaos itself (.build/debug or .build/release).")
+        abstract:
+            "Kill -9 parts of the operator tree and inject API faults while OMJobs run; verify every exit handler.",
+        discussion:
+            "The operator's executables are taken from the directory of omjob-chaos itself (.build/debug or .build/release)."
+    )
 
     @Option(help: "OMJobs to run.") var runs = 1000
     @Option(help: "OMJobs in flight at once.") var inFlight = 100
@@ -34,7 +37,8 @@ struct ChaosCommand: AsyncParsableCommand {
         let settings = Self.operatorSettings.merging(["LOG_LEVEL": logLevel]) { _, new in new }
             .merging(replicas > 1 ? Self.electionSettings : [:]) { _, new in new }
         let trees = try (0..<replicas).map { index in
-            try OperatorTree(cluster: cluster, name: replicas == 1 ? "operator" : "operator-\(index)", settings: settings)
+            try OperatorTree(
+                cluster: cluster, name: replicas == 1 ? "operator" : "operator-\(index)", settings: settings)
         }
         let interrupt = Self.stopTreesOnSignal(trees)
         let report: ChaosReport
@@ -48,7 +52,11 @@ struct ChaosCommand: AsyncParsableCommand {
         trees.forEach { $0.stop() }
         interrupt.forEach { $0.cancel() }
         print(report.text)
-        if !report.violations.isEmpty { print("operator logs: \(trees.map(\.logFile).joined(separator: ", ")) (kept)") } else { await cluster.shutdown() }
+        if !report.violations.isEmpty {
+            print("operator logs: \(trees.map(\.logFile).joined(separator: ", ")) (kept)")
+        } else {
+            await cluster.shutdown()
+        }
         if !report.violations.isEmpty { throw ExitCode(1) }
     }
 
@@ -65,7 +73,8 @@ struct ChaosCommand: AsyncParsableCommand {
     /// leader's loss, instead of the 15-17 s of the defaults).
     static let leaseName = "omjob-chaos"
     static let electionSettings: [String: String] = [
-        "LEASE_NAME": leaseName, "LEADER_ELECTION_LEASE_DURATION_MS": "4000", "LEADER_ELECTION_RENEW_DEADLINE_MS": "3000",
+        "LEASE_NAME": leaseName, "LEADER_ELECTION_LEASE_DURATION_MS": "4000",
+        "LEADER_ELECTION_RENEW_DEADLINE_MS": "3000",
         "LEADER_ELECTION_RETRY_PERIOD_MS": "500",
     ]
 

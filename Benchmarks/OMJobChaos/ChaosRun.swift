@@ -33,12 +33,17 @@ struct ChaosRun {
 
         var notes: [String] = []
         do {
-            _ = try await Submitter.run(total: command.runs, inFlight: command.inFlight, stallSeconds: command.settle, submit: { index in
-                let name = "c-\(index)", ending = endings[index]
-                if let grace = ending.deletionGrace { deleter.add(run: name, grace: grace) }
-                _ = try cluster.sim.store.create(BenchCluster.omjobs, namespace: cluster.namespace,
-                                                 object: OMJobFactory.omJob(name, namespace: cluster.namespace, mainAnnotations: ending.annotations))
-            }, finished: { recorder.finished })
+            _ = try await Submitter.run(
+                total: command.runs, inFlight: command.inFlight, stallSeconds: command.settle,
+                submit: { index in
+                    let name = "c-\(index)"
+                    let ending = endings[index]
+                    if let grace = ending.deletionGrace { deleter.add(run: name, grace: grace) }
+                    _ = try cluster.sim.store.create(
+                        BenchCluster.omjobs, namespace: cluster.namespace,
+                        object: OMJobFactory.omJob(
+                            name, namespace: cluster.namespace, mainAnnotations: ending.annotations))
+                }, finished: { recorder.finished })
         } catch {
             notes.append("submission: \(error)")
         }
@@ -50,32 +55,48 @@ struct ChaosRun {
         for sampler in samplers { await sampler.stop() }
 
         let violations = Verifier(expected: expected).check(omJobs: cluster.omJobs(), pods: cluster.pods())
-        return ChaosReport(runs: command.runs, seed: command.seed, endings: endings, kills: disruptor.snapshot,
-                           faults: FaultPlan.injected(cluster.sim), deletions: deleter.count, violations: violations,
-                           notes: notes, seconds: (clock.now - started).milliseconds / 1000,
-                           cpuSeconds: trees.map(\.sampler.cpuSeconds).reduce(0, +),
-                           peak: trees.map(\.sampler.peakSample).max { $0.pssMB < $1.pssMB }!,
-                           processesSeen: trees.map(\.sampler.processesSeen).reduce(0, +), replicas: trees.count,
-                           logLines: { name in trail.trail(name, requests: cluster.requests) + trees.flatMap { Self.logLines($0, mentioning: name) } })
+        return ChaosReport(
+            runs: command.runs, seed: command.seed, endings: endings, kills: disruptor.snapshot,
+            faults: FaultPlan.injected(cluster.sim), deletions: deleter.count, violations: violations,
+            notes: notes, seconds: (clock.now - started).milliseconds / 1000,
+            cpuSeconds: trees.map(\.sampler.cpuSeconds).reduce(0, +),
+            peak: trees.map(\.sampler.peakSample).max { $0.pssMB < $1.pssMB }!,
+            processesSeen: trees.map(\.sampler.processesSeen).reduce(0, +), replicas: trees.count,
+            logLines: { name in
+                trail.trail(name, requests: cluster.requests) + trees.flatMap { Self.logLines($0, mentioning: name) }
+            })
     }
 
     /// Reads the Lease the trees elect on (kubesim's store, in the operator's namespace "default").
     static func leaseHolder(_ cluster: BenchCluster) -> @Sendable () -> String? {
-        { (try? cluster.sim.store.get(.leases, namespace: "default", name: ChaosCommand.leaseName))?["spec"]?["holderIdentity"]?.stringValue }
+        {
+            (try? cluster.sim.store.get(.leases, namespace: "default", name: ChaosCommand.leaseName))?["spec"]?[
+                "holderIdentity"]?.stringValue
+        }
     }
 
     /// Every OMJob terminal, and no finalizer or pending/running pod left.
     private func isSettled() -> Bool {
         let terminal: Set<String> = ["Succeeded", "Failed"]
-        return cluster.omJobs().allSatisfy { terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "") && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }
-            && cluster.pods().allSatisfy { terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "") && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }
+        return cluster.omJobs().allSatisfy {
+            terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "")
+                && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+        }
+            && cluster.pods().allSatisfy {
+                terminal.contains($0[path: ["status", "phase"]]?.stringValue ?? "")
+                    && ($0[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+            }
     }
 
     static func logLines(_ tree: OperatorTree, mentioning name: String) -> [String] {
         guard let data = FileManager.default.contents(atPath: tree.logFile) else { return [] }
-        let quoted = "\"\(name)\"", slashed = "/\(name)\""
+        let quoted = "\"\(name)\""
+        let slashed = "/\(name)\""
         return String(decoding: data, as: UTF8.self).split(separator: "\n")
-            .filter { $0.contains(quoted) || $0.contains(slashed) || $0.contains("\(name)-main") || $0.contains("\(name)-exit") }
+            .filter {
+                $0.contains(quoted) || $0.contains(slashed) || $0.contains("\(name)-main")
+                    || $0.contains("\(name)-exit")
+            }
             .suffix(6).map(String.init)
     }
 }

@@ -16,7 +16,8 @@ final class MainPodDeleter: Sendable {
     func start(cluster: BenchCluster) {
         let handle = Task.detached { [self] in
             while flag.isSet {
-                for (run, grace) in pending.withLock({ $0 }) where deleteIfRunning(run, grace: grace, cluster: cluster) {
+                for (run, grace) in pending.withLock({ $0 }) where deleteIfRunning(run, grace: grace, cluster: cluster)
+                {
                     _ = pending.withLock { $0.removeValue(forKey: run) }
                     deleted.add(1, ordering: .relaxed)
                 }
@@ -28,8 +29,10 @@ final class MainPodDeleter: Sendable {
 
     private func deleteIfRunning(_ run: String, grace: Int64, cluster: BenchCluster) -> Bool {
         guard let pod = try? cluster.sim.store.get(.pods, namespace: cluster.namespace, name: "\(run)-main"),
-              pod[path: ["status", "phase"]]?.stringValue == "Running" else { return false }
-        _ = try? cluster.sim.store.delete(.pods, namespace: cluster.namespace, name: "\(run)-main", options: .init(gracePeriodSeconds: grace))
+            pod[path: ["status", "phase"]]?.stringValue == "Running"
+        else { return false }
+        _ = try? cluster.sim.store.delete(
+            .pods, namespace: cluster.namespace, name: "\(run)-main", options: .init(gracePeriodSeconds: grace))
         return true
     }
 

@@ -26,13 +26,18 @@ struct Verifier {
         for omJob in omJobs {
             let name = omJob[path: ["metadata", "name"]]?.stringValue ?? ""
             seen.insert(name)
-            violations += check(omJob, name: name, pods: podsByRun[name] ?? []).map { Violation(omJob: name, ending: expected[name], problem: $0) }
+            violations += check(omJob, name: name, pods: podsByRun[name] ?? []).map {
+                Violation(omJob: name, ending: expected[name], problem: $0)
+            }
         }
         for name in expected.keys where !seen.contains(name) {
             violations.append(Violation(omJob: name, ending: expected[name], problem: "the OMJob is gone"))
         }
         for (run, leaked) in podsByRun where !seen.contains(run) {
-            violations.append(Violation(omJob: run, ending: expected[run], problem: "\(leaked.count) pod(s) without an OMJob: \(leaked.map(Self.name))"))
+            violations.append(
+                Violation(
+                    omJob: run, ending: expected[run],
+                    problem: "\(leaked.count) pod(s) without an OMJob: \(leaked.map(Self.name))"))
         }
         return violations
     }
@@ -47,13 +52,17 @@ struct Verifier {
         let exitPods = pods.filter { Self.type($0) == "exit-handler" }
         let succeeded = exitPods.filter { Self.phase($0) == "Succeeded" }
         if succeeded.count != 1 {
-            problems.append("\(succeeded.count) successful exit pods (of \(exitPods.count): \(exitPods.map { "\(Self.name($0)) \(Self.phase($0))" })); "
-                + "status \(omJob["status"].map { "\($0)" } ?? "none"); pods \(pods.map { "\(Self.name($0)) \(Self.phase($0))" })")
+            problems.append(
+                "\(succeeded.count) successful exit pods (of \(exitPods.count): \(exitPods.map { "\(Self.name($0)) \(Self.phase($0))" })); "
+                    + "status \(omJob["status"].map { "\($0)" } ?? "none"); pods \(pods.map { "\(Self.name($0)) \(Self.phase($0))" })"
+            )
         }
         if let exitPod = succeeded.first, let ending = expected[name] {
             let status = Self.environment(exitPod)["pipelineStatus"] ?? "unset"
             if status != ending.pipelineStatus {
-                problems.append("pipelineStatus \(status), expected \(ending.pipelineStatus) (main reason \(Self.environment(exitPod)["OMJOB_MAIN_REASON"] ?? "unset"))")
+                problems.append(
+                    "pipelineStatus \(status), expected \(ending.pipelineStatus) (main reason \(Self.environment(exitPod)["OMJOB_MAIN_REASON"] ?? "unset"))"
+                )
             }
         }
         for pod in pods {
@@ -69,7 +78,9 @@ struct Verifier {
 
     static func name(_ object: JSONValue) -> String { object[path: ["metadata", "name"]]?.stringValue ?? "?" }
     static func phase(_ pod: JSONValue) -> String { pod[path: ["status", "phase"]]?.stringValue ?? "none" }
-    static func type(_ pod: JSONValue) -> String { pod[path: ["metadata", "labels", RunRecorder.podTypeLabel]]?.stringValue ?? "" }
+    static func type(_ pod: JSONValue) -> String {
+        pod[path: ["metadata", "labels", RunRecorder.podTypeLabel]]?.stringValue ?? ""
+    }
 
     static func environment(_ pod: JSONValue) -> [String: String] {
         var result: [String: String] = [:]

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Starting a child process with `posix_spawn`, the way kubesim's local runtime, the tests and
@@ -31,17 +31,22 @@ public enum Spawn {
     /// Starts `argv[0]` (searched in the parent's PATH when `searchPath`) with exactly
     /// `environment`, in `directory` if given, with `stdio` as descriptors 0, 1, 2 and nothing
     /// else open; `newProcessGroup` makes it the leader of a group of its own.
-    public static func spawn(_ argv: [String], environment: [String: String], directory: String? = nil,
-                             stdio: (Stdio, Stdio, Stdio), newProcessGroup: Bool = false, searchPath: Bool = false) throws(Failure) -> pid_t {
+    public static func spawn(
+        _ argv: [String], environment: [String: String], directory: String? = nil,
+        stdio: (Stdio, Stdio, Stdio), newProcessGroup: Bool = false, searchPath: Bool = false
+    ) throws(Failure) -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         if let directory { try GNUSpawn.changeDirectory(&actions, directory) }
         for (slot, target) in [stdio.0, stdio.1, stdio.2].enumerated() {
-            let status = switch target {
-            case .descriptor(let fd): posix_spawn_file_actions_adddup2(&actions, fd, Int32(slot))
-            case .file(let path): posix_spawn_file_actions_addopen(&actions, Int32(slot), path, slot == 0 ? O_RDONLY : O_WRONLY | O_APPEND, 0)
-            }
+            let status =
+                switch target {
+                case .descriptor(let fd): posix_spawn_file_actions_adddup2(&actions, fd, Int32(slot))
+                case .file(let path):
+                    posix_spawn_file_actions_addopen(
+                        &actions, Int32(slot), path, slot == 0 ? O_RDONLY : O_WRONLY | O_APPEND, 0)
+                }
             guard status == 0 else { throw Failure(errno: status, operation: "file action for descriptor \(slot)") }
         }
         try GNUSpawn.closeFrom(&actions, 3)
@@ -54,8 +59,10 @@ public enum Spawn {
             cEnv.forEach { free($0) }
         }
         var pid: pid_t = 0
-        let result = searchPath ? posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
-                                : posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
+        let result =
+            searchPath
+            ? posix_spawnp(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
+            : posix_spawn(&pid, argv[0], &actions, &attributes, cArgs, cEnv)
         guard result == 0 else { throw Failure(errno: result, operation: "posix_spawn \(argv[0])") }
         return pid
     }
@@ -92,18 +99,22 @@ public enum Spawn {
 private enum GNUSpawn {
     private typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
-    private typealias ChangeDirectory = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
+    private typealias ChangeDirectory =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
 
     /// `posix_spawn_file_actions_addclosefrom_np` (glibc 2.34): the child keeps only the
     /// descriptors below `lowest`.
     static func closeFrom(_ actions: inout posix_spawn_file_actions_t, _ lowest: Int32) throws(Spawn.Failure) {
         let function = unsafeBitCast(try symbol("posix_spawn_file_actions_addclosefrom_np"), to: CloseFrom.self)
         let status = function(&actions, lowest)
-        guard status == 0 else { throw Spawn.Failure(errno: status, operation: "posix_spawn_file_actions_addclosefrom_np") }
+        guard status == 0 else {
+            throw Spawn.Failure(errno: status, operation: "posix_spawn_file_actions_addclosefrom_np")
+        }
     }
 
     /// `posix_spawn_file_actions_addchdir_np` (glibc 2.29): the child starts in `directory`.
-    static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) throws(Spawn.Failure) {
+    static func changeDirectory(_ actions: inout posix_spawn_file_actions_t, _ directory: String) throws(Spawn.Failure)
+    {
         let function = unsafeBitCast(try symbol("posix_spawn_file_actions_addchdir_np"), to: ChangeDirectory.self)
         let status = directory.withCString { function(&actions, $0) }
         guard status == 0 else { throw Spawn.Failure(errno: status, operation: "posix_spawn_file_actions_addchdir_np") }
@@ -118,7 +129,9 @@ private enum GNUSpawn {
     }
 
     private static func symbol(_ name: String) throws(Spawn.Failure) -> UnsafeMutableRawPointer {
-        guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else { throw Spawn.Failure(errno: ENOSYS, operation: name) }
+        guard let address = dlsym(UnsafeMutableRawPointer(bitPattern: 0), name) else {
+            throw Spawn.Failure(errno: ENOSYS, operation: name)
+        }
         return address
     }
 }

@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process started with `posix_spawn` (`Spawn`): what the tests and the benchmarks use
@@ -47,12 +47,15 @@ public final class SpawnedProcess: Sendable {
 
     /// Starts `executable` (a path: no PATH search) with `arguments` and exactly `environment`,
     /// in `directory` if given.
-    public init(executable: String, arguments: [String] = [], environment: [String: String], directory: String? = nil,
-                stdin: Input = .null, stdout: Output = .null, stderr: Output = .null) throws {
+    public init(
+        executable: String, arguments: [String] = [], environment: [String: String], directory: String? = nil,
+        stdin: Input = .null, stdout: Output = .null, stderr: Output = .null
+    ) throws {
         let plan = try StdioPlan(stdin: stdin, stdout: stdout, stderr: stderr)
         defer { plan.closeChildEnds() }
         do {
-            pid = try Spawn.spawn([executable] + arguments, environment: environment, directory: directory, stdio: plan.childStdio)
+            pid = try Spawn.spawn(
+                [executable] + arguments, environment: environment, directory: directory, stdio: plan.childStdio)
         } catch {
             plan.closeParentEnds()
             throw error

@@ -19,17 +19,27 @@ let roles = ["omjob-supervisor", "omjob-watcher", "omjob-executor", "omjob-gc"]
 func runRole(_ role: String, _ arguments: [String]) -> Never {
     // `main` exits on its own on a parse or run error, and returns when the role's run ended well.
     switch role {
-    case "omjob-supervisor": SupervisorProgram.main(arguments); exit(0)
-    case "omjob-watcher": WatcherProgram.main(arguments); exit(0)
-    case "omjob-executor": ExecutorProgram.main(arguments); exit(0)
-    case "omjob-gc": GCProgram.main(arguments); exit(0)
+    case "omjob-supervisor":
+        SupervisorProgram.main(arguments)
+        exit(0)
+    case "omjob-watcher":
+        WatcherProgram.main(arguments)
+        exit(0)
+    case "omjob-executor":
+        ExecutorProgram.main(arguments)
+        exit(0)
+    case "omjob-gc":
+        GCProgram.main(arguments)
+        exit(0)
     default: break
     }
-    FileHandle.standardError.write(Data("""
-        usage: omjob ROLE [arguments], or run as one of its links: \(roles.joined(separator: ", ")), kubectl-omjob
-        ROLE is supervisor, watcher, executor, gc, ctl or kubectl-omjob; got \(role.isEmpty ? "nothing" : "'\(role)'")
+    FileHandle.standardError.write(
+        Data(
+            """
+            usage: omjob ROLE [arguments], or run as one of its links: \(roles.joined(separator: ", ")), kubectl-omjob
+            ROLE is supervisor, watcher, executor, gc, ctl or kubectl-omjob; got \(role.isEmpty ? "nothing" : "'\(role)'")
 
-        """.utf8))
+            """.utf8))
     exit(2)
 }
 

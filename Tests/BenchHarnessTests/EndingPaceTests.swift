@@ -19,14 +19,23 @@ import Testing
         Case(name: "none", endings: [], count: 0, span: 0, perSecond: 0, peak: 0),
         Case(name: "one", endings: [3], count: 1, span: 0, perSecond: 0, peak: 1),
         Case(name: "all in one instant", endings: [1, 1, 1, 1], count: 4, span: 0, perSecond: 0, peak: 4),
-        Case(name: "burst within 50 ms", endings: [0.05, 0, 0.01, 0.02, 0.03], count: 5, span: 0.05, perSecond: 80, peak: 5),
+        Case(
+            name: "burst within 50 ms", endings: [0.05, 0, 0.01, 0.02, 0.03], count: 5, span: 0.05, perSecond: 80,
+            peak: 5),
         // Steps of 1/64 s add up exactly in binary: 7 of them fit in 100 ms (0 to 93.75 ms).
-        Case(name: "one every 1/64 s", endings: (0..<65).map { Double($0) / 64 }, count: 65, span: 1, perSecond: 64, peak: 7),
-        Case(name: "one a second, then three together", endings: [0, 1, 2, 2.01, 2.02], count: 5, span: 2.02, perSecond: 4 / 2.02, peak: 3),
-        Case(name: "two end before the first wave is created", endings: [2, 0.5, 1, 3], count: 4, span: 2.5, perSecond: 1.2, peak: 1,
-             firstWaveCreated: 1.5, duringFirstWave: 2),
-        Case(name: "all end after the first wave", endings: [2, 3], count: 2, span: 1, perSecond: 1, peak: 1,
-             firstWaveCreated: 1.5, duringFirstWave: 0),
+        Case(
+            name: "one every 1/64 s", endings: (0..<65).map { Double($0) / 64 }, count: 65, span: 1, perSecond: 64,
+            peak: 7),
+        Case(
+            name: "one a second, then three together", endings: [0, 1, 2, 2.01, 2.02], count: 5, span: 2.02,
+            perSecond: 4 / 2.02, peak: 3),
+        Case(
+            name: "two end before the first wave is created", endings: [2, 0.5, 1, 3], count: 4, span: 2.5,
+            perSecond: 1.2, peak: 1,
+            firstWaveCreated: 1.5, duringFirstWave: 2),
+        Case(
+            name: "all end after the first wave", endings: [2, 3], count: 2, span: 1, perSecond: 1, peak: 1,
+            firstWaveCreated: 1.5, duringFirstWave: 0),
     ]
 
     @Test(arguments: cases)

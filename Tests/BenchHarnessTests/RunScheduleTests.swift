@@ -50,7 +50,9 @@ import Testing
         var counts = [Int](repeating: 0, count: bins)
         for index in 0..<runs { counts[Int(RunSchedule.fraction(index) * Double(bins))] += 1 }
         let share = runs / bins
-        #expect(counts.allSatisfy { abs($0 - share) <= 2 }, "\(runs) runs in \(bins) bins: \(counts.min() ?? 0)...\(counts.max() ?? 0), share \(share)")
+        #expect(
+            counts.allSatisfy { abs($0 - share) <= 2 },
+            "\(runs) runs in \(bins) bins: \(counts.min() ?? 0)...\(counts.max() ?? 0), share \(share)")
     }
 
     /// Runs are submitted in index order; neighbours must not end together, or submission

@@ -41,14 +41,18 @@ import Testing
 
             let all = await h.kubectl("list", "-A", "-o", "name")
             #expect(
-                all.out == "omjob.pipelines.openmetadata.org/elsewhere\nomjob.pipelines.openmetadata.org/run-bad\nomjob.pipelines.openmetadata.org/run-ok\n")
+                all.out
+                    == "omjob.pipelines.openmetadata.org/elsewhere\nomjob.pipelines.openmetadata.org/run-bad\nomjob.pipelines.openmetadata.org/run-ok\n"
+            )
             let other = await h.kubectl("list", "--context", "elsewhere", "-o", "name")
             #expect(other.out == "omjob.pipelines.openmetadata.org/elsewhere\n")
             // Connection flags before the command, as kubectl users write them.
             let before = await h.kubectl("-n", "other", "--context=sim", "list", "-o", "name")
             #expect(before.out == "omjob.pipelines.openmetadata.org/elsewhere\n", "\(before)")
             let selected = await h.kubectl("list", "-l", "app.kubernetes.io/pipeline=nope")
-            #expect(selected.code == 0 && selected.out.isEmpty && selected.err == "No OMJobs found in namespace pipelines.\n")
+            #expect(
+                selected.code == 0 && selected.out.isEmpty
+                    && selected.err == "No OMJobs found in namespace pipelines.\n")
             let yaml = await h.kubectl("list", "-n", "other", "-o", "yaml")
             #expect(yaml.out.contains("kind: List") && yaml.out.contains("name: elsewhere"))
 
@@ -78,8 +82,11 @@ import Testing
             let job = try h.createOMJob(
                 "tree",
                 status: [
-                    "phase": "Succeeded", "mainPodName": "tree-main", "exitHandlerAttempts": 2, "exitHandlerExitCode": 0,
-                    "mainPodTermination": ["reason": "Error", "exitCode": 2, "source": "ContainerTerminated", "message": "boom"],
+                    "phase": "Succeeded", "mainPodName": "tree-main", "exitHandlerAttempts": 2,
+                    "exitHandlerExitCode": 0,
+                    "mainPodTermination": [
+                        "reason": "Error", "exitCode": 2, "source": "ContainerTerminated", "message": "boom",
+                    ],
                 ])
             try h.createPod("tree-main", of: job, type: "main")
             try h.setPod("tree-main", phase: "Failed", exitCode: 2, reason: "Error")
@@ -90,9 +97,12 @@ import Testing
             _ = try h.sim.store.create(
                 .events, namespace: h.namespace,
                 object: [
-                    "apiVersion": "v1", "kind": "Event", "metadata": ["name": "tree.1"], "reason": "ExitHandlerRetry", "type": "Warning",
+                    "apiVersion": "v1", "kind": "Event", "metadata": ["name": "tree.1"], "reason": "ExitHandlerRetry",
+                    "type": "Warning",
                     "message": "attempt 1 failed",
-                    "involvedObject": ["kind": "OMJob", "name": "tree", "namespace": .string(h.namespace), "uid": .string(job.uid)],
+                    "involvedObject": [
+                        "kind": "OMJob", "name": "tree", "namespace": .string(h.namespace), "uid": .string(job.uid),
+                    ],
                 ])
 
             let text = await h.kubectl("describe", "tree")
@@ -115,17 +125,28 @@ import Testing
     @Test func logsOfTheMainPodAndOfAnAttempt() async throws {
         try await SimHarness.with { h in
             let job = try h.createOMJob(
-                "logs", status: ["phase": "Succeeded", "mainPodName": "logs-main", "exitHandlerPodName": "logs-exit-2", "exitHandlerAttempts": 2])
-            for (pod, type, attempt) in [("logs-main", "main", nil), ("logs-exit", "exit-handler", 1), ("logs-exit-2", "exit-handler", 2)]
+                "logs",
+                status: [
+                    "phase": "Succeeded", "mainPodName": "logs-main", "exitHandlerPodName": "logs-exit-2",
+                    "exitHandlerAttempts": 2,
+                ])
+            for (pod, type, attempt) in [
+                ("logs-main", "main", nil), ("logs-exit", "exit-handler", 1), ("logs-exit-2", "exit-handler", 2),
+            ]
                 as [(String, String, Int?)]
             {
                 try h.createPod(pod, of: job, type: type, attempt: attempt)
                 try h.setPod(pod, phase: "Succeeded", exitCode: 0)
-                try h.sim.store.appendLog(namespace: h.namespace, pod: pod, container: "main", "line one of \(pod)\nline two of \(pod)\n")
+                try h.sim.store.appendLog(
+                    namespace: h.namespace, pod: pod, container: "main", "line one of \(pod)\nline two of \(pod)\n")
             }
             #expect(await h.kubectl("logs", "logs").out == "line one of logs-main\nline two of logs-main\n")
-            #expect(await h.kubectl("logs", "logs", "--exit-handler").out == "line one of logs-exit-2\nline two of logs-exit-2\n")
-            #expect(await h.kubectl("logs", "logs", "--exit-handler", "--attempt", "1", "--tail", "1").out == "line two of logs-exit\n")
+            #expect(
+                await h.kubectl("logs", "logs", "--exit-handler").out
+                    == "line one of logs-exit-2\nline two of logs-exit-2\n")
+            #expect(
+                await h.kubectl("logs", "logs", "--exit-handler", "--attempt", "1", "--tail", "1").out
+                    == "line two of logs-exit\n")
             let missing = await h.kubectl("logs", "logs", "--exit-handler", "--attempt", "7")
             #expect(missing.code == 1 && missing.err.contains("no exit-handler pod for attempt 7"), "\(missing)")
             let bad = await h.kubectl("logs", "logs", "--attempt", "1")
@@ -152,7 +173,8 @@ import Testing
                 ])
             try h.createPod("follow-exit", of: job, type: "exit-handler", attempt: 1)
             try h.setPod("follow-exit", phase: "Running")
-            try h.sim.store.appendLog(namespace: h.namespace, pod: "follow-exit", container: "main", "exit handler reports failed\n")
+            try h.sim.store.appendLog(
+                namespace: h.namespace, pod: "follow-exit", container: "main", "exit handler reports failed\n")
             try await Task.sleep(for: .milliseconds(600))
             try h.setPod("follow-exit", phase: "Succeeded", exitCode: 0)
             try h.setStatus("follow", ["phase": "Succeeded", "exitHandlerExitCode": 0])
@@ -188,18 +210,24 @@ import Testing
             let badOutcome = await bad.value
             let finishedOutcome = await finished.value
             #expect(
-                okOutcome.code == 0 && okOutcome.out == "omjob pipelines/w-ok Succeeded: main pod Completed (exit 0), exit handler succeeded\n", "\(okOutcome)")
+                okOutcome.code == 0
+                    && okOutcome.out
+                        == "omjob pipelines/w-ok Succeeded: main pod Completed (exit 0), exit handler succeeded\n",
+                "\(okOutcome)")
             #expect(badOutcome.code == 3 && badOutcome.err.contains("ended Failed"), "\(badOutcome)")
             #expect(finishedOutcome.code == 0, "\(finishedOutcome)")
 
             try h.createOMJob("w-slow", status: ["phase": "Running"])
             let slow = await h.kubectl("wait", "w-slow", "--timeout", "1s")
-            #expect(slow.code == 4 && slow.err.contains("timed out waiting for omjob pipelines/w-slow to be finished"), "\(slow)")
+            #expect(
+                slow.code == 4 && slow.err.contains("timed out waiting for omjob pipelines/w-slow to be finished"),
+                "\(slow)")
             let gone = Task { await h.kubectl("wait", "w-slow", "--timeout", "30s") }
             try await Task.sleep(for: .milliseconds(500))
             _ = try h.sim.store.delete(SimHarness.omjobs, namespace: h.namespace, name: "w-slow")
             let goneOutcome = await gone.value
-            #expect(goneOutcome.code == 3 && goneOutcome.err.contains("was deleted before it finished"), "\(goneOutcome)")
+            #expect(
+                goneOutcome.code == 3 && goneOutcome.err.contains("was deleted before it finished"), "\(goneOutcome)")
             #expect(await h.kubectl("wait", "never-was").code == 1)
         }
     }
@@ -209,8 +237,14 @@ import Testing
             try h.createOMJob("k-held", finalizer: true, status: ["phase": "Running"])
             try h.createOMJob("k-free")
             let held = await h.kubectl("kill", "k-held")
-            #expect(held.code == 0 && held.out.contains("killed: the operator stops its main pod and runs its exit handler"), "\(held)")
-            #expect(try h.sim.store.get(SimHarness.omjobs, namespace: h.namespace, name: "k-held")[path: ["metadata", "deletionTimestamp"]] != nil)
+            #expect(
+                held.code == 0
+                    && held.out.contains("killed: the operator stops its main pod and runs its exit handler"), "\(held)"
+            )
+            #expect(
+                try h.sim.store.get(SimHarness.omjobs, namespace: h.namespace, name: "k-held")[path: [
+                    "metadata", "deletionTimestamp",
+                ]] != nil)
             let free = await h.kubectl("kill", "k-free", "--wait", "--timeout", "10s")
             #expect(free.code == 0 && free.out.contains("is gone"), "\(free)")
             let waiting = await h.kubectl("kill", "k-held", "--wait", "--timeout", "1s")
@@ -238,7 +272,8 @@ import Testing
 
     @Test func triggerNamesAndLabelsTheRunAsTheScheduleWould() async throws {
         try await SimHarness.with { h in
-            let cron = try h.sim.store.create(SimHarness.cronomjobs, namespace: h.namespace, object: Objects.cronomjob("nightly"))
+            let cron = try h.sim.store.create(
+                SimHarness.cronomjobs, namespace: h.namespace, object: Objects.cronomjob("nightly"))
             let now = Date(timeIntervalSince1970: 1_790_000_000)
             let outcome = await h.kubectl(["trigger", "nightly", "-o", "json"], now: now)
             #expect(outcome.code == 0, "\(outcome)")
@@ -247,10 +282,16 @@ import Testing
             #expect(run[path: ["metadata", "labels", "app.kubernetes.io/pipeline"]] == "nightly")
             let runID = run[path: ["metadata", "labels", "app.kubernetes.io/run-id"]]?.stringValue ?? ""
             #expect(runID.count == 36)
-            #expect(run[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/scheduled-time"]] == "2026-09-21T14:13:20Z")
-            #expect(run[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/triggered-by"]] == "kubectl-omjob")
+            #expect(
+                run[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/scheduled-time"]]
+                    == "2026-09-21T14:13:20Z")
+            #expect(
+                run[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/triggered-by"]]
+                    == "kubectl-omjob")
             #expect(run[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cronomjob"]] == "nightly")
-            #expect(run[path: ["metadata", "ownerReferences"]] == nil, "a run outlives its CronOMJob, as a scheduled one does")
+            #expect(
+                run[path: ["metadata", "ownerReferences"]] == nil,
+                "a run outlives its CronOMJob, as a scheduled one does")
             #expect(!cron.uid.isEmpty)
             let env = run[path: ["spec", "mainPodSpec", "env"]]?.arrayValue ?? []
             #expect(env.first { $0["name"] == "pipelineRunId" }?["value"]?.stringValue == runID)
@@ -288,7 +329,9 @@ import Testing
             #expect((try? h.sim.store.get(SimHarness.omjobs, namespace: h.namespace, name: "stuck")) != nil)
 
             let one = await h.kubectl("release-finalizers")
-            #expect(one.out.contains("released 2 object(s) in namespace pipelines; 2 of them were being deleted and now go"), "\(one)")
+            #expect(
+                one.out.contains(
+                    "released 2 object(s) in namespace pipelines; 2 of them were being deleted and now go"), "\(one)")
             #expect((try? h.sim.store.get(SimHarness.omjobs, namespace: h.namespace, name: "stuck")) == nil)
             #expect((try? h.sim.store.get(.pods, namespace: h.namespace, name: "stuck-main")) == nil)
 
@@ -296,10 +339,15 @@ import Testing
             let document = try JSONValue.parse(rest.out)
             #expect(document["objects"]?.arrayValue?.map { $0["name"]?.stringValue ?? "" } == ["other-ns"])
             #expect(document["objects"]?.arrayValue?.first?["result"] == "released")
-            #expect(try h.sim.store.get(SimHarness.omjobs, namespace: "other", name: "other-ns")[path: ["metadata", "finalizers"]] == nil)
+            #expect(
+                try h.sim.store.get(SimHarness.omjobs, namespace: "other", name: "other-ns")[path: [
+                    "metadata", "finalizers",
+                ]] == nil)
 
             let again = await h.kubectl("release-finalizers", "-A")
-            #expect(again.code == 0 && again.out == "nothing holds the finalizer \(Self.finalizer) in any namespace\n", "\(again)")
+            #expect(
+                again.code == 0 && again.out == "nothing holds the finalizer \(Self.finalizer) in any namespace\n",
+                "\(again)")
         }
     }
 
@@ -311,7 +359,9 @@ import Testing
             h.sim.interceptor = { request in
                 guard request.method == "PATCH", request.path.contains("/pods/") else { return nil }
                 return .respond(
-                    KubeAPIError(code: 403, reason: "Forbidden", message: "pods \"kept-main\" is forbidden: user \"tester\" cannot patch resource \"pods\""))
+                    KubeAPIError(
+                        code: 403, reason: "Forbidden",
+                        message: "pods \"kept-main\" is forbidden: user \"tester\" cannot patch resource \"pods\""))
             }
             let outcome = await h.kubectl("release-finalizers")
             #expect(outcome.code == 1, "\(outcome)")
@@ -321,18 +371,27 @@ import Testing
                     "Pod    pipelines  kept-main  no           failed: cannot release pod pipelines/kept-main: Forbidden (403): pods \"kept-main\" is forbidden"
                 ),
                 "\(outcome)")
-            #expect(outcome.out.contains("released 1 object(s) in namespace pipelines; 0 of them were being deleted and now go; 1 failed"), "\(outcome)")
+            #expect(
+                outcome.out.contains(
+                    "released 1 object(s) in namespace pipelines; 0 of them were being deleted and now go; 1 failed"),
+                "\(outcome)")
 
             // Pods cannot even be listed: the OMJobs are still released and reported, then the error.
             try h.createOMJob("kept-too", finalizer: true)
             h.sim.interceptor = { request in
                 guard request.method == "GET", request.path.hasSuffix("/pods") else { return nil }
-                return .respond(KubeAPIError(code: 403, reason: "Forbidden", message: "pods is forbidden: user \"tester\" cannot list resource \"pods\""))
+                return .respond(
+                    KubeAPIError(
+                        code: 403, reason: "Forbidden",
+                        message: "pods is forbidden: user \"tester\" cannot list resource \"pods\""))
             }
             let unlisted = await h.kubectl("release-finalizers")
             #expect(unlisted.code == 1, "\(unlisted)")
             #expect(unlisted.out.contains("kept-too") && unlisted.out.contains("released 1 object(s)"), "\(unlisted)")
-            #expect(unlisted.err.contains("error: cannot list pods in namespace pipelines: Forbidden (403): pods is forbidden"), "\(unlisted)")
+            #expect(
+                unlisted.err.contains(
+                    "error: cannot list pods in namespace pipelines: Forbidden (403): pods is forbidden"), "\(unlisted)"
+            )
         }
     }
 

@@ -14,7 +14,10 @@ import Testing
         return path
     }
 
-    @Test(.enabled(if: kubectl != nil || Repo.inCI, "kubectl is not installed here (scripts/install-deps.sh installs it; CI fails without it)"))
+    @Test(
+        .enabled(
+            if: kubectl != nil || Repo.inCI,
+            "kubectl is not installed here (scripts/install-deps.sh installs it; CI fails without it)"))
     func kubectlFindsThePluginAndPassesItsFlags() async throws {
         let kubectl = try Self.require(Self.kubectl, "kubectl")
         try await SimHarness.with { h in
@@ -31,41 +34,58 @@ import Testing
             let json = try runProgram(kubectl, ["omjob", "list", "-o", "json"], environment: environment)
             #expect(json.code == 0, "\(json)")
             #expect(try JSONValue.parse(json.out)["items"]?.arrayValue?.map(\.name) == ["via-kubectl"])
-            let other = try runProgram(kubectl, ["omjob", "list", "--context", "elsewhere", "-o", "name"], environment: environment)
+            let other = try runProgram(
+                kubectl, ["omjob", "list", "--context", "elsewhere", "-o", "name"], environment: environment)
             #expect(other.out == "omjob.pipelines.openmetadata.org/elsewhere\n", "\(other)")
-            let namespaceFirst = try runProgram(kubectl, ["omjob", "-n", "other", "list", "-o", "name"], environment: environment)
+            let namespaceFirst = try runProgram(
+                kubectl, ["omjob", "-n", "other", "list", "-o", "name"], environment: environment)
             #expect(namespaceFirst.out == "omjob.pipelines.openmetadata.org/elsewhere\n", "\(namespaceFirst)")
             let table = try runProgram(kubectl, ["omjob", "list", "-A"], environment: environment)
-            #expect(table.out.hasPrefix("NAMESPACE  NAME         PHASE    MAIN POD ENDING  EXIT HANDLER  ATTEMPTS  AGE\n"), "\(table)")
+            #expect(
+                table.out.hasPrefix("NAMESPACE  NAME         PHASE    MAIN POD ENDING  EXIT HANDLER  ATTEMPTS  AGE\n"),
+                "\(table)")
             #expect(!table.out.contains("\u{1B}["), "no colour when stdout is not a terminal")
             let missing = try runProgram(kubectl, ["omjob", "describe", "nope"], environment: environment)
-            #expect(missing.code == 1 && missing.err.contains("cannot get omjob pipelines/nope: NotFound (404)"), "\(missing)")
-            let waited = try runProgram(kubectl, ["omjob", "wait", "via-kubectl", "--timeout", "1s"], environment: environment)
+            #expect(
+                missing.code == 1 && missing.err.contains("cannot get omjob pipelines/nope: NotFound (404)"),
+                "\(missing)")
+            let waited = try runProgram(
+                kubectl, ["omjob", "wait", "via-kubectl", "--timeout", "1s"], environment: environment)
             #expect(waited.code == 4, "kubectl passes the plugin's exit code on: \(waited)")
         }
     }
 
-    @Test(.enabled(if: tmux != nil || Repo.inCI, "tmux is not installed here (scripts/install-deps.sh installs it; CI fails without it)"))
+    @Test(
+        .enabled(
+            if: tmux != nil || Repo.inCI,
+            "tmux is not installed here (scripts/install-deps.sh installs it; CI fails without it)"))
     func logsFollowOnATerminal() async throws {
         let tmux = try Self.require(Self.tmux, "tmux")
         try await SimHarness.with { h in
             let job = try h.createOMJob("on-tty", status: ["phase": "Running", "mainPodName": "on-tty-main"])
             try h.createPod("on-tty-main", of: job, type: "main")
             try h.setPod("on-tty-main", phase: "Running")
-            try h.sim.store.appendLog(namespace: h.namespace, pod: "on-tty-main", container: "main", "ingesting tables\n")
+            try h.sim.store.appendLog(
+                namespace: h.namespace, pod: "on-tty-main", container: "main", "ingesting tables\n")
             let plugins = try Repo.pluginDirectory()
             defer { try? FileManager.default.removeItem(atPath: plugins) }
             let server = "omjob-cli-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
             let environment = ["PATH": "/usr/bin:/bin", "HOME": h.directory, "TERM": "xterm-256color"]
-            func tmuxRun(_ arguments: [String]) throws -> Outcome { try runProgram(tmux, ["-L", server] + arguments, environment: environment, timeout: 20) }
+            func tmuxRun(_ arguments: [String]) throws -> Outcome {
+                try runProgram(tmux, ["-L", server] + arguments, environment: environment, timeout: 20)
+            }
             let command =
                 "KUBECONFIG=\(h.kubeconfig) \(plugins)/kubectl-omjob list; KUBECONFIG=\(h.kubeconfig) \(plugins)/kubectl-omjob logs on-tty -f; echo FOLLOW-ENDED $?; sleep 60"
             let started = try tmuxRun(["new-session", "-d", "-s", "cli", "-x", "200", "-y", "50", command])
             #expect(started.code == 0, "\(started)")
             defer { _ = try? tmuxRun(["kill-server"]) }
-            func screen(_ escapes: Bool = false) throws -> String { try tmuxRun(["capture-pane", "-p", "-t", "cli"] + (escapes ? ["-e"] : [])).out }
+            func screen(_ escapes: Bool = false) throws -> String {
+                try tmuxRun(["capture-pane", "-p", "-t", "cli"] + (escapes ? ["-e"] : [])).out
+            }
 
-            _ = try await eventually("the main pod's log on the screen") { try screen().contains("ingesting tables") ? true : nil }
+            _ = try await eventually("the main pod's log on the screen") {
+                try screen().contains("ingesting tables") ? true : nil
+            }
             let coloured = try screen(true)
             #expect(coloured.contains("\u{1B}[33mRunning"), "colour on a terminal: \(coloured)")
             try h.sim.store.appendLog(namespace: h.namespace, pod: "on-tty-main", container: "main", "main done\n")
@@ -78,8 +98,11 @@ import Testing
                 ])
             try h.createPod("on-tty-exit", of: job, type: "exit-handler", attempt: 1)
             try h.setPod("on-tty-exit", phase: "Running")
-            try h.sim.store.appendLog(namespace: h.namespace, pod: "on-tty-exit", container: "main", "pipelineStatus=success reported\n")
-            _ = try await eventually("the exit handler's log on the screen") { try screen().contains("pipelineStatus=success reported") ? true : nil }
+            try h.sim.store.appendLog(
+                namespace: h.namespace, pod: "on-tty-exit", container: "main", "pipelineStatus=success reported\n")
+            _ = try await eventually("the exit handler's log on the screen") {
+                try screen().contains("pipelineStatus=success reported") ? true : nil
+            }
             try h.setPod("on-tty-exit", phase: "Succeeded", exitCode: 0)
             try h.setStatus("on-tty", ["phase": "Succeeded", "exitHandlerExitCode": 0])
             let final = try await eventually("logs -f to end with the run") { () -> String? in
@@ -92,8 +115,10 @@ import Testing
             if start >= 0 {
                 #expect(
                     Array(lines[start...].prefix(7)) == [
-                        "==> on-tty-main (main) <==", "ingesting tables", "main done", "==> on-tty-exit (exit handler, attempt 1) <==",
-                        "pipelineStatus=success reported", "==> omjob pipelines/on-tty Succeeded; exit handler succeeded <==", "FOLLOW-ENDED 0",
+                        "==> on-tty-main (main) <==", "ingesting tables", "main done",
+                        "==> on-tty-exit (exit handler, attempt 1) <==",
+                        "pipelineStatus=success reported",
+                        "==> omjob pipelines/on-tty Succeeded; exit handler succeeded <==", "FOLLOW-ENDED 0",
                     ], "\(final)")
             }
         }

@@ -21,18 +21,25 @@ final class RealPlane: Sendable {
     static var scripts: String { Repo.root.appendingPathComponent("scripts/control-plane").path }
 
     static func start() throws -> RealPlane {
-        let present = try runProgram("/bin/bash", ["-c", ". '\(scripts)/lib.sh' && cp_binaries_present"], environment: ProcessInfo.processInfo.environment)
+        let present = try runProgram(
+            "/bin/bash", ["-c", ". '\(scripts)/lib.sh' && cp_binaries_present"],
+            environment: ProcessInfo.processInfo.environment)
         guard present.code == 0 else {
-            throw TestFailure("the real control plane is not built: run scripts/control-plane/build.sh once (CI's .ci/run does)")
+            throw TestFailure(
+                "the real control plane is not built: run scripts/control-plane/build.sh once (CI's .ci/run does)")
         }
         let state = try Repo.temporaryDirectory()
-        let started = try runProgram(scripts + "/start.sh", [state], environment: ProcessInfo.processInfo.environment, timeout: 240)
+        let started = try runProgram(
+            scripts + "/start.sh", [state], environment: ProcessInfo.processInfo.environment, timeout: 240)
         guard started.code == 0 else { throw TestFailure("start.sh failed: \(started.err.suffix(2000))") }
         // If this test process dies, the watchdog stops the control plane: nothing is left running.
         let pid = ProcessInfo.processInfo.processIdentifier
         let watchdog = try SpawnedProcess(
             executable: "/bin/bash",
-            arguments: ["-c", "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'"],
+            arguments: [
+                "-c",
+                "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'",
+            ],
             environment: ProcessInfo.processInfo.environment)
         return RealPlane(state: state, watchdog: watchdog)
     }
@@ -41,7 +48,8 @@ final class RealPlane: Sendable {
     func stop() {
         watchdog.signal(SIGTERM)
         _ = watchdog.waitExit(timeout: 5)
-        _ = try? runProgram(Self.scripts + "/stop.sh", [state], environment: ProcessInfo.processInfo.environment, timeout: 60)
+        _ = try? runProgram(
+            Self.scripts + "/stop.sh", [state], environment: ProcessInfo.processInfo.environment, timeout: 60)
         try? FileManager.default.removeItem(atPath: state)
     }
 }
@@ -50,9 +58,14 @@ final class RealPlane: Sendable {
     static let namespace = "cli-real"
     static let finalizer = "omjob.pipelines.openmetadata.org/exit-handler"
 
-    @Test(.enabled(if: Repo.which("kubectl") != nil || Repo.inCI, "kubectl is not installed here (scripts/install-deps.sh installs it; CI fails without it)"))
+    @Test(
+        .enabled(
+            if: Repo.which("kubectl") != nil || Repo.inCI,
+            "kubectl is not installed here (scripts/install-deps.sh installs it; CI fails without it)"))
     func commandsOnTheRealServerAndNothingLeftTerminatingAfterAnUninstall() async throws {
-        guard let kubectl = Repo.which("kubectl") else { throw TestFailure("kubectl is not installed: scripts/install-deps.sh installs it") }
+        guard let kubectl = Repo.which("kubectl") else {
+            throw TestFailure("kubectl is not installed: scripts/install-deps.sh installs it")
+        }
         let plane = try RealPlane.start()
         defer { plane.stop() }
         let plugins = try Repo.pluginDirectory()
@@ -68,22 +81,26 @@ final class RealPlane: Sendable {
         // Installed as a user installs it.
         try k("apply", "-k", Repo.root.appendingPathComponent("deploy").path)
         try k(
-            "wait", "--for", "condition=established", "--timeout", "60s", "crd/omjobs.pipelines.openmetadata.org", "crd/cronomjobs.pipelines.openmetadata.org")
+            "wait", "--for", "condition=established", "--timeout", "60s", "crd/omjobs.pipelines.openmetadata.org",
+            "crd/cronomjobs.pipelines.openmetadata.org")
         try k("create", "namespace", Self.namespace)
         let manifests = plane.state + "/objects.json"
         var omjob = Objects.omjob("om-job-real-3f2a9c1e", runID: "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f")
         omjob[at: ["metadata", "namespace"]] = .string(Self.namespace)
         var cron = Objects.cronomjob("nightly")
         cron[at: ["metadata", "namespace"]] = .string(Self.namespace)
-        try JSONEncoder().encode(JSONValue.object(["apiVersion": "v1", "kind": "List", "items": [omjob, cron]])).write(to: URL(fileURLWithPath: manifests))
+        try JSONEncoder().encode(JSONValue.object(["apiVersion": "v1", "kind": "List", "items": [omjob, cron]])).write(
+            to: URL(fileURLWithPath: manifests))
 
         // The operator, as a local process with the admin's kubeconfig, watching the test namespace.
         try FileManager.default.createDirectory(atPath: plane.state + "/run", withIntermediateDirectories: true)
         let supervisor = try SupervisorProcess(
             executable: try Repo.product("omjob-supervisor"),
             environment: [
-                "PATH": "/usr/bin:/bin", "HOME": plane.state, "KUBECONFIG": plane.kubeconfig, "OMJOB_RUN_DIR": plane.state + "/run",
-                "HEALTH_CHECK_PORT": "0", "WATCH_NAMESPACES": Self.namespace, "OPERATOR_NAMESPACE": "omjob-system", "SHUTDOWN_GRACE_SECONDS": "5",
+                "PATH": "/usr/bin:/bin", "HOME": plane.state, "KUBECONFIG": plane.kubeconfig,
+                "OMJOB_RUN_DIR": plane.state + "/run",
+                "HEALTH_CHECK_PORT": "0", "WATCH_NAMESPACES": Self.namespace, "OPERATOR_NAMESPACE": "omjob-system",
+                "SHUTDOWN_GRACE_SECONDS": "5",
             ])
         var operatorRunning = true
         defer { if operatorRunning { supervisor.stop() } }
@@ -93,9 +110,12 @@ final class RealPlane: Sendable {
             let got = try k("get", kind, name, "-n", Self.namespace, "-o", "json", check: false)
             return got.code == 0 ? try JSONValue.parse(got.out) : nil
         }
-        func holds(_ value: JSONValue?) -> Bool { value?[path: ["metadata", "finalizers"]]?.arrayValue?.contains(.string(Self.finalizer)) == true }
+        func holds(_ value: JSONValue?) -> Bool {
+            value?[path: ["metadata", "finalizers"]]?.arrayValue?.contains(.string(Self.finalizer)) == true
+        }
         do {
-            _ = try await eventually("the operator's finalizer on the OMJob and its main pod", timeout: 180) { () -> Bool? in
+            _ = try await eventually("the operator's finalizer on the OMJob and its main pod", timeout: 180) {
+                () -> Bool? in
                 let job = try object("omjob", "om-job-real-3f2a9c1e")
                 let pod = try object("pod", "om-job-real-3f2a9c1e-main")
                 return holds(job) && holds(pod) ? true : nil
@@ -112,20 +132,29 @@ final class RealPlane: Sendable {
         #expect(table.out.hasPrefix("NAME                  PHASE"), "\(table)")
         let describe = try k("omjob", "describe", "om-job-real-3f2a9c1e", "-n", Self.namespace)
         #expect(describe.out.contains("├─ main pod om-job-real-3f2a9c1e-main  Pending"), "\(describe)")
-        let waited = try k("omjob", "wait", "om-job-real-3f2a9c1e", "-n", Self.namespace, "--timeout", "2s", check: false)
+        let waited = try k(
+            "omjob", "wait", "om-job-real-3f2a9c1e", "-n", Self.namespace, "--timeout", "2s", check: false)
         #expect(waited.code == 4, "\(waited)")
         // No kubelet runs the pod: the server answers its log with 200 and nothing; the command says why.
         let logs = try k("omjob", "logs", "om-job-real-3f2a9c1e", "-n", Self.namespace, check: false)
         #expect(logs.code == 0 && logs.out.isEmpty, "\(logs)")
-        #expect(logs.err == "note: pod \(Self.namespace)/om-job-real-3f2a9c1e-main has not started (Pending): no log yet\n", "\(logs)")
-        let triggered = try JSONValue.parse(try k("omjob", "trigger", "nightly", "-n", Self.namespace, "-o", "json").out)
+        #expect(
+            logs.err == "note: pod \(Self.namespace)/om-job-real-3f2a9c1e-main has not started (Pending): no log yet\n",
+            "\(logs)")
+        let triggered = try JSONValue.parse(
+            try k("omjob", "trigger", "nightly", "-n", Self.namespace, "-o", "json").out)
         #expect(triggered.name.range(of: #"^nightly-[0-9]{10}$"#, options: .regularExpression) != nil, "\(triggered)")
-        #expect(triggered[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cronomjob"]] == "nightly")
+        #expect(
+            triggered[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cronomjob"]] == "nightly")
         let rerun = try k("omjob", "rerun", "om-job-real-3f2a9c1e", "-n", Self.namespace, "-o", "name")
         #expect(rerun.out.hasPrefix("omjob.pipelines.openmetadata.org/om-job-real-"), "\(rerun)")
-        let rerunName = String(rerun.out.dropFirst("omjob.pipelines.openmetadata.org/".count)).trimmingCharacters(in: .whitespacesAndNewlines)
-        _ = try await eventually("the operator to take in the triggered and the rerun runs", timeout: 90) { () -> Bool? in
-            let objects = try [triggered.name, rerunName].flatMap { [try object("omjob", $0), try object("pod", $0 + "-main")] }
+        let rerunName = String(rerun.out.dropFirst("omjob.pipelines.openmetadata.org/".count)).trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        _ = try await eventually("the operator to take in the triggered and the rerun runs", timeout: 90) {
+            () -> Bool? in
+            let objects = try [triggered.name, rerunName].flatMap {
+                [try object("omjob", $0), try object("pod", $0 + "-main")]
+            }
             return objects.allSatisfy(holds) ? true : nil
         }
 
@@ -133,12 +162,14 @@ final class RealPlane: Sendable {
         // (which never runs here: no kubelet).
         let killed = try k("omjob", "kill", triggered.name, "-n", Self.namespace)
         #expect(
-            killed.out == "omjob \(Self.namespace)/\(triggered.name) killed: the operator stops its main pod and runs its exit handler, then the OMJob goes\n",
+            killed.out
+                == "omjob \(Self.namespace)/\(triggered.name) killed: the operator stops its main pod and runs its exit handler, then the OMJob goes\n",
             "\(killed)")
         let held = try object("omjob", triggered.name)
         #expect(held?[path: ["metadata", "deletionTimestamp"]] != nil && holds(held), "\(String(describing: held))")
         let ctl = try runProgram(
-            try Repo.product("omjob"), ["ctl", "status", "-o", "json", "--socket", plane.state + "/run/broker.sock"], environment: environment)
+            try Repo.product("omjob"), ["ctl", "status", "-o", "json", "--socket", plane.state + "/run/broker.sock"],
+            environment: environment)
         #expect(ctl.code == 0 && (try? JSONValue.parse(ctl.out))?["children"]?.arrayValue?.count == 4, "\(ctl)")
 
         // Uninstall: stop the operator, delete the namespace and deploy/. Its finalizers hold the runs.
@@ -151,15 +182,18 @@ final class RealPlane: Sendable {
             guard terminating.code == 0 else { return nil }
             let objects = try JSONValue.parse(terminating.out)["items"]?.arrayValue ?? []
             let omjobs = objects.filter { $0["kind"] == "OMJob" }
-            return omjobs.count == 3 && objects.allSatisfy({ $0[path: ["metadata", "deletionTimestamp"]] != nil }) ? true : nil
+            return omjobs.count == 3 && objects.allSatisfy({ $0[path: ["metadata", "deletionTimestamp"]] != nil })
+                ? true : nil
         }
         try await Task.sleep(for: .seconds(3))
         #expect(try object("omjob", "om-job-real-3f2a9c1e") != nil, "held by the finalizer while nobody releases it")
 
         let dry = try k("omjob", "release-finalizers", "-A", "--dry-run")
         let dryRows = dry.out.split(separator: "\n").map { $0.split(separator: " ").map(String.init) }
-        #expect(dryRows.contains(["OMJob", Self.namespace, "om-job-real-3f2a9c1e", "yes", "would", "release"]), "\(dry)")
-        #expect(dryRows.contains(["Pod", Self.namespace, "om-job-real-3f2a9c1e-main", "yes", "would", "release"]), "\(dry)")
+        #expect(
+            dryRows.contains(["OMJob", Self.namespace, "om-job-real-3f2a9c1e", "yes", "would", "release"]), "\(dry)")
+        #expect(
+            dryRows.contains(["Pod", Self.namespace, "om-job-real-3f2a9c1e-main", "yes", "would", "release"]), "\(dry)")
         #expect(try object("omjob", "om-job-real-3f2a9c1e") != nil, "a dry run changes nothing")
         let released = try k("omjob", "release-finalizers", "-A", "-o", "json")
         let results = try JSONValue.parse(released.out)["objects"]?.arrayValue ?? []
@@ -169,14 +203,18 @@ final class RealPlane: Sendable {
         #expect(results.filter { $0["kind"] == "Pod" }.count >= 2, "\(released)")
         #expect(results.allSatisfy { $0["result"] == "released" || $0["result"] == "already gone" }, "\(released)")
 
-        _ = try await eventually("the namespace, the CRDs and everything in them to be gone", timeout: 120) { () -> Bool? in
+        _ = try await eventually("the namespace, the CRDs and everything in them to be gone", timeout: 120) {
+            () -> Bool? in
             let namespaces = try k("get", "namespaces", "-o", "json")
             let names = try JSONValue.parse(namespaces.out)["items"]?.arrayValue?.map(\.name) ?? []
             let crds = try k("get", "crd", "-o", "name")
-            return !names.contains(Self.namespace) && !names.contains("omjob-system") && !crds.out.contains("openmetadata") ? true : nil
+            return !names.contains(Self.namespace) && !names.contains("omjob-system")
+                && !crds.out.contains("openmetadata") ? true : nil
         }
         let pods = try JSONValue.parse(try k("get", "pods", "-A", "-o", "json").out)["items"]?.arrayValue ?? []
-        #expect(pods.filter { $0[path: ["metadata", "deletionTimestamp"]] != nil }.isEmpty, "nothing left Terminating: \(pods.map(\.name))")
+        #expect(
+            pods.filter { $0[path: ["metadata", "deletionTimestamp"]] != nil }.isEmpty,
+            "nothing left Terminating: \(pods.map(\.name))")
 
         let after = try k("omjob", "release-finalizers", "-A")
         #expect(after.out == "nothing holds the finalizer \(Self.finalizer) in any namespace\n", "\(after)")

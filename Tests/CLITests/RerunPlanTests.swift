@@ -16,7 +16,9 @@ import Testing
         object[at: ["metadata", "resourceVersion"]] = "42"
         object[at: ["metadata", "creationTimestamp"]] = "2026-03-01T00:00:00Z"
         object[at: ["metadata", "finalizers"]] = ["omjob.pipelines.openmetadata.org/exit-handler"]
-        object[at: ["metadata", "annotations"]] = ["kubectl.kubernetes.io/last-applied-configuration": "{}", "team": "data"]
+        object[at: ["metadata", "annotations"]] = [
+            "kubectl.kubernetes.io/last-applied-configuration": "{}", "team": "data",
+        ]
         object["status"] = ["phase": "Failed"]
         return object
     }
@@ -27,15 +29,21 @@ import Testing
         #expect(run[path: ["metadata", "namespace"]] == "pipelines")
         #expect(run[path: ["metadata", "labels", "app.kubernetes.io/run-id"]]?.stringValue == Self.newRunID)
         #expect(run[path: ["metadata", "labels", "app.kubernetes.io/pipeline"]] == "mysql-prod-metadata")
-        #expect(run[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/rerun-of"]] == "om-job-mysql-prod-metadata-3f2a9c1e")
+        #expect(
+            run[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/rerun-of"]]
+                == "om-job-mysql-prod-metadata-3f2a9c1e")
         #expect(run[path: ["metadata", "annotations", "team"]] == "data")
         #expect(run[path: ["metadata", "annotations", "kubectl.kubernetes.io/last-applied-configuration"]] == nil)
-        for field in ["uid", "resourceVersion", "creationTimestamp", "finalizers"] { #expect(run[path: ["metadata", field]] == nil, "\(field)") }
+        for field in ["uid", "resourceVersion", "creationTimestamp", "finalizers"] {
+            #expect(run[path: ["metadata", field]] == nil, "\(field)")
+        }
         #expect(run["status"] == nil)
         let env = run[path: ["spec", "mainPodSpec", "env"]]?.arrayValue ?? []
         #expect(env.first { $0["name"] == "pipelineRunId" }?["value"]?.stringValue == Self.newRunID)
         #expect(env.first { $0["name"] == "jobName" }?["value"]?.stringValue == run.name)
-        #expect(env.first { $0["name"] == "config" }?["value"]?.stringValue?.contains("pipelineRunId: \(Self.newRunID)") == true)
+        #expect(
+            env.first { $0["name"] == "config" }?["value"]?.stringValue?.contains("pipelineRunId: \(Self.newRunID)")
+                == true)
         #expect(run[path: ["spec", "mainPodSpec", "labels", "app.kubernetes.io/run-id"]]?.stringValue == Self.newRunID)
         let text = String(decoding: try JSONEncoder().encode(run), as: UTF8.self)
         #expect(!text.contains(Self.oldRunID))
@@ -53,7 +61,8 @@ import Testing
     @Test func aNameWithoutTheRunIDGetsItAppendedAndAGivenNameWins() {
         var original = Self.original()
         original[at: ["metadata", "name"]] = .string(String(repeating: "n", count: 63))
-        #expect(RerunPlan.rerun(of: original, runID: Self.newRunID).name == String(repeating: "n", count: 54) + "-9b1c7d2e")
+        #expect(
+            RerunPlan.rerun(of: original, runID: Self.newRunID).name == String(repeating: "n", count: 54) + "-9b1c7d2e")
         #expect(RerunPlan.rerun(of: original, runID: Self.newRunID, name: "again").name == "again")
     }
 }
@@ -61,8 +70,10 @@ import Testing
 /// Where `omjob ctl` looks for the broker, and how `--raw` shows a frame.
 @Suite struct CtlSocketTests {
     @Test func socketCandidatesFollowTheSupervisorsLayout() {
-        let paths = CtlOptions.candidates(environment: ["OMJOB_BROKER_SOCKET": "/x/b.sock", "OMJOB_RUN_DIR": "/run/omjob"], uid: 65532)
-        #expect(Array(paths.prefix(3)) == ["/x/b.sock", "/run/omjob/broker.sock", "/run/omjob/omjob-65532/broker.sock"])
+        let paths = CtlOptions.candidates(
+            environment: ["OMJOB_BROKER_SOCKET": "/x/b.sock", "OMJOB_RUN_DIR": "/run/omjob"], uid: 65532)
+        #expect(
+            Array(paths.prefix(3)) == ["/x/b.sock", "/run/omjob/broker.sock", "/run/omjob/omjob-65532/broker.sock"])
     }
 
     @Test func rawFramesShowDirectionAndLength() {

@@ -6,14 +6,17 @@ import Spawn
 
 /// Where the repository's files and built products are.
 enum Repo {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let crds = root.appendingPathComponent("deploy/crds").path
 
     /// A built product: `$OMJOB_BIN_DIR`, else `.build/debug` (`make test` builds every product first).
     static func product(_ name: String) throws -> String {
         let configured = ProcessInfo.processInfo.environment["OMJOB_BIN_DIR"].flatMap { $0.isEmpty ? nil : $0 }
         let path = (configured ?? root.appendingPathComponent(".build/debug").path) + "/" + name
-        guard FileManager.default.isExecutableFile(atPath: path) else { throw TestFailure("\(path) is missing: run `swift build` first") }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw TestFailure("\(path) is missing: run `swift build` first")
+        }
         return path
     }
 
@@ -38,7 +41,8 @@ enum Repo {
     /// A directory holding `kubectl-omjob`, a link to the built `omjob`, as the image installs it.
     static func pluginDirectory() throws -> String {
         let directory = try temporaryDirectory()
-        try FileManager.default.createSymbolicLink(atPath: directory + "/kubectl-omjob", withDestinationPath: try product("omjob"))
+        try FileManager.default.createSymbolicLink(
+            atPath: directory + "/kubectl-omjob", withDestinationPath: try product("omjob"))
         return directory
     }
 }
@@ -57,20 +61,25 @@ struct Outcome: CustomStringConvertible {
 }
 
 /// Runs a program to completion (bounded), its output in files, never pipes that could fill.
-func runProgram(_ executable: String, _ arguments: [String], environment: [String: String], timeout: Double = 60) throws -> Outcome {
+func runProgram(_ executable: String, _ arguments: [String], environment: [String: String], timeout: Double = 60) throws
+    -> Outcome
+{
     let directory = try Repo.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let out = directory + "/out"
     let err = directory + "/err"
     _ = FileManager.default.createFile(atPath: out, contents: nil)
     _ = FileManager.default.createFile(atPath: err, contents: nil)
-    let process = try SpawnedProcess(executable: executable, arguments: arguments, environment: environment, stdout: .file(out), stderr: .file(err))
+    let process = try SpawnedProcess(
+        executable: executable, arguments: arguments, environment: environment, stdout: .file(out), stderr: .file(err))
     guard let code = process.waitExit(timeout: timeout) else {
         process.signal(SIGKILL)
         _ = process.waitExit(timeout: 5)
         throw TestFailure("\(executable) \(arguments.joined(separator: " ")) ran over \(timeout) s")
     }
-    return Outcome(code: code, out: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "", err: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    return Outcome(
+        code: code, out: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+        err: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
 }
 
 /// Polls `condition` every 50 ms until it gives a value; the timeout only bounds a hang.
@@ -133,8 +142,12 @@ final class SimHarness: Sendable {
             current-context: sim
             """
         try config.write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-        _ = try sim.store.create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
-        _ = try sim.store.create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "other"]])
+        _ = try sim.store.create(
+            .namespaces, namespace: nil,
+            object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+        _ = try sim.store.create(
+            .namespaces, namespace: nil,
+            object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": "other"]])
     }
 
     var kubeconfig: String { directory + "/kubeconfig" }
@@ -147,7 +160,8 @@ final class SimHarness: Sendable {
 
     func kubectl(_ arguments: [String], tty: Bool = false, now: Date = Date()) async -> Outcome {
         let terminal = Terminal.capture(tty: tty)
-        let code = await OMJobCLI.kubectl(arguments, context: CLIContext(terminal: terminal, environment: environment, now: { now }))
+        let code = await OMJobCLI.kubectl(
+            arguments, context: CLIContext(terminal: terminal, environment: environment, now: { now }))
         return Outcome(code: code, out: terminal.output, err: terminal.errors)
     }
 
@@ -158,7 +172,8 @@ final class SimHarness: Sendable {
 
     @discardableResult
     func createOMJob(
-        _ name: String, runID: String = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f", finalizer: Bool = false, status: JSONValue? = nil,
+        _ name: String, runID: String = "3f2a9c1e-5b7d-4e8a-9c0f-1a2b3c4d5e6f", finalizer: Bool = false,
+        status: JSONValue? = nil,
         namespace: String? = nil
     ) throws -> JSONValue {
         var object = Objects.omjob(name, runID: runID)
@@ -166,26 +181,36 @@ final class SimHarness: Sendable {
         var created = try sim.store.create(Self.omjobs, namespace: namespace ?? self.namespace, object: object)
         if let status {
             created = try sim.store.patch(
-                Self.omjobs, namespace: namespace ?? self.namespace, name: name, type: .merge, patch: ["status": status], subresource: .status)
+                Self.omjobs, namespace: namespace ?? self.namespace, name: name, type: .merge,
+                patch: ["status": status], subresource: .status)
         }
         return created
     }
 
     func setStatus(_ name: String, _ status: JSONValue) throws {
-        _ = try sim.store.patch(Self.omjobs, namespace: namespace, name: name, type: .merge, patch: ["status": status], subresource: .status)
+        _ = try sim.store.patch(
+            Self.omjobs, namespace: namespace, name: name, type: .merge, patch: ["status": status], subresource: .status
+        )
     }
 
     @discardableResult
-    func createPod(_ name: String, of omjob: JSONValue, type: String, attempt: Int? = nil, finalizer: Bool = false) throws -> JSONValue {
+    func createPod(_ name: String, of omjob: JSONValue, type: String, attempt: Int? = nil, finalizer: Bool = false)
+        throws -> JSONValue
+    {
         var labels: [String: JSONValue] = [
-            "omjob.pipelines.openmetadata.org/name": .string(omjob.name), "omjob.pipelines.openmetadata.org/pod-type": .string(type),
-            "omjob.pipelines.openmetadata.org/uid": .string(omjob.uid), "app.kubernetes.io/managed-by": "omjob-operator",
+            "omjob.pipelines.openmetadata.org/name": .string(omjob.name),
+            "omjob.pipelines.openmetadata.org/pod-type": .string(type),
+            "omjob.pipelines.openmetadata.org/uid": .string(omjob.uid),
+            "app.kubernetes.io/managed-by": "omjob-operator",
         ]
         if let attempt { labels["omjob.pipelines.openmetadata.org/attempt"] = .string(String(attempt)) }
         var pod: JSONValue = [
             "apiVersion": "v1", "kind": "Pod",
             "metadata": ["name": .string(name), "labels": .object(labels)],
-            "spec": ["restartPolicy": "Never", "containers": [["name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "true"]]]],
+            "spec": [
+                "restartPolicy": "Never",
+                "containers": [["name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "true"]]],
+            ],
         ]
         if finalizer { pod[at: ["metadata", "finalizers"]] = ["omjob.pipelines.openmetadata.org/exit-handler"] }
         return try sim.store.create(.pods, namespace: namespace, object: pod)
@@ -221,14 +246,21 @@ enum Objects {
         ]
         return [
             "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
-            "metadata": ["name": .string(name), "labels": ["app.kubernetes.io/pipeline": "mysql-prod-metadata", "app.kubernetes.io/run-id": .string(runID)]],
+            "metadata": [
+                "name": .string(name),
+                "labels": [
+                    "app.kubernetes.io/pipeline": "mysql-prod-metadata", "app.kubernetes.io/run-id": .string(runID),
+                ],
+            ],
             "spec": [
                 "mainPodSpec": [
                     "image": "openmetadata/ingestion-base:1.12.0", "command": ["sh", "-c", "echo main"], "env": env,
                     "serviceAccountName": "openmetadata-ingestion",
                     "labels": ["app.kubernetes.io/run-id": .string(runID)],
                 ],
-                "exitHandlerSpec": ["image": "openmetadata/ingestion-base:1.12.0", "command": ["sh", "-c", "echo exit"], "env": env],
+                "exitHandlerSpec": [
+                    "image": "openmetadata/ingestion-base:1.12.0", "command": ["sh", "-c", "echo exit"], "env": env,
+                ],
                 "ttlSecondsAfterFinished": 600,
             ],
         ]
@@ -242,10 +274,16 @@ enum Objects {
                 "schedule": "0 3 * * *", "suspend": true,
                 "omJobSpec": [
                     "mainPodSpec": [
-                        "image": "openmetadata/ingestion-base:1.12.0", "command": ["sh", "-c", "echo main"], "serviceAccountName": "openmetadata-ingestion",
-                        "env": [["name": "pipelineRunId", "value": "{{ omjob.uid }}"], ["name": "jobName", "value": "{{ omjob.name }}"]],
+                        "image": "openmetadata/ingestion-base:1.12.0", "command": ["sh", "-c", "echo main"],
+                        "serviceAccountName": "openmetadata-ingestion",
+                        "env": [
+                            ["name": "pipelineRunId", "value": "{{ omjob.uid }}"],
+                            ["name": "jobName", "value": "{{ omjob.name }}"],
+                        ],
                     ],
-                    "exitHandlerSpec": ["image": "openmetadata/ingestion-base:1.12.0", "command": ["sh", "-c", "echo exit"]],
+                    "exitHandlerSpec": [
+                        "image": "openmetadata/ingestion-base:1.12.0", "command": ["sh", "-c", "echo exit"],
+                    ],
                 ],
             ],
         ]

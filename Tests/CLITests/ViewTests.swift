@@ -19,7 +19,8 @@ import Testing
         return [
             "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
             "metadata": [
-                "name": .string(name), "namespace": "pipelines", "uid": .string("uid-\(name)"), "creationTimestamp": .string(created),
+                "name": .string(name), "namespace": "pipelines", "uid": .string("uid-\(name)"),
+                "creationTimestamp": .string(created),
                 "labels": ["app.kubernetes.io/pipeline": "mysql", "app.kubernetes.io/run-id": .string("run-\(name)")],
             ],
             "spec": .object(spec), "status": status,
@@ -30,14 +31,16 @@ import Testing
         run(
             "nightly-ok", created: "2026-03-01T11:55:00Z",
             status: [
-                "phase": "Succeeded", "mainPodName": "nightly-ok-main", "exitHandlerPodName": "nightly-ok-exit", "exitHandlerAttempts": 1,
+                "phase": "Succeeded", "mainPodName": "nightly-ok-main", "exitHandlerPodName": "nightly-ok-exit",
+                "exitHandlerAttempts": 1,
                 "exitHandlerExitCode": 0,
                 "mainPodTermination": ["reason": "Completed", "exitCode": 0, "source": "ContainerTerminated"],
             ]),
         run(
             "killed", created: "2026-03-01T09:30:00Z",
             status: [
-                "phase": "ExitHandlerRunning", "mainPodName": "killed-main", "exitHandlerPodName": "killed-exit", "exitHandlerAttempts": 1,
+                "phase": "ExitHandlerRunning", "mainPodName": "killed-main", "exitHandlerPodName": "killed-exit",
+                "exitHandlerAttempts": 1,
                 "mainPodTermination": ["reason": "Killed", "exitCode": 143, "signal": 15, "source": "Killed"],
             ]),
         run(
@@ -76,8 +79,10 @@ import Testing
 
     @Test func colourOnlyOnATerminal() throws {
         let raws = try Self.runs.prefix(1).map { try Self.decode(Raw<OMJob>.self, $0) }
-        let plain = ListView.table(raws, allNamespaces: false, wide: false, now: Self.now).render(on: .capture(tty: false))
-        let coloured = ListView.table(raws, allNamespaces: false, wide: false, now: Self.now).render(on: .capture(tty: true))
+        let plain = ListView.table(raws, allNamespaces: false, wide: false, now: Self.now).render(
+            on: .capture(tty: false))
+        let coloured = ListView.table(raws, allNamespaces: false, wide: false, now: Self.now).render(
+            on: .capture(tty: true))
         #expect(!plain.contains("\u{1B}["))
         #expect(coloured.contains("\u{1B}[32mSucceeded"))
         // Escapes do not count towards the widths: stripped, both print the same columns.
@@ -89,16 +94,22 @@ import Testing
         omjob["status"]?["message"] = "every exit-handler attempt failed"
         omjob["status"]?["mainPodTermination"]?["finishedAt"] = "2026-02-26T08:10:00Z"
         let main = Self.pod("retried-main", type: "main", attempt: nil, phase: "Failed", exit: 137, reason: "OOMKilled")
-        let exits = (1...2).map { Self.pod(Self.exitName($0), type: "exit-handler", attempt: $0, phase: "Failed", exit: 1, reason: "Error") }
-        let foreign = Self.pod("retried-main", type: "main", attempt: nil, phase: "Succeeded", exit: 0, reason: "Completed", uid: "uid-older-run")
+        let exits = (1...2).map {
+            Self.pod(Self.exitName($0), type: "exit-handler", attempt: $0, phase: "Failed", exit: 1, reason: "Error")
+        }
+        let foreign = Self.pod(
+            "retried-main", type: "main", attempt: nil, phase: "Succeeded", exit: 0, reason: "Completed",
+            uid: "uid-older-run")
         let events: [JSONValue] = [
             [
-                "apiVersion": "v1", "kind": "Event", "metadata": ["name": "e2", "namespace": "pipelines"], "reason": "OMJobFailed", "type": "Warning",
+                "apiVersion": "v1", "kind": "Event", "metadata": ["name": "e2", "namespace": "pipelines"],
+                "reason": "OMJobFailed", "type": "Warning",
                 "message": "exit handler failed 4 times", "lastTimestamp": "2026-02-26T09:00:00Z",
                 "involvedObject": ["kind": "OMJob", "name": "retried"],
             ],
             [
-                "apiVersion": "v1", "kind": "Event", "metadata": ["name": "e1", "namespace": "pipelines"], "reason": "MainPodFailed", "type": "Warning",
+                "apiVersion": "v1", "kind": "Event", "metadata": ["name": "e1", "namespace": "pipelines"],
+                "reason": "MainPodFailed", "type": "Warning",
                 "message": "main pod OOMKilled", "lastTimestamp": "2026-02-26T08:10:01Z", "count": 2,
                 "involvedObject": ["kind": "OMJob", "name": "retried"],
             ],
@@ -130,23 +141,37 @@ import Testing
 
     static func exitName(_ attempt: Int) -> String { attempt == 1 ? "retried-exit" : "retried-exit-\(attempt)" }
 
-    static func pod(_ name: String, type: String, attempt: Int?, phase: String, exit: Int, reason: String, uid: String = "uid-retried") -> JSONValue {
-        var labels: [String: JSONValue] = ["omjob.pipelines.openmetadata.org/pod-type": .string(type), "omjob.pipelines.openmetadata.org/uid": .string(uid)]
+    static func pod(
+        _ name: String, type: String, attempt: Int?, phase: String, exit: Int, reason: String,
+        uid: String = "uid-retried"
+    ) -> JSONValue {
+        var labels: [String: JSONValue] = [
+            "omjob.pipelines.openmetadata.org/pod-type": .string(type),
+            "omjob.pipelines.openmetadata.org/uid": .string(uid),
+        ]
         if let attempt { labels["omjob.pipelines.openmetadata.org/attempt"] = .string(String(attempt)) }
         return [
-            "apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "namespace": "pipelines", "labels": .object(labels)],
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": ["name": .string(name), "namespace": "pipelines", "labels": .object(labels)],
             "spec": ["containers": [["name": "main", "image": "i"]]],
             "status": [
                 "phase": .string(phase),
-                "containerStatuses": [["name": "main", "state": ["terminated": ["exitCode": .int(Int64(exit)), "reason": .string(reason)]]]],
+                "containerStatuses": [
+                    [
+                        "name": "main",
+                        "state": ["terminated": ["exitCode": .int(Int64(exit)), "reason": .string(reason)]],
+                    ]
+                ],
             ],
         ]
     }
 
     @Test(
         arguments: [
-            (0.0, "0s"), (59, "59s"), (119, "119s"), (120, "2m"), (200, "3m20s"), (599, "9m59s"), (600, "10m"), (9000, "150m"),
-            (3 * 3600, "3h"), (3 * 3600 + 600, "3h10m"), (30 * 3600, "30h"), (50 * 3600, "2d2h"), (8 * 86400, "8d"), (800 * 86400, "2y70d"),
+            (0.0, "0s"), (59, "59s"), (119, "119s"), (120, "2m"), (200, "3m20s"), (599, "9m59s"), (600, "10m"),
+            (9000, "150m"),
+            (3 * 3600, "3h"), (3 * 3600 + 600, "3h10m"), (30 * 3600, "30h"), (50 * 3600, "2d2h"), (8 * 86400, "8d"),
+            (800 * 86400, "2y70d"),
         ] as [(Double, String)])
     func ageReadsLikeKubectl(seconds: Double, text: String) {
         #expect(HumanAge.duration(seconds) == text)

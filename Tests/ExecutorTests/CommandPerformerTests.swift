@@ -4,6 +4,7 @@ import KubeSim
 import Shared
 import Synchronization
 import Testing
+
 @testable import Executor
 
 /// Each action against kubesim: performed once, performed again (idempotent), and on someone
@@ -22,19 +23,28 @@ import Testing
         let h = try await ExecutorHarness()
         // The other owner must exist: kubesim, like the real garbage collector, deletes a
         // dependent whose owner does not.
-        let other = try h.sim.store.create(ExecutorHarness.omjobs, namespace: "default", object: [
-            "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob", "metadata": ["name": "other", "namespace": "default"],
-            "spec": ["mainPodSpec": ["image": "i", "serviceAccountName": "sa", "command": ["c"]]]])
+        let other = try h.sim.store.create(
+            ExecutorHarness.omjobs, namespace: "default",
+            object: [
+                "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
+                "metadata": ["name": "other", "namespace": "default"],
+                "spec": ["mainPodSpec": ["image": "i", "serviceAccountName": "sa", "command": ["c"]]],
+            ])
         let otherUID = try #require(other["metadata"]?["uid"]?.stringValue)
         let stranger = try JSONValue.encoded(from: h.pod("run-main", owner: otherUID))
         _ = try h.sim.store.create(.pods, namespace: "default", object: stranger)
         let outcome = await h.performer.perform(h.command("create/run-main", h.createPod(h.pod("run-main"))))
-        guard case .invalid(let message) = outcome else { Issue.record("got \(outcome)"); return try await h.finish() }
+        guard case .invalid(let message) = outcome else {
+            Issue.record("got \(outcome)")
+            return try await h.finish()
+        }
         #expect(message.contains("another owner"))
         let failure = try h.omJob()["status"]?["podCreateFailure"]
         #expect(failure?["reason"]?.stringValue == "AlreadyExists")
         #expect(failure?["podType"]?.stringValue == "main")
-        #expect(h.storedPod("run-main")?["metadata"]?["ownerReferences"]?.arrayValue?.first?["uid"]?.stringValue == otherUID)
+        #expect(
+            h.storedPod("run-main")?["metadata"]?["ownerReferences"]?.arrayValue?.first?["uid"]?.stringValue == otherUID
+        )
         try await h.finish()
     }
 
@@ -42,7 +52,10 @@ import Testing
         let h = try await ExecutorHarness()
         h.sim.interceptor = { request in
             request.method == "POST" && request.path.hasSuffix("/pods")
-                ? .respond(KubeAPIError(code: 403, reason: "Forbidden", message: "pods \"run-main\" is forbidden: exceeded quota")) : nil
+                ? .respond(
+                    KubeAPIError(
+                        code: 403, reason: "Forbidden", message: "pods \"run-main\" is forbidden: exceeded quota"))
+                : nil
         }
         let outcome = await h.performer.perform(h.command("create/run-main", h.createPod(h.pod("run-main"))))
         #expect(outcome.name == "invalid")
@@ -66,25 +79,38 @@ import Testing
         let version = try h.omJob()["metadata"]?["resourceVersion"]?.stringValue ?? ""
         var status = OMJobStatus(phase: .pending)
         status.message = "first"
-        #expect(await h.performer.perform(h.command("status@\(version)", .patchOMJobStatus(PatchOMJobStatus(resourceVersion: version, status: status)))) == .done)
+        #expect(
+            await h.performer.perform(
+                h.command(
+                    "status@\(version)", .patchOMJobStatus(PatchOMJobStatus(resourceVersion: version, status: status))))
+                == .done)
         #expect(try h.omJob()["status"]?["phase"]?.stringValue == "Pending")
         status.phase = .running
-        #expect(await h.performer.perform(h.command("status@\(version)b", .patchOMJobStatus(PatchOMJobStatus(resourceVersion: version, status: status)))) == .conflict)
+        #expect(
+            await h.performer.perform(
+                h.command(
+                    "status@\(version)b", .patchOMJobStatus(PatchOMJobStatus(resourceVersion: version, status: status)))
+            ) == .conflict)
         #expect(try h.omJob()["status"]?["phase"]?.stringValue == "Pending")
         try await h.finish()
     }
 
     @Test func finalizersAreSetOperations() async throws {
         let h = try await ExecutorHarness()
-        let add = h.command("finalizer-add/omjob", .addFinalizer(FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)))
-        let remove = h.command("finalizer-remove/omjob", .removeFinalizer(FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)))
+        let add = h.command(
+            "finalizer-add/omjob", .addFinalizer(FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)))
+        let remove = h.command(
+            "finalizer-remove/omjob",
+            .removeFinalizer(FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer)))
         #expect(await h.performer.perform(add) == .done)
         #expect(await h.performer.perform(add) == .done)
         #expect(try h.omJob()["metadata"]?["finalizers"] == [.string(OperatorLabels.finalizer)])
         #expect(await h.performer.perform(remove) == .done)
         #expect(await h.performer.perform(remove) == .done)
         #expect((try h.omJob()["metadata"]?["finalizers"]?.arrayValue ?? []).isEmpty)
-        let newer = h.command("finalizer-add/pod/x", .addFinalizer(FinalizerChange(target: .pod(name: "run-main", uid: "old-uid"), finalizer: "f")))
+        let newer = h.command(
+            "finalizer-add/pod/x",
+            .addFinalizer(FinalizerChange(target: .pod(name: "run-main", uid: "old-uid"), finalizer: "f")))
         _ = await h.performer.perform(h.command("create/run-main", h.createPod(h.pod("run-main"))))
         #expect(await h.performer.perform(newer) == .notFound, "a pod reusing the name is not touched")
         let finalizers = h.storedPod("run-main")?["metadata"]?["finalizers"]?.arrayValue ?? []
@@ -120,7 +146,8 @@ import Testing
         let h = try await ExecutorHarness()
         _ = await h.performer.perform(h.command("create/run-main", h.createPod(h.pod("run-main"))))
         let uid = h.storedPod("run-main")?["metadata"]?["uid"]?.stringValue
-        let delete = h.command("delete/run-main", .deletePod(DeletePod(name: "run-main", uid: uid, gracePeriodSeconds: 0)))
+        let delete = h.command(
+            "delete/run-main", .deletePod(DeletePod(name: "run-main", uid: uid, gracePeriodSeconds: 0)))
         #expect(await h.performer.perform(delete) == .done)
         #expect(h.storedPod("run-main") == nil)
         #expect(await h.performer.perform(delete) == .notFound)
@@ -134,8 +161,12 @@ import Testing
         let version = try h.omJob()["metadata"]?["resourceVersion"]?.stringValue ?? ""
         var status = OMJobStatus(phase: .exitHandlerRunning)
         status.message = "PodLost"
-        let confirm = h.command("confirm-absent/run-main@\(version)", .confirmPodAbsent(
-            ConfirmPodAbsent(podName: "run-main", podUID: uid, thenPatch: PatchOMJobStatus(resourceVersion: version, status: status))))
+        let confirm = h.command(
+            "confirm-absent/run-main@\(version)",
+            .confirmPodAbsent(
+                ConfirmPodAbsent(
+                    podName: "run-main", podUID: uid,
+                    thenPatch: PatchOMJobStatus(resourceVersion: version, status: status))))
         #expect(await h.performer.perform(confirm) == .done)
         #expect(try h.omJob()["status"]?["phase"] == nil, "the pod exists: nothing is written")
         _ = try h.sim.store.delete(.pods, namespace: "default", name: "run-main", options: .init(gracePeriodSeconds: 0))
@@ -146,9 +177,10 @@ import Testing
 
     @Test func anEventIsRecordedOnce() async throws {
         let h = try await ExecutorHarness()
-        let event = Event(metadata: ObjectMeta(name: "run.started", namespace: "default"),
-                          involvedObject: ObjectReference(kind: "OMJob", namespace: "default", name: "run", uid: h.omJobUID),
-                          reason: "Started", message: "main pod created", type: "Normal")
+        let event = Event(
+            metadata: ObjectMeta(name: "run.started", namespace: "default"),
+            involvedObject: ObjectReference(kind: "OMJob", namespace: "default", name: "run", uid: h.omJobUID),
+            reason: "Started", message: "main pod created", type: "Normal")
         let record = h.command("event/Started", .recordEvent(RecordEvent(event: event)))
         #expect(await h.performer.perform(record) == .done)
         #expect(await h.performer.perform(record) == .alreadyExists)

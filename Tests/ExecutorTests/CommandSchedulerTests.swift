@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Executor
 
 /// The executor's choice of what to perform next: per-OMJob order, the concurrency limit, and
@@ -14,7 +15,9 @@ import Testing
         var s = Scheduler(limit: 8)
         #expect(s.add("a1", key: Self.key("a"), urgency: .normal) == ["a1"])
         #expect(s.add("a2", key: Self.key("a"), urgency: .normal) == [])
-        #expect(s.add("a3", key: Self.key("a"), urgency: .urgent) == [], "urgent never overtakes its own OMJob's earlier command")
+        #expect(
+            s.add("a3", key: Self.key("a"), urgency: .urgent) == [],
+            "urgent never overtakes its own OMJob's earlier command")
         #expect(s.finish(key: Self.key("a")) == ["a2"])
         #expect(s.finish(key: Self.key("a")) == ["a3"])
         #expect(s.finish(key: Self.key("a")) == [])
@@ -61,16 +64,25 @@ import Testing
         var running: [(String, ObjectKey)] = []
         for i in 0..<500 {
             let key = Self.key("k\(i % 37)")
-            for item in s.add("c\(i)", key: key, urgency: i % 5 == 0 ? .urgent : .normal) { started.append(item); running.append((item, keyOf(item))) }
+            for item in s.add("c\(i)", key: key, urgency: i % 5 == 0 ? .urgent : .normal) {
+                started.append(item)
+                running.append((item, keyOf(item)))
+            }
             #expect(s.running <= limit)
             if i % 3 == 0, !running.isEmpty {
                 let done = running.removeFirst()
-                for item in s.finish(key: done.1) { started.append(item); running.append((item, keyOf(item))) }
+                for item in s.finish(key: done.1) {
+                    started.append(item)
+                    running.append((item, keyOf(item)))
+                }
             }
         }
         while !running.isEmpty {
             let done = running.removeFirst()
-            for item in s.finish(key: done.1) { started.append(item); running.append((item, keyOf(item))) }
+            for item in s.finish(key: done.1) {
+                started.append(item)
+                running.append((item, keyOf(item)))
+            }
         }
         #expect(started.count == 500)
         #expect(Set(started).count == 500)
@@ -99,17 +111,30 @@ import Testing
     }
 
     static func pod(_ name: String) -> Pod {
-        Pod(metadata: ObjectMeta(name: name, namespace: "ns"), spec: PodSpec(containers: [Container(name: "main", image: "i")]))
+        Pod(
+            metadata: ObjectMeta(name: name, namespace: "ns"),
+            spec: PodSpec(containers: [Container(name: "main", image: "i")]))
     }
 
     static let cases: [(String, CommandAction, CommandScheduler<ReceivedCommandFrame>.Urgency)] = [
         ("exit-handler pod", .createPod(CreatePod(pod: pod("run-exit"), podType: .exitHandler, attempt: 1)), .urgent),
-        ("exit-handler retry", .createPod(CreatePod(pod: pod("run-exit-2"), podType: .exitHandler, attempt: 2)), .urgent),
-        ("fresh read before an ending", .confirmPodAbsent(ConfirmPodAbsent(podName: "run-main", podUID: nil,
-            thenPatch: PatchOMJobStatus(resourceVersion: "1", status: OMJobStatus()))), .urgent),
+        (
+            "exit-handler retry", .createPod(CreatePod(pod: pod("run-exit-2"), podType: .exitHandler, attempt: 2)),
+            .urgent
+        ),
+        (
+            "fresh read before an ending",
+            .confirmPodAbsent(
+                ConfirmPodAbsent(
+                    podName: "run-main", podUID: nil,
+                    thenPatch: PatchOMJobStatus(resourceVersion: "1", status: OMJobStatus()))), .urgent
+        ),
         ("main pod", .createPod(CreatePod(pod: pod("run-main"), podType: .main, attempt: 1)), .normal),
         ("status", .patchOMJobStatus(PatchOMJobStatus(resourceVersion: "1", status: OMJobStatus())), .normal),
-        ("delete", .deletePod(DeletePod(name: "run-main", uid: "u", gracePeriodSeconds: nil, resourceVersion: nil)), .normal),
+        (
+            "delete", .deletePod(DeletePod(name: "run-main", uid: "u", gracePeriodSeconds: nil, resourceVersion: nil)),
+            .normal
+        ),
     ]
 
     @Test(arguments: cases)
@@ -118,8 +143,12 @@ import Testing
     }
 
     @Test func anUndecodableFrameIsNormalAndKeptAsItsError() {
-        let received = ReceivedCommandFrame(envelope: CommandEnvelope(id: "x", key: Self.key, payload: .null), frame: Array("{\"v\":1".utf8))
+        let received = ReceivedCommandFrame(
+            envelope: CommandEnvelope(id: "x", key: Self.key, payload: .null), frame: Array("{\"v\":1".utf8))
         #expect(received.urgency == .normal)
-        guard case .failure = received.command else { Issue.record("decoded a broken frame"); return }
+        guard case .failure = received.command else {
+            Issue.record("decoded a broken frame")
+            return
+        }
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import KubeSim
 import Shared
+
 @testable import Executor
 
 /// kubesim with the repository's CRDs, one OMJob, and a performer on a client loop.
@@ -20,12 +21,18 @@ struct ExecutorHarness {
     init() async throws {
         sim = try await KubeSimServer.start(.init(token: "t", crdDirectory: Self.crds, threads: 1))
         thread = try LoopThread()
-        client = KubeClient(configuration: ClusterConfiguration(server: sim.baseURL, credentials: .token("t")), executor: thread.executor,
-                            retry: RetryPolicy(initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50), deadline: .seconds(2)))
+        client = KubeClient(
+            configuration: ClusterConfiguration(server: sim.baseURL, credentials: .token("t")),
+            executor: thread.executor,
+            retry: RetryPolicy(initialBackoff: .milliseconds(10), maxBackoff: .milliseconds(50), deadline: .seconds(2)))
         performer = CommandPerformer(client: client)
-        let created = try sim.store.create(Self.omjobs, namespace: "default", object: [
-            "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob", "metadata": ["name": "run", "namespace": "default"],
-            "spec": ["mainPodSpec": ["image": "i", "serviceAccountName": "sa", "command": ["c"]]]])
+        let created = try sim.store.create(
+            Self.omjobs, namespace: "default",
+            object: [
+                "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
+                "metadata": ["name": "run", "namespace": "default"],
+                "spec": ["mainPodSpec": ["image": "i", "serviceAccountName": "sa", "command": ["c"]]],
+            ])
         omJobUID = created["metadata"]?["uid"]?.stringValue ?? ""
     }
 
@@ -41,9 +48,14 @@ struct ExecutorHarness {
 
     /// A run's pod, owned by the OMJob (or by `owner`).
     func pod(_ name: String, owner: String? = nil) -> Pod {
-        var pod = Pod(metadata: ObjectMeta(name: name, namespace: "default"), spec: PodSpec(containers: [Container(name: "main", image: "i")]))
-        pod.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", name: "run",
-                                                       uid: owner ?? omJobUID, controller: true)]
+        var pod = Pod(
+            metadata: ObjectMeta(name: name, namespace: "default"),
+            spec: PodSpec(containers: [Container(name: "main", image: "i")]))
+        pod.metadata.ownerReferences = [
+            OwnerReference(
+                apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", name: "run",
+                uid: owner ?? omJobUID, controller: true)
+        ]
         return pod
     }
 

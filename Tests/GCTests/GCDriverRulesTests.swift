@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import GC
 
 /// The rules the gc's driver applies around the pure sweep: when to wake without a change, what
@@ -9,14 +10,16 @@ import Testing
     static let now = GCFixtures.date("2026-03-10T10:30:00Z")
 
     /// A finalizer held since `since` becomes stale at since + bound: the sweep wakes then.
-    @Test(arguments: [
-        ("OMJob deleted 10 min ago, bound 1 h: wake in 50 min", "2026-03-10T10:20:00Z", "2026-03-10T11:20:00Z"),
-        ("OMJob deleted 2 h ago: already stale, nothing ahead", "2026-03-10T08:30:00Z", nil),
-    ] as [(String, String, String?)])
+    @Test(
+        arguments: [
+            ("OMJob deleted 10 min ago, bound 1 h: wake in 50 min", "2026-03-10T10:20:00Z", "2026-03-10T11:20:00Z"),
+            ("OMJob deleted 2 h ago: already stale, nothing ahead", "2026-03-10T08:30:00Z", nil),
+        ] as [(String, String, String?)])
     func staleFinalizerWake(_ name: String, deletedAt: String, expected: String?) {
         var omJob = GCFixtures.omJob()
         omJob.metadata.deletionTimestamp = deletedAt
-        let due = StaleFinalizerReport.nextDue(omJobs: [omJob], pods: [], now: Self.now, settings: GCSettings(staleFinalizerSeconds: 3600))
+        let due = StaleFinalizerReport.nextDue(
+            omJobs: [omJob], pods: [], now: Self.now, settings: GCSettings(staleFinalizerSeconds: 3600))
         #expect(due == expected.map(GCFixtures.date), "\(name)")
     }
 
@@ -26,8 +29,9 @@ import Testing
         omJob.metadata.finalizers = []
         var pod = GCFixtures.mainPod()
         pod.metadata.finalizers = [OperatorLabels.finalizer]  // held since completion (10:00): stale at 10:45
-        let sweep = GCSweep.decide(omJobs: [omJob], crons: [], pods: [pod, GCFixtures.exitPod()], now: Self.now,
-                                   settings: GCSettings(staleFinalizerSeconds: 2700))
+        let sweep = GCSweep.decide(
+            omJobs: [omJob], crons: [], pods: [pod, GCFixtures.exitPod()], now: Self.now,
+            settings: GCSettings(staleFinalizerSeconds: 2700))
         #expect(sweep.wakeAt == GCFixtures.date("2026-03-10T10:45:00Z"))
         #expect(sweep.commands.isEmpty)
     }
@@ -41,18 +45,26 @@ import Testing
 
     static let deletePod = GCAction.deletePod(DeletePod(name: "p", uid: "u"))
     static let cleanup = GCAction.recordCleanup(PatchOMJobStatus(resourceVersion: "1", status: OMJobStatus()))
-    static let event = GCAction.recordEvent(RecordEvent(event: Event(metadata: ObjectMeta(name: "e"), involvedObject: ObjectReference(), reason: "R", message: "m", type: "Normal")))
+    static let event = GCAction.recordEvent(
+        RecordEvent(
+            event: Event(
+                metadata: ObjectMeta(name: "e"), involvedObject: ObjectReference(), reason: "R", message: "m",
+                type: "Normal")))
 
     /// Which answers let the object's next write follow: a repeat is fine, a stale status stops.
-    @Test(arguments: [
-        ("pod already gone", deletePod, apiError(404, "NotFound"), GCWriteOutcome.alreadyDone),
-        ("pod name reused by a newer pod (UID precondition)", deletePod, apiError(409, "Conflict"), .alreadyDone),
-        ("event recorded before a restart", event, apiError(409, "AlreadyExists"), .alreadyDone),
-        ("status changed since the decision", cleanup, apiError(409, "Conflict"), .stale),
-        ("OMJob gone before the status write", cleanup, apiError(404, "NotFound"), .stale),
-        ("forbidden delete", deletePod, apiError(403, "Forbidden"), .failed("API 403 Forbidden: ")),
-        ("server still failing after the client's retries", cleanup, apiError(503, "ServiceUnavailable"), .failed("API 503 ServiceUnavailable: ")),
-    ] as [(String, GCAction, KubeError, GCWriteOutcome)])
+    @Test(
+        arguments: [
+            ("pod already gone", deletePod, apiError(404, "NotFound"), GCWriteOutcome.alreadyDone),
+            ("pod name reused by a newer pod (UID precondition)", deletePod, apiError(409, "Conflict"), .alreadyDone),
+            ("event recorded before a restart", event, apiError(409, "AlreadyExists"), .alreadyDone),
+            ("status changed since the decision", cleanup, apiError(409, "Conflict"), .stale),
+            ("OMJob gone before the status write", cleanup, apiError(404, "NotFound"), .stale),
+            ("forbidden delete", deletePod, apiError(403, "Forbidden"), .failed("API 403 Forbidden: ")),
+            (
+                "server still failing after the client's retries", cleanup, apiError(503, "ServiceUnavailable"),
+                .failed("API 503 ServiceUnavailable: ")
+            ),
+        ] as [(String, GCAction, KubeError, GCWriteOutcome)])
     func outcome(_ name: String, action: GCAction, error: KubeError, expected: GCWriteOutcome) {
         let outcome = GCCommandPerformer.outcome(of: error, for: action)
         #expect(outcome == expected, "\(name)")
@@ -62,16 +74,28 @@ import Testing
     /// Only writes made now are counted: repeats after a restart add nothing, failures are labelled.
     @Test func metricsCountOnlyWritesMadeNow() {
         var metrics = GCMetrics()
-        let command = { (action: GCAction) in GCCommand(id: "x", key: ObjectKey(namespace: "n", name: "j"), action: action) }
-        metrics.count([(command(Self.deletePod), .done), (command(Self.deletePod), .alreadyDone), (command(Self.event), .alreadyDone),
-                       (command(Self.cleanup), .failed("503"))])
-        metrics.record(GCSweep(commands: [], wakeAt: nil, states: [.waitingForTTL: 2], staleFinalizers: []), now: Self.now)
+        let command = { (action: GCAction) in
+            GCCommand(id: "x", key: ObjectKey(namespace: "n", name: "j"), action: action)
+        }
+        metrics.count([
+            (command(Self.deletePod), .done), (command(Self.deletePod), .alreadyDone),
+            (command(Self.event), .alreadyDone),
+            (command(Self.cleanup), .failed("503")),
+        ])
+        metrics.record(
+            GCSweep(commands: [], wakeAt: nil, states: [.waitingForTTL: 2], staleFinalizers: []), now: Self.now)
         let report = metrics.report
         let counters = Dictionary(report.counters.map { ("\($0.name)\($0.labels)", $0.value) }, uniquingKeysWith: +)
-        #expect(counters == ["omjob_gc_pods_deleted_total[:]": 1, "omjob_gc_write_failures_total[\"action\": \"recordCleanup\"]": 1,
-                             "omjob_gc_sweeps_total[:]": 1])
-        #expect(report.gauges.contains(MetricSample(name: "omjob_gc_runs", labels: ["state": "waitingForTTL"], value: 2)))
+        #expect(
+            counters == [
+                "omjob_gc_pods_deleted_total[:]": 1, "omjob_gc_write_failures_total[\"action\": \"recordCleanup\"]": 1,
+                "omjob_gc_sweeps_total[:]": 1,
+            ])
+        #expect(
+            report.gauges.contains(MetricSample(name: "omjob_gc_runs", labels: ["state": "waitingForTTL"], value: 2)))
         #expect(report.gauges.contains(MetricSample(name: "omjob_gc_runs", labels: ["state": "cleaningUp"], value: 0)))
-        #expect(report.gauges.contains(MetricSample(name: "omjob_gc_last_sweep_timestamp_seconds", value: Self.now.timeIntervalSince1970)))
+        #expect(
+            report.gauges.contains(
+                MetricSample(name: "omjob_gc_last_sweep_timestamp_seconds", value: Self.now.timeIntervalSince1970)))
     }
 }

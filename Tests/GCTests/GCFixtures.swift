@@ -6,43 +6,43 @@ import Shared
 /// Kubernetes pod-lifecycle documentation). Tests change single fields from here.
 enum GCFixtures {
     static let omJobJSON = """
-    {
-      "apiVersion": "pipelines.openmetadata.org/v1",
-      "kind": "OMJob",
-      "metadata": {
-        "name": "om-job-mysql-pipeline-a1b2c3d4",
-        "namespace": "openmetadata-pipelines",
-        "uid": "0b6c1e2a-2222-4c3d-8e9f-a0b1c2d3e4f5",
-        "resourceVersion": "2048",
-        "generation": 1,
-        "creationTimestamp": "2026-03-10T09:00:00Z",
-        "labels": {
-          "app.kubernetes.io/name": "openmetadata",
-          "app.kubernetes.io/managed-by": "openmetadata",
-          "app.kubernetes.io/pipeline": "mysql-pipeline",
-          "app.kubernetes.io/run-id": "a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
-        },
-        "finalizers": ["omjob.pipelines.openmetadata.org/exit-handler"]
-      },
-      "spec": {
-        "mainPodSpec": {"image": "docker.getcollate.io/openmetadata/ingestion-base:1.5.0", "serviceAccountName": "openmetadata-ingestion", "command": ["python", "main.py"]},
-        "exitHandlerSpec": {"image": "docker.getcollate.io/openmetadata/ingestion-base:1.5.0", "command": ["python", "exit_handler.py"]},
-        "ttlSecondsAfterFinished": 3600
-      },
-      "status": {
-        "phase": "Succeeded",
-        "observedGeneration": 1,
-        "mainPodName": "om-job-mysql-pipeline-a1b2c3d4-main",
-        "exitHandlerPodName": "om-job-mysql-pipeline-a1b2c3d4-exit",
-        "startTime": "2026-03-10T09:00:01Z",
-        "completionTime": "2026-03-10T10:00:00Z",
-        "mainPodExitCode": 0,
-        "exitHandlerAttempts": 1,
-        "exitHandlerExitCode": 0,
-        "message": "Exit handler completed"
-      }
-    }
-    """
+        {
+          "apiVersion": "pipelines.openmetadata.org/v1",
+          "kind": "OMJob",
+          "metadata": {
+            "name": "om-job-mysql-pipeline-a1b2c3d4",
+            "namespace": "openmetadata-pipelines",
+            "uid": "0b6c1e2a-2222-4c3d-8e9f-a0b1c2d3e4f5",
+            "resourceVersion": "2048",
+            "generation": 1,
+            "creationTimestamp": "2026-03-10T09:00:00Z",
+            "labels": {
+              "app.kubernetes.io/name": "openmetadata",
+              "app.kubernetes.io/managed-by": "openmetadata",
+              "app.kubernetes.io/pipeline": "mysql-pipeline",
+              "app.kubernetes.io/run-id": "a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+            },
+            "finalizers": ["omjob.pipelines.openmetadata.org/exit-handler"]
+          },
+          "spec": {
+            "mainPodSpec": {"image": "docker.getcollate.io/openmetadata/ingestion-base:1.5.0", "serviceAccountName": "openmetadata-ingestion", "command": ["python", "main.py"]},
+            "exitHandlerSpec": {"image": "docker.getcollate.io/openmetadata/ingestion-base:1.5.0", "command": ["python", "exit_handler.py"]},
+            "ttlSecondsAfterFinished": 3600
+          },
+          "status": {
+            "phase": "Succeeded",
+            "observedGeneration": 1,
+            "mainPodName": "om-job-mysql-pipeline-a1b2c3d4-main",
+            "exitHandlerPodName": "om-job-mysql-pipeline-a1b2c3d4-exit",
+            "startTime": "2026-03-10T09:00:01Z",
+            "completionTime": "2026-03-10T10:00:00Z",
+            "mainPodExitCode": 0,
+            "exitHandlerAttempts": 1,
+            "exitHandlerExitCode": 0,
+            "message": "Exit handler completed"
+          }
+        }
+        """
 
     static func podJSON(type: String, suffix: String, phase: String) -> String {
         """
@@ -77,12 +77,18 @@ enum GCFixtures {
     }
 
     static func omJob() -> OMJob { decode(omJobJSON) }
-    static func mainPod(phase: String = "Succeeded") -> PodView { decode(podJSON(type: "main", suffix: "main", phase: phase)) }
-    static func exitPod(phase: String = "Succeeded") -> PodView { decode(podJSON(type: "exit-handler", suffix: "exit", phase: phase)) }
+    static func mainPod(phase: String = "Succeeded") -> PodView {
+        decode(podJSON(type: "main", suffix: "main", phase: phase))
+    }
+    static func exitPod(phase: String = "Succeeded") -> PodView {
+        decode(podJSON(type: "exit-handler", suffix: "exit", phase: phase))
+    }
 
     static func date(_ text: String) -> Date { KubeTime.parse(text)! }
 
     private static func decode<T: Decodable>(_ json: String) -> T {
-        do { return try JSONDecoder().decode(T.self, from: Data(json.utf8)) } catch { fatalError("fixture does not decode: \(error)") }
+        do { return try JSONDecoder().decode(T.self, from: Data(json.utf8)) } catch {
+            fatalError("fixture does not decode: \(error)")
+        }
     }
 }

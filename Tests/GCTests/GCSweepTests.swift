@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import GC
 
 @Suite struct GCSweepTests {
@@ -22,7 +23,8 @@ import Testing
             return run
         }
         let sweep = GCSweep.decide(
-            omJobs: [expired, fresh] + runs, crons: [cron], pods: [GCFixtures.mainPod(), GCFixtures.exitPod(), freshPod],
+            omJobs: [expired, fresh] + runs, crons: [cron],
+            pods: [GCFixtures.mainPod(), GCFixtures.exitPod(), freshPod],
             now: GCFixtures.date("2026-03-10T11:10:00Z"), settings: GCSettings())
         let deletedPods = sweep.commands.compactMap { if case .deletePod(let p) = $0.action { p.name } else { nil } }
         #expect(deletedPods == ["om-job-mysql-pipeline-a1b2c3d4-main", "om-job-mysql-pipeline-a1b2c3d4-exit"])
@@ -40,11 +42,16 @@ import Testing
         failed.status?.completionTime = "2026-03-10T09:00:00Z"
         let omJobs = [GCFixtures.omJob(), failed] + (0..<3).map { HistoryLimitsTests.run($0, .succeeded) }
         #expect(omJobs.allSatisfy { $0.spec?.mainPodSpec != nil }, "the fixtures carry templates")
-        let inputs = (crons: [HistoryLimitsTests.cron(successful: 1, failed: 1)], pods: [GCFixtures.mainPod(), GCFixtures.exitPod()])
+        let inputs = (
+            crons: [HistoryLimitsTests.cron(successful: 1, failed: 1)],
+            pods: [GCFixtures.mainPod(), GCFixtures.exitPod()]
+        )
         for now in ["2026-03-10T10:30:00Z", "2026-03-10T11:10:00Z", "2026-03-12T00:00:00Z"].map(GCFixtures.date) {
-            let full = GCSweep.decide(omJobs: omJobs, crons: inputs.crons, pods: inputs.pods, now: now, settings: GCSettings())
-            let stripped = GCSweep.decide(omJobs: omJobs.map { $0.withoutPodTemplates() }, crons: inputs.crons, pods: inputs.pods,
-                                          now: now, settings: GCSettings())
+            let full = GCSweep.decide(
+                omJobs: omJobs, crons: inputs.crons, pods: inputs.pods, now: now, settings: GCSettings())
+            let stripped = GCSweep.decide(
+                omJobs: omJobs.map { $0.withoutPodTemplates() }, crons: inputs.crons, pods: inputs.pods,
+                now: now, settings: GCSettings())
             #expect(full == stripped, "at \(now)")
             #expect(!full.commands.isEmpty || now < GCFixtures.date("2026-03-10T11:00:00Z"))
         }

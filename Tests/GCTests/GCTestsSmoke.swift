@@ -1,4 +1,5 @@
 import Testing
+
 @testable import GC
 
 @Suite struct GCTestsSmoke {

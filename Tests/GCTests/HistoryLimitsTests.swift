@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import GC
 
 @Suite struct HistoryLimitsTests {
@@ -21,9 +22,14 @@ import Testing
         let slot = 1_773_100_800 + hour * 3600
         run.metadata.name = "om-cronjob-mysql-pipeline-\(slot)"
         run.metadata.uid = "run-\(hour)"
-        run.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob", name: "om-cronjob-mysql-pipeline", uid: owner, controller: true, blockOwnerDeletion: true)]
+        run.metadata.ownerReferences = [
+            OwnerReference(
+                apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob", name: "om-cronjob-mysql-pipeline",
+                uid: owner, controller: true, blockOwnerDeletion: true)
+        ]
         run.status?.phase = phase
-        run.status?.completionTime = phase?.isFinished == true ? "2026-03-10T\(hour < 10 ? "0" : "")\(hour):59:00Z" : nil
+        run.status?.completionTime =
+            phase?.isFinished == true ? "2026-03-10T\(hour < 10 ? "0" : "")\(hour):59:00Z" : nil
         if deleting { run.metadata.deletionTimestamp = "2026-03-10T23:00:00Z" }
         return run
     }
@@ -53,29 +59,49 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "keeps the 3 newest of each, oldest deleted first", successful: 3, failed: 3,
-             runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .succeeded), RunSpec(3, .succeeded), RunSpec(4, .failed), RunSpec(5, .succeeded),
-                    RunSpec(6, .failed), RunSpec(7, .failed), RunSpec(8, .succeeded), RunSpec(9, .running), RunSpec(10, .exitHandlerRunning), RunSpec(11, .pending)],
-             deleted: ["run-0", "run-2", "run-1"]),
-        Case(name: "unset limits default to 3", successful: nil, failed: nil,
-             runs: (0..<5).map { RunSpec($0, .succeeded) }, deleted: ["run-0", "run-1"]),
-        Case(name: "limit 0 deletes every finished run, never a running one", successful: 0, failed: 0,
-             runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .running), RunSpec(3, nil)], deleted: ["run-0", "run-1"]),
-        Case(name: "runs already being deleted are neither kept nor asked again", successful: 3, failed: 3,
-             runs: [RunSpec(0, .succeeded, deleting: true), RunSpec(1, .succeeded), RunSpec(2, .succeeded), RunSpec(3, .succeeded)], deleted: []),
-        Case(name: "runs of another owner are not ours to delete", successful: 1, failed: 1,
-             runs: [RunSpec(0, .succeeded, owner: "other"), RunSpec(1, .succeeded, owner: "other"), RunSpec(2, .succeeded)], deleted: []),
-        Case(name: "within the limits: nothing", successful: 3, failed: 3,
-             runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .succeeded)], deleted: []),
+        Case(
+            name: "keeps the 3 newest of each, oldest deleted first", successful: 3, failed: 3,
+            runs: [
+                RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .succeeded), RunSpec(3, .succeeded),
+                RunSpec(4, .failed), RunSpec(5, .succeeded),
+                RunSpec(6, .failed), RunSpec(7, .failed), RunSpec(8, .succeeded), RunSpec(9, .running),
+                RunSpec(10, .exitHandlerRunning), RunSpec(11, .pending),
+            ],
+            deleted: ["run-0", "run-2", "run-1"]),
+        Case(
+            name: "unset limits default to 3", successful: nil, failed: nil,
+            runs: (0..<5).map { RunSpec($0, .succeeded) }, deleted: ["run-0", "run-1"]),
+        Case(
+            name: "limit 0 deletes every finished run, never a running one", successful: 0, failed: 0,
+            runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .running), RunSpec(3, nil)],
+            deleted: ["run-0", "run-1"]),
+        Case(
+            name: "runs already being deleted are neither kept nor asked again", successful: 3, failed: 3,
+            runs: [
+                RunSpec(0, .succeeded, deleting: true), RunSpec(1, .succeeded), RunSpec(2, .succeeded),
+                RunSpec(3, .succeeded),
+            ], deleted: []),
+        Case(
+            name: "runs of another owner are not ours to delete", successful: 1, failed: 1,
+            runs: [
+                RunSpec(0, .succeeded, owner: "other"), RunSpec(1, .succeeded, owner: "other"), RunSpec(2, .succeeded),
+            ], deleted: []),
+        Case(
+            name: "within the limits: nothing", successful: 3, failed: 3,
+            runs: [RunSpec(0, .succeeded), RunSpec(1, .failed), RunSpec(2, .succeeded)], deleted: []),
     ]
 
     @Test(arguments: cases)
     func decides(_ c: Case) {
         let runs = c.runs.map { Self.run($0.hour, $0.phase, owner: $0.owner, deleting: $0.deleting) }
-        let commands = HistoryLimits.decide(cron: Self.cron(successful: c.successful, failed: c.failed), runs: runs, settings: GCSettings())
+        let commands = HistoryLimits.decide(
+            cron: Self.cron(successful: c.successful, failed: c.failed), runs: runs, settings: GCSettings())
         let deleted = commands.compactMap { if case .deleteOMJob(let p) = $0.action { p.uid } else { nil } }
         #expect(deleted == c.deleted)
-        #expect(commands.allSatisfy { if case .deleteOMJob(let p) = $0.action { p.reason == "HistoryLimit" } else { false } })
+        #expect(
+            commands.allSatisfy {
+                if case .deleteOMJob(let p) = $0.action { p.reason == "HistoryLimit" } else { false }
+            })
     }
 
     /// Applying the deletions and deciding again converges on exactly N kept per kind.

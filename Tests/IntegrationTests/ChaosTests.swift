@@ -19,8 +19,11 @@ struct ChaosTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Through `Command`, whose wait holds none of the test process's cooperative threads for
         // the half minute the soak takes. Its 10-minute bound stops only a program that hangs.
-        let output = try await Command.run([chaos, "--runs", "200", "--in-flight", "40", "--seed", "7", "--kill-every", "1.5",
-                                            "--tree-kills", "1", "--settle", "300"], in: directory)
+        let output = try await Command.run(
+            [
+                chaos, "--runs", "200", "--in-flight", "40", "--seed", "7", "--kill-every", "1.5",
+                "--tree-kills", "1", "--settle", "300",
+            ], in: directory)
         let text = output.stdout + output.stderr
         #expect(output.status == 0, "omjob-chaos exited \(output.status):\n\(text)")
         #expect(text.contains("violations:  0"), "\(text)")
@@ -34,8 +37,11 @@ struct ChaosTests {
         let chaos = try Paths.product("omjob-chaos")
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try await Command.run([chaos, "--replicas", "2", "--runs", "150", "--in-flight", "40", "--seed", "11",
-                                            "--kill-every", "1.5", "--tree-kills", "2", "--settle", "300"], in: directory)
+        let output = try await Command.run(
+            [
+                chaos, "--replicas", "2", "--runs", "150", "--in-flight", "40", "--seed", "11",
+                "--kill-every", "1.5", "--tree-kills", "2", "--settle", "300",
+            ], in: directory)
         let text = output.stdout + output.stderr
         #expect(output.status == 0, "omjob-chaos exited \(output.status):\n\(text)")
         #expect(text.contains("violations:  0"), "\(text)")

@@ -21,7 +21,8 @@ import Testing
             let port = try await eventually("health port") { op.healthPort() }
             _ = try await eventually("metrics of the finished run") { () -> Bool? in
                 guard let text = MetricsProbe.text(port: port),
-                      MetricsProbe.value(text, "omjob_status_transitions_total", ["to_phase": "Succeeded"]) == 1 else { return nil }
+                    MetricsProbe.value(text, "omjob_status_transitions_total", ["to_phase": "Succeeded"]) == 1
+                else { return nil }
                 return true
             }
             let text = MetricsProbe.text(port: port) ?? ""
@@ -33,7 +34,8 @@ import Testing
             #expect(MetricsProbe.value(text, "omjob_exit_handler_start_latency_seconds_bucket", ["le": "+Inf"]) == 1)
             #expect((MetricsProbe.value(text, "omjob_exit_handler_start_latency_seconds_sum", [:]) ?? 0) > 0)
             #expect(MetricsProbe.value(text, "omjob_duration_seconds_count", ["phase": "Succeeded"]) == 1)
-            #expect(MetricsProbe.value(text, "omjob_duration_seconds_bucket", ["phase": "Succeeded", "le": "+Inf"]) == 1)
+            #expect(
+                MetricsProbe.value(text, "omjob_duration_seconds_bucket", ["phase": "Succeeded", "le": "+Inf"]) == 1)
             #expect(text.contains("# TYPE omjob_exit_handler_start_latency_seconds histogram\n"))
             #expect(text.contains("# TYPE omjob_duration_seconds histogram\n"))
         }

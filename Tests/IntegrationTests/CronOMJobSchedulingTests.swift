@@ -14,25 +14,35 @@ import Testing
             let slot = GCOperatorRun.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
             let uid = try run.createCron("daily", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Allow")
-            try await run.waitUntil("first decision") { try run.cron("daily")[path: ["status", "observedGeneration"]]?.intValue == 1 }
+            try await run.waitUntil("first decision") {
+                try run.cron("daily")[path: ["status", "observedGeneration"]]?.intValue == 1
+            }
             #expect(try run.omJobNames().isEmpty)
 
             try run.setClock(at: slot.addingTimeInterval(1))
             let first = GCOperatorRun.runName("daily", slot)
             try await run.waitUntil("run of the first slot") { try run.omJobNames() == [first] }
             let omJob = try run.omJob(first)
-            #expect(omJob[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cronomjob"]]?.stringValue == "daily")
-            #expect(omJob[path: ["metadata", "ownerReferences"]] == nil, "the run outlives a CronOMJob deleted by a redeploy")
+            #expect(
+                omJob[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cronomjob"]]?.stringValue
+                    == "daily")
+            #expect(
+                omJob[path: ["metadata", "ownerReferences"]] == nil,
+                "the run outlives a CronOMJob deleted by a redeploy")
             #expect(!uid.isEmpty)
             let runID = omJob[path: ["metadata", "labels", "app.kubernetes.io/run-id"]]?.stringValue ?? ""
             #expect(UUID(uuidString: runID) != nil, "run id \(runID)")
             let env = omJob[path: ["spec", "mainPodSpec", "env"]]?.arrayValue?.first?["value"]?.stringValue
             #expect(env == runID)
-            try await run.waitUntil("lastScheduleTime") { try run.cron("daily")[path: ["status", "lastScheduleTime"]]?.stringValue == GCOperatorRun.time(slot) }
+            try await run.waitUntil("lastScheduleTime") {
+                try run.cron("daily")[path: ["status", "lastScheduleTime"]]?.stringValue == GCOperatorRun.time(slot)
+            }
 
             let next = slot.addingTimeInterval(86_400)
             try run.setClock(at: next.addingTimeInterval(1))
-            try await run.waitUntil("run of the next slot") { try run.omJobNames() == [first, GCOperatorRun.runName("daily", next)].sorted() }
+            try await run.waitUntil("run of the next slot") {
+                try run.omJobNames() == [first, GCOperatorRun.runName("daily", next)].sorted()
+            }
         }
     }
 
@@ -43,18 +53,23 @@ import Testing
             let slot = GCOperatorRun.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
             try run.createCron("forbid", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Forbid")
-            try await run.waitUntil("first decision") { try run.cron("forbid")[path: ["status", "observedGeneration"]]?.intValue == 1 }
+            try await run.waitUntil("first decision") {
+                try run.cron("forbid")[path: ["status", "observedGeneration"]]?.intValue == 1
+            }
             try run.setClock(at: slot.addingTimeInterval(1))
             let first = GCOperatorRun.runName("forbid", slot)
             try await run.waitUntil("main pod of the first run") { run.pod("\(first)-main") != nil }
             try run.setRunning("\(first)-main")
             // The watcher must have seen it running before time jumps a day (else: never started).
-            try await run.waitUntil("first run Running") { try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running" }
+            try await run.waitUntil("first run Running") {
+                try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running"
+            }
 
             let next = slot.addingTimeInterval(86_400)
             try run.setClock(at: next.addingTimeInterval(1))
             try await run.waitUntil("Forbid recorded") {
-                (try run.cron("forbid")[path: ["status", "message"]]?.stringValue ?? "").contains("concurrencyPolicy Forbid")
+                (try run.cron("forbid")[path: ["status", "message"]]?.stringValue ?? "").contains(
+                    "concurrencyPolicy Forbid")
             }
             #expect(try run.omJobNames() == [first])
 
@@ -63,7 +78,9 @@ import Testing
             try run.setRunning(exit)
             #expect(try run.omJobNames() == [first], "no second run while the exit handler runs")
             try run.terminate(exit, exitCode: 0)
-            try await run.waitUntil("the waiting slot runs") { try run.omJobNames() == [first, GCOperatorRun.runName("forbid", next)].sorted() }
+            try await run.waitUntil("the waiting slot runs") {
+                try run.omJobNames() == [first, GCOperatorRun.runName("forbid", next)].sorted()
+            }
         }
     }
 
@@ -74,24 +91,34 @@ import Testing
             let slot = GCOperatorRun.nextSlot()
             try run.setClock(at: slot.addingTimeInterval(-30))
             try run.createCron("replace", schedule: GCOperatorRun.dailySchedule(at: slot), policy: "Replace")
-            try await run.waitUntil("first decision") { try run.cron("replace")[path: ["status", "observedGeneration"]]?.intValue == 1 }
+            try await run.waitUntil("first decision") {
+                try run.cron("replace")[path: ["status", "observedGeneration"]]?.intValue == 1
+            }
             try run.setClock(at: slot.addingTimeInterval(1))
             let first = GCOperatorRun.runName("replace", slot)
             try await run.waitUntil("main pod of the first run") { run.pod("\(first)-main") != nil }
             try run.setRunning("\(first)-main")
             // The watcher must have seen it running before time jumps a day (else: never started).
-            try await run.waitUntil("first run Running") { try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running" }
-            try await run.waitUntil("finalizer on the first run") { try !(run.omJob(first)[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty }
+            try await run.waitUntil("first run Running") {
+                try run.omJob(first)[path: ["status", "phase"]]?.stringValue == "Running"
+            }
+            try await run.waitUntil("finalizer on the first run") {
+                try !(run.omJob(first)[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty
+            }
 
             let next = slot.addingTimeInterval(86_400)
             let second = GCOperatorRun.runName("replace", next)
             try run.setClock(at: next.addingTimeInterval(1))
             try await run.waitUntil("the next run") { try run.omJobNames().contains(second) }
-            try await run.waitUntil("first run's main pod stopped") { run.pod("\(first)-main")?[path: ["metadata", "deletionTimestamp"]] != nil }
+            try await run.waitUntil("first run's main pod stopped") {
+                run.pod("\(first)-main")?[path: ["metadata", "deletionTimestamp"]] != nil
+            }
             try run.terminate("\(first)-main", exitCode: 143, signal: 15)
             let exit = try await run.waitForExitPod(of: first)
             let env = run.pod(exit)?[path: ["spec", "containers"]]?.arrayValue?.first?["env"]?.arrayValue ?? []
-            let values = Dictionary(env.compactMap { v in v["name"]?.stringValue.map { ($0, v["value"]?.stringValue ?? "") } }, uniquingKeysWith: { a, _ in a })
+            let values = Dictionary(
+                env.compactMap { v in v["name"]?.stringValue.map { ($0, v["value"]?.stringValue ?? "") } },
+                uniquingKeysWith: { a, _ in a })
             #expect(values["pipelineStatus"] == "failed")
             #expect(values["OMJOB_MAIN_REASON"] == "Killed")
             try run.setRunning(exit)

@@ -19,19 +19,30 @@ extension GCOperatorRun {
     /// Creates a CronOMJob as OpenMetadata would (plus `concurrencyPolicy`); returns its uid.
     @discardableResult
     func createCron(_ name: String, schedule: String, policy: String) throws -> String {
-        let pod: JSONValue = ["image": "openmetadata/ingestion:1.5", "serviceAccountName": "ingestion", "command": ["python", "main.py"],
-                              "env": [["name": "pipelineRunId", "value": "{{ omjob.uid }}"]]]
+        let pod: JSONValue = [
+            "image": "openmetadata/ingestion:1.5", "serviceAccountName": "ingestion", "command": ["python", "main.py"],
+            "env": [["name": "pipelineRunId", "value": "{{ omjob.uid }}"]],
+        ]
         let exit: JSONValue = ["image": "openmetadata/ingestion:1.5", "command": ["python", "exit_handler.py"]]
-        let created = try sim.store.create(Self.cronomjobs, namespace: Self.namespace, object: [
-            "apiVersion": "pipelines.openmetadata.org/v1", "kind": "CronOMJob",
-            "metadata": ["name": .string(name), "namespace": .string(Self.namespace), "labels": ["app.kubernetes.io/pipeline": "mysql"]],
-            "spec": ["schedule": .string(schedule), "concurrencyPolicy": .string(policy),
-                     "omJobSpec": ["mainPodSpec": pod, "exitHandlerSpec": exit]],
-        ])
+        let created = try sim.store.create(
+            Self.cronomjobs, namespace: Self.namespace,
+            object: [
+                "apiVersion": "pipelines.openmetadata.org/v1", "kind": "CronOMJob",
+                "metadata": [
+                    "name": .string(name), "namespace": .string(Self.namespace),
+                    "labels": ["app.kubernetes.io/pipeline": "mysql"],
+                ],
+                "spec": [
+                    "schedule": .string(schedule), "concurrencyPolicy": .string(policy),
+                    "omJobSpec": ["mainPodSpec": pod, "exitHandlerSpec": exit],
+                ],
+            ])
         return created[path: ["metadata", "uid"]]?.stringValue ?? ""
     }
 
-    func cron(_ name: String) throws -> JSONValue { try sim.store.get(Self.cronomjobs, namespace: Self.namespace, name: name) }
+    func cron(_ name: String) throws -> JSONValue {
+        try sim.store.get(Self.cronomjobs, namespace: Self.namespace, name: name)
+    }
 
     /// The run name the operator gives `cron`'s run of `slot`.
     static func runName(_ cron: String, _ slot: Date) -> String { "\(cron)-\(Int(slot.timeIntervalSince1970))" }
@@ -46,24 +57,49 @@ extension GCOperatorRun {
 
     /// The kubelet started the pod's container.
     func setRunning(_ pod: String) throws {
-        try writePodStatus(pod, ["phase": "Running", "containerStatuses": [[
-            "name": "main", "ready": true, "restartCount": 0, "image": "x", "imageID": "", "state": ["running": ["startedAt": .string(Self.time(clock.now()))]]]]])
+        try writePodStatus(
+            pod,
+            [
+                "phase": "Running",
+                "containerStatuses": [
+                    [
+                        "name": "main", "ready": true, "restartCount": 0, "image": "x", "imageID": "",
+                        "state": ["running": ["startedAt": .string(Self.time(clock.now()))]],
+                    ]
+                ],
+            ])
     }
 
     /// The kubelet saw the container end with `exitCode`.
     func terminate(_ pod: String, exitCode: Int, signal: Int? = nil) throws {
-        var terminated: JSONValue = ["exitCode": .int(Int64(exitCode)), "reason": .string(exitCode == 0 ? "Completed" : "Error"),
-                                     "startedAt": .string(Self.time(clock.now())), "finishedAt": .string(Self.time(clock.now()))]
+        var terminated: JSONValue = [
+            "exitCode": .int(Int64(exitCode)), "reason": .string(exitCode == 0 ? "Completed" : "Error"),
+            "startedAt": .string(Self.time(clock.now())), "finishedAt": .string(Self.time(clock.now())),
+        ]
         if let signal { terminated["signal"] = .int(Int64(signal)) }
-        try writePodStatus(pod, ["phase": exitCode == 0 ? "Succeeded" : "Failed", "containerStatuses": [[
-            "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "", "state": ["terminated": terminated]]]])
+        try writePodStatus(
+            pod,
+            [
+                "phase": exitCode == 0 ? "Succeeded" : "Failed",
+                "containerStatuses": [
+                    [
+                        "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
+                        "state": ["terminated": terminated],
+                    ]
+                ],
+            ])
     }
 
     /// The exit-handler pod of `run`, once the operator created it.
     func waitForExitPod(of run: String) async throws -> String {
         var name: String?
         try await waitUntil("exit pod of \(run)") {
-            let list = try sim.store.list(.pods, namespace: Self.namespace, options: .init(labelSelector: "omjob.pipelines.openmetadata.org/name=\(run),omjob.pipelines.openmetadata.org/pod-type=exit-handler"))
+            let list = try sim.store.list(
+                .pods, namespace: Self.namespace,
+                options: .init(
+                    labelSelector:
+                        "omjob.pipelines.openmetadata.org/name=\(run),omjob.pipelines.openmetadata.org/pod-type=exit-handler"
+                ))
             name = list.items.first?[path: ["metadata", "name"]]?.stringValue
             return name != nil
         }
@@ -71,6 +107,7 @@ extension GCOperatorRun {
     }
 
     private func writePodStatus(_ pod: String, _ status: JSONValue) throws {
-        _ = try sim.store.patch(.pods, namespace: Self.namespace, name: pod, type: .merge, patch: ["status": status], subresource: .status)
+        _ = try sim.store.patch(
+            .pods, namespace: Self.namespace, name: pod, type: .merge, patch: ["status": status], subresource: .status)
     }
 }

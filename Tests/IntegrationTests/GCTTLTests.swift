@@ -24,7 +24,9 @@ import Testing
             #expect(try run.omJob("ttl-a")[path: ["status", "cleanupTime"]] == nil)
 
             try run.setClock(at: expiry.addingTimeInterval(1))
-            let cleaned = try await gcEventually { try run.podNames(of: "ttl-a").isEmpty && run.cleanupTime("ttl-a") != nil }
+            let cleaned = try await gcEventually {
+                try run.podNames(of: "ttl-a").isEmpty && run.cleanupTime("ttl-a") != nil
+            }
             #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
             #expect(try run.cleanupTime("ttl-a").map { $0 >= expiry } == true)
             let events = try run.events(reason: "PodsCleanedUp", about: "ttl-a")
@@ -50,7 +52,9 @@ import Testing
             #expect(try run.podNames(of: "ttl-b") == ["ttl-b-exit", "ttl-b-main"])
 
             try run.setPhase(pod: "ttl-b-exit", "Succeeded")
-            let cleaned = try await gcEventually { try run.podNames(of: "ttl-b").isEmpty && run.cleanupTime("ttl-b") != nil }
+            let cleaned = try await gcEventually {
+                try run.podNames(of: "ttl-b").isEmpty && run.cleanupTime("ttl-b") != nil
+            }
             #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
             #expect(try run.events(reason: "PodsCleanedUp", about: "ttl-b").count == 1)
         }
@@ -64,8 +68,10 @@ import Testing
             let refuse = Mutex(true)
             run.sim.interceptor = { request in
                 // The cleanup time is written twice (the record's annotation, then the status): refuse both.
-                guard request.method == "PATCH", request.path.hasSuffix("/omjobs/ttl-c/status") || request.path.hasSuffix("/omjobs/ttl-c"),
-                      refuse.withLock({ $0 }) else { return nil }
+                guard request.method == "PATCH",
+                    request.path.hasSuffix("/omjobs/ttl-c/status") || request.path.hasSuffix("/omjobs/ttl-c"),
+                    refuse.withLock({ $0 })
+                else { return nil }
                 return .respond(.internalError("injected: OMJob writes refused"))
             }
             let completed = Date().addingTimeInterval(-5)
@@ -75,12 +81,14 @@ import Testing
             try run.recordEnded(omJob: "ttl-c", phase: "Succeeded", completedAt: completed)
             try run.setClock(at: Self.expiry(completed, ttl: 60).addingTimeInterval(1))
 
-            let midway = try await gcEventually { try run.podNames(of: "ttl-c").isEmpty && run.events(reason: "PodsCleanedUp", about: "ttl-c").count == 1 }
+            let midway = try await gcEventually {
+                try run.podNames(of: "ttl-c").isEmpty && run.events(reason: "PodsCleanedUp", about: "ttl-c").count == 1
+            }
             #expect(midway, "the gc did not get midway:\n\(run.logs.suffix(4000))")
             #expect(try run.cleanupTime("ttl-c") == nil)
             let first = try #require(try await run.gcPID())
             kill(first, SIGKILL)
-            let restarted = await gcEventually { (try? await run.gcPID()).flatMap { $0 } .map { $0 != first } ?? false }
+            let restarted = await gcEventually { (try? await run.gcPID()).flatMap { $0 }.map { $0 != first } ?? false }
             #expect(restarted, "the supervisor did not restart the gc:\n\(run.logs.suffix(4000))")
 
             refuse.withLock { $0 = false }
@@ -98,14 +106,18 @@ import Testing
         let crds = NSTemporaryDirectory() + "/omjob-gc-crds-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: crds, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: crds) }
-        try FileManager.default.copyItem(atPath: GCOperatorRun.root.appendingPathComponent("deploy/crds/omjob.yaml").path, toPath: crds + "/omjob.yaml")
+        try FileManager.default.copyItem(
+            atPath: GCOperatorRun.root.appendingPathComponent("deploy/crds/omjob.yaml").path,
+            toPath: crds + "/omjob.yaml")
         try await GCOperatorRun.run(crdDirectory: crds) { run in
             let completed = Date().addingTimeInterval(-5)
             let uid = try run.createOMJob("ttl-d", ttl: 60)
             try run.createPod(of: "ttl-d", uid: uid, type: "main", phase: "Succeeded")
             try run.recordEnded(omJob: "ttl-d", phase: "Succeeded", completedAt: completed)
             try run.setClock(at: Self.expiry(completed, ttl: 60).addingTimeInterval(1))
-            let cleaned = try await gcEventually { try run.podNames(of: "ttl-d").isEmpty && run.cleanupTime("ttl-d") != nil }
+            let cleaned = try await gcEventually {
+                try run.podNames(of: "ttl-d").isEmpty && run.cleanupTime("ttl-d") != nil
+            }
             #expect(cleaned, "pods not cleaned up:\n\(run.logs.suffix(4000))")
         }
     }
@@ -121,7 +133,8 @@ extension GCOperatorRun {
     /// The recorded cleanup time: the status field, or the record annotation a pruning CRD leaves.
     func cleanupTime(_ name: String) throws -> Date? {
         let omJob = try omJob(name)
-        let text = omJob[path: ["status", "cleanupTime"]]?.stringValue
+        let text =
+            omJob[path: ["status", "cleanupTime"]]?.stringValue
             ?? omJob[path: ["metadata", "annotations", "omjob.pipelines.openmetadata.org/cleanup-time"]]?.stringValue
         return text.flatMap { ISO8601DateFormatter().date(from: $0) }
     }

@@ -1,11 +1,11 @@
 import Foundation
-import TestSupport
 import KubeJSON
 import KubeSim
 import Shared
+import TestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The whole operator (the real `omjob-supervisor` and its workers) against an in-process
@@ -14,7 +14,8 @@ import Glibc
 /// Everything it starts is ended by `finish()`: the supervisor (SIGTERM, then SIGKILL; its
 /// workers die with it), kubesim, the temporary directory. Ports are ephemeral.
 final class GCOperatorRun: @unchecked Sendable {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static let omjobs = GroupResource(group: "pipelines.openmetadata.org", resource: "omjobs")
     static let cronomjobs = GroupResource(group: "pipelines.openmetadata.org", resource: "cronomjobs")
     static let namespace = "default"
@@ -32,7 +33,9 @@ final class GCOperatorRun: @unchecked Sendable {
         guard let made = mkdtemp(&template) else { throw GCTestFailure("mkdtemp failed") }
         directory = String(cString: made)
         clock = OperatorClock(offsetFile: directory + "/clock")
-        var configuration = KubeSimServer.Configuration(token: "gc-test", crdDirectory: crdDirectory ?? Self.root.appendingPathComponent("deploy/crds").path, threads: 1)
+        var configuration = KubeSimServer.Configuration(
+            token: "gc-test", crdDirectory: crdDirectory ?? Self.root.appendingPathComponent("deploy/crds").path,
+            threads: 1)
         configuration.cluster.clock = .external { [clock] in clock.now() }
         sim = try await KubeSimServer.start(configuration)
         try setClock(offset: 0)
@@ -52,13 +55,19 @@ final class GCOperatorRun: @unchecked Sendable {
     }
 
     private func startOperator(_ extra: [String: String]) throws {
-        let bin = ProcessInfo.processInfo.environment["OMJOB_BIN_DIR"].flatMap { $0.isEmpty ? nil : $0 }
+        let bin =
+            ProcessInfo.processInfo.environment["OMJOB_BIN_DIR"].flatMap { $0.isEmpty ? nil : $0 }
             ?? Self.root.appendingPathComponent(".build/debug").path
         let supervisor = bin + "/omjob-supervisor"
-        guard FileManager.default.isExecutableFile(atPath: supervisor) else { throw GCTestFailure("\(supervisor) is missing: run `swift build` first") }
-        var env = ["PATH": "/usr/bin:/bin", "HOME": directory, "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": directory + "/run",
-                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "1", "LOG_LEVEL": "DEBUG",
-                   "KUBECONFIG": directory + "/kubeconfig", "OMJOB_TEST_CLOCK_FILE": directory + "/clock"]
+        guard FileManager.default.isExecutableFile(atPath: supervisor) else {
+            throw GCTestFailure("\(supervisor) is missing: run `swift build` first")
+        }
+        var env = [
+            "PATH": "/usr/bin:/bin", "HOME": directory, "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": directory + "/run",
+            "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "1",
+            "LOG_LEVEL": "DEBUG",
+            "KUBECONFIG": directory + "/kubeconfig", "OMJOB_TEST_CLOCK_FILE": directory + "/clock",
+        ]
         env.merge(extra) { _, new in new }
         self.supervisor = try SupervisorProcess(executable: supervisor, environment: env)
     }
@@ -69,7 +78,9 @@ final class GCOperatorRun: @unchecked Sendable {
     /// Moves the operator's clock to `offset` seconds after the system clock (atomically).
     func setClock(offset: TimeInterval) throws {
         try String(offset).write(toFile: directory + "/clock.tmp", atomically: false, encoding: .utf8)
-        guard rename(directory + "/clock.tmp", directory + "/clock") == 0 else { throw GCTestFailure("rename clock file failed") }
+        guard rename(directory + "/clock.tmp", directory + "/clock") == 0 else {
+            throw GCTestFailure("rename clock file failed")
+        }
     }
 
     /// The health port, from the supervisor's "supervisor listening" log line.
@@ -88,7 +99,9 @@ final class GCOperatorRun: @unchecked Sendable {
         let body = try LoopbackHTTP.get(port: try await healthPort(), path: "/metrics").body
         var out: [String: Double] = [:]
         for line in body.split(separator: "\n") where !line.hasPrefix("#") {
-            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else { continue }
+            guard let space = line.lastIndex(of: " "), let value = Double(line[line.index(after: space)...]) else {
+                continue
+            }
             out[String(line[..<space])] = value
         }
         return out
@@ -103,7 +116,9 @@ final class GCOperatorRun: @unchecked Sendable {
     }
 
     /// Runs `body` against a fresh kubesim and operator, and ends both whatever `body` does.
-    static func run(environment: [String: String] = [:], crdDirectory: String? = nil, _ body: (GCOperatorRun) async throws -> Void) async throws {
+    static func run(
+        environment: [String: String] = [:], crdDirectory: String? = nil, _ body: (GCOperatorRun) async throws -> Void
+    ) async throws {
         let run = try await GCOperatorRun(environment: environment, crdDirectory: crdDirectory)
         do {
             try await body(run)
@@ -141,4 +156,3 @@ func gcEventually(timeout: Double = 30, _ condition: () async throws -> Bool) as
     }
     return try await condition()
 }
-

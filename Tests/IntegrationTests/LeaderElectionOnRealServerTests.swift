@@ -30,7 +30,9 @@ struct LeaderElectionOnRealServer {
                 try await concurrently(names) { try await run.createOMJob($0) }
                 try await concurrently(names) { try await run.guardedRunningMainPod($0) }
                 let half = names.count / 2
-                try await concurrently(Array(names.prefix(half))) { try await run.terminate("\($0)-main", exitCode: 0, reason: "Completed") }
+                try await concurrently(Array(names.prefix(half))) {
+                    try await run.terminate("\($0)-main", exitCode: 0, reason: "Completed")
+                }
                 let killedAt = Date()
                 run.operatorProcess.killTree()
                 // Endings keep arriving while no tree leads.
@@ -43,25 +45,37 @@ struct LeaderElectionOnRealServer {
                     let name = names[index]
                     let exit = try await run.waitForExitPod(of: name)
                     try await run.finishExitHandler(exit)
-                    try await run.expectEnded(name, phase: "Succeeded", reason: index < half ? "Completed" : "Error",
-                                              pipelineStatus: index < half ? "success" : "failed")
+                    try await run.expectEnded(
+                        name, phase: "Succeeded", reason: index < half ? "Completed" : "Error",
+                        pipelineStatus: index < half ? "success" : "failed")
                     #expect(try await run.pods(of: name, type: "exit-handler").count == 1, "one exit pod for \(name)")
                     try await run.expectNoFinalizers(name)
                 }
                 let audit = try trees.audit()
-                let acquired = try #require(audit.first { $0.from == TwoTrees.sourceB && $0.isLeaseWrite && $0.code == 200 }, "B's Lease update in the audit log")
-                let early = audit.filter { $0.from == TwoTrees.sourceB && $0.isWrite && $0.received < acquired.received }
+                let acquired = try #require(
+                    audit.first { $0.from == TwoTrees.sourceB && $0.isLeaseWrite && $0.code == 200 },
+                    "B's Lease update in the audit log")
+                let early = audit.filter {
+                    $0.from == TwoTrees.sourceB && $0.isWrite && $0.received < acquired.received
+                }
                 #expect(early.isEmpty, "the standby wrote before it held the Lease: \(early.prefix(5).map(\.summary))")
-                #expect(audit.contains { $0.from == TwoTrees.sourceB && $0.isWrite }, "the new leader's writes are in the audit log")
+                #expect(
+                    audit.contains { $0.from == TwoTrees.sourceB && $0.isWrite },
+                    "the new leader's writes are in the audit log")
                 let byAudit = acquired.received.timeIntervalSince(killedAt)
                 polled.append(took)
                 audited.append(byAudit)
-                print(String(format: "HA real: kill trial %d/%d, %d runs: Lease taken %.2f s after kill -9 (audit), seen %.2f s (polled)",
-                             trial + 1, Self.trials, names.count, byAudit, took))
+                print(
+                    String(
+                        format:
+                            "HA real: kill trial %d/%d, %d runs: Lease taken %.2f s after kill -9 (audit), seen %.2f s (polled)",
+                        trial + 1, Self.trials, names.count, byAudit, took))
                 #expect(byAudit < Self.lease.duration + 2, "within lease duration + 2 s")
             }
         }
-        print("HA real: take-over after kill -9 over \(polled.count) trial(s): audit \(Self.summary(audited)); polled \(Self.summary(polled))")
+        print(
+            "HA real: take-over after kill -9 over \(polled.count) trial(s): audit \(Self.summary(audited)); polled \(Self.summary(polled))"
+        )
     }
 
     /// SIGTERM to A, as a rolling update sends it, with runs in flight: A drains, releases the
@@ -86,11 +100,15 @@ struct LeaderElectionOnRealServer {
             }
             let audit = try trees.audit()
             let released = audit.last { $0.from == TwoTrees.sourceA && $0.isLeaseWrite && $0.code == 200 }
-            let acquired = try #require(audit.first { $0.from == TwoTrees.sourceB && $0.isLeaseWrite && $0.code == 200 }, "B's Lease update")
+            let acquired = try #require(
+                audit.first { $0.from == TwoTrees.sourceB && $0.isLeaseWrite && $0.code == 200 }, "B's Lease update")
             #expect(released.map { $0.received <= acquired.received } == true, "A released the Lease before B took it")
             let byAudit = acquired.received.timeIntervalSince(termAt)
-            print(String(format: "HA real: SIGTERM: Lease taken %.2f s after SIGTERM (audit), seen %.2f s (polled); released by A %.2f s after SIGTERM",
-                         byAudit, took, released.map { $0.received.timeIntervalSince(termAt) } ?? -1))
+            print(
+                String(
+                    format:
+                        "HA real: SIGTERM: Lease taken %.2f s after SIGTERM (audit), seen %.2f s (polled); released by A %.2f s after SIGTERM",
+                    byAudit, took, released.map { $0.received.timeIntervalSince(termAt) } ?? -1))
             #expect(byAudit < Self.lease.duration, "a released Lease is taken before it could have expired")
         }
     }
@@ -106,17 +124,24 @@ struct LeaderElectionOnRealServer {
             try await concurrently(names) { try await run.guardedRunningMainPod($0) }
             let cutAt = Date()
             trees.proxyA.cut()
-            try await concurrently(Array(names.prefix(3))) { try await run.terminate("\($0)-main", exitCode: 0, reason: "Completed") }
+            try await concurrently(Array(names.prefix(3))) {
+                try await run.terminate("\($0)-main", exitCode: 0, reason: "Completed")
+            }
             let took = try await trees.waitForHolder(trees.identityB, since: cutAt)
-            _ = try await until("A saying it stopped leading", timeout: 20) { run.operatorProcess.log.contains("no longer leading") ? true : nil }
+            _ = try await until("A saying it stopped leading", timeout: 20) {
+                run.operatorProcess.log.contains("no longer leading") ? true : nil
+            }
             let healedAt = Date()
             trees.proxyA.heal()
-            try await concurrently(Array(names.dropFirst(3))) { try await run.terminate("\($0)-main", exitCode: 1, reason: "Error") }
+            try await concurrently(Array(names.dropFirst(3))) {
+                try await run.terminate("\($0)-main", exitCode: 1, reason: "Error")
+            }
             for (index, name) in names.enumerated() {
                 let exit = try await run.waitForExitPod(of: name)
                 try await run.finishExitHandler(exit)
-                try await run.expectEnded(name, phase: "Succeeded", reason: index < 3 ? "Completed" : "Error",
-                                          pipelineStatus: index < 3 ? "success" : "failed")
+                try await run.expectEnded(
+                    name, phase: "Succeeded", reason: index < 3 ? "Completed" : "Error",
+                    pipelineStatus: index < 3 ? "success" : "failed")
                 #expect(try await run.pods(of: name, type: "exit-handler").count == 1, "one exit pod for \(name)")
                 try await run.expectNoFinalizers(name)
             }
@@ -126,13 +151,20 @@ struct LeaderElectionOnRealServer {
             }
             let audit = try trees.audit()
             let deadline = cutAt.addingTimeInterval(Self.lease.renewDeadline)
-            let late = audit.filter { $0.from == TwoTrees.sourceA && ($0.isWrite || $0.isLeaseWrite) && $0.received > deadline }
-            #expect(late.isEmpty, "writes from the cut-off leader after its renew deadline: \(late.prefix(5).map(\.summary))")
+            let late = audit.filter {
+                $0.from == TwoTrees.sourceA && ($0.isWrite || $0.isLeaseWrite) && $0.received > deadline
+            }
+            #expect(
+                late.isEmpty,
+                "writes from the cut-off leader after its renew deadline: \(late.prefix(5).map(\.summary))")
             let lastWrite = audit.last { $0.from == TwoTrees.sourceA && ($0.isWrite || $0.isLeaseWrite) }
             let readsAfterHeal = audit.filter { $0.from == TwoTrees.sourceA && $0.received > healedAt }.count
             let refused = trees.proxyA.logEvents("refused")
-            print(String(format: "HA real: cut: Lease taken %.2f s after the cut; A's last write %.2f s after the cut; A: %d requests after the heal, none a write; %d connections refused while cut",
-                         took, lastWrite.map { $0.received.timeIntervalSince(cutAt) } ?? -1, readsAfterHeal, refused))
+            print(
+                String(
+                    format:
+                        "HA real: cut: Lease taken %.2f s after the cut; A's last write %.2f s after the cut; A: %d requests after the heal, none a write; %d connections refused while cut",
+                    took, lastWrite.map { $0.received.timeIntervalSince(cutAt) } ?? -1, readsAfterHeal, refused))
             #expect(took >= Self.lease.renewDeadline, "B waited past A's renew deadline")
             #expect(refused > 0, "A kept trying to reach the server while cut")
             #expect(!run.secondOperator.log.contains("no longer leading"), "B kept the lead")
@@ -147,7 +179,9 @@ struct LeaderElectionOnRealServer {
 }
 
 /// Runs `body` for every element, `width` at a time.
-func concurrently<Item: Sendable>(_ items: [Item], width: Int = 10, _ body: @escaping @Sendable (Item) async throws -> Void) async throws {
+func concurrently<Item: Sendable>(
+    _ items: [Item], width: Int = 10, _ body: @escaping @Sendable (Item) async throws -> Void
+) async throws {
     try await withThrowingTaskGroup(of: Void.self) { group in
         var active = 0
         for item in items {
@@ -183,16 +217,21 @@ struct TwoTrees: Sendable {
         let upstream = String(plane.url.dropFirst("https://".count))
         let proxyA = try CutProxy(upstream: upstream, sourceIP: sourceA, directory: run.directory, name: "proxy-a")
         let proxyB: CutProxy
-        do { proxyB = try CutProxy(upstream: upstream, sourceIP: sourceB, directory: run.directory, name: "proxy-b") } catch {
+        do {
+            proxyB = try CutProxy(upstream: upstream, sourceIP: sourceB, directory: run.directory, name: "proxy-b")
+        } catch {
             proxyA.stop()
             throw error
         }
-        let trees = TwoTrees(run: run, plane: plane, leaseName: "ha-\(cluster.namespace)", identityA: "tree-a-\(cluster.namespace)",
-                             identityB: "tree-b-\(cluster.namespace)", proxyA: proxyA, proxyB: proxyB)
+        let trees = TwoTrees(
+            run: run, plane: plane, leaseName: "ha-\(cluster.namespace)", identityA: "tree-a-\(cluster.namespace)",
+            identityB: "tree-b-\(cluster.namespace)", proxyA: proxyA, proxyB: proxyB)
         do {
-            try trees.startTree(run.operatorProcess, proxy: try await proxyA.port(), identity: trees.identityA, name: "a")
+            try trees.startTree(
+                run.operatorProcess, proxy: try await proxyA.port(), identity: trees.identityA, name: "a")
             _ = try await trees.waitForHolder(trees.identityA, since: Date(), timeout: 60)
-            try trees.startTree(run.secondOperator, proxy: try await proxyB.port(), identity: trees.identityB, name: "b")
+            try trees.startTree(
+                run.secondOperator, proxy: try await proxyB.port(), identity: trees.identityB, name: "b")
             _ = try await until("B ready (a synced standby)") { () -> Bool? in
                 guard let port = run.secondOperator.healthPort else { return nil }
                 return (try? LoopbackHTTP.get(port: port, path: "/ready").status) == 200 ? true : nil
@@ -209,22 +248,29 @@ struct TwoTrees: Sendable {
         let directory = run.directory + "/" + name
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let kubeconfig = directory + "/kubeconfig"
-        try OperatorKubeconfig.text(server: "https://127.0.0.1:\(port)", certificateAuthority: plane.certificateAuthority,
-                                    token: plane.operatorToken, namespace: run.cluster.namespace)
-            .write(toFile: kubeconfig, atomically: true, encoding: .utf8)
-        try process.start(kubeconfig: kubeconfig, directory: directory, settings: run.operatorSettings.merging([
-            "LEASE_NAME": leaseName, "POD_NAME": identity, "LOG_LEVEL": "INFO",
-        ]) { _, new in new })
+        try OperatorKubeconfig.text(
+            server: "https://127.0.0.1:\(port)", certificateAuthority: plane.certificateAuthority,
+            token: plane.operatorToken, namespace: run.cluster.namespace
+        )
+        .write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+        try process.start(
+            kubeconfig: kubeconfig, directory: directory,
+            settings: run.operatorSettings.merging([
+                "LEASE_NAME": leaseName, "POD_NAME": identity, "LOG_LEVEL": "INFO",
+            ]) { _, new in new })
     }
 
     func holder() async throws -> String? {
-        let lease = try await plane.admin.get(JSONValue.self, resource: Self.leases, namespace: RealControlPlane.operatorNamespace, name: leaseName)
+        let lease = try await plane.admin.get(
+            JSONValue.self, resource: Self.leases, namespace: RealControlPlane.operatorNamespace, name: leaseName)
         return lease["spec"]?["holderIdentity"]?.stringValue
     }
 
     /// Seconds from `since` until the Lease names `identity`, polled every 50 ms.
     func waitForHolder(_ identity: String, since: Date, timeout: Double = 30) async throws -> Double {
-        _ = try await until("the Lease held by \(identity)", timeout: timeout) { try await holder() == identity ? true : nil }
+        _ = try await until("the Lease held by \(identity)", timeout: timeout) {
+            try await holder() == identity ? true : nil
+        }
         return Date().timeIntervalSince(since)
     }
 
@@ -253,8 +299,9 @@ struct AuditEvent: Sendable {
 
     init?(line: Substring) {
         guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)),
-              let verb = event["verb"]?.stringValue, let uri = event["requestURI"]?.stringValue,
-              let received = event["requestReceivedTimestamp"]?.stringValue.flatMap(Self.date) else { return nil }
+            let verb = event["verb"]?.stringValue, let uri = event["requestURI"]?.stringValue,
+            let received = event["requestReceivedTimestamp"]?.stringValue.flatMap(Self.date)
+        else { return nil }
         self.verb = verb
         self.uri = uri
         self.from = event["sourceIPs"]?.arrayValue?.first?.stringValue ?? ""
@@ -263,14 +310,19 @@ struct AuditEvent: Sendable {
     }
 
     /// Changes a run's state: not a read or watch, not the Lease, not an access review.
-    var isWrite: Bool { ["create", "update", "patch", "delete", "deletecollection"].contains(verb) && !uri.contains("/leases/") && !uri.contains("accessreviews") }
+    var isWrite: Bool {
+        ["create", "update", "patch", "delete", "deletecollection"].contains(verb) && !uri.contains("/leases/")
+            && !uri.contains("accessreviews")
+    }
     var isLeaseWrite: Bool { ["create", "update", "patch"].contains(verb) && uri.contains("/leases") }
     var summary: String { "\(verb) \(uri) \(code)" }
 
     /// RFC 3339 with microseconds, as the audit log writes it.
     static func date(_ text: String) -> Date? {
         let parts = text.dropLast().split(separator: ".", maxSplits: 1)
-        guard text.hasSuffix("Z"), let whole = ISO8601DateFormatter().date(from: String(parts[0]) + "Z") else { return nil }
+        guard text.hasSuffix("Z"), let whole = ISO8601DateFormatter().date(from: String(parts[0]) + "Z") else {
+            return nil
+        }
         return whole.addingTimeInterval(parts.count > 1 ? Double("0." + parts[1]) ?? 0 : 0)
     }
 }
@@ -289,13 +341,17 @@ final class CutProxy: Sendable {
         for file in [portFile, logFile] { _ = FileManager.default.createFile(atPath: file, contents: nil) }
         let script = Paths.root.appendingPathComponent("scripts/control-plane/cut-proxy.py").path
         // python3 from PATH (CI's may be pyenv's), through env: spawning searches no PATH.
-        process = try SpawnedProcess(executable: "/usr/bin/env", arguments: ["python3", script, upstream, "--source-ip", sourceIP, "--log", logFile],
-                                     environment: ProcessInfo.processInfo.environment, stdout: .file(portFile), stderr: .file(logFile))
+        process = try SpawnedProcess(
+            executable: "/usr/bin/env",
+            arguments: ["python3", script, upstream, "--source-ip", sourceIP, "--log", logFile],
+            environment: ProcessInfo.processInfo.environment, stdout: .file(portFile), stderr: .file(logFile))
     }
 
     func port() async throws -> Int {
         try await until("\(portFile)", timeout: 20) {
-            (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+            (try? String(contentsOfFile: portFile, encoding: .utf8)).flatMap {
+                Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
         }
     }
 

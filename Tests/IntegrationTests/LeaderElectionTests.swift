@@ -33,25 +33,32 @@ struct LeaderElectionTests {
     }
 
     /// Runs `body` with both trees started (the first leads) and the server's traffic.
-    static func withTwoTrees(_ body: @escaping (ScenarioRun, SimulatedCluster, Traffic) async throws -> Void) async throws {
+    static func withTwoTrees(_ body: @escaping (ScenarioRun, SimulatedCluster, Traffic) async throws -> Void)
+        async throws
+    {
         try await ScenarioRun.run(on: .kubesim) { run in
             let sim = try #require(run.cluster as? SimulatedCluster)
             let traffic = Traffic()
             sim.sim.interceptor = { request in
                 let second = request.headers["host"]?.hasPrefix("localhost") == true
-                traffic.seen.withLock { $0.append(Seen(at: Date(), method: request.method, path: request.path, fromSecond: second)) }
+                traffic.seen.withLock {
+                    $0.append(Seen(at: Date(), method: request.method, path: request.path, fromSecond: second))
+                }
                 if !second, traffic.cutFirst.withLock({ $0 }) { return .reset }
                 return nil
             }
             _ = try await holder(sim, is: { $0 != nil && !$0!.isEmpty }, "the first tree leading")
             let first = try await holder(sim, is: { _ in true }, "")
             let kubeconfig = run.directory + "/kubeconfig-localhost"
-            try OperatorKubeconfig.text(server: "\(sim.sim.baseURL)".replacingOccurrences(of: "127.0.0.1", with: "localhost"),
-                                        certificateAuthority: nil, token: SimulatedCluster.token, namespace: sim.namespace)
-                .write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            try OperatorKubeconfig.text(
+                server: "\(sim.sim.baseURL)".replacingOccurrences(of: "127.0.0.1", with: "localhost"),
+                certificateAuthority: nil, token: SimulatedCluster.token, namespace: sim.namespace
+            )
+            .write(toFile: kubeconfig, atomically: true, encoding: .utf8)
             try run.startSecondOperator(kubeconfig: kubeconfig)
             _ = try await until("the second tree's informers synced") {
-                run.secondOperator.log.contains("\"watching\"") || run.secondOperator.log.contains("watching") ? true : nil
+                run.secondOperator.log.contains("\"watching\"") || run.secondOperator.log.contains("watching")
+                    ? true : nil
             }
             #expect(try await holder(sim, is: { _ in true }, "") == first, "the standby does not take a held Lease")
             try await body(run, sim, traffic)
@@ -59,7 +66,9 @@ struct LeaderElectionTests {
     }
 
     /// The Lease's holder once `condition` holds for it.
-    static func holder(_ sim: SimulatedCluster, is condition: (String?) -> Bool, _ what: String, timeout: Double = 30) async throws -> String? {
+    static func holder(_ sim: SimulatedCluster, is condition: (String?) -> Bool, _ what: String, timeout: Double = 30)
+        async throws -> String?
+    {
         try await until(what.isEmpty ? "the Lease" : what, timeout: timeout) { () -> String?? in
             let lease = try? sim.sim.store.get(.leases, namespace: "default", name: "omjob-operator")
             let holder = lease?["spec"]?["holderIdentity"]?.stringValue
@@ -68,14 +77,17 @@ struct LeaderElectionTests {
     }
 
     /// Polls until the Lease names a holder other than `old` (and not empty); seconds taken.
-    static func handOver(_ sim: SimulatedCluster, from old: String?, since start: Date, timeout: Double = 30) async throws -> Double {
+    static func handOver(_ sim: SimulatedCluster, from old: String?, since start: Date, timeout: Double = 30)
+        async throws -> Double
+    {
         _ = try await holder(sim, is: { $0 != nil && !$0!.isEmpty && $0 != old }, "a new holder", timeout: timeout)
         return Date().timeIntervalSince(start)
     }
 
     static func summary(_ times: [Double]) -> String {
         let sorted = times.sorted()
-        return String(format: "p50 %.2f s, max %.2f s over %d", sorted[sorted.count / 2], sorted.last ?? 0, sorted.count)
+        return String(
+            format: "p50 %.2f s, max %.2f s over %d", sorted[sorted.count / 2], sorted.last ?? 0, sorted.count)
     }
 
     @Test func theStandbyWritesNothingAndTakesOverAfterTheLeaderIsKilled() async throws {
@@ -86,18 +98,24 @@ struct LeaderElectionTests {
             // Half end before the kill, half after: endings arrive while the leader dies.
             for name in names.prefix(6) { try await run.terminate("\(name)-main", exitCode: 0, reason: "Completed") }
             let old = try await Self.holder(sim, is: { _ in true }, "")
-            #expect(traffic.seen.withLock { $0.filter { $0.fromSecond && $0.isWrite } }.isEmpty, "the standby wrote while the first tree led")
+            #expect(
+                traffic.seen.withLock { $0.filter { $0.fromSecond && $0.isWrite } }.isEmpty,
+                "the standby wrote while the first tree led")
             let killedAt = Date()
             run.operatorProcess.killTree()
             for name in names.dropFirst(6) { try await run.terminate("\(name)-main", exitCode: 1, reason: "Error") }
             let takeOver = try await Self.handOver(sim, from: old, since: killedAt)
-            print("take-over after kill -9 of the leader's tree: \(String(format: "%.2f", takeOver)) s (lease \(Self.lease.duration) s)")
-            #expect(takeOver < Self.lease.duration + 2 + 3, "within the lease duration + 2 s (+3 s for a loaded machine)")
+            print(
+                "take-over after kill -9 of the leader's tree: \(String(format: "%.2f", takeOver)) s (lease \(Self.lease.duration) s)"
+            )
+            #expect(
+                takeOver < Self.lease.duration + 2 + 3, "within the lease duration + 2 s (+3 s for a loaded machine)")
             for (index, name) in names.enumerated() {
                 let exit = try await run.waitForExitPod(of: name)
                 try await run.finishExitHandler(exit)
-                try await run.expectEnded(name, phase: "Succeeded", reason: index < 6 ? "Completed" : "Error",
-                                          pipelineStatus: index < 6 ? "success" : "failed")
+                try await run.expectEnded(
+                    name, phase: "Succeeded", reason: index < 6 ? "Completed" : "Error",
+                    pipelineStatus: index < 6 ? "success" : "failed")
                 #expect(try await run.pods(of: name, type: "exit-handler").count == 1, "one exit pod for \(name)")
                 try await run.expectNoFinalizers(name)
             }
@@ -121,8 +139,9 @@ struct LeaderElectionTests {
                 // The stopped tree comes back as the standby, on its own kubeconfig and directory.
                 let directory = run.directory + "/trial-\(trial)"
                 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-                try leader.start(kubeconfig: run.directory + "/kubeconfig", directory: directory,
-                                 settings: OperatorUnderTest.fastSettings.merging(sim.operatorSettings) { _, new in new })
+                try leader.start(
+                    kubeconfig: run.directory + "/kubeconfig", directory: directory,
+                    settings: OperatorUnderTest.fastSettings.merging(sim.operatorSettings) { _, new in new })
                 _ = try await until("the restarted tree up") { leader.healthPort }
                 swap(&leader, &standby)
             }
@@ -144,8 +163,14 @@ struct LeaderElectionTests {
             let takeOver = try await Self.handOver(sim, from: old, since: cutAt)
             print("take-over after the leader was cut off: \(String(format: "%.2f", takeOver)) s")
             try await Task.sleep(for: .seconds(2))
-            let late = traffic.seen.withLock { $0.filter { !$0.fromSecond && $0.isWrite && $0.at.timeIntervalSince(cutAt) > Self.lease.renewDeadline + 0.2 } }
-            #expect(late.isEmpty, "writes from the cut-off leader after its renew deadline: \(late.map { "\($0.method) \($0.path)" })")
+            let late = traffic.seen.withLock {
+                $0.filter {
+                    !$0.fromSecond && $0.isWrite && $0.at.timeIntervalSince(cutAt) > Self.lease.renewDeadline + 0.2
+                }
+            }
+            #expect(
+                late.isEmpty,
+                "writes from the cut-off leader after its renew deadline: \(late.map { "\($0.method) \($0.path)" })")
             #expect(takeOver >= Self.lease.renewDeadline, "the standby waited past the old leader's renew deadline")
             for index in 0..<4 { try await run.guardedRunningMainPod("cut-\(index)") }
         }

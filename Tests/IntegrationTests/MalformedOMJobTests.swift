@@ -9,25 +9,27 @@ import Testing
     /// An OMJob CRD without a schema, as an older or hand-made installation may have: the API
     /// server then stores whatever it is given, and only the operator can say what is wrong.
     static let permissiveCRD = """
-    apiVersion: apiextensions.k8s.io/v1
-    kind: CustomResourceDefinition
-    metadata: {name: omjobs.pipelines.openmetadata.org}
-    spec:
-      group: pipelines.openmetadata.org
-      scope: Namespaced
-      names: {kind: OMJob, plural: omjobs, singular: omjob, shortNames: [omj]}
-      versions:
-      - name: v1
-        served: true
-        storage: true
-        subresources: {status: {}}
-        schema:
-          openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
-    """
+        apiVersion: apiextensions.k8s.io/v1
+        kind: CustomResourceDefinition
+        metadata: {name: omjobs.pipelines.openmetadata.org}
+        spec:
+          group: pipelines.openmetadata.org
+          scope: Namespaced
+          names: {kind: OMJob, plural: omjobs, singular: omjob, shortNames: [omj]}
+          versions:
+          - name: v1
+            served: true
+            storage: true
+            subresources: {status: {}}
+            schema:
+              openAPIV3Schema: {type: object, x-kubernetes-preserve-unknown-fields: true}
+        """
 
     static func broken(_ name: String, spec: JSONValue) -> JSONValue {
-        ["apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
-         "metadata": ["name": .string(name), "namespace": .string(OperatorUnderTest.namespace)], "spec": spec]
+        [
+            "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
+            "metadata": ["name": .string(name), "namespace": .string(OperatorUnderTest.namespace)], "spec": spec,
+        ]
     }
 
     @Test func malformedRunsFailClearlyWhileAGoodRunCompletes() async throws {
@@ -37,7 +39,9 @@ import Testing
         try FileManager.default.copyItem(atPath: Paths.crds + "/cronomjob.yaml", toPath: crds + "/cronomjob.yaml")
         try await OperatorUnderTest.run(crdDirectory: crds) { op in
             try op.create(Self.broken("no-main-spec", spec: ["exitHandlerSpec": ["image": "i", "command": ["c"]]]))
-            try op.create(Self.broken("image-number", spec: ["mainPodSpec": ["image": 42, "command": ["c"], "serviceAccountName": "sa"]]))
+            try op.create(
+                Self.broken(
+                    "image-number", spec: ["mainPodSpec": ["image": 42, "command": ["c"], "serviceAccountName": "sa"]]))
             try op.create(OperatorUnderTest.omJob("fine"))
             _ = try await op.waitForPod("fine-main")
             try op.setRunning("fine-main")
@@ -50,7 +54,9 @@ import Testing
                 let message = op.omJob(name)?["status"]?["message"]?.stringValue ?? ""
                 #expect(message.contains(field), "\(name): \(message)")
                 #expect(op.pods(of: name, type: "main").isEmpty, "no pod for \(name)")
-                _ = try await eventually("Warning event for \(name)") { op.warningEvents(for: name).isEmpty ? nil : true }
+                _ = try await eventually("Warning event for \(name)") {
+                    op.warningEvents(for: name).isEmpty ? nil : true
+                }
                 try await op.expectNoFinalizers(name)
             }
         }
@@ -60,7 +66,9 @@ import Testing
         let name = "om-job-" + String(repeating: "very-long-pipeline-name-", count: 5) + "a1b2c3d4"
         try await OperatorUnderTest.run { op in
             try op.create(OperatorUnderTest.omJob(name, runID: "run-long"))
-            let main = try await eventually("main pod of the long-named run") { op.pods(ofRun: name, type: "main").first }
+            let main = try await eventually("main pod of the long-named run") {
+                op.pods(ofRun: name, type: "main").first
+            }
             let podName = main["metadata"]?["name"]?.stringValue ?? ""
             #expect(podName.count <= 63 && podName.hasSuffix("-main"), "pod name \(podName)")
             try op.setRunning(podName)

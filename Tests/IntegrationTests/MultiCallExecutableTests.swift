@@ -1,7 +1,7 @@
 import Foundation
 import KubeJSON
-import Testing
 import TestSupport
+import Testing
 
 /// The image holds one executable, `omjob`, and a link to it per role (scripts/build-release.sh):
 /// started as `omjob-supervisor`, it must start its workers through the links beside it and each
@@ -22,7 +22,8 @@ import TestSupport
             try await op.expectEnded("multi", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
 
             let port = try await eventually("health port") { op.healthPort() }
-            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
+            let info = try JSONDecoder().decode(
+                JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let children = info["children"]?.arrayValue ?? []
             #expect(Set(children.compactMap { $0["role"]?.stringValue }) == ["watcher", "executor", "gc"])
             for child in children {
@@ -40,8 +41,12 @@ import TestSupport
         let directory = URL(fileURLWithPath: try Paths.temporaryDirectory()).standardizedFileURL.path  // as /proc shows it
         let program = try Paths.product("omjob")
         // A hard link when the file system allows it (no copy of a large binary), else a copy.
-        if link(program, directory + "/omjob") != 0 { try FileManager.default.copyItem(atPath: program, toPath: directory + "/omjob") }
-        for role in roles { try FileManager.default.createSymbolicLink(atPath: directory + "/" + role, withDestinationPath: "omjob") }
+        if link(program, directory + "/omjob") != 0 {
+            try FileManager.default.copyItem(atPath: program, toPath: directory + "/omjob")
+        }
+        for role in roles {
+            try FileManager.default.createSymbolicLink(atPath: directory + "/" + role, withDestinationPath: "omjob")
+        }
         return directory
     }
 
@@ -51,6 +56,7 @@ import TestSupport
 
     /// The kernel's name of the process: the base name of the path it was executed as.
     static func commandName(ofPID pid: Int) -> String? {
-        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?.trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 }

@@ -10,7 +10,9 @@ import Testing
 /// one is said once and lived without, a required one is never a silent stall.
 @Suite(.timeLimit(.minutes(3))) struct PermissionTests {
     static func forbidden(_ what: String) -> KubeAPIError {
-        KubeAPIError(code: 403, reason: "Forbidden", message: "\(what) is forbidden: User \"system:serviceaccount:x:y\" cannot do it")
+        KubeAPIError(
+            code: 403, reason: "Forbidden",
+            message: "\(what) is forbidden: User \"system:serviceaccount:x:y\" cannot do it")
     }
 
     /// OpenMetadata's chart grants nothing on nodes: the node informer stops asking, the watcher
@@ -19,14 +21,20 @@ import Testing
         try await OperatorUnderTest.run { op in
             op.stopOperator()
             op.sim.interceptor = { request in
-                request.method == "GET" && request.path.hasPrefix("/api/v1/nodes") ? .respond(Self.forbidden("nodes")) : nil
+                request.method == "GET" && request.path.hasPrefix("/api/v1/nodes")
+                    ? .respond(Self.forbidden("nodes")) : nil
             }
             try op.startOperator()
             let port = try await eventually("the health port") { op.healthPort() }
-            _ = try await eventually("ready without nodes") { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 ? true : nil }
-            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
+            _ = try await eventually("ready without nodes") {
+                (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 ? true : nil
+            }
+            let info = try JSONDecoder().decode(
+                JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let missing = info["missingPermissions"]?.arrayValue ?? []
-            #expect(missing.contains { $0["resource"]?.stringValue == "nodes" && $0["required"]?.boolValue == false }, "\(missing)")
+            #expect(
+                missing.contains { $0["resource"]?.stringValue == "nodes" && $0["required"]?.boolValue == false },
+                "\(missing)")
             #expect(try LoopbackHTTP.get(port: port, path: "/health").status == 200)
             #expect(op.log.contains("missing optional permission"))
 
@@ -47,7 +55,9 @@ import Testing
             op.stopOperator()
             let refuse = Mutex(true)
             op.sim.interceptor = { request in
-                guard request.method == "GET", request.path.contains("/pods"), refuse.withLock({ $0 }) else { return nil }
+                guard request.method == "GET", request.path.contains("/pods"), refuse.withLock({ $0 }) else {
+                    return nil
+                }
                 return .respond(Self.forbidden("pods"))
             }
             try op.startOperator()

@@ -24,7 +24,8 @@ import Testing
             try op.evict("evicted-main")
             let exit = try await op.waitForExitPod(of: "evicted")
             try op.finishExitHandler(exit)
-            try await op.expectEnded("evicted", phase: "Succeeded", reason: "TerminationByKubelet", pipelineStatus: "failed")
+            try await op.expectEnded(
+                "evicted", phase: "Succeeded", reason: "TerminationByKubelet", pipelineStatus: "failed")
         }
     }
 
@@ -37,7 +38,9 @@ import Testing
             let exit = try await op.waitForExitPod(of: "lost")
             // The container may still run: the main pod is deleted so that a returning node stops it,
             // and kept (finalizer) while the exit handler runs.
-            _ = try await eventually("the main pod's deletion asked") { op.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil }
+            _ = try await eventually("the main pod's deletion asked") {
+                op.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil
+            }
             #expect(op.pod("lost-main")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false)
             // The node returns and the kubelet reports the SIGTERM the deletion sent: nothing changes.
             try op.setNodeReady("node-9", "True")

@@ -11,10 +11,13 @@ import Testing
         try await OperatorUnderTest.run { op in
             op.sim.interceptor = { request in
                 guard request.method == "POST", request.path.hasSuffix("/pods"),
-                      let pod = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
-                      (pod["metadata"] as? [String: Any])?["name"] as? String == "rejected-main" else { return nil }
-                return .respond(KubeAPIError(code: 403, reason: "Forbidden",
-                                             message: "pods \"rejected-main\" is forbidden: exceeded quota: compute-resources"))
+                    let pod = try? JSONSerialization.jsonObject(with: Data(request.body)) as? [String: Any],
+                    (pod["metadata"] as? [String: Any])?["name"] as? String == "rejected-main"
+                else { return nil }
+                return .respond(
+                    KubeAPIError(
+                        code: 403, reason: "Forbidden",
+                        message: "pods \"rejected-main\" is forbidden: exceeded quota: compute-resources"))
             }
             try op.create(OperatorUnderTest.omJob("rejected"))
             let exit = try await op.waitForExitPod(of: "rejected")

@@ -19,12 +19,16 @@ import Testing
 
     @Test func theSandboxEndsEveryExampleAsItsAnnotationsExpect() async throws {
         guard Self.onPath("kubectl"), Self.onPath("python3") else {
-            print("SandboxTests: skipped: the sandbox needs kubectl and python3 on PATH (scripts/install-deps.sh --sandbox)")
+            print(
+                "SandboxTests: skipped: the sandbox needs kubectl and python3 on PATH (scripts/install-deps.sh --sandbox)"
+            )
             return
         }
         let (status, output) = try await Self.runSandbox()
         // The verdict table comes first: CI logs keep a message's start and may cut its middle.
-        #expect(status == 0, "sandbox --check exited \(status); its table:\n\(Self.table(output))\nits whole output:\n\(output)")
+        #expect(
+            status == 0,
+            "sandbox --check exited \(status); its table:\n\(Self.table(output))\nits whole output:\n\(output)")
         #expect(output.contains("sandbox check: passed"), "\(Self.table(output))")
         let rows = output.split(separator: "\n").map(String.init)
         for expected in Self.expectedRows {
@@ -49,10 +53,14 @@ import Testing
     static func runSandbox() async throws -> (Int32, String) {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let environment = ["OMJOB_BIN_DIR": URL(fileURLWithPath: try Paths.product("omjob-supervisor")).deletingLastPathComponent().path,
-                           "SANDBOX_TIMEOUT": "200", "SANDBOX_CRON_TIMEOUT": "150"]
-        let output = try await Command.run(["bash", Paths.root.appendingPathComponent("scripts/sandbox.sh").path, "--check"],
-                                           environment: environment, in: directory)
+        let environment = [
+            "OMJOB_BIN_DIR": URL(fileURLWithPath: try Paths.product("omjob-supervisor")).deletingLastPathComponent()
+                .path,
+            "SANDBOX_TIMEOUT": "200", "SANDBOX_CRON_TIMEOUT": "150",
+        ]
+        let output = try await Command.run(
+            ["bash", Paths.root.appendingPathComponent("scripts/sandbox.sh").path, "--check"],
+            environment: environment, in: directory)
         return (output.status, output.stdout + output.stderr)
     }
 
@@ -64,7 +72,9 @@ import Testing
 
     /// The pids the sandbox announces: "sandbox: pids kubesim=N operator=M".
     static func startedPIDs(_ output: String) -> [pid_t] {
-        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("sandbox: pids ") }) else { return [] }
+        guard let line = output.split(separator: "\n").first(where: { $0.hasPrefix("sandbox: pids ") }) else {
+            return []
+        }
         return line.split(separator: " ").compactMap { $0.split(separator: "=").last.flatMap { pid_t($0) } }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct AuthAndTLSTests {
@@ -23,7 +24,8 @@ import Testing
             print("AuthAndTLSTests: openssl not found, TLS test skipped")
             return
         }
-        let sim = try await KubeSimServer.start(.init(token: "t", tlsCertificatePath: cert, tlsKeyPath: key, threads: 1))
+        let sim = try await KubeSimServer.start(
+            .init(token: "t", tlsCertificatePath: cert, tlsKeyPath: key, threads: 1))
         do {
             #expect(sim.baseURL.hasPrefix("https://"))
             let client = try await SimHTTPClient.connect(port: sim.port, token: "t", tls: true)
@@ -40,7 +42,8 @@ import Testing
 
     @Test func missingCertificateFileIsASetupErrorNamingTheSetting() async throws {
         await #expect(throws: KubeSimSetupError.self) {
-            try await KubeSimServer.start(.init(tlsCertificatePath: "/nonexistent.pem", tlsKeyPath: "/nonexistent.key", threads: 1))
+            try await KubeSimServer.start(
+                .init(tlsCertificatePath: "/nonexistent.pem", tlsKeyPath: "/nonexistent.key", threads: 1))
         }
     }
 }

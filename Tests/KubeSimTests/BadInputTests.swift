@@ -1,29 +1,39 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct BadInputTests {
     @Test func malformedJSONIsBadRequestAndTheConnectionKeepsServing() async throws {
         try await withSim { _, client in
-            let bad = try await client.send("POST", "/api/v1/namespaces/default/pods", body: Array("{\"metadata\": ".utf8))
+            let bad = try await client.send(
+                "POST", "/api/v1/namespaces/default/pods", body: Array("{\"metadata\": ".utf8))
             #expect(bad.status == 400)
             #expect(bad.json.str("reason") == "BadRequest")
-            #expect(bad.json.str("message")?.hasPrefix("the object provided is unrecognized (must be of type Pod): couldn't get version/kind; json parse error") == true)
+            #expect(
+                bad.json.str("message")?.hasPrefix(
+                    "the object provided is unrecognized (must be of type Pod): couldn't get version/kind; json parse error"
+                ) == true)
             #expect(try await client.send("GET", "/api/v1/namespaces/default/pods").status == 200)
         }
     }
 
     @Test func wrongContentTypeIs415() async throws {
         try await withSim { _, client in
-            let response = try await client.send("POST", "/api/v1/namespaces/default/pods", body: Array("x".utf8), contentType: "text/plain")
+            let response = try await client.send(
+                "POST", "/api/v1/namespaces/default/pods", body: Array("x".utf8), contentType: "text/plain")
             #expect(response.status == 415)
             #expect(response.json.str("reason") == "UnsupportedMediaType")
-            let patch = try await client.send("PATCH", "/api/v1/namespaces/default/pods/p", body: Array("{}".utf8), contentType: "application/json")
+            let patch = try await client.send(
+                "PATCH", "/api/v1/namespaces/default/pods/p", body: Array("{}".utf8), contentType: "application/json")
             #expect(patch.status == 415)
         }
     }
 
-    @Test(arguments: ["/api/v1/widgets", "/apis/nope.io/v1/things", "/apis/test.kubesim.io/v2/widgets", "/api/v1/namespaces/default/pods/p/exec/x", "/nothing"])
+    @Test(arguments: [
+        "/api/v1/widgets", "/apis/nope.io/v1/things", "/apis/test.kubesim.io/v2/widgets",
+        "/api/v1/namespaces/default/pods/p/exec/x", "/nothing",
+    ])
     func unknownPathsAre404Status(_ path: String) async throws {
         try await withSim { _, client in
             let response = try await client.send("GET", path)
@@ -83,7 +93,8 @@ import Testing
 
     @Test func dryRunIsRefusedRatherThanPersisted() async throws {
         try await withSim { sim, client in
-            let response = try await client.send("POST", "/api/v1/namespaces/default/pods?dryRun=All", json: Fixture.pod("p"))
+            let response = try await client.send(
+                "POST", "/api/v1/namespaces/default/pods?dryRun=All", json: Fixture.pod("p"))
             #expect(response.status == 400)
             #expect(try sim.store.list(.pods, namespace: "default").items.isEmpty)
         }

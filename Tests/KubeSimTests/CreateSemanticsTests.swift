@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct CreateSemanticsTests {
@@ -33,7 +34,9 @@ import Testing
     @Test(arguments: ["Bad_Name", "-leading", "trailing-", "UPPER", String(repeating: "a", count: 254)])
     func invalidNamesAreRejected(_ name: String) throws {
         let store = try fixtureStore()
-        let error = try #require(throws: KubeAPIError.self) { try store.create(.pods, namespace: "default", object: Fixture.pod(name)) }
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.create(.pods, namespace: "default", object: Fixture.pod(name))
+        }
         #expect(error.code == 422)
         #expect(error.reason == "Invalid")
         #expect(error.causes.first?.field == "metadata.name")
@@ -42,8 +45,12 @@ import Testing
 
     @Test func namespaceNamesMustBeDNSLabels() throws {
         let store = try fixtureStore()
-        #expect(throws: KubeAPIError.self) { try store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "a.b"]]) }
-        #expect(try store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "team-a"]]).str("status", "phase") == "Active")
+        #expect(throws: KubeAPIError.self) {
+            try store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "a.b"]])
+        }
+        #expect(
+            try store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "team-a"]]).str(
+                "status", "phase") == "Active")
     }
 
     @Test func duplicateNameIsAlreadyExists() async throws {
@@ -59,12 +66,16 @@ import Testing
 
     @Test func missingNamespaceIsNotFoundAndTerminatingNamespaceIsForbidden() throws {
         let store = try fixtureStore()
-        let missing = try #require(throws: KubeAPIError.self) { try store.create(.pods, namespace: "nope", object: Fixture.pod("p")) }
+        let missing = try #require(throws: KubeAPIError.self) {
+            try store.create(.pods, namespace: "nope", object: Fixture.pod("p"))
+        }
         #expect(missing.code == 404 && missing.message == "namespaces \"nope\" not found")
         try store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "going"]])
         try store.create(.pods, namespace: "going", object: Fixture.pod("held", finalizers: ["example.com/hold"]))
         try store.delete(.namespaces, namespace: nil, name: "going")
-        let forbidden = try #require(throws: KubeAPIError.self) { try store.create(.pods, namespace: "going", object: Fixture.pod("late")) }
+        let forbidden = try #require(throws: KubeAPIError.self) {
+            try store.create(.pods, namespace: "going", object: Fixture.pod("late"))
+        }
         #expect(forbidden.code == 403 && forbidden.reason == "Forbidden")
         #expect(forbidden.message.contains("because it is being terminated"))
     }
@@ -89,10 +100,16 @@ import Testing
 
     @Test func emptyLabelMapsAreDroppedAndCoreEventNamesAreFree() throws {
         let store = try fixtureStore()
-        #expect(try store.create(.pods, namespace: "default", object: Fixture.pod("p"))[path: ["metadata", "labels"]] == nil)
-        let event: JSONValue = ["metadata": ["name": "Not_A_DNS_Name.123"], "reason": "X", "involvedObject": ["kind": "Pod", "name": "p"]]
+        #expect(
+            try store.create(.pods, namespace: "default", object: Fixture.pod("p"))[path: ["metadata", "labels"]] == nil
+        )
+        let event: JSONValue = [
+            "metadata": ["name": "Not_A_DNS_Name.123"], "reason": "X", "involvedObject": ["kind": "Pod", "name": "p"],
+        ]
         #expect(try store.create(.events, namespace: "default", object: event).name == "Not_A_DNS_Name.123")
-        #expect(throws: KubeAPIError.self) { try store.create(.events, namespace: "default", object: ["metadata": ["name": "a/b"]]) }
+        #expect(throws: KubeAPIError.self) {
+            try store.create(.events, namespace: "default", object: ["metadata": ["name": "a/b"]])
+        }
     }
 
     @Test func podValidationReportsFieldCauses() throws {
@@ -100,7 +117,9 @@ import Testing
         var pod = Fixture.pod("p")
         pod.set(["spec", "containers"], [["name": "main"]])
         pod.set(["spec", "restartPolicy"], "Sometimes")
-        let error = try #require(throws: KubeAPIError.self) { try store.create(.pods, namespace: "default", object: pod) }
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.create(.pods, namespace: "default", object: pod)
+        }
         #expect(Set(error.causes.map(\.field)) == ["spec.containers[0].image", "spec.restartPolicy"])
         #expect(error.causes.first { $0.field == "spec.restartPolicy" }?.reason == "FieldValueNotSupported")
     }

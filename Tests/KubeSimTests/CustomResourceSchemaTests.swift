@@ -1,14 +1,19 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct CustomResourceSchemaTests {
     @Test func unknownFieldsArePrunedAndPreservedWhereDeclared() throws {
         let store = try fixtureStore()
-        let spec: JSONValue = ["image": "busybox", "bogus": 1, "extra": ["anything": ["deep": true]],
-                               "template": ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "t", "junk": 1], "spec": ["a": "x", "b": "y"]],
-                               "labels": ["k": "v"]]
+        let spec: JSONValue = [
+            "image": "busybox", "bogus": 1, "extra": ["anything": ["deep": true]],
+            "template": [
+                "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "t", "junk": 1], "spec": ["a": "x", "b": "y"],
+            ],
+            "labels": ["k": "v"],
+        ]
         var widget = Fixture.widget("w", spec: spec)
         widget["topLevelJunk"] = "x"
         widget.set(["metadata", "notAMetaField"], "x")
@@ -28,7 +33,8 @@ import Testing
         let store = try fixtureStore()
         let stored = try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("w"))
         #expect(stored[path: ["spec", "size"]] == 3)
-        let nulled = try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("n", spec: ["image": "x", "size": nil]))
+        let nulled = try store.create(
+            Fixture.widgets, namespace: "default", object: Fixture.widget("n", spec: ["image": "x", "size": nil]))
         #expect(nulled[path: ["spec", "size"]] == 3)
     }
 
@@ -46,20 +52,36 @@ import Testing
 
     static let invalidCases: [InvalidCase] = [
         InvalidCase(.object(["size": 3]), "spec.image", "FieldValueRequired", "spec.image: Required value"),
-        InvalidCase(["image": "x", "size": "big"], "spec.size", "FieldValueInvalid", "spec.size: Invalid value: \"string\": spec.size in body must be of type integer: \"string\""),
-        InvalidCase(["image": "x", "color": "pink"], "spec.color", "FieldValueNotSupported", "spec.color: Unsupported value: \"pink\": supported values: \"red\", \"green\", \"blue\""),
-        InvalidCase(["image": "x", "name": "ABC"], "spec.name", "FieldValueInvalid", "spec.name: Invalid value: \"ABC\": spec.name in body should match '^[a-z]+$'"),
-        InvalidCase(["image": "x", "name": "abcdefghij"], "spec.name", "FieldValueTooLong", "spec.name: Too long: may not be longer than 8"),
-        InvalidCase(["image": "x", "size": 0], "spec.size", "FieldValueInvalid", "spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1"),
-        InvalidCase(["image": "x", "size": 11], "spec.size", "FieldValueInvalid", "spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10"),
-        InvalidCase(["image": "", "port": true], "spec.image", "FieldValueInvalid", "spec.image: Invalid value: \"\": spec.image in body should be at least 1 chars long"),
+        InvalidCase(
+            ["image": "x", "size": "big"], "spec.size", "FieldValueInvalid",
+            "spec.size: Invalid value: \"string\": spec.size in body must be of type integer: \"string\""),
+        InvalidCase(
+            ["image": "x", "color": "pink"], "spec.color", "FieldValueNotSupported",
+            "spec.color: Unsupported value: \"pink\": supported values: \"red\", \"green\", \"blue\""),
+        InvalidCase(
+            ["image": "x", "name": "ABC"], "spec.name", "FieldValueInvalid",
+            "spec.name: Invalid value: \"ABC\": spec.name in body should match '^[a-z]+$'"),
+        InvalidCase(
+            ["image": "x", "name": "abcdefghij"], "spec.name", "FieldValueTooLong",
+            "spec.name: Too long: may not be longer than 8"),
+        InvalidCase(
+            ["image": "x", "size": 0], "spec.size", "FieldValueInvalid",
+            "spec.size: Invalid value: 0: spec.size in body should be greater than or equal to 1"),
+        InvalidCase(
+            ["image": "x", "size": 11], "spec.size", "FieldValueInvalid",
+            "spec.size: Invalid value: 11: spec.size in body should be less than or equal to 10"),
+        InvalidCase(
+            ["image": "", "port": true], "spec.image", "FieldValueInvalid",
+            "spec.image: Invalid value: \"\": spec.image in body should be at least 1 chars long"),
     ]
 
     @Test(arguments: invalidCases)
     func invalidValuesGet422WithFieldCauses(_ row: InvalidCase) throws {
         let (spec, field, reason, text) = (row.spec, row.field, row.reason, row.text)
         let store = try fixtureStore()
-        let error = try #require(throws: KubeAPIError.self) { try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("w", spec: spec)) }
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("w", spec: spec))
+        }
         #expect(error.code == 422)
         #expect(error.kind == "Widget" && error.group == "test.kubesim.io")
         let cause = try #require(error.causes.first { $0.field == field })
@@ -70,9 +92,18 @@ import Testing
 
     @Test func intOrStringAcceptsBoth() throws {
         let store = try fixtureStore()
-        #expect(try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("a", spec: ["image": "x", "port": 80]))[path: ["spec", "port"]] == 80)
-        #expect(try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("b", spec: ["image": "x", "port": "http"]))[path: ["spec", "port"]] == "http")
-        #expect(throws: KubeAPIError.self) { try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("c", spec: ["image": "x", "port": true])) }
+        #expect(
+            try store.create(
+                Fixture.widgets, namespace: "default", object: Fixture.widget("a", spec: ["image": "x", "port": 80]))[
+                    path: ["spec", "port"]] == 80)
+        #expect(
+            try store.create(
+                Fixture.widgets, namespace: "default",
+                object: Fixture.widget("b", spec: ["image": "x", "port": "http"]))[path: ["spec", "port"]] == "http")
+        #expect(throws: KubeAPIError.self) {
+            try store.create(
+                Fixture.widgets, namespace: "default", object: Fixture.widget("c", spec: ["image": "x", "port": true]))
+        }
     }
 
     @Test func strictFieldValidationRejectsUnknownFields() async throws {
@@ -80,7 +111,8 @@ import Testing
             let widget = Fixture.widget("w", spec: ["image": "x", "bogus": 1])
             let strict = try await client.send("POST", Fixture.widgetsPath + "?fieldValidation=Strict", json: widget)
             #expect(strict.status == 400)
-            #expect(strict.json.str("message")?.hasSuffix("strict decoding error: unknown field \"spec.bogus\"") == true)
+            #expect(
+                strict.json.str("message")?.hasSuffix("strict decoding error: unknown field \"spec.bogus\"") == true)
             #expect(try await client.send("POST", Fixture.widgetsPath, json: widget).status == 201)
         }
     }
@@ -99,7 +131,12 @@ import Testing
 
     static let omjob: JSONValue = [
         "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob", "metadata": ["name": "run-1"],
-        "spec": ["mainPodSpec": ["image": "openmetadata/ingestion:1.5", "serviceAccountName": "ingestion", "command": ["python", "main.py"]]],
+        "spec": [
+            "mainPodSpec": [
+                "image": "openmetadata/ingestion:1.5", "serviceAccountName": "ingestion",
+                "command": ["python", "main.py"],
+            ]
+        ],
     ]
 
     @Test func unknownStatusFieldOfAnOMJobIsPruned() throws {
@@ -110,7 +147,8 @@ import Testing
         #expect(created[path: ["spec", "ttlSecondsAfterFinished"]] == 86400)
         var withStatus = created
         withStatus["status"] = ["phase": "Running", "mainPodName": "run-1-main", "notInTheCRD": "lost"]
-        let updated = try store.update(Self.omjobs, namespace: "default", name: "run-1", object: withStatus, subresource: .status)
+        let updated = try store.update(
+            Self.omjobs, namespace: "default", name: "run-1", object: withStatus, subresource: .status)
         #expect(updated.str("status", "phase") == "Running")
         #expect(updated.str("status", "mainPodName") == "run-1-main")
         #expect(updated[path: ["status", "notInTheCRD"]] == nil)
@@ -122,7 +160,9 @@ import Testing
         try CRDLoader.load(directory: directory, into: store)
         var bad = Self.omjob
         bad.set(["spec", "mainPodSpec", "image"], nil)
-        let error = try #require(throws: KubeAPIError.self) { try store.create(Self.omjobs, namespace: "default", object: bad) }
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.create(Self.omjobs, namespace: "default", object: bad)
+        }
         #expect(error.causes.map(\.field) == ["spec.mainPodSpec.image"])
         let types = store.resourceTypes
         #expect(types.first { $0.plural == "omjobs" }?.shortNames == ["omj"])

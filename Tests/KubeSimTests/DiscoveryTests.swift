@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct DiscoveryTests {
@@ -18,32 +19,54 @@ import Testing
 
     @Test func groupsIncludeBuiltinsAndLoadedCRDs() async throws {
         try await withSim { _, client in
-            let groups = try await client.send("GET", "/apis").json["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(Set(groups).isSuperset(of: ["events.k8s.io", "coordination.k8s.io", "apiextensions.k8s.io", "test.kubesim.io"]))
+            let groups =
+                try await client.send("GET", "/apis").json["groups"]?.arrayValue?.compactMap { $0["name"]?.stringValue }
+                ?? []
+            #expect(
+                Set(groups).isSuperset(of: [
+                    "events.k8s.io", "coordination.k8s.io", "apiextensions.k8s.io", "test.kubesim.io",
+                ]))
             let widgets = try await client.send("GET", "/apis/test.kubesim.io/v1").json
             let resource = widgets["resources"]?.arrayValue?.first { $0["name"] == "widgets" }
             #expect(resource?["kind"] == "Widget")
             #expect(resource?["shortNames"] == ["wdg"])
-            #expect(try await client.send("GET", "/apis/test.kubesim.io").json.str("preferredVersion", "version") == "v1")
+            #expect(
+                try await client.send("GET", "/apis/test.kubesim.io").json.str("preferredVersion", "version") == "v1")
         }
     }
 
     @Test func crdCreatedThroughTheAPIIsServedAndRemovedWithItsObjects() async throws {
         try await withSim { sim, client in
             let crd: JSONValue = [
-                "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": ["name": "gadgets.example.com"],
-                "spec": ["group": "example.com", "scope": "Cluster", "names": ["kind": "Gadget", "plural": "gadgets"],
-                         "versions": [["name": "v1alpha1", "served": true, "storage": true,
-                                       "schema": ["openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]]]]],
+                "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                "metadata": ["name": "gadgets.example.com"],
+                "spec": [
+                    "group": "example.com", "scope": "Cluster", "names": ["kind": "Gadget", "plural": "gadgets"],
+                    "versions": [
+                        [
+                            "name": "v1alpha1", "served": true, "storage": true,
+                            "schema": [
+                                "openAPIV3Schema": ["type": "object", "x-kubernetes-preserve-unknown-fields": true]
+                            ],
+                        ]
+                    ],
+                ],
             ]
             #expect(try await client.send("GET", "/apis/example.com/v1alpha1").status == 404)
-            let created = try await client.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json: crd)
+            let created = try await client.send(
+                "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json: crd)
             #expect(created.status == 201)
             #expect(created.json["status"]?["conditions"]?.arrayValue?.contains { $0["type"] == "Established" } == true)
             #expect(try await client.send("GET", "/apis/example.com/v1alpha1").status == 200)
-            let gadget: JSONValue = ["apiVersion": "example.com/v1alpha1", "kind": "Gadget", "metadata": ["name": "g"], "anything": 1]
-            #expect(try await client.send("POST", "/apis/example.com/v1alpha1/gadgets", json: gadget).json["anything"] == 1)
-            #expect(try await client.send("DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com").status == 200)
+            let gadget: JSONValue = [
+                "apiVersion": "example.com/v1alpha1", "kind": "Gadget", "metadata": ["name": "g"], "anything": 1,
+            ]
+            #expect(
+                try await client.send("POST", "/apis/example.com/v1alpha1/gadgets", json: gadget).json["anything"] == 1)
+            #expect(
+                try await client.send(
+                    "DELETE", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/gadgets.example.com"
+                ).status == 200)
             #expect(try await client.send("GET", "/apis/example.com/v1alpha1/gadgets").status == 404)
             #expect(sim.store.resourceTypes.contains { $0.group == "example.com" } == false)
         }
@@ -52,11 +75,15 @@ import Testing
     @Test func crdWithMismatchedNameIsInvalid() async throws {
         try await withSim { _, client in
             let crd: JSONValue = [
-                "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition", "metadata": ["name": "wrong.example.com"],
-                "spec": ["group": "example.com", "scope": "Namespaced", "names": ["kind": "Gadget", "plural": "gadgets"],
-                         "versions": [["name": "v1", "served": true, "storage": true]]],
+                "apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+                "metadata": ["name": "wrong.example.com"],
+                "spec": [
+                    "group": "example.com", "scope": "Namespaced", "names": ["kind": "Gadget", "plural": "gadgets"],
+                    "versions": [["name": "v1", "served": true, "storage": true]],
+                ],
             ]
-            let response = try await client.send("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json: crd)
+            let response = try await client.send(
+                "POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", json: crd)
             #expect(response.status == 422)
             #expect(response.json.str("reason") == "Invalid")
             #expect(response.json["details"]?["causes"]?.arrayValue?.first?["field"] == "metadata.name")
@@ -84,7 +111,8 @@ import Testing
                 "apiVersion": "authorization.k8s.io/v1", "kind": "SelfSubjectAccessReview",
                 "spec": ["resourceAttributes": ["verb": "list", "resource": "nodes"]],
             ]
-            let answer = try await client.send("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", json: review)
+            let answer = try await client.send(
+                "POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", json: review)
             #expect(answer.status == 201)
             #expect(answer.json["status"]?["allowed"]?.boolValue == true)
             #expect(answer.json["spec"]?["resourceAttributes"]?["resource"]?.stringValue == "nodes")

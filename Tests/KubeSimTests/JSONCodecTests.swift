@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct JSONCodecTests {
@@ -9,7 +10,7 @@ import Testing
         ("[true,false,null]", .array([.bool(true), .bool(false), .null])),
         ("\"\\u00e9\\n\\\"x\"", .string("é\n\"x")),
         ("\"\\ud83d\\ude00\"", .string("😀")),
-        ("-9223372036854775808", .int(-9223372036854775808)),
+        ("-9223372036854775808", .int(-9_223_372_036_854_775_808)),
         ("1e3", .double(1000)),
     ])
     func parses(_ text: String, _ expected: JSONValue) throws {

@@ -1,13 +1,16 @@
 import Foundation
-import Spawn
 import KubeJSON
+import Spawn
 import Testing
+
 @testable import KubeSim
 
 /// A real kubectl against kubesim: discovery, apply, get, create, patch (incl. status),
 /// wait and delete. Skipped, with a message, only when kubectl is not installed.
 @Suite(.serialized) struct KubectlSessionTests {
-    static let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first { FileManager.default.isExecutableFile(atPath: $0) }
+    static let kubectl = ["/usr/bin/kubectl", "/usr/local/bin/kubectl"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     @Test func kubectlSessionOnOMJobsAndPods() async throws {
         guard let kubectl = Self.kubectl else {
@@ -37,7 +40,8 @@ import Testing
             return
         }
         // kubectl only sends bearer tokens over TLS, so a token-protected kubesim needs --tls-cert.
-        let sim = try await KubeSimServer.start(.init(token: "s3cret", tlsCertificatePath: cert, tlsKeyPath: key, threads: 1))
+        let sim = try await KubeSimServer.start(
+            .init(token: "s3cret", tlsCertificatePath: cert, tlsKeyPath: key, threads: 1))
         let session = try KubectlSession(kubectl: kubectl, server: sim.baseURL, token: "s3cret")
         defer { session.cleanUp() }
         let output: String
@@ -55,7 +59,9 @@ import Testing
         #expect(try await k.run("get", "--raw", "/version").contains(Discovery.gitVersion))
         let resources = try await k.run("api-resources")
         #expect(resources.contains("omjobs") && resources.contains("omj") && resources.contains("cronomjobs"))
-        let manifest = try k.write("omjob.yaml", """
+        let manifest = try k.write(
+            "omjob.yaml",
+            """
             apiVersion: pipelines.openmetadata.org/v1
             kind: OMJob
             metadata:
@@ -70,12 +76,16 @@ import Testing
         #expect(try await k.run("apply", "-f", manifest).contains("unchanged"))
         #expect(try await k.run("get", "omjobs").contains("run-1"))
         #expect(try await k.run("get", "omj", "run-1", "-o", "jsonpath={.spec.ttlSecondsAfterFinished}") == "86400")
-        _ = try await k.run("patch", "omjob", "run-1", "--subresource=status", "--type=merge", "-p", #"{"status":{"phase":"Running","bogus":1}}"#)
+        _ = try await k.run(
+            "patch", "omjob", "run-1", "--subresource=status", "--type=merge", "-p",
+            #"{"status":{"phase":"Running","bogus":1}}"#)
         let status = try sim.store.get(OMJobCRDTests.omjobs, namespace: "default", name: "run-1")["status"]
         #expect(status == ["phase": "Running"])
         _ = try await k.run("wait", "--for=jsonpath={.status.phase}=Running", "omjob/run-1", "--timeout=10s")
         _ = try await k.run("create", "namespace", "team")
-        let pod = try k.write("pod.yaml", """
+        let pod = try k.write(
+            "pod.yaml",
+            """
             apiVersion: v1
             kind: Pod
             metadata: {name: p1, namespace: team}
@@ -101,7 +111,8 @@ struct KubectlSession {
 
     init(kubectl: String, server: String, token: String?) throws {
         self.kubectl = kubectl
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("kubesim-kubectl-\(UUID().uuidString)")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "kubesim-kubectl-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let user = token.map { "    token: \($0)\n" } ?? "    {}\n"
         let config = """
@@ -133,12 +144,16 @@ struct KubectlSession {
     /// Started with `SpawnedProcess`, not `Process` (see SpawnedProcess for the descriptor-count
     /// crash); output goes to files, and the wait polls without holding a thread.
     func run(_ arguments: String...) async throws -> String {
-        let out = directory.appendingPathComponent("kubectl.out").path, err = directory.appendingPathComponent("kubectl.err").path
+        let out = directory.appendingPathComponent("kubectl.out").path
+        let err = directory.appendingPathComponent("kubectl.err").path
         for path in [out, err] { _ = FileManager.default.createFile(atPath: path, contents: nil) }
-        let process = try SpawnedProcess(executable: kubectl, arguments: arguments.filter { $0 != "--" } + ["--request-timeout=20s"],
-                                         environment: ["KUBECONFIG": directory.appendingPathComponent("kubeconfig").path,
-                                                       "HOME": directory.path, "PATH": "/usr/bin:/bin"],
-                                         stdout: .file(out), stderr: .file(err))
+        let process = try SpawnedProcess(
+            executable: kubectl, arguments: arguments.filter { $0 != "--" } + ["--request-timeout=20s"],
+            environment: [
+                "KUBECONFIG": directory.appendingPathComponent("kubeconfig").path,
+                "HOME": directory.path, "PATH": "/usr/bin:/bin",
+            ],
+            stdout: .file(out), stderr: .file(err))
         while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
         let status = process.terminationStatus ?? -1
         let stdout = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""

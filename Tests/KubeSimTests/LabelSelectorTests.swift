@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KubeSim
 
 @Suite struct LabelSelectorTests {
@@ -6,7 +7,8 @@ import Testing
 
     @Test(arguments: [
         ("app=web", true), ("app==web", true), ("app=db", false), ("app!=db", true), ("app!=web", false),
-        ("env in (prod,staging)", true), ("env in (dev)", false), ("env notin (dev)", true), ("env notin (prod)", false),
+        ("env in (prod,staging)", true), ("env in (dev)", false), ("env notin (dev)", true),
+        ("env notin (prod)", false),
         ("tier", true), ("missing", false), ("!missing", true), ("!tier", false), ("app=web,tier=front", true),
         ("app=web,tier=back", false), ("missing notin (x)", true), ("", true),
     ])
@@ -21,7 +23,8 @@ import Testing
 
     @Test func fieldSelectorRejectsUnsupportedField() {
         #expect(throws: KubeAPIError.self) { try FieldSelector.parse("spec.image=x", supported: ["metadata.name"]) }
-        let selector = try? FieldSelector.parse("status.phase!=Running,metadata.name=a", supported: ["status.phase", "metadata.name"])
+        let selector = try? FieldSelector.parse(
+            "status.phase!=Running,metadata.name=a", supported: ["status.phase", "metadata.name"])
         #expect(selector?.matches { ["status.phase": "Pending", "metadata.name": "a"][$0] ?? "" } == true)
         #expect(selector?.matches { ["status.phase": "Running", "metadata.name": "a"][$0] ?? "" } == false)
     }

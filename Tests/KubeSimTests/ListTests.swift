@@ -1,22 +1,27 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct ListTests {
     static func populated() throws -> ObjectStore {
         let store = try fixtureStore()
         try store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "other"]])
-        try store.create(.pods, namespace: "default", object: Fixture.pod("a", labels: ["app": "web", "tier": "front"], node: "n1"))
+        try store.create(
+            .pods, namespace: "default", object: Fixture.pod("a", labels: ["app": "web", "tier": "front"], node: "n1"))
         try store.create(.pods, namespace: "default", object: Fixture.pod("b", labels: ["app": "web", "tier": "back"]))
         try store.create(.pods, namespace: "default", object: Fixture.pod("c", labels: ["app": "db"]))
         try store.create(.pods, namespace: "other", object: Fixture.pod("d", labels: ["app": "web"]))
-        try store.patch(.pods, namespace: "default", name: "b", type: .merge, patch: ["status": ["phase": "Running"]], subresource: .status)
+        try store.patch(
+            .pods, namespace: "default", name: "b", type: .merge, patch: ["status": ["phase": "Running"]],
+            subresource: .status)
         return store
     }
 
     @Test(arguments: [
         ("app=web", ["a", "b", "d"]), ("app!=web", ["c"]), ("tier in (front,back)", ["a", "b"]),
-        ("tier notin (front)", ["b", "c", "d"]), ("tier", ["a", "b"]), ("!tier", ["c", "d"]), ("app=web,tier=back", ["b"]),
+        ("tier notin (front)", ["b", "c", "d"]), ("tier", ["a", "b"]), ("!tier", ["c", "d"]),
+        ("app=web,tier=back", ["b"]),
     ])
     func labelSelectors(_ selector: String, _ expected: [String]) throws {
         let result = try Self.populated().list(.pods, namespace: nil, options: .init(labelSelector: selector))
@@ -48,7 +53,11 @@ import Testing
             token = page.continueToken
             pages += 1
         } while token != nil
-        #expect(names == ["a", "b", "c", "d"].sorted { ($0 == "d" ? "other/d" : "default/\($0)") < ($1 == "d" ? "other/d" : "default/\($1)") })
+        #expect(
+            names
+                == ["a", "b", "c", "d"].sorted {
+                    ($0 == "d" ? "other/d" : "default/\($0)") < ($1 == "d" ? "other/d" : "default/\($1)")
+                })
         #expect(pages == 2)
     }
 
@@ -72,7 +81,8 @@ import Testing
         }
         #expect(future.code == 504 && future.reason == "Timeout")
         // b's status patch was the last write: at current-1 b is still Pending.
-        let exact = try store.list(.pods, namespace: nil, options: .init(resourceVersion: String(current - 1), resourceVersionMatch: "Exact"))
+        let exact = try store.list(
+            .pods, namespace: nil, options: .init(resourceVersion: String(current - 1), resourceVersionMatch: "Exact"))
         #expect(exact.resourceVersion == current - 1)
         #expect(exact.items.first { $0.name == "b" }?.str("status", "phase") == "Pending")
     }
@@ -91,14 +101,17 @@ import Testing
         let store = try fixtureStore(historyLimit: 1)
         for name in ["a", "b", "c"] { try store.create(.pods, namespace: "default", object: Fixture.pod(name)) }
         let error = try #require(throws: KubeAPIError.self) {
-            try store.list(.pods, namespace: nil, options: .init(resourceVersion: String(store.resourceVersion - 2), resourceVersionMatch: "Exact"))
+            try store.list(
+                .pods, namespace: nil,
+                options: .init(resourceVersion: String(store.resourceVersion - 2), resourceVersionMatch: "Exact"))
         }
         #expect(error.code == 410 && error.reason == "Expired")
     }
 
     @Test func listOverHTTPHasKindAndMetadata() async throws {
         try await withSim { _, client in
-            _ = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("a", labels: ["app": "x"]))
+            _ = try await client.send(
+                "POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("a", labels: ["app": "x"]))
             let list = try await client.send("GET", "/api/v1/pods?labelSelector=app%3Dx&limit=10").json
             #expect(list.str("kind") == "PodList")
             #expect(list.str("apiVersion") == "v1")

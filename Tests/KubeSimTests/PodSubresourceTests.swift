@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct PodSubresourceTests {
@@ -21,8 +22,12 @@ import Testing
 
     @Test func evictionMarksDisruptionTargetThenDeletes() async throws {
         try await withSim { sim, client in
-            _ = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("p", node: "n1", finalizers: ["a.io/keep"]))
-            let eviction: JSONValue = ["apiVersion": "policy/v1", "kind": "Eviction", "metadata": ["name": "p", "namespace": "default"]]
+            _ = try await client.send(
+                "POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("p", node: "n1", finalizers: ["a.io/keep"])
+            )
+            let eviction: JSONValue = [
+                "apiVersion": "policy/v1", "kind": "Eviction", "metadata": ["name": "p", "namespace": "default"],
+            ]
             let response = try await client.send("POST", "/api/v1/namespaces/default/pods/p/eviction", json: eviction)
             #expect(response.status == 201)
             let pod = try sim.store.get(.pods, namespace: "default", name: "p")
@@ -35,8 +40,12 @@ import Testing
     @Test func bindingSetsTheNodeOnce() async throws {
         try await withSim { sim, client in
             _ = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("p"))
-            let binding: JSONValue = ["apiVersion": "v1", "kind": "Binding", "metadata": ["name": "p"], "target": ["kind": "Node", "name": "n1"]]
-            #expect(try await client.send("POST", "/api/v1/namespaces/default/pods/p/binding", json: binding).status == 201)
+            let binding: JSONValue = [
+                "apiVersion": "v1", "kind": "Binding", "metadata": ["name": "p"],
+                "target": ["kind": "Node", "name": "n1"],
+            ]
+            #expect(
+                try await client.send("POST", "/api/v1/namespaces/default/pods/p/binding", json: binding).status == 201)
             #expect(try sim.store.get(.pods, namespace: "default", name: "p").str("spec", "nodeName") == "n1")
             let again = try await client.send("POST", "/api/v1/namespaces/default/pods/p/binding", json: binding)
             #expect(again.status == 409)
@@ -46,12 +55,15 @@ import Testing
     @Test func statusSubresourceOverHTTP() async throws {
         try await withSim { _, client in
             _ = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod("p"))
-            let patched = try await client.send("PATCH", "/api/v1/namespaces/default/pods/p/status",
-                                                json: ["status": ["phase": "Running"], "metadata": ["labels": ["ignored": "yes"]]],
-                                                contentType: "application/merge-patch+json")
+            let patched = try await client.send(
+                "PATCH", "/api/v1/namespaces/default/pods/p/status",
+                json: ["status": ["phase": "Running"], "metadata": ["labels": ["ignored": "yes"]]],
+                contentType: "application/merge-patch+json")
             #expect(patched.json.str("status", "phase") == "Running")
             #expect(patched.json.labels["ignored"] == nil)
-            #expect(try await client.send("GET", "/api/v1/namespaces/default/pods/p/status").json.str("status", "phase") == "Running")
+            #expect(
+                try await client.send("GET", "/api/v1/namespaces/default/pods/p/status").json.str("status", "phase")
+                    == "Running")
         }
     }
 }

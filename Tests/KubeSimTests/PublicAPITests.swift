@@ -15,14 +15,21 @@ import Testing
             let token = try sim.store.watch(.pods, namespace: "default", options: .init()) { event in
                 seen.withLockedValue { $0.append(event.type.rawValue) }
             }
-            let pod: JSONValue = ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p"],
-                                  "spec": ["nodeName": "n1", "containers": [["name": "main", "image": "busybox"]]]]
+            let pod: JSONValue = [
+                "apiVersion": "v1", "kind": "Pod", "metadata": ["name": "p"],
+                "spec": ["nodeName": "n1", "containers": [["name": "main", "image": "busybox"]]],
+            ]
             let created = try sim.store.create(.pods, namespace: "default", object: pod)
             let rv = sim.store.resourceVersion
             #expect(created[path: ["metadata", "resourceVersion"]]?.stringValue == String(rv))
-            try sim.store.patch(.pods, namespace: "default", name: "p", type: .merge, patch: ["status": ["phase": "Running"]], subresource: .status)
-            try sim.store.mutate(.pods, namespace: "default", name: "p", subresource: .status) { $0.set(["status", "phase"], "Succeeded") }
-            #expect(try sim.store.get(.pods, namespace: "default", name: "p")[path: ["status", "phase"]] == "Succeeded")
+            try sim.store.patch(
+                .pods, namespace: "default", name: "p", type: .merge, patch: ["status": ["phase": "Running"]],
+                subresource: .status)
+            try sim.store.mutate(.pods, namespace: "default", name: "p", subresource: .status) {
+                $0.set(["status", "phase"], "Succeeded")
+            }
+            #expect(
+                try sim.store.get(.pods, namespace: "default", name: "p")[path: ["status", "phase"]] == "Succeeded")
             try sim.store.appendLog(namespace: "default", pod: "p", container: "main", "done\n")
             #expect(try sim.store.log(namespace: "default", pod: "p", container: nil) == "done\n")
             sim.interceptor = { _ in .respond(.tooManyRequests(retryAfterSeconds: 1)) }

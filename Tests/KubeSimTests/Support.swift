@@ -1,12 +1,15 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 /// Starts kubesim on an ephemeral port, connects a keep-alive client, runs `body`, and always
 /// shuts both down.
-func withSim<T>(_ configuration: KubeSimServer.Configuration = .init(threads: 1),
-                _ body: (KubeSimServer, SimHTTPClient) async throws -> T) async throws -> T {
+func withSim<T>(
+    _ configuration: KubeSimServer.Configuration = .init(threads: 1),
+    _ body: (KubeSimServer, SimHTTPClient) async throws -> T
+) async throws -> T {
     var configuration = configuration
     if configuration.crdDirectory == nil { configuration.crdDirectory = Fixture.crdDirectory }
     let sim = try await KubeSimServer.start(configuration)
@@ -42,13 +45,22 @@ enum Fixture {
     static let widgets = GroupResource(group: "test.kubesim.io", resource: "widgets")
     static let widgetsPath = "/apis/test.kubesim.io/v1/namespaces/default/widgets"
 
-    static func pod(_ name: String, labels: [String: String] = [:], node: String? = nil, finalizers: [String] = [],
-                    owner: JSONValue? = nil) -> JSONValue {
+    static func pod(
+        _ name: String, labels: [String: String] = [:], node: String? = nil, finalizers: [String] = [],
+        owner: JSONValue? = nil
+    ) -> JSONValue {
         var pod: JSONValue = [
             "apiVersion": "v1", "kind": "Pod",
             "metadata": ["name": .string(name), "labels": .object(labels.mapValues(JSONValue.string))],
-            "spec": ["restartPolicy": "Never", "containers": [["name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "true"],
-                                                                "env": [["name": "A", "value": "1"], ["name": "B", "value": "2"]]]]],
+            "spec": [
+                "restartPolicy": "Never",
+                "containers": [
+                    [
+                        "name": "main", "image": "busybox:1.36", "command": ["sh", "-c", "true"],
+                        "env": [["name": "A", "value": "1"], ["name": "B", "value": "2"]],
+                    ]
+                ],
+            ],
         ]
         if let node { pod.set(["spec", "nodeName"], .string(node)) }
         if !finalizers.isEmpty { pod.set(["metadata", "finalizers"], .array(finalizers.map(JSONValue.string))) }
@@ -62,8 +74,10 @@ enum Fixture {
 
     /// An ownerReference to `owner` (controller, blocking owner deletion).
     static func ownerReference(_ owner: JSONValue, block: Bool = true) -> JSONValue {
-        ["apiVersion": owner["apiVersion"] ?? "", "kind": owner["kind"] ?? "", "name": .string(owner.name),
-         "uid": .string(owner.uid), "controller": true, "blockOwnerDeletion": .bool(block)]
+        [
+            "apiVersion": owner["apiVersion"] ?? "", "kind": owner["kind"] ?? "", "name": .string(owner.name),
+            "uid": .string(owner.uid), "controller": true, "blockOwnerDeletion": .bool(block),
+        ]
     }
 }
 

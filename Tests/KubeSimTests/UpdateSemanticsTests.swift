@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 @Suite struct UpdateSemanticsTests {
@@ -14,7 +15,10 @@ import Testing
             let conflict = try await client.send("PUT", "/api/v1/namespaces/default/pods/p", json: stale)
             #expect(conflict.status == 409)
             #expect(conflict.json.str("reason") == "Conflict")
-            #expect(conflict.json.str("message") == "Operation cannot be fulfilled on pods \"p\": the object has been modified; please apply your changes to the latest version and try again")
+            #expect(
+                conflict.json.str("message")
+                    == "Operation cannot be fulfilled on pods \"p\": the object has been modified; please apply your changes to the latest version and try again"
+            )
         }
     }
 
@@ -28,7 +32,8 @@ import Testing
         #expect(afterLabel.generation == 1)
         var statusChange = afterLabel
         statusChange.set(["status", "phase"], "Running")
-        let afterStatus = try store.update(Fixture.widgets, namespace: "default", name: "w", object: statusChange, subresource: .status)
+        let afterStatus = try store.update(
+            Fixture.widgets, namespace: "default", name: "w", object: statusChange, subresource: .status)
         #expect(afterStatus.generation == 1)
         #expect(afterStatus.str("status", "phase") == "Running")
         var specChange = afterStatus
@@ -50,7 +55,8 @@ import Testing
         both2.set(["spec", "size"], 9)
         both2.set(["status", "phase"], "Done")
         both2.set(["metadata", "labels", "sneaky"], "yes")
-        let viaStatus = try store.update(Fixture.widgets, namespace: "default", name: "w", object: both2, subresource: .status)
+        let viaStatus = try store.update(
+            Fixture.widgets, namespace: "default", name: "w", object: both2, subresource: .status)
         #expect(viaStatus[path: ["spec", "size"]] == 7)
         #expect(viaStatus.str("status", "phase") == "Done")
         #expect(viaStatus.labels["sneaky"] == nil)
@@ -70,7 +76,9 @@ import Testing
         let store = try fixtureStore()
         var widget = try store.create(Fixture.widgets, namespace: "default", object: Fixture.widget("w"))
         widget.set(["metadata", "resourceVersion"], nil)
-        let error = try #require(throws: KubeAPIError.self) { try store.update(Fixture.widgets, namespace: "default", name: "w", object: widget) }
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.update(Fixture.widgets, namespace: "default", name: "w", object: widget)
+        }
         #expect(error.code == 422)
         #expect(error.causes.first?.field == "metadata.resourceVersion")
     }
@@ -99,15 +107,21 @@ import Testing
         let store = try fixtureStore()
         var pod = try store.create(.pods, namespace: "default", object: Fixture.pod("p"))
         pod.set(["spec", "restartPolicy"], "Always")
-        let error = try #require(throws: KubeAPIError.self) { try store.update(.pods, namespace: "default", name: "p", object: pod) }
+        let error = try #require(throws: KubeAPIError.self) {
+            try store.update(.pods, namespace: "default", name: "p", object: pod)
+        }
         #expect(error.causes.first?.field == "spec" && error.causes.first?.reason == "FieldValueForbidden")
     }
 
     @Test func putOfMissingObjectIsNotFoundExceptForLeases() throws {
         let store = try fixtureStore()
-        #expect(throws: KubeAPIError.self) { try store.update(.pods, namespace: "default", name: "p", object: Fixture.pod("p")) }
-        let lease: JSONValue = ["apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": ["name": "leader"],
-                                "spec": ["holderIdentity": "me", "leaseDurationSeconds": 15]]
+        #expect(throws: KubeAPIError.self) {
+            try store.update(.pods, namespace: "default", name: "p", object: Fixture.pod("p"))
+        }
+        let lease: JSONValue = [
+            "apiVersion": "coordination.k8s.io/v1", "kind": "Lease", "metadata": ["name": "leader"],
+            "spec": ["holderIdentity": "me", "leaseDurationSeconds": 15],
+        ]
         let created = try store.update(.leases, namespace: "default", name: "leader", object: lease)
         #expect(created.str("spec", "holderIdentity") == "me")
     }

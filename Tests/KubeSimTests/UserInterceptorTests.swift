@@ -2,6 +2,7 @@ import Foundation
 import NIOConcurrencyHelpers
 import Synchronization
 import Testing
+
 @testable import KubeSim
 
 /// kubesim reads the test's interceptor on every request (`BuiltInHooks`). Held directly in the
@@ -11,10 +12,11 @@ import Testing
 @Suite struct UserInterceptorTests {
     @Test func readingTheHookDoesNotDeepenIt() throws {
         let depth = DepthProbe()
-        let user = NIOLockedValueBox<InterceptorHolder?>(InterceptorHolder(hook: { _ in
-            depth.record(Thread.callStackSymbols.count)
-            return nil
-        }))
+        let user = NIOLockedValueBox<InterceptorHolder?>(
+            InterceptorHolder(hook: { _ in
+                depth.record(Thread.callStackSymbols.count)
+                return nil
+            }))
         let request = APIRequest(method: "GET", uri: "/api/v1/pods", headers: [:], body: [])
         _ = user.withLockedValue { $0 }?.hook(request)
         let first = try #require(depth.last)

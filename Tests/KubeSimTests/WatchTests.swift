@@ -1,6 +1,7 @@
 import KubeJSON
 import NIOConcurrencyHelpers
 import Testing
+
 @testable import KubeSim
 
 /// Collects in-process watch events.
@@ -21,11 +22,13 @@ final class EventSink: Sendable {
         store.stopWatch(token)
         let lastSeen = try #require(first.events.last?.resourceVersion)
         // While nobody watches: a label change, a delete, a create.
-        try store.patch(.pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["x": "1"]]])
+        try store.patch(
+            .pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["x": "1"]]])
         try store.delete(.pods, namespace: "default", name: "b")
         try store.create(.pods, namespace: "default", object: Fixture.pod("c"))
         let resumed = EventSink()
-        try store.watch(.pods, namespace: "default", options: .init(resourceVersion: String(lastSeen)), sink: resumed.receive)
+        try store.watch(
+            .pods, namespace: "default", options: .init(resourceVersion: String(lastSeen)), sink: resumed.receive)
         try store.create(.pods, namespace: "default", object: Fixture.pod("d"))
         #expect(first.summary == ["ADDED a", "ADDED b"])
         // An unscheduled pod's delete is MODIFIED (deletionTimestamp) then DELETED, as the real pod registry does.
@@ -41,7 +44,8 @@ final class EventSink: Sendable {
         let old = store.resourceVersion
         for name in ["b", "c", "d", "e"] { try store.create(.pods, namespace: "default", object: Fixture.pod(name)) }
         let sink = EventSink()
-        let token = try store.watch(.pods, namespace: nil, options: .init(resourceVersion: String(old)), sink: sink.receive)
+        let token = try store.watch(
+            .pods, namespace: nil, options: .init(resourceVersion: String(old)), sink: sink.receive)
         #expect(token == nil)
         let event = try #require(sink.events.first)
         #expect(event.type == .error)
@@ -50,7 +54,10 @@ final class EventSink: Sendable {
         #expect(event.object.str("message")?.hasPrefix("too old resource version: \(old)") == true)
         // Inside the window still works.
         let recent = EventSink()
-        #expect(try store.watch(.pods, namespace: nil, options: .init(resourceVersion: String(store.resourceVersion - 1)), sink: recent.receive) != nil)
+        #expect(
+            try store.watch(
+                .pods, namespace: nil, options: .init(resourceVersion: String(store.resourceVersion - 1)),
+                sink: recent.receive) != nil)
         #expect(recent.summary == ["ADDED e"])
     }
 
@@ -58,10 +65,16 @@ final class EventSink: Sendable {
         let store = try fixtureStore()
         try store.create(.pods, namespace: "default", object: Fixture.pod("a", labels: ["app": "web"]))
         let sink = EventSink()
-        try store.watch(.pods, namespace: "default", options: .init(resourceVersion: String(store.resourceVersion), labelSelector: "app=web"), sink: sink.receive)
-        try store.patch(.pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["app": "db"]]])
-        try store.patch(.pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["tier": "x"]]])
-        try store.patch(.pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["app": "web"]]])
+        try store.watch(
+            .pods, namespace: "default",
+            options: .init(resourceVersion: String(store.resourceVersion), labelSelector: "app=web"), sink: sink.receive
+        )
+        try store.patch(
+            .pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["app": "db"]]])
+        try store.patch(
+            .pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["tier": "x"]]])
+        try store.patch(
+            .pods, namespace: "default", name: "a", type: .merge, patch: ["metadata": ["labels": ["app": "web"]]])
         #expect(sink.summary == ["DELETED a", "ADDED a"])
         // The DELETED event carries the last object that matched, at the new resourceVersion.
         #expect(sink.events[0].object.labels["app"] == "web")
@@ -88,7 +101,8 @@ final class EventSink: Sendable {
     @Test func bookmarksArriveAtTheConfiguredInterval() async throws {
         try await withSim(.init(bookmarkInterval: .milliseconds(50), threads: 1)) { sim, client in
             let rv = sim.store.resourceVersion
-            let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=true&allowWatchBookmarks=true&resourceVersion=\(rv)")
+            let watch = try await SimWatch.open(
+                port: sim.port, path: "/api/v1/pods?watch=true&allowWatchBookmarks=true&resourceVersion=\(rv)")
             var iterator = watch.events.makeAsyncIterator()
             let bookmark = try #require(await iterator.next())
             #expect(bookmark.str("type") == "BOOKMARK")
@@ -102,7 +116,9 @@ final class EventSink: Sendable {
         try await withSim { sim, _ in
             // 20 s, not 1 or 5: the registration must still be there when a loaded machine gets round
             // to looking (CI once took longer than 5 s). The test waits in parallel with the others.
-            let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&timeoutSeconds=20&resourceVersion=\(sim.store.resourceVersion)")
+            let watch = try await SimWatch.open(
+                port: sim.port,
+                path: "/api/v1/pods?watch=1&timeoutSeconds=20&resourceVersion=\(sim.store.resourceVersion)")
             // The response head can reach the client before the event loop registers the watch.
             #expect(try await eventually { sim.store.watchCount == 1 })
             var count = 0
@@ -115,7 +131,9 @@ final class EventSink: Sendable {
 
     @Test func httpWatchFromExpiredVersionSendsErrorEventAndEnds() async throws {
         try await withSim(.init(store: .init(historyLimit: 1), threads: 1)) { sim, client in
-            for name in ["a", "b", "c"] { _ = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod(name)) }
+            for name in ["a", "b", "c"] {
+                _ = try await client.send("POST", "/api/v1/namespaces/default/pods", json: Fixture.pod(name))
+            }
             let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&resourceVersion=2")
             var events: [JSONValue] = []
             for await event in watch.events { events.append(event) }
@@ -139,7 +157,8 @@ final class EventSink: Sendable {
 
     @Test func closedConnectionReleasesTheWatch() async throws {
         try await withSim { sim, _ in
-            let watch = try await SimWatch.open(port: sim.port, path: "/api/v1/pods?watch=1&resourceVersion=\(sim.store.resourceVersion)")
+            let watch = try await SimWatch.open(
+                port: sim.port, path: "/api/v1/pods?watch=1&resourceVersion=\(sim.store.resourceVersion)")
             #expect(sim.store.watchCount == 1)
             await watch.close()
             for _ in 0..<200 where sim.store.watchCount > 0 { try await Task.sleep(for: .milliseconds(10)) }

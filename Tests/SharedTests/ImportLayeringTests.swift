@@ -7,11 +7,16 @@ import Testing
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources")
 
-    static let rules: [(module: String, allowedUnder: String)] = [("CUV", "Shared/EventLoop/"), ("CCurl", "Shared/Transport/")]
+    static let rules: [(module: String, allowedUnder: String)] = [
+        ("CUV", "Shared/EventLoop/"), ("CCurl", "Shared/Transport/"),
+    ]
 
     @Test(arguments: rules)
     func onlyItsFolderImports(module: String, allowedUnder: String) throws {
-        let files = FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }.filter { $0.hasSuffix(".swift") } ?? []
+        let files =
+            FileManager.default.enumerator(atPath: Self.sources.path)?.compactMap { $0 as? String }.filter {
+                $0.hasSuffix(".swift")
+            } ?? []
         #expect(files.count > 20, "the source tree was found")
         let offenders = try files.filter { path in
             let text = try String(contentsOf: Self.sources.appendingPathComponent(path), encoding: .utf8)

@@ -1,7 +1,7 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One HTTP/1.0 GET to a port on 127.0.0.1, for tests that read the supervisor's health port.
@@ -42,14 +42,17 @@ public enum LoopbackHTTP {
         address.sin_port = in_port_t(UInt16(port).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         guard status == 0 else { throw Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)") }
     }
 
     private static func parse(_ text: String) throws -> Response {
         guard let headEnd = text.range(of: "\r\n\r\n"),
-              let code = Int(text.split(separator: " ").dropFirst().first ?? "") else {
+            let code = Int(text.split(separator: " ").dropFirst().first ?? "")
+        else {
             throw Failure(description: "not an HTTP response: \(text.prefix(200))")
         }
         return Response(status: code, body: String(text[headEnd.upperBound...]))

@@ -17,7 +17,8 @@ public final class SupervisorProcess: Sendable {
     /// Starts `executable` with `arguments` and exactly `environment`.
     public init(executable: String, arguments: [String] = [], environment: [String: String]) throws {
         log = try LogFile()
-        process = try SpawnedProcess(executable: executable, arguments: arguments, environment: environment, stderr: .file(log.path))
+        process = try SpawnedProcess(
+            executable: executable, arguments: arguments, environment: environment, stderr: .file(log.path))
     }
 
     public var pid: Int32 { process.pid }

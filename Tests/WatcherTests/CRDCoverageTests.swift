@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// Every member the operator writes must be declared in deploy/crds/omjob.yaml, or the API server
@@ -14,7 +15,8 @@ import Testing
 
     /// The CRD's lines between `<indent>section:` and the next line at the same or lower indent.
     static func section(_ name: String, indent: Int) throws -> String {
-        let lines = try String(contentsOf: crd, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = try String(contentsOf: crd, encoding: .utf8).split(
+            separator: "\n", omittingEmptySubsequences: false)
         let header = String(repeating: " ", count: indent) + name + ":"
         guard let start = lines.firstIndex(where: { $0 == header }) else { return "" }
         let body = lines[(start + 1)...].prefix { line in
@@ -34,14 +36,26 @@ import Testing
     static func fullStatus() -> OMJobStatus {
         var status = OMJobStatus(phase: .failed)
         status.observedGeneration = 1
-        status.mainPodName = "m"; status.exitHandlerPodName = "e"; status.startTime = "t"; status.completionTime = "t"
-        status.message = "m"; status.mainPodExitCode = 1
-        status.mainPodTermination = MainPodTermination(reason: "r", message: "m", exitCode: 1, signal: 9, source: "PodPhase",
-                                                       containerMayStillRun: true, startedAt: "t", finishedAt: "t", recordedAt: "t")
-        status.exitHandlerAttempts = 1; status.exitHandlerExitCode = 1; status.exitHandlerReason = "r"
-        status.exitHandlerLastFailureTime = "t"; status.cleanupTime = "t"
-        status.podCreateFailure = PodCreateFailure(podType: .main, podName: "p", attempt: 1, reason: "r", code: 1, message: "m", time: "t")
-        status.conditions = [Condition(type: "T", status: "True", observedGeneration: 1, lastTransitionTime: "t", reason: "R", message: "m")]
+        status.mainPodName = "m"
+        status.exitHandlerPodName = "e"
+        status.startTime = "t"
+        status.completionTime = "t"
+        status.message = "m"
+        status.mainPodExitCode = 1
+        status.mainPodTermination = MainPodTermination(
+            reason: "r", message: "m", exitCode: 1, signal: 9, source: "PodPhase",
+            containerMayStillRun: true, startedAt: "t", finishedAt: "t", recordedAt: "t")
+        status.exitHandlerAttempts = 1
+        status.exitHandlerExitCode = 1
+        status.exitHandlerReason = "r"
+        status.exitHandlerLastFailureTime = "t"
+        status.cleanupTime = "t"
+        status.podCreateFailure = PodCreateFailure(
+            podType: .main, podName: "p", attempt: 1, reason: "r", code: 1, message: "m", time: "t")
+        status.conditions = [
+            Condition(
+                type: "T", status: "True", observedGeneration: 1, lastTransitionTime: "t", reason: "R", message: "m")
+        ]
         return status
     }
 
@@ -49,16 +63,24 @@ import Testing
         let declared = try Self.section("status", indent: 10)
         #expect(!declared.isEmpty)
         for key in Self.keys(try JSONValue.encoded(from: Self.fullStatus())).sorted() {
-            #expect(declared.contains("\n                \(key):") || declared.contains(" \(key):"), "status.\(key) is not in the CRD")
+            #expect(
+                declared.contains("\n                \(key):") || declared.contains(" \(key):"),
+                "status.\(key) is not in the CRD")
         }
     }
 
     @Test func everySpecMemberIsDeclared() throws {
         var spec = try Fixtures.openMetadataOMJob().spec!
-        spec.activeDeadlineSeconds = 1; spec.mainPodStartDeadlineSeconds = 1; spec.nodeLostThresholdSeconds = 1
-        spec.exitHandlerBackoffLimit = 1; spec.exitHandlerBackoffSeconds = 1; spec.exitHandlerStartDeadlineSeconds = 1
-        spec.exitHandlerActiveDeadlineSeconds = 1; spec.killDeadlineSeconds = 1
-        spec.mainPodSpec?.args = ["a"]; spec.mainPodSpec?.priorityClassName = "p"
+        spec.activeDeadlineSeconds = 1
+        spec.mainPodStartDeadlineSeconds = 1
+        spec.nodeLostThresholdSeconds = 1
+        spec.exitHandlerBackoffLimit = 1
+        spec.exitHandlerBackoffSeconds = 1
+        spec.exitHandlerStartDeadlineSeconds = 1
+        spec.exitHandlerActiveDeadlineSeconds = 1
+        spec.killDeadlineSeconds = 1
+        spec.mainPodSpec?.args = ["a"]
+        spec.mainPodSpec?.priorityClassName = "p"
         let declared = try Self.section("spec", indent: 10)
         let ownKeys = Self.keys(try JSONValue.encoded(from: spec))
             .subtracting(["cpu", "memory", "runAsNonRoot", "runAsUser", "runAsGroup", "fsGroup"])  // map keys and open objects

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The decision under OpenMetadata's chart CRD, whose schema prunes every status field but the
@@ -38,7 +39,8 @@ import Testing
         let job = try #require(cluster.omJob)
         #expect(job.effectiveStatus.mainPodTermination?.reason == shaped.expect.reason)
         if schema == .openMetadataChart {
-            #expect(job.metadata.annotations?[RecordAnnotations.mainPodTermination] != nil, "the ending is in the record")
+            #expect(
+                job.metadata.annotations?[RecordAnnotations.mainPodTermination] != nil, "the ending is in the record")
         }
         #expect(job.status?.phase == .exitHandlerRunning)
         let exits = cluster.exitPods
@@ -95,8 +97,9 @@ import Testing
     @Test func aRejectedMainPodEndsWithCreateFailedFromTheRecord() throws {
         var scenario = try RunScenario()
         scenario.omJob.status = nil
-        let failure = PodCreateFailure(podType: .main, podName: "om-job-mysql-pipeline-a1b2c3d4-main", attempt: 1, reason: "Forbidden",
-                                       code: 403, message: "exceeded quota")
+        let failure = PodCreateFailure(
+            podType: .main, podName: "om-job-mysql-pipeline-a1b2c3d4-main", attempt: 1, reason: "Forbidden",
+            code: 403, message: "exceeded quota")
         scenario.omJob.metadata.annotations = RunRecord(podCreateFailure: failure).annotations
         let decision = scenario.decide()
         #expect(decision.status?.mainPodTermination?.reason == "CreateFailed")
@@ -106,7 +109,8 @@ import Testing
     /// A run recorded before the annotations existed, under a CRD that keeps its status.
     @Test func aRecordKeptOnlyInTheStatusStillCounts() throws {
         var scenario = try RunScenario()
-        scenario.recordEnding(MainPodTermination(reason: "Error", exitCode: 1, source: "ContainerTerminated"), attempts: 1)
+        scenario.recordEnding(
+            MainPodTermination(reason: "Error", exitCode: 1, source: "ContainerTerminated"), attempts: 1)
         scenario.pods = [scenario.exitPod(attempt: 1, exitCode: nil)]
         let decision = scenario.decide()
         #expect(decision.createdPods.isEmpty, "attempt 1 is running")
@@ -127,10 +131,12 @@ import Testing
 
     @Test func theRecordRoundTripsThroughItsAnnotations() {
         let record = RunRecord(
-            mainPodTermination: MainPodTermination(reason: "OOMKilled", message: "limit 1Gi", exitCode: 137, signal: 9,
-                                                   source: "ContainerTerminated", recordedAt: "2025-01-09T15:45:00Z"),
+            mainPodTermination: MainPodTermination(
+                reason: "OOMKilled", message: "limit 1Gi", exitCode: 137, signal: 9,
+                source: "ContainerTerminated", recordedAt: "2025-01-09T15:45:00Z"),
             exitHandlerAttempts: 3,
-            podCreateFailure: PodCreateFailure(podType: .exitHandler, podName: "x-exit-3", attempt: 3, reason: "Invalid", code: 422),
+            podCreateFailure: PodCreateFailure(
+                podType: .exitHandler, podName: "x-exit-3", attempt: 3, reason: "Invalid", code: 422),
             cleanupTime: "2025-01-10T15:45:00Z")
         #expect(RunRecord(annotations: record.annotations) == record)
         #expect(Set(record.annotations.keys) == Set(RecordAnnotations.all))
@@ -148,8 +154,10 @@ import Testing
         omJob.status = status
         var cluster = FakeCluster(omJob: omJob, now: T.at("2025-01-09T16:00:00Z"))
         cluster.schema = .openMetadataChart
-        cluster.pods["\(name)-main"] = Self.javaPod(omJob, name: "\(name)-main", type: "main", phase: "Succeeded", exitCode: 0)
-        cluster.pods["\(name)-exit"] = Self.javaPod(omJob, name: "\(name)-exit", type: "exit-handler", phase: "Running", exitCode: nil)
+        cluster.pods["\(name)-main"] = Self.javaPod(
+            omJob, name: "\(name)-main", type: "main", phase: "Succeeded", exitCode: 0)
+        cluster.pods["\(name)-exit"] = Self.javaPod(
+            omJob, name: "\(name)-exit", type: "exit-handler", phase: "Running", exitCode: nil)
         cluster.settle()
         #expect(cluster.exitPods.count == 1, "the Java operator's exit pod is followed, not duplicated")
         #expect(cluster.omJob?.metadata.finalizers == [OperatorLabels.finalizer], "guarded from now on")
@@ -167,20 +175,26 @@ import Testing
             "app.kubernetes.io/managed-by": "omjob-operator", OperatorLabels.omJobName: omJob.metadata.name!,
             OperatorLabels.podType: type,
         ]
-        let owner = OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", name: omJob.metadata.name!,
-                                   uid: omJob.metadata.uid!, controller: true, blockOwnerDeletion: true)
-        var pod = Pod(metadata: ObjectMeta(name: name, namespace: omJob.metadata.namespace, labels: labels, ownerReferences: [owner]),
-                      spec: PodSpec(containers: [Container(name: "main", image: "openmetadata/ingestion-base:1.5.0")]))
+        let owner = OwnerReference(
+            apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", name: omJob.metadata.name!,
+            uid: omJob.metadata.uid!, controller: true, blockOwnerDeletion: true)
+        var pod = Pod(
+            metadata: ObjectMeta(
+                name: name, namespace: omJob.metadata.namespace, labels: labels, ownerReferences: [owner]),
+            spec: PodSpec(containers: [Container(name: "main", image: "openmetadata/ingestion-base:1.5.0")]))
         pod.metadata.uid = "java-\(name)"
         pod.metadata.resourceVersion = "900"
         pod.metadata.creationTimestamp = "2025-01-09T15:40:00Z"
         pod.spec?.nodeName = "worker-1"
         if let exitCode {
-            let terminated = ContainerStateTerminated(exitCode: exitCode, reason: exitCode == 0 ? "Completed" : "Error",
-                                                      startedAt: "2025-01-09T15:41:00Z", finishedAt: "2025-01-09T15:50:00Z")
+            let terminated = ContainerStateTerminated(
+                exitCode: exitCode, reason: exitCode == 0 ? "Completed" : "Error",
+                startedAt: "2025-01-09T15:41:00Z", finishedAt: "2025-01-09T15:50:00Z")
             pod.status = PodStatus(phase: phase, container: ContainerState(terminated: terminated))
         } else {
-            pod.status = PodStatus(phase: phase, container: ContainerState(running: ContainerStateRunning(startedAt: "2025-01-09T15:51:00Z")))
+            pod.status = PodStatus(
+                phase: phase,
+                container: ContainerState(running: ContainerStateRunning(startedAt: "2025-01-09T15:51:00Z")))
         }
         return pod
     }

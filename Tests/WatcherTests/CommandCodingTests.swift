@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// Commands cross the broker as JSON: the encoding is flat (`type` plus the payload's members),
@@ -31,8 +32,12 @@ import Testing
         commands += run.decide().commands
 
         let types = Set(commands.map(\.action.type))
-        #expect(types.isSuperset(of: ["addFinalizer", "removeFinalizer", "createPod", "deletePod", "patchOMJobStatus", "recordEvent", "confirmPodAbsent",
-                                       "confirmPodUnchanged"]))
+        #expect(
+            types.isSuperset(of: [
+                "addFinalizer", "removeFinalizer", "createPod", "deletePod", "patchOMJobStatus", "recordEvent",
+                "confirmPodAbsent",
+                "confirmPodUnchanged",
+            ]))
         for command in commands {
             let data = try JSONEncoder().encode(command)
             #expect(try JSONDecoder().decode(Command.self, from: data) == command)
@@ -51,7 +56,8 @@ import Testing
     }
 
     @Test func anUnknownCommandTypeIsAnError() {
-        let data = Data(#"{"id":"x","key":{"namespace":"n","name":"o"},"omJobUID":"u","action":{"type":"format"}}"#.utf8)
+        let data = Data(
+            #"{"id":"x","key":{"namespace":"n","name":"o"},"omJobUID":"u","action":{"type":"format"}}"#.utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Command.self, from: data) }
     }
 }

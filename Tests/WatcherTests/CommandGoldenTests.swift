@@ -1,13 +1,15 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The commands of the first decisions of OpenMetadata's OMJob, as JSON, pinned in
 /// Fixtures/commands: the wire contract between the watcher and the executors (through the broker).
 /// After an intended change, `OMJOB_RECORD_GOLDEN=1 swift test --filter CommandGoldenTests` rewrites them.
 @Suite struct CommandGoldenTests {
-    static let sourceFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/commands")
+    static let sourceFixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "Fixtures/commands")
 
     static func encoded(_ commands: [Command]) throws -> String {
         let encoder = JSONEncoder()
@@ -30,7 +32,8 @@ import Testing
         let commands = try #require(try Self.cases().first { $0.0 == name }?.1)
         let actual = try Self.encoded(commands)
         if ProcessInfo.processInfo.environment["OMJOB_RECORD_GOLDEN"] == "1" {
-            try actual.write(to: Self.sourceFixtures.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
+            try actual.write(
+                to: Self.sourceFixtures.appendingPathComponent("\(name).json"), atomically: true, encoding: .utf8)
         }
         let url = Fixtures.root.appendingPathComponent("commands/\(name).json")
         guard let golden = try? String(contentsOf: url, encoding: .utf8) else {

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 @Suite struct CronCommandCodingTests {
@@ -13,8 +14,14 @@ import Testing
         status.lastScheduleTime = "2026-03-10T10:00:00Z"
         cron.status = status
         let active = CronFixtures.run(of: cron, slot: "2026-03-10T10:00:00Z", phase: .running)
-        let decision = CronScheduler.decide(CronObservation(cron: cron, runs: [active], now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:01Z"))), newRunID: "run-id"))
-        #expect(Set(decision.commands.map(\.action.type)) == ["deleteOMJob", "createOMJob", "patchCronOMJobStatus", "recordEvent"])
+        let decision = CronScheduler.decide(
+            CronObservation(
+                cron: cron, runs: [active],
+                now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:01Z"))), newRunID: "run-id"))
+        #expect(
+            Set(decision.commands.map(\.action.type)) == [
+                "deleteOMJob", "createOMJob", "patchCronOMJobStatus", "recordEvent",
+            ])
         for command in decision.commands {
             let data = try JSONEncoder().encode(command)
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Watcher
 
 /// Our schedule evaluator against an independent implementation: 150 random expressions whose
@@ -17,7 +18,9 @@ import Testing
     private struct File: Decodable { var cases: [Case] }
 
     static let cases: [Case] = {
-        guard let url = Bundle.module.url(forResource: "croniter-utc", withExtension: "json", subdirectory: "Fixtures/cron"),
+        guard
+            let url = Bundle.module.url(
+                forResource: "croniter-utc", withExtension: "json", subdirectory: "Fixtures/cron"),
             let data = try? Data(contentsOf: url), let file = try? JSONDecoder().decode(File.self, from: data)
         else { return [] }
         return file.cases

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Watcher
 
 @Suite struct CronExpressionTests {
@@ -40,13 +41,14 @@ import Testing
     @Test(arguments: fieldCases)
     func parsesFieldValues(_ c: FieldCase) throws {
         let expression = try CronExpression(parsing: c.schedule)
-        let field = switch c.field {
-        case .minute: expression.minutes
-        case .hour: expression.hours
-        case .dayOfMonth: expression.daysOfMonth
-        case .month: expression.months
-        case .dayOfWeek: expression.daysOfWeek
-        }
+        let field =
+            switch c.field {
+            case .minute: expression.minutes
+            case .hour: expression.hours
+            case .dayOfMonth: expression.daysOfMonth
+            case .month: expression.months
+            case .dayOfWeek: expression.daysOfWeek
+            }
         #expect(field.values == c.values)
     }
 
@@ -61,11 +63,16 @@ import Testing
         #expect(expression.daysOfWeek.isStar == dowStar)
     }
 
-    @Test(arguments: [("@annually", "@yearly"), ("@midnight", "@daily"), ("@daily", "0 0 * * *"), ("@weekly", "0 0 * * SUN")])
+    @Test(arguments: [
+        ("@annually", "@yearly"), ("@midnight", "@daily"), ("@daily", "0 0 * * *"), ("@weekly", "0 0 * * SUN"),
+    ])
     func macrosEqualTheirExpansion(_ macro: String, _ expansion: String) throws {
         let a = try CronExpression(parsing: macro)
         let b = try CronExpression(parsing: expansion)
-        #expect([a.minutes, a.hours, a.daysOfMonth, a.months, a.daysOfWeek] == [b.minutes, b.hours, b.daysOfMonth, b.months, b.daysOfWeek])
+        #expect(
+            [a.minutes, a.hours, a.daysOfMonth, a.months, a.daysOfWeek] == [
+                b.minutes, b.hours, b.daysOfMonth, b.months, b.daysOfWeek,
+            ])
     }
 
     struct ErrorCase: Sendable, CustomTestStringConvertible {
@@ -76,19 +83,24 @@ import Testing
     }
 
     static let errorCases: [ErrorCase] = [
-        .init(schedule: "", field: nil, message: "expected 5 fields (minute hour day-of-month month day-of-week), found 0"),
+        .init(
+            schedule: "", field: nil, message: "expected 5 fields (minute hour day-of-month month day-of-week), found 0"
+        ),
         .init(schedule: "* * * *", field: nil, message: "found 4"),
         .init(schedule: "0 * * * * *", field: nil, message: "found 6"),
         .init(schedule: "60 * * * *", field: .minute, message: "invalid minute field \"60\": 60 is outside 0-59"),
         .init(schedule: "* 24 * * *", field: .hour, message: "invalid hour field \"24\": 24 is outside 0-23"),
-        .init(schedule: "* * 0 * *", field: .dayOfMonth, message: "invalid day of month field \"0\": 0 is outside 1-31"),
+        .init(
+            schedule: "* * 0 * *", field: .dayOfMonth, message: "invalid day of month field \"0\": 0 is outside 1-31"),
         .init(schedule: "* * * 13 *", field: .month, message: "invalid month field \"13\": 13 is outside 1-12"),
         .init(schedule: "* * * * 8", field: .dayOfWeek, message: "invalid day of week field \"8\": 8 is outside 0-7"),
         .init(schedule: "*/0 * * * *", field: .minute, message: "step \"0\" must be a positive number"),
         .init(schedule: "*/x * * * *", field: .minute, message: "step \"x\" must be a positive number"),
         .init(schedule: "5-1 * * * *", field: .minute, message: "range \"5-1\" starts after it ends"),
         .init(schedule: "* * * FOO *", field: .month, message: "\"FOO\" is neither a number nor a name (JAN-DEC)"),
-        .init(schedule: "* * * * MONDAY", field: .dayOfWeek, message: "\"MONDAY\" is neither a number nor a name (SUN-SAT)"),
+        .init(
+            schedule: "* * * * MONDAY", field: .dayOfWeek,
+            message: "\"MONDAY\" is neither a number nor a name (SUN-SAT)"),
         .init(schedule: "* * MON * *", field: .dayOfMonth, message: "\"MON\" is not a number"),
         .init(schedule: "1,,2 * * * *", field: .minute, message: "empty list element"),
         .init(schedule: "1, * * * *", field: .minute, message: "empty list element"),

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The rows of DESIGN.md §4 that need more than the pod: disappearance, create failure, deadlines.
@@ -34,7 +35,8 @@ import Testing
     @Test func aRejectedMainPodEndsAsCreateFailedAndStillRunsTheExitHandler() throws {
         var run = try RunScenario()
         var status = OMJobStatus()
-        status.podCreateFailure = PodCreateFailure(podType: .main, podName: "om-job-mysql-pipeline-a1b2c3d4-main", attempt: 1,
+        status.podCreateFailure = PodCreateFailure(
+            podType: .main, podName: "om-job-mysql-pipeline-a1b2c3d4-main", attempt: 1,
             reason: "Forbidden", code: 403, message: "exceeded quota: compute-resources", time: "2025-01-09T15:59:00Z")
         run.omJob.status = status
         let decision = run.decide()

@@ -1,14 +1,19 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// "exit pod fails / never starts → retry with backoff up to a limit, then Failed with a Warning event".
 @Suite struct ExitHandlerRetryTests {
     func failedRun(attempts: Int, exitCode: Int? = 2, waiting: String? = nil, now: String) throws -> RunScenario {
         var run = try RunScenario()
-        run.recordEnding(MainPodTermination(reason: "Error", exitCode: 1, source: "ContainerTerminated"), attempts: attempts)
-        run.pods = [try run.mainPod("failed-error-exit-1"), run.exitPod(attempt: attempts, exitCode: exitCode, waiting: waiting)]
+        run.recordEnding(
+            MainPodTermination(reason: "Error", exitCode: 1, source: "ContainerTerminated"), attempts: attempts)
+        run.pods = [
+            try run.mainPod("failed-error-exit-1"),
+            run.exitPod(attempt: attempts, exitCode: exitCode, waiting: waiting),
+        ]
         run.now = T.at(now)
         return run
     }
@@ -77,7 +82,8 @@ import Testing
         run.omJob.spec?.exitHandlerActiveDeadlineSeconds = 3600
         #expect(run.decide().commands.isEmpty, "still within the hour")
         run.now = T.at("2025-01-09T16:50:12Z")  // the deadline (16:50:02) plus the 10 s backoff
-        let confirm = try #require(run.decide().confirmation, "a hang is concluded from time: confirmed by a fresh read first")
+        let confirm = try #require(
+            run.decide().confirmation, "a hang is concluded from time: confirmed by a fresh read first")
         #expect(confirm.thenPatch.status.exitHandlerReason == "DeadlineExceeded")
         run.write(confirm.thenPatch.status)
         let next = run.decide()
@@ -101,8 +107,9 @@ import Testing
     @Test func aRejectedExitPodCountsAsAFailedAttempt() throws {
         var run = try failedRun(attempts: 1, now: "2025-01-09T16:00:00Z")
         run.pods.removeLast()
-        run.omJob.status?.podCreateFailure = PodCreateFailure(podType: .exitHandler, podName: "om-job-mysql-pipeline-a1b2c3d4-exit",
-                                                              attempt: 1, reason: "Invalid", code: 422, time: "2025-01-09T15:59:00Z")
+        run.omJob.status?.podCreateFailure = PodCreateFailure(
+            podType: .exitHandler, podName: "om-job-mysql-pipeline-a1b2c3d4-exit",
+            attempt: 1, reason: "Invalid", code: 422, time: "2025-01-09T15:59:00Z")
         let decision = run.decide()
         #expect(decision.createdPods.map { $0.metadata.name } == ["om-job-mysql-pipeline-a1b2c3d4-exit-2"])
         #expect(decision.status?.exitHandlerReason == "CreateFailed")

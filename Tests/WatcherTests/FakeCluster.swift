@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// An in-memory API server just faithful enough to run the decision in a loop: it applies commands
@@ -34,8 +35,9 @@ struct FakeCluster {
             let views = pods.values.map(PodView.init)
             // As the watcher's cache does: the node as set here, else what the main pod says of it.
             let mainPodNode = node ?? RunObservation.mainPodNode(omJob: omJob, pods: views, nodes: { _ in nil })
-            let decision = RunDecider.decide(RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: views, mainPodNode: mainPodNode),
-                                             now: now, settings: settings)
+            let decision = RunDecider.decide(
+                RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: views, mainPodNode: mainPodNode),
+                now: now, settings: settings)
             let applied = decision.commands.filter { apply($0) }
             all += decision.commands
             if applied.isEmpty { return all }
@@ -57,7 +59,8 @@ struct FakeCluster {
         case .patchOMJobStatus(let patch): changed = patchStatus(patch)
         case .addFinalizer(let change): changed = setFinalizer(change, present: true)
         case .removeFinalizer(let change): changed = setFinalizer(change, present: false)
-        case .stopPod(let delete), .deletePod(let delete): changed = deletePod(delete.name, asOf: delete.resourceVersion)
+        case .stopPod(let delete), .deletePod(let delete):
+            changed = deletePod(delete.name, asOf: delete.resourceVersion)
         case .recordEvent(let record):
             changed = !events.contains { $0.metadata.name == record.event.metadata.name }
             if changed { events.append(record.event) }
@@ -65,7 +68,11 @@ struct FakeCluster {
             changed = pods[confirm.podName] == nil && patchStatus(confirm.thenPatch)
         case .confirmPodUnchanged(let confirm):
             changed = isUnchanged(confirm) && patchStatus(confirm.thenPatch)
-            if changed { events += confirm.thenEvents.map(\.event).filter { new in !events.contains { $0.metadata.name == new.metadata.name } } }
+            if changed {
+                events += confirm.thenEvents.map(\.event).filter { new in
+                    !events.contains { $0.metadata.name == new.metadata.name }
+                }
+            }
         }
         if changed {
             // The record's annotations are a request of their own before the status (see `RunRecord`).
@@ -78,7 +85,8 @@ struct FakeCluster {
     /// The executor's fresh read: the pod as the decision saw it, and a lost node still not Ready.
     private func isUnchanged(_ confirm: ConfirmPodUnchanged) -> Bool {
         guard let pod = pods[confirm.podName], confirm.podUID == nil || pod.metadata.uid == confirm.podUID,
-              pod.metadata.resourceVersion == confirm.resourceVersion else { return false }
+            pod.metadata.resourceVersion == confirm.resourceVersion
+        else { return false }
         if confirm.notReadyNode != nil, case .ready? = node { return false }
         return true
     }
@@ -110,7 +118,8 @@ struct FakeCluster {
     /// RFC 7386 on the encoded forms: members present in the patch replace, absent ones stay.
     private func mergeStatus(_ old: OMJobStatus?, _ patch: OMJobStatus) -> OMJobStatus {
         guard let old, case .object(var merged) = try? JSONValue.encoded(from: old),
-              case .object(let members) = try? JSONValue.encoded(from: patch) else { return patch }
+            case .object(let members) = try? JSONValue.encoded(from: patch)
+        else { return patch }
         for (key, value) in members { merged[key] = value }
         let data = try! JSONEncoder().encode(JSONValue.object(merged))
         return try! JSONDecoder().decode(OMJobStatus.self, from: data)
@@ -145,7 +154,9 @@ struct FakeCluster {
         return true
     }
 
-    private func finalize(_ metadata: ObjectMeta) -> Bool { metadata.isBeingDeleted && (metadata.finalizers ?? []).isEmpty }
+    private func finalize(_ metadata: ObjectMeta) -> Bool {
+        metadata.isBeingDeleted && (metadata.finalizers ?? []).isEmpty
+    }
 
     /// DELETE: gone at once without finalizers, else marked with deletionTimestamp = now + grace.
     /// `asOf`: the resourceVersion precondition, when the command carries one.
@@ -165,7 +176,10 @@ struct FakeCluster {
     /// A user (OpenMetadata) deletes the OMJob.
     mutating func deleteOMJob() {
         guard var job = omJob else { return }
-        if job.metadata.finalizers?.isEmpty ?? true { omJob = nil; return }
+        if job.metadata.finalizers?.isEmpty ?? true {
+            omJob = nil
+            return
+        }
         job.metadata.deletionTimestamp = KubeTime.format(now)
         job.metadata.resourceVersion = bump()
         omJob = job
@@ -183,13 +197,20 @@ struct FakeCluster {
     }
 
     mutating func run(_ name: String) {
-        report(name, PodStatus(phase: "Running", container: ContainerState(running: ContainerStateRunning(startedAt: KubeTime.format(now)))))
+        report(
+            name,
+            PodStatus(
+                phase: "Running",
+                container: ContainerState(running: ContainerStateRunning(startedAt: KubeTime.format(now)))))
     }
 
     mutating func exit(_ name: String, code: Int, reason: String? = nil) {
-        let terminated = ContainerStateTerminated(exitCode: code, reason: reason ?? (code == 0 ? "Completed" : "Error"),
-                                                  startedAt: KubeTime.format(now), finishedAt: KubeTime.format(now))
-        report(name, PodStatus(phase: code == 0 ? "Succeeded" : "Failed", container: ContainerState(terminated: terminated)))
+        let terminated = ContainerStateTerminated(
+            exitCode: code, reason: reason ?? (code == 0 ? "Completed" : "Error"),
+            startedAt: KubeTime.format(now), finishedAt: KubeTime.format(now))
+        report(
+            name,
+            PodStatus(phase: code == 0 ? "Succeeded" : "Failed", container: ContainerState(terminated: terminated)))
     }
 
     var exitPods: [Pod] { pods.values.filter { $0.metadata.labels?[OperatorLabels.podType] == "exit-handler" } }

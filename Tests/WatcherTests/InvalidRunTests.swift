@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// A malformed OMJob ends Failed with a clear message and a Warning event, and holds nothing.
@@ -12,7 +13,8 @@ import Testing
         let fixture = try Fixtures.decode(OMJobFixture.self, "omjob", name)
         var omJob = fixture.omjob
         omJob.metadata.finalizers = [OperatorLabels.finalizer]
-        let decision = RunDecider.decide(RunObservation(omJob: omJob, pods: []), now: T.at("2025-01-09T16:00:00Z"), settings: RunSettings())
+        let decision = RunDecider.decide(
+            RunObservation(omJob: omJob, pods: []), now: T.at("2025-01-09T16:00:00Z"), settings: RunSettings())
         let status = try #require(decision.status)
         #expect(status.phase == .failed)
         #expect(status.message == "invalid OMJob: \(fixture.expectMessage ?? "")")
@@ -26,7 +28,8 @@ import Testing
     @Test func aFailedInvalidRunIsNotWrittenAgain() throws {
         var omJob = try Fixtures.decode(OMJobFixture.self, "omjob", "malformed-missing-main-pod-spec").omjob
         omJob.status = OMJobStatus(phase: .failed)
-        let decision = RunDecider.decide(RunObservation(omJob: omJob, pods: []), now: T.at("2025-01-09T16:00:00Z"), settings: RunSettings())
+        let decision = RunDecider.decide(
+            RunObservation(omJob: omJob, pods: []), now: T.at("2025-01-09T16:00:00Z"), settings: RunSettings())
         #expect(decision.commands.isEmpty)
     }
 
@@ -55,10 +58,13 @@ import Testing
         status.startTime = "2025-01-09T15:00:00Z"
         status.completionTime = "2025-01-09T15:55:00Z"
         scenario.omJob.status = status
-        let whole = RunDecider.decide(RunObservation(omJob: scenario.omJob, pods: [], mainPodNode: nil), now: scenario.now, settings: RunSettings())
+        let whole = RunDecider.decide(
+            RunObservation(omJob: scenario.omJob, pods: [], mainPodNode: nil), now: scenario.now,
+            settings: RunSettings())
         let cached = scenario.omJob.withoutPodTemplatesIfFinished()
         #expect(cached.podTemplatesDropped && cached.spec?.mainPodSpec == nil)
-        let decision = RunDecider.decide(RunObservation(omJob: cached, pods: [], mainPodNode: nil), now: scenario.now, settings: RunSettings())
+        let decision = RunDecider.decide(
+            RunObservation(omJob: cached, pods: [], mainPodNode: nil), now: scenario.now, settings: RunSettings())
         #expect(decision.commands.map(\.id) == whole.commands.map(\.id))
         #expect(!decision.commands.contains { "\($0.action)".contains("InvalidSpec") })
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// "OMJob deleted while running (OpenMetadata's kill)": stop the main pod keeping it and its logs,
@@ -79,7 +80,10 @@ import Testing
         run.now = T.at("2025-01-09T16:20:00Z")
         run.pods = [try run.mainPod("running")]
         let decision = run.decide()
-        #expect(decision.finalizerChanges(adding: false) == [.pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"), .omJob])
+        #expect(
+            decision.finalizerChanges(adding: false) == [
+                .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"), .omJob,
+            ])
         #expect(decision.events.map(\.reason) == ["KillDeadlineExceeded"])
     }
 
@@ -96,8 +100,12 @@ import Testing
         let command = try #require(OrphanPods.release(PodView(try run.mainPod("running"))))
         #expect(command.key == ObjectKey(namespace: "openmetadata-pipelines", name: run.name))
         #expect(command.omJobUID == run.uid)
-        #expect(command.action == .removeFinalizer(FinalizerChange(target: .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"),
-                                                                   finalizer: OperatorLabels.finalizer)))
+        #expect(
+            command.action
+                == .removeFinalizer(
+                    FinalizerChange(
+                        target: .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"),
+                        finalizer: OperatorLabels.finalizer)))
     }
 }
 
@@ -109,6 +117,8 @@ import Testing
         other.metadata.ownerReferences?[0].uid = "not-this-run"
         other.spec?.nodeName = "worker-9"
         #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [PodView(other)]) == nil)
-        #expect(RunObservation.mainPodNodeName(omJob: run.omJob, pods: [other, try run.mainPod("running")].map(PodView.init)) == "worker-1")
+        #expect(
+            RunObservation.mainPodNodeName(
+                omJob: run.omJob, pods: [other, try run.mainPod("running")].map(PodView.init)) == "worker-1")
     }
 }

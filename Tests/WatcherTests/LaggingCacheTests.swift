@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The watcher's cache may lag the API server by seconds (a cut watch reconnecting with backoff).
@@ -20,13 +21,27 @@ import Testing
     }
 
     static let mainPodLags: [Lag] = [
-        Lag(cached: "container-creating-past-deadline", now: "2025-01-09T15:40:00Z", truth: "succeeded-completed", recorded: "Completed"),
-        Lag(cached: "pending-just-created", now: "2025-01-09T16:10:00Z", truth: "succeeded-completed", recorded: "Completed"),
-        Lag(cached: "image-pull-backoff-past-deadline", now: "2025-01-09T16:00:00Z", truth: "succeeded-completed", recorded: "Completed"),
-        Lag(cached: "unschedulable-past-deadline", now: "2025-01-09T16:00:00Z", truth: "failed-oomkilled", recorded: "OOMKilled"),
-        Lag(cached: "node-unknown-past-threshold", now: "2025-01-09T16:00:00Z", truth: "succeeded-completed", recorded: "Completed"),
-        Lag(cached: "deleted-no-report-past-grace", now: "2025-01-09T16:00:00Z", truth: "deleted-then-terminated", recorded: "Error"),
-        Lag(cached: "force-deleted-no-report", now: "2025-01-09T16:00:00Z", truth: "succeeded-then-deleted", recorded: "Completed"),
+        Lag(
+            cached: "container-creating-past-deadline", now: "2025-01-09T15:40:00Z", truth: "succeeded-completed",
+            recorded: "Completed"),
+        Lag(
+            cached: "pending-just-created", now: "2025-01-09T16:10:00Z", truth: "succeeded-completed",
+            recorded: "Completed"),
+        Lag(
+            cached: "image-pull-backoff-past-deadline", now: "2025-01-09T16:00:00Z", truth: "succeeded-completed",
+            recorded: "Completed"),
+        Lag(
+            cached: "unschedulable-past-deadline", now: "2025-01-09T16:00:00Z", truth: "failed-oomkilled",
+            recorded: "OOMKilled"),
+        Lag(
+            cached: "node-unknown-past-threshold", now: "2025-01-09T16:00:00Z", truth: "succeeded-completed",
+            recorded: "Completed"),
+        Lag(
+            cached: "deleted-no-report-past-grace", now: "2025-01-09T16:00:00Z", truth: "deleted-then-terminated",
+            recorded: "Error"),
+        Lag(
+            cached: "force-deleted-no-report", now: "2025-01-09T16:00:00Z", truth: "succeeded-then-deleted",
+            recorded: "Completed"),
     ]
 
     @Test(arguments: mainPodLags)
@@ -62,7 +77,10 @@ import Testing
     /// backstop. What the executor's fresh read can find different reaches the cache through a watch
     /// and changes either the id (the pod's or the OMJob's resourceVersion) or the decision itself
     /// (a Ready node ends nothing), so a decision from newer state never waits behind an old refusal.
-    @Test(arguments: [("container-creating-past-deadline", "2025-01-09T15:40:00Z"), ("node-unknown-past-threshold", "2025-01-09T16:00:00Z")])
+    @Test(arguments: [
+        ("container-creating-past-deadline", "2025-01-09T15:40:00Z"),
+        ("node-unknown-past-threshold", "2025-01-09T16:00:00Z"),
+    ])
     func aDecisionFromNewerStateNeverWaitsBehindARefusedConfirmation(fixture: String, now: String) throws {
         var run = try RunScenario()
         run.pods = [try run.mainPod(fixture)]
@@ -76,7 +94,9 @@ import Testing
         var ledger = CommandLedger<String>()
         ledger.started(refusedID, key: "run", versionBound: true)
         _ = ledger.answered(refusedID, settled: true, now: run.now)
-        #expect(!ledger.mayStart(refusedID, now: run.now.addingTimeInterval(1)), "the same state is not asked about again at once")
+        #expect(
+            !ledger.mayStart(refusedID, now: run.now.addingTimeInterval(1)),
+            "the same state is not asked about again at once")
 
         var newerPod = run
         newerPod.pods[0].metadata.resourceVersion = "2042"
@@ -99,7 +119,10 @@ import Testing
         cluster.settle()
         let status = try #require(cluster.omJob?.status)
         #expect(status.mainPodTermination?.reason == "NeverStarted/Pending")
-        #expect(cluster.writes.drop { $0 != "confirmPodUnchanged" }.prefix(3) == ["confirmPodUnchanged", "deletePod", "createPod"])
+        #expect(
+            cluster.writes.drop { $0 != "confirmPodUnchanged" }.prefix(3) == [
+                "confirmPodUnchanged", "deletePod", "createPod",
+            ])
         #expect(cluster.mainPod?.metadata.isBeingDeleted == true)
         #expect(cluster.exitPods.first?.env("pipelineStatus") == "failed")
         #expect(cluster.events.contains { $0.reason == "MainPodFailed" }, "the event travels with the guarded record")
@@ -112,7 +135,9 @@ import Testing
         cluster.run(main)
         cluster.exit(main, code: 0)
         cluster.now = cluster.now.addingTimeInterval(601)
-        let stale = RunDecider.decide(RunObservation(omJob: try #require(cluster.omJob), pods: lagging), now: cluster.now, settings: RunSettings())
+        let stale = RunDecider.decide(
+            RunObservation(omJob: try #require(cluster.omJob), pods: lagging), now: cluster.now, settings: RunSettings()
+        )
         #expect(stale.commands.filter { cluster.apply($0) }.isEmpty, "the fresh read refuses; nothing is written")
         #expect(stale.nextLook != nil, "looked at again even if the watch stays silent")
         cluster.settle()
@@ -130,8 +155,11 @@ import Testing
         run.omJob.status?.phase = .succeeded
         run.pods = [try run.mainPod("succeeded-completed"), run.exitPod(attempt: 1, exitCode: nil, waiting: waiting)]
         let decision = run.decide()
-        #expect(decision.deletions == [DeletePod(name: "om-job-mysql-pipeline-a1b2c3d4-exit", uid: "exit-pod-uid-1", resourceVersion: "3001")],
-                "a pod that has run and succeeded since the cache saw it answers 409 and stays")
+        #expect(
+            decision.deletions == [
+                DeletePod(name: "om-job-mysql-pipeline-a1b2c3d4-exit", uid: "exit-pod-uid-1", resourceVersion: "3001")
+            ],
+            "a pod that has run and succeeded since the cache saw it answers 409 and stays")
     }
 
     @Test func anExitPodThatSucceededBehindALaggingCacheIsNeitherRetriedNorDeleted() throws {
@@ -146,7 +174,9 @@ import Testing
         cluster.exit(exit, code: 0)
         cluster.now = cluster.now.addingTimeInterval(300 + 10 + 1)  // start deadline + backoff
         for _ in 0..<3 {  // a retry, then the retire of attempt 1: each refused on the server's state
-            let stale = RunDecider.decide(RunObservation(omJob: try #require(cluster.omJob), pods: lagging), now: cluster.now, settings: RunSettings())
+            let stale = RunDecider.decide(
+                RunObservation(omJob: try #require(cluster.omJob), pods: lagging), now: cluster.now,
+                settings: RunSettings())
             #expect(stale.createdPods.isEmpty)
             #expect(stale.commands.filter { cluster.apply($0) }.isEmpty)
         }

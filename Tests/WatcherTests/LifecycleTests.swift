@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The decision run in a loop against an in-memory API server, from creation to release: the whole
@@ -34,13 +35,14 @@ import Testing
         cluster.settle()
         #expect(cluster.omJob?.status?.phase == .succeeded)
         expectNothingLeftBehind(cluster)
-        #expect(cluster.writes == [
-            "addFinalizer", "createPod", "patchOMJobStatus",  // guard, main pod, Pending
-            "patchOMJobStatus",  // Running
-            "createPod", "patchOMJobStatus",  // exit pod, ExitHandlerRunning with the ending (the CRD keeps it: no annotation)
-            "patchOMJobStatus", "recordEvent",  // Succeeded
-            "removeFinalizer", "removeFinalizer",  // main pod, OMJob
-        ])
+        #expect(
+            cluster.writes == [
+                "addFinalizer", "createPod", "patchOMJobStatus",  // guard, main pod, Pending
+                "patchOMJobStatus",  // Running
+                "createPod", "patchOMJobStatus",  // exit pod, ExitHandlerRunning with the ending (the CRD keeps it: no annotation)
+                "patchOMJobStatus", "recordEvent",  // Succeeded
+                "removeFinalizer", "removeFinalizer",  // main pod, OMJob
+            ])
         #expect(cluster.writes.count <= 10)
         #expect(cluster.events.map(\.reason) == ["OMJobSucceeded"])
     }

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// DESIGN.md §4, row by row: every fixture in Fixtures/main-pod is a pod shaped as the API server
@@ -45,14 +46,17 @@ import Testing
     @Test func theNodeOfAnotherPodDoesNotEndThisOne() throws {
         var fixture = try Fixtures.decode(MainPodFixture.self, "main-pod", "node-not-ready-past-threshold")
         fixture.view.spec?.nodeName = "worker-2"
-        let reading = MainPodEnding.read(fixture.view, node: fixture.node.map(NodeReadiness.init(node:)),
-                                         limits: RunLimits(spec: nil, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
+        let reading = MainPodEnding.read(
+            fixture.view, node: fixture.node.map(NodeReadiness.init(node:)),
+            limits: RunLimits(spec: nil, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
         #expect(reading == .inProgress(.running(startedAt: T.at("2025-01-09T15:30:04Z")), nextLook: nil))
     }
 
     @Test(arguments: [("True", true), ("False", false), ("Unknown", false), (nil, true)] as [(String?, Bool)])
     func nodeReadinessFollowsTheReadyCondition(status: String?, ready: Bool) {
-        let conditions = status.map { [NodeCondition(type: "Ready", status: $0, lastTransitionTime: "2025-01-09T15:00:00Z")] }
+        let conditions = status.map {
+            [NodeCondition(type: "Ready", status: $0, lastTransitionTime: "2025-01-09T15:00:00Z")]
+        }
         let node = Node(metadata: ObjectMeta(name: "worker-1"), status: NodeStatus(conditions: conditions))
         #expect((NodeReadiness(node: node) == .ready) == ready)
     }
@@ -61,7 +65,9 @@ import Testing
         let fixture = try Fixtures.decode(MainPodFixture.self, "main-pod", "err-image-pull-within-deadline")
         var spec = OMJobSpec(mainPodSpec: nil)
         spec.mainPodStartDeadlineSeconds = 30
-        let reading = MainPodEnding.read(fixture.view, node: nil, limits: RunLimits(spec: spec, settings: RunSettings()), now: T.at(fixture.now), stamp: fixture.now)
+        let reading = MainPodEnding.read(
+            fixture.view, node: nil, limits: RunLimits(spec: spec, settings: RunSettings()), now: T.at(fixture.now),
+            stamp: fixture.now)
         guard case .ended(let ending) = reading else {
             Issue.record("expected NeverStarted with a 30 s deadline, got \(reading)")
             return

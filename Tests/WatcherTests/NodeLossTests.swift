@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// A main pod whose node is lost: the run ends with NodeLost, the main pod is deleted so that a
@@ -70,7 +71,10 @@ import Testing
         let job = try #require(cluster.omJob)
         #expect(job.effectiveStatus.mainPodTermination?.reason == "NodeLost", "the recorded ending stays")
         #expect(cluster.exitPods.count == 1, "no second exit handler")
-        #expect(cluster.events.contains { $0.reason == "MainPodReportedLate" && ($0.message ?? "").contains("exit code 143") })
+        #expect(
+            cluster.events.contains {
+                $0.reason == "MainPodReportedLate" && ($0.message ?? "").contains("exit code 143")
+            })
         cluster.exit(try #require(cluster.exitPods.first?.metadata.name), code: 0)
         cluster.settle()
         #expect(cluster.omJob?.status?.phase == .succeeded)

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// An OMJob exactly as OpenMetadata's server builds it must produce pods that OpenMetadata's
@@ -46,12 +47,16 @@ import Testing
 
     @Test func theRunIDSelectorFindsTheMainPodToo() throws {
         let (main, exit) = try runToExitHandler(mainFixture: "failed-oomkilled")
-        let selector = ["app.kubernetes.io/run-id": exit.env("pipelineRunId")!, "omjob.pipelines.openmetadata.org/pod-type": "main"]
+        let selector = [
+            "app.kubernetes.io/run-id": exit.env("pipelineRunId")!, "omjob.pipelines.openmetadata.org/pod-type": "main",
+        ]
         #expect(Self.matches(selector, main))
         #expect(!Self.matches(selector, exit))
     }
 
-    @Test(arguments: [("succeeded-completed", "success"), ("failed-oomkilled", "failed"), ("failed-evicted-node-pressure", "failed")])
+    @Test(arguments: [
+        ("succeeded-completed", "success"), ("failed-oomkilled", "failed"), ("failed-evicted-node-pressure", "failed"),
+    ])
     func pipelineStatusFollowsTheMainPod(fixture: String, expected: String) throws {
         let (_, exit) = try runToExitHandler(mainFixture: fixture)
         #expect(exit.env("pipelineStatus") == expected)
@@ -70,7 +75,9 @@ import Testing
             #expect(labels["app.kubernetes.io/run-id"] == "a1b2c3d4-5e6f-4a7b-8c9d-0e1f2a3b4c5d")
             #expect(labels["app.kubernetes.io/pipeline-type"] == "metadata", "podSpec.labels are kept")
             let owner = try #require(pod.metadata.ownerReferences?.first)
-            #expect(owner.kind == "OMJob" && owner.uid == "0b6c1e2a-2222-4c3d-8e9f-a0b1c2d3e4f5" && owner.controller == true)
+            #expect(
+                owner.kind == "OMJob" && owner.uid == "0b6c1e2a-2222-4c3d-8e9f-a0b1c2d3e4f5" && owner.controller == true
+            )
             #expect(pod.spec?.restartPolicy == "Never")
         }
     }

@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// DESIGN.md §3's pod rules that the contract test does not already pin.
@@ -19,9 +20,12 @@ import Testing
     @Test func operatorLabelsWinOverPodSpecLabels() {
         var job = omJob()
         job.metadata.uid = "uid-1"
-        let pod = PodBuilder.mainPod(omJob: job, spec: spec(labels: [
-            "app.kubernetes.io/managed-by": "openmetadata", "omjob.pipelines.openmetadata.org/pod-type": "exit-handler", "team": "data",
-        ]))
+        let pod = PodBuilder.mainPod(
+            omJob: job,
+            spec: spec(labels: [
+                "app.kubernetes.io/managed-by": "openmetadata",
+                "omjob.pipelines.openmetadata.org/pod-type": "exit-handler", "team": "data",
+            ]))
         #expect(pod.metadata.labels?["app.kubernetes.io/managed-by"] == "omjob-operator")
         #expect(pod.metadata.labels?["omjob.pipelines.openmetadata.org/pod-type"] == "main")
         #expect(pod.metadata.labels?["team"] == "data")
@@ -32,9 +36,15 @@ import Testing
         let env = [
             EnvVar(name: "EMPTY", valueFrom: EnvVarSource()),
             EnvVar(name: "FROM_CM", valueFrom: EnvVarSource(configMapKeyRef: KeySelector(name: "cm", key: "config"))),
-            EnvVar(name: "FROM_SECRET", valueFrom: EnvVarSource(secretKeyRef: KeySelector(name: "s", key: "token", optional: true))),
+            EnvVar(
+                name: "FROM_SECRET",
+                valueFrom: EnvVarSource(secretKeyRef: KeySelector(name: "s", key: "token", optional: true))),
             EnvVar(name: "POD", valueFrom: EnvVarSource(fieldRef: ObjectFieldSelector(fieldPath: "metadata.name"))),
-            EnvVar(name: "MEM", valueFrom: EnvVarSource(resourceFieldRef: ResourceFieldSelector(containerName: "main", resource: "limits.memory", divisor: "1Mi"))),
+            EnvVar(
+                name: "MEM",
+                valueFrom: EnvVarSource(
+                    resourceFieldRef: ResourceFieldSelector(
+                        containerName: "main", resource: "limits.memory", divisor: "1Mi"))),
         ]
         let pod = PodBuilder.mainPod(omJob: omJob(), spec: spec(env: env))
         let built = pod.spec?.containers[0].env ?? []
@@ -48,10 +58,14 @@ import Testing
 
     @Test func theOperatorsExitVariablesReplaceSpecVariablesOfTheSameName() {
         var job = omJob()
-        job.spec?.exitHandlerSpec = spec(env: [EnvVar(name: "pipelineStatus", value: "success"), EnvVar(name: "keep", value: "1")])
-        let ending = MainPodTermination(reason: "OOMKilled", message: "killed", exitCode: 137, signal: 9, source: "ContainerTerminated")
-        let pod = PodBuilder.exitPod(omJob: job, spec: job.spec!, exitSpec: job.spec!.exitHandlerSpec!, mainPodName: "run-main",
-                                     ending: ending, attempt: 1, owned: true)
+        job.spec?.exitHandlerSpec = spec(env: [
+            EnvVar(name: "pipelineStatus", value: "success"), EnvVar(name: "keep", value: "1"),
+        ])
+        let ending = MainPodTermination(
+            reason: "OOMKilled", message: "killed", exitCode: 137, signal: 9, source: "ContainerTerminated")
+        let pod = PodBuilder.exitPod(
+            omJob: job, spec: job.spec!, exitSpec: job.spec!.exitHandlerSpec!, mainPodName: "run-main",
+            ending: ending, attempt: 1, owned: true)
         let env = pod.spec?.containers[0].env ?? []
         #expect(env.filter { $0.name == "pipelineStatus" }.map(\.value) == ["failed"])
         #expect(pod.env("keep") == "1")
@@ -66,8 +80,9 @@ import Testing
         var exitSpec = spec()
         exitSpec.imagePullSecrets = [LocalObjectReference(name: "exit-secret")]
         exitSpec.serviceAccountName = "exit-sa"
-        let pod = PodBuilder.exitPod(omJob: job, spec: job.spec!, exitSpec: exitSpec, mainPodName: "run-main",
-                                     ending: MainPodTermination(reason: "Completed", exitCode: 0, source: "PodPhase"), attempt: 2, owned: true)
+        let pod = PodBuilder.exitPod(
+            omJob: job, spec: job.spec!, exitSpec: exitSpec, mainPodName: "run-main",
+            ending: MainPodTermination(reason: "Completed", exitCode: 0, source: "PodPhase"), attempt: 2, owned: true)
         #expect(pod.spec?.imagePullSecrets == [LocalObjectReference(name: "exit-secret")])
         #expect(pod.spec?.serviceAccountName == "exit-sa")
         #expect(pod.metadata.name == "run-exit-2")
@@ -78,7 +93,9 @@ import Testing
         var podSpec = spec()
         podSpec.securityContext = ["seccompProfile": ["type": "RuntimeDefault"], "runAsUser": 42]
         podSpec.tolerations = [["key": "dedicated", "operator": "Equal", "value": "ingestion", "effect": "NoSchedule"]]
-        podSpec.affinity = ["nodeAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": ["nodeSelectorTerms": []]]]
+        podSpec.affinity = [
+            "nodeAffinity": ["requiredDuringSchedulingIgnoredDuringExecution": ["nodeSelectorTerms": []]]
+        ]
         let pod = PodBuilder.mainPod(omJob: omJob(), spec: podSpec)
         #expect(pod.spec?.securityContext?["seccompProfile"]?["type"] == "RuntimeDefault")
         #expect(pod.spec?.tolerations?.first?["key"] == "dedicated")

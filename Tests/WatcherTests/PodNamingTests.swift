@@ -1,16 +1,20 @@
 import Foundation
 import Testing
+
 @testable import Watcher
 
 /// Pod names and label values: deterministic, and always accepted by the API server.
 @Suite struct PodNamingTests {
     static func isDNSSubdomain(_ name: String) -> Bool {
-        name.range(of: #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#, options: .regularExpression) != nil
+        name.range(
+            of: #"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"#, options: .regularExpression)
+            != nil
             && name.count <= 253
     }
 
     static func isLabelValue(_ value: String) -> Bool {
-        value.range(of: #"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"#, options: .regularExpression) != nil && value.count <= 63
+        value.range(of: #"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"#, options: .regularExpression) != nil
+            && value.count <= 63
     }
 
     static let names = [
@@ -26,8 +30,10 @@ import Testing
 
     @Test(arguments: names)
     func namesAreValidAndShortEnough(omJob: String) {
-        for name in [PodNaming.mainPodName(omJob: omJob), PodNaming.exitPodName(omJob: omJob, attempt: 1),
-                     PodNaming.exitPodName(omJob: omJob, attempt: 12)] {
+        for name in [
+            PodNaming.mainPodName(omJob: omJob), PodNaming.exitPodName(omJob: omJob, attempt: 1),
+            PodNaming.exitPodName(omJob: omJob, attempt: 12),
+        ] {
             #expect(Self.isDNSSubdomain(name), "\(name)")
             #expect(name.count <= 63, "\(name)")
         }
@@ -39,7 +45,9 @@ import Testing
         #expect(PodNaming.exitPodName(omJob: "run-1", attempt: 1) == "run-1-exit")
         #expect(PodNaming.exitPodName(omJob: "run-1", attempt: 3) == "run-1-exit-3")
         #expect(PodNaming.labelValue("run-1") == "run-1")
-        #expect(PodNaming.mainPodName(omJob: String(repeating: "a", count: 58)) == String(repeating: "a", count: 58) + "-main")
+        #expect(
+            PodNaming.mainPodName(omJob: String(repeating: "a", count: 58)) == String(repeating: "a", count: 58)
+                + "-main")
     }
 
     @Test func longNamesThatShareAPrefixStayApart() {

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The phase machine Pending → Running → ExitHandlerRunning → Succeeded | Failed, one step per test.
@@ -63,7 +64,8 @@ import Testing
         run.node = shaped.node.map(NodeReadiness.init(node:))
         let first = run.decide()
         var start = first
-        var status = first.status, events = first.events
+        var status = first.status
+        var events = first.events
         if ["NeverStarted", "NodeLost", "Deletion"].contains(shaped.expect.source ?? "") {
             // Concluded from time over the cache: recorded behind a fresh read; the exit handler follows the record.
             let confirm = try #require(first.confirmation, "\(fixture): no fresh read")
@@ -88,7 +90,9 @@ import Testing
         #expect(exit.env("OMJOB_MAIN_REASON") == shaped.expect.reason)
         #expect(exit.env("OMJOB_MAIN_EXIT_CODE") == shaped.expect.exitCode.map(String.init) ?? "")
         #expect(exit.env("OMJOB_MAIN_POD_NAME") == "om-job-mysql-pipeline-a1b2c3d4-main")
-        #expect(start.deletedPods == (shaped.expect.source == "NeverStarted" ? ["om-job-mysql-pipeline-a1b2c3d4-main"] : []))
+        #expect(
+            start.deletedPods == (shaped.expect.source == "NeverStarted" ? ["om-job-mysql-pipeline-a1b2c3d4-main"] : [])
+        )
 
         let recorded = try #require(status)
         #expect(recorded.phase == .exitHandlerRunning)
@@ -103,7 +107,9 @@ import Testing
 
     @Test func aSucceededExitHandlerFinishesTheRun() throws {
         var run = try RunScenario()
-        run.recordEnding(MainPodTermination(reason: "OOMKilled", exitCode: 137, signal: 9, source: "ContainerTerminated"), attempts: 1)
+        run.recordEnding(
+            MainPodTermination(reason: "OOMKilled", exitCode: 137, signal: 9, source: "ContainerTerminated"),
+            attempts: 1)
         run.pods = [try run.mainPod("failed-oomkilled"), run.exitPod(attempt: 1, exitCode: 0)]
         let decision = run.decide()
         let status = try #require(decision.status)
@@ -122,7 +128,10 @@ import Testing
         run.pods = [try run.mainPod("succeeded-completed"), run.exitPod(attempt: 1, exitCode: 0)]
         let decision = run.decide()
         #expect(decision.types == ["removeFinalizer", "removeFinalizer"])
-        #expect(decision.finalizerChanges(adding: false) == [.pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"), .omJob])
+        #expect(
+            decision.finalizerChanges(adding: false) == [
+                .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid"), .omJob,
+            ])
     }
 
     @Test func aRunWithoutExitHandlerFollowsTheMainPod() throws {
@@ -162,6 +171,9 @@ import Testing
         pod.metadata.finalizers = nil
         run.pods = [pod]
         let decision = run.decide()
-        #expect(decision.finalizerChanges(adding: true) == [.pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid")])
+        #expect(
+            decision.finalizerChanges(adding: true) == [
+                .pod(name: "om-job-mysql-pipeline-a1b2c3d4-main", uid: "main-pod-uid")
+            ])
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Shared
+
 @testable import Watcher
 
 /// Builds the observed state of one run for decision tests, starting from OpenMetadata's own OMJob.
@@ -22,8 +23,10 @@ struct RunScenario {
 
     func decide() -> RunDecision {
         // The decision sees what the watcher's informers keep: pod views, and a finished run without its templates.
-        RunDecider.decide(RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: pods.map(PodView.init), mainPodNode: node),
-                          now: now, settings: settings)
+        RunDecider.decide(
+            RunObservation(
+                omJob: omJob.withoutPodTemplatesIfFinished(), pods: pods.map(PodView.init), mainPodNode: node),
+            now: now, settings: settings)
     }
 
     /// The main pod the operator builds, as the API server would return it with `fixture`'s status
@@ -41,24 +44,38 @@ struct RunScenario {
     }
 
     /// Exit-handler pod `attempt` as built by the operator, with a container state.
-    func exitPod(attempt: Int, exitCode: Int?, waiting: String? = nil, created: String = "2025-01-09T15:50:00Z") -> Pod {
-        let ending = omJob.status?.mainPodTermination ?? MainPodTermination(reason: "Completed", exitCode: 0, source: "PodPhase")
-        var pod = PodBuilder.exitPod(omJob: omJob, spec: omJob.spec!, exitSpec: omJob.spec!.exitHandlerSpec!,
-                                     mainPodName: PodNaming.mainPodName(omJob: name), ending: ending, attempt: attempt, owned: true)
+    func exitPod(attempt: Int, exitCode: Int?, waiting: String? = nil, created: String = "2025-01-09T15:50:00Z") -> Pod
+    {
+        let ending =
+            omJob.status?.mainPodTermination ?? MainPodTermination(reason: "Completed", exitCode: 0, source: "PodPhase")
+        var pod = PodBuilder.exitPod(
+            omJob: omJob, spec: omJob.spec!, exitSpec: omJob.spec!.exitHandlerSpec!,
+            mainPodName: PodNaming.mainPodName(omJob: name), ending: ending, attempt: attempt, owned: true)
         pod.metadata.uid = "exit-pod-uid-\(attempt)"
         pod.metadata.resourceVersion = "300\(attempt)"
         pod.metadata.creationTimestamp = created
         var status = PodStatus(phase: "Running")
         if let exitCode {
             status.phase = exitCode == 0 ? "Succeeded" : "Failed"
-            status.containerStatuses = [ContainerStatus(name: "main", state: ContainerState(terminated: ContainerStateTerminated(
-                exitCode: exitCode, reason: exitCode == 0 ? "Completed" : "Error",
-                startedAt: "2025-01-09T15:50:02Z", finishedAt: "2025-01-09T15:51:00Z")))]
+            status.containerStatuses = [
+                ContainerStatus(
+                    name: "main",
+                    state: ContainerState(
+                        terminated: ContainerStateTerminated(
+                            exitCode: exitCode, reason: exitCode == 0 ? "Completed" : "Error",
+                            startedAt: "2025-01-09T15:50:02Z", finishedAt: "2025-01-09T15:51:00Z")))
+            ]
         } else if let waiting {
             status.phase = "Pending"
-            status.containerStatuses = [ContainerStatus(name: "main", state: ContainerState(waiting: ContainerStateWaiting(reason: waiting)))]
+            status.containerStatuses = [
+                ContainerStatus(name: "main", state: ContainerState(waiting: ContainerStateWaiting(reason: waiting)))
+            ]
         } else {
-            status.containerStatuses = [ContainerStatus(name: "main", state: ContainerState(running: ContainerStateRunning(startedAt: "2025-01-09T15:50:02Z")))]
+            status.containerStatuses = [
+                ContainerStatus(
+                    name: "main",
+                    state: ContainerState(running: ContainerStateRunning(startedAt: "2025-01-09T15:50:02Z")))
+            ]
         }
         pod.status = status
         return pod
@@ -73,9 +90,12 @@ struct RunScenario {
     /// A status in which the main pod was seen and ended as `ending`, exit attempt `attempts` started.
     mutating func recordEnding(_ ending: MainPodTermination, attempts: Int) {
         var status = OMJobStatus()
-        status.observeMainPod(name: PodNaming.mainPodName(omJob: name), progress: .running(startedAt: nil), now: "2025-01-09T15:30:00Z")
+        status.observeMainPod(
+            name: PodNaming.mainPodName(omJob: name), progress: .running(startedAt: nil), now: "2025-01-09T15:30:00Z")
         status.recordMainEnding(ending, now: "2025-01-09T15:45:00Z")
-        if attempts > 0 { status.startExitAttempt(attempts, podName: PodNaming.exitPodName(omJob: name, attempt: attempts)) }
+        if attempts > 0 {
+            status.startExitAttempt(attempts, podName: PodNaming.exitPodName(omJob: name, attempt: attempts))
+        }
         status.observedGeneration = omJob.metadata.generation
         omJob.status = status
     }

@@ -1,12 +1,15 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// Operator-wide defaults from the environment, and the wire form of timestamps.
 @Suite struct SettingsAndTimeTests {
     @Test func theEnvironmentOverridesDefaults() throws {
-        let settings = try RunSettings(environment: ["OMJOB_NODE_LOST_THRESHOLD_SECONDS": "60", "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT": "0"])
+        let settings = try RunSettings(environment: [
+            "OMJOB_NODE_LOST_THRESHOLD_SECONDS": "60", "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT": "0",
+        ])
         #expect(settings.nodeLostThreshold == 60)
         #expect(settings.exitHandlerBackoffLimit == 0)
         #expect(settings.mainPodStartDeadline == RunSettings().mainPodStartDeadline)
@@ -18,7 +21,8 @@ import Testing
         let environment = Dictionary(uniqueKeysWithValues: names.map { ($0, "7") })
         let settings = try RunSettings(environment: environment)
         #expect(settings.exitHandlerBackoffLimit == 7)
-        #expect(settings.killDeadline == 7 && settings.exitHandlerActiveDeadline == 7 && settings.deletionReportSlack == 7)
+        #expect(
+            settings.killDeadline == 7 && settings.exitHandlerActiveDeadline == 7 && settings.deletionReportSlack == 7)
     }
 
     @Test(arguments: ["abc", "-5", "0", "1.5"])

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// "exit pod never starts → attempt count → retry with backoff up to a limit, then Failed with a
@@ -27,7 +28,9 @@ import Testing
     }
 
     static func neverStarts(_ name: String, _ reason: String, in cluster: inout FakeCluster) {
-        cluster.report(name, PodStatus(phase: "Pending", container: ContainerState(waiting: ContainerStateWaiting(reason: reason))))
+        cluster.report(
+            name, PodStatus(phase: "Pending", container: ContainerState(waiting: ContainerStateWaiting(reason: reason)))
+        )
     }
 
     @Test(arguments: waitingReasons)
@@ -54,7 +57,8 @@ import Testing
     @Test func everyAttemptStuckEndsFailedWithAWarningAndNothingLeftPulling() throws {
         var cluster = try exitHandlerStarted()
         for attempt in 1...4 {
-            let stuck = try #require(cluster.exitPods.first { $0.metadata.labels?[OperatorLabels.attempt] == String(attempt) })
+            let stuck = try #require(
+                cluster.exitPods.first { $0.metadata.labels?[OperatorLabels.attempt] == String(attempt) })
             Self.neverStarts(stuck.metadata.name!, "ImagePullBackOff", in: &cluster)
             cluster.settle()
             cluster.now = cluster.now.addingTimeInterval(300 + 40)  // start deadline + the longest backoff (3rd retry)
@@ -75,12 +79,15 @@ import Testing
         var cluster = try exitHandlerStarted()
         Self.neverStarts(Self.exit1, "ImagePullBackOff", in: &cluster)
         cluster.now = cluster.now.addingTimeInterval(310)
-        let observation = RunObservation(omJob: try #require(cluster.omJob), pods: cluster.pods.values.map(PodView.init), mainPodNode: nil)
+        let observation = RunObservation(
+            omJob: try #require(cluster.omJob), pods: cluster.pods.values.map(PodView.init), mainPodNode: nil)
         let decision = RunDecider.decide(observation, now: cluster.now, settings: RunSettings())
         let types = decision.commands.map(\.action.type)
         // The write that counts the attempt rests on a deadline: it is the guarded one.
         let patch = try #require(types.firstIndex(of: "confirmPodUnchanged"))
-        if let delete = types.firstIndex(of: "deletePod") { #expect(delete > patch, "never deleted before it is counted") }
+        if let delete = types.firstIndex(of: "deletePod") {
+            #expect(delete > patch, "never deleted before it is counted")
+        }
         for command in decision.commands[...patch] { _ = cluster.apply(command) }  // crash here
         cluster.settle()
         #expect(cluster.pods[Self.exit1] == nil)

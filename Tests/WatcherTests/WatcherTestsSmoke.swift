@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Watcher
 
 @Suite struct WatcherTestsSmoke {

@@ -78,7 +78,8 @@ extension CommandAction: Codable {
         case "confirmPodUnchanged": self = .confirmPodUnchanged(try ConfirmPodUnchanged(from: decoder))
         default:
             throw DecodingError.dataCorruptedError(
-                forKey: .type, in: try decoder.container(keyedBy: TypeKey.self), debugDescription: "unknown command type \(type)")
+                forKey: .type, in: try decoder.container(keyedBy: TypeKey.self),
+                debugDescription: "unknown command type \(type)")
         }
     }
 

@@ -152,8 +152,12 @@ extension PatchOMJobStatus {
     /// decision's resourceVersion; nil when there is no record to write.
     public func recordPatchBody() -> JSONValue? {
         guard let record, !record.isEmpty else { return nil }
-        return .object(["metadata": .object(["resourceVersion": .string(resourceVersion),
-                                             "annotations": .object(record.mapValues { .string($0) })])])
+        return .object([
+            "metadata": .object([
+                "resourceVersion": .string(resourceVersion),
+                "annotations": .object(record.mapValues { .string($0) }),
+            ])
+        ])
     }
 }
 

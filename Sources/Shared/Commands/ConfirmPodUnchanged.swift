@@ -22,8 +22,10 @@ public struct ConfirmPodUnchanged: Codable, Hashable, Sendable {
     public var thenPatch: PatchOMJobStatus
     public var thenEvents: [RecordEvent]
 
-    public init(podName: String, podUID: String?, resourceVersion: String, notReadyNode: String? = nil,
-                thenPatch: PatchOMJobStatus, thenEvents: [RecordEvent] = []) {
+    public init(
+        podName: String, podUID: String?, resourceVersion: String, notReadyNode: String? = nil,
+        thenPatch: PatchOMJobStatus, thenEvents: [RecordEvent] = []
+    ) {
         self.podName = podName
         self.podUID = podUID
         self.resourceVersion = resourceVersion

@@ -58,7 +58,8 @@ extension CronCommandAction: Codable {
         case "patchCronOMJobStatus": self = .patchCronOMJobStatus(try PatchCronOMJobStatus(from: decoder))
         case "recordEvent": self = .recordEvent(try RecordEvent(from: decoder))
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown cron command type \(type)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown cron command type \(type)")
         }
     }
 

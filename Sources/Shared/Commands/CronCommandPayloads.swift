@@ -52,7 +52,8 @@ extension CreateOMJob {
     public func isSameRun(as existing: OMJob) -> Bool {
         guard let cron = CronOwnership.cronName(of: omJob) else { return false }
         return CronOwnership.cronName(of: existing) == cron
-            && existing.metadata.annotations?[CronOwnership.slotAnnotation] == omJob.metadata.annotations?[CronOwnership.slotAnnotation]
+            && existing.metadata.annotations?[CronOwnership.slotAnnotation]
+                == omJob.metadata.annotations?[CronOwnership.slotAnnotation]
     }
 }
 
@@ -60,6 +61,9 @@ extension PatchCronOMJobStatus {
     /// The JSON merge patch body for `PATCH …/cronomjobs/<name>/status`
     /// (`Content-Type: application/merge-patch+json`); the resourceVersion makes it conditional.
     public func mergePatchBody() throws -> JSONValue {
-        .object(["metadata": .object(["resourceVersion": .string(resourceVersion)]), "status": try JSONValue.encoded(from: status)])
+        .object([
+            "metadata": .object(["resourceVersion": .string(resourceVersion)]),
+            "status": try JSONValue.encoded(from: status),
+        ])
     }
 }

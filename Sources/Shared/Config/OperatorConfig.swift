@@ -51,19 +51,25 @@ public struct OperatorConfig: Sendable, Equatable {
         switch env.string(Settings.leaderElection).trimmed.lowercased() {
         case "auto", "true": leaderElection = true
         case "false": leaderElection = false
-        case let other: throw ConfigError(setting: Settings.leaderElection.name, value: other, expected: "auto or false")
+        case let other:
+            throw ConfigError(setting: Settings.leaderElection.name, value: other, expected: "auto or false")
         }
         let shard = env.string(Settings.shard).trimmed
         guard shard.isEmpty || Self.isDNSLabel(shard) else {
-            throw ConfigError(setting: Settings.shard.name, value: shard, expected: "a DNS label (a-z, 0-9, -; at most 40 characters)")
+            throw ConfigError(
+                setting: Settings.shard.name, value: shard, expected: "a DNS label (a-z, 0-9, -; at most 40 characters)"
+            )
         }
         let selectorText = env.string(Settings.shardSelector).trimmed
         do throws(ShardSelectorError) {
             shardSelector = selectorText.isEmpty ? nil : try ShardSelector(selectorText)
         } catch {
-            throw ConfigError(setting: Settings.shardSelector.name, value: selectorText, expected: "a label selector (\(error.problem))")
+            throw ConfigError(
+                setting: Settings.shardSelector.name, value: selectorText,
+                expected: "a label selector (\(error.problem))")
         }
-        let leaseName = env.optional(Settings.leaseName)?.trimmed
+        let leaseName =
+            env.optional(Settings.leaseName)?.trimmed
             ?? Self.defaultLeaseName(shard: shard, namespaces: watchNamespaces, selector: shardSelector?.text ?? "")
         guard Self.isDNSLabel(leaseName, limit: 253) else {
             throw ConfigError(setting: Settings.leaseName.name, value: leaseName, expected: "a DNS label")
@@ -74,17 +80,21 @@ public struct OperatorConfig: Sendable, Equatable {
         renewDeadline = .milliseconds(try env.int(Settings.renewDeadline, in: 100...3_600_000))
         retryPeriod = .milliseconds(try env.int(Settings.retryPeriod, in: 50...3_600_000))
         guard renewDeadline < leaseDuration else {
-            throw ConfigError(setting: Settings.renewDeadline.name, value: env.string(Settings.renewDeadline),
-                              expected: "fewer milliseconds than \(Settings.leaseDuration.name)")
+            throw ConfigError(
+                setting: Settings.renewDeadline.name, value: env.string(Settings.renewDeadline),
+                expected: "fewer milliseconds than \(Settings.leaseDuration.name)")
         }
         // client-go's rule: room for at least one retry (with its 1.2 jitter) within the deadline.
         guard renewDeadline > retryPeriod * 1.2 else {
-            throw ConfigError(setting: Settings.retryPeriod.name, value: env.string(Settings.retryPeriod),
-                              expected: "under \(Settings.renewDeadline.name) / 1.2")
+            throw ConfigError(
+                setting: Settings.retryPeriod.name, value: env.string(Settings.retryPeriod),
+                expected: "under \(Settings.renewDeadline.name) / 1.2")
         }
         instance = try env.int(Settings.childInstance, in: 0...1000)
         childCommands = [:]
-        for (role, setting) in [("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand)] {
+        for (role, setting) in [
+            ("watcher", Settings.watcherCommand), ("executor", Settings.executorCommand), ("gc", Settings.gcCommand),
+        ] {
             if let command = env.optional(setting) { childCommands[role] = command }
         }
     }
@@ -103,12 +113,15 @@ public struct OperatorConfig: Sendable, Equatable {
             hash = (hash ^ UInt32(byte)) &* 16_777_619
         }
         let hex = String(hash, radix: 16)
-        return (selector.isEmpty ? "omjob-operator-ns-" : "omjob-operator-sel-") + String(repeating: "0", count: 8 - hex.count) + hex
+        return (selector.isEmpty ? "omjob-operator-ns-" : "omjob-operator-sel-")
+            + String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     static func isDNSLabel(_ text: String, limit: Int = 40) -> Bool {
         guard !text.isEmpty, text.count <= limit, text.first != "-", text.last != "-" else { return false }
-        return text.utf8.allSatisfy { ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || (limit > 63 && $0 == 46) }
+        return text.utf8.allSatisfy {
+            ($0 >= 97 && $0 <= 122) || ($0 >= 48 && $0 <= 57) || $0 == 45 || (limit > 63 && $0 == 46)
+        }
     }
 
     /// The namespaces to watch; empty means all. `ALL` (any case, as OpenMetadata's chart sends)

@@ -15,7 +15,9 @@ struct SettingReader {
     func int(_ setting: Setting, in range: ClosedRange<Int>) throws(ConfigError) -> Int {
         let raw = string(setting)
         guard let value = Int(raw.trimmed), range.contains(value) else {
-            throw ConfigError(setting: setting.name, value: raw, expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
+            throw ConfigError(
+                setting: setting.name, value: raw,
+                expected: "an integer from \(range.lowerBound) to \(range.upperBound)")
         }
         return value
     }

@@ -16,7 +16,9 @@ public struct ShardSelector: Sendable, Equatable {
 
         var key: String {
             switch self {
-            case .equals(let key, _), .notEquals(let key, _), .isIn(let key, _), .notIn(let key, _), .exists(let key), .doesNotExist(let key): key
+            case .equals(let key, _), .notEquals(let key, _), .isIn(let key, _), .notIn(let key, _), .exists(let key),
+                .doesNotExist(let key):
+                key
             }
         }
 
@@ -69,7 +71,9 @@ public struct ShardSelector: Sendable, Equatable {
             case ")": depth -= 1
             default: break
             }
-            guard depth >= 0, depth <= 1 else { throw ShardSelectorError(text: text, problem: "unbalanced parentheses") }
+            guard depth >= 0, depth <= 1 else {
+                throw ShardSelectorError(text: text, problem: "unbalanced parentheses")
+            }
             if character == ",", depth == 0 {
                 parts.append(current)
                 current = ""
@@ -83,14 +87,18 @@ public struct ShardSelector: Sendable, Equatable {
     }
 
     private static func requirement(_ part: String, in text: String) throws(ShardSelectorError) -> Requirement {
-        func bad(_ problem: String) -> ShardSelectorError { ShardSelectorError(text: text, problem: "\"\(part)\": \(problem)") }
+        func bad(_ problem: String) -> ShardSelectorError {
+            ShardSelectorError(text: text, problem: "\"\(part)\": \(problem)")
+        }
         guard !part.isEmpty else { throw bad("an empty requirement") }
         if part.hasPrefix("!") {
             let key = String(part.dropFirst()).trimmingCharacters(in: .whitespaces)
             guard isKey(key) else { throw bad("not a label key") }
             return .doesNotExist(key)
         }
-        for (op, make) in [("!=", Requirement.notEquals), ("==", Requirement.equals), ("=", Requirement.equals)] as [(String, (String, String) -> Requirement)] {
+        for (op, make) in [("!=", Requirement.notEquals), ("==", Requirement.equals), ("=", Requirement.equals)]
+            as [(String, (String, String) -> Requirement)]
+        {
             guard let range = part.range(of: op) else { continue }
             let key = String(part[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
             let value = String(part[range.upperBound...]).trimmingCharacters(in: .whitespaces)
@@ -132,7 +140,8 @@ public struct ShardSelector: Sendable, Equatable {
 
     private static func isName(_ name: String) -> Bool {
         guard !name.isEmpty, name.count <= 63, let first = name.first, let last = name.last,
-              first.isLetter || first.isNumber, last.isLetter || last.isNumber else { return false }
+            first.isLetter || first.isNumber, last.isLetter || last.isNumber
+        else { return false }
         return name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") }
     }
 }

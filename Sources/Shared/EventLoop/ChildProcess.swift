@@ -1,7 +1,7 @@
 import CUV
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process (`uv_process_t`): spawned with an explicit argv and environment, stdout and
@@ -20,8 +20,10 @@ public final class ChildProcess: Handle {
 
     /// Spawns `executable` with `arguments` (argv[1...]) and exactly `environment`.
     /// `exit` runs once on the loop when the child ends; close the handle there.
-    public init(loop: EventLoop, executable: String, arguments: [String], environment: [String: String],
-                exit: @escaping (Termination) -> Void) throws(UVError) {
+    public init(
+        loop: EventLoop, executable: String, arguments: [String], environment: [String: String],
+        exit: @escaping (Termination) -> Void
+    ) throws(UVError) {
         onExit = exit
         let argv = CStringArray([executable] + arguments)
         let envp = CStringArray(environment.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" })

@@ -1,7 +1,7 @@
 import CUV
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One libuv loop (`uv_loop_t`), owned by the thread that created it; every process runs one.

@@ -2,7 +2,7 @@ import CUV
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The thread-safe face of an `EventLoop`: posts work onto the loop from any thread, and is the

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Which `EventLoop` the calling thread owns, in thread-local storage (`pthread_key_t`), so code

@@ -17,9 +17,11 @@ public final class LoopTimer: Handle {
         loop.preconditionInLoop()
         precondition(!isClosing, "LoopTimer started after close()")
         self.callback = callback
-        let status = uv_timer_start(pointer(as: uv_timer_t.self), { timer in
-            Handle.owner(of: timer, as: LoopTimer.self).callback?()
-        }, timeout.milliseconds, repeating?.milliseconds ?? 0)
+        let status = uv_timer_start(
+            pointer(as: uv_timer_t.self),
+            { timer in
+                Handle.owner(of: timer, as: LoopTimer.self).callback?()
+            }, timeout.milliseconds, repeating?.milliseconds ?? 0)
         // uv_timer_start fails only on a closing handle, excluded above.
         assert(status == 0)
     }

@@ -1,7 +1,7 @@
 import CUV
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Ties a worker's life to its supervisor: the kernel sends SIGTERM when the parent dies

@@ -28,10 +28,13 @@ public final class Poll: Handle {
     public func start(_ events: Events, _ callback: @escaping (Result<Events, UVError>) -> Void) throws(UVError) {
         loop.preconditionInLoop()
         self.callback = callback
-        try UVError.check(uv_poll_start(pointer(as: uv_poll_t.self), events.rawValue) { poll, status, events in
-            let owner = Handle.owner(of: poll, as: Poll.self)
-            owner.callback?(status < 0 ? .failure(UVError(code: status, operation: "uv_poll")) : .success(Events(rawValue: events)))
-        }, "uv_poll_start")
+        try UVError.check(
+            uv_poll_start(pointer(as: uv_poll_t.self), events.rawValue) { poll, status, events in
+                let owner = Handle.owner(of: poll, as: Poll.self)
+                owner.callback?(
+                    status < 0
+                        ? .failure(UVError(code: status, operation: "uv_poll")) : .success(Events(rawValue: events)))
+            }, "uv_poll_start")
     }
 
     /// Stops watching; `start` may be called again.

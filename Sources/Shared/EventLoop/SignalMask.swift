@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A process inherits its parent's blocked-signal mask across exec; a supervisor started by a

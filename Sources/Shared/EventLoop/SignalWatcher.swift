@@ -15,9 +15,12 @@ public final class SignalWatcher: Handle {
             uv_signal_init(uv, raw.assumingMemoryBound(to: uv_signal_t.self))
         }
         do {
-            try UVError.check(uv_signal_start(pointer(as: uv_signal_t.self), { handle, signum in
-                Handle.owner(of: handle, as: SignalWatcher.self).callback?(signum)
-            }, signal), "uv_signal_start")
+            try UVError.check(
+                uv_signal_start(
+                    pointer(as: uv_signal_t.self),
+                    { handle, signum in
+                        Handle.owner(of: handle, as: SignalWatcher.self).callback?(signum)
+                    }, signal), "uv_signal_start")
         } catch {
             close()
             throw error

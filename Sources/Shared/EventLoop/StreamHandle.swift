@@ -1,7 +1,7 @@
 import CUV
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A connected byte stream (`uv_stream_t`: a Unix-domain or TCP connection) with reads delivered
@@ -28,22 +28,26 @@ public class StreamHandle: Handle {
         loop.preconditionInLoop()
         onRead = callback
         if readBuffer == nil { readBuffer = .allocate(byteCount: Self.readBufferSize, alignment: 8) }
-        try UVError.check(uv_read_start(stream, { handle, _, buf in
-            let me = Handle.owner(of: handle, as: StreamHandle.self)
-            buf!.pointee.base = me.readBuffer!.assumingMemoryBound(to: CChar.self)
-            buf!.pointee.len = StreamHandle.readBufferSize
-        }, { handle, nread, buf in
-            let me = Handle.owner(of: handle, as: StreamHandle.self)
-            if nread > 0 {
-                me.onRead?(.data(UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread)))
-            } else if nread == Int(UV_EOF.rawValue) {
-                uv_read_stop(handle)
-                me.onRead?(.endOfFile)
-            } else if nread < 0 {
-                uv_read_stop(handle)
-                me.onRead?(.failed(UVError(code: Int32(nread), operation: "uv_read")))
-            }
-        }), "uv_read_start")
+        try UVError.check(
+            uv_read_start(
+                stream,
+                { handle, _, buf in
+                    let me = Handle.owner(of: handle, as: StreamHandle.self)
+                    buf!.pointee.base = me.readBuffer!.assumingMemoryBound(to: CChar.self)
+                    buf!.pointee.len = StreamHandle.readBufferSize
+                },
+                { handle, nread, buf in
+                    let me = Handle.owner(of: handle, as: StreamHandle.self)
+                    if nread > 0 {
+                        me.onRead?(.data(UnsafeRawBufferPointer(start: buf!.pointee.base, count: nread)))
+                    } else if nread == Int(UV_EOF.rawValue) {
+                        uv_read_stop(handle)
+                        me.onRead?(.endOfFile)
+                    } else if nread < 0 {
+                        uv_read_stop(handle)
+                        me.onRead?(.failed(UVError(code: Int32(nread), operation: "uv_read")))
+                    }
+                }), "uv_read_start")
     }
 
     /// Pauses reading (backpressure); `startReading` resumes.

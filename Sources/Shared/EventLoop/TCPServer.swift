@@ -1,7 +1,7 @@
 import CUV
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A TCP connection (`uv_tcp_t`) accepted by a ``TCPServer``.
@@ -31,9 +31,10 @@ public final class TCPServer: Handle {
                     try UVError.check(uv_tcp_bind(self.pointer(as: uv_tcp_t.self), sa, 0), "uv_tcp_bind")
                 }
             }
-            try UVError.check(uv_listen(pointer(as: uv_stream_t.self), 64) { server, status in
-                Handle.owner(of: server, as: TCPServer.self).accept(status: status)
-            }, "uv_listen")
+            try UVError.check(
+                uv_listen(pointer(as: uv_stream_t.self), 64) { server, status in
+                    Handle.owner(of: server, as: TCPServer.self).accept(status: status)
+                }, "uv_listen")
         } catch {
             close()
             throw error

@@ -1,7 +1,7 @@
 import CUV
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A Unix-domain stream connection (`uv_pipe_t`): the broker's sockets, both ends.
@@ -54,8 +54,10 @@ public final class UnixServer: Handle {
 
     /// Binds and listens at `path`; `accept` gets each connection from our uid, `refuse` a
     /// description of each one turned away.
-    public init(loop: EventLoop, path: String, accept: @escaping (UnixStream) -> Void,
-                refuse: @escaping (String) -> Void) throws(UVError) {
+    public init(
+        loop: EventLoop, path: String, accept: @escaping (UnixStream) -> Void,
+        refuse: @escaping (String) -> Void
+    ) throws(UVError) {
         self.path = path
         self.onAccept = accept
         self.onRefuse = refuse
@@ -68,9 +70,10 @@ public final class UnixServer: Handle {
             // Nobody else can reach the socket while the directory is 0700; 0600 also covers
             // a directory created by someone less careful.
             try UVError.check(chmod(path, 0o600) == 0 ? 0 : -errno, "chmod")
-            try UVError.check(uv_listen(pointer(as: uv_stream_t.self), 128) { server, status in
-                Handle.owner(of: server, as: UnixServer.self).accept(status: status)
-            }, "uv_listen")
+            try UVError.check(
+                uv_listen(pointer(as: uv_stream_t.self), 128) { server, status in
+                    Handle.owner(of: server, as: UnixServer.self).accept(status: status)
+                }, "uv_listen")
         } catch {
             close()
             throw error

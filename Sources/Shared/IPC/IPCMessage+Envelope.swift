@@ -12,28 +12,39 @@ extension IPCMessage {
         let fields = EnvelopeFields(type: type, value: value)
         switch type {
         case "hello":
-            self = .hello(Hello(role: try fields.string("role"), pid: Int32(truncatingIfNeeded: try fields.int("pid")),
-                                instance: value["instance"]?.intValue.map { Int($0) }))
+            self = .hello(
+                Hello(
+                    role: try fields.string("role"), pid: Int32(truncatingIfNeeded: try fields.int("pid")),
+                    instance: value["instance"]?.intValue.map { Int($0) }))
         case "welcome": self = .welcome(version: try fields.string("version"))
         case "ready": self = .ready
         case "conditions":
-            self = .conditions(WorkerConditions(synced: value["synced"]?.boolValue, apiReachable: value["apiReachable"]?.boolValue,
-                                                missingPermissions: value["missingPermissions"]?.arrayValue?.compactMap(Permission.init(json:))))
+            self = .conditions(
+                WorkerConditions(
+                    synced: value["synced"]?.boolValue, apiReachable: value["apiReachable"]?.boolValue,
+                    missingPermissions: value["missingPermissions"]?.arrayValue?.compactMap(Permission.init(json:))))
         case "heartbeat": self = .heartbeat
         case "command":
-            let key = ObjectKey(namespace: try fields.string("namespace", in: "key"), name: try fields.string("name", in: "key"))
+            let key = ObjectKey(
+                namespace: try fields.string("namespace", in: "key"), name: try fields.string("name", in: "key"))
             self = .command(CommandEnvelope(id: try fields.string("id"), key: key, payload: value["payload"] ?? .null))
         case "result":
-            self = .result(ResultEnvelope(id: try fields.string("id"), payload: value["payload"] ?? .null, error: value["error"]?.stringValue))
+            self = .result(
+                ResultEnvelope(
+                    id: try fields.string("id"), payload: value["payload"] ?? .null, error: value["error"]?.stringValue)
+            )
         case "metrics":
-            self = .metrics(MetricsReport(counters: try fields.samples("counters"), gauges: try fields.samples("gauges")))
+            self = .metrics(
+                MetricsReport(counters: try fields.samples("counters"), gauges: try fields.samples("gauges")))
         case "log-level": self = .logLevel(try fields.string("level"))
         case "shutdown": self = .shutdown
         case "leadership":
             guard let leading = value["leading"]?.boolValue else { throw .badField(type: type, field: "leading") }
             self = .leadership(leading: leading)
         case "ctl":
-            guard let request = CtlRequest(rawValue: try fields.string("request")) else { throw .badField(type: type, field: "request") }
+            guard let request = CtlRequest(rawValue: try fields.string("request")) else {
+                throw .badField(type: type, field: "request")
+            }
             self = .ctl(request)
         case "ctl-reply": self = .ctlReply(value["body"] ?? .null)
         case "error": self = .error(try fields.string("reason"))
@@ -82,7 +93,9 @@ private struct EnvelopeFields {
 
     func string(_ field: String, in parent: String? = nil) throws(MessageError) -> String {
         let holder = parent.map { value[$0] } ?? value
-        guard let s = holder?[field]?.stringValue else { throw .badField(type: type, field: parent.map { "\($0).\(field)" } ?? field) }
+        guard let s = holder?[field]?.stringValue else {
+            throw .badField(type: type, field: parent.map { "\($0).\(field)" } ?? field)
+        }
         return s
     }
 
@@ -97,7 +110,8 @@ private struct EnvelopeFields {
         }
         var samples: [MetricSample] = []
         for element in array {
-            guard let name = element["name"]?.stringValue, let number = element["value"], let v = number.doubleValue else {
+            guard let name = element["name"]?.stringValue, let number = element["value"], let v = number.doubleValue
+            else {
                 throw .badField(type: type, field: field)
             }
             let labels = (element["labels"]?.objectValue ?? [:]).compactMapValues(\.stringValue)

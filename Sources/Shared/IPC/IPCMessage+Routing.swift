@@ -29,7 +29,8 @@ extension IPCMessage {
     /// A well-formed command or result, from its routing fields; nil for anything else.
     private static func routed(_ payload: [UInt8]) -> IPCMessage? {
         guard let head = RoutingScanner.scan(payload), head.version ?? protocolVersion == protocolVersion,
-              let id = head.id else { return nil }
+            let id = head.id
+        else { return nil }
         switch head.type {
         case "command":
             guard let key = head.key else { return nil }

@@ -129,4 +129,3 @@ public enum CtlRequest: String, CaseIterable, Equatable, Sendable {
     /// The Prometheus text of `/metrics`.
     case metrics
 }
-

@@ -51,7 +51,9 @@ public struct MessageDecoder: Sendable {
         messages.reserveCapacity(payloads.count)
         for payload in payloads {
             do {
-                messages.append(DecodedMessage(message: try IPCMessage(payload: payload, opaquePayloads: opaquePayloads), payload: payload))
+                messages.append(
+                    DecodedMessage(
+                        message: try IPCMessage(payload: payload, opaquePayloads: opaquePayloads), payload: payload))
             } catch {
                 throw .message(error)
             }

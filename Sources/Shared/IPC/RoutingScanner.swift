@@ -67,22 +67,25 @@ struct RoutingScanner {
 
     /// `{"namespace": "…", "name": "…", …}` with plain strings and nothing repeated; else nil.
     private static func objectKey(_ cursor: inout JSONCursor) -> ObjectKey? {
-        var namespace: String?, name: String?
-        let ok = cursor.take("{") && cursor.members { cursor, member in
-            guard let member else { return false }
-            cursor.skipWhitespace()
-            if cursor.bytes[member].elementsEqual("namespace".utf8) {
-                guard namespace == nil else { return false }
-                namespace = cursor.plainString()
-                return namespace != nil
+        var namespace: String?
+        var name: String?
+        let ok =
+            cursor.take("{")
+            && cursor.members { cursor, member in
+                guard let member else { return false }
+                cursor.skipWhitespace()
+                if cursor.bytes[member].elementsEqual("namespace".utf8) {
+                    guard namespace == nil else { return false }
+                    namespace = cursor.plainString()
+                    return namespace != nil
+                }
+                if cursor.bytes[member].elementsEqual("name".utf8) {
+                    guard name == nil else { return false }
+                    name = cursor.plainString()
+                    return name != nil
+                }
+                return cursor.value(depth: 2)
             }
-            if cursor.bytes[member].elementsEqual("name".utf8) {
-                guard name == nil else { return false }
-                name = cursor.plainString()
-                return name != nil
-            }
-            return cursor.value(depth: 2)
-        }
         guard ok, let namespace, let name else { return nil }
         return ObjectKey(namespace: namespace, name: name)
     }
@@ -90,7 +93,11 @@ struct RoutingScanner {
 
 /// The envelope members the broker routes by.
 enum RoutingField: UInt8 {
-    case version = 1, type = 2, id = 4, key = 8, error = 16
+    case version = 1
+    case type = 2
+    case id = 4
+    case key = 8
+    case error = 16
 
     init?(_ name: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) {
         let text = bytes[name]

@@ -28,8 +28,10 @@ public final class WorkerConnection {
 
     /// Connects and starts the conversation; `message` gets every message, `closed` the reason it ended (once).
     /// With `opaquePayloads`, commands and results arrive with their payload left in the frame's bytes.
-    public func start(opaquePayloads: Bool = false, message: @escaping (DecodedMessage) -> Void,
-                      closed: @escaping (String) -> Void) throws(UVError) {
+    public func start(
+        opaquePayloads: Bool = false, message: @escaping (DecodedMessage) -> Void,
+        closed: @escaping (String) -> Void
+    ) throws(UVError) {
         decoder = MessageDecoder(opaquePayloads: opaquePayloads)
         onMessage = message
         onClose = closed
@@ -69,7 +71,8 @@ public final class WorkerConnection {
         do {
             try stream?.startReading { [weak self] event in self?.read(event) }
             let timer = try LoopTimer(loop: loop)
-            timer.start(after: heartbeatInterval, repeating: heartbeatInterval) { [weak self] in self?.send(.heartbeat) }
+            timer.start(after: heartbeatInterval, repeating: heartbeatInterval) { [weak self] in self?.send(.heartbeat)
+            }
             heartbeat = timer
         } catch {
             end("cannot start reading: \(error)")

@@ -1,7 +1,7 @@
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The start-up every worker role shares, so each `main.swift` stays a few lines: read the
@@ -56,7 +56,9 @@ public enum ProcessEnvironment {
         var pointer = environ
         while let entry = pointer.pointee {
             let pair = String(cString: entry)
-            if let eq = pair.firstIndex(of: "=") { result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...]) }
+            if let eq = pair.firstIndex(of: "=") {
+                result[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            }
             pointer += 1
         }
         return result

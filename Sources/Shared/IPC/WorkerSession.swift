@@ -1,7 +1,7 @@
 import Logging
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One worker's conversation with the broker, with the hooks a role fills in: commands (the
@@ -42,9 +42,10 @@ public final class WorkerSession {
         self.role = role
         self.config = config
         self.logger = logger
-        connection = WorkerConnection(loop: loop, socketPath: socketPath,
-                                      hello: Hello(role: role, pid: getpid(), instance: config.instance),
-                                      heartbeatInterval: config.heartbeatInterval)
+        connection = WorkerConnection(
+            loop: loop, socketPath: socketPath,
+            hello: Hello(role: role, pid: getpid(), instance: config.instance),
+            heartbeatInterval: config.heartbeatInterval)
     }
 
     /// Tells the broker this worker takes work.
@@ -108,10 +109,12 @@ public final class WorkerSession {
                 _ = LogLevelControl.toggleDebug(configured: config.logLevel)
             },
         ]
-        try connection.start(opaquePayloads: onCommandFrame != nil, message: { [weak self] in self?.handle($0) }, closed: { [weak self] reason in
-            self?.logger.warning("broker connection ended; exiting", metadata: [LogKeys.reason: "\(reason)"])
-            self?.stop(exitCode: 0)
-        })
+        try connection.start(
+            opaquePayloads: onCommandFrame != nil, message: { [weak self] in self?.handle($0) },
+            closed: { [weak self] reason in
+                self?.logger.warning("broker connection ended; exiting", metadata: [LogKeys.reason: "\(reason)"])
+                self?.stop(exitCode: 0)
+            })
         logger.info("worker started", metadata: ["socket": "\(config.brokerSocket ?? "")"])
         if readyAtStart { markReady() }
     }

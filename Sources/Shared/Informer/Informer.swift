@@ -20,9 +20,13 @@ public actor Informer<Object: KubernetesObject> {
         public var failed: @Sendable (_ verb: String, KubeError) -> Void
         public var recovered: @Sendable () -> Void
 
-        public init(added: @escaping @Sendable (Object) -> Void = { _ in }, updated: @escaping @Sendable (Object, Object) -> Void = { _, _ in },
-                    deleted: @escaping @Sendable (Object) -> Void = { _ in }, synced: @escaping @Sendable () -> Void = {},
-                    failed: @escaping @Sendable (String, KubeError) -> Void = { _, _ in }, recovered: @escaping @Sendable () -> Void = {}) {
+        public init(
+            added: @escaping @Sendable (Object) -> Void = { _ in },
+            updated: @escaping @Sendable (Object, Object) -> Void = { _, _ in },
+            deleted: @escaping @Sendable (Object) -> Void = { _ in }, synced: @escaping @Sendable () -> Void = {},
+            failed: @escaping @Sendable (String, KubeError) -> Void = { _, _ in },
+            recovered: @escaping @Sendable () -> Void = {}
+        ) {
             self.added = added
             self.updated = updated
             self.deleted = deleted
@@ -55,10 +59,12 @@ public actor Informer<Object: KubernetesObject> {
     public private(set) var isFailing = false
     private var syncWaiters: [CheckedContinuation<Void, Never>] = []
 
-    public init(client: KubeClient, resource: ResourceType = Object.resourceType, namespace: String? = nil,
-                labelSelector: String? = nil, pageSize: Int = 500, machine: WatchStateMachine = WatchStateMachine(),
-                transform: @escaping @Sendable (Object, inout Interner) -> Object = Informer.internMetadata,
-                handlers: Handlers) {
+    public init(
+        client: KubeClient, resource: ResourceType = Object.resourceType, namespace: String? = nil,
+        labelSelector: String? = nil, pageSize: Int = 500, machine: WatchStateMachine = WatchStateMachine(),
+        transform: @escaping @Sendable (Object, inout Interner) -> Object = Informer.internMetadata,
+        handlers: Handlers
+    ) {
         self.machine = machine
         self.transform = transform
         self.client = client
@@ -114,8 +120,9 @@ public actor Informer<Object: KubernetesObject> {
     /// Every item, each page transformed as soon as it is decoded (`ListPager`), so a large list
     /// never holds more than one page of whole objects at once beside the projections.
     private func listTransformed() async throws(KubeError) -> ([Object], String) {
-        var pager = ListPager<Object>(client: client, resource: resource, namespace: namespace,
-                                      options: ListOptions(labelSelector: labelSelector, limit: pageSize))
+        var pager = ListPager<Object>(
+            client: client, resource: resource, namespace: namespace,
+            options: ListOptions(labelSelector: labelSelector, limit: pageSize))
         var items: [Object] = []
         while let page = try await pager.next() {
             if page.restarted { items = [] }
@@ -125,8 +132,9 @@ public actor Informer<Object: KubernetesObject> {
     }
 
     private func watchOnce(from resourceVersion: String) async -> WatchStateMachine.Action {
-        let options = WatchOptions(labelSelector: labelSelector, resourceVersion: resourceVersion, allowWatchBookmarks: true,
-                                   timeoutSeconds: Int.random(in: Self.watchTimeoutSeconds))
+        let options = WatchOptions(
+            labelSelector: labelSelector, resourceVersion: resourceVersion, allowWatchBookmarks: true,
+            timeoutSeconds: Int.random(in: Self.watchTimeoutSeconds))
         do {
             let events = try await client.watch(Object.self, resource: resource, namespace: namespace, options: options)
             succeeded()

@@ -37,7 +37,9 @@ public struct InformerStore<Object: KubernetesObject>: Sendable {
             let key = item.metadata.key
             fresh[key] = Box(item)
             if let old = boxes[key]?.object {
-                if old.metadata.resourceVersion != item.metadata.resourceVersion { notifications.append(.updated(old: old, new: item)) }
+                if old.metadata.resourceVersion != item.metadata.resourceVersion {
+                    notifications.append(.updated(old: old, new: item))
+                }
             } else {
                 notifications.append(.added(item))
             }
@@ -55,7 +57,8 @@ public struct InformerStore<Object: KubernetesObject>: Sendable {
         case .added(let object), .modified(let object):
             let key = object.metadata.key
             guard let old = boxes.updateValue(Box(object), forKey: key)?.object else { return .added(object) }
-            return old.metadata.resourceVersion == object.metadata.resourceVersion ? nil : .updated(old: old, new: object)
+            return old.metadata.resourceVersion == object.metadata.resourceVersion
+                ? nil : .updated(old: old, new: object)
         case .deleted(let object):
             return boxes.removeValue(forKey: object.metadata.key).map { _ in .deleted(object) }
         case .bookmark, .error:

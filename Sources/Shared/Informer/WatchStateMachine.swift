@@ -54,7 +54,10 @@ public struct WatchStateMachine: Sendable, Hashable {
     public var firstBackoff: Duration
     public var backoffCap: Duration
 
-    public init(state: State = .empty, failures: Int = 0, firstBackoff: Duration = initialBackoff, backoffCap: Duration = maxBackoff) {
+    public init(
+        state: State = .empty, failures: Int = 0, firstBackoff: Duration = initialBackoff,
+        backoffCap: Duration = maxBackoff
+    ) {
         self.state = state
         self.failures = failures
         self.firstBackoff = firstBackoff

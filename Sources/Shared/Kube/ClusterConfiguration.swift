@@ -19,7 +19,9 @@ public struct ClusterConfiguration: Sendable, Hashable {
         case tokenFile(String)
     }
 
-    public init(server: String, tls: TLSOptions = TLSOptions(), credentials: Credentials = .none, namespace: String = "default") {
+    public init(
+        server: String, tls: TLSOptions = TLSOptions(), credentials: Credentials = .none, namespace: String = "default"
+    ) {
         self.server = server.hasSuffix("/") ? String(server.dropLast()) : server
         self.tls = tls
         self.credentials = credentials
@@ -27,7 +29,9 @@ public struct ClusterConfiguration: Sendable, Hashable {
     }
 
     /// In-cluster if `KUBERNETES_SERVICE_HOST` is set, else the kubeconfig.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, context: String? = nil) throws(KubeError) -> ClusterConfiguration {
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment, context: String? = nil)
+        throws(KubeError) -> ClusterConfiguration
+    {
         if environment["KUBERNETES_SERVICE_HOST"] != nil, context == nil {
             return try inCluster(environment: environment)
         }

@@ -8,7 +8,9 @@ extension KubeClient {
     ) async throws(KubeError) -> LineBatches {
         var query: [(String, String)] = [("follow", "true")]
         if let container { query.append(("container", container)) }
-        let call = Call(path: podResource.objectPath(namespace: namespace, name: pod, subresource: "log"), query: query, accept: "*/*", timeout: nil)
+        let call = Call(
+            path: podResource.objectPath(namespace: namespace, name: pod, subresource: "log"), query: query,
+            accept: "*/*", timeout: nil)
         return try await openLineStream(call)
     }
 }

@@ -5,22 +5,31 @@ import KubeJSON
 /// `T.resourceType`) and a raw form (`resource:` given, any `Codable` such as `JSONValue`).
 extension KubeClient {
     /// GET one object.
-    public func get<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, name: String) async throws(KubeError) -> T {
+    public func get<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, name: String)
+        async throws(KubeError) -> T
+    {
         try decode(T.self, try await send(Call(path: resource.objectPath(namespace: namespace, name: name))))
     }
 
-    public func get<T: KubernetesObject>(_ type: T.Type, namespace: String?, name: String) async throws(KubeError) -> T {
+    public func get<T: KubernetesObject>(_ type: T.Type, namespace: String?, name: String) async throws(KubeError) -> T
+    {
         try await get(T.self, resource: T.resourceType, namespace: namespace, name: name)
     }
 
     /// One page of a list; follow `metadata.continue` for the next.
-    public func listPage<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, options: ListOptions = ListOptions()) async throws(KubeError) -> RawList<T> {
-        try decode(RawList<T>.self, try await send(Call(path: resource.collectionPath(namespace: namespace), query: options.query)))
+    public func listPage<T: Decodable & Sendable>(
+        _ type: T.Type, resource: ResourceType, namespace: String?, options: ListOptions = ListOptions()
+    ) async throws(KubeError) -> RawList<T> {
+        try decode(
+            RawList<T>.self,
+            try await send(Call(path: resource.collectionPath(namespace: namespace), query: options.query)))
     }
 
     /// Every item, page by page (`limit` per page; see `ListPager` for the snapshot and the
     /// restart after an expired continue token).
-    public func list<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, options: ListOptions = ListOptions()) async throws(KubeError) -> RawList<T> {
+    public func list<T: Decodable & Sendable>(
+        _ type: T.Type, resource: ResourceType, namespace: String?, options: ListOptions = ListOptions()
+    ) async throws(KubeError) -> RawList<T> {
         var pager = ListPager<T>(client: self, resource: resource, namespace: namespace, options: options)
         var items: [T] = []
         while let page = try await pager.next() {
@@ -30,7 +39,9 @@ extension KubeClient {
         return RawList(metadata: ListMeta(resourceVersion: pager.resourceVersion), items: items)
     }
 
-    public func list<T: KubernetesObject>(_ type: T.Type, namespace: String?, options: ListOptions = ListOptions()) async throws(KubeError) -> RawList<T> {
+    public func list<T: KubernetesObject>(_ type: T.Type, namespace: String?, options: ListOptions = ListOptions())
+        async throws(KubeError) -> RawList<T>
+    {
         try await list(T.self, resource: T.resourceType, namespace: namespace, options: options)
     }
 
@@ -39,7 +50,9 @@ extension KubeClient {
     /// Idempotency: if an attempt failed ambiguously (connection cut, 5xx, 429) the object may
     /// exist already; a 409 AlreadyExists on a *retry* is then resolved by reading the object
     /// by name and returning it. A 409 on the first attempt is thrown: the name was taken.
-    public func create<T: Codable & Sendable>(_ object: T, resource: ResourceType, namespace: String?, name: String?) async throws(KubeError) -> T {
+    public func create<T: Codable & Sendable>(_ object: T, resource: ResourceType, namespace: String?, name: String?)
+        async throws(KubeError) -> T
+    {
         try await create(object, resource: resource, namespace: namespace, name: name, answer: T.self)
     }
 
@@ -52,55 +65,77 @@ extension KubeClient {
         var retried = false
         do {
             return try decode(Answer.self, try await send(call, onRetry: { _ in retried = true }))
-        } catch where error.isAlreadyExists && retried && name != nil {
+        } catch  where error.isAlreadyExists && retried && name != nil {
             return try await get(Answer.self, resource: resource, namespace: namespace, name: name!)
         }
     }
 
     public func create<T: KubernetesObject>(_ object: T) async throws(KubeError) -> T {
-        try await create(object, resource: T.resourceType, namespace: object.metadata.namespace, name: object.metadata.name)
+        try await create(
+            object, resource: T.resourceType, namespace: object.metadata.namespace, name: object.metadata.name)
     }
 
     /// PUT a whole object (its resourceVersion makes it conditional).
-    public func replace<T: Codable & Sendable>(_ object: T, resource: ResourceType, namespace: String?, name: String, subresource: String? = nil) async throws(KubeError) -> T {
+    public func replace<T: Codable & Sendable>(
+        _ object: T, resource: ResourceType, namespace: String?, name: String, subresource: String? = nil
+    ) async throws(KubeError) -> T {
         let path = resource.objectPath(namespace: namespace, name: name, subresource: subresource)
         return try decode(T.self, try await send(Call(method: "PUT", path: path, body: try encode(object))))
     }
 
     public func replace<T: KubernetesObject>(_ object: T) async throws(KubeError) -> T {
-        try await replace(object, resource: T.resourceType, namespace: object.metadata.namespace, name: object.metadata.name ?? "")
+        try await replace(
+            object, resource: T.resourceType, namespace: object.metadata.namespace, name: object.metadata.name ?? "")
     }
 
     /// PUT to the `status` subresource: only status changes, spec edits are ignored.
     public func replaceStatus<T: KubernetesObject>(_ object: T) async throws(KubeError) -> T {
-        try await replace(object, resource: T.resourceType, namespace: object.metadata.namespace, name: object.metadata.name ?? "", subresource: "status")
+        try await replace(
+            object, resource: T.resourceType, namespace: object.metadata.namespace, name: object.metadata.name ?? "",
+            subresource: "status")
     }
 
     /// PATCH an object (or its `status` subresource) with one of the three patch formats.
-    public func patch<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, name: String, patch: JSONValue, as patchType: PatchType = .merge, subresource: String? = nil) async throws(KubeError) -> T {
+    public func patch<T: Decodable & Sendable>(
+        _ type: T.Type, resource: ResourceType, namespace: String?, name: String, patch: JSONValue,
+        as patchType: PatchType = .merge, subresource: String? = nil
+    ) async throws(KubeError) -> T {
         let path = resource.objectPath(namespace: namespace, name: name, subresource: subresource)
         let call = Call(method: "PATCH", path: path, body: try encode(patch), contentType: patchType.rawValue)
         return try decode(T.self, try await send(call))
     }
 
-    public func patch<T: KubernetesObject>(_ type: T.Type, namespace: String?, name: String, patch: JSONValue, as patchType: PatchType = .merge, subresource: String? = nil) async throws(KubeError) -> T {
-        try await self.patch(T.self, resource: T.resourceType, namespace: namespace, name: name, patch: patch, as: patchType, subresource: subresource)
+    public func patch<T: KubernetesObject>(
+        _ type: T.Type, namespace: String?, name: String, patch: JSONValue, as patchType: PatchType = .merge,
+        subresource: String? = nil
+    ) async throws(KubeError) -> T {
+        try await self.patch(
+            T.self, resource: T.resourceType, namespace: namespace, name: name, patch: patch, as: patchType,
+            subresource: subresource)
     }
 
     /// DELETE an object. The answer (the object while finalizers or grace run, or a Status)
     /// is returned raw; a 404 is thrown (`isNotFound`) for the caller to treat as done.
     @discardableResult
-    public func delete(resource: ResourceType, namespace: String?, name: String, options: DeleteOptions = DeleteOptions()) async throws(KubeError) -> JSONValue {
-        let call = Call(method: "DELETE", path: resource.objectPath(namespace: namespace, name: name), body: try encode(options))
+    public func delete(
+        resource: ResourceType, namespace: String?, name: String, options: DeleteOptions = DeleteOptions()
+    ) async throws(KubeError) -> JSONValue {
+        let call = Call(
+            method: "DELETE", path: resource.objectPath(namespace: namespace, name: name), body: try encode(options))
         return try decode(JSONValue.self, try await send(call))
     }
 
     /// A pod's log (one container, optionally only the last lines), as text.
-    public func logs(namespace: String, pod: String, container: String? = nil, tailLines: Int? = nil, podResource: ResourceType = ResourceType(group: "", version: "v1", kind: "Pod", plural: "pods")) async throws(KubeError) -> String {
+    public func logs(
+        namespace: String, pod: String, container: String? = nil, tailLines: Int? = nil,
+        podResource: ResourceType = ResourceType(group: "", version: "v1", kind: "Pod", plural: "pods")
+    ) async throws(KubeError) -> String {
         var query: [(String, String)] = []
         if let container { query.append(("container", container)) }
         if let tailLines { query.append(("tailLines", String(tailLines))) }
-        let call = Call(path: podResource.objectPath(namespace: namespace, name: pod, subresource: "log"), query: query, accept: "*/*")
+        let call = Call(
+            path: podResource.objectPath(namespace: namespace, name: pod, subresource: "log"), query: query,
+            accept: "*/*")
         return String(decoding: try await send(call), as: UTF8.self)
     }
 
@@ -122,14 +157,16 @@ extension KubeClient {
     public func patchOMJobStatus(_ patch: PatchOMJobStatus, namespace: String, name: String) async throws(KubeError) {
         var patch = patch
         if let recordBody = patch.recordPatchBody() {
-            let written = try await self.patch(WrittenVersion.self, resource: OMJob.resourceType, namespace: namespace, name: name,
-                                               patch: recordBody)
+            let written = try await self.patch(
+                WrittenVersion.self, resource: OMJob.resourceType, namespace: namespace, name: name,
+                patch: recordBody)
             if let version = written.resourceVersion { patch.resourceVersion = version }
         }
         let body: JSONValue
         do { body = try patch.mergePatchBody() } catch { throw .decoding("status patch: \(error)") }
-        _ = try await self.patch(Unread.self, resource: OMJob.resourceType, namespace: namespace, name: name, patch: body,
-                                 subresource: "status")
+        _ = try await self.patch(
+            Unread.self, resource: OMJob.resourceType, namespace: namespace, name: name, patch: body,
+            subresource: "status")
     }
 }
 

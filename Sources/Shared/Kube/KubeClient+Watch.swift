@@ -5,7 +5,9 @@ extension KubeClient {
     /// throws `KubeError.transport` when the connection breaks. Not retried here: resuming
     /// from the right version is the informer's job. A 410 arrives as an `.error` event (or as
     /// a thrown `KubeError` if the server refuses the watch outright).
-    public func watch<T: Decodable & Sendable>(_ type: T.Type, resource: ResourceType, namespace: String?, options: WatchOptions) async throws(KubeError) -> WatchEvents<T> {
+    public func watch<T: Decodable & Sendable>(
+        _ type: T.Type, resource: ResourceType, namespace: String?, options: WatchOptions
+    ) async throws(KubeError) -> WatchEvents<T> {
         let call = Call(path: resource.collectionPath(namespace: namespace), query: options.query, timeout: nil)
         return WatchEvents(lines: try await openLineStream(call))
     }
@@ -25,14 +27,21 @@ extension KubeClient {
         guard stream.head.status == 200 else {
             var body = Data()
             do {
-                for try await batch in stream.lines { for line in batch { body.append(line); body.append(0x0A) } }
+                for try await batch in stream.lines {
+                    for line in batch {
+                        body.append(line)
+                        body.append(0x0A)
+                    }
+                }
             } catch {}
             throw Self.apiError(stream.head, body: body)
         }
         return stream.lines
     }
 
-    public func watch<T: KubernetesObject>(_ type: T.Type, namespace: String?, options: WatchOptions) async throws(KubeError) -> WatchEvents<T> {
+    public func watch<T: KubernetesObject>(_ type: T.Type, namespace: String?, options: WatchOptions)
+        async throws(KubeError) -> WatchEvents<T>
+    {
         try await watch(T.self, resource: T.resourceType, namespace: namespace, options: options)
     }
 }
@@ -56,7 +65,8 @@ public struct WatchEvents<Object: Decodable & Sendable>: AsyncSequence, Sendable
         /// What `for try await` calls: without it the stdlib's default reaches `next()` through a
         /// thunk that runs it on Swift's global pool, so every event was decoded off the consumer's
         /// executor, with an executor switch each way.
-        public mutating func next(isolation actor: isolated (any Actor)?) async throws(KubeError) -> WatchEvent<Object>? {
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws(KubeError) -> WatchEvent<Object>?
+        {
             try await next()
         }
 

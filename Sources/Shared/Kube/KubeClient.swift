@@ -60,7 +60,9 @@ public struct KubeClient: Sendable {
 
     /// Sends `call`, retrying transient failures within the policy's deadline.
     /// `onRetry` sees each error that will be retried (a create uses it to know a 409 may be its own).
-    func send(_ call: Call, retry: RetryPolicy? = nil, onRetry: (KubeError) -> Void = { _ in }) async throws(KubeError) -> Data {
+    func send(_ call: Call, retry: RetryPolicy? = nil, onRetry: (KubeError) -> Void = { _ in }) async throws(KubeError)
+        -> Data
+    {
         let policy = retry ?? self.retry
         let clock = ContinuousClock()
         let start = clock.now
@@ -70,10 +72,13 @@ public struct KubeClient: Sendable {
                 return try await attempt(call)
             } catch {
                 failures += 1
-                let decision = policy.decide(error, attempt: failures, elapsed: clock.now - start, jitter: Double.random(in: 0..<1))
+                let decision = policy.decide(
+                    error, attempt: failures, elapsed: clock.now - start, jitter: Double.random(in: 0..<1))
                 guard case .retry(let delay) = decision else { throw error }
                 onRetry(error)
-                do { try await Task.sleep(for: delay) } catch { throw .transport(TransportError(kind: .cancelled, message: "cancelled while backing off")) }
+                do { try await Task.sleep(for: delay) } catch {
+                    throw .transport(TransportError(kind: .cancelled, message: "cancelled while backing off"))
+                }
             }
         }
     }

@@ -65,7 +65,8 @@ public enum KubeError: Error, Sendable, CustomStringConvertible {
         switch self {
         case .api(let status, _):
             let causes = self.causes.map { "\($0.field ?? "?"): \($0.message ?? "")" }.joined(separator: "; ")
-            return "API \(status.code ?? 0) \(status.reason ?? ""): \(status.message ?? "")" + (causes.isEmpty ? "" : " [\(causes)]")
+            return "API \(status.code ?? 0) \(status.reason ?? ""): \(status.message ?? "")"
+                + (causes.isEmpty ? "" : " [\(causes)]")
         case .transport(let error): return error.description
         case .decoding(let message): return "decoding: \(message)"
         case .configuration(let setting, let message): return "configuration \(setting): \(message)"

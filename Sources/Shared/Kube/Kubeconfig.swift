@@ -19,7 +19,11 @@ public struct Kubeconfig: Decodable, Sendable {
             let container = try decoder.container(keyedBy: CodingKeys.self)
             name = try container.decode(String.self, forKey: .name)
             let key = [CodingKeys.cluster, .user, .context].first { container.contains($0) }
-            guard let key else { throw DecodingError.keyNotFound(CodingKeys.cluster, .init(codingPath: container.codingPath, debugDescription: "entry \(name) has no body")) }
+            guard let key else {
+                throw DecodingError.keyNotFound(
+                    CodingKeys.cluster,
+                    .init(codingPath: container.codingPath, debugDescription: "entry \(name) has no body"))
+            }
             value = try container.decode(Value.self, forKey: key)
         }
     }
@@ -76,11 +80,15 @@ public struct Kubeconfig: Decodable, Sendable {
 
 extension Kubeconfig {
     /// Reads `KUBECONFIG` (first existing file) or `~/.kube/config`.
-    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KubeError) -> Kubeconfig {
+    public static func load(environment: [String: String] = ProcessInfo.processInfo.environment) throws(KubeError)
+        -> Kubeconfig
+    {
         let home = environment["HOME"] ?? NSHomeDirectory()
-        let candidates = environment["KUBECONFIG"].map { $0.split(separator: ":").map(String.init) } ?? ["\(home)/.kube/config"]
+        let candidates =
+            environment["KUBECONFIG"].map { $0.split(separator: ":").map(String.init) } ?? ["\(home)/.kube/config"]
         guard let path = candidates.first(where: { FileManager.default.fileExists(atPath: $0) }) else {
-            throw .configuration(setting: "KUBECONFIG", message: "no kubeconfig at \(candidates.joined(separator: ":"))")
+            throw .configuration(
+                setting: "KUBECONFIG", message: "no kubeconfig at \(candidates.joined(separator: ":"))")
         }
         return try parse(contentsOf: path)
     }
@@ -113,7 +121,8 @@ extension Kubeconfig {
             throw .configuration(setting: "context", message: "no context named \(contextName)")
         }
         guard let cluster = clusters.first(where: { $0.name == context.cluster })?.value else {
-            throw .configuration(setting: "contexts.\(contextName).cluster", message: "no cluster named \(context.cluster)")
+            throw .configuration(
+                setting: "contexts.\(contextName).cluster", message: "no cluster named \(context.cluster)")
         }
         let user = try context.user.map { (userName) throws(KubeError) -> User in
             guard let user = users?.first(where: { $0.name == userName })?.value else {
@@ -122,13 +131,19 @@ extension Kubeconfig {
             return user
         }
         let tls = TLSOptions(
-            certificateAuthority: try source(file: cluster.certificateAuthority, data: cluster.certificateAuthorityData, setting: "certificate-authority-data"),
-            clientCertificate: try source(file: user?.clientCertificate, data: user?.clientCertificateData, setting: "client-certificate-data"),
+            certificateAuthority: try source(
+                file: cluster.certificateAuthority, data: cluster.certificateAuthorityData,
+                setting: "certificate-authority-data"),
+            clientCertificate: try source(
+                file: user?.clientCertificate, data: user?.clientCertificateData, setting: "client-certificate-data"),
             clientKey: try source(file: user?.clientKey, data: user?.clientKeyData, setting: "client-key-data"),
             insecureSkipVerify: cluster.insecureSkipTLSVerify ?? false)
         let credentials: ClusterConfiguration.Credentials =
-            if let token = user?.token { .token(token) } else if let file = user?.tokenFile { .tokenFile(resolve(file)) } else { .none }
-        return ClusterConfiguration(server: cluster.server, tls: tls, credentials: credentials, namespace: context.namespace ?? "default")
+            if let token = user?.token { .token(token) } else if let file = user?.tokenFile {
+                .tokenFile(resolve(file))
+            } else { .none }
+        return ClusterConfiguration(
+            server: cluster.server, tls: tls, credentials: credentials, namespace: context.namespace ?? "default")
     }
 
     /// Inline base64 data wins over a file, as in client-go.

@@ -13,8 +13,10 @@ public struct LeaseRecord: Sendable, Equatable {
     public var renewTime: String?
     public var leaseTransitions: Int
 
-    public init(holderIdentity: String, leaseDurationSeconds: Int, acquireTime: String? = nil, renewTime: String? = nil,
-                leaseTransitions: Int = 0) {
+    public init(
+        holderIdentity: String, leaseDurationSeconds: Int, acquireTime: String? = nil, renewTime: String? = nil,
+        leaseTransitions: Int = 0
+    ) {
         self.holderIdentity = holderIdentity
         self.leaseDurationSeconds = leaseDurationSeconds
         self.acquireTime = acquireTime
@@ -50,8 +52,10 @@ public struct LeaseRecord: Sendable, Equatable {
         var time = time_t(whole)
         var parts = tm()
         gmtime_r(&time, &parts)
-        let day = String(format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                         Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
+        let day = String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
         return day + String(format: ".%06dZ", micros)
     }
 }
@@ -69,38 +73,48 @@ public struct ObservedLease: Sendable, Equatable {
 
 extension KubeClient {
     /// `coordination.k8s.io/v1` leases.
-    public static let leases = ResourceType(group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases")
+    public static let leases = ResourceType(
+        group: "coordination.k8s.io", version: "v1", kind: "Lease", plural: "leases")
 
     /// The Lease, or nil when there is none. One attempt: the elector retries on its own period.
     public func lease(namespace: String, name: String, timeout: Duration) async throws(KubeError) -> ObservedLease? {
         let call = Call(path: Self.leases.objectPath(namespace: namespace, name: name), timeout: timeout)
         do {
             return try Self.observed(decode(JSONValue.self, try await send(call, retry: .never)))
-        } catch where error.isNotFound {
+        } catch  where error.isNotFound {
             return nil
         }
     }
 
     /// Creates the Lease; a 409 means another replica created it first.
-    public func createLease(namespace: String, name: String, record: LeaseRecord, timeout: Duration) async throws(KubeError) -> ObservedLease {
+    public func createLease(namespace: String, name: String, record: LeaseRecord, timeout: Duration)
+        async throws(KubeError) -> ObservedLease
+    {
         let object: JSONValue = [
             "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
             "metadata": ["name": .string(name), "namespace": .string(namespace)], "spec": record.spec,
         ]
-        let call = Call(method: "POST", path: Self.leases.collectionPath(namespace: namespace), body: try encode(object), timeout: timeout)
+        let call = Call(
+            method: "POST", path: Self.leases.collectionPath(namespace: namespace), body: try encode(object),
+            timeout: timeout)
         return try Self.observed(decode(JSONValue.self, try await send(call, retry: .never)))
     }
 
     /// Replaces the Lease's spec if it is still at `resourceVersion` (409 Conflict otherwise).
-    public func updateLease(namespace: String, name: String, record: LeaseRecord, resourceVersion: String,
-                            timeout: Duration) async throws(KubeError) -> ObservedLease {
+    public func updateLease(
+        namespace: String, name: String, record: LeaseRecord, resourceVersion: String,
+        timeout: Duration
+    ) async throws(KubeError) -> ObservedLease {
         let object: JSONValue = [
             "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-            "metadata": ["name": .string(name), "namespace": .string(namespace), "resourceVersion": .string(resourceVersion)],
+            "metadata": [
+                "name": .string(name), "namespace": .string(namespace), "resourceVersion": .string(resourceVersion),
+            ],
             "spec": record.spec,
         ]
-        let call = Call(method: "PUT", path: Self.leases.objectPath(namespace: namespace, name: name), body: try encode(object),
-                        timeout: timeout)
+        let call = Call(
+            method: "PUT", path: Self.leases.objectPath(namespace: namespace, name: name), body: try encode(object),
+            timeout: timeout)
         return try Self.observed(decode(JSONValue.self, try await send(call, retry: .never)))
     }
 

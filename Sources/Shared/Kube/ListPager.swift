@@ -33,7 +33,7 @@ public struct ListPager<T: Decodable & Sendable>: Sendable {
         var restarted = false
         do {
             page = try await client.listPage(T.self, resource: resource, namespace: namespace, options: options)
-        } catch where error.isGone && options.continueToken != nil {
+        } catch  where error.isGone && options.continueToken != nil {
             options.continueToken = nil
             options.limit = nil
             page = try await client.listPage(T.self, resource: resource, namespace: namespace, options: options)

@@ -18,8 +18,10 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
     /// What the operator does without it, for the log line and `/info`.
     public var withoutIt: String
 
-    public init(_ verb: String, group: String = "", _ resource: String, subresource: String? = nil, namespace: String?,
-                required: Bool, withoutIt: String) {
+    public init(
+        _ verb: String, group: String = "", _ resource: String, subresource: String? = nil, namespace: String?,
+        required: Bool, withoutIt: String
+    ) {
         self.verb = verb
         self.group = group
         self.resource = resource
@@ -42,7 +44,9 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
 
     /// As `kubectl auth can-i` would ask it.
     var reviewBody: JSONValue {
-        var attributes: [String: JSONValue] = ["verb": .string(verb), "group": .string(group), "resource": .string(resource)]
+        var attributes: [String: JSONValue] = [
+            "verb": .string(verb), "group": .string(group), "resource": .string(resource),
+        ]
         if let subresource { attributes["subresource"] = .string(subresource) }
         if let namespace { attributes["namespace"] = .string(namespace) }
         return [
@@ -66,9 +70,10 @@ extension Permission {
 
     public init?(json: JSONValue) {
         guard let verb = json["verb"]?.stringValue, let resource = json["resource"]?.stringValue else { return nil }
-        self.init(verb, group: json["group"]?.stringValue ?? "", resource, subresource: json["subresource"]?.stringValue,
-                  namespace: json["namespace"]?.stringValue, required: json["required"]?.boolValue ?? true,
-                  withoutIt: json["withoutIt"]?.stringValue ?? "")
+        self.init(
+            verb, group: json["group"]?.stringValue ?? "", resource, subresource: json["subresource"]?.stringValue,
+            namespace: json["namespace"]?.stringValue, required: json["required"]?.boolValue ?? true,
+            withoutIt: json["withoutIt"]?.stringValue ?? "")
     }
 }
 
@@ -83,24 +88,41 @@ public enum OperatorPermissions {
         var table: [Permission] = []
         for scope in scopes {
             let runs = "OMJobs are not run"
-            table += ["list", "watch", "patch"].map { Permission($0, group: group, "omjobs", namespace: scope, required: true, withoutIt: runs) }
-            table.append(Permission("patch", group: group, "omjobs", subresource: "status", namespace: scope, required: true, withoutIt: runs))
+            table += ["list", "watch", "patch"].map {
+                Permission($0, group: group, "omjobs", namespace: scope, required: true, withoutIt: runs)
+            }
+            table.append(
+                Permission(
+                    "patch", group: group, "omjobs", subresource: "status", namespace: scope, required: true,
+                    withoutIt: runs))
             table += ["list", "watch", "create", "patch", "delete"].map {
                 Permission($0, "pods", namespace: scope, required: true, withoutIt: runs)
             }
             let schedules = "CronOMJobs are not scheduled"
-            table += ["list", "watch"].map { Permission($0, group: group, "cronomjobs", namespace: scope, required: true, withoutIt: schedules) }
-            table.append(Permission("create", group: group, "omjobs", namespace: scope, required: true, withoutIt: schedules))
-            table.append(Permission("patch", group: group, "cronomjobs", subresource: "status", namespace: scope, required: true,
-                                    withoutIt: schedules))
-            table.append(Permission("delete", group: group, "omjobs", namespace: scope, required: true,
-                                    withoutIt: "finished OMJobs past their TTL or history limit are not deleted"))
-            table.append(Permission("create", "events", namespace: scope, required: false,
-                                    withoutIt: "no Events are recorded on OMJobs; runs still end"))
+            table += ["list", "watch"].map {
+                Permission($0, group: group, "cronomjobs", namespace: scope, required: true, withoutIt: schedules)
+            }
+            table.append(
+                Permission("create", group: group, "omjobs", namespace: scope, required: true, withoutIt: schedules))
+            table.append(
+                Permission(
+                    "patch", group: group, "cronomjobs", subresource: "status", namespace: scope, required: true,
+                    withoutIt: schedules))
+            table.append(
+                Permission(
+                    "delete", group: group, "omjobs", namespace: scope, required: true,
+                    withoutIt: "finished OMJobs past their TTL or history limit are not deleted"))
+            table.append(
+                Permission(
+                    "create", "events", namespace: scope, required: false,
+                    withoutIt: "no Events are recorded on OMJobs; runs still end"))
         }
         table += ["list", "watch", "get"].map {
-            Permission($0, "nodes", namespace: nil, required: false,
-                       withoutIt: "node loss is read from the main pod's Ready condition (set by the node controller), not from the node")
+            Permission(
+                $0, "nodes", namespace: nil, required: false,
+                withoutIt:
+                    "node loss is read from the main pod's Ready condition (set by the node controller), not from the node"
+            )
         }
         if let leaseNamespace { table += leases(namespace: leaseNamespace) }
         return table
@@ -110,8 +132,10 @@ public enum OperatorPermissions {
     /// every replica writes, as a single operator does.
     public static func leases(namespace: String) -> [Permission] {
         ["get", "create", "update"].map {
-            Permission($0, group: "coordination.k8s.io", "leases", namespace: namespace, required: false,
-                       withoutIt: "not leader-elected: every replica writes (two at once still never run an exit handler twice)")
+            Permission(
+                $0, group: "coordination.k8s.io", "leases", namespace: namespace, required: false,
+                withoutIt:
+                    "not leader-elected: every replica writes (two at once still never run an exit handler twice)")
         }
     }
 
@@ -136,11 +160,13 @@ extension KubeClient {
     /// `system:basic-user` role, so this needs no permission of its own; an error is thrown when
     /// the server cannot answer (the caller then learns from 403s instead).
     public func review(_ permissions: [Permission]) async throws(KubeError) -> PermissionReview {
-        let reviews = ResourceType(group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview",
-                                   plural: "selfsubjectaccessreviews", namespaced: false)
+        let reviews = ResourceType(
+            group: "authorization.k8s.io", version: "v1", kind: "SelfSubjectAccessReview",
+            plural: "selfsubjectaccessreviews", namespaced: false)
         var missing: [Permission] = []
         for permission in permissions {
-            let answer = try await create(permission.reviewBody, resource: reviews, namespace: nil, name: nil, answer: JSONValue.self)
+            let answer = try await create(
+                permission.reviewBody, resource: reviews, namespace: nil, name: nil, answer: JSONValue.self)
             if answer["status"]?["allowed"]?.boolValue != true { missing.append(permission) }
         }
         return PermissionReview(missing: missing)

@@ -9,7 +9,10 @@ public struct ListOptions: Sendable, Hashable {
     /// "0" lets the server answer from its cache; nil asks for the latest (quorum) state.
     public var resourceVersion: String?
 
-    public init(labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil, resourceVersion: String? = nil) {
+    public init(
+        labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil,
+        resourceVersion: String? = nil
+    ) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.limit = limit
@@ -39,7 +42,10 @@ public struct WatchOptions: Sendable, Hashable {
     /// The server ends the stream cleanly after this long; the informer then resumes.
     public var timeoutSeconds: Int?
 
-    public init(labelSelector: String? = nil, fieldSelector: String? = nil, resourceVersion: String? = nil, allowWatchBookmarks: Bool = true, timeoutSeconds: Int? = nil) {
+    public init(
+        labelSelector: String? = nil, fieldSelector: String? = nil, resourceVersion: String? = nil,
+        allowWatchBookmarks: Bool = true, timeoutSeconds: Int? = nil
+    ) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.resourceVersion = resourceVersion
@@ -62,7 +68,9 @@ public struct WatchOptions: Sendable, Hashable {
 public struct DeleteOptions: Encodable, Sendable, Hashable {
     /// How dependents are garbage-collected.
     public enum Propagation: String, Encodable, Sendable {
-        case foreground = "Foreground", background = "Background", orphan = "Orphan"
+        case foreground = "Foreground"
+        case background = "Background"
+        case orphan = "Orphan"
     }
 
     /// Delete only if the object still has this uid / resourceVersion.
@@ -81,7 +89,9 @@ public struct DeleteOptions: Encodable, Sendable, Hashable {
     public var propagationPolicy: Propagation?
     public var preconditions: Preconditions?
 
-    public init(gracePeriodSeconds: Int64? = nil, propagationPolicy: Propagation? = nil, preconditions: Preconditions? = nil) {
+    public init(
+        gracePeriodSeconds: Int64? = nil, propagationPolicy: Propagation? = nil, preconditions: Preconditions? = nil
+    ) {
         self.gracePeriodSeconds = gracePeriodSeconds
         self.propagationPolicy = propagationPolicy
         self.preconditions = preconditions

@@ -11,7 +11,10 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Total time budget from the first attempt; the executor's commands must answer within it.
     public var deadline: Duration
 
-    public init(initialBackoff: Duration = .milliseconds(100), maxBackoff: Duration = .seconds(10), deadline: Duration = .seconds(60)) {
+    public init(
+        initialBackoff: Duration = .milliseconds(100), maxBackoff: Duration = .seconds(10),
+        deadline: Duration = .seconds(60)
+    ) {
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.deadline = deadline

@@ -34,7 +34,8 @@ struct WatchLine<Object: Decodable & Sendable>: Decodable {
             event = .bookmark(resourceVersion: stub.metadata?.resourceVersion ?? "")
         case "ERROR": event = .error(try container.decode(Status.self, forKey: .object))
         default:
-            throw DecodingError.dataCorruptedError(forKey: .type, in: container, debugDescription: "unknown watch event type \(type)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .type, in: container, debugDescription: "unknown watch event type \(type)")
         }
     }
 }

@@ -1,6 +1,7 @@
 import Logging
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A swift-log handler that writes one JSON object per line to stderr:
@@ -34,8 +35,10 @@ public struct JSONLogHandler: LogHandler {
         var merged = metadata
         if let provided = metadataProvider?.get() { merged.merge(provided) { _, new in new } }
         if let extra = event.metadata { merged.merge(extra) { _, new in new } }
-        sink.write(LogLine.render(time: WallClock.now(), level: event.level, role: role, pid: getpid(),
-                                  message: event.message.description, metadata: merged))
+        sink.write(
+            LogLine.render(
+                time: WallClock.now(), level: event.level, role: role, pid: getpid(),
+                message: event.message.description, metadata: merged))
     }
 }
 

@@ -3,8 +3,10 @@ import Logging
 /// Renders one log line. Written by hand rather than with JSONEncoder because it runs for
 /// every log call and the shape is fixed: strings escaped per RFC 8259, metadata flattened.
 enum LogLine {
-    static func render(time: String, level: Logger.Level, role: String, pid: Int32, message: String,
-                       metadata: Logger.Metadata) -> String {
+    static func render(
+        time: String, level: Logger.Level, role: String, pid: Int32, message: String,
+        metadata: Logger.Metadata
+    ) -> String {
         var out = "{\"time\":\"\(time)\",\"level\":\"\(level.rawValue)\",\"role\":"
         appendString(role, to: &out)
         out += ",\"pid\":\(pid),\"message\":"
@@ -69,6 +71,7 @@ public enum SecretRedaction {
     public static func isSecret(key: String) -> Bool {
         let lower = key.lowercased()
         let last = lower.split(separator: ".").last.map(String.init) ?? lower
-        return last == "config" || ["token", "password", "secret", "authorization", "credential"].contains { lower.contains($0) }
+        return last == "config"
+            || ["token", "password", "secret", "authorization", "credential"].contains { lower.contains($0) }
     }
 }

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The wall-clock time for log lines, RFC 3339 in UTC with milliseconds.

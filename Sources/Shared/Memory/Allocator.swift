@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Keeps glibc's malloc from holding memory the process no longer uses.
@@ -36,9 +36,9 @@ public enum Allocator {
 
     private static func lookUp(_ name: String) -> UnsafeMutableRawPointer? {
         #if canImport(Glibc)
-        return dlsym(UnsafeMutableRawPointer(bitPattern: 0), name)
+            return dlsym(UnsafeMutableRawPointer(bitPattern: 0), name)
         #else
-        return nil
+            return nil
         #endif
     }
 }

@@ -17,7 +17,8 @@ extension MetricsRegistry {
                     out += "\(name)\(Self.render(labels.pairs)) \(Self.format(v))\n"
                 case .histogram(let counts, let sum, let count):
                     for (i, bound) in family.buckets.enumerated() {
-                        out += "\(name)_bucket\(Self.render(labels.pairs + [["le", Self.format(bound)]])) \(counts[i])\n"
+                        out +=
+                            "\(name)_bucket\(Self.render(labels.pairs + [["le", Self.format(bound)]])) \(counts[i])\n"
                     }
                     out += "\(name)_bucket\(Self.render(labels.pairs + [["le", "+Inf"]])) \(count)\n"
                     out += "\(name)_sum\(Self.render(labels.pairs)) \(Self.format(sum))\n"

@@ -24,7 +24,9 @@ public final class MetricsRegistry: Sendable {
     struct Labels: Hashable, Sendable, Comparable {
         let pairs: [[String]]
         init(_ labels: [String: String]) { pairs = labels.sorted { $0.key < $1.key }.map { [$0.key, $0.value] } }
-        static func < (a: Labels, b: Labels) -> Bool { a.pairs.lexicographicallyPrecedes(b.pairs) { $0.lexicographicallyPrecedes($1) } }
+        static func < (a: Labels, b: Labels) -> Bool {
+            a.pairs.lexicographicallyPrecedes(b.pairs) { $0.lexicographicallyPrecedes($1) }
+        }
     }
 
     let families = Mutex<[String: Family]>([:])
@@ -32,7 +34,8 @@ public final class MetricsRegistry: Sendable {
     public init() {}
 
     /// Declares a family (idempotent); metrics must be declared before use.
-    public func declare(_ name: String, _ kind: Kind, help: String, buckets: [Double] = MetricsRegistry.defaultBuckets) {
+    public func declare(_ name: String, _ kind: Kind, help: String, buckets: [Double] = MetricsRegistry.defaultBuckets)
+    {
         families.withLock { all in
             if all[name] == nil { all[name] = Family(kind: kind, help: help, buckets: buckets.sorted()) }
         }
@@ -63,8 +66,10 @@ public final class MetricsRegistry: Sendable {
     /// Sets a whole histogram series from cumulative counts kept elsewhere (the workers' totals),
     /// declaring the family with these bucket bounds on first use. `counts[i]` is the count of
     /// observations `<= bounds[i]`; `count` is the `+Inf` bucket.
-    public func setHistogram(_ name: String, labels: [String: String] = [:], help: String,
-                             bounds: [Double], counts: [UInt64], sum: Double, count: UInt64) {
+    public func setHistogram(
+        _ name: String, labels: [String: String] = [:], help: String,
+        bounds: [Double], counts: [UInt64], sum: Double, count: UInt64
+    ) {
         declare(name, .histogram, help: help, buckets: bounds)
         guard families.withLock({ $0[name]?.buckets }) == bounds, counts.count == bounds.count else { return }
         update(name, labels) { $0 = .histogram(counts: counts, sum: sum, count: count) }
@@ -88,13 +93,17 @@ public final class MetricsRegistry: Sendable {
             guard let kind = all[name]?.kind, let bucketCount = all[name]?.buckets.count else { return }
             let key = Labels(labels)
             // Taken out and put back so neither the dictionary nor the bucket array is copied.
-            var series = all[name]!.series.removeValue(forKey: key) ?? (kind == .histogram
-                ? .histogram(counts: Array(repeating: 0, count: bucketCount), sum: 0, count: 0) : .value(0))
+            var series =
+                all[name]!.series.removeValue(forKey: key)
+                ?? (kind == .histogram
+                    ? .histogram(counts: Array(repeating: 0, count: bucketCount), sum: 0, count: 0) : .value(0))
             body(&series)
             all[name]!.series[key] = series
         }
     }
 
     /// Prometheus' default latency buckets, in seconds.
-    public static let defaultBuckets: [Double] = [0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+    public static let defaultBuckets: [Double] = [
+        0.000_05, 0.000_1, 0.000_25, 0.000_5, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+    ]
 }

@@ -10,7 +10,9 @@ public struct WorkerCounterTotals: Sendable, Equatable {
         public var labels: [String: String]
 
         public static func < (a: SeriesKey, b: SeriesKey) -> Bool {
-            (a.name, a.labels.sorted { $0.key < $1.key }.description) < (b.name, b.labels.sorted { $0.key < $1.key }.description)
+            (a.name, a.labels.sorted { $0.key < $1.key }.description) < (
+                b.name, b.labels.sorted { $0.key < $1.key }.description
+            )
         }
     }
 

@@ -11,7 +11,10 @@ public struct Condition: Codable, Hashable, Sendable {
     public var reason: String
     public var message: String
 
-    public init(type: String, status: String, observedGeneration: Int64? = nil, lastTransitionTime: String, reason: String, message: String) {
+    public init(
+        type: String, status: String, observedGeneration: Int64? = nil, lastTransitionTime: String, reason: String,
+        message: String
+    ) {
         self.type = type
         self.status = status
         self.observedGeneration = observedGeneration
@@ -48,7 +51,10 @@ public struct ObjectReference: Codable, Hashable, Sendable {
     public var resourceVersion: String?
     public var fieldPath: String?
 
-    public init(apiVersion: String? = nil, kind: String? = nil, namespace: String? = nil, name: String? = nil, uid: String? = nil, resourceVersion: String? = nil, fieldPath: String? = nil) {
+    public init(
+        apiVersion: String? = nil, kind: String? = nil, namespace: String? = nil, name: String? = nil,
+        uid: String? = nil, resourceVersion: String? = nil, fieldPath: String? = nil
+    ) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.namespace = namespace

@@ -1,7 +1,8 @@
 /// A schedule of OpenMetadata pipeline runs (`pipelines.openmetadata.org/v1`, kind CronOMJob).
 public struct CronOMJob: KubernetesObject, Hashable {
     /// Where CronOMJobs live in the API.
-    public static let resourceType = ResourceType(group: "pipelines.openmetadata.org", version: "v1", kind: "CronOMJob", plural: "cronomjobs")
+    public static let resourceType = ResourceType(
+        group: "pipelines.openmetadata.org", version: "v1", kind: "CronOMJob", plural: "cronomjobs")
 
     public var apiVersion: String?
     public var kind: String?
@@ -77,7 +78,8 @@ public enum CronOwnership {
     /// The name of the CronOMJob that scheduled `run`, if any.
     public static func cronName(of run: OMJob) -> String? {
         if let name = run.metadata.annotations?[annotation], !name.isEmpty { return name }
-        return run.metadata.ownerReferences?.first { $0.controller == true && $0.kind == CronOMJob.resourceType.kind }?.name
+        return run.metadata.ownerReferences?.first { $0.controller == true && $0.kind == CronOMJob.resourceType.kind }?
+            .name
     }
 
     /// Whether `run` belongs to `cron`'s schedule: it names `cron`, or is controlled by its UID.

@@ -20,7 +20,10 @@ public struct EnvVarSource: Codable, Hashable, Sendable {
     public var fieldRef: ObjectFieldSelector?
     public var resourceFieldRef: ResourceFieldSelector?
 
-    public init(configMapKeyRef: KeySelector? = nil, secretKeyRef: KeySelector? = nil, fieldRef: ObjectFieldSelector? = nil, resourceFieldRef: ResourceFieldSelector? = nil) {
+    public init(
+        configMapKeyRef: KeySelector? = nil, secretKeyRef: KeySelector? = nil, fieldRef: ObjectFieldSelector? = nil,
+        resourceFieldRef: ResourceFieldSelector? = nil
+    ) {
         self.configMapKeyRef = configMapKeyRef
         self.secretKeyRef = secretKeyRef
         self.fieldRef = fieldRef
@@ -29,7 +32,9 @@ public struct EnvVarSource: Codable, Hashable, Sendable {
 
     /// True when no source is set: OpenMetadata's server sends `valueFrom: {}` for some variables,
     /// which the API server would reject on a pod.
-    public var isEmpty: Bool { configMapKeyRef == nil && secretKeyRef == nil && fieldRef == nil && resourceFieldRef == nil }
+    public var isEmpty: Bool {
+        configMapKeyRef == nil && secretKeyRef == nil && fieldRef == nil && resourceFieldRef == nil
+    }
 }
 
 /// core/v1 ConfigMapKeySelector / SecretKeySelector (same shape).

@@ -1,7 +1,8 @@
 /// core/v1 Node: only what tells whether the node still runs its pods.
 public struct Node: KubernetesObject, Hashable {
     /// Where nodes live in the API (cluster-scoped).
-    public static let resourceType = ResourceType(group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false)
+    public static let resourceType = ResourceType(
+        group: "", version: "v1", kind: "Node", plural: "nodes", namespaced: false)
 
     public var apiVersion: String?
     public var kind: String?
@@ -61,7 +62,10 @@ public struct NodeCondition: Codable, Hashable, Sendable {
     public var lastHeartbeatTime: String?
     public var lastTransitionTime: String?
 
-    public init(type: String, status: String, reason: String? = nil, message: String? = nil, lastHeartbeatTime: String? = nil, lastTransitionTime: String? = nil) {
+    public init(
+        type: String, status: String, reason: String? = nil, message: String? = nil, lastHeartbeatTime: String? = nil,
+        lastTransitionTime: String? = nil
+    ) {
         self.type = type
         self.status = status
         self.reason = reason

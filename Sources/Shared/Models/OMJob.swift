@@ -6,7 +6,8 @@ import Foundation
 /// seen, so that it can be ended with a clear message (`specError`) instead of being ignored.
 public struct OMJob: KubernetesObject, Hashable {
     /// Where OMJobs live in the API.
-    public static let resourceType = ResourceType(group: "pipelines.openmetadata.org", version: "v1", kind: "OMJob", plural: "omjobs")
+    public static let resourceType = ResourceType(
+        group: "pipelines.openmetadata.org", version: "v1", kind: "OMJob", plural: "omjobs")
 
     public var apiVersion: String?
     public var kind: String?

@@ -56,8 +56,11 @@ public struct MainPodTermination: Codable, Hashable, Sendable {
     public var finishedAt: String?
     public var recordedAt: String?
 
-    public init(reason: String, message: String? = nil, exitCode: Int? = nil, signal: Int? = nil, source: String,
-                containerMayStillRun: Bool? = nil, startedAt: String? = nil, finishedAt: String? = nil, recordedAt: String? = nil) {
+    public init(
+        reason: String, message: String? = nil, exitCode: Int? = nil, signal: Int? = nil, source: String,
+        containerMayStillRun: Bool? = nil, startedAt: String? = nil, finishedAt: String? = nil,
+        recordedAt: String? = nil
+    ) {
         self.reason = reason
         self.message = message
         self.exitCode = exitCode
@@ -93,7 +96,10 @@ public struct PodCreateFailure: Codable, Hashable, Sendable {
     public var message: String?
     public var time: String?
 
-    public init(podType: PodType, podName: String, attempt: Int, reason: String? = nil, code: Int? = nil, message: String? = nil, time: String? = nil) {
+    public init(
+        podType: PodType, podName: String, attempt: Int, reason: String? = nil, code: Int? = nil,
+        message: String? = nil, time: String? = nil
+    ) {
         self.podType = podType
         self.podName = podName
         self.attempt = attempt

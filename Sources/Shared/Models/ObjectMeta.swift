@@ -44,7 +44,10 @@ public struct OwnerReference: Codable, Hashable, Sendable {
     public var controller: Bool?
     public var blockOwnerDeletion: Bool?
 
-    public init(apiVersion: String, kind: String, name: String, uid: String, controller: Bool? = nil, blockOwnerDeletion: Bool? = nil) {
+    public init(
+        apiVersion: String, kind: String, name: String, uid: String, controller: Bool? = nil,
+        blockOwnerDeletion: Bool? = nil
+    ) {
         self.apiVersion = apiVersion
         self.kind = kind
         self.name = name

@@ -102,7 +102,9 @@ public struct PodCondition: Codable, Hashable, Sendable {
     public var message: String?
     public var lastTransitionTime: String?
 
-    public init(type: String, status: String, reason: String? = nil, message: String? = nil, lastTransitionTime: String? = nil) {
+    public init(
+        type: String, status: String, reason: String? = nil, message: String? = nil, lastTransitionTime: String? = nil
+    ) {
         self.type = type
         self.status = status
         self.reason = reason
@@ -132,7 +134,10 @@ public struct ContainerState: Codable, Hashable, Sendable {
     public var running: ContainerStateRunning?
     public var terminated: ContainerStateTerminated?
 
-    public init(waiting: ContainerStateWaiting? = nil, running: ContainerStateRunning? = nil, terminated: ContainerStateTerminated? = nil) {
+    public init(
+        waiting: ContainerStateWaiting? = nil, running: ContainerStateRunning? = nil,
+        terminated: ContainerStateTerminated? = nil
+    ) {
         self.waiting = waiting
         self.running = running
         self.terminated = terminated
@@ -166,7 +171,10 @@ public struct ContainerStateTerminated: Codable, Hashable, Sendable {
     public var startedAt: String?
     public var finishedAt: String?
 
-    public init(exitCode: Int, signal: Int? = nil, reason: String? = nil, message: String? = nil, startedAt: String? = nil, finishedAt: String? = nil) {
+    public init(
+        exitCode: Int, signal: Int? = nil, reason: String? = nil, message: String? = nil, startedAt: String? = nil,
+        finishedAt: String? = nil
+    ) {
         self.exitCode = exitCode
         self.signal = signal
         self.reason = reason

@@ -42,8 +42,10 @@ public struct PodView: KubernetesObject, Hashable {
         /// At most one entry: the status of the container named `main`.
         public var containerStatuses: [ContainerStatus]?
 
-        public init(phase: String? = nil, reason: String? = nil, message: String? = nil, startTime: String? = nil,
-                    conditions: [PodCondition]? = nil, containerStatuses: [ContainerStatus]? = nil) {
+        public init(
+            phase: String? = nil, reason: String? = nil, message: String? = nil, startTime: String? = nil,
+            conditions: [PodCondition]? = nil, containerStatuses: [ContainerStatus]? = nil
+        ) {
             self.phase = phase
             self.reason = reason
             self.message = message
@@ -52,16 +54,19 @@ public struct PodView: KubernetesObject, Hashable {
             self.containerStatuses = containerStatuses.map(PodView.keptContainers)
         }
 
-        private enum CodingKeys: String, CodingKey { case phase, reason, message, startTime, conditions, containerStatuses }
+        private enum CodingKeys: String, CodingKey {
+            case phase, reason, message, startTime, conditions, containerStatuses
+        }
 
         public init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            self.init(phase: try c.decodeIfPresent(String.self, forKey: .phase),
-                      reason: try c.decodeIfPresent(String.self, forKey: .reason),
-                      message: try c.decodeIfPresent(String.self, forKey: .message),
-                      startTime: try c.decodeIfPresent(String.self, forKey: .startTime),
-                      conditions: try c.decodeIfPresent([PodCondition].self, forKey: .conditions),
-                      containerStatuses: try c.decodeIfPresent([ContainerStatus].self, forKey: .containerStatuses))
+            self.init(
+                phase: try c.decodeIfPresent(String.self, forKey: .phase),
+                reason: try c.decodeIfPresent(String.self, forKey: .reason),
+                message: try c.decodeIfPresent(String.self, forKey: .message),
+                startTime: try c.decodeIfPresent(String.self, forKey: .startTime),
+                conditions: try c.decodeIfPresent([PodCondition].self, forKey: .conditions),
+                containerStatuses: try c.decodeIfPresent([ContainerStatus].self, forKey: .containerStatuses))
         }
     }
 
@@ -74,11 +79,13 @@ public struct PodView: KubernetesObject, Hashable {
     /// The view an informer would keep of `pod` (tests and in-memory callers; the API path
     /// decodes the view directly).
     public init(_ pod: Pod) {
-        self.init(metadata: pod.metadata, spec: pod.spec.map { Spec(nodeName: $0.nodeName) },
-                  status: pod.status.map {
-                      Status(phase: $0.phase, reason: $0.reason, message: $0.message, startTime: $0.startTime,
-                             conditions: $0.conditions, containerStatuses: $0.containerStatuses)
-                  })
+        self.init(
+            metadata: pod.metadata, spec: pod.spec.map { Spec(nodeName: $0.nodeName) },
+            status: pod.status.map {
+                Status(
+                    phase: $0.phase, reason: $0.reason, message: $0.message, startTime: $0.startTime,
+                    conditions: $0.conditions, containerStatuses: $0.containerStatuses)
+            })
     }
 
     private enum CodingKeys: String, CodingKey { case metadata, spec, status }
@@ -124,9 +131,10 @@ public struct PodView: KubernetesObject, Hashable {
     // MARK: the projection rules, shared by the decoder and `init(_ pod:)`
 
     static func keptMetadata(_ meta: ObjectMeta) -> ObjectMeta {
-        var kept = ObjectMeta(name: meta.name, namespace: meta.namespace,
-                              labels: meta.labels?.filter { $0.key.hasPrefix(keptLabelPrefix) },
-                              ownerReferences: meta.ownerReferences, finalizers: meta.finalizers)
+        var kept = ObjectMeta(
+            name: meta.name, namespace: meta.namespace,
+            labels: meta.labels?.filter { $0.key.hasPrefix(keptLabelPrefix) },
+            ownerReferences: meta.ownerReferences, finalizers: meta.finalizers)
         kept.uid = meta.uid
         kept.resourceVersion = meta.resourceVersion
         kept.creationTimestamp = meta.creationTimestamp
@@ -151,11 +159,12 @@ public struct PodView: KubernetesObject, Hashable {
 
         init(from decoder: any Decoder) throws {
             let c = try decoder.container(keyedBy: CodingKeys.self)
-            meta = ObjectMeta(name: try c.decodeIfPresent(String.self, forKey: .name),
-                              namespace: try c.decodeIfPresent(String.self, forKey: .namespace),
-                              labels: try Self.keptLabels(c),
-                              ownerReferences: try c.decodeIfPresent([OwnerReference].self, forKey: .ownerReferences),
-                              finalizers: try c.decodeIfPresent([String].self, forKey: .finalizers))
+            meta = ObjectMeta(
+                name: try c.decodeIfPresent(String.self, forKey: .name),
+                namespace: try c.decodeIfPresent(String.self, forKey: .namespace),
+                labels: try Self.keptLabels(c),
+                ownerReferences: try c.decodeIfPresent([OwnerReference].self, forKey: .ownerReferences),
+                finalizers: try c.decodeIfPresent([String].self, forKey: .finalizers))
             meta.uid = try c.decodeIfPresent(String.self, forKey: .uid)
             meta.resourceVersion = try c.decodeIfPresent(String.self, forKey: .resourceVersion)
             meta.creationTimestamp = try c.decodeIfPresent(String.self, forKey: .creationTimestamp)

@@ -15,8 +15,11 @@ public struct RunRecord: Hashable, Sendable {
     public var podCreateFailure: PodCreateFailure?
     public var cleanupTime: String?
 
-    public init(mainPodTermination: MainPodTermination? = nil, exitHandlerAttempts: Int? = nil, podCreateFailure: PodCreateFailure? = nil,
-                cleanupTime: String? = nil) {
+    public init(
+        mainPodTermination: MainPodTermination? = nil, exitHandlerAttempts: Int? = nil,
+        podCreateFailure: PodCreateFailure? = nil,
+        cleanupTime: String? = nil
+    ) {
         self.mainPodTermination = mainPodTermination
         self.exitHandlerAttempts = exitHandlerAttempts
         self.podCreateFailure = podCreateFailure
@@ -25,8 +28,9 @@ public struct RunRecord: Hashable, Sendable {
 
     /// The memory fields of `status`.
     public init(status: OMJobStatus) {
-        self.init(mainPodTermination: status.mainPodTermination, exitHandlerAttempts: status.exitHandlerAttempts,
-                  podCreateFailure: status.podCreateFailure, cleanupTime: status.cleanupTime)
+        self.init(
+            mainPodTermination: status.mainPodTermination, exitHandlerAttempts: status.exitHandlerAttempts,
+            podCreateFailure: status.podCreateFailure, cleanupTime: status.cleanupTime)
     }
 
     /// Read from annotations; a value that does not parse counts as absent (the status field, or
@@ -34,9 +38,15 @@ public struct RunRecord: Hashable, Sendable {
     public init(annotations: [String: String]?) {
         let annotations = annotations ?? [:]
         self.init(
-            mainPodTermination: annotations[RecordAnnotations.mainPodTermination].flatMap { Self.decode(MainPodTermination.self, $0) },
-            exitHandlerAttempts: annotations[RecordAnnotations.exitHandlerAttempts].flatMap { Int($0) }.flatMap { $0 >= 0 ? $0 : nil },
-            podCreateFailure: annotations[RecordAnnotations.podCreateFailure].flatMap { Self.decode(PodCreateFailure.self, $0) },
+            mainPodTermination: annotations[RecordAnnotations.mainPodTermination].flatMap {
+                Self.decode(MainPodTermination.self, $0)
+            },
+            exitHandlerAttempts: annotations[RecordAnnotations.exitHandlerAttempts].flatMap { Int($0) }.flatMap {
+                $0 >= 0 ? $0 : nil
+            },
+            podCreateFailure: annotations[RecordAnnotations.podCreateFailure].flatMap {
+                Self.decode(PodCreateFailure.self, $0)
+            },
             cleanupTime: annotations[RecordAnnotations.cleanupTime].flatMap { KubeTime.parse($0) == nil ? nil : $0 })
     }
 
@@ -44,9 +54,13 @@ public struct RunRecord: Hashable, Sendable {
     /// leaves those keys as they are: a record only grows).
     public var annotations: [String: String] {
         var result: [String: String] = [:]
-        if let mainPodTermination, let json = Self.encode(mainPodTermination) { result[RecordAnnotations.mainPodTermination] = json }
+        if let mainPodTermination, let json = Self.encode(mainPodTermination) {
+            result[RecordAnnotations.mainPodTermination] = json
+        }
         if let exitHandlerAttempts { result[RecordAnnotations.exitHandlerAttempts] = String(exitHandlerAttempts) }
-        if let podCreateFailure, let json = Self.encode(podCreateFailure) { result[RecordAnnotations.podCreateFailure] = json }
+        if let podCreateFailure, let json = Self.encode(podCreateFailure) {
+            result[RecordAnnotations.podCreateFailure] = json
+        }
         if let cleanupTime { result[RecordAnnotations.cleanupTime] = cleanupTime }
         return result
     }

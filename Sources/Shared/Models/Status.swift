@@ -7,7 +7,10 @@ public struct Status: Codable, Hashable, Sendable, Error {
     public var code: Int?
     public var details: StatusDetails?
 
-    public init(status: String? = "Failure", message: String? = nil, reason: String? = nil, code: Int? = nil, details: StatusDetails? = nil) {
+    public init(
+        status: String? = "Failure", message: String? = nil, reason: String? = nil, code: Int? = nil,
+        details: StatusDetails? = nil
+    ) {
         self.status = status
         self.message = message
         self.reason = reason

@@ -18,7 +18,9 @@ final class CurlMulti {
 
     init(loop: EventLoop) throws {
         _ = curlGlobalInit
-        guard let multi = curl_multi_init() else { throw TransportError(kind: .other, message: "curl_multi_init failed") }
+        guard let multi = curl_multi_init() else {
+            throw TransportError(kind: .other, message: "curl_multi_init failed")
+        }
         self.multi = multi
         self.loop = loop
         self.timer = try LoopTimer(loop: loop)

@@ -47,13 +47,19 @@ final class CurlTransfer {
         try set(CURLOPT_ACCEPT_ENCODING, "")
         try set(CURLOPT_CONNECTTIMEOUT_MS, Int(connectTimeout.milliseconds))
         try set(CURLOPT_TIMEOUT_MS, Int(request.timeout?.milliseconds ?? 0))
-        try check(ccurl_easy_setopt_write(easy, CURLOPT_WRITEFUNCTION, { data, size, count, me in
-            Unmanaged<CurlTransfer>.fromOpaque(me!).takeUnretainedValue().received(body: data, size * count)
-        }))
+        try check(
+            ccurl_easy_setopt_write(
+                easy, CURLOPT_WRITEFUNCTION,
+                { data, size, count, me in
+                    Unmanaged<CurlTransfer>.fromOpaque(me!).takeUnretainedValue().received(body: data, size * count)
+                }))
         try set(CURLOPT_WRITEDATA, me)
-        try check(ccurl_easy_setopt_write(easy, CURLOPT_HEADERFUNCTION, { data, size, count, me in
-            Unmanaged<CurlTransfer>.fromOpaque(me!).takeUnretainedValue().received(header: data, size * count)
-        }))
+        try check(
+            ccurl_easy_setopt_write(
+                easy, CURLOPT_HEADERFUNCTION,
+                { data, size, count, me in
+                    Unmanaged<CurlTransfer>.fromOpaque(me!).takeUnretainedValue().received(header: data, size * count)
+                }))
         try set(CURLOPT_HEADERDATA, me)
         try configureMethod(request)
         // An empty Expect stops libcurl waiting for `100 Continue` before sending a body.

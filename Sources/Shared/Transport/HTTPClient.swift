@@ -29,14 +29,21 @@ public actor HTTPClient {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponse, any Error>) in
                 var head = HTTPResponseHead(status: 0)
                 var body = Data()
-                start(id, request, CurlTransfer.Callbacks(
-                    head: { head = $0 },
-                    body: { body.append(contentsOf: $0); return true },
-                    complete: { error in
-                        if let error { continuation.resume(throwing: error) } else {
-                            continuation.resume(returning: HTTPResponse(head: head, body: body))
-                        }
-                    }))
+                start(
+                    id, request,
+                    CurlTransfer.Callbacks(
+                        head: { head = $0 },
+                        body: {
+                            body.append(contentsOf: $0)
+                            return true
+                        },
+                        complete: { error in
+                            if let error {
+                                continuation.resume(throwing: error)
+                            } else {
+                                continuation.resume(returning: HTTPResponse(head: head, body: body))
+                            }
+                        }))
             }
         } onCancel: {
             Task { await self.cancel(id) }
@@ -53,33 +60,40 @@ public actor HTTPClient {
         // The callbacks must not capture `lines`: the stream's termination (when its consumer
         // drops it) is what cancels the transfer, and a reference held here would prevent it.
         let head = try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<HTTPResponseHead, any Error>) in
+            try await withCheckedThrowingContinuation {
+                (continuation: CheckedContinuation<HTTPResponseHead, any Error>) in
                 var splitter = LineSplitter()
                 var answered = false
-                start(id, request, CurlTransfer.Callbacks(
-                    head: { head in
-                        answered = true
-                        continuation.resume(returning: head)
-                    },
-                    body: { chunk in
-                        guard flow.admit() else { return false }
-                        let batch = splitter.feed(chunk)
-                        if batch.isEmpty { flow.consumed() } else { output.yield(batch) }
-                        return true
-                    },
-                    complete: { error in
-                        if !answered { return continuation.resume(throwing: error ?? TransportError(kind: .other, message: "no response")) }
-                        if let last = splitter.finish() {
-                            flow.admitFinal()
-                            output.yield([last])
-                        }
-                        output.finish(throwing: error)
-                    }))
+                start(
+                    id, request,
+                    CurlTransfer.Callbacks(
+                        head: { head in
+                            answered = true
+                            continuation.resume(returning: head)
+                        },
+                        body: { chunk in
+                            guard flow.admit() else { return false }
+                            let batch = splitter.feed(chunk)
+                            if batch.isEmpty { flow.consumed() } else { output.yield(batch) }
+                            return true
+                        },
+                        complete: { error in
+                            if !answered {
+                                return continuation.resume(
+                                    throwing: error ?? TransportError(kind: .other, message: "no response"))
+                            }
+                            if let last = splitter.finish() {
+                                flow.admitFinal()
+                                output.yield([last])
+                            }
+                            output.finish(throwing: error)
+                        }))
             }
         } onCancel: {
             Task { await self.cancel(id) }
         }
-        return HTTPLineStream(head: head, lines: LineBatches(stream: lines, flow: flow) { Task { await self.resume(id) } })
+        return HTTPLineStream(
+            head: head, lines: LineBatches(stream: lines, flow: flow) { Task { await self.resume(id) } })
     }
 
     /// Cancels every transfer and releases libcurl and the loop handles; later requests start afresh.
@@ -107,7 +121,8 @@ public actor HTTPClient {
         do {
             let multi = try self.multi ?? CurlMulti(loop: EventLoop.current)
             self.multi = multi
-            let transfer = try CurlTransfer(request: request, tls: tls, connectTimeout: connectTimeout, callbacks: callbacks)
+            let transfer = try CurlTransfer(
+                request: request, tls: tls, connectTimeout: connectTimeout, callbacks: callbacks)
             running[id] = transfer
             try multi.add(transfer)
         } catch {

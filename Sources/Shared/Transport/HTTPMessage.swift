@@ -12,7 +12,10 @@ public struct HTTPRequest: Sendable {
     /// Whole-transfer limit; nil for streams that may stay open (watch, log follow).
     public var timeout: Duration?
 
-    public init(method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: Data? = nil, timeout: Duration? = .seconds(30)) {
+    public init(
+        method: String = "GET", url: String, headers: [(name: String, value: String)] = [], body: Data? = nil,
+        timeout: Duration? = .seconds(30)
+    ) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -17,7 +17,10 @@ public struct TLSOptions: Sendable, Hashable {
     /// Turns server verification off (kubeconfig `insecure-skip-tls-verify: true` only).
     public var insecureSkipVerify: Bool
 
-    public init(certificateAuthority: Source? = nil, clientCertificate: Source? = nil, clientKey: Source? = nil, insecureSkipVerify: Bool = false) {
+    public init(
+        certificateAuthority: Source? = nil, clientCertificate: Source? = nil, clientKey: Source? = nil,
+        insecureSkipVerify: Bool = false
+    ) {
         self.certificateAuthority = certificateAuthority
         self.clientCertificate = clientCertificate
         self.clientKey = clientKey

@@ -71,7 +71,8 @@ public enum OMJobCLI {
         let code = ResultBox()
         let done = DispatchSemaphore(value: 0)
         Task.detached {
-            let result = ctl ? await Self.ctl(arguments, context: context) : await Self.kubectl(arguments, context: context)
+            let result =
+                ctl ? await Self.ctl(arguments, context: context) : await Self.kubectl(arguments, context: context)
             code.value.withLock { $0 = result }
             done.signal()
         }
@@ -79,7 +80,8 @@ public enum OMJobCLI {
         exit(code.value.withLock { $0 })
     }
 
-    static func run<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String], context: CLIContext) async -> Int32 {
+    static func run<Root: ParsableCommand>(_ root: Root.Type, _ arguments: [String], context: CLIContext) async -> Int32
+    {
         let terminal = context.terminal
         var command: any ParsableCommand
         do {
@@ -120,7 +122,10 @@ struct KubectlOMJob: ParsableCommand {
             Exit codes: 0 done, 1 failed (API error, missing object, unreachable server), 2 bad command line;
             wait: 3 the run ended without meeting the condition, 4 timed out. See docs/cli.md.
             """,
-        subcommands: [ListRuns.self, Describe.self, Logs.self, Wait.self, Kill.self, Rerun.self, Trigger.self, ReleaseFinalizers.self])
+        subcommands: [
+            ListRuns.self, Describe.self, Logs.self, Wait.self, Kill.self, Rerun.self, Trigger.self,
+            ReleaseFinalizers.self,
+        ])
 }
 
 /// `omjob ctl`: the supervisor's control connection, for debugging inside the operator's container.

@@ -16,8 +16,9 @@ extension CommandPerformer {
     private func podIsUnchanged(_ confirm: ConfirmPodUnchanged, namespace: String) async throws(KubeError) -> Bool {
         do {
             let pod = try await client.get(Pod.self, namespace: namespace, name: confirm.podName)
-            return (confirm.podUID == nil || pod.metadata.uid == confirm.podUID) && pod.metadata.resourceVersion == confirm.resourceVersion
-        } catch where error.isNotFound {
+            return (confirm.podUID == nil || pod.metadata.uid == confirm.podUID)
+                && pod.metadata.resourceVersion == confirm.resourceVersion
+        } catch  where error.isNotFound {
             // Gone: not the pod the deadline was about; its disappearance is decided on its own.
             return false
         }
@@ -29,7 +30,7 @@ extension CommandPerformer {
         do {
             let node = try await client.get(Node.self, namespace: nil, name: name)
             return (node.readyCondition?.status ?? "True") == "True"
-        } catch where error.isNotFound {
+        } catch  where error.isNotFound {
             return false
         }
     }

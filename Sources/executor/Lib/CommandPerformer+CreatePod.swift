@@ -8,9 +8,10 @@ extension CommandPerformer {
         let key = command.key
         let name = create.pod.metadata.name ?? ""
         do {
-            try await client.create(create.pod, resource: Pod.resourceType, namespace: key.namespace, name: name, answer: Unread.self)
+            try await client.create(
+                create.pod, resource: Pod.resourceType, namespace: key.namespace, name: name, answer: Unread.self)
             return .done
-        } catch where error.isAlreadyExists {
+        } catch  where error.isAlreadyExists {
             let existing = try await client.get(Pod.self, namespace: key.namespace, name: name)
             guard Self.belongs(existing, to: command.omJobUID) else {
                 let message = "pod \(name) already exists and belongs to another owner; it is not adopted"
@@ -18,8 +19,10 @@ extension CommandPerformer {
                 return .invalid(message)
             }
             return .alreadyExists
-        } catch where OutcomeClassifier.isRejection(error) {
-            try await recordRejection(create, key: key, reason: error.reason, code: error.code, message: error.status?.message ?? error.description)
+        } catch  where OutcomeClassifier.isRejection(error) {
+            try await recordRejection(
+                create, key: key, reason: error.reason, code: error.code,
+                message: error.status?.message ?? error.description)
             return .invalid(error.description)
         }
     }
@@ -33,15 +36,20 @@ extension CommandPerformer {
         return pod.metadata.labels?[OperatorLabels.omJobUID] == uid
     }
 
-    private func recordRejection(_ create: CreatePod, key: ObjectKey, reason: String?, code: Int?, message: String) async throws(KubeError) {
-        let failure = PodCreateFailure(podType: create.podType, podName: create.pod.metadata.name ?? "", attempt: create.attempt,
-                                       reason: reason, code: code, message: message, time: KubeTime.format(now()))
+    private func recordRejection(_ create: CreatePod, key: ObjectKey, reason: String?, code: Int?, message: String)
+        async throws(KubeError)
+    {
+        let failure = PodCreateFailure(
+            podType: create.podType, podName: create.pod.metadata.name ?? "", attempt: create.attempt,
+            reason: reason, code: code, message: message, time: KubeTime.format(now()))
         let body: JSONValue
         do { body = try failure.mergePatchBody() } catch { throw .decoding("podCreateFailure: \(error)") }
         // The annotation is what the decision reads (a CRD may prune the status field).
-        _ = try await client.patch(Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
-                                   patch: failure.recordPatchBody())
-        _ = try await client.patch(Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
-                                   patch: body, subresource: "status")
+        _ = try await client.patch(
+            Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
+            patch: failure.recordPatchBody())
+        _ = try await client.patch(
+            Unread.self, resource: OMJob.resourceType, namespace: key.namespace, name: key.name,
+            patch: body, subresource: "status")
     }
 }

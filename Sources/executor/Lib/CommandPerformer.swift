@@ -52,15 +52,18 @@ public struct CommandPerformer: Sendable {
     }
 
     private func deletePod(_ target: DeletePod, namespace: String) async throws(KubeError) -> CommandOutcome {
-        let preconditions = target.uid == nil && target.resourceVersion == nil
+        let preconditions =
+            target.uid == nil && target.resourceVersion == nil
             ? nil : DeleteOptions.Preconditions(uid: target.uid, resourceVersion: target.resourceVersion)
-        let options = DeleteOptions(gracePeriodSeconds: target.gracePeriodSeconds.map(Int64.init), preconditions: preconditions)
+        let options = DeleteOptions(
+            gracePeriodSeconds: target.gracePeriodSeconds.map(Int64.init), preconditions: preconditions)
         do {
-            try await client.delete(resource: Pod.resourceType, namespace: namespace, name: target.name, options: options)
+            try await client.delete(
+                resource: Pod.resourceType, namespace: namespace, name: target.name, options: options)
             return .done
-        } catch where error.isNotFound {
+        } catch  where error.isNotFound {
             return .notFound
-        } catch where error.isConflict {
+        } catch  where error.isConflict {
             // A newer pod has the name (UID precondition: ours is gone), or ours changed since the
             // decision saw it (resourceVersion precondition: the watch brings the change).
             return target.resourceVersion == nil ? .notFound : .conflict
@@ -69,10 +72,11 @@ public struct CommandPerformer: Sendable {
 
     func recordEvent(_ event: Event, namespace: String) async throws(KubeError) -> CommandOutcome {
         do {
-            try await client.create(event, resource: Event.resourceType, namespace: event.metadata.namespace ?? namespace,
-                                    name: event.metadata.name, answer: Unread.self)
+            try await client.create(
+                event, resource: Event.resourceType, namespace: event.metadata.namespace ?? namespace,
+                name: event.metadata.name, answer: Unread.self)
             return .done
-        } catch where error.isAlreadyExists {
+        } catch  where error.isAlreadyExists {
             // Event names are deterministic: this one was recorded before.
             return .alreadyExists
         }
@@ -85,7 +89,7 @@ public struct CommandPerformer: Sendable {
                 // Still there: the watch cache lagged; the watcher decides again when it catches up.
                 return .done
             }
-        } catch where error.isNotFound {}
+        } catch  where error.isNotFound {}
         try await patchStatus(confirm.thenPatch, key: key)
         return .done
     }

@@ -25,24 +25,28 @@ public struct CronCommandPerformer: Sendable {
         case .createOMJob(let create):
             return try await createRun(create, namespace: namespace)
         case .deleteOMJob(let delete):
-            let options = DeleteOptions(propagationPolicy: .background, preconditions: DeleteOptions.Preconditions(uid: delete.uid))
+            let options = DeleteOptions(
+                propagationPolicy: .background, preconditions: DeleteOptions.Preconditions(uid: delete.uid))
             do {
-                try await client.delete(resource: OMJob.resourceType, namespace: namespace, name: delete.name, options: options)
+                try await client.delete(
+                    resource: OMJob.resourceType, namespace: namespace, name: delete.name, options: options)
                 return .done
-            } catch where error.isNotFound || error.isConflict {
+            } catch  where error.isNotFound || error.isConflict {
                 return .notFound
             }
         case .patchCronOMJobStatus(let patch):
             let body: JSONValue
             do { body = try patch.mergePatchBody() } catch { throw .decoding("cron status patch: \(error)") }
-            _ = try await client.patch(Unread.self, resource: CronOMJob.resourceType, namespace: namespace, name: command.key.name,
-                                       patch: body, subresource: "status")
+            _ = try await client.patch(
+                Unread.self, resource: CronOMJob.resourceType, namespace: namespace, name: command.key.name,
+                patch: body, subresource: "status")
             return .done
         case .recordEvent(let record):
             do {
-                _ = try await client.create(record.event, resource: Event.resourceType, namespace: namespace, name: record.event.metadata.name)
+                _ = try await client.create(
+                    record.event, resource: Event.resourceType, namespace: namespace, name: record.event.metadata.name)
                 return .done
-            } catch where error.isAlreadyExists {
+            } catch  where error.isAlreadyExists {
                 return .alreadyExists
             }
         }
@@ -53,9 +57,11 @@ public struct CronCommandPerformer: Sendable {
         do {
             _ = try await client.create(create.omJob, resource: OMJob.resourceType, namespace: namespace, name: name)
             return .done
-        } catch where error.isAlreadyExists {
+        } catch  where error.isAlreadyExists {
             let existing = try await client.get(OMJob.self, namespace: namespace, name: name)
-            return create.isSameRun(as: existing) ? .alreadyExists : .invalid("OMJob \(name) already exists and belongs to another owner; it is not adopted")
+            return create.isSameRun(as: existing)
+                ? .alreadyExists
+                : .invalid("OMJob \(name) already exists and belongs to another owner; it is not adopted")
         }
     }
 }

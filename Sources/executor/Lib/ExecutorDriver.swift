@@ -25,8 +25,9 @@ public actor ExecutorDriver {
     /// thread, before the session starts); the session keeps the driver alive from then on.
     @discardableResult
     public static func attach(to session: WorkerSession, client: KubeClient) -> ExecutorDriver {
-        let driver = ExecutorDriver(session: LoopBound(session, executor: session.loop.executor), client: client,
-                                    concurrency: session.config.executorConcurrency, logger: session.logger)
+        let driver = ExecutorDriver(
+            session: LoopBound(session, executor: session.loop.executor), client: client,
+            concurrency: session.config.executorConcurrency, logger: session.logger)
         session.onCommandFrame = { envelope, frame in
             driver.assumeIsolated { $0.received(ReceivedCommandFrame(envelope: envelope, frame: frame)) }
         }
@@ -73,8 +74,10 @@ public actor ExecutorDriver {
     }
 
     private func log(_ envelope: CommandEnvelope, type: String, outcome: CommandOutcome) {
-        var metadata: Logger.Metadata = [LogKeys.omjobNamespace: "\(envelope.key.namespace)", LogKeys.omjobName: "\(envelope.key.name)",
-                                         LogKeys.commandID: "\(envelope.id)", LogKeys.commandType: "\(type)", LogKeys.outcome: "\(outcome.name)"]
+        var metadata: Logger.Metadata = [
+            LogKeys.omjobNamespace: "\(envelope.key.namespace)", LogKeys.omjobName: "\(envelope.key.name)",
+            LogKeys.commandID: "\(envelope.id)", LogKeys.commandType: "\(type)", LogKeys.outcome: "\(outcome.name)",
+        ]
         if let message = outcome.message { metadata[LogKeys.reason] = "\(message)" }
         switch outcome {
         case .done, .alreadyExists, .notFound, .conflict: logger.debug("command performed", metadata: metadata)
@@ -135,8 +138,11 @@ struct OutcomeCounts {
     }
 
     var report: MetricsReport {
-        MetricsReport(counters: totals.map { key, value in
-            MetricSample(name: "omjob_executor_commands_total", labels: ["type": key.type, "outcome": key.outcome], value: value)
-        })
+        MetricsReport(
+            counters: totals.map { key, value in
+                MetricSample(
+                    name: "omjob_executor_commands_total", labels: ["type": key.type, "outcome": key.outcome],
+                    value: value)
+            })
     }
 }

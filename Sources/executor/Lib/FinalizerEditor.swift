@@ -15,29 +15,39 @@ struct FinalizerEditor {
     func apply(_ change: FinalizerChange, adding: Bool, command: Command) async throws(KubeError) -> CommandOutcome {
         let (resource, name, uid) = target(change.target, command: command)
         if let observed = change.observed,
-           let outcome = try await writeObserved(observed, change: change, adding: adding, resource: resource, name: name, command: command) {
+            let outcome = try await writeObserved(
+                observed, change: change, adding: adding, resource: resource, name: name, command: command)
+        {
             return outcome
         }
         for _ in 0..<maxConflicts {
             let object: JSONValue
             do {
-                object = try await client.get(JSONValue.self, resource: resource, namespace: command.key.namespace, name: name)
-            } catch where error.isNotFound {
+                object = try await client.get(
+                    JSONValue.self, resource: resource, namespace: command.key.namespace, name: name)
+            } catch  where error.isNotFound {
                 return .notFound
             }
             guard uid == nil || object["metadata"]?["uid"]?.stringValue == uid else { return .notFound }
             let current = object["metadata"]?["finalizers"]?.arrayValue?.compactMap(\.stringValue) ?? []
-            let wanted = adding ? (current.contains(change.finalizer) ? current : current + [change.finalizer])
-                                : current.filter { $0 != change.finalizer }
+            let wanted =
+                adding
+                ? (current.contains(change.finalizer) ? current : current + [change.finalizer])
+                : current.filter { $0 != change.finalizer }
             if wanted == current { return .done }
-            let patch: JSONValue = ["metadata": ["resourceVersion": object["metadata"]?["resourceVersion"] ?? .null,
-                                                 "finalizers": .array(wanted.map(JSONValue.string))]]
+            let patch: JSONValue = [
+                "metadata": [
+                    "resourceVersion": object["metadata"]?["resourceVersion"] ?? .null,
+                    "finalizers": .array(wanted.map(JSONValue.string)),
+                ]
+            ]
             do {
-                _ = try await client.patch(Unread.self, resource: resource, namespace: command.key.namespace, name: name, patch: patch)
+                _ = try await client.patch(
+                    Unread.self, resource: resource, namespace: command.key.namespace, name: name, patch: patch)
                 return .done
-            } catch where error.isConflict {
+            } catch  where error.isConflict {
                 continue
-            } catch where error.isNotFound {
+            } catch  where error.isNotFound {
                 return .notFound
             }
         }
@@ -46,19 +56,29 @@ struct FinalizerEditor {
 
     /// The write without a read, under the version the watcher saw (the same version is the same
     /// object, so the UID needs no check). nil: the version is stale, read fresh and try again.
-    private func writeObserved(_ observed: ObservedFinalizers, change: FinalizerChange, adding: Bool, resource: ResourceType,
-                               name: String, command: Command) async throws(KubeError) -> CommandOutcome? {
-        let wanted = adding ? (observed.finalizers.contains(change.finalizer) ? observed.finalizers : observed.finalizers + [change.finalizer])
-                            : observed.finalizers.filter { $0 != change.finalizer }
+    private func writeObserved(
+        _ observed: ObservedFinalizers, change: FinalizerChange, adding: Bool, resource: ResourceType,
+        name: String, command: Command
+    ) async throws(KubeError) -> CommandOutcome? {
+        let wanted =
+            adding
+            ? (observed.finalizers.contains(change.finalizer)
+                ? observed.finalizers : observed.finalizers + [change.finalizer])
+            : observed.finalizers.filter { $0 != change.finalizer }
         guard wanted != observed.finalizers else { return nil }
-        let patch: JSONValue = ["metadata": ["resourceVersion": .string(observed.resourceVersion),
-                                             "finalizers": .array(wanted.map(JSONValue.string))]]
+        let patch: JSONValue = [
+            "metadata": [
+                "resourceVersion": .string(observed.resourceVersion),
+                "finalizers": .array(wanted.map(JSONValue.string)),
+            ]
+        ]
         do {
-            _ = try await client.patch(Unread.self, resource: resource, namespace: command.key.namespace, name: name, patch: patch)
+            _ = try await client.patch(
+                Unread.self, resource: resource, namespace: command.key.namespace, name: name, patch: patch)
             return .done
-        } catch where error.isConflict {
+        } catch  where error.isConflict {
             return nil
-        } catch where error.isNotFound {
+        } catch  where error.isNotFound {
             return .notFound
         }
     }

@@ -21,7 +21,8 @@ enum GCEvents {
 
     static func reference(_ omJob: OMJob) -> ObjectReference {
         ObjectReference(
-            apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind, namespace: omJob.metadata.namespace,
+            apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
+            namespace: omJob.metadata.namespace,
             name: omJob.metadata.name, uid: omJob.metadata.uid)
     }
 
@@ -32,7 +33,9 @@ enum GCEvents {
         return uidHead.isEmpty ? "\(base).\(suffix)" : "\(base).\(uidHead).\(suffix)"
     }
 
-    private static func event(on object: ObjectReference, name: String, reason: String, type: String, message: String, now: Date) -> Event {
+    private static func event(
+        on object: ObjectReference, name: String, reason: String, type: String, message: String, now: Date
+    ) -> Event {
         var event = Event(
             metadata: ObjectMeta(name: name, namespace: object.namespace), involvedObject: object,
             reason: reason, message: message, type: type)

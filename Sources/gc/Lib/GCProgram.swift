@@ -2,7 +2,7 @@ import ArgumentParser
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `omjob-gc`: TTL cleanup, CronOMJob history limits, stale-finalizer janitor.
@@ -39,8 +39,8 @@ public struct GCProgram: ParsableCommand {
 
     private func lowerPriority() {
         #if canImport(Glibc)
-        // Best effort: a refused change (a seccomp profile, say) leaves the gc as it was.
-        _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
+            // Best effort: a refused change (a seccomp profile, say) leaves the gc as it was.
+            _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, Self.niceness)
         #endif
     }
 }

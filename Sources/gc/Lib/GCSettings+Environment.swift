@@ -27,12 +27,16 @@ extension GCSettings {
             default: throw GCSettingsError(name: Self.deleteOMJobAfterTTLKey, value: text, expected: "true or false")
             }
         }
-        staleFinalizerSeconds = try Self.number(environment, Self.staleFinalizerSecondsKey, minimum: 1) ?? staleFinalizerSeconds
+        staleFinalizerSeconds =
+            try Self.number(environment, Self.staleFinalizerSecondsKey, minimum: 1) ?? staleFinalizerSeconds
         defaultTTLSeconds = try Self.number(environment, Self.defaultTTLSecondsKey, minimum: 0) ?? defaultTTLSeconds
-        defaultHistoryLimit = try Self.number(environment, Self.defaultHistoryLimitKey, minimum: 0) ?? defaultHistoryLimit
+        defaultHistoryLimit =
+            try Self.number(environment, Self.defaultHistoryLimitKey, minimum: 0) ?? defaultHistoryLimit
     }
 
-    private static func number(_ environment: [String: String], _ name: String, minimum: Int) throws(GCSettingsError) -> Int? {
+    private static func number(_ environment: [String: String], _ name: String, minimum: Int) throws(GCSettingsError)
+        -> Int?
+    {
         guard let text = environment[name], !text.isEmpty else { return nil }
         guard let value = Int(text), value >= minimum else {
             throw GCSettingsError(name: name, value: text, expected: "a whole number ≥ \(minimum)")

@@ -13,7 +13,10 @@ public struct GCSettings: Hashable, Sendable {
     /// `successfulJobsHistoryLimit` / `failedJobsHistoryLimit` when unset.
     public var defaultHistoryLimit: Int
 
-    public init(defaultTTLSeconds: Int = 86_400, deleteOMJobAfterTTL: Bool = false, staleFinalizerSeconds: Int = 3_600, defaultHistoryLimit: Int = 3) {
+    public init(
+        defaultTTLSeconds: Int = 86_400, deleteOMJobAfterTTL: Bool = false, staleFinalizerSeconds: Int = 3_600,
+        defaultHistoryLimit: Int = 3
+    ) {
         self.defaultTTLSeconds = defaultTTLSeconds
         self.deleteOMJobAfterTTL = deleteOMJobAfterTTL
         self.staleFinalizerSeconds = staleFinalizerSeconds

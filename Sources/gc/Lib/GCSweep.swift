@@ -18,7 +18,9 @@ public struct GCSweep: Hashable, Sendable {
 
     /// Decides for a snapshot of the cache. `pods` are those labelled with an OMJob name; each
     /// is matched to its OMJob by owner UID.
-    public static func decide(omJobs: [OMJob], crons: [CronOMJob], pods: [PodView], now: Date, settings: GCSettings) -> GCSweep {
+    public static func decide(omJobs: [OMJob], crons: [CronOMJob], pods: [PodView], now: Date, settings: GCSettings)
+        -> GCSweep
+    {
         var podsByOwner: [String: [PodView]] = [:]
         for pod in pods {
             let owners = (pod.metadata.ownerReferences ?? []).filter { $0.controller == true }.map(\.uid)
@@ -29,14 +31,16 @@ public struct GCSweep: Hashable, Sendable {
         // Sorted by index: sorting the OMJobs themselves copied whole objects on every comparison.
         let keys = omJobs.map(\.metadata.key)
         for omJob in keys.indices.sorted(by: { keys[$0] < keys[$1] }).map({ omJobs[$0] }) {
-            let outcome = TTLCleanup.decide(omJob: omJob, pods: podsByOwner[omJob.metadata.uid ?? ""] ?? [], now: now, settings: settings)
+            let outcome = TTLCleanup.decide(
+                omJob: omJob, pods: podsByOwner[omJob.metadata.uid ?? ""] ?? [], now: now, settings: settings)
             sweep.commands += outcome.commands
             sweep.states[outcome.state, default: 0] += 1
             if let wake = outcome.wakeAt { sweep.wakeAt = min(sweep.wakeAt ?? wake, wake) }
         }
         let runsByNamespace = Dictionary(grouping: omJobs) { $0.metadata.namespace ?? "" }
         for cron in crons.sorted(by: { $0.metadata.key < $1.metadata.key }) {
-            sweep.commands += HistoryLimits.decide(cron: cron, runs: runsByNamespace[cron.metadata.namespace ?? ""] ?? [], settings: settings)
+            sweep.commands += HistoryLimits.decide(
+                cron: cron, runs: runsByNamespace[cron.metadata.namespace ?? ""] ?? [], settings: settings)
         }
         sweep.staleFinalizers = StaleFinalizerReport.find(omJobs: omJobs, pods: pods, now: now, settings: settings)
         if let due = StaleFinalizerReport.nextDue(omJobs: omJobs, pods: pods, now: now, settings: settings) {

@@ -30,7 +30,8 @@ public enum HistoryLimits {
 
     /// Newest completion first; creation time, then name, break ties so the order is total.
     private static func newerFirst(_ a: OMJob, _ b: OMJob) -> Bool {
-        let ta = finishedAt(a), tb = finishedAt(b)
+        let ta = finishedAt(a)
+        let tb = finishedAt(b)
         return ta != tb ? ta > tb : (a.metadata.name ?? "") > (b.metadata.name ?? "")
     }
 

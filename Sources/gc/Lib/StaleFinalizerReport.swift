@@ -43,10 +43,15 @@ public enum StaleFinalizerReport {
             omJobs.compactMap { job in job.metadata.uid.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
         for pod in pods {
             let owner = pod.metadata.ownerReferences?.first { $0.controller == true }.flatMap { completion[$0.uid] }
-            let completedAt = owner?.status?.phase?.isFinished == true ? owner?.status?.completionTime.flatMap(KubeTime.parse) : nil
+            let completedAt =
+                owner?.status?.phase?.isFinished == true ? owner?.status?.completionTime.flatMap(KubeTime.parse) : nil
             found += stale(pod.metadata, kind: Pod.resourceType, completedAt: completedAt, now: now, bound: bound)
         }
-        return found.sorted { ($0.object.namespace ?? "", $0.object.name ?? "", $0.finalizer) < ($1.object.namespace ?? "", $1.object.name ?? "", $1.finalizer) }
+        return found.sorted {
+            ($0.object.namespace ?? "", $0.object.name ?? "", $0.finalizer) < (
+                $1.object.namespace ?? "", $1.object.name ?? "", $1.finalizer
+            )
+        }
     }
 
     /// The earliest instant after `now` at which a finalizer held now becomes stale: the driver
@@ -66,12 +71,17 @@ public enum StaleFinalizerReport {
             omJobs.compactMap { job in job.metadata.uid.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
         var found: [(metadata: ObjectMeta, since: Date)] = []
         for omJob in omJobs where ours(omJob.metadata) {
-            if let since = omJob.metadata.deletionTimestamp.flatMap(KubeTime.parse) { found.append((omJob.metadata, since)) }
+            if let since = omJob.metadata.deletionTimestamp.flatMap(KubeTime.parse) {
+                found.append((omJob.metadata, since))
+            }
         }
         for pod in pods where ours(pod.metadata) {
             let owner = pod.metadata.ownerReferences?.first { $0.controller == true }.flatMap { completion[$0.uid] }
-            let completedAt = owner?.status?.phase?.isFinished == true ? owner?.status?.completionTime.flatMap(KubeTime.parse) : nil
-            if let since = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) ?? completedAt { found.append((pod.metadata, since)) }
+            let completedAt =
+                owner?.status?.phase?.isFinished == true ? owner?.status?.completionTime.flatMap(KubeTime.parse) : nil
+            if let since = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) ?? completedAt {
+                found.append((pod.metadata, since))
+            }
         }
         return found
     }
@@ -85,20 +95,27 @@ public enum StaleFinalizerReport {
         stale.map { item in
             let event = GCEvents.staleFinalizer(item, now: now)
             let key = ObjectKey(namespace: item.object.namespace ?? "", name: item.object.name ?? "")
-            return GCCommand(id: "\(item.object.uid ?? "")/event/\(event.metadata.name ?? "")", key: key, action: .recordEvent(RecordEvent(event: event)))
+            return GCCommand(
+                id: "\(item.object.uid ?? "")/event/\(event.metadata.name ?? "")", key: key,
+                action: .recordEvent(RecordEvent(event: event)))
         }
     }
 
-    private static func stale(_ metadata: ObjectMeta, kind: ResourceType, completedAt: Date?, now: Date, bound: TimeInterval) -> [StaleFinalizer] {
+    private static func stale(
+        _ metadata: ObjectMeta, kind: ResourceType, completedAt: Date?, now: Date, bound: TimeInterval
+    ) -> [StaleFinalizer] {
         let ours = (metadata.finalizers ?? []).filter { $0.hasPrefix(finalizerPrefix) }
         let deleting = metadata.deletionTimestamp.flatMap(KubeTime.parse)
         guard let since = deleting ?? completedAt, now.timeIntervalSince(since) > bound else { return [] }
         let cause: StaleFinalizer.Cause = deleting != nil ? .blocksDeletion : .notReleasedAfterCompletion
-        let object = ObjectReference(apiVersion: kind.apiVersion, kind: kind.kind, namespace: metadata.namespace, name: metadata.name, uid: metadata.uid)
+        let object = ObjectReference(
+            apiVersion: kind.apiVersion, kind: kind.kind, namespace: metadata.namespace, name: metadata.name,
+            uid: metadata.uid)
         return ours.map { finalizer in
             let age = Int(now.timeIntervalSince(since))
             let what = cause == .blocksDeletion ? "has blocked deletion of" : "was not released from"
-            let message = "Finalizer \(finalizer) \(what) \(kind.kind) \(metadata.name ?? "") for \(age)s (bound \(Int(bound))s)."
+            let message =
+                "Finalizer \(finalizer) \(what) \(kind.kind) \(metadata.name ?? "") for \(age)s (bound \(Int(bound))s)."
             return StaleFinalizer(object: object, finalizer: finalizer, cause: cause, since: since, message: message)
         }
     }

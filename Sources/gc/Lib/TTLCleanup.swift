@@ -49,7 +49,9 @@ public enum TTLCleanup {
             !omJob.metadata.isBeingDeleted
         else { return Outcome(state: .notFinished, commands: [], wakeAt: nil) }
         let runPods = RunPods(pods: pods, omJobUID: uid)
-        guard runPods.runningExitHandlers.isEmpty else { return Outcome(state: .waitingForExitHandler, commands: [], wakeAt: nil) }
+        guard runPods.runningExitHandlers.isEmpty else {
+            return Outcome(state: .waitingForExitHandler, commands: [], wakeAt: nil)
+        }
         guard let completion = status.completionTime.flatMap(KubeTime.parse) else {
             return Outcome(state: .noCompletionTime, commands: [], wakeAt: nil)
         }
@@ -57,17 +59,24 @@ public enum TTLCleanup {
         let expiry = completion.addingTimeInterval(TimeInterval(ttl))
         guard now >= expiry else { return Outcome(state: .waitingForTTL, commands: [], wakeAt: expiry) }
 
-        var actions = runPods.undeleted.map { GCAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid)) }
+        var actions = runPods.undeleted.map {
+            GCAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid))
+        }
         let state: State
         if status.cleanupTime == nil {
             state = .cleaningUp
-            actions.append(.recordEvent(RecordEvent(event: GCEvents.cleanedUp(omJob, podCount: runPods.all.count, ttl: ttl, now: now))))
+            actions.append(
+                .recordEvent(
+                    RecordEvent(event: GCEvents.cleanedUp(omJob, podCount: runPods.all.count, ttl: ttl, now: now))))
             var recorded = OMJobStatus()
             recorded.cleanupTime = KubeTime.format(now)
             var record = RunRecord(annotations: omJob.metadata.annotations)
             record.cleanupTime = recorded.cleanupTime
-            actions.append(.recordCleanup(PatchOMJobStatus(resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
-                                                           record: record.annotationsToWrite(for: omJob))))
+            actions.append(
+                .recordCleanup(
+                    PatchOMJobStatus(
+                        resourceVersion: omJob.metadata.resourceVersion ?? "", status: recorded,
+                        record: record.annotationsToWrite(for: omJob))))
         } else {
             state = .cleanedUp
             if settings.deleteOMJobAfterTTL {
@@ -82,12 +91,13 @@ extension GCCommand {
     /// Wraps actions for one object with deterministic ids.
     static func list(_ actions: [GCAction], key: ObjectKey, uid: String) -> [GCCommand] {
         actions.map { action in
-            let subject = switch action {
-            case .deletePod(let p): "delete-pod/\(p.name)/\(p.uid ?? "")"
-            case .recordCleanup: "cleanup-time"
-            case .deleteOMJob(let p): "delete-omjob/\(p.name)/\(p.uid)"
-            case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
-            }
+            let subject =
+                switch action {
+                case .deletePod(let p): "delete-pod/\(p.name)/\(p.uid ?? "")"
+                case .recordCleanup: "cleanup-time"
+                case .deleteOMJob(let p): "delete-omjob/\(p.name)/\(p.uid)"
+                case .recordEvent(let p): "event/\(p.event.metadata.name ?? "")"
+                }
             return GCCommand(id: "\(uid)/\(subject)", key: key, action: action)
         }
     }

@@ -66,10 +66,12 @@ public final class KubeSimServer: Sendable {
         /// The simulated cluster: clock, nodes, automatic mode, local runtime (kubesim part 2).
         public var cluster: SimCluster.Configuration
 
-        public init(port: Int = 0, host: String = "127.0.0.1", token: String? = nil, crdDirectory: String? = nil,
-                    tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil, bookmarkInterval: Duration = .seconds(60),
-                    store: StoreConfiguration = .init(), threads: Int = System.coreCount,
-                    cluster: SimCluster.Configuration = .init()) {
+        public init(
+            port: Int = 0, host: String = "127.0.0.1", token: String? = nil, crdDirectory: String? = nil,
+            tlsCertificatePath: String? = nil, tlsKeyPath: String? = nil, bookmarkInterval: Duration = .seconds(60),
+            store: StoreConfiguration = .init(), threads: Int = System.coreCount,
+            cluster: SimCluster.Configuration = .init()
+        ) {
             self.port = port
             self.host = host
             self.token = token
@@ -112,11 +114,13 @@ public final class KubeSimServer: Sendable {
         let box = NIOLockedValueBox<InterceptorHolder?>(nil)
         let cluster = SimCluster(store: store, configuration: configuration.cluster)
         let faults = FaultInjector()
-        let hook = BuiltInHooks.interceptor(control: ControlAPI(cluster: cluster, faults: faults), faults: faults, user: box)
+        let hook = BuiltInHooks.interceptor(
+            control: ControlAPI(cluster: cluster, faults: faults), faults: faults, user: box)
         do {
             let channel = try await HTTPServer.bind(configuration, store: store, group: group) { hook }
-            return KubeSimServer(store: store, cluster: cluster, faults: faults, group: group, channel: channel, box: box,
-                                 tls: configuration.tlsCertificatePath != nil, host: configuration.host)
+            return KubeSimServer(
+                store: store, cluster: cluster, faults: faults, group: group, channel: channel, box: box,
+                tls: configuration.tlsCertificatePath != nil, host: configuration.host)
         } catch {
             cluster.shutdown()
             try? await group.shutdownGracefully()
@@ -124,8 +128,11 @@ public final class KubeSimServer: Sendable {
         }
     }
 
-    private init(store: ObjectStore, cluster: SimCluster, faults: FaultInjector, group: MultiThreadedEventLoopGroup, channel: any Channel,
-                 box: NIOLockedValueBox<InterceptorHolder?>, tls: Bool, host: String) {
+    private init(
+        store: ObjectStore, cluster: SimCluster, faults: FaultInjector, group: MultiThreadedEventLoopGroup,
+        channel: any Channel,
+        box: NIOLockedValueBox<InterceptorHolder?>, tls: Bool, host: String
+    ) {
         self.store = store
         self.cluster = cluster
         self.faults = faults

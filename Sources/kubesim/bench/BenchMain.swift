@@ -15,14 +15,22 @@ struct BenchMain {
         let options = BenchOptions(CommandLine.arguments.dropFirst())
         let sim = try await KubeSimServer.start(.init(threads: options.serverThreads))
         let clients = MultiThreadedEventLoopGroup(numberOfThreads: options.clientThreads)
-        print("kubesim-bench: server \(sim.baseURL), \(options.serverThreads) server threads, \(options.clientThreads) client threads, \(ProcessInfo.processInfo.activeProcessorCount) cores")
+        print(
+            "kubesim-bench: server \(sim.baseURL), \(options.serverThreads) server threads, \(options.clientThreads) client threads, \(ProcessInfo.processInfo.activeProcessorCount) cores"
+        )
         do {
-            let creates = try await Throughput.run(label: "pod creates", sim: sim, group: clients, options: options) { index in
+            let creates = try await Throughput.run(label: "pod creates", sim: sim, group: clients, options: options) {
+                index in
                 ("POST", "/api/v1/namespaces/default/pods", Throughput.pod(index), "application/json")
             }
-            let patches = try await Throughput.run(label: "pod status patches", sim: sim, group: clients, options: options) { index in
-                ("PATCH", "/api/v1/namespaces/default/pods/bench-\(index)/status",
-                 ["status": ["phase": "Running", "podIP": .string("10.0.\(index / 250 % 250).\(index % 250)")]], "application/merge-patch+json")
+            let patches = try await Throughput.run(
+                label: "pod status patches", sim: sim, group: clients, options: options
+            ) { index in
+                (
+                    "PATCH", "/api/v1/namespaces/default/pods/bench-\(index)/status",
+                    ["status": ["phase": "Running", "podIP": .string("10.0.\(index / 250 % 250).\(index % 250)")]],
+                    "application/merge-patch+json"
+                )
             }
             print(creates.line)
             print(patches.line)
@@ -66,7 +74,9 @@ struct BenchOptions {
             case "--server-threads": serverThreads = value
             case "--client-threads": clientThreads = value
             case "--auto-pods": autoPods = value
-            default: print("kubesim-bench: unknown option \(flag)"); exit(2)
+            default:
+                print("kubesim-bench: unknown option \(flag)")
+                exit(2)
             }
         }
     }

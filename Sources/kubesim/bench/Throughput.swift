@@ -12,21 +12,38 @@ enum Throughput {
         var seconds: Double
         var line: String {
             let rate = Double(count) / seconds
-            return String(format: "%@: %d requests in %.2f s = %.0f/s (%d failed)", label, count, seconds, rate, failures)
+            return String(
+                format: "%@: %d requests in %.2f s = %.0f/s (%d failed)", label, count, seconds, rate, failures)
         }
     }
 
     static func pod(_ index: Int) -> JSONValue {
-        ["apiVersion": "v1", "kind": "Pod",
-         "metadata": ["name": .string("bench-\(index)"), "labels": ["app": "bench", "omjob.pipelines.openmetadata.org/name": "bench"]],
-         "spec": ["restartPolicy": "Never", "containers": [["name": "main", "image": "openmetadata/ingestion:1.5.0",
-                                                            "command": ["python", "main.py"], "env": [["name": "A", "value": "1"]]]]]]
+        [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": [
+                "name": .string("bench-\(index)"),
+                "labels": ["app": "bench", "omjob.pipelines.openmetadata.org/name": "bench"],
+            ],
+            "spec": [
+                "restartPolicy": "Never",
+                "containers": [
+                    [
+                        "name": "main", "image": "openmetadata/ingestion:1.5.0",
+                        "command": ["python", "main.py"], "env": [["name": "A", "value": "1"]],
+                    ]
+                ],
+            ],
+        ]
     }
 
-    static func run(label: String, sim: KubeSimServer, group: any EventLoopGroup, options: BenchOptions,
-                    request: @escaping @Sendable (Int) -> (String, String, JSONValue, String)) async throws -> Result {
+    static func run(
+        label: String, sim: KubeSimServer, group: any EventLoopGroup, options: BenchOptions,
+        request: @escaping @Sendable (Int) -> (String, String, JSONValue, String)
+    ) async throws -> Result {
         let clients = try await withThrowingTaskGroup(of: SimHTTPClient.self) { tasks in
-            for _ in 0..<options.connections { tasks.addTask { try await SimHTTPClient.connect(port: sim.port, group: group) } }
+            for _ in 0..<options.connections {
+                tasks.addTask { try await SimHTTPClient.connect(port: sim.port, group: group) }
+            }
             return try await tasks.reduce(into: []) { $0.append($1) }
         }
         let start = monotonicNanos()

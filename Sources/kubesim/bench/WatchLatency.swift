@@ -14,13 +14,17 @@ enum WatchLatency {
         let before = sim.store.watchCount
         var channels: [any Channel] = []
         for _ in 0..<options.watchers {
-            channels.append(try await openWatch(port: sim.port, path: "/api/v1/namespaces/watched/pods?watch=1&resourceVersion=\(rv)",
-                                                group: group, recorder: recorder))
+            channels.append(
+                try await openWatch(
+                    port: sim.port, path: "/api/v1/namespaces/watched/pods?watch=1&resourceVersion=\(rv)",
+                    group: group, recorder: recorder))
         }
         if (try? sim.store.get(.namespaces, namespace: nil, name: "watched")) == nil {
             try sim.store.create(.namespaces, namespace: nil, object: ["metadata": ["name": "watched"]])
         }
-        for _ in 0..<200 where sim.store.watchCount < before + options.watchers { try await Task.sleep(for: .milliseconds(10)) }
+        for _ in 0..<200 where sim.store.watchCount < before + options.watchers {
+            try await Task.sleep(for: .milliseconds(10))
+        }
         let client = try await SimHTTPClient.connect(port: sim.port, group: group)
         var sent: [UInt64] = []
         for index in 0..<options.events {
@@ -37,12 +41,15 @@ enum WatchLatency {
         for channel in channels { try? await channel.close() }
         for _ in 0..<200 where sim.store.watchCount > before { try await Task.sleep(for: .milliseconds(10)) }
         let latencies = recorder.latencies(sent: sent)
-        return "watch fan-out: \(options.watchers) watchers x \(options.events) events, delivered \(recorder.count)/\(expected); latency \(percentiles(latencies))"
+        return
+            "watch fan-out: \(options.watchers) watchers x \(options.events) events, delivered \(recorder.count)/\(expected); latency \(percentiles(latencies))"
     }
 
     /// A raw TCP watcher: the request is written by hand and the response is only scanned for
     /// event starts, so the client's HTTP decoding does not eat the CPU the server is measured on.
-    private static func openWatch(port: Int, path: String, group: any EventLoopGroup, recorder: ArrivalRecorder) async throws -> any Channel {
+    private static func openWatch(port: Int, path: String, group: any EventLoopGroup, recorder: ArrivalRecorder)
+        async throws -> any Channel
+    {
         let channel = try await ClientBootstrap(group: group)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
@@ -62,7 +69,9 @@ final class ArrivalRecorder: Sendable {
     var count: Int { arrivals.withLockedValue { $0.count } }
     func record(_ index: Int, _ at: UInt64) { arrivals.withLockedValue { $0.append((index, at)) } }
     func latencies(sent: [UInt64]) -> [UInt64] {
-        arrivals.withLockedValue { $0.compactMap { index, at in index < sent.count && at >= sent[index] ? at - sent[index] : nil } }
+        arrivals.withLockedValue {
+            $0.compactMap { index, at in index < sent.count && at >= sent[index] ? at - sent[index] : nil }
+        }
     }
 }
 

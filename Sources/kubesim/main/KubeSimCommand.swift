@@ -6,7 +6,8 @@ import KubeSim
 /// serve until SIGINT/SIGTERM.
 @main
 struct KubeSimCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "kubesim", abstract: "Kubernetes API server simulator (loopback only).")
+    static let configuration = CommandConfiguration(
+        commandName: "kubesim", abstract: "Kubernetes API server simulator (loopback only).")
 
     @Option(help: "Port to listen on (0: pick a free one, printed on start).") var port: Int = 6443
     @Option(help: "Address to bind (loopback by default).") var host: String = "127.0.0.1"
@@ -16,12 +17,19 @@ struct KubeSimCommand: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
     @Option(help: "Seconds between watch BOOKMARK events.") var bookmarkInterval: Int = 60
     @Option(help: "Events kept per resource for watch resumption (older: 410 Expired).") var history: Int = 10_000
-    @Option(help: "Simulated nodes to register at start (at least 1 with --auto or --local-runtime).") var nodes: Int = 0
-    @Flag(help: "Automatic mode: schedule and run every new pod by the policy below (annotations kubesim.io/* override it).")
+    @Option(help: "Simulated nodes to register at start (at least 1 with --auto or --local-runtime).") var nodes: Int =
+        0
+    @Flag(
+        help:
+            "Automatic mode: schedule and run every new pod by the policy below (annotations kubesim.io/* override it)."
+    )
     var auto = false
     @Option(name: .customLong("run-seconds"), help: "Automatic mode: seconds each pod runs.") var runSeconds: Double = 1
-    @Option(name: .customLong("exit-code"), help: "Automatic mode: exit code each pod ends with.") var exitCode: Int32 = 0
-    @Flag(name: .customLong("local-runtime"), help: "Really run each pod's container command as a local process (images are ignored; implies --auto).")
+    @Option(name: .customLong("exit-code"), help: "Automatic mode: exit code each pod ends with.") var exitCode: Int32 =
+        0
+    @Flag(
+        name: .customLong("local-runtime"),
+        help: "Really run each pod's container command as a local process (images are ignored; implies --auto).")
     var localRuntime = false
     @Flag(name: .customLong("manual-clock"), help: "Cluster time moves only through POST /kubesim/cluster/advance.")
     var manualClock = false
@@ -44,9 +52,12 @@ struct KubeSimCommand: AsyncParsableCommand {
     func run() async throws {
         let sim: KubeSimServer
         do {
-            sim = try await KubeSimServer.start(.init(
-                port: port, host: host, token: token, crdDirectory: crds, tlsCertificatePath: tlsCert, tlsKeyPath: tlsKey,
-                bookmarkInterval: .seconds(bookmarkInterval), store: .init(historyLimit: history), cluster: clusterConfiguration))
+            sim = try await KubeSimServer.start(
+                .init(
+                    port: port, host: host, token: token, crdDirectory: crds, tlsCertificatePath: tlsCert,
+                    tlsKeyPath: tlsKey,
+                    bookmarkInterval: .seconds(bookmarkInterval), store: .init(historyLimit: history),
+                    cluster: clusterConfiguration))
         } catch {
             FileHandle.standardError.write(Data("kubesim: \(error)\n".utf8))
             throw ExitCode(2)

@@ -2,7 +2,7 @@ import Logging
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `omjob-supervisor`'s start-up: configuration (exit 2 on a bad setting), logs, the run
@@ -30,8 +30,9 @@ public enum SupervisorMain {
         do {
             let runDirectory = try RunDirectory.prepare(config.runDir)
             let loop = try EventLoop()
-            let driver = SupervisorDriver(loop: loop, config: config, environment: environment, runDirectory: runDirectory,
-                                          specs: specs, logger: logger)
+            let driver = SupervisorDriver(
+                loop: loop, config: config, environment: environment, runDirectory: runDirectory,
+                specs: specs, logger: logger)
             try driver.start()
             loop.run()
             exit(driver.exitCode ?? 1)

@@ -5,7 +5,8 @@ import Shared
 public struct SupervisorProgram: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "omjob-supervisor",
-        abstract: "omjob-operator supervisor: runs the watcher, executors and gc, routes their commands, serves probes.",
+        abstract:
+            "omjob-operator supervisor: runs the watcher, executors and gc, routes their commands, serves probes.",
         discussion: Settings.helpText, version: OperatorVersion.current)
 
     public init() {}

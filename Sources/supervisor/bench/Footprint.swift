@@ -16,7 +16,8 @@ struct Footprint {
     }
 
     static func name(of pid: Int32) -> String {
-        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "?").trimmingCharacters(in: .whitespacesAndNewlines)
+        ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "?").trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
 
     static func pss(of pid: Int32) -> Int {
@@ -29,9 +30,14 @@ struct Footprint {
 
     func print() {
         Swift.print("idle tree footprint (PSS from /proc/PID/smaps_rollup):")
-        for p in processes { Swift.print("  \(p.name.padding(toLength: 18, withPad: " ", startingAt: 0)) pid \(p.pid)  \(String(format: "%6.1f", Double(p.pssKiB) / 1024)) MB") }
+        for p in processes {
+            Swift.print(
+                "  \(p.name.padding(toLength: 18, withPad: " ", startingAt: 0)) pid \(p.pid)  \(String(format: "%6.1f", Double(p.pssKiB) / 1024)) MB"
+            )
+        }
         let total = processes.reduce(0) { $0 + $1.pssKiB }
-        Swift.print("  total \(processes.count) processes: \(String(format: "%.1f", Double(total) / 1024)) MB (goal < 48 MB)")
+        Swift.print(
+            "  total \(processes.count) processes: \(String(format: "%.1f", Double(total) / 1024)) MB (goal < 48 MB)")
     }
 }
 
@@ -39,7 +45,8 @@ struct Footprint {
 enum CPUTime {
     static func microseconds(_ pid: Int32) -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return 0 }
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
         let fields = stat[stat.index(after: close)...].split(separator: " ")
         // Fields after the command: state is [0], utime [11], stime [12], in clock ticks.
         guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
@@ -50,6 +57,7 @@ enum CPUTime {
 /// The 1-minute load average, to read latencies against.
 enum LoadAverage {
     static func read() -> String {
-        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").first.map(String.init) ?? "?"
+        ((try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?").split(separator: " ").first.map(
+            String.init) ?? "?"
     }
 }

@@ -26,13 +26,19 @@ struct RoundTrip {
         write(fd, IPCMessage.hello(Hello(role: "ctl", pid: getpid())).frame())
         let total = Int(Double(rate) * seconds)
         let frames = (0..<total).map { n in
-            IPCMessage.command(CommandEnvelope(id: String(n), key: ObjectKey(namespace: "bench", name: "run-\(n % 64)"),
-                                               payload: ["n": .int(Int64(n))])).frame()
+            IPCMessage.command(
+                CommandEnvelope(
+                    id: String(n), key: ObjectKey(namespace: "bench", name: "run-\(n % 64)"),
+                    payload: ["n": .int(Int64(n))])
+            ).frame()
         }
         var sentAt = [UInt64](repeating: 0, count: total)
         var latencies: [Double] = []
         latencies.reserveCapacity(total)
-        var sent = 0, errors = 0, backlogAtLastSend = 0, maxBacklog = 0
+        var sent = 0
+        var errors = 0
+        var backlogAtLastSend = 0
+        var maxBacklog = 0
         var lastSendAt: UInt64 = 0
         let start = now()
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
@@ -54,12 +60,16 @@ struct RoundTrip {
             guard n > 0 else { throw BenchError("broker closed the connection") }
             for decoded in try decoder.feed(buffer[0..<n]) {
                 guard case .result(let result) = decoded.message, let index = Int(result.id) else { continue }
-                if result.error != nil { errors += 1; continue }
+                if result.error != nil {
+                    errors += 1
+                    continue
+                }
                 latencies.append(Double(now() - sentAt[index]) / 1000)
             }
         }
-        return RoundTrip(latencies: latencies.sorted(), sent: sent, errors: errors, backlogAtLastSend: backlogAtLastSend,
-                         maxBacklog: maxBacklog, drainMilliseconds: Double(now() - lastSendAt) / 1e6)
+        return RoundTrip(
+            latencies: latencies.sorted(), sent: sent, errors: errors, backlogAtLastSend: backlogAtLastSend,
+            maxBacklog: maxBacklog, drainMilliseconds: Double(now() - lastSendAt) / 1e6)
     }
 
     func percentile(_ p: Double) -> Double {
@@ -68,10 +78,14 @@ struct RoundTrip {
 
     func print(rate: Int) {
         Swift.print("broker round trip at \(rate) commands/s, \(sent) commands (\(errors) answered with an error):")
-        Swift.print(String(format: "  median %.0f µs   p90 %.0f µs   p99 %.0f µs   max %.0f µs (goal: median < 200 µs)",
-                           percentile(0.5), percentile(0.9), percentile(0.99), latencies.last ?? .nan))
-        Swift.print(String(format: "  unanswered: %d at the last send, %d at most; last answer %.1f ms after the last send",
-                           backlogAtLastSend, maxBacklog, drainMilliseconds))
+        Swift.print(
+            String(
+                format: "  median %.0f µs   p90 %.0f µs   p99 %.0f µs   max %.0f µs (goal: median < 200 µs)",
+                percentile(0.5), percentile(0.9), percentile(0.99), latencies.last ?? .nan))
+        Swift.print(
+            String(
+                format: "  unanswered: %d at the last send, %d at most; last answer %.1f ms after the last send",
+                backlogAtLastSend, maxBacklog, drainMilliseconds))
     }
 
     static func now() -> UInt64 {
@@ -88,7 +102,9 @@ struct RoundTrip {
             for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
         }
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard status == 0 else { throw BenchError("connect \(path) failed") }
         return fd

@@ -27,5 +27,7 @@ latencies.print(rate: rate)
 print("CPU per command (user + system), load average \(LoadAverage.read()):")
 for (index, process) in footprint.processes.enumerated() {
     let used = CPUTime.microseconds(process.pid) - before[index]
-    print("  \(process.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%6.1f", used / Double(latencies.sent))) µs")
+    print(
+        "  \(process.name.padding(toLength: 18, withPad: " ", startingAt: 0)) \(String(format: "%6.1f", used / Double(latencies.sent))) µs"
+    )
 }

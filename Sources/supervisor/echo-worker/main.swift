@@ -21,9 +21,11 @@ enum EchoExecutor {
         var timers: [String: LoopTimer] = [:]
         let instance = Int64(session.config.instance)
         session.onCommand = { command in
-            let reply = ResultEnvelope(id: command.id, payload: [
-                "echo": command.payload, "instance": .int(instance), "echoWorker": true,
-            ])
+            let reply = ResultEnvelope(
+                id: command.id,
+                payload: [
+                    "echo": command.payload, "instance": .int(instance), "echoWorker": true,
+                ])
             let delay = command.payload["delayMs"]?.intValue ?? 0
             guard delay > 0, let timer = try? LoopTimer(loop: session.loop) else { return session.reply(reply) }
             timers[command.id] = timer

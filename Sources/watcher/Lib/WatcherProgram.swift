@@ -15,11 +15,13 @@ public struct WatcherProgram: ParsableCommand {
             let environment = ProcessEnvironment.current
             let settings: RunSettings
             do { settings = try RunSettings(environment: environment) } catch let error as RunSettingsError {
-                throw ConfigError(setting: error.name, value: error.value, expected: "a whole number of seconds (or a count)")
+                throw ConfigError(
+                    setting: error.name, value: error.value, expected: "a whole number of seconds (or a count)")
             }
             let cluster = try ClusterConfiguration.load(environment: environment)
             let client = KubeClient(configuration: cluster, executor: session.loop.executor)
-            WatcherDriver.attach(to: session, client: client, namespaces: session.config.watchNamespaces, settings: settings)
+            WatcherDriver.attach(
+                to: session, client: client, namespaces: session.config.watchNamespaces, settings: settings)
         }
     }
 }

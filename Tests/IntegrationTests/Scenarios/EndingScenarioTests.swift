@@ -28,8 +28,10 @@ import Testing
         let plane = try #require(RealControlPlane.current)
         let answer = await plane.listSecretsAsOperator(namespace: "default")
         #expect(answer.code == 403, "listing Secrets as the operator: \(answer)")
-        #expect(answer.message.contains("system:serviceaccount:\(RealControlPlane.operatorNamespace):\(RealControlPlane.operatorAccount)"),
-                "\(answer.message)")
+        #expect(
+            answer.message.contains(
+                "system:serviceaccount:\(RealControlPlane.operatorNamespace):\(RealControlPlane.operatorAccount)"),
+            "\(answer.message)")
     }
 }
 
@@ -47,12 +49,16 @@ import Testing
             await withTaskGroup(of: Void.self) { group in
                 for scenario in EndingScenario.all {
                     group.addTask {
-                        do { try await ScenarioRun.run(on: .real, scenario.body) } catch { Issue.record(error, "\(scenario.name)") }
+                        do { try await ScenarioRun.run(on: .real, scenario.body) } catch {
+                            Issue.record(error, "\(scenario.name)")
+                        }
                     }
                 }
                 if profile.rbac == .openMetadataChart {
                     group.addTask {
-                        do { try await ScenarioRun.run(on: .real, Self.missingPermissionsAreSaid) } catch { Issue.record(error) }
+                        do { try await ScenarioRun.run(on: .real, Self.missingPermissionsAreSaid) } catch {
+                            Issue.record(error)
+                        }
                     }
                 }
             }
@@ -66,9 +72,11 @@ import Testing
     /// Without `create` on pods (the chart's pod rules unbound) the operator runs nothing, and
     /// says so: an ERROR naming the verb and the resource, `/health` 503 (the chart's only probe).
     static func aMissingRequiredPermissionIsNeverSilent(_ plane: RealControlPlane) async throws {
-        let bindings = ResourceType(group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding",
-                                    plural: "clusterrolebindings", namespaced: false)
-        try await plane.admin.delete(resource: bindings, namespace: nil, name: "openmetadata-chart-omjob-operator-pipelines")
+        let bindings = ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRoleBinding",
+            plural: "clusterrolebindings", namespaced: false)
+        try await plane.admin.delete(
+            resource: bindings, namespace: nil, name: "openmetadata-chart-omjob-operator-pipelines")
         try await ScenarioRun.run(on: .real) { run in
             let port = try await until("the health port") { run.operatorProcess.healthPort }
             let health = try await until("/health failing") { () -> LoopbackHTTP.Response? in
@@ -77,7 +85,9 @@ import Testing
             }
             #expect(health.body.contains("create pods"), "\(health.body)")
             #expect(run.operatorProcess.log.contains("missing required permission"))
-            #expect(run.operatorProcess.log.contains("\"permission.verb\":\"create\"") && run.operatorProcess.log.contains("\"permission.resource\":\"pods\""))
+            #expect(
+                run.operatorProcess.log.contains("\"permission.verb\":\"create\"")
+                    && run.operatorProcess.log.contains("\"permission.resource\":\"pods\""))
             #expect(try LoopbackHTTP.get(port: port, path: "/ready").status == 503)
         }
     }
@@ -88,16 +98,25 @@ import Testing
         let port = try await until("the health port") { run.operatorProcess.healthPort }
         let info = try await until("the permission review in /info") { () -> JSONValue? in
             guard let body = try? LoopbackHTTP.get(port: port, path: "/info").body,
-                  let info = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)),
-                  info["missingPermissions"]?.arrayValue?.isEmpty == false else { return nil }
+                let info = try? JSONDecoder().decode(JSONValue.self, from: Data(body.utf8)),
+                info["missingPermissions"]?.arrayValue?.isEmpty == false
+            else { return nil }
             return info
         }
         let missing = info["missingPermissions"]?.arrayValue ?? []
-        #expect(missing.contains { $0["resource"]?.stringValue == "nodes" && $0["verb"]?.stringValue == "list" && $0["required"]?.boolValue == false })
-        #expect(!missing.contains { $0["required"]?.boolValue == true }, "the chart grants every required permission: \(missing)")
+        #expect(
+            missing.contains {
+                $0["resource"]?.stringValue == "nodes" && $0["verb"]?.stringValue == "list"
+                    && $0["required"]?.boolValue == false
+            })
+        #expect(
+            !missing.contains { $0["required"]?.boolValue == true },
+            "the chart grants every required permission: \(missing)")
         #expect(try LoopbackHTTP.get(port: port, path: "/health").status == 200)
         let metrics = try #require(MetricsProbe.text(port: port))
-        #expect(MetricsProbe.value(metrics, "omjob_permission_missing", ["verb": "list", "resource": "nodes", "required": "false"]) == 1)
+        #expect(
+            MetricsProbe.value(
+                metrics, "omjob_permission_missing", ["verb": "list", "resource": "nodes", "required": "false"]) == 1)
         #expect(run.operatorProcess.log.contains("missing optional permission"), "said once in the log")
     }
 }

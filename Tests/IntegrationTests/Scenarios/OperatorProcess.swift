@@ -1,9 +1,10 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Synchronization
 import TestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The real `omjob-supervisor` (which spawns the real watcher, executors and gc), started with
 /// a kubeconfig and settings, its stderr captured. Stopped with SIGTERM, then SIGKILL after 10 s.
@@ -14,11 +15,14 @@ final class OperatorProcess: Sendable {
 
     /// `executable` is the supervisor to run: the built `omjob-supervisor` unless given.
     func start(kubeconfig: String, directory: String, settings: [String: String], executable: String? = nil) throws {
-        var env = ["PATH": "/usr/bin:/bin", "HOME": directory, "KUBECONFIG": kubeconfig,
-                   "OMJOB_RUN_DIR": directory + "/run", "HEALTH_CHECK_PORT": "0", "EXECUTOR_WORKERS": "2",
-                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "5", "LOG_LEVEL": "DEBUG"]
+        var env = [
+            "PATH": "/usr/bin:/bin", "HOME": directory, "KUBECONFIG": kubeconfig,
+            "OMJOB_RUN_DIR": directory + "/run", "HEALTH_CHECK_PORT": "0", "EXECUTOR_WORKERS": "2",
+            "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "5", "LOG_LEVEL": "DEBUG",
+        ]
         env.merge(settings) { _, new in new }
-        let started = try SupervisorProcess(executable: try executable ?? Paths.product("omjob-supervisor"), environment: env)
+        let started = try SupervisorProcess(
+            executable: try executable ?? Paths.product("omjob-supervisor"), environment: env)
         process.withLock { $0 = started }
     }
 
@@ -27,7 +31,12 @@ final class OperatorProcess: Sendable {
 
     /// kill -9 of the supervisor and every process under it at once, as a node dying does.
     func killTree() {
-        guard let stopped = process.withLock({ value -> SupervisorProcess? in defer { value = nil }; return value }) else { return }
+        guard
+            let stopped = process.withLock({ value -> SupervisorProcess? in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         for pid in [stopped.pid] + Self.descendants(of: stopped.pid) { Glibc.kill(pid, SIGKILL) }
         _ = stopped.waitExit(timeout: 10)
         earlierLogs.withLock { $0.append(stopped.text) }
@@ -39,8 +48,10 @@ final class OperatorProcess: Sendable {
     static func descendants(of root: Int32) -> [Int32] {
         var parents: [Int32: Int32] = [:]
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
-            guard let pid = Int32(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
+            guard let pid = Int32(entry),
+                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")")
+            else { continue }
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             if fields.count > 1, let parent = Int32(fields[1]) { parents[pid] = parent }
         }
@@ -56,7 +67,12 @@ final class OperatorProcess: Sendable {
 
     /// Waits until the supervisor (and so its tree) is gone.
     func stop() {
-        guard let stopped = process.withLock({ value -> SupervisorProcess? in defer { value = nil }; return value }) else { return }
+        guard
+            let stopped = process.withLock({ value -> SupervisorProcess? in
+                defer { value = nil }
+                return value
+            })
+        else { return }
         stopped.stop()
         earlierLogs.withLock { $0.append(stopped.text) }
     }

@@ -42,7 +42,8 @@ extension EndingScenario {
             try await run.waiting("stuck-main", reason: "ImagePullBackOff")
             let exit = try await run.waitForExitPod(of: "stuck")
             try await run.finishExitHandler(exit)
-            try await run.expectEnded("stuck", phase: "Succeeded", reason: "NeverStarted/ImagePullBackOff", pipelineStatus: "failed")
+            try await run.expectEnded(
+                "stuck", phase: "Succeeded", reason: "NeverStarted/ImagePullBackOff", pipelineStatus: "failed")
             let main = try await run.pod("stuck-main")
             #expect(main == nil || main?["metadata"]?["deletionTimestamp"] != nil, "the stuck main pod is deleted")
         },

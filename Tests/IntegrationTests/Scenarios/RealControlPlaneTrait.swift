@@ -9,7 +9,9 @@ struct RealControlPlaneTrait: SuiteTrait, TestScoping {
     var environment: [String: String] = [:]
     var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
+        async throws
+    {
         let plane = try await RealControlPlane.start(environment: environment)
         do {
             try await RealControlPlane.$current.withValue(plane) { try await function() }

@@ -19,10 +19,13 @@ struct EndingsOnRealNode {
     ]
 
     /// OMJOB_REAL_NODE_SCENARIO=TEXT runs only the scenarios whose name contains TEXT.
-    static let scenarios = (EndingScenario.all.filter { notOnARealNode[$0.name] == nil } + EndingScenario.realNodeOnly).filter {
-        guard let only = ProcessInfo.processInfo.environment["OMJOB_REAL_NODE_SCENARIO"], !only.isEmpty else { return true }
-        return $0.name.contains(only)
-    }
+    static let scenarios = (EndingScenario.all.filter { notOnARealNode[$0.name] == nil } + EndingScenario.realNodeOnly)
+        .filter {
+            guard let only = ProcessInfo.processInfo.environment["OMJOB_REAL_NODE_SCENARIO"], !only.isEmpty else {
+                return true
+            }
+            return $0.name.contains(only)
+        }
 
     @Test(.timeLimit(.minutes(4)), arguments: scenarios)
     func ending(_ scenario: EndingScenario) async throws {
@@ -33,11 +36,13 @@ struct EndingsOnRealNode {
 extension EndingScenario {
     /// Endings only a real node shows.
     static let realNodeOnly: [EndingScenario] = [
-        neverStarts(name: "never-pulled", image: "localhost/omjob-missing:1", pullPolicy: "Never",
-                    reasons: ["NeverStarted/ErrImageNeverPull"]),
+        neverStarts(
+            name: "never-pulled", image: "localhost/omjob-missing:1", pullPolicy: "Never",
+            reasons: ["NeverStarted/ErrImageNeverPull"]),
         // Port 1 on loopback refuses: the pull fails at once, then backs off.
-        neverStarts(name: "refused", image: "127.0.0.1:1/omjob/missing:1", pullPolicy: "IfNotPresent",
-                    reasons: ["NeverStarted/ErrImagePull", "NeverStarted/ImagePullBackOff"]),
+        neverStarts(
+            name: "refused", image: "127.0.0.1:1/omjob/missing:1", pullPolicy: "IfNotPresent",
+            reasons: ["NeverStarted/ErrImagePull", "NeverStarted/ImagePullBackOff"]),
         EndingScenario(name: "force deletion: the kubelet stops the container and its report is recorded") { run in
             try await run.createOMJob("forced")
             try await run.guardedRunningMainPod("forced")
@@ -72,7 +77,8 @@ extension EndingScenario {
     /// A main pod whose image never comes: the operator deletes it at its start deadline and
     /// records the kubelet's waiting reason.
     static func neverStarts(name: String, image: String, pullPolicy: String, reasons: Set<String>) -> EndingScenario {
-        EndingScenario(name: "a main pod whose image never comes (\(image), \(pullPolicy)) is deleted and recorded") { run in
+        EndingScenario(name: "a main pod whose image never comes (\(image), \(pullPolicy)) is deleted and recorded") {
+            run in
             var object = run.omJobObject(name, specExtra: ["mainPodStartDeadlineSeconds": 15])
             object["spec"]?["mainPodSpec"]?["image"] = .string(image)
             object["spec"]?["mainPodSpec"]?["imagePullPolicy"] = .string(pullPolicy)
@@ -92,7 +98,9 @@ extension EndingScenario {
     /// The kubelet stopped while the main container runs: NodeLost is recorded and the main pod's
     /// deletion asked with it; the exit pod runs once the kubelet is back, and the kubelet, back,
     /// stops the container within its grace period. One exit handler, whatever the late report.
-    static let nodeLost = EndingScenario(name: "the kubelet stopped while the main pod runs: NodeLost, the exit handler runs when it returns") { run in
+    static let nodeLost = EndingScenario(
+        name: "the kubelet stopped while the main pod runs: NodeLost, the exit handler runs when it returns"
+    ) { run in
         let node = try run.realNode().node
         try await run.createOMJob("lost")
         try await run.guardedRunningMainPod("lost")
@@ -129,13 +137,16 @@ extension ScenarioRun {
     /// exit code) or, when the container was already gone as the kubelet wrote the status,
     /// ContainerStatusUnknown with 137 (tests/differential/DIFFERENCES.md, R2). Either is what the
     /// run must record, with one exit handler told `failed`.
-    func expectKubeletReport(_ name: String, _ expected: [String: Int], sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectKubeletReport(
+        _ name: String, _ expected: [String: Int], sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         let accepted = expected.merging(["ContainerStatusUnknown": 137]) { first, _ in first }
         try await waitForPhase(name, "Succeeded")
         let recorded = try await recordedTermination(name)
         let reason = recorded?["reason"]?.stringValue ?? "nothing"
         #expect(accepted[reason] != nil, "recorded \(reason)", sourceLocation: sourceLocation)
-        try await expectEnded(name, phase: "Succeeded", reason: reason, pipelineStatus: "failed", sourceLocation: sourceLocation)
+        try await expectEnded(
+            name, phase: "Succeeded", reason: reason, pipelineStatus: "failed", sourceLocation: sourceLocation)
         #expect(recorded?["exitCode"]?.intValue == accepted[reason].map(Int64.init), sourceLocation: sourceLocation)
     }
 
@@ -153,8 +164,10 @@ extension RealNodeCluster {
     /// PodDisruptionBudgets.
     func evict(pod: String) async throws {
         let eviction = ResourceType(group: "", version: "v1", kind: "Eviction", plural: "pods/\(pod)/eviction")
-        let object: JSONValue = ["apiVersion": "policy/v1beta1", "kind": "Eviction",
-                                 "metadata": ["name": .string(pod), "namespace": .string(namespace)]]
+        let object: JSONValue = [
+            "apiVersion": "policy/v1beta1", "kind": "Eviction",
+            "metadata": ["name": .string(pod), "namespace": .string(namespace)],
+        ]
         _ = try await node.plane.admin.create(object, resource: eviction, namespace: namespace, name: nil)
     }
 }

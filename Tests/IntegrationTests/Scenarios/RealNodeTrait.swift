@@ -7,7 +7,9 @@ import Testing
 struct RealNodeTrait: SuiteTrait, TestScoping {
     var isRecursive: Bool { false }
 
-    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
+    func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void)
+        async throws
+    {
         let node = try await RealNode.start()
         do {
             try await RealNode.$current.withValue(node) {

@@ -7,7 +7,9 @@ import Testing
 extension EndingScenario {
     static let runEndings: [EndingScenario] = [kill, exitHandlerRetry, operatorAway]
 
-    static let kill = EndingScenario(name: "deleting a running OMJob stops the main pod and still runs the exit handler") { run in
+    static let kill = EndingScenario(
+        name: "deleting a running OMJob stops the main pod and still runs the exit handler"
+    ) { run in
         try await run.createOMJob("killed")
         try await run.guardedRunningMainPod("killed")
         _ = try await until("finalizer on the OMJob") {
@@ -15,7 +17,9 @@ extension EndingScenario {
         }
         try await run.deleteOMJob("killed")
         // The operator stops the main pod (a graceful delete held by its finalizer); the kubelet reports SIGTERM.
-        _ = try await until("main pod stopped") { try await run.pod("killed-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil }
+        _ = try await until("main pod stopped") {
+            try await run.pod("killed-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil
+        }
         #expect(try await run.pod("killed-main") != nil, "the stopped main pod and its logs are kept")
         try await run.terminate("killed-main", exitCode: 143, reason: "Error", signal: 15)
         let exit = try await run.waitForExitPod(of: "killed")
@@ -49,7 +53,9 @@ extension EndingScenario {
         #expect(try await run.recordedAttempts("retry") == 2)
     }
 
-    static let operatorAway = EndingScenario(name: "the operator down while the main pod ends and is deleted catches up on return") { run in
+    static let operatorAway = EndingScenario(
+        name: "the operator down while the main pod ends and is deleted catches up on return"
+    ) { run in
         try await run.createOMJob("away")
         try await run.guardedRunningMainPod("away")
         run.stopOperator()

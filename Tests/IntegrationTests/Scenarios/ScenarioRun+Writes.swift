@@ -24,34 +24,66 @@ extension ScenarioRun {
 
     func setRunning(_ pod: String) async throws {
         let now = ScenarioClock.timestamp()
-        try await cluster.patchStatus(.pods, pod, ["phase": "Running", "startTime": .string(now), "containerStatuses": [[
-            "name": "main", "ready": true, "restartCount": 0, "image": "x", "imageID": "", "containerID": "containerd://1",
-            "state": ["running": ["startedAt": .string(now)]]]]])
+        try await cluster.patchStatus(
+            .pods, pod,
+            [
+                "phase": "Running", "startTime": .string(now),
+                "containerStatuses": [
+                    [
+                        "name": "main", "ready": true, "restartCount": 0, "image": "x", "imageID": "",
+                        "containerID": "containerd://1",
+                        "state": ["running": ["startedAt": .string(now)]],
+                    ]
+                ],
+            ])
     }
 
     /// The container ended: phase from the exit code, `reason` (Completed, Error, OOMKilled), optional signal.
     func terminate(_ pod: String, exitCode: Int, reason: String, signal: Int? = nil) async throws {
         let now = ScenarioClock.timestamp()
-        var terminated: JSONValue = ["exitCode": .int(Int64(exitCode)), "reason": .string(reason),
-                                     "startedAt": .string(now), "finishedAt": .string(now), "containerID": "containerd://1"]
+        var terminated: JSONValue = [
+            "exitCode": .int(Int64(exitCode)), "reason": .string(reason),
+            "startedAt": .string(now), "finishedAt": .string(now), "containerID": "containerd://1",
+        ]
         if let signal { terminated["signal"] = .int(Int64(signal)) }
-        try await cluster.patchStatus(.pods, pod, ["phase": exitCode == 0 ? "Succeeded" : "Failed", "containerStatuses": [[
-            "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "", "containerID": "containerd://1",
-            "state": ["terminated": terminated]]]])
+        try await cluster.patchStatus(
+            .pods, pod,
+            [
+                "phase": exitCode == 0 ? "Succeeded" : "Failed",
+                "containerStatuses": [
+                    [
+                        "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
+                        "containerID": "containerd://1",
+                        "state": ["terminated": terminated],
+                    ]
+                ],
+            ])
     }
 
     /// An eviction as a v1.20 kubelet reports it: the pod failed as a whole with
     /// `status.reason` Evicted and no DisruptionTarget condition (v1.26+ only).
     func evictAsV120(_ pod: String) async throws {
-        try await cluster.patchStatus(.pods, pod, ["phase": "Failed", "reason": "Evicted",
-                                                   "message": "The node was low on resource: memory."])
+        try await cluster.patchStatus(
+            .pods, pod,
+            [
+                "phase": "Failed", "reason": "Evicted",
+                "message": "The node was low on resource: memory.",
+            ])
     }
 
     /// The container cannot start: waiting with `reason` (ImagePullBackOff…).
     func waiting(_ pod: String, reason: String) async throws {
-        try await cluster.patchStatus(.pods, pod, ["phase": "Pending", "containerStatuses": [[
-            "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
-            "state": ["waiting": ["reason": .string(reason), "message": "Back-off pulling image"]]]]])
+        try await cluster.patchStatus(
+            .pods, pod,
+            [
+                "phase": "Pending",
+                "containerStatuses": [
+                    [
+                        "name": "main", "ready": false, "restartCount": 0, "image": "x", "imageID": "",
+                        "state": ["waiting": ["reason": .string(reason), "message": "Back-off pulling image"]],
+                    ]
+                ],
+            ])
     }
 
     /// Runs an exit-handler pod to a successful end.

@@ -62,18 +62,18 @@ enum OperatorKubeconfig {
     static func text(server: String, certificateAuthority: String?, token: String, namespace: String) -> String {
         let authority = certificateAuthority.map { ", certificate-authority: \"\($0)\"" } ?? ""
         return """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: cluster
-          cluster: {server: "\(server)"\(authority)}
-        users:
-        - name: operator
-          user: {token: "\(token)"}
-        contexts:
-        - name: operator
-          context: {cluster: cluster, user: operator, namespace: \(namespace)}
-        current-context: operator
-        """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: cluster
+              cluster: {server: "\(server)"\(authority)}
+            users:
+            - name: operator
+              user: {token: "\(token)"}
+            contexts:
+            - name: operator
+              context: {cluster: cluster, user: operator, namespace: \(namespace)}
+            current-context: operator
+            """
     }
 }

@@ -11,10 +11,13 @@ final class RealCluster: Cluster {
     var serverName: String { "kube-apiserver v1.20.2 (\(plane.profile.testDescription))" }
     var nodeName: String { RealControlPlane.nodeName }
     var operatorSettings: [String: String] {
-        plane.profile.operatorSettings.merging(["WATCH_NAMESPACES": namespace, "OPERATOR_NAMESPACE": RealControlPlane.operatorNamespace]) { _, new in new }
+        plane.profile.operatorSettings.merging([
+            "WATCH_NAMESPACES": namespace, "OPERATOR_NAMESPACE": RealControlPlane.operatorNamespace,
+        ]) { _, new in new }
     }
 
-    private static let namespaces = ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)
+    private static let namespaces = ResourceType(
+        group: "", version: "v1", kind: "Namespace", plural: "namespaces", namespaced: false)
 
     private init(plane: RealControlPlane, namespace: String) {
         self.plane = plane
@@ -30,9 +33,11 @@ final class RealCluster: Cluster {
 
     func operatorKubeconfig(in directory: String) throws -> String {
         let path = directory + "/kubeconfig"
-        try OperatorKubeconfig.text(server: plane.url, certificateAuthority: plane.certificateAuthority,
-                                    token: plane.operatorToken, namespace: namespace)
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try OperatorKubeconfig.text(
+            server: plane.url, certificateAuthority: plane.certificateAuthority,
+            token: plane.operatorToken, namespace: namespace
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -41,39 +46,47 @@ final class RealCluster: Cluster {
     }
 
     func create(_ resource: ClusterResource, _ object: JSONValue) async throws -> JSONValue {
-        try await plane.admin.create(object, resource: Self.resourceType(resource), namespace: namespace,
-                                     name: object["metadata"]?["name"]?.stringValue)
+        try await plane.admin.create(
+            object, resource: Self.resourceType(resource), namespace: namespace,
+            name: object["metadata"]?["name"]?.stringValue)
     }
 
     func get(_ resource: ClusterResource, _ name: String) async throws -> JSONValue? {
         do {
-            return try await plane.admin.get(JSONValue.self, resource: Self.resourceType(resource), namespace: namespace, name: name)
-        } catch where error.isNotFound {
+            return try await plane.admin.get(
+                JSONValue.self, resource: Self.resourceType(resource), namespace: namespace, name: name)
+        } catch  where error.isNotFound {
             return nil
         }
     }
 
     func list(_ resource: ClusterResource, labelSelector: String) async throws -> [JSONValue] {
-        try await plane.admin.list(JSONValue.self, resource: Self.resourceType(resource), namespace: namespace,
-                                   options: ListOptions(labelSelector: labelSelector)).items
+        try await plane.admin.list(
+            JSONValue.self, resource: Self.resourceType(resource), namespace: namespace,
+            options: ListOptions(labelSelector: labelSelector)
+        ).items
     }
 
     func patchStatus(_ resource: ClusterResource, _ name: String, _ status: JSONValue) async throws {
-        _ = try await plane.admin.patch(JSONValue.self, resource: Self.resourceType(resource), namespace: namespace, name: name,
-                                        patch: ["status": status], subresource: "status")
+        _ = try await plane.admin.patch(
+            JSONValue.self, resource: Self.resourceType(resource), namespace: namespace, name: name,
+            patch: ["status": status], subresource: "status")
     }
 
     func delete(_ resource: ClusterResource, _ name: String, gracePeriodSeconds: Int?) async throws {
-        _ = try await plane.admin.delete(resource: Self.resourceType(resource), namespace: namespace, name: name,
-                                         options: DeleteOptions(gracePeriodSeconds: gracePeriodSeconds.map(Int64.init)))
+        _ = try await plane.admin.delete(
+            resource: Self.resourceType(resource), namespace: namespace, name: name,
+            options: DeleteOptions(gracePeriodSeconds: gracePeriodSeconds.map(Int64.init)))
     }
 
     /// POST pods/NAME/binding. The client creates only in collections, and the binding
     /// subresource is one: a "collection" whose path holds the pod's name.
     func bind(pod: String) async throws {
         let binding = ResourceType(group: "", version: "v1", kind: "Binding", plural: "pods/\(pod)/binding")
-        let object: JSONValue = ["apiVersion": "v1", "kind": "Binding", "metadata": ["name": .string(pod)],
-                                 "target": ["apiVersion": "v1", "kind": "Node", "name": .string(nodeName)]]
+        let object: JSONValue = [
+            "apiVersion": "v1", "kind": "Binding", "metadata": ["name": .string(pod)],
+            "target": ["apiVersion": "v1", "kind": "Node", "name": .string(nodeName)],
+        ]
         _ = try await plane.admin.create(object, resource: binding, namespace: namespace, name: nil)
     }
 

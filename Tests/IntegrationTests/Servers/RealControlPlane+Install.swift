@@ -25,10 +25,19 @@ enum NodeHeartbeat {
 
     private static func beat(_ name: String, admin: KubeClient) async throws {
         let now = ScenarioClock.timestamp()
-        let status: JSONValue = ["status": ["conditions": [[
-            "type": "Ready", "status": "True", "reason": "KubeletReady", "message": "kubelet is posting ready status",
-            "lastHeartbeatTime": .string(now), "lastTransitionTime": .string(now)]]]]
-        _ = try await admin.patch(JSONValue.self, resource: nodes, namespace: nil, name: name, patch: status, subresource: "status")
+        let status: JSONValue = [
+            "status": [
+                "conditions": [
+                    [
+                        "type": "Ready", "status": "True", "reason": "KubeletReady",
+                        "message": "kubelet is posting ready status",
+                        "lastHeartbeatTime": .string(now), "lastTransitionTime": .string(now),
+                    ]
+                ]
+            ]
+        ]
+        _ = try await admin.patch(
+            JSONValue.self, resource: nodes, namespace: nil, name: name, patch: status, subresource: "status")
     }
 }
 
@@ -42,7 +51,8 @@ enum ServiceAccountToken {
         return try await until("the token Secret of \(namespace)/\(account)", timeout: 60) {
             let object = try await admin.get(JSONValue.self, resource: accounts, namespace: namespace, name: account)
             guard let secret = object["secrets"]?.arrayValue?.first?["name"]?.stringValue else { return nil }
-            let data = try await admin.get(JSONValue.self, resource: secrets, namespace: namespace, name: secret)["data"]?["token"]?.stringValue
+            let data = try await admin.get(JSONValue.self, resource: secrets, namespace: namespace, name: secret)[
+                "data"]?["token"]?.stringValue
             return data.flatMap { Data(base64Encoded: $0) }.map { String(decoding: $0, as: UTF8.self) }
         }
     }

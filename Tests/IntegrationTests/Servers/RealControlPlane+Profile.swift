@@ -24,7 +24,9 @@ extension RealControlPlane {
 
         /// Every combination.
         static let all: [Profile] = Source.allCases.flatMap { crds in
-            Source.allCases.flatMap { rbac in [true, false].map { Profile(crds: crds, rbac: rbac, ownerReferencesEnforcement: $0) } }
+            Source.allCases.flatMap { rbac in
+                [true, false].map { Profile(crds: crds, rbac: rbac, ownerReferencesEnforcement: $0) }
+            }
         }
 
         var testDescription: String {
@@ -51,8 +53,10 @@ extension RealControlPlane {
         var operatorSettings: [String: String] {
             var settings: [String: String] = [:]
             if rbac == .openMetadataChart {
-                settings.merge(["LOG_LEVEL": "INFO", "RECONCILIATION_THREADS": "5", "METRICS_PORT": "8081",
-                                "POLLING_INTERVAL_SECONDS": "10", "REQUEUE_DELAY_SECONDS": "5"]) { _, new in new }
+                settings.merge([
+                    "LOG_LEVEL": "INFO", "RECONCILIATION_THREADS": "5", "METRICS_PORT": "8081",
+                    "POLLING_INTERVAL_SECONDS": "10", "REQUEUE_DELAY_SECONDS": "5",
+                ]) { _, new in new }
             }
             if crds == .openMetadataChart { settings["OMJOB_MAIN_POD_START_DEADLINE_SECONDS"] = "20" }
             return settings

@@ -1,7 +1,7 @@
 import Foundation
-import Spawn
 import KubeJSON
 import Shared
+import Spawn
 
 /// One real control plane (etcd, kube-apiserver, kube-controller-manager v1.20.2 from
 /// scripts/control-plane) for a whole suite, with the operator installed from deploy/ as a
@@ -30,8 +30,11 @@ final class RealControlPlane: Sendable {
     /// The control plane of the running suite (set by `.realControlPlane`).
     @TaskLocal static var current: RealControlPlane?
 
-    private init(state: String, profile: Profile, url: String, certificateAuthority: String, admin: KubeClient, operatorToken: String,
-                 loop: LoopThread, watchdog: SpawnedProcess, heartbeat: Task<Void, Never>) {
+    private init(
+        state: String, profile: Profile, url: String, certificateAuthority: String, admin: KubeClient,
+        operatorToken: String,
+        loop: LoopThread, watchdog: SpawnedProcess, heartbeat: Task<Void, Never>
+    ) {
         self.state = state
         self.profile = profile
         self.url = url
@@ -44,16 +47,23 @@ final class RealControlPlane: Sendable {
     }
 
     /// `environment` goes to start.sh (its options, e.g. OMJOB_CP_NODE_MONITOR_GRACE_PERIOD).
-    static func start(_ profile: Profile = .project, environment: [String: String] = [:]) async throws -> RealControlPlane {
+    static func start(_ profile: Profile = .project, environment: [String: String] = [:]) async throws
+        -> RealControlPlane
+    {
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
         let state = try Paths.temporaryDirectory()
-        guard try await Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0 else {
-            throw IntegrationFailure("""
+        guard
+            try await Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0
+        else {
+            throw IntegrationFailure(
+                """
                 the real control plane is not built: run scripts/control-plane/build.sh once on this machine \
                 (CI's .ci/run does); the real-server scenarios are never skipped
                 """)
         }
-        let options = environment.merging(["OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT": profile.ownerReferencesEnforcement ? "1" : "0"]) { _, new in new }
+        let options = environment.merging([
+            "OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT": profile.ownerReferencesEnforcement ? "1" : "0"
+        ]) { _, new in new }
         try await Command.check(["\(scripts)/start.sh", state], environment: options, in: state)
         // If this process dies without stopping it, the watchdog does: nothing is left running.
         let watchdog = try Self.watchdog(scripts: scripts, state: state)
@@ -66,10 +76,13 @@ final class RealControlPlane: Sendable {
         }
     }
 
-    private static func install(_ profile: Profile, state: String, watchdog: SpawnedProcess) async throws -> RealControlPlane {
+    private static func install(_ profile: Profile, state: String, watchdog: SpawnedProcess) async throws
+        -> RealControlPlane
+    {
         let environment = try Self.environment(state: state)
         guard let url = environment["KUBE_API_URL"], let token = environment["KUBE_API_TOKEN"],
-              let ca = environment["KUBE_API_CA"], let kubeconfig = environment["KUBECONFIG"] else {
+            let ca = environment["KUBE_API_CA"], let kubeconfig = environment["KUBECONFIG"]
+        else {
             throw IntegrationFailure("\(state)/env lacks KUBE_API_URL, KUBE_API_TOKEN, KUBE_API_CA or KUBECONFIG")
         }
         let kubectl = try Self.kubectl()
@@ -77,19 +90,27 @@ final class RealControlPlane: Sendable {
         for arguments in profile.installation {
             try await Command.check([kubectl, "apply"] + arguments, environment: env, in: state)
         }
-        try await Command.check([kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
-                                 "crd/omjobs.pipelines.openmetadata.org", "crd/cronomjobs.pipelines.openmetadata.org"],
-                                environment: env, in: state)
+        try await Command.check(
+            [
+                kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
+                "crd/omjobs.pipelines.openmetadata.org", "crd/cronomjobs.pipelines.openmetadata.org",
+            ],
+            environment: env, in: state)
         let loop = try LoopThread(name: "real-control-plane")
-        let admin = KubeClient(configuration: ClusterConfiguration(server: url, tls: TLSOptions(certificateAuthority: .file(ca)),
-                                                                   credentials: .token(token)),
-                               executor: loop.executor)
+        let admin = KubeClient(
+            configuration: ClusterConfiguration(
+                server: url, tls: TLSOptions(certificateAuthority: .file(ca)),
+                credentials: .token(token)),
+            executor: loop.executor)
         do {
             try await NodeHeartbeat.createReadyNode(nodeName, admin: admin)
-            let operatorToken = try await ServiceAccountToken.read(namespace: operatorNamespace, account: operatorAccount, admin: admin)
+            let operatorToken = try await ServiceAccountToken.read(
+                namespace: operatorNamespace, account: operatorAccount, admin: admin)
             let heartbeat = Task { await NodeHeartbeat.keepReady(nodeName, admin: admin) }
-            return RealControlPlane(state: state, profile: profile, url: url, certificateAuthority: ca, admin: admin, operatorToken: operatorToken,
-                                    loop: loop, watchdog: watchdog, heartbeat: heartbeat)
+            return RealControlPlane(
+                state: state, profile: profile, url: url, certificateAuthority: ca, admin: admin,
+                operatorToken: operatorToken,
+                loop: loop, watchdog: watchdog, heartbeat: heartbeat)
         } catch {
             loop.stopAndWait()
             throw error
@@ -128,7 +149,8 @@ final class RealControlPlane: Sendable {
         }
         let tools = Paths.root.appendingPathComponent(".build/tools/bin/kubectl").path
         guard FileManager.default.isExecutableFile(atPath: tools) else {
-            throw IntegrationFailure("kubectl not found (PATH or .build/tools/bin): `make validate-manifests` installs it")
+            throw IntegrationFailure(
+                "kubectl not found (PATH or .build/tools/bin): `make validate-manifests` installs it")
         }
         return tools
     }
@@ -138,7 +160,10 @@ final class RealControlPlane: Sendable {
         let pid = ProcessInfo.processInfo.processIdentifier
         return try SpawnedProcess(
             executable: "/bin/bash",
-            arguments: ["-c", "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'"],
+            arguments: [
+                "-c",
+                "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'",
+            ],
             environment: ProcessInfo.processInfo.environment)
     }
 }
@@ -147,8 +172,9 @@ extension RealControlPlane {
     /// The server's answer when the operator's token lists Secrets in `namespace`: its code
     /// (200 when allowed) and message.
     func listSecretsAsOperator(namespace: String) async -> (code: Int?, message: String) {
-        let configuration = ClusterConfiguration(server: url, tls: TLSOptions(certificateAuthority: .file(certificateAuthority)),
-                                                 credentials: .token(operatorToken))
+        let configuration = ClusterConfiguration(
+            server: url, tls: TLSOptions(certificateAuthority: .file(certificateAuthority)),
+            credentials: .token(operatorToken))
         let client = KubeClient(configuration: configuration, executor: loop.executor)
         let secrets = ResourceType(group: "", version: "v1", kind: "Secret", plural: "secrets")
         do {

@@ -26,7 +26,9 @@ final class RealNode: Sendable {
     /// The grace period the control plane is started with (the controller manager's flag).
     static let nodeMonitorGracePeriod = "15s"
 
-    private init(plane: RealControlPlane, state: String, name: String, containerdSocket: String, watchdog: SpawnedProcess) {
+    private init(
+        plane: RealControlPlane, state: String, name: String, containerdSocket: String, watchdog: SpawnedProcess
+    ) {
         self.plane = plane
         self.state = state
         self.name = name
@@ -35,7 +37,9 @@ final class RealNode: Sendable {
     }
 
     static func start() async throws -> RealNode {
-        let plane = try await RealControlPlane.start(environment: ["OMJOB_CP_NODE_MONITOR_GRACE_PERIOD": nodeMonitorGracePeriod])
+        let plane = try await RealControlPlane.start(environment: [
+            "OMJOB_CP_NODE_MONITOR_GRACE_PERIOD": nodeMonitorGracePeriod
+        ])
         do {
             return try await join(plane)
         } catch {
@@ -49,19 +53,26 @@ final class RealNode: Sendable {
         try await Command.check(["\(scripts)/start.sh", plane.state, state], in: state)
         let watchdog = try SpawnedProcess(
             executable: "/bin/bash",
-            arguments: ["-c", "trap 'exit 0' TERM; while kill -0 \(ProcessInfo.processInfo.processIdentifier) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'"],
+            arguments: [
+                "-c",
+                "trap 'exit 0' TERM; while kill -0 \(ProcessInfo.processInfo.processIdentifier) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'",
+            ],
             environment: ProcessInfo.processInfo.environment)
-        let node = RealNode(plane: plane, state: state, name: "omjob-real-node", containerdSocket: state + "/containerd/containerd.sock",
-                            watchdog: watchdog)
+        let node = RealNode(
+            plane: plane, state: state, name: "omjob-real-node",
+            containerdSocket: state + "/containerd/containerd.sock",
+            watchdog: watchdog)
         do {
             let taint: JSONValue = ["spec": ["taints": [["key": "omjob.test/no-kubelet", "effect": "NoSchedule"]]]]
-            _ = try await plane.admin.patch(JSONValue.self, resource: NodeHeartbeat.nodes, namespace: nil, name: RealControlPlane.nodeName,
-                                            patch: taint)
+            _ = try await plane.admin.patch(
+                JSONValue.self, resource: NodeHeartbeat.nodes, namespace: nil, name: RealControlPlane.nodeName,
+                patch: taint)
             // deploy/'s Deployment would now land on the real node and pull an image no registry
             // here serves; the operator under test runs as a local process instead.
             let deployments = ResourceType(group: "apps", version: "v1", kind: "Deployment", plural: "deployments")
-            _ = try await plane.admin.patch(JSONValue.self, resource: deployments, namespace: RealControlPlane.operatorNamespace,
-                                            name: "omjob-operator", patch: ["spec": ["replicas": 0]])
+            _ = try await plane.admin.patch(
+                JSONValue.self, resource: deployments, namespace: RealControlPlane.operatorNamespace,
+                name: "omjob-operator", patch: ["spec": ["replicas": 0]])
         } catch {
             await node.stopNode()
             throw error
@@ -83,10 +94,14 @@ final class RealNode: Sendable {
     }
 
     /// Stops only the kubelet (the containers keep running), as when a node's kubelet dies.
-    func stopKubelet() async throws { try await Command.check(["\(Self.scripts)/kubelet.sh", state, "stop"], in: state) }
+    func stopKubelet() async throws {
+        try await Command.check(["\(Self.scripts)/kubelet.sh", state, "stop"], in: state)
+    }
 
     /// Starts the kubelet again with the same configuration.
-    func startKubelet() async throws { try await Command.check(["\(Self.scripts)/kubelet.sh", state, "start"], in: state) }
+    func startKubelet() async throws {
+        try await Command.check(["\(Self.scripts)/kubelet.sh", state, "start"], in: state)
+    }
 
     /// The host pid of a running container's first process (`containerd://ID` from a pod's
     /// status), from containerd's task list; nil when its task is gone.
@@ -95,7 +110,8 @@ final class RealNode: Sendable {
         // Command writes its output files in the directory it is given: one of its own per call.
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let tasks = try await Command.check(["ctr", "--address", containerdSocket, "-n", "k8s.io", "tasks", "ls"], in: directory)
+        let tasks = try await Command.check(
+            ["ctr", "--address", containerdSocket, "-n", "k8s.io", "tasks", "ls"], in: directory)
         for line in tasks.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if fields.count >= 3, fields[0] == id, fields[2] == "RUNNING" { return Int32(fields[1]) }
@@ -119,7 +135,8 @@ final class RealNode: Sendable {
         while FileManager.default.fileExists(atPath: directory + "/omjob-action") {
             guard Date() < deadline, kill(pid, 0) == 0 else {
                 let command = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? "gone"
-                throw IntegrationFailure("container \(containerID) (pid \(pid), \(command)) did not read `\(instruction)` within 10 s")
+                throw IntegrationFailure(
+                    "container \(containerID) (pid \(pid), \(command)) did not read `\(instruction)` within 10 s")
             }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -141,13 +158,18 @@ enum RealNodeHost {
     static let check: (runnable: Bool, reason: String) = {
         if ProcessInfo.processInfo.environment["CI"] == "true" { return (true, "CI=true: the real node must run") }
         guard let output = try? Paths.temporaryDirectory(),
-              let process = try? SpawnedProcess(executable: "/bin/bash", arguments: ["-c", "'\(RealNode.scripts)/check.sh' > '\(output)/out' 2>&1"],
-                                                environment: ProcessInfo.processInfo.environment) else {
+            let process = try? SpawnedProcess(
+                executable: "/bin/bash", arguments: ["-c", "'\(RealNode.scripts)/check.sh' > '\(output)/out' 2>&1"],
+                environment: ProcessInfo.processInfo.environment)
+        else {
             return (false, "the real node cannot run on this host: scripts/node/check.sh could not be started")
         }
         defer { try? FileManager.default.removeItem(atPath: output) }
         let status = process.waitExit(timeout: 30)
-        let said = ((try? String(contentsOfFile: output + "/out", encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-        return status == 0 ? (true, said) : (false, "the real node cannot run on this host: \(said.isEmpty ? "scripts/node/check.sh failed" : said)")
+        let said = ((try? String(contentsOfFile: output + "/out", encoding: .utf8)) ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines)
+        return status == 0
+            ? (true, said)
+            : (false, "the real node cannot run on this host: \(said.isEmpty ? "scripts/node/check.sh failed" : said)")
     }()
 }

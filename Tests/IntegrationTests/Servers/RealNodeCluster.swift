@@ -24,7 +24,9 @@ final class RealNodeCluster: Cluster {
     var nodeName: String { node.name }
     /// A real kubelet reports a stopped container a second or two after the grace period ends:
     /// the scenarios' 1 s of slack would race it and record PodDeleted instead of the report.
-    var operatorSettings: [String: String] { api.operatorSettings.merging(["OMJOB_DELETION_REPORT_SLACK_SECONDS": "15"]) { _, new in new } }
+    var operatorSettings: [String: String] {
+        api.operatorSettings.merging(["OMJOB_DELETION_REPORT_SLACK_SECONDS": "15"]) { _, new in new }
+    }
 
     /// The test image; the scenarios' pods never pull (`imagePullPolicy: Never`).
     static let testImage = "localhost/omjob-test:1"
@@ -50,7 +52,9 @@ final class RealNodeCluster: Cluster {
         }
     }
 
-    func get(_ resource: ClusterResource, _ name: String) async throws -> JSONValue? { try await api.get(resource, name) }
+    func get(_ resource: ClusterResource, _ name: String) async throws -> JSONValue? {
+        try await api.get(resource, name)
+    }
 
     func list(_ resource: ClusterResource, labelSelector: String) async throws -> [JSONValue] {
         try await api.list(resource, labelSelector: labelSelector)
@@ -76,11 +80,14 @@ final class RealNodeCluster: Cluster {
         if state?["running"] != nil {
             _ = try await waitForStarted(name)
         } else if let terminated = state?["terminated"] {
-            try await end(name, exitCode: Int(terminated["exitCode"]?.intValue ?? 0), reason: terminated["reason"]?.stringValue ?? "")
+            try await end(
+                name, exitCode: Int(terminated["exitCode"]?.intValue ?? 0),
+                reason: terminated["reason"]?.stringValue ?? "")
         } else if status["reason"]?.stringValue == "Evicted" {
             try await evictForStorage(name)
         } else {
-            throw IntegrationFailure("the real node cannot play the status \(status) for \(name): no container action makes it")
+            throw IntegrationFailure(
+                "the real node cannot play the status \(status) for \(name): no container action makes it")
         }
     }
 
@@ -90,7 +97,9 @@ final class RealNodeCluster: Cluster {
     static func playedByTestImage(_ omJob: JSONValue) -> JSONValue {
         var omJob = omJob
         for (key, role) in [("mainPodSpec", "main"), ("exitHandlerSpec", "exit-handler")] {
-            guard var spec = omJob["spec"]?[key], spec["image"]?.stringValue?.hasPrefix("openmetadata/") == true else { continue }
+            guard var spec = omJob["spec"]?[key], spec["image"]?.stringValue?.hasPrefix("openmetadata/") == true else {
+                continue
+            }
             spec["image"] = .string(testImage)
             spec["imagePullPolicy"] = "Never"
             spec["command"] = ["/bin/omjob-test", .string(role)]
@@ -106,12 +115,14 @@ final class RealNodeCluster: Cluster {
     static func podPlayedByTestImage(_ pod: JSONValue) -> JSONValue {
         var pod = pod
         guard var container = pod["spec"]?["containers"]?.arrayValue?.first,
-              container["image"]?.stringValue?.hasPrefix("openmetadata/") == true else { return pod }
+            container["image"]?.stringValue?.hasPrefix("openmetadata/") == true
+        else { return pod }
         let role = pod["metadata"]?["labels"]?["omjob.pipelines.openmetadata.org/pod-type"]?.stringValue ?? "main"
         container["image"] = .string(testImage)
         container["imagePullPolicy"] = "Never"
         container["command"] = ["/bin/omjob-test", .string(role)]
-        container["env"] = .array((container["env"]?.arrayValue ?? []) + [["name": "OMJOB_TEST_CONTROLLED", "value": "1"]])
+        container["env"] = .array(
+            (container["env"]?.arrayValue ?? []) + [["name": "OMJOB_TEST_CONTROLLED", "value": "1"]])
         pod["spec"]?["containers"] = [container]
         return pod
     }
@@ -125,8 +136,12 @@ final class RealNodeCluster: Cluster {
     func waitForStarted(_ pod: String) async throws -> JSONValue {
         try await untilOnNode("\(pod)'s container started on \(nodeName)", pod: pod, timeout: 90) {
             // Spelled out: in `cond ? container : nil` the nil would be JSONValue.null, a value.
-            guard let container = Self.container(try await self.get(.pods, pod)) else { return Optional<JSONValue>.none }
-            guard container["state"]?["running"] != nil || container["state"]?["terminated"] != nil else { return Optional<JSONValue>.none }
+            guard let container = Self.container(try await self.get(.pods, pod)) else {
+                return Optional<JSONValue>.none
+            }
+            guard container["state"]?["running"] != nil || container["state"]?["terminated"] != nil else {
+                return Optional<JSONValue>.none
+            }
             return container
         }
     }
@@ -137,7 +152,8 @@ final class RealNodeCluster: Cluster {
         let current = try await get(.pods, pod)
         if exitCode == 0 { try await checkExitHandlerLog(pod) }
         if container["state"]?["running"] != nil, current?["metadata"]?["deletionTimestamp"] == nil,
-           let id = container["containerID"]?.stringValue {
+            let id = container["containerID"]?.stringValue
+        {
             switch (exitCode, reason) {
             case (137, "OOMKilled"): try await node.instruct(container: id, "oom")
             case (143, _): try await node.signal(container: id, SIGTERM)
@@ -145,7 +161,8 @@ final class RealNodeCluster: Cluster {
             }
         }
         let exitPod = current?["metadata"]?["labels"]?[OperatorUnderTest.podType]?.stringValue == "exit-handler"
-        let seen = try await untilOnNode("\(pod)'s container ended", pod: pod, timeout: Self.endingTimeout) { () -> Seen? in
+        let seen = try await untilOnNode("\(pod)'s container ended", pod: pod, timeout: Self.endingTimeout) {
+            () -> Seen? in
             guard let object = try await self.get(.pods, pod) else { return .gone }
             return Self.container(object)?["state"]?["terminated"].map(Seen.terminated)
         }
@@ -156,7 +173,9 @@ final class RealNodeCluster: Cluster {
         }
         let reported = (Int(terminated["exitCode"]?.intValue ?? -1), terminated["reason"]?.stringValue ?? "")
         guard reported == (exitCode, reason) else {
-            throw IntegrationFailure("the kubelet reported \(pod) ended with \(reported.0) \(reported.1); the scenario plays \(exitCode) \(reason)")
+            throw IntegrationFailure(
+                "the kubelet reported \(pod) ended with \(reported.0) \(reported.1); the scenario plays \(exitCode) \(reason)"
+            )
         }
     }
 
@@ -170,7 +189,9 @@ final class RealNodeCluster: Cluster {
     /// fails the pod with reason Evicted.
     func evictForStorage(_ pod: String) async throws {
         let container = try await waitForStarted(pod)
-        guard let id = container["containerID"]?.stringValue else { throw IntegrationFailure("\(pod) has no container id") }
+        guard let id = container["containerID"]?.stringValue else {
+            throw IntegrationFailure("\(pod) has no container id")
+        }
         try await node.instruct(container: id, "fill")
         _ = try await untilOnNode("the kubelet evicts \(pod)", pod: pod, timeout: Self.endingTimeout) {
             try await self.get(.pods, pod)?["status"]?["reason"]?.stringValue == "Evicted" ? true : nil
@@ -181,12 +202,14 @@ final class RealNodeCluster: Cluster {
     /// its environment says. Read before it ends: a killed run's exit pod is deleted as soon as it has.
     func checkExitHandlerLog(_ pod: String) async throws {
         guard let object = try await get(.pods, pod),
-              object["metadata"]?["labels"]?[OperatorUnderTest.podType]?.stringValue == "exit-handler" else { return }
+            object["metadata"]?["labels"]?[OperatorUnderTest.podType]?.stringValue == "exit-handler"
+        else { return }
         var env: [String: String] = [:]
         for variable in object["spec"]?["containers"]?.arrayValue?.first?["env"]?.arrayValue ?? [] {
             if let key = variable["name"]?.stringValue { env[key] = variable["value"]?.stringValue ?? "" }
         }
-        let expected = "exit-handler: pipelineStatus=\(env["pipelineStatus"] ?? "") reason=\(env["OMJOB_MAIN_REASON"] ?? "")"
+        let expected =
+            "exit-handler: pipelineStatus=\(env["pipelineStatus"] ?? "") reason=\(env["OMJOB_MAIN_REASON"] ?? "")"
         var log = ""
         do {
             _ = try await until("the exit handler's line in \(pod)'s log", timeout: 30) {
@@ -199,7 +222,9 @@ final class RealNodeCluster: Cluster {
     }
 
     /// `until`, whose timeout says where the pod was.
-    func untilOnNode<T>(_ what: String, pod: String, timeout: Double, _ condition: () async throws -> T?) async throws -> T {
+    func untilOnNode<T>(_ what: String, pod: String, timeout: Double, _ condition: () async throws -> T?) async throws
+        -> T
+    {
         do {
             return try await until(what, timeout: timeout, condition)
         } catch {
@@ -211,7 +236,8 @@ final class RealNodeCluster: Cluster {
     func describe(_ pod: String) async -> String {
         guard let object = try? await get(.pods, pod) else { return "pod gone" }
         let container = Self.container(object)
-        return "phase \(object["status"]?["phase"]?.stringValue ?? "none"), node \(object["spec"]?["nodeName"]?.stringValue ?? "none"), "
+        return
+            "phase \(object["status"]?["phase"]?.stringValue ?? "none"), node \(object["spec"]?["nodeName"]?.stringValue ?? "none"), "
             + "container \(container?["state"].map { "\($0)" } ?? "none")"
     }
 }

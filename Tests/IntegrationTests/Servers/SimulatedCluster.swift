@@ -19,8 +19,11 @@ final class SimulatedCluster: Cluster {
         let sim = try await KubeSimServer.start(.init(token: token, crdDirectory: Paths.crds, threads: 1))
         let cluster = SimulatedCluster(sim: sim)
         do {
-            _ = try sim.store.create(.namespaces, namespace: nil, object: [
-                "apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(cluster.namespace)]])
+            _ = try sim.store.create(
+                .namespaces, namespace: nil,
+                object: [
+                    "apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(cluster.namespace)],
+                ])
         } catch {
             try? await sim.shutdown()
             throw error
@@ -30,8 +33,10 @@ final class SimulatedCluster: Cluster {
 
     func operatorKubeconfig(in directory: String) throws -> String {
         let path = directory + "/kubeconfig"
-        try OperatorKubeconfig.text(server: "\(sim.baseURL)", certificateAuthority: nil, token: Self.token, namespace: namespace)
-            .write(toFile: path, atomically: true, encoding: .utf8)
+        try OperatorKubeconfig.text(
+            server: "\(sim.baseURL)", certificateAuthority: nil, token: Self.token, namespace: namespace
+        )
+        .write(toFile: path, atomically: true, encoding: .utf8)
         return path
     }
 
@@ -56,17 +61,20 @@ final class SimulatedCluster: Cluster {
     }
 
     func list(_ resource: ClusterResource, labelSelector: String) async throws -> [JSONValue] {
-        try sim.store.list(groupResource(resource), namespace: namespace, options: .init(labelSelector: labelSelector)).items
+        try sim.store.list(groupResource(resource), namespace: namespace, options: .init(labelSelector: labelSelector))
+            .items
     }
 
     func patchStatus(_ resource: ClusterResource, _ name: String, _ status: JSONValue) async throws {
-        _ = try sim.store.patch(groupResource(resource), namespace: namespace, name: name, type: .merge,
-                                patch: ["status": status], subresource: .status)
+        _ = try sim.store.patch(
+            groupResource(resource), namespace: namespace, name: name, type: .merge,
+            patch: ["status": status], subresource: .status)
     }
 
     func delete(_ resource: ClusterResource, _ name: String, gracePeriodSeconds: Int?) async throws {
-        _ = try sim.store.delete(groupResource(resource), namespace: namespace, name: name,
-                                 options: .init(gracePeriodSeconds: gracePeriodSeconds.map(Int64.init)))
+        _ = try sim.store.delete(
+            groupResource(resource), namespace: namespace, name: name,
+            options: .init(gracePeriodSeconds: gracePeriodSeconds.map(Int64.init)))
     }
 
     func bind(pod: String) async throws {

@@ -21,7 +21,9 @@ extension EndedRunChecks {
     func recordedTermination(_ name: String) async throws -> JSONValue? {
         let omJob = try await omJob(name)
         if let field = omJob?["status"]?["mainPodTermination"] { return field }
-        guard let text = omJob?["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/main-pod-termination"]?.stringValue
+        guard
+            let text = omJob?["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/main-pod-termination"]?
+                .stringValue
         else { return nil }
         return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
@@ -30,7 +32,8 @@ extension EndedRunChecks {
     func recordedAttempts(_ name: String) async throws -> Int? {
         let omJob = try await omJob(name)
         if let field = omJob?["status"]?["exitHandlerAttempts"]?.intValue { return Int(field) }
-        return omJob?["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/exit-handler-attempts"]?.stringValue.flatMap { Int($0) }
+        return omJob?["metadata"]?["annotations"]?["omjob.pipelines.openmetadata.org/exit-handler-attempts"]?
+            .stringValue.flatMap { Int($0) }
     }
 
     /// The environment of a pod's container (plain values only).
@@ -43,11 +46,15 @@ extension EndedRunChecks {
     }
 
     /// The assertions of every ending, after the run finished.
-    func expectEnded(_ name: String, phase: String, reason: String, pipelineStatus: String?,
-                     sourceLocation: SourceLocation = #_sourceLocation) async throws {
+    func expectEnded(
+        _ name: String, phase: String, reason: String, pipelineStatus: String?,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
         try await waitUntilPhase(name, phase)
         let termination = try await recordedTermination(name)
-        #expect(termination?["reason"]?.stringValue == reason, "recorded \(termination.map { "\($0)" } ?? "nothing")", sourceLocation: sourceLocation)
+        #expect(
+            termination?["reason"]?.stringValue == reason, "recorded \(termination.map { "\($0)" } ?? "nothing")",
+            sourceLocation: sourceLocation)
         let exitPods = try await pods(of: name, type: "exit-handler")
         if let pipelineStatus {
             let succeeded = exitPods.filter { $0["status"]?["phase"]?.stringValue == "Succeeded" }
@@ -67,7 +74,9 @@ extension EndedRunChecks {
     /// Waits until neither the OMJob nor any of its pods carries a finalizer.
     func expectNoFinalizers(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
         let clean: Bool? = try? await until("finalizers of \(name) released") {
-            let objects = try await [self.omJob(name)].compactMap { $0 } + self.pods(of: name, type: "main") + self.pods(of: name, type: "exit-handler")
+            let objects =
+                try await [self.omJob(name)].compactMap { $0 } + self.pods(of: name, type: "main")
+                + self.pods(of: name, type: "exit-handler")
             return objects.allSatisfy { ($0["metadata"]?["finalizers"]?.arrayValue ?? []).isEmpty } ? true : nil
         }
         #expect(clean == true, "a finalizer was left behind", sourceLocation: sourceLocation)

@@ -11,7 +11,8 @@ enum MetricsProbe {
     /// The value of the sample `name` whose labels include every pair of `labels` (a series
     /// without labels matches empty `labels`).
     static func value(_ text: String, _ name: String, _ labels: [String: String]) -> Double? {
-        for line in text.split(separator: "\n") where line.hasPrefix(name + "{") || (labels.isEmpty && line.hasPrefix(name + " ")) {
+        for line in text.split(separator: "\n")
+        where line.hasPrefix(name + "{") || (labels.isEmpty && line.hasPrefix(name + " ")) {
             guard labels.allSatisfy({ line.contains("\($0.key)=\"\($0.value)\"") }) else { continue }
             return line.split(separator: " ").last.flatMap { Double($0) }
         }

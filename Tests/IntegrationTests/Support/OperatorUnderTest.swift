@@ -22,18 +22,24 @@ final class OperatorUnderTest: Sendable {
 
     /// Runs `body` against a fresh kubesim and operator; always stops both and removes the directory.
     /// `supervisor` is the executable to start (the built `omjob-supervisor` unless given).
-    static func run(settings: [String: String] = [:], crdDirectory: String = Paths.crds, supervisor: String? = nil,
-                    _ body: (OperatorUnderTest) async throws -> Void) async throws {
+    static func run(
+        settings: [String: String] = [:], crdDirectory: String = Paths.crds, supervisor: String? = nil,
+        _ body: (OperatorUnderTest) async throws -> Void
+    ) async throws {
         let sim = try await KubeSimServer.start(.init(token: token, crdDirectory: crdDirectory, threads: 1))
         let directory = try Paths.temporaryDirectory()
         let test = OperatorUnderTest(sim: sim, directory: directory)
         do {
-            _ = try sim.store.create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+            _ = try sim.store.create(
+                .namespaces, namespace: nil,
+                object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
             try test.writeKubeconfig()
             try test.startOperator(settings: settings, executable: supervisor)
             try await body(test)
         } catch {
-            if ProcessInfo.processInfo.environment["OMJOB_TEST_LOGS"] != nil { FileHandle.standardError.write(Data(test.log.utf8)) }
+            if ProcessInfo.processInfo.environment["OMJOB_TEST_LOGS"] != nil {
+                FileHandle.standardError.write(Data(test.log.utf8))
+            }
             test.stopOperator()
             try? await sim.shutdown()
             try? FileManager.default.removeItem(atPath: directory)
@@ -46,19 +52,19 @@ final class OperatorUnderTest: Sendable {
 
     private func writeKubeconfig() throws {
         let config = """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: sim
-          cluster: {server: "\(sim.baseURL)"}
-        users:
-        - name: test
-          user: {token: "\(Self.token)"}
-        contexts:
-        - name: sim
-          context: {cluster: sim, user: test, namespace: \(Self.namespace)}
-        current-context: sim
-        """
+            apiVersion: v1
+            kind: Config
+            clusters:
+            - name: sim
+              cluster: {server: "\(sim.baseURL)"}
+            users:
+            - name: test
+              user: {token: "\(Self.token)"}
+            contexts:
+            - name: sim
+              context: {cluster: sim, user: test, namespace: \(Self.namespace)}
+            current-context: sim
+            """
         try config.write(toFile: directory + "/kubeconfig", atomically: true, encoding: .utf8)
     }
 
@@ -75,8 +81,11 @@ final class OperatorUnderTest: Sendable {
     ]
 
     func startOperator(settings: [String: String] = [:], executable: String? = nil) throws {
-        let settings = Self.fastSettings.merging(["WATCH_NAMESPACES": "ALL"]) { _, new in new }.merging(settings) { _, new in new }
-        try supervisor.start(kubeconfig: directory + "/kubeconfig", directory: directory, settings: settings, executable: executable)
+        let settings = Self.fastSettings.merging(["WATCH_NAMESPACES": "ALL"]) { _, new in new }.merging(settings) {
+            _, new in new
+        }
+        try supervisor.start(
+            kubeconfig: directory + "/kubeconfig", directory: directory, settings: settings, executable: executable)
     }
 
     /// SIGTERM, then SIGKILL after 10 s; waits until the supervisor (and so its tree) is gone.

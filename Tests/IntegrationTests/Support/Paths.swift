@@ -9,7 +9,8 @@ enum Paths {
     /// A built product: `$OMJOB_BIN_DIR`, else `.build/debug` (`make test` builds every product first).
     static func product(_ name: String) throws -> String {
         let environment = ProcessInfo.processInfo.environment["OMJOB_BIN_DIR"]
-        let directory = environment.flatMap { $0.isEmpty ? nil : $0 } ?? root.appendingPathComponent(".build/debug").path
+        let directory =
+            environment.flatMap { $0.isEmpty ? nil : $0 } ?? root.appendingPathComponent(".build/debug").path
         let path = directory + "/" + name
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw IntegrationFailure("\(path) is missing: run `swift build` (or `make test`) first")

@@ -1,22 +1,30 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 /// kubesim with one node (`kubesim-node-1`) on a manual clock, for driving pods step by step.
-func withCluster<T>(nodes: Int = 1, autoPolicy: AutoPolicy? = nil, localRuntime: Bool = false,
-                    _ body: (KubeSimServer, SimHTTPClient) async throws -> T) async throws -> T {
+func withCluster<T>(
+    nodes: Int = 1, autoPolicy: AutoPolicy? = nil, localRuntime: Bool = false,
+    _ body: (KubeSimServer, SimHTTPClient) async throws -> T
+) async throws -> T {
     let clock: ClusterClock = localRuntime ? .system : .manual(ManualClock())
-    let cluster = SimCluster.Configuration(clock: clock, nodes: nodes, autoPolicy: autoPolicy,
-                                           localRuntime: localRuntime ? LocalRuntimeConfiguration() : nil)
+    let cluster = SimCluster.Configuration(
+        clock: clock, nodes: nodes, autoPolicy: autoPolicy,
+        localRuntime: localRuntime ? LocalRuntimeConfiguration() : nil)
     return try await withSim(.init(threads: 1, cluster: cluster), body)
 }
 
 /// A pod shaped as the endings fixtures expect: one container `main`, restartPolicy Never.
-func endingPod(_ name: String = "p", image: String = "busybox:1.36", finalizer: Bool = false, annotations: [String: String] = [:],
-               extraSpec: [String: JSONValue] = [:], env: [JSONValue] = []) -> JSONValue {
+func endingPod(
+    _ name: String = "p", image: String = "busybox:1.36", finalizer: Bool = false, annotations: [String: String] = [:],
+    extraSpec: [String: JSONValue] = [:], env: [JSONValue] = []
+) -> JSONValue {
     var pod = Fixture.pod(name)
-    pod.set(["spec", "containers"], [["name": "main", "image": .string(image), "command": ["sh", "-c", "true"], "env": .array(env)]])
+    pod.set(
+        ["spec", "containers"],
+        [["name": "main", "image": .string(image), "command": ["sh", "-c", "true"], "env": .array(env)]])
     if finalizer { pod.set(["metadata", "finalizers"], ["kubesim.io/test-hold"]) }
     if !annotations.isEmpty { pod.set(["metadata", "annotations"], .object(annotations.mapValues(JSONValue.string))) }
     for (key, value) in extraSpec { pod.set(["spec", key], value) }

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 /// What a human (or another language's test) does with curl: the /kubesim/cluster endpoints.
@@ -18,7 +19,10 @@ import Testing
             #expect(try await client.send("POST", "\(base)/start").json.str("status", "phase") == "Running")
             let ended = try await client.send("POST", "\(base)/terminate", json: ["exitCode": 2])
             #expect(ended.json.str("status", "phase") == "Failed")
-            #expect(ended.json[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: ["state", "terminated", "exitCode"]] == 2)
+            #expect(
+                ended.json[path: ["status", "containerStatuses"]]?.arrayValue?.first?[path: [
+                    "state", "terminated", "exitCode",
+                ]] == 2)
             let summary = try await client.send("GET", "/kubesim/cluster").json
             #expect(summary["nodes"] == [["name": "worker-a", "reachable": true]] && summary["clock"] == "manual")
         }
@@ -28,7 +32,9 @@ import Testing
         try await withCluster { sim, client in
             try sim.runningPod(endingPod())
             #expect(try await client.send("POST", "/kubesim/cluster/nodes/kubesim-node-1/lose").status == 200)
-            #expect(try await client.send("GET", "/api/v1/nodes/kubesim-node-1").json[path: ["spec", "taints"]]?.arrayValue?.count == 2)
+            #expect(
+                try await client.send("GET", "/api/v1/nodes/kubesim-node-1").json[path: ["spec", "taints"]]?.arrayValue?
+                    .count == 2)
             #expect(try await client.send("POST", "/kubesim/cluster/advance", json: ["seconds": 300]).status == 200)
             #expect(try sim.pod("p").isDeleting)
             #expect(try await client.send("DELETE", "/kubesim/cluster/nodes/kubesim-node-1").status == 200)
@@ -40,7 +46,8 @@ import Testing
     @Test func mistakesGetAStatusNamingTheProblem() async throws {
         try await withCluster { sim, client in
             try sim.store.create(.pods, namespace: "default", object: endingPod())
-            let unknownNode = try await client.send("POST", "/kubesim/cluster/pods/default/p/schedule", json: ["node": "nope"])
+            let unknownNode = try await client.send(
+                "POST", "/kubesim/cluster/pods/default/p/schedule", json: ["node": "nope"])
             #expect(unknownNode.status == 404 && (unknownNode.json["message"]?.stringValue ?? "").contains("nope"))
             let notBound = try await client.send("POST", "/kubesim/cluster/pods/default/p/start")
             #expect(notBound.status == 409)
@@ -49,9 +56,12 @@ import Testing
             let noPod = try await client.send("POST", "/kubesim/cluster/pods/default/ghost/start")
             #expect(noPod.status == 404)
             #expect(try await client.send("GET", "/kubesim/nowhere").status == 404)
-            let badBody = try await client.send("POST", "/kubesim/cluster/pods/default/p/terminate", body: Array("{".utf8))
+            let badBody = try await client.send(
+                "POST", "/kubesim/cluster/pods/default/p/terminate", body: Array("{".utf8))
             #expect(badBody.status == 400)
-            #expect(try await client.send("GET", "/api/v1/namespaces/default/pods/p").status == 200, "kubesim keeps serving")
+            #expect(
+                try await client.send("GET", "/api/v1/namespaces/default/pods/p").status == 200, "kubesim keeps serving"
+            )
         }
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 /// One way a pod ends (or gets stuck), driven through kubesim, and the fixture it must match.
@@ -28,7 +29,9 @@ struct EndingCase: Sendable, CustomStringConvertible {
             try sim.cluster.failImagePull("p", backOff: true)
         },
         EndingCase(fixture: "create-container-config-error") { sim, _ in
-            let env: JSONValue = ["name": "LEVEL", "valueFrom": ["configMapKeyRef": ["name": "app-config", "key": "level"]]]
+            let env: JSONValue = [
+                "name": "LEVEL", "valueFrom": ["configMapKeyRef": ["name": "app-config", "key": "level"]],
+            ]
             try sim.runningPod(endingPod(env: [env]))
         },
         EndingCase(fixture: "running") { sim, _ in try sim.runningPod(endingPod()) },
@@ -60,7 +63,9 @@ struct EndingCase: Sendable, CustomStringConvertible {
         },
         EndingCase(fixture: "eviction-api") { sim, client in
             try sim.runningPod(endingPod(finalizer: true))
-            let eviction: JSONValue = ["apiVersion": "policy/v1", "kind": "Eviction", "metadata": ["name": "p", "namespace": "default"]]
+            let eviction: JSONValue = [
+                "apiVersion": "policy/v1", "kind": "Eviction", "metadata": ["name": "p", "namespace": "default"],
+            ]
             let response = try await client.send("POST", "/api/v1/namespaces/default/pods/p/eviction", json: eviction)
             #expect(response.status == 201)
             sim.cluster.settle()
@@ -72,7 +77,8 @@ struct EndingCase: Sendable, CustomStringConvertible {
         },
         EndingCase(fixture: "force-deletion") { sim, client in
             try sim.runningPod(endingPod(finalizer: true))
-            #expect(try await client.send("DELETE", "/api/v1/namespaces/default/pods/p?gracePeriodSeconds=0").status == 200)
+            #expect(
+                try await client.send("DELETE", "/api/v1/namespaces/default/pods/p?gracePeriodSeconds=0").status == 200)
             sim.cluster.settle()
         },
         EndingCase(fixture: "node-lost") { sim, _ in
@@ -108,8 +114,10 @@ struct EndingCase: Sendable, CustomStringConvertible {
             try sim.cluster.loseNode("kubesim-node-1")
             let node = try sim.store.get(.nodes, namespace: nil, name: "kubesim-node-1")
             let fixture = try #require(try FixtureMatch.load("node-unreachable")["node"])
-            let actual: JSONValue = ["spec": ["taints": node[path: ["spec", "taints"]] ?? nil],
-                                     "status": ["conditions": node[path: ["status", "conditions"]] ?? nil]]
+            let actual: JSONValue = [
+                "spec": ["taints": node[path: ["spec", "taints"]] ?? nil],
+                "status": ["conditions": node[path: ["status", "conditions"]] ?? nil],
+            ]
             let differences = FixtureMatch.differences(fixture: fixture, actual: actual)
             #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
         }
@@ -119,9 +127,13 @@ struct EndingCase: Sendable, CustomStringConvertible {
         try await withCluster { sim, client in
             try sim.runningPod(endingPod())
             let sink = EventSink()
-            try sim.store.watch(.pods, namespace: "default", options: .init(resourceVersion: String(sim.store.resourceVersion)), sink: sink.receive)
+            try sim.store.watch(
+                .pods, namespace: "default", options: .init(resourceVersion: String(sim.store.resourceVersion)),
+                sink: sink.receive)
             let eviction: JSONValue = ["apiVersion": "policy/v1", "kind": "Eviction", "metadata": ["name": "p"]]
-            #expect(try await client.send("POST", "/api/v1/namespaces/default/pods/p/eviction", json: eviction).status == 201)
+            #expect(
+                try await client.send("POST", "/api/v1/namespaces/default/pods/p/eviction", json: eviction).status
+                    == 201)
             sim.cluster.settle()
             #expect(throws: KubeAPIError.self) { try sim.pod("p") }
             // Condition, deletionTimestamp, terminal status, then gone: what a pod watch sees.
@@ -141,7 +153,10 @@ struct EndingCase: Sendable, CustomStringConvertible {
 
     @Test func tolerationSecondsOfThePodDecideWhenTheTaintManagerDeletes() async throws {
         try await withCluster { sim, _ in
-            let toleration: JSONValue = ["key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 5]
+            let toleration: JSONValue = [
+                "key": "node.kubernetes.io/unreachable", "operator": "Exists", "effect": "NoExecute",
+                "tolerationSeconds": 5,
+            ]
             try sim.runningPod(endingPod(extraSpec: ["tolerations": [toleration]]))
             try sim.cluster.loseNode("kubesim-node-1")
             sim.cluster.advance(by: 4)
@@ -169,7 +184,8 @@ struct EndingCase: Sendable, CustomStringConvertible {
         var other = fixture
         other.set(["status", "startTime"], "2031-01-01T00:00:00Z")
         other.set(["status", "podIP"], "10.9.9.9")
-        other.set(["status", "conditions"], .array((fixture[path: ["status", "conditions"]]?.arrayValue ?? []).reversed()))
+        other.set(
+            ["status", "conditions"], .array((fixture[path: ["status", "conditions"]]?.arrayValue ?? []).reversed()))
         #expect(FixtureMatch.differences(fixture: fixture, actual: other).isEmpty)
     }
 }

@@ -1,18 +1,23 @@
 import KubeJSON
 import Testing
+
 @testable import KubeSim
 
 /// The kubelet's environment rules, as a table over the pure resolver.
 @Suite struct EnvResolverTests {
-    static let pod: JSONValue = ["metadata": ["name": "p", "namespace": "ns", "uid": "u-1", "labels": ["app": "x"]], "spec": ["nodeName": "n1"]]
+    static let pod: JSONValue = [
+        "metadata": ["name": "p", "namespace": "ns", "uid": "u-1", "labels": ["app": "x"]], "spec": ["nodeName": "n1"],
+    ]
     static let objects: [String: JSONValue] = [
         "configmaps/cfg": ["data": ["level": "debug"]],
         "secrets/creds": ["data": ["token": "czNjcjN0"]],
     ]
 
     static func resolve(_ env: [JSONValue]) -> Result<[String], EnvResolver.Problem> {
-        EnvResolver.resolve(pod, container: ["env": .array(env)]) { resource, name in objects["\(resource.resource)/\(name)"] }
-            .map { $0.map { "\($0.0)=\($0.1)" } }
+        EnvResolver.resolve(pod, container: ["env": .array(env)]) { resource, name in
+            objects["\(resource.resource)/\(name)"]
+        }
+        .map { $0.map { "\($0.0)=\($0.1)" } }
     }
 
     static func from(_ name: String, _ source: String, _ fields: [String: JSONValue]) -> JSONValue {
@@ -44,7 +49,10 @@ import Testing
 
     @Test(arguments: unresolvable)
     func missingReferencesAreConfigErrors(_ entry: JSONValue, _ message: String) {
-        guard case .failure(let problem) = Self.resolve([entry]) else { Issue.record("expected a failure"); return }
+        guard case .failure(let problem) = Self.resolve([entry]) else {
+            Issue.record("expected a failure")
+            return
+        }
         #expect(problem.message == message)
     }
 

@@ -3,6 +3,7 @@ import KubeJSON
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
+
 @testable import KubeSim
 
 /// One test per fault kind, over real sockets, plus switching and counting.
@@ -11,10 +12,14 @@ import Testing
 
     @Test func serverErrorsHitTheChosenVerbCountTimesAndAreCounted() async throws {
         try await withSim { sim, client in
-            let rule = try await client.send("POST", "/kubesim/faults", json: ["kind": "serverError", "resource": "pods", "verb": "list", "code": 503, "count": 2])
+            let rule = try await client.send(
+                "POST", "/kubesim/faults",
+                json: ["kind": "serverError", "resource": "pods", "verb": "list", "code": 503, "count": 2])
             #expect(rule.status == 201)
             #expect(try await client.send("GET", Self.podsPath).status == 503)
-            #expect(try await client.send("POST", Self.podsPath, json: Fixture.pod("a")).status == 201, "create is not faulted")
+            #expect(
+                try await client.send("POST", Self.podsPath, json: Fixture.pod("a")).status == 201,
+                "create is not faulted")
             let second = try await client.send("GET", Self.podsPath)
             #expect(second.status == 503 && second.json["reason"] == "ServiceUnavailable")
             #expect(try await client.send("GET", Self.podsPath).status == 200, "count exhausted")
@@ -50,7 +55,9 @@ import Testing
     @Test func resetDropsTheConnectionAndOthersKeepBeingServed() async throws {
         try await withSim { sim, client in
             sim.faults.add(FaultRule(kind: .reset, resource: "pods", verb: "create", count: 1))
-            await #expect(throws: (any Error).self) { try await client.send("POST", Self.podsPath, json: Fixture.pod("a")) }
+            await #expect(throws: (any Error).self) {
+                try await client.send("POST", Self.podsPath, json: Fixture.pod("a"))
+            }
             let fresh = try await SimHTTPClient.connect(port: sim.port)
             #expect(try await fresh.send("POST", Self.podsPath, json: Fixture.pod("a")).status == 201)
             await fresh.close()
@@ -61,10 +68,15 @@ import Testing
     @Test func watchIsCutAfterNEvents() async throws {
         try await withSim { sim, client in
             sim.faults.add(FaultRule(kind: .watchCut, resource: "pods", afterEvents: 2))
-            let watch = try await SimWatch.open(port: sim.port, path: "\(Self.podsPath)?watch=1&resourceVersion=\(sim.store.resourceVersion)")
-            for name in ["a", "b", "c", "d"] { try sim.store.create(.pods, namespace: "default", object: Fixture.pod(name)) }
+            let watch = try await SimWatch.open(
+                port: sim.port, path: "\(Self.podsPath)?watch=1&resourceVersion=\(sim.store.resourceVersion)")
+            for name in ["a", "b", "c", "d"] {
+                try sim.store.create(.pods, namespace: "default", object: Fixture.pod(name))
+            }
             var names: [String] = []
-            for await event in watch.events { names.append(event[path: ["object", "metadata", "name"]]?.stringValue ?? "") }
+            for await event in watch.events {
+                names.append(event[path: ["object", "metadata", "name"]]?.stringValue ?? "")
+            }
             #expect(names == ["a", "b"])
             await watch.close()
             #expect(sim.faults.injectedCount(.watchCut) == 1)
@@ -87,12 +99,15 @@ import Testing
     @Test func forcedGoneOnlyOnWatchResume() async throws {
         try await withSim { sim, _ in
             sim.faults.add(FaultRule(kind: .watchGone, resource: "pods"))
-            let resumed = try await SimWatch.open(port: sim.port, path: "\(Self.podsPath)?watch=1&resourceVersion=\(sim.store.resourceVersion)")
+            let resumed = try await SimWatch.open(
+                port: sim.port, path: "\(Self.podsPath)?watch=1&resourceVersion=\(sim.store.resourceVersion)")
             var events: [JSONValue] = []
             for await event in resumed.events { events.append(event) }
             #expect(resumed.status == 200)
             #expect(events.count == 1 && events.first?["type"] == "ERROR")
-            #expect(events.first?[path: ["object", "code"]] == 410 && events.first?[path: ["object", "reason"]] == "Expired")
+            #expect(
+                events.first?[path: ["object", "code"]] == 410
+                    && events.first?[path: ["object", "reason"]] == "Expired")
             await resumed.close()
             let fresh = try await SimWatch.open(port: sim.port, path: "\(Self.podsPath)?watch=1")
             try sim.store.create(.pods, namespace: "default", object: Fixture.pod("a"))
@@ -105,7 +120,9 @@ import Testing
 
     @Test func slowLorisTricklesTheWholeAnswer() async throws {
         try await withSim { sim, client in
-            sim.faults.add(FaultRule(kind: .slowLoris, resource: "pods", verb: "get", chunkBytes: 200, chunkIntervalMilliseconds: 10))
+            sim.faults.add(
+                FaultRule(
+                    kind: .slowLoris, resource: "pods", verb: "get", chunkBytes: 200, chunkIntervalMilliseconds: 10))
             try sim.store.create(.pods, namespace: "default", object: Fixture.pod("a"))
             let expected = try sim.store.get(.pods, namespace: "default", name: "a")
             let started = ContinuousClock.now
@@ -119,9 +136,12 @@ import Testing
 
     @Test func rulesAreSwitchedOffAndOnAtRunTime() async throws {
         try await withSim { sim, client in
-            let id = try #require(try await client.send("POST", "/kubesim/faults", json: ["kind": "serverError", "resource": "*"]).json["id"]?.stringValue)
+            let id = try #require(
+                try await client.send("POST", "/kubesim/faults", json: ["kind": "serverError", "resource": "*"]).json[
+                    "id"]?.stringValue)
             #expect(try await client.send("GET", Self.podsPath).status == 500)
-            #expect(try await client.send("GET", "/kubesim/faults").status == 200, "control endpoints are never faulted")
+            #expect(
+                try await client.send("GET", "/kubesim/faults").status == 200, "control endpoints are never faulted")
             #expect(try await client.send("PATCH", "/kubesim/faults/\(id)", json: ["enabled": false]).status == 200)
             #expect(try await client.send("GET", Self.podsPath).status == 200)
             #expect(try await client.send("PATCH", "/kubesim/faults/\(id)", json: ["enabled": true]).status == 200)
@@ -145,8 +165,11 @@ import Testing
         try await withSim { _, client in
             let noKind = try await client.send("POST", "/kubesim/faults", json: ["resource": "pods"])
             #expect(noKind.status == 400 && (noKind.json["message"]?.stringValue ?? "").contains("kind"))
-            let badProbability = try await client.send("POST", "/kubesim/faults", json: ["kind": "reset", "probability": 2])
-            #expect(badProbability.status == 400 && (badProbability.json["message"]?.stringValue ?? "").contains("probability"))
+            let badProbability = try await client.send(
+                "POST", "/kubesim/faults", json: ["kind": "reset", "probability": 2])
+            #expect(
+                badProbability.status == 400
+                    && (badProbability.json["message"]?.stringValue ?? "").contains("probability"))
             let cutWithoutLimit = try await client.send("POST", "/kubesim/faults", json: ["kind": "watchCut"])
             #expect(cutWithoutLimit.status == 400)
         }

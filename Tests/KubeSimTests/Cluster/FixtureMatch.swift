@@ -1,5 +1,6 @@
 import Foundation
 import KubeJSON
+
 @testable import KubeSim
 
 /// Loads the JSON fixtures of `Fixtures/endings/` (real-cluster shapes, each citing its source)
@@ -15,24 +16,37 @@ enum FixtureMatch {
     /// and `spec` only need the fixture's fields (a `null` there means "absent").
     static func differences(fixture: JSONValue, actual: JSONValue) -> [String] {
         var found: [String] = []
-        diff(normalised(fixture["status"] ?? .null), normalised(actual["status"] ?? .null), "status", exact: true, into: &found)
+        diff(
+            normalised(fixture["status"] ?? .null), normalised(actual["status"] ?? .null), "status", exact: true,
+            into: &found)
         for part in ["metadata", "spec"] {
             diff(normalised(fixture[part] ?? [:]), normalised(actual[part] ?? [:]), part, exact: false, into: &found)
         }
         return found
     }
 
-    static let timeKeys: Set<String> = ["lastTransitionTime", "lastProbeTime", "startTime", "startedAt", "finishedAt", "deletionTimestamp",
-                                        "creationTimestamp", "lastHeartbeatTime", "timeAdded"]
+    static let timeKeys: Set<String> = [
+        "lastTransitionTime", "lastProbeTime", "startTime", "startedAt", "finishedAt", "deletionTimestamp",
+        "creationTimestamp", "lastHeartbeatTime", "timeAdded",
+    ]
 
     static func normalised(_ value: JSONValue) -> JSONValue {
         switch value {
         case .object(let members):
             var out: [String: JSONValue] = [:]
             for (key, member) in members {
-                if timeKeys.contains(key), member.stringValue != nil { out[key] = "<time>"; continue }
-                if ["containerID", "imageID"].contains(key), let text = member.stringValue, !text.isEmpty { out[key] = .string("<\(key)>"); continue }
-                if ["hostIP", "podIP", "ip", "uid"].contains(key), member.stringValue != nil { out[key] = .string("<\(key)>"); continue }
+                if timeKeys.contains(key), member.stringValue != nil {
+                    out[key] = "<time>"
+                    continue
+                }
+                if ["containerID", "imageID"].contains(key), let text = member.stringValue, !text.isEmpty {
+                    out[key] = .string("<\(key)>")
+                    continue
+                }
+                if ["hostIP", "podIP", "ip", "uid"].contains(key), member.stringValue != nil {
+                    out[key] = .string("<\(key)>")
+                    continue
+                }
                 out[key] = key == "conditions" ? sortedByType(normalised(member)) : normalised(member)
             }
             return .object(out)
@@ -46,14 +60,22 @@ enum FixtureMatch {
         return .array(items.sorted { ($0["type"]?.stringValue ?? "") < ($1["type"]?.stringValue ?? "") })
     }
 
-    private static func diff(_ expected: JSONValue, _ actual: JSONValue?, _ path: String, exact: Bool, into found: inout [String]) {
+    private static func diff(
+        _ expected: JSONValue, _ actual: JSONValue?, _ path: String, exact: Bool, into found: inout [String]
+    ) {
         switch (expected, actual) {
         case (.null, nil), (.null, .null?): return
         case (.object(let want), .object(let have)?):
             for (key, value) in want { diff(value, have[key], "\(path).\(key)", exact: exact, into: &found) }
-            if exact { for key in have.keys where want[key] == nil { found.append("\(path).\(key): unexpected \(describe(have[key]))") } }
+            if exact {
+                for key in have.keys where want[key] == nil {
+                    found.append("\(path).\(key): unexpected \(describe(have[key]))")
+                }
+            }
         case (.array(let want), .array(let have)?) where want.count == have.count:
-            for (index, item) in want.enumerated() { diff(item, have[index], "\(path)[\(index)]", exact: exact, into: &found) }
+            for (index, item) in want.enumerated() {
+                diff(item, have[index], "\(path)[\(index)]", exact: exact, into: &found)
+            }
         default:
             if expected != actual { found.append("\(path): want \(describe(expected)), got \(describe(actual))") }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import KubeSim
 
 /// The cluster's timers fire in due order, once, and not after being replaced or cancelled.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Shared
 
 /// The operator's clock: the system clock unless a test names an offset file.

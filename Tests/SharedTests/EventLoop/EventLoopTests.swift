@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+
 @testable import Shared
 
 /// An actor pinned to a loop: its methods run on the loop thread, where handles may be used.
@@ -79,7 +80,10 @@ actor LoopActor {
         let seen = Mutex<(count: Int, offLoop: Int)>((0, 0))
         DispatchQueue.concurrentPerform(iterations: 1000) { _ in
             executor.execute {
-                seen.withLock { $0.count += 1; if !executor.inLoopThread { $0.offLoop += 1 } }
+                seen.withLock {
+                    $0.count += 1
+                    if !executor.inLoopThread { $0.offLoop += 1 }
+                }
             }
         }
         thread.stopAndWait()
@@ -91,7 +95,10 @@ actor LoopActor {
     @Test func pollReportsASocketBecomingReadable() async throws {
         var fds: [Int32] = [0, 0]
         #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
-        defer { close(fds[0]); close(fds[1]) }
+        defer {
+            close(fds[0])
+            close(fds[1])
+        }
         let (reader, writer) = (fds[0], fds[1])
         let thread = try LoopThread()
         defer { thread.stopAndWait() }

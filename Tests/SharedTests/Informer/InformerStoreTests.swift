@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Shared
 
 @Suite struct InformerStoreTests {
@@ -11,7 +12,8 @@ import Testing
     static func describe(_ n: InformerNotification<Widget>) -> String {
         switch n {
         case .added(let o): "add \(o.metadata.name!)@\(o.metadata.resourceVersion!)"
-        case .updated(let old, let new): "update \(new.metadata.name!)@\(old.metadata.resourceVersion!)->\(new.metadata.resourceVersion!)"
+        case .updated(let old, let new):
+            "update \(new.metadata.name!)@\(old.metadata.resourceVersion!)->\(new.metadata.resourceVersion!)"
         case .deleted(let o): "delete \(o.metadata.name!)@\(o.metadata.resourceVersion!)"
         }
     }

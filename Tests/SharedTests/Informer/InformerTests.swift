@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import Synchronization
 import Testing
+
 @testable import Shared
 
 /// The informer over real sockets against scripted list and watch responses: cuts, bookmarks,
@@ -20,14 +21,23 @@ import Testing
         let notes = Mutex<[String]>([])
 
         var handlers: Informer<Widget>.Handlers {
-            .init(added: { o in self.notes.withLock { $0.append("add \(o.metadata.name!)@\(o.metadata.resourceVersion!)") } },
-                  updated: { _, o in self.notes.withLock { $0.append("update \(o.metadata.name!)@\(o.metadata.resourceVersion!)") } },
-                  deleted: { o in self.notes.withLock { $0.append("delete \(o.metadata.name!)@\(o.metadata.resourceVersion!)") } })
+            .init(
+                added: { o in
+                    self.notes.withLock { $0.append("add \(o.metadata.name!)@\(o.metadata.resourceVersion!)") }
+                },
+                updated: { _, o in
+                    self.notes.withLock { $0.append("update \(o.metadata.name!)@\(o.metadata.resourceVersion!)") }
+                },
+                deleted: { o in
+                    self.notes.withLock { $0.append("delete \(o.metadata.name!)@\(o.metadata.resourceVersion!)") }
+                })
         }
 
         /// Waits (bounded) until `count` notifications arrived.
         func wait(for count: Int) async throws -> [String] {
-            for _ in 0..<1000 where notes.withLock({ $0.count }) < count { try await Task.sleep(for: .milliseconds(10)) }
+            for _ in 0..<1000 where notes.withLock({ $0.count }) < count {
+                try await Task.sleep(for: .milliseconds(10))
+            }
             return notes.withLock { $0 }
         }
     }
@@ -44,23 +54,39 @@ import Testing
         var script: [JSONValue] = [Self.list(rv: 100, (0..<4).map { widgetJSON("w\($0)", rv: 50 + $0) })]
         for segment in 0..<(cuts.count - 1) {
             var lines = Array(burst[cuts[segment]..<cuts[segment + 1]])
-            if segment == 4 { lines.append(["type": "BOOKMARK", "object": ["kind": "Widget", "metadata": ["resourceVersion": "145"]]]) }
+            if segment == 4 {
+                lines.append([
+                    "type": "BOOKMARK", "object": ["kind": "Widget", "metadata": ["resourceVersion": "145"]],
+                ])
+            }
             script.append(["lines": .array(lines), "end": "cut"])
         }
         // Watch from the bookmark's 145 gets 410; the relist shows w1 and w3 gone, w9 new.
-        script.append(["lines": [["type": "ERROR", "object": ["kind": "Status", "code": 410, "reason": "Expired", "message": "too old"]]], "end": "clean"])
-        script.append(Self.list(rv: 200, [widgetJSON("w0", rv: 137, size: 36), widgetJSON("w2", rv: 139, size: 38), widgetJSON("w9", rv: 190)]))
+        script.append([
+            "lines": [
+                [
+                    "type": "ERROR",
+                    "object": ["kind": "Status", "code": 410, "reason": "Expired", "message": "too old"],
+                ]
+            ], "end": "clean",
+        ])
+        script.append(
+            Self.list(
+                rv: 200,
+                [widgetJSON("w0", rv: 137, size: 36), widgetJSON("w2", rv: 139, size: 38), widgetJSON("w9", rv: 190)]))
         script.append(["lines": [], "end": "hold"])
         try await server.script(script, client: client.http)
 
         let recorder = Recorder()
-        let informer = Informer<Widget>(client: client, namespace: "ns", pageSize: 100,
-                                        machine: WatchStateMachine(firstBackoff: .milliseconds(5), backoffCap: .milliseconds(20)),
-                                        handlers: recorder.handlers)
+        let informer = Informer<Widget>(
+            client: client, namespace: "ns", pageSize: 100,
+            machine: WatchStateMachine(firstBackoff: .milliseconds(5), backoffCap: .milliseconds(20)),
+            handlers: recorder.handlers)
         let running = Task { await informer.run() }
         await informer.waitUntilSynced()
 
-        let expected = (0..<4).map { "add w\($0)@\(50 + $0)" }
+        let expected =
+            (0..<4).map { "add w\($0)@\(50 + $0)" }
             + (0..<40).map { "update w\($0 % 4)@\(101 + $0)" }
             + ["add w9@190", "delete w1@138", "delete w3@140"]
         let notes = try await recorder.wait(for: expected.count)
@@ -75,9 +101,14 @@ import Testing
             try await Task.sleep(for: .milliseconds(25))
         }
         let versions = requests.map { path in
-            (path.contains("watch=true") ? "watch " : "list ") + (URLComponents(string: path)?.queryItems?.first { $0.name == "resourceVersion" }?.value ?? "-")
+            (path.contains("watch=true") ? "watch " : "list ")
+                + (URLComponents(string: path)?.queryItems?.first { $0.name == "resourceVersion" }?.value ?? "-")
         }
-        #expect(versions == ["list -", "watch 100", "watch 107", "watch 108", "watch 119", "watch 131", "watch 145", "list -", "watch 200"])
+        #expect(
+            versions == [
+                "list -", "watch 100", "watch 107", "watch 108", "watch 119", "watch 131", "watch 145", "list -",
+                "watch 200",
+            ])
         #expect(await informer.store.count == 3)
 
         running.cancel()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Shared
 
 @Suite struct InternerTests {
@@ -21,8 +22,9 @@ import Testing
 
     @Test func metadataKeepsItsValuesWhenInterned() {
         var interner = Interner()
-        var meta = ObjectMeta(name: "p", namespace: "openmetadata", labels: ["omjob.pipelines.openmetadata.org/name": "run-1"],
-                              finalizers: ["pipelines.openmetadata.org/exit-handler"])
+        var meta = ObjectMeta(
+            name: "p", namespace: "openmetadata", labels: ["omjob.pipelines.openmetadata.org/name": "run-1"],
+            finalizers: ["pipelines.openmetadata.org/exit-handler"])
         meta.uid = "0f8c7a1e-0000-4000-8000-000000000001"
         #expect(meta.interned(&interner) == meta)
         #expect(interner.count == 2, "the label key and the finalizer list; name, uid and short values are not pooled")

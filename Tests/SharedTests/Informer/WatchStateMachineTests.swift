@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Shared
 
 @Suite struct WatchStateMachineTests {
@@ -7,7 +8,10 @@ import Testing
     /// (state before, failures before, input, state after, action)
     static let transitions: [(M.State, Int, M.Input, M.State, M.Action)] = [
         (.empty, 0, .start, .listing, .list(after: .zero)),
-        (.listing, 0, .listSucceeded(resourceVersion: "10"), .listed(resourceVersion: "10"), .watch(from: "10", after: .zero)),
+        (
+            .listing, 0, .listSucceeded(resourceVersion: "10"), .listed(resourceVersion: "10"),
+            .watch(from: "10", after: .zero)
+        ),
         (.listing, 0, .listFailed, .listing, .list(after: .milliseconds(800))),
         (.listing, 2, .listFailed, .listing, .list(after: .milliseconds(3200))),
         (.listing, 9, .listFailed, .listing, .list(after: .seconds(30))),
@@ -15,10 +19,19 @@ import Testing
         (.listed(resourceVersion: "10"), 0, .watchOpened, .watching(resourceVersion: "10"), .none),
         (.watching(resourceVersion: "10"), 0, .event(resourceVersion: "11"), .watching(resourceVersion: "11"), .none),
         // A cut stream resumes from the last version seen, after a backoff.
-        (.watching(resourceVersion: "11"), 0, .watchBroke, .listed(resourceVersion: "11"), .watch(from: "11", after: .milliseconds(800))),
-        (.listed(resourceVersion: "11"), 1, .watchBroke, .listed(resourceVersion: "11"), .watch(from: "11", after: .milliseconds(1600))),
+        (
+            .watching(resourceVersion: "11"), 0, .watchBroke, .listed(resourceVersion: "11"),
+            .watch(from: "11", after: .milliseconds(800))
+        ),
+        (
+            .listed(resourceVersion: "11"), 1, .watchBroke, .listed(resourceVersion: "11"),
+            .watch(from: "11", after: .milliseconds(1600))
+        ),
         // The server's own timeout: resume at once.
-        (.watching(resourceVersion: "12"), 0, .watchEnded, .listed(resourceVersion: "12"), .watch(from: "12", after: .zero)),
+        (
+            .watching(resourceVersion: "12"), 0, .watchEnded, .listed(resourceVersion: "12"),
+            .watch(from: "12", after: .zero)
+        ),
         // 410: relist at once, from any state.
         (.watching(resourceVersion: "12"), 0, .gone, .listing, .list(after: .zero)),
         (.listed(resourceVersion: "12"), 3, .gone, .listing, .list(after: .zero)),
@@ -43,7 +56,9 @@ import Testing
         #expect(machine.step(.watchBroke, jitter: 0) == .watch(from: "2", after: .milliseconds(800)))
     }
 
-    @Test(arguments: [(0.0, Duration.milliseconds(800)), (0.5, .milliseconds(1200)), (0.999, .nanoseconds(1_599_200_000))])
+    @Test(arguments: [
+        (0.0, Duration.milliseconds(800)), (0.5, .milliseconds(1200)), (0.999, .nanoseconds(1_599_200_000)),
+    ])
     func jitterStretchesTheBackoffUpToTwice(jitter: Double, expected: Duration) {
         var machine = M(state: .listing)
         #expect(machine.step(.listFailed, jitter: jitter) == .list(after: expected))

@@ -1,53 +1,74 @@
 import Foundation
 import Testing
+
 @testable import Shared
 
 @Suite struct ConfigurationTests {
     static let kubeconfig = """
-    apiVersion: v1
-    kind: Config
-    current-context: dev
-    clusters:
-    - name: dev-cluster
-      cluster:
-        server: https://127.0.0.1:6443/
-        certificate-authority: certs/ca.crt
-    - name: prod-cluster
-      cluster:
-        server: https://prod.example:443
-        certificate-authority-data: \(Data("CA PEM".utf8).base64EncodedString())
-    - name: lab-cluster
-      cluster:
-        server: https://lab:6443
-        insecure-skip-tls-verify: true
-    users:
-    - name: dev-user
-      user:
-        token: abc123
-    - name: prod-user
-      user:
-        client-certificate-data: \(Data("CERT".utf8).base64EncodedString())
-        client-key-data: \(Data("KEY".utf8).base64EncodedString())
-    - name: lab-user
-      user:
-        tokenFile: /var/token
-        client-certificate: /etc/cert.pem
-        client-key: key.pem
-    contexts:
-    - name: dev
-      context: {cluster: dev-cluster, user: dev-user, namespace: omjobs}
-    - name: prod
-      context: {cluster: prod-cluster, user: prod-user}
-    - name: lab
-      context: {cluster: lab-cluster, user: lab-user}
-    - name: broken
-      context: {cluster: nowhere, user: dev-user}
-    """
+        apiVersion: v1
+        kind: Config
+        current-context: dev
+        clusters:
+        - name: dev-cluster
+          cluster:
+            server: https://127.0.0.1:6443/
+            certificate-authority: certs/ca.crt
+        - name: prod-cluster
+          cluster:
+            server: https://prod.example:443
+            certificate-authority-data: \(Data("CA PEM".utf8).base64EncodedString())
+        - name: lab-cluster
+          cluster:
+            server: https://lab:6443
+            insecure-skip-tls-verify: true
+        users:
+        - name: dev-user
+          user:
+            token: abc123
+        - name: prod-user
+          user:
+            client-certificate-data: \(Data("CERT".utf8).base64EncodedString())
+            client-key-data: \(Data("KEY".utf8).base64EncodedString())
+        - name: lab-user
+          user:
+            tokenFile: /var/token
+            client-certificate: /etc/cert.pem
+            client-key: key.pem
+        contexts:
+        - name: dev
+          context: {cluster: dev-cluster, user: dev-user, namespace: omjobs}
+        - name: prod
+          context: {cluster: prod-cluster, user: prod-user}
+        - name: lab
+          context: {cluster: lab-cluster, user: lab-user}
+        - name: broken
+          context: {cluster: nowhere, user: dev-user}
+        """
 
     static let contexts: [(String?, ClusterConfiguration)] = [
-        (nil, ClusterConfiguration(server: "https://127.0.0.1:6443", tls: TLSOptions(certificateAuthority: .file("/home/me/.kube/certs/ca.crt")), credentials: .token("abc123"), namespace: "omjobs")),
-        ("prod", ClusterConfiguration(server: "https://prod.example:443", tls: TLSOptions(certificateAuthority: .data(Data("CA PEM".utf8)), clientCertificate: .data(Data("CERT".utf8)), clientKey: .data(Data("KEY".utf8))))),
-        ("lab", ClusterConfiguration(server: "https://lab:6443", tls: TLSOptions(clientCertificate: .file("/etc/cert.pem"), clientKey: .file("/home/me/.kube/key.pem"), insecureSkipVerify: true), credentials: .tokenFile("/var/token"))),
+        (
+            nil,
+            ClusterConfiguration(
+                server: "https://127.0.0.1:6443",
+                tls: TLSOptions(certificateAuthority: .file("/home/me/.kube/certs/ca.crt")),
+                credentials: .token("abc123"), namespace: "omjobs")
+        ),
+        (
+            "prod",
+            ClusterConfiguration(
+                server: "https://prod.example:443",
+                tls: TLSOptions(
+                    certificateAuthority: .data(Data("CA PEM".utf8)), clientCertificate: .data(Data("CERT".utf8)),
+                    clientKey: .data(Data("KEY".utf8))))
+        ),
+        (
+            "lab",
+            ClusterConfiguration(
+                server: "https://lab:6443",
+                tls: TLSOptions(
+                    clientCertificate: .file("/etc/cert.pem"), clientKey: .file("/home/me/.kube/key.pem"),
+                    insecureSkipVerify: true), credentials: .tokenFile("/var/token"))
+        ),
     ]
 
     @Test(arguments: contexts)
@@ -79,8 +100,15 @@ import Testing
         try "team-a\n".write(toFile: directory + "/namespace", atomically: true, encoding: .utf8)
         let env = ["KUBERNETES_SERVICE_HOST": "10.96.0.1", "KUBERNETES_SERVICE_PORT": "443"]
         let config = try ClusterConfiguration.inCluster(environment: env, directory: directory)
-        #expect(config == ClusterConfiguration(server: "https://10.96.0.1:443", tls: TLSOptions(certificateAuthority: .file(directory + "/ca.crt")), credentials: .tokenFile(directory + "/token"), namespace: "team-a"))
-        #expect(throws: KubeError.self) { try ClusterConfiguration.inCluster(environment: ["KUBERNETES_SERVICE_HOST": "h"], directory: directory) }
+        #expect(
+            config
+                == ClusterConfiguration(
+                    server: "https://10.96.0.1:443",
+                    tls: TLSOptions(certificateAuthority: .file(directory + "/ca.crt")),
+                    credentials: .tokenFile(directory + "/token"), namespace: "team-a"))
+        #expect(throws: KubeError.self) {
+            try ClusterConfiguration.inCluster(environment: ["KUBERNETES_SERVICE_HOST": "h"], directory: directory)
+        }
     }
 
     @Test func loadPrefersInClusterThenKUBECONFIGFirstExistingFile() throws {
@@ -91,7 +119,9 @@ import Testing
         let env = ["KUBECONFIG": "\(directory)/missing:\(directory)/config", "HOME": "/nonexistent"]
         let config = try ClusterConfiguration.load(environment: env)
         #expect(config.server == "https://127.0.0.1:6443")
-        #expect(config.tls.certificateAuthority == .file(directory + "/certs/ca.crt"), "relative to the kubeconfig's directory")
+        #expect(
+            config.tls.certificateAuthority == .file(directory + "/certs/ca.crt"),
+            "relative to the kubeconfig's directory")
         #expect(try ClusterConfiguration.load(environment: env, context: "lab").tls.insecureSkipVerify)
         #expect {
             try ClusterConfiguration.load(environment: ["HOME": "/nonexistent"])

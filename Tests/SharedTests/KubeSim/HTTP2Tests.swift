@@ -3,6 +3,7 @@ import KubeJSON
 import KubeSim
 import Synchronization
 import Testing
+
 @testable import Shared
 
 /// The client speaks HTTP/2 where the server offers it (ALPN `h2` over TLS, as a real API
@@ -12,9 +13,14 @@ import Testing
     static let pods = GroupResource(group: "", resource: "pods")
 
     static func pod(_ name: String) -> JSONValue {
-        ["apiVersion": "v1", "kind": "Pod", "metadata": ["name": .string(name), "namespace": "default",
-                                                          "labels": ["omjob.pipelines.openmetadata.org/name": "run-1"]],
-         "spec": ["restartPolicy": "Never", "containers": [["name": "main", "image": "busybox"]]]]
+        [
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": [
+                "name": .string(name), "namespace": "default",
+                "labels": ["omjob.pipelines.openmetadata.org/name": "run-1"],
+            ],
+            "spec": ["restartPolicy": "Never", "containers": [["name": "main", "image": "busybox"]]],
+        ]
     }
 
     @Test(.timeLimit(.minutes(2))) func aGetAWatchAndConcurrentGetsShareOneHTTP2Connection() async throws {
@@ -23,7 +29,9 @@ import Testing
         let harness = try await SimHarness(tls: certs)
         let seen = Mutex<[(path: String, transport: RequestTransport)]>([])
         harness.sim.interceptor = { request in
-            seen.withLock { $0.append((request.path + (request.query["watch"] == "true" ? "?watch" : ""), request.transport)) }
+            seen.withLock {
+                $0.append((request.path + (request.query["watch"] == "true" ? "?watch" : ""), request.transport))
+            }
             return nil
         }
         _ = try harness.sim.store.create(Self.pods, namespace: "default", object: Self.pod("p-0"))
@@ -33,8 +41,9 @@ import Testing
         #expect(first.metadata.name == "p-0")
 
         // A watch holds its stream open; on HTTP/1.1 it would hold a whole connection.
-        let events = try await client.watch(PodView.self, namespace: "default",
-                                            options: WatchOptions(resourceVersion: first.metadata.resourceVersion))
+        let events = try await client.watch(
+            PodView.self, namespace: "default",
+            options: WatchOptions(resourceVersion: first.metadata.resourceVersion))
         var iterator = events.makeAsyncIterator()
         _ = try harness.sim.store.create(Self.pods, namespace: "default", object: Self.pod("p-1"))
         guard case .added(let added)? = try await iterator.next() else {
@@ -45,7 +54,11 @@ import Testing
 
         // Eight gets at once while the watch is open.
         let names = try await withThrowingTaskGroup(of: String.self) { group in
-            for _ in 0..<8 { group.addTask { try await client.get(PodView.self, namespace: "default", name: "p-0").metadata.name ?? "" } }
+            for _ in 0..<8 {
+                group.addTask {
+                    try await client.get(PodView.self, namespace: "default", name: "p-0").metadata.name ?? ""
+                }
+            }
             return try await group.reduce(into: []) { $0.append($1) }
         }
         #expect(names == Array(repeating: "p-0", count: 8))
@@ -54,7 +67,9 @@ import Testing
         #expect(requests.count == 10, "get, watch, 8 gets: \(requests.map(\.path))")
         #expect(requests.contains { $0.path.hasSuffix("?watch") })
         #expect(requests.allSatisfy { $0.transport.httpVersion == "2.0" }, "\(requests.map(\.transport))")
-        #expect(Set(requests.map(\.transport.connection)).count == 1, "one multiplexed connection: \(requests.map(\.transport.connection))")
+        #expect(
+            Set(requests.map(\.transport.connection)).count == 1,
+            "one multiplexed connection: \(requests.map(\.transport.connection))")
         try await harness.finish(client)
     }
 
@@ -63,7 +78,8 @@ import Testing
         defer { certs.remove() }
         let harness = try await SimHarness(token: nil, tls: certs)
         let plain = try await SimHarness(token: nil)
-        let http = HTTPClient(executor: harness.thread.executor, tls: TLSOptions(certificateAuthority: .file(certs.caCert)))
+        let http = HTTPClient(
+            executor: harness.thread.executor, tls: TLSOptions(certificateAuthority: .file(certs.caCert)))
         let overTLS = try await http.send(HTTPRequest(url: "\(harness.sim.baseURL)/version"))
         let cleartext = try await http.send(HTTPRequest(url: "\(plain.sim.baseURL)/version"))
         #expect(overTLS.status == 200 && cleartext.status == 200)

@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import KubeSim
 import Testing
+
 @testable import Shared
 
 /// The issue's "must show" client behaviours against kubesim over real sockets. Faults kubesim
@@ -13,7 +14,8 @@ import Testing
         let harness = try await SimHarness(tls: certs)
         let tokenPath = certs.directory + "/token"
         try "stale-token".write(toFile: tokenPath, atomically: true, encoding: .utf8)
-        let client = harness.client(tls: TLSOptions(certificateAuthority: .file(certs.caCert)), credentials: .tokenFile(tokenPath))
+        let client = harness.client(
+            tls: TLSOptions(certificateAuthority: .file(certs.caCert)), credentials: .tokenFile(tokenPath))
 
         var first: KubeError?
         do { _ = try await client.list(OMJob.self, namespace: "default") } catch { first = error }
@@ -22,19 +24,29 @@ import Testing
         let list = try await client.list(OMJob.self, namespace: "default")
         #expect(list.items.isEmpty, "the rotated token is read and accepted on the next request")
 
-        let wrong = harness.client(tls: TLSOptions(certificateAuthority: .file(certs.otherCACert)), credentials: .tokenFile(tokenPath))
+        let wrong = harness.client(
+            tls: TLSOptions(certificateAuthority: .file(certs.otherCACert)), credentials: .tokenFile(tokenPath))
         var refused: KubeError?
         do { _ = try await wrong.list(OMJob.self, namespace: "default") } catch { refused = error }
-        guard case .transport(let transport)? = refused else { Issue.record("expected a TLS refusal, got \(String(describing: refused))"); return }
+        guard case .transport(let transport)? = refused else {
+            Issue.record("expected a TLS refusal, got \(String(describing: refused))")
+            return
+        }
         #expect(transport.kind == .tls)
         try await harness.finish(client, wrong)
     }
 
     @Test func paginationOverMoreObjectsThanOnePage() async throws {
         let harness = try await SimHarness()
-        for i in 0..<25 { _ = try harness.sim.store.create(SimHarness.omjobs, namespace: "default", object: SimHarness.omjob("run-\(i)")) }
+        for i in 0..<25 {
+            _ = try harness.sim.store.create(
+                SimHarness.omjobs, namespace: "default", object: SimHarness.omjob("run-\(i)"))
+        }
         let recorder = RequestRecorder()
-        harness.sim.interceptor = { recorder.record($0); return nil }
+        harness.sim.interceptor = {
+            recorder.record($0)
+            return nil
+        }
         let client = harness.client()
         let list = try await client.list(OMJob.self, namespace: "default", options: Shared.ListOptions(limit: 10))
         #expect(Set(list.items.compactMap(\.metadata.name)) == Set((0..<25).map { "run-\($0)" }))
@@ -66,7 +78,8 @@ import Testing
             return recorder.count <= 2 ? .respond(.internalError("injected")) : nil
         }
         let client = harness.client()
-        let created = try await client.create(SimHarness.omjob("retried"), resource: OMJob.resourceType, namespace: "default", name: "retried")
+        let created = try await client.create(
+            SimHarness.omjob("retried"), resource: OMJob.resourceType, namespace: "default", name: "retried")
         #expect(created["metadata"]?["uid"]?.stringValue?.isEmpty == false)
         #expect(recorder.count == 3)
         try await harness.finish(client)
@@ -75,15 +88,20 @@ import Testing
     @Test func invalidObjectIsNotRetriedAndItsCausesSurface() async throws {
         let harness = try await SimHarness()
         let recorder = RequestRecorder()
-        harness.sim.interceptor = { recorder.record($0); return nil }
+        harness.sim.interceptor = {
+            recorder.record($0)
+            return nil
+        }
         let client = harness.client()
         var failure: KubeError?
         do {
-            _ = try await client.create(SimHarness.omjob("bad", image: nil), resource: OMJob.resourceType, namespace: "default", name: "bad")
+            _ = try await client.create(
+                SimHarness.omjob("bad", image: nil), resource: OMJob.resourceType, namespace: "default", name: "bad")
         } catch { failure = error }
         #expect(failure?.code == 422)
         #expect(failure?.reason == "Invalid")
-        #expect(failure?.causes.contains { ($0.field ?? "").contains("image") } == true, "causes: \(failure?.causes ?? [])")
+        #expect(
+            failure?.causes.contains { ($0.field ?? "").contains("image") } == true, "causes: \(failure?.causes ?? [])")
         #expect(recorder.count == 1)
         try await harness.finish(client)
     }

@@ -3,6 +3,7 @@ import KubeJSON
 import KubeSim
 import Synchronization
 import Testing
+
 @testable import Shared
 
 /// The informer against kubesim's real list and watch, through a proxy that cuts the watch
@@ -12,9 +13,13 @@ import Testing
     final class Notes: Sendable {
         let list = Mutex<[String]>([])
         var handlers: Informer<OMJob>.Handlers {
-            .init(added: { o in self.append("add", o) }, updated: { _, o in self.append("update", o) }, deleted: { o in self.append("delete", o) })
+            .init(
+                added: { o in self.append("add", o) }, updated: { _, o in self.append("update", o) },
+                deleted: { o in self.append("delete", o) })
         }
-        func append(_ kind: String, _ o: OMJob) { list.withLock { $0.append("\(kind) \(o.metadata.name!)@\(o.metadata.resourceVersion!)") } }
+        func append(_ kind: String, _ o: OMJob) {
+            list.withLock { $0.append("\(kind) \(o.metadata.name!)@\(o.metadata.resourceVersion!)") }
+        }
         var all: [String] { list.withLock { $0 } }
         func wait(until done: ([String]) -> Bool) async throws -> [String] {
             for _ in 0..<1500 where !done(all) { try await Task.sleep(for: .milliseconds(10)) }
@@ -23,9 +28,16 @@ import Testing
     }
 
     static func note(_ event: KubeSim.WatchEvent) -> String? {
-        let kind = switch event.type { case .added: "add"; case .modified: "update"; case .deleted: "delete"; default: "" }
+        let kind =
+            switch event.type {
+            case .added: "add"
+            case .modified: "update"
+            case .deleted: "delete"
+            default: ""
+            }
         guard !kind.isEmpty else { return nil }
-        return "\(kind) \(event.object[path: ["metadata", "name"]]?.stringValue ?? "")@\(event.object[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")"
+        return
+            "\(kind) \(event.object[path: ["metadata", "name"]]?.stringValue ?? "")@\(event.object[path: ["metadata", "resourceVersion"]]?.stringValue ?? "")"
     }
 
     @Test func watchCutFiveTimesMidBurstDeliversEveryChangeOnceInOrderAnd410RelistsMissedDeletions() async throws {
@@ -34,28 +46,41 @@ import Testing
         let omjobs = SimHarness.omjobs
         for i in 0..<3 { try store.create(omjobs, namespace: "default", object: SimHarness.omjob("seed-\(i)")) }
         let recorder = RequestRecorder()
-        harness.sim.interceptor = { recorder.record($0); return nil }
-        func requests(watch: Bool) -> Int { recorder.seen.withLock { $0.filter { ($0.method == "GET") && (watch == $0.path.contains("watch=true")) }.count } }
+        harness.sim.interceptor = {
+            recorder.record($0)
+            return nil
+        }
+        func requests(watch: Bool) -> Int {
+            recorder.seen.withLock {
+                $0.filter { ($0.method == "GET") && (watch == $0.path.contains("watch=true")) }.count
+            }
+        }
         let proxy = try CuttingProxy(targetPort: harness.sim.port)
         let client = harness.client(server: "http://127.0.0.1:\(proxy.port)")
         let notes = Notes()
-        let informer = Informer<OMJob>(client: client, namespace: "default",
-                                       machine: WatchStateMachine(firstBackoff: .milliseconds(5), backoffCap: .milliseconds(50)),
-                                       handlers: notes.handlers)
+        let informer = Informer<OMJob>(
+            client: client, namespace: "default",
+            machine: WatchStateMachine(firstBackoff: .milliseconds(5), backoffCap: .milliseconds(50)),
+            handlers: notes.handlers)
         let running = Task { await informer.run() }
         await informer.waitUntilSynced()
         #expect(notes.all.count == 3)
 
         // Ground truth: kubesim's own in-process watch from the same point.
         let truth = Mutex<[String]>([])
-        let token = try store.watch(omjobs, namespace: "default", options: .init(resourceVersion: String(store.resourceVersion))) { event in
+        let token = try store.watch(
+            omjobs, namespace: "default", options: .init(resourceVersion: String(store.resourceVersion))
+        ) { event in
             if let note = Self.note(event) { truth.withLock { $0.append(note) } }
         }
         for _ in 0..<1000 where requests(watch: true) == 0 { try await Task.sleep(for: .milliseconds(5)) }
         for step in 0..<60 {
             switch step % 3 {
             case 0: try store.create(omjobs, namespace: "default", object: SimHarness.omjob("burst-\(step)"))
-            case 1: try store.patch(omjobs, namespace: "default", name: "seed-\(step % 2)", type: .merge, patch: ["metadata": ["labels": ["step": .string(String(step))]]])
+            case 1:
+                try store.patch(
+                    omjobs, namespace: "default", name: "seed-\(step % 2)", type: .merge,
+                    patch: ["metadata": ["labels": ["step": .string(String(step))]]])
             default: _ = try store.delete(omjobs, namespace: "default", name: "burst-\(step - 2)")
             }
             if step % 12 == 5 {
@@ -79,12 +104,19 @@ import Testing
         _ = try store.delete(omjobs, namespace: "default", name: "seed-2")
         _ = try store.delete(omjobs, namespace: "default", name: "seed-1")
         try store.create(omjobs, namespace: "default", object: SimHarness.omjob("after-gap"))
-        for i in 0..<150 { try store.patch(omjobs, namespace: "default", name: "seed-0", type: .merge, patch: ["metadata": ["labels": ["gap": .string(String(i))]]]) }
+        for i in 0..<150 {
+            try store.patch(
+                omjobs, namespace: "default", name: "seed-0", type: .merge,
+                patch: ["metadata": ["labels": ["gap": .string(String(i))]]])
+        }
         let before = notes.all.count
         proxy.resume()
         let afterGap = try await notes.wait { $0.count >= before + 4 }.dropFirst(before)
         let final = try #require(try? store.get(omjobs, namespace: "default", name: "seed-0"))
-        #expect(Set(afterGap.map { $0.split(separator: "@")[0] }) == ["delete seed-2", "delete seed-1", "add after-gap", "update seed-0"])
+        #expect(
+            Set(afterGap.map { $0.split(separator: "@")[0] }) == [
+                "delete seed-2", "delete seed-1", "add after-gap", "update seed-0",
+            ])
         #expect(requests(watch: false) == 2, "the 410 forced exactly one relist")
         #expect(afterGap.contains("update seed-0@\(final[path: ["metadata", "resourceVersion"]]!.stringValue!)"))
         let live = try store.list(omjobs, namespace: "default").items.count
@@ -100,14 +132,24 @@ import Testing
     /// store never waits for the whole list of whole objects): 25 OMJobs in pages of 10.
     @Test func theFirstListIsReadAndTransformedPageByPage() async throws {
         let harness = try await SimHarness()
-        for i in 0..<25 { try harness.sim.store.create(SimHarness.omjobs, namespace: "default", object: SimHarness.omjob("paged-\(i)")) }
+        for i in 0..<25 {
+            try harness.sim.store.create(
+                SimHarness.omjobs, namespace: "default", object: SimHarness.omjob("paged-\(i)"))
+        }
         let recorder = RequestRecorder()
-        harness.sim.interceptor = { recorder.record($0); return nil }
+        harness.sim.interceptor = {
+            recorder.record($0)
+            return nil
+        }
         let client = harness.client()
         let transformed = Mutex(0)
-        let informer = Informer<OMJob>(client: client, namespace: "default", pageSize: 10,
-                                       transform: { omJob, _ in transformed.withLock { $0 += 1 }; return omJob.withoutPodTemplates() },
-                                       handlers: .init())
+        let informer = Informer<OMJob>(
+            client: client, namespace: "default", pageSize: 10,
+            transform: { omJob, _ in
+                transformed.withLock { $0 += 1 }
+                return omJob.withoutPodTemplates()
+            },
+            handlers: .init())
         let running = Task { await informer.run() }
         await informer.waitUntilSynced()
         let lists = recorder.seen.withLock { $0.filter { $0.method == "GET" && !$0.path.contains("watch=true") }.count }

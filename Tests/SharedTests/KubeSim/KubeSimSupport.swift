@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import KubeSim
 import Synchronization
+
 @testable import Shared
 
 /// kubesim with the repository's CRDs, plus a client loop; everything is torn down by `finish`.
@@ -14,16 +15,23 @@ struct SimHarness {
     let thread: LoopThread
 
     init(token: String? = "sim-token", tls: TestCertificates? = nil, historyLimit: Int = 10_000) async throws {
-        sim = try await KubeSimServer.start(.init(token: token, crdDirectory: Self.crdDirectory, tlsCertificatePath: tls?.serverCert,
-                                                  tlsKeyPath: tls?.serverKey, store: .init(historyLimit: historyLimit), threads: 1))
+        sim = try await KubeSimServer.start(
+            .init(
+                token: token, crdDirectory: Self.crdDirectory, tlsCertificatePath: tls?.serverCert,
+                tlsKeyPath: tls?.serverKey, store: .init(historyLimit: historyLimit), threads: 1))
         thread = try LoopThread()
     }
 
     /// The retry deadline only bounds a hang: a loaded machine has held a first attempt for 40 s.
-    func client(server: String? = nil, tls: TLSOptions = TLSOptions(), credentials: ClusterConfiguration.Credentials = .token("sim-token"),
-                retry: RetryPolicy = RetryPolicy(initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(200), deadline: .seconds(120))) -> KubeClient {
-        KubeClient(configuration: ClusterConfiguration(server: server ?? sim.baseURL, tls: tls, credentials: credentials),
-                   executor: thread.executor, retry: retry)
+    func client(
+        server: String? = nil, tls: TLSOptions = TLSOptions(),
+        credentials: ClusterConfiguration.Credentials = .token("sim-token"),
+        retry: RetryPolicy = RetryPolicy(
+            initialBackoff: .milliseconds(20), maxBackoff: .milliseconds(200), deadline: .seconds(120))
+    ) -> KubeClient {
+        KubeClient(
+            configuration: ClusterConfiguration(server: server ?? sim.baseURL, tls: tls, credentials: credentials),
+            executor: thread.executor, retry: retry)
     }
 
     func finish(_ clients: KubeClient...) async throws {
@@ -35,8 +43,10 @@ struct SimHarness {
     static func omjob(_ name: String, image: String? = "openmetadata/ingestion:1.5") -> JSONValue {
         var pod: JSONValue = ["serviceAccountName": "ingestion", "command": ["python", "main.py"]]
         if let image { pod["image"] = .string(image) }
-        return ["apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
-                "metadata": ["name": .string(name), "namespace": "default"], "spec": ["mainPodSpec": pod]]
+        return [
+            "apiVersion": "pipelines.openmetadata.org/v1", "kind": "OMJob",
+            "metadata": ["name": .string(name), "namespace": "default"], "spec": ["mainPodSpec": pod],
+        ]
     }
 }
 

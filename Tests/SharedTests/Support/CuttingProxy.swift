@@ -10,9 +10,12 @@ final class CuttingProxy: Sendable {
 
     init(targetPort: Int) throws {
         // SpawnedProcess, not Process: see SpawnedProcess for the descriptor-count crash.
-        process = try SpawnedProcess(executable: "/usr/bin/env",
-                                     arguments: ["python3", ScriptedServer.fixtures.appendingPathComponent("cutting_proxy.py").path, String(targetPort)],
-                                     environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe)
+        process = try SpawnedProcess(
+            executable: "/usr/bin/env",
+            arguments: [
+                "python3", ScriptedServer.fixtures.appendingPathComponent("cutting_proxy.py").path, String(targetPort),
+            ],
+            environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe)
         stdin = process.stdinWriter!
         stdout = process.stdoutReader!
         guard let port = Int(Self.readLine(stdout)) else { throw CocoaError(.fileReadCorruptFile) }

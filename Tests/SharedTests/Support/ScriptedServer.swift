@@ -1,6 +1,7 @@
 import Foundation
-import Spawn
 import KubeJSON
+import Spawn
+
 @testable import Shared
 
 /// The Fixtures/scripted_server.py process: a real HTTP(S) server on an ephemeral port that
@@ -15,10 +16,11 @@ final class ScriptedServer: Sendable {
 
     init(tls: TestCertificates? = nil) throws {
         // SpawnedProcess, not Process: see SpawnedProcess for the descriptor-count crash.
-        process = try SpawnedProcess(executable: "/usr/bin/env",
-                                     arguments: ["python3", Self.fixtures.appendingPathComponent("scripted_server.py").path]
-                                         + (tls.map { [$0.serverCert, $0.serverKey] } ?? []),
-                                     environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe)
+        process = try SpawnedProcess(
+            executable: "/usr/bin/env",
+            arguments: ["python3", Self.fixtures.appendingPathComponent("scripted_server.py").path]
+                + (tls.map { [$0.serverCert, $0.serverKey] } ?? []),
+            environment: ProcessInfo.processInfo.environment, stdin: .pipe, stdout: .pipe)
         var line = Data()
         while let byte = try process.stdoutReader!.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
             line.append(byte)
@@ -64,19 +66,26 @@ struct TestCertificates: Sendable {
         directory = NSTemporaryDirectory() + "shared-tls-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"]
-        try openssl(["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=test-ca"])
-        try openssl(["req", "-x509"] + ec + ["-keyout", "other-ca.key", "-out", "other-ca.crt", "-days", "1", "-subj", "/CN=other-ca"])
+        try openssl(
+            ["req", "-x509"] + ec + ["-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=test-ca"])
+        try openssl(
+            ["req", "-x509"] + ec + [
+                "-keyout", "other-ca.key", "-out", "other-ca.crt", "-days", "1", "-subj", "/CN=other-ca",
+            ])
         try openssl(["req"] + ec + ["-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1"])
         try "subjectAltName=IP:127.0.0.1\n".write(toFile: directory + "/san.ext", atomically: true, encoding: .utf8)
-        try openssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-                     "-out", "server.crt", "-days", "1", "-extfile", "san.ext"])
+        try openssl([
+            "x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+            "-out", "server.crt", "-days", "1", "-extfile", "san.ext",
+        ])
     }
 
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
     private func openssl(_ arguments: [String]) throws {
-        let process = try SpawnedProcess(executable: "/usr/bin/openssl", arguments: arguments,
-                                         environment: ProcessInfo.processInfo.environment, directory: directory)
+        let process = try SpawnedProcess(
+            executable: "/usr/bin/openssl", arguments: arguments,
+            environment: ProcessInfo.processInfo.environment, directory: directory)
         guard process.waitUntilExit() == .exited(0) else {
             throw TransportError(kind: .other, message: "openssl \(arguments.first ?? "") failed")
         }

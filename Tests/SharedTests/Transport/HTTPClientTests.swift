@@ -1,6 +1,7 @@
 import Foundation
 import KubeJSON
 import Testing
+
 @testable import Shared
 
 /// The libcurl transport over real sockets against Fixtures/scripted_server.py.
@@ -11,7 +12,8 @@ import Testing
         let thread = try LoopThread()
         let client = HTTPClient(executor: thread.executor)
         let body = Data(#"{"a":1}"#.utf8)
-        let first = try await client.send(HTTPRequest(method: "PUT", url: "\(server.baseURL)/x?y=1", headers: [("X-Test", "yes")], body: body))
+        let first = try await client.send(
+            HTTPRequest(method: "PUT", url: "\(server.baseURL)/x?y=1", headers: [("X-Test", "yes")], body: body))
         let second = try await client.send(HTTPRequest(url: "\(server.baseURL)/z"))
         let echo1 = try JSONDecoder().decode(JSONValue.self, from: first.body)
         let echo2 = try JSONDecoder().decode(JSONValue.self, from: second.body)
@@ -65,7 +67,8 @@ import Testing
         let client = HTTPClient(executor: thread.executor)
         // Port 1 on loopback: nothing listens there and binding it needs root, so it stays closed.
         await #expect(throws: TransportError.self) {
-            do { _ = try await client.send(HTTPRequest(url: "http://127.0.0.1:1/")) } catch let error as TransportError {
+            do { _ = try await client.send(HTTPRequest(url: "http://127.0.0.1:1/")) } catch let error as TransportError
+            {
                 #expect(error.kind == .connection)
                 throw error
             }
@@ -81,7 +84,8 @@ import Testing
         defer { server.stop() }
         let thread = try LoopThread()
         let good = HTTPClient(executor: thread.executor, tls: TLSOptions(certificateAuthority: .file(certs.caCert)))
-        let response = try await good.send(HTTPRequest(url: "\(server.baseURL)/secure", headers: [("Authorization", "Bearer t0k3n")]))
+        let response = try await good.send(
+            HTTPRequest(url: "\(server.baseURL)/secure", headers: [("Authorization", "Bearer t0k3n")]))
         let echo = try JSONDecoder().decode(JSONValue.self, from: response.body)
         #expect(echo[path: ["headers", "Authorization"]] == "Bearer t0k3n")
 
@@ -89,9 +93,11 @@ import Testing
         let inMemory = HTTPClient(executor: thread.executor, tls: TLSOptions(certificateAuthority: .data(caData)))
         #expect(try await inMemory.send(HTTPRequest(url: "\(server.baseURL)/secure")).status == 200)
 
-        let wrong = HTTPClient(executor: thread.executor, tls: TLSOptions(certificateAuthority: .file(certs.otherCACert)))
+        let wrong = HTTPClient(
+            executor: thread.executor, tls: TLSOptions(certificateAuthority: .file(certs.otherCACert)))
         var failure: TransportError?
-        do { _ = try await wrong.send(HTTPRequest(url: "\(server.baseURL)/secure")) } catch let error as TransportError { failure = error }
+        do { _ = try await wrong.send(HTTPRequest(url: "\(server.baseURL)/secure")) } catch let error as TransportError
+        { failure = error }
         #expect(failure?.kind == .tls)
         #expect(try await server.log(client: good).count == 2, "the refused client never got a request through")
         for client in [good, inMemory, wrong] { await client.shutdown() }
@@ -146,7 +152,8 @@ import Testing
         }
         #expect(received == 3000)
         #expect(inOrder)
-        #expect(stream.lines.flow.pauseCount > 1, "3 MB against a consumer that sleeps: libcurl was paused, and resumed")
+        #expect(
+            stream.lines.flow.pauseCount > 1, "3 MB against a consumer that sleeps: libcurl was paused, and resumed")
         await client.shutdown()
         thread.stopAndWait()
     }

@@ -3,7 +3,7 @@ import Spawn
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `SpawnedProcess`, the tests' and benchmarks' replacement for Foundation's `Process.run()`: stdio as
@@ -16,8 +16,9 @@ import Glibc
         let open = (0..<32).map { _ in Glibc.open("/dev/null", O_RDONLY) }
         defer { open.forEach { close($0) } }
         #expect(open.allSatisfy { $0 >= 3 })
-        let process = try SpawnedProcess(executable: "/bin/sh", arguments: ["-c", "ls /proc/self/fd"],
-                                         environment: ["PATH": "/usr/bin:/bin"], stdout: .pipe)
+        let process = try SpawnedProcess(
+            executable: "/bin/sh", arguments: ["-c", "ls /proc/self/fd"],
+            environment: ["PATH": "/usr/bin:/bin"], stdout: .pipe)
         let listed = String(decoding: process.stdoutReader!.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.waitUntilExit() == .exited(0))
         // 0-2 are the stdio; ls opens one more to read the directory itself.
@@ -34,8 +35,9 @@ import Glibc
     }
 
     @Test func stdinPipeReachesTheChildAndItsOutputsComeBack() throws {
-        let process = try SpawnedProcess(executable: "/bin/sh", arguments: ["-c", "tr a-z A-Z; echo err >&2"],
-                                         environment: ["PATH": "/usr/bin:/bin"], stdin: .pipe, stdout: .pipe, stderr: .pipe)
+        let process = try SpawnedProcess(
+            executable: "/bin/sh", arguments: ["-c", "tr a-z A-Z; echo err >&2"],
+            environment: ["PATH": "/usr/bin:/bin"], stdin: .pipe, stdout: .pipe, stderr: .pipe)
         process.stdinWriter!.write(Data("hello\n".utf8))
         try process.stdinWriter!.close()
         #expect(String(decoding: process.stdoutReader!.readDataToEndOfFile(), as: UTF8.self) == "HELLO\n")
@@ -46,8 +48,9 @@ import Glibc
     @Test func inheritedStdoutIsTheParentsAndStaysOpenInIt() throws {
         let own = try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/1")
         // Read before any redirection: the shell's own descriptor 1.
-        let process = try SpawnedProcess(executable: "/bin/sh", arguments: ["-c", "target=$(readlink /proc/$$/fd/1); echo \"$target\" >&2"],
-                                         environment: ["PATH": "/usr/bin:/bin"], stdout: .inherit, stderr: .pipe)
+        let process = try SpawnedProcess(
+            executable: "/bin/sh", arguments: ["-c", "target=$(readlink /proc/$$/fd/1); echo \"$target\" >&2"],
+            environment: ["PATH": "/usr/bin:/bin"], stdout: .inherit, stderr: .pipe)
         let childs = String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self)
         #expect(process.waitUntilExit() == .exited(0))
         #expect(childs == own + "\n")
@@ -61,8 +64,9 @@ import Glibc
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let log = directory + "/log"
         try "before\n".write(toFile: log, atomically: true, encoding: .utf8)
-        let process = try SpawnedProcess(executable: "/bin/sh", arguments: ["-c", "pwd"], environment: [:],
-                                         directory: directory, stdout: .file(log))
+        let process = try SpawnedProcess(
+            executable: "/bin/sh", arguments: ["-c", "pwd"], environment: [:],
+            directory: directory, stdout: .file(log))
         #expect(process.waitUntilExit() == .exited(0))
         let resolved = URL(fileURLWithPath: directory).resolvingSymlinksInPath().path
         #expect(try String(contentsOfFile: log, encoding: .utf8) == "before\n\(resolved)\n")

@@ -1,13 +1,15 @@
 import Foundation
 import KubeJSON
-import Testing
 import TestSupport
+import Testing
+
 @testable import Shared
 
 /// Broker behaviour through the real socket: lost executors, garbage, drain.
 extension SupervisorProcessTests {
     func command(_ id: String, _ name: String, delayMs: Int64) -> IPCMessage {
-        .command(CommandEnvelope(id: id, key: ObjectKey(namespace: "ns", name: name), payload: ["delayMs": .int(delayMs)]))
+        .command(
+            CommandEnvelope(id: id, key: ObjectKey(namespace: "ns", name: name), payload: ["delayMs": .int(delayMs)]))
     }
 
     /// The broker's in-flight ledger, via `ctl inflight`: command id → executor pid.
@@ -25,7 +27,7 @@ extension SupervisorProcessTests {
     }
 
     @Test func killDashNineOfAnExecutorLosesNoCommand() async throws {
-        try await withSupervisor() { supervisor, _ in
+        try await withSupervisor { supervisor, _ in
             _ = try await supervisor.waitReady()
             let requester = try BrokerClient.hello(path: supervisor.socketPath)
             let ctl = try BrokerClient.hello(path: supervisor.socketPath)
@@ -33,7 +35,11 @@ extension SupervisorProcessTests {
             // Long enough that all 40 are still held when a loaded machine gets round to asking.
             for (i, id) in ids.enumerated() { requester.send(command(id, "run-\(i % 10)", delayMs: 6000)) }
             var held: [String: Int64] = [:]
-            #expect(await eventually { held = (try? inflight(ctl)) ?? [:]; return held.count == ids.count })
+            #expect(
+                await eventually {
+                    held = (try? inflight(ctl)) ?? [:]
+                    return held.count == ids.count
+                })
             let victim = try #require(held.values.first)
             #expect(Set(held.values).count == 2, "both executors hold commands")
             kill(Int32(victim), SIGKILL)
@@ -48,12 +54,13 @@ extension SupervisorProcessTests {
             #expect(!requester.closedByPeer(timeout: 2))
             for case .result(let late) in requester.buffered { answers[late.id, default: 0] += 1 }
             #expect(answers == Dictionary(uniqueKeysWithValues: ids.map { ($0, 1) }))
-            #expect(await eventually { !supervisor.supervisorLogs("executor gone; re-dispatching its commands").isEmpty })
+            #expect(
+                await eventually { !supervisor.supervisorLogs("executor gone; re-dispatching its commands").isEmpty })
         }
     }
 
     @Test func garbageClosesOnlyTheOffendingConnection() async throws {
-        try await withSupervisor() { supervisor, _ in
+        try await withSupervisor { supervisor, _ in
             let port = try await supervisor.waitReady()
             let bystander = try BrokerClient.hello(path: supervisor.socketPath)
             let garbage: [(String, [UInt8])] = [
@@ -70,15 +77,26 @@ extension SupervisorProcessTests {
             }
             // A valid hello and command split into single bytes is not garbage.
             let slow = try BrokerClient(path: supervisor.socketPath)
-            for byte in IPCMessage.hello(Hello(role: "ctl", pid: 1)).frame() + command("split-1", "a", delayMs: 0).frame() {
+            for byte in IPCMessage.hello(Hello(role: "ctl", pid: 1)).frame()
+                + command("split-1", "a", delayMs: 0).frame()
+            {
                 slow.sendRaw([byte])
             }
-            guard case .welcome = try slow.next() else { Issue.record("no welcome"); return }
-            guard case .result(let result) = try slow.next() else { Issue.record("no result"); return }
+            guard case .welcome = try slow.next() else {
+                Issue.record("no welcome")
+                return
+            }
+            guard case .result(let result) = try slow.next() else {
+                Issue.record("no result")
+                return
+            }
             #expect(result.id == "split-1")
             // Everyone else kept working, and nothing crashed.
             bystander.send(.ctl(.status))
-            guard case .ctlReply(let status) = try bystander.next() else { Issue.record("no status"); return }
+            guard case .ctlReply(let status) = try bystander.next() else {
+                Issue.record("no status")
+                return
+            }
             #expect(status["children"]?.arrayValue?.count == 4)
             #expect(try LoopbackHTTP.get(port: port, path: "/ready").status == 200)
             #expect(await eventually { supervisor.supervisorLogs("broker connection closed").count >= garbage.count })
@@ -87,7 +105,7 @@ extension SupervisorProcessTests {
     }
 
     @Test func sigtermDrainsInFlightCommandsAndLeavesNoProcess() async throws {
-        try await withSupervisor() { supervisor, _ in
+        try await withSupervisor { supervisor, _ in
             let port = try await supervisor.waitReady()
             let info = try LoopbackHTTP.get(port: port, path: "/info").body
             let document = try JSONDecoder().decode(JSONValue.self, from: Data(info.utf8))
@@ -105,15 +123,18 @@ extension SupervisorProcessTests {
             }
             #expect(results == 6)
             #expect(await supervisor.waitExit(timeout: 15) == 0)
-            #expect(await eventually(timeout: 15) { pids.allSatisfy(processIsGone) }, "children left: \(pids.filter { !processIsGone($0) })")
+            #expect(
+                await eventually(timeout: 15) { pids.allSatisfy(processIsGone) },
+                "children left: \(pids.filter { !processIsGone($0) })")
             #expect(!FileManager.default.fileExists(atPath: supervisor.socketPath))
         }
     }
 
     @Test func childrenDieWithAKilledSupervisor() async throws {
-        try await withSupervisor() { supervisor, _ in
+        try await withSupervisor { supervisor, _ in
             let port = try await supervisor.waitReady()
-            let info = try JSONDecoder().decode(JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
+            let info = try JSONDecoder().decode(
+                JSONValue.self, from: Data(try LoopbackHTTP.get(port: port, path: "/info").body.utf8))
             let pids = (info["children"]?.arrayValue ?? []).compactMap { $0["pid"]?.intValue }.map(Int32.init)
             #expect(pids.count == 4)
             supervisor.signal(SIGKILL)

@@ -1,28 +1,37 @@
 import Foundation
 import Spawn
 import Testing
+
 @testable import Shared
 
 /// Tests that run the real built `omjob-supervisor` with the real role executables or tiny
 /// scripts as children. Serialized: each starts a process tree, and the machine is shared.
 @Suite(.serialized, .timeLimit(.minutes(5))) struct SupervisorProcessTests {
     /// Starts a supervisor in a fresh directory, runs `body`, and always cleans up.
-    func withSupervisor(_ environment: [String: String] = [:], scripts: [String: String] = [:], launcher: [String] = [],
-                        _ body: (RunningSupervisor, TemporaryDirectory) async throws -> Void) async throws {
+    func withSupervisor(
+        _ environment: [String: String] = [:], scripts: [String: String] = [:], launcher: [String] = [],
+        _ body: (RunningSupervisor, TemporaryDirectory) async throws -> Void
+    ) async throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }
         var env = environment
         for (role, script) in scripts {
             env["OMJOB_\(role.uppercased())_COMMAND"] = try directory.script(role + ".sh", script)
         }
-        let supervisor = try RunningSupervisor(runDirectory: directory.path + "/run", environment: env, launcher: launcher)
+        let supervisor = try RunningSupervisor(
+            runDirectory: directory.path + "/run", environment: env, launcher: launcher)
         defer { supervisor.terminate() }
         try await body(supervisor, directory)
     }
 
     @Test func crashingWorkerIsRestartedWithGrowingDelays() async throws {
-        try await withSupervisor(["EXECUTOR_WORKERS": "1", "RESTART_INTENSITY": "100"], scripts: ["gc": "exit 1"]) { supervisor, _ in
-            let restarts = { supervisor.supervisorLogs("child exited; restarting after backoff").filter { $0["child"] as? String == "gc-0" } }
+        try await withSupervisor(["EXECUTOR_WORKERS": "1", "RESTART_INTENSITY": "100"], scripts: ["gc": "exit 1"]) {
+            supervisor, _ in
+            let restarts = {
+                supervisor.supervisorLogs("child exited; restarting after backoff").filter {
+                    $0["child"] as? String == "gc-0"
+                }
+            }
             #expect(await eventually { restarts().count >= 5 }, "\(supervisor.rawLogs)")
             let delays = restarts().prefix(5).compactMap { ($0["delay.ms"] as? String).flatMap(Int.init) }
             #expect(delays == [100, 200, 400, 800, 1600])
@@ -32,7 +41,9 @@ import Testing
     }
 
     @Test func crashLoopBeyondIntensityEndsTheSupervisorNonZero() async throws {
-        try await withSupervisor(["RESTART_INTENSITY": "3", "RESTART_PERIOD_SECONDS": "60"], scripts: ["executor": "exit 3"]) { supervisor, _ in
+        try await withSupervisor(
+            ["RESTART_INTENSITY": "3", "RESTART_PERIOD_SECONDS": "60"], scripts: ["executor": "exit 3"]
+        ) { supervisor, _ in
             let code = await supervisor.waitExit()
             #expect(code == 1)
             // The last lines may still be in the pipe when the process has exited.
@@ -52,8 +63,9 @@ import Testing
         try await withSupervisor(["EXECUTOR_WORKERS": "1"], scripts: ["gc": "exec sleep 30"]) { supervisor, _ in
             func ignoresPipe(_ pid: Int32) -> Bool {
                 guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-                      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
-                      let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16) else { return false }
+                    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
+                    let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+                else { return false }
                 return mask & (1 << (UInt64(SIGPIPE) - 1)) != 0
             }
             // Set in the first lines of main: by the time a child started, it is.
@@ -64,8 +76,9 @@ import Testing
 
     @Test func badSettingStopsStartUpWithExitCode2NamingTheVariable() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
-            let process = try SpawnedProcess(executable: try BuiltProducts.path(name),
-                                             environment: ["EXECUTOR_WORKERS": "many", "PATH": "/usr/bin:/bin"], stderr: .pipe)
+            let process = try SpawnedProcess(
+                executable: try BuiltProducts.path(name),
+                environment: ["EXECUTOR_WORKERS": "many", "PATH": "/usr/bin:/bin"], stderr: .pipe)
             let text = String(decoding: process.stderrReader!.readDataToEndOfFile(), as: UTF8.self)
             #expect(process.waitUntilExit() == .exited(2), "\(name)")
             #expect(text.contains("EXECUTOR_WORKERS") && text.contains("many"), "\(name): \(text)")
@@ -74,8 +87,9 @@ import Testing
 
     @Test func helpOfEveryExecutableListsEverySetting() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
-            let process = try SpawnedProcess(executable: try BuiltProducts.path(name), arguments: ["--help"],
-                                             environment: ProcessInfo.processInfo.environment, stdout: .pipe)
+            let process = try SpawnedProcess(
+                executable: try BuiltProducts.path(name), arguments: ["--help"],
+                environment: ProcessInfo.processInfo.environment, stdout: .pipe)
             let text = String(decoding: process.stdoutReader!.readDataToEndOfFile(), as: UTF8.self)
             #expect(process.waitUntilExit() == .exited(0))
             for setting in Settings.all { #expect(text.contains(setting.name), "\(name) --help lacks \(setting.name)") }

@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import Shared
 @testable import Supervisor
 
@@ -15,9 +16,13 @@ import Testing
         _ = b.setLeading(false)
         var sent: [Broker.Action] = []
         for i in 0..<6 {
-            sent += b.received(base.decoded(base.command("c\(i)", "run-\(i)")), from: BrokerTests.watcher, now: .milliseconds(i))
+            sent += b.received(
+                base.decoded(base.command("c\(i)", "run-\(i)")), from: BrokerTests.watcher, now: .milliseconds(i))
         }
-        #expect(!sent.contains { if case .send(let c, _) = $0 { c == BrokerTests.e0 || c == BrokerTests.e1 } else { false } })
+        #expect(
+            !sent.contains {
+                if case .send(let c, _) = $0 { c == BrokerTests.e0 || c == BrokerTests.e1 } else { false }
+            })
         #expect(b.pendingCount == 6)
         // An executor that restarts while standby gets nothing either.
         _ = b.disconnected(BrokerTests.e1, now: .seconds(1))
@@ -27,10 +32,13 @@ import Testing
         let dispatched = (0..<6).flatMap { base.targets(lead, of: base.command("c\($0)", "run-\($0)")) }
         #expect(dispatched.isEmpty, "a held command is never dispatched")
         let answers = (0..<6).map { IPCMessage.result(ResultEnvelope(id: "c\($0)", error: "not-leading")).frame() }
-        #expect(answers.allSatisfy { lead.contains(.send(BrokerTests.watcher, $0)) }, "each held command answered to its requester")
+        #expect(
+            answers.allSatisfy { lead.contains(.send(BrokerTests.watcher, $0)) },
+            "each held command answered to its requester")
         #expect(b.pendingCount == 0 && b.ledger.isEmpty)
         // Decided again, from fresh state: dispatched now.
-        let again = b.received(base.decoded(base.command("c0-again", "run-0")), from: BrokerTests.watcher, now: .seconds(2))
+        let again = b.received(
+            base.decoded(base.command("c0-again", "run-0")), from: BrokerTests.watcher, now: .seconds(2))
         #expect(base.targets(again, of: base.command("c0-again", "run-0")).count == 1)
     }
 
@@ -45,7 +53,9 @@ import Testing
         _ = b.disconnected(BrokerTests.e1, now: .seconds(1))
         #expect(b.ledger["w1"]?.executor == nil, "back in the queue, held")
         let lead = b.setLeading(true)
-        #expect(lead.contains(.send(BrokerTests.watcher, IPCMessage.result(ResultEnvelope(id: "w1", error: "not-leading")).frame())))
+        #expect(
+            lead.contains(
+                .send(BrokerTests.watcher, IPCMessage.result(ResultEnvelope(id: "w1", error: "not-leading")).frame())))
         #expect(b.ledger.isEmpty)
     }
 

@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import Shared
 @testable import Supervisor
 
@@ -8,7 +9,9 @@ import Testing
 @Suite struct BrokerTests {
     static let watcher = 1, e0 = 2, e1 = 3, e2 = 4
 
-    func decoded(_ message: IPCMessage) -> DecodedMessage { DecodedMessage(message: message, payload: message.payload()) }
+    func decoded(_ message: IPCMessage) -> DecodedMessage {
+        DecodedMessage(message: message, payload: message.payload())
+    }
 
     func command(_ id: String, _ name: String) -> IPCMessage {
         .command(CommandEnvelope(id: id, key: ObjectKey(namespace: "ns", name: name), payload: ["op": "x"]))
@@ -20,7 +23,9 @@ import Testing
         var broker = Broker(limits: limits, version: "test")
         _ = broker.received(decoded(.hello(Hello(role: "watcher", pid: 100))), from: Self.watcher, now: .zero)
         for (instance, connection) in executors.enumerated() {
-            _ = broker.received(decoded(.hello(Hello(role: "executor", pid: Int32(200 + instance), instance: instance))), from: connection, now: .zero)
+            _ = broker.received(
+                decoded(.hello(Hello(role: "executor", pid: Int32(200 + instance), instance: instance))),
+                from: connection, now: .zero)
             _ = broker.received(decoded(.ready), from: connection, now: .zero)
         }
         return broker
@@ -71,7 +76,9 @@ import Testing
         for id in holder.keys.sorted() {
             // The dead executor's late answer would be dropped; the live one's reaches the watcher.
             for action in b.received(decoded(result(id)), from: Self.e1, now: .seconds(2)) {
-                if case .send(Self.watcher, let bytes) = action, bytes == result(id).frame() { answers[id, default: 0] += 1 }
+                if case .send(Self.watcher, let bytes) = action, bytes == result(id).frame() {
+                    answers[id, default: 0] += 1
+                }
             }
         }
         #expect(answers == Dictionary(uniqueKeysWithValues: holder.keys.map { ($0, 1) }))
@@ -84,12 +91,17 @@ import Testing
         for i in 0..<3000 { _ = b.received(decoded(command("c\(i)", "k\(i % 3)")), from: Self.watcher, now: .zero) }
         #expect(b.pendingCount == 2998)
         var order: [String] = []
-        var inFlight = b.ledger.filter { $0.value.executor != nil }.keys.sorted { Int($0.dropFirst())! < Int($1.dropFirst())! }
+        var inFlight = b.ledger.filter { $0.value.executor != nil }.keys.sorted {
+            Int($0.dropFirst())! < Int($1.dropFirst())!
+        }
         while let next = inFlight.first {
             inFlight.removeFirst()
             order.append(next)
             for action in b.received(decoded(result(next)), from: Self.e0, now: .zero) {
-                if case .send(Self.e0, let bytes) = action, case .command(let c) = try? IPCMessage(payload: Array(bytes.drop { $0 != 0x0a }.dropFirst().dropLast())) {
+                if case .send(Self.e0, let bytes) = action,
+                    case .command(let c) = try? IPCMessage(
+                        payload: Array(bytes.drop { $0 != 0x0a }.dropFirst().dropLast()))
+                {
                     inFlight.append(c.id)
                 }
             }
@@ -108,8 +120,11 @@ import Testing
         let holder = targets(actions, of: command("c1", "a")).first!
         let other = holder == Self.e0 ? Self.e1 : Self.e0
         #expect(b.received(decoded(result("c1")), from: other, now: .zero) == [.log(.strayResult(other, id: "c1"))])
-        #expect(b.received(decoded(result("c1")), from: holder, now: .seconds(1)).contains(.send(Self.watcher, result("c1").frame())))
-        #expect(b.received(decoded(result("c1")), from: holder, now: .seconds(1)) == [.log(.strayResult(holder, id: "c1"))])
+        #expect(
+            b.received(decoded(result("c1")), from: holder, now: .seconds(1)).contains(
+                .send(Self.watcher, result("c1").frame())))
+        #expect(
+            b.received(decoded(result("c1")), from: holder, now: .seconds(1)) == [.log(.strayResult(holder, id: "c1"))])
     }
 
     @Test func fullQueueAnswersBusy() {
@@ -137,7 +152,8 @@ import Testing
         #expect(stop.contains(.send(Self.watcher, IPCMessage.shutdown.frame())))
         #expect(!stop.contains(.drained))
         let refused = IPCMessage.result(ResultEnvelope(id: "c2", error: "shutting-down")).frame()
-        #expect(b.received(decoded(command("c2", "b")), from: Self.watcher, now: .zero) == [.send(Self.watcher, refused)])
+        #expect(
+            b.received(decoded(command("c2", "b")), from: Self.watcher, now: .zero) == [.send(Self.watcher, refused)])
         #expect(b.received(decoded(result("c1")), from: holder, now: .zero).last == .drained)
     }
 
@@ -154,14 +170,18 @@ import Testing
         var b = broker(executors: [Self.e0], limits: .init(heartbeatTimeout: .seconds(15)))
         _ = b.received(decoded(.hello(Hello(role: "ctl", pid: 1))), from: 50, now: .zero)
         _ = b.received(decoded(.heartbeat), from: Self.e0, now: .seconds(10))
-        #expect(b.tick(now: .seconds(16)) == [.close(Self.watcher, reason: "no heartbeat for 15.0 seconds"), .unresponsive(pid: 100)])
+        #expect(
+            b.tick(now: .seconds(16)) == [
+                .close(Self.watcher, reason: "no heartbeat for 15.0 seconds"), .unresponsive(pid: 100),
+            ])
     }
 
     @Test func duplicateIDIsRefused() {
         var b = broker()
         _ = b.received(decoded(command("c1", "a")), from: Self.watcher, now: .zero)
         let refused = IPCMessage.result(ResultEnvelope(id: "c1", error: "duplicate-id")).frame()
-        #expect(b.received(decoded(command("c1", "a")), from: Self.watcher, now: .zero) == [.send(Self.watcher, refused)])
+        #expect(
+            b.received(decoded(command("c1", "a")), from: Self.watcher, now: .zero) == [.send(Self.watcher, refused)])
     }
 }
 
@@ -174,7 +194,9 @@ import Testing
     func sentCommands(_ actions: [Broker.Action], to executor: Int) -> [String] {
         actions.compactMap {
             guard case .send(let c, let bytes) = $0, c == executor,
-                  case .command(let command)? = try? IPCMessage(payload: Array(bytes.drop { $0 != 0x0a }.dropFirst().dropLast())) else { return nil }
+                case .command(let command)? = try? IPCMessage(
+                    payload: Array(bytes.drop { $0 != 0x0a }.dropFirst().dropLast()))
+            else { return nil }
             return command.id
         }
     }
@@ -183,12 +205,14 @@ import Testing
         var b = helper.broker(limits: .init(perExecutor: 2))
         var holder: [String: Int] = [:]
         for i in 0..<24 {
-            let actions = b.received(helper.decoded(helper.command("c\(i)", "k\(i % 8)")), from: Self.watcher, now: .milliseconds(i))
+            let actions = b.received(
+                helper.decoded(helper.command("c\(i)", "k\(i % 8)")), from: Self.watcher, now: .milliseconds(i))
             for e in [Self.e0, Self.e1] { for id in sentCommands(actions, to: e) { holder[id] = e } }
         }
         #expect(holder.count == 4, "two held by each executor, the rest wait in lanes")
         #expect(b.pendingCount == 20)
-        let dead = try #require(holder["c0"]), survivor = dead == Self.e0 ? Self.e1 : Self.e0
+        let dead = try #require(holder["c0"])
+        let survivor = dead == Self.e0 ? Self.e1 : Self.e0
         let deadKeys = Set(b.keyOwners.filter { $0.value.executor == dead }.keys.map(\.name))
         let deadIDs = (0..<24).filter { deadKeys.contains("k\($0 % 8)") }.map { "c\($0)" }
         let actions = b.disconnected(dead, now: .seconds(1))
@@ -198,15 +222,17 @@ import Testing
         while let next = inFlight.first {
             inFlight.removeFirst()
             order.append(next)
-            inFlight += sentCommands(b.received(helper.decoded(helper.result(next)), from: survivor, now: .seconds(2)), to: survivor)
+            inFlight += sentCommands(
+                b.received(helper.decoded(helper.result(next)), from: survivor, now: .seconds(2)), to: survivor)
         }
         #expect(order.count == 24 && b.ledger.isEmpty && b.pendingCount == 0)
         for key in 0..<8 {
             let ids = order.compactMap { Int($0.dropFirst()) }.filter { $0 % 8 == key }
             #expect(ids == ids.sorted(), "key k\(key) kept its order across the re-dispatch")
         }
-        #expect(order.dropFirst(2).prefix(deadIDs.count) == ArraySlice(deadIDs),
-                "the dead executor's commands, oldest first, went before the survivor's own waiting ones")
+        #expect(
+            order.dropFirst(2).prefix(deadIDs.count) == ArraySlice(deadIDs),
+            "the dead executor's commands, oldest first, went before the survivor's own waiting ones")
     }
 
     @Test func aForgottenCommandDoesNotStandInForALaterOneWithItsID() {
@@ -222,7 +248,8 @@ import Testing
         var order: [String] = []
         var next = "busy"
         while true {
-            let sent = sentCommands(b.received(helper.decoded(helper.result(next)), from: Self.e0, now: .zero), to: Self.e0)
+            let sent = sentCommands(
+                b.received(helper.decoded(helper.result(next)), from: Self.e0, now: .zero), to: Self.e0)
             guard let id = sent.first else { break }
             order.append(id)
             next = id
@@ -236,7 +263,11 @@ import Testing
         var later: [Int: [String]] = [:]
         for i in 0..<20 {
             let actions = b.received(helper.decoded(helper.command("c\(i)", "k\(i)")), from: Self.watcher, now: .zero)
-            for e in [Self.e0, Self.e1] { for id in sentCommands(actions, to: e) { if first[e] == nil { first[e] = id } else { later[e, default: []].append(id) } } }
+            for e in [Self.e0, Self.e1] {
+                for id in sentCommands(actions, to: e) {
+                    if first[e] == nil { first[e] = id } else { later[e, default: []].append(id) }
+                }
+            }
         }
         #expect(first.count == 2 && later.isEmpty, "one each, the rest wait")
         let held = first[Self.e0]!

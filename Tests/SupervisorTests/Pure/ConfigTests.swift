@@ -1,5 +1,6 @@
 import Logging
 import Testing
+
 @testable import Shared
 
 /// Settings from the environment: defaults, valid values, and an error naming the variable.
@@ -46,7 +47,10 @@ import Testing
     @Test func leaderElectionDefaultsAreClientGos() throws {
         let config = try OperatorConfig(environment: [:])
         #expect(config.leaderElection)
-        #expect((config.leaseDuration, config.renewDeadline, config.retryPeriod) == (.seconds(15), .seconds(10), .seconds(2)))
+        #expect(
+            (config.leaseDuration, config.renewDeadline, config.retryPeriod) == (
+                .seconds(15), .seconds(10), .seconds(2)
+            ))
         #expect(config.leaseName == "omjob-operator")
     }
 
@@ -70,9 +74,13 @@ import Testing
         let others = try lease(["OMJOB_SHARD_SELECTOR": "app.kubernetes.io/pipeline-type!=metadata"])
         #expect(metadata.hasPrefix("omjob-operator-sel-") && metadata.count == "omjob-operator-sel-".count + 8)
         #expect(metadata != others)
-        #expect(try lease(["OMJOB_SHARD_SELECTOR": "app.kubernetes.io/pipeline-type=metadata", "WATCH_NAMESPACES": "a"]) != metadata)
+        #expect(
+            try lease(["OMJOB_SHARD_SELECTOR": "app.kubernetes.io/pipeline-type=metadata", "WATCH_NAMESPACES": "a"])
+                != metadata)
         #expect(try lease(["OMJOB_SHARD_SELECTOR": "x=y", "SHARD": "team-a"]) == "omjob-operator-team-a")
-        #expect(try OperatorConfig(environment: ["OMJOB_SHARD_SELECTOR": " x in (a, b) "]).shardSelector?.text == "x in (a, b)")
+        #expect(
+            try OperatorConfig(environment: ["OMJOB_SHARD_SELECTOR": " x in (a, b) "]).shardSelector?.text
+                == "x in (a, b)")
         #expect(try OperatorConfig(environment: [:]).shardSelector == nil)
         do {
             _ = try OperatorConfig(environment: ["OMJOB_SHARD_SELECTOR": "pipeline-type in metadata"])
@@ -101,7 +109,10 @@ import Testing
         #expect(Set(Settings.redacted([:]).keys) == Set(Settings.all.map(\.name)))
     }
 
-    @Test(arguments: [("TRACE", Logger.Level.trace), ("debug", .debug), ("Info", .info), ("WARN", .warning), ("warning", .warning), ("ERROR", .error)])
+    @Test(arguments: [
+        ("TRACE", Logger.Level.trace), ("debug", .debug), ("Info", .info), ("WARN", .warning), ("warning", .warning),
+        ("ERROR", .error),
+    ])
     func levelNames(name: String, level: Logger.Level) {
         #expect(Logger.Level(operatorName: name) == level)
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Shared
 
 /// The frame decoder against DESIGN.md §2: valid streams however they are split, and every way
@@ -13,7 +14,9 @@ import Testing
     }
 
     static let cases: [Case] = [
-        Case(name: "one frame", wire: Array("15\n{\"type\":\"ping\"}\n".utf8), payloads: ["{\"type\":\"ping\"}"], error: nil),
+        Case(
+            name: "one frame", wire: Array("15\n{\"type\":\"ping\"}\n".utf8), payloads: ["{\"type\":\"ping\"}"],
+            error: nil),
         Case(name: "two frames joined", wire: Array("2\n{}\n3\n[1]\n".utf8), payloads: ["{}", "[1]"], error: nil),
         Case(name: "empty payload", wire: Array("0\n\n".utf8), payloads: [""], error: nil),
         Case(name: "non-digit", wire: Array("1a\n".utf8), payloads: [], error: .nonDigitInLength(UInt8(ascii: "a"))),
@@ -23,8 +26,12 @@ import Testing
         Case(name: "2 GiB length", wire: Array("2147483648\n".utf8), payloads: [], error: .overCap(2_147_483)),
         Case(name: "eight digits", wire: Array("10000000\n".utf8), payloads: [], error: .tooManyDigits),
         Case(name: "just over 1 MiB", wire: Array("1048577\n".utf8), payloads: [], error: .overCap(1_048_577)),
-        Case(name: "missing trailing newline", wire: Array("2\n{}x".utf8), payloads: [], error: .missingTrailingNewline(UInt8(ascii: "x"))),
-        Case(name: "valid frame then garbage", wire: Array("2\n{}\n-".utf8), payloads: [], error: .nonDigitInLength(UInt8(ascii: "-"))),
+        Case(
+            name: "missing trailing newline", wire: Array("2\n{}x".utf8), payloads: [],
+            error: .missingTrailingNewline(UInt8(ascii: "x"))),
+        Case(
+            name: "valid frame then garbage", wire: Array("2\n{}\n-".utf8), payloads: [],
+            error: .nonDigitInLength(UInt8(ascii: "-"))),
     ]
 
     @Test(arguments: cases)

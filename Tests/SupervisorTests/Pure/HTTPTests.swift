@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Supervisor
 
 /// Requests through libhttp-parser, in any split, and the health routes over snapshots.
@@ -30,9 +31,11 @@ import Testing
     }
 
     func snapshot(problems: [String]) -> HealthSnapshot {
-        HealthSnapshot(version: "1.2.3", configuration: ["LOG_LEVEL": "INFO"], children: [
-            .init(id: ChildID(role: "gc"), pid: 7, restarts: 2, uptimeSeconds: 1.5, lastExit: "exited with code 1"),
-        ], readinessProblems: problems, metricsText: { "m 1\n" })
+        HealthSnapshot(
+            version: "1.2.3", configuration: ["LOG_LEVEL": "INFO"],
+            children: [
+                .init(id: ChildID(role: "gc"), pid: 7, restarts: 2, uptimeSeconds: 1.5, lastExit: "exited with code 1")
+            ], readinessProblems: problems, metricsText: { "m 1\n" })
     }
 
     @Test(arguments: [
@@ -41,15 +44,19 @@ import Testing
         ("GET", "/nope", [], 404, "not found\n"), ("POST", "/health", [], 405, "only GET\n"),
     ])
     func routes(method: String, path: String, problems: [String], status: Int, body: String) {
-        let response = HealthRoutes.respond(to: HTTPRequestHead(method: method, path: path), with: snapshot(problems: problems))
+        let response = HealthRoutes.respond(
+            to: HTTPRequestHead(method: method, path: path), with: snapshot(problems: problems))
         #expect(response.status == status)
         #expect(String(decoding: response.body, as: UTF8.self) == body)
     }
 
     @Test func infoIsJSONWithChildren() throws {
-        let response = HealthRoutes.respond(to: HTTPRequestHead(method: "GET", path: "/info"), with: snapshot(problems: []))
+        let response = HealthRoutes.respond(
+            to: HTTPRequestHead(method: "GET", path: "/info"), with: snapshot(problems: []))
         let text = String(decoding: response.body, as: UTF8.self)
         #expect(response.contentType == "application/json")
-        #expect(text.contains(#""version" : "1.2.3""#) && text.contains(#""restarts" : 2"#) && text.contains("exited with code 1"))
+        #expect(
+            text.contains(#""version" : "1.2.3""#) && text.contains(#""restarts" : 2"#)
+                && text.contains("exited with code 1"))
     }
 }

@@ -1,22 +1,38 @@
 import KubeJSON
 import Testing
+
 @testable import Shared
 
 /// Messages: real-shaped JSON in, typed message out, and back to the same bytes.
 @Suite struct IPCMessageTests {
     static let fixtures: [(String, IPCMessage)] = [
-        (#"{"pid":42,"role":"executor","type":"hello","v":1,"instance":1}"#, .hello(Hello(role: "executor", pid: 42, instance: 1))),
+        (
+            #"{"pid":42,"role":"executor","type":"hello","v":1,"instance":1}"#,
+            .hello(Hello(role: "executor", pid: 42, instance: 1))
+        ),
         (#"{"type":"hello","role":"ctl","pid":0}"#, .hello(Hello(role: "ctl", pid: 0))),
         (#"{"type":"welcome","v":1,"version":"0.1.0"}"#, .welcome(version: "0.1.0")),
         (#"{"type":"ready","v":1}"#, .ready),
         (#"{"type":"heartbeat","v":1}"#, .heartbeat),
         (#"{"type":"conditions","v":1,"synced":true}"#, .conditions(WorkerConditions(synced: true))),
-        (#"{"type":"command","v":1,"id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"kind":"createPod","n":3}}"#,
-         .command(CommandEnvelope(id: "c-1", key: ObjectKey(namespace: "ns", name: "run-1"), payload: ["kind": "createPod", "n": 3]))),
-        (#"{"type":"result","v":1,"id":"c-1","payload":{"outcome":"done"}}"#, .result(ResultEnvelope(id: "c-1", payload: ["outcome": "done"]))),
-        (#"{"type":"result","v":1,"id":"c-2","payload":null,"error":"busy"}"#, .result(ResultEnvelope(id: "c-2", error: "busy"))),
-        (#"{"type":"metrics","v":1,"counters":[{"name":"omjob_x_total","labels":{"a":"b"},"value":3}],"gauges":[]}"#,
-         .metrics(MetricsReport(counters: [MetricSample(name: "omjob_x_total", labels: ["a": "b"], value: 3)]))),
+        (
+            #"{"type":"command","v":1,"id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"kind":"createPod","n":3}}"#,
+            .command(
+                CommandEnvelope(
+                    id: "c-1", key: ObjectKey(namespace: "ns", name: "run-1"), payload: ["kind": "createPod", "n": 3]))
+        ),
+        (
+            #"{"type":"result","v":1,"id":"c-1","payload":{"outcome":"done"}}"#,
+            .result(ResultEnvelope(id: "c-1", payload: ["outcome": "done"]))
+        ),
+        (
+            #"{"type":"result","v":1,"id":"c-2","payload":null,"error":"busy"}"#,
+            .result(ResultEnvelope(id: "c-2", error: "busy"))
+        ),
+        (
+            #"{"type":"metrics","v":1,"counters":[{"name":"omjob_x_total","labels":{"a":"b"},"value":3}],"gauges":[]}"#,
+            .metrics(MetricsReport(counters: [MetricSample(name: "omjob_x_total", labels: ["a": "b"], value: 3)]))
+        ),
         (#"{"type":"log-level","v":1,"level":"DEBUG"}"#, .logLevel("DEBUG")),
         (#"{"type":"shutdown","v":1}"#, .shutdown),
         (#"{"type":"ctl","v":1,"request":"inflight"}"#, .ctl(.inflight)),
@@ -84,14 +100,20 @@ import Testing
 
     @Test func compactSortedEncoding() {
         let frame = IPCMessage.hello(Hello(role: "watcher", pid: 7)).frame()
-        #expect(String(decoding: frame, as: UTF8.self) == "47\n{\"pid\":7,\"role\":\"watcher\",\"type\":\"hello\",\"v\":1}\n")
+        #expect(
+            String(decoding: frame, as: UTF8.self)
+                == "47\n{\"pid\":7,\"role\":\"watcher\",\"type\":\"hello\",\"v\":1}\n")
     }
 
     @Test func brokerDecoderLeavesPayloadsOpaque() throws {
         var decoder = MessageDecoder(opaquePayloads: true)
-        let command = IPCMessage.command(CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: ["x": 1]))
+        let command = IPCMessage.command(
+            CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: ["x": 1]))
         let decoded = try decoder.feed(command.frame())
-        #expect(decoded.map(\.message) == [.command(CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: .null))])
+        #expect(
+            decoded.map(\.message) == [
+                .command(CommandEnvelope(id: "c", key: ObjectKey(namespace: "n", name: "a"), payload: .null))
+            ])
         #expect(FrameCodec.encode(decoded[0].payload) == command.frame())
     }
 

@@ -1,5 +1,6 @@
 import Shared
 import Testing
+
 @testable import Supervisor
 
 /// The elector's rules, as client-go's leaderelection has them, from tables of inputs.
@@ -8,9 +9,13 @@ import Testing
     static let timing = E.Timing(leaseDuration: .seconds(15), renewDeadline: .seconds(10), retryPeriod: .seconds(2))
 
     static func at(_ seconds: Double) -> E.Now { E.Now(.milliseconds(Int64(seconds * 1000)), wall: "t\(seconds)") }
-    static func lease(_ holder: String, rv: String, renew: String = "r", duration: Int = 15, transitions: Int = 0) -> ObservedLease {
-        ObservedLease(record: LeaseRecord(holderIdentity: holder, leaseDurationSeconds: duration, acquireTime: "a", renewTime: renew,
-                                          leaseTransitions: transitions), resourceVersion: rv)
+    static func lease(_ holder: String, rv: String, renew: String = "r", duration: Int = 15, transitions: Int = 0)
+        -> ObservedLease
+    {
+        ObservedLease(
+            record: LeaseRecord(
+                holderIdentity: holder, leaseDurationSeconds: duration, acquireTime: "a", renewTime: renew,
+                leaseTransitions: transitions), resourceVersion: rv)
     }
 
     /// Drives `me` through read → write → leading, returning the actions of the write's answer.
@@ -29,7 +34,11 @@ import Testing
         #expect(elector.tick(now: Self.at(0)) == [.read])
         #expect(elector.tick(now: Self.at(0.5)) == [], "one request at a time")
         let create = elector.read(.notFound, now: Self.at(0.1))
-        #expect(create == [.create(LeaseRecord(holderIdentity: "me", leaseDurationSeconds: 15, acquireTime: "t0.1", renewTime: "t0.1"))])
+        #expect(
+            create == [
+                .create(
+                    LeaseRecord(holderIdentity: "me", leaseDurationSeconds: 15, acquireTime: "t0.1", renewTime: "t0.1"))
+            ])
         #expect(!elector.isLeader)
         let actions = elector.wrote(.written(Self.lease("me", rv: "1")), now: Self.at(0.2))
         #expect(actions.contains(.startLeading))
@@ -50,12 +59,16 @@ import Testing
         var last: [E.Action] = []
         for (time, renew) in zip(reads, renews) {
             #expect(elector.tick(now: Self.at(time)) == [.read])
-            last = elector.read(.found(Self.lease("other", rv: renew, renew: renew, transitions: 3)), now: Self.at(time))
+            last = elector.read(
+                .found(Self.lease("other", rv: renew, renew: renew, transitions: 3)), now: Self.at(time))
         }
-        let update = last.compactMap { action -> LeaseRecord? in if case .update(let r, _) = action { r } else { nil } }.first
+        let update = last.compactMap { action -> LeaseRecord? in if case .update(let r, _) = action { r } else { nil } }
+            .first
         #expect((update != nil) == takes)
         if let update {
-            #expect(update.holderIdentity == "me" && update.leaseTransitions == 4 && update.acquireTime == "t\(reads.last!)")
+            #expect(
+                update.holderIdentity == "me" && update.leaseTransitions == 4 && update.acquireTime == "t\(reads.last!)"
+            )
         }
     }
 
@@ -73,8 +86,12 @@ import Testing
         #expect(elector.tick(now: Self.at(1.9)) == [])
         #expect(elector.tick(now: Self.at(2)) == [.read])
         let renew = elector.read(.found(Self.lease("me", rv: "1", renew: "t0")), now: Self.at(2.1))
-        #expect(renew == [.update(LeaseRecord(holderIdentity: "me", leaseDurationSeconds: 15, acquireTime: "a", renewTime: "t2.1"),
-                                  resourceVersion: "1")])
+        #expect(
+            renew == [
+                .update(
+                    LeaseRecord(holderIdentity: "me", leaseDurationSeconds: 15, acquireTime: "a", renewTime: "t2.1"),
+                    resourceVersion: "1")
+            ])
         #expect(elector.wrote(.written(Self.lease("me", rv: "2", renew: "t2.1")), now: Self.at(2.2)) == [])
         #expect(elector.lastRenew == .milliseconds(2100), "the renewal counts from when its write was sent")
     }
@@ -127,7 +144,9 @@ import Testing
         _ = Self.acquired(&elector, rv: "5")
         let actions = elector.release(now: Self.at(1))
         #expect(actions.first == .stopLeading(reason: "shutting down"))
-        let update = actions.compactMap { action -> LeaseRecord? in if case .update(let r, "5") = action { r } else { nil } }.first
+        let update = actions.compactMap { action -> LeaseRecord? in
+            if case .update(let r, "5") = action { r } else { nil }
+        }.first
         #expect(update?.holderIdentity == "" && update?.leaseDurationSeconds == 1)
         #expect(elector.tick(now: Self.at(20)) == [], "no renewal after release")
         #expect(elector.wrote(.written(Self.lease("", rv: "6")), now: Self.at(1.1)) == [.released])
@@ -138,10 +157,15 @@ import Testing
         var elector = E(identity: "me", timing: Self.timing)
         _ = Self.acquired(&elector, rv: "5")
         #expect(elector.tick(now: Self.at(2)) == [.read])
-        #expect(elector.release(now: Self.at(2.1)) == [.stopLeading(reason: "shutting down"), .log(.lost(reason: "shutting down"))])
+        #expect(
+            elector.release(now: Self.at(2.1)) == [
+                .stopLeading(reason: "shutting down"), .log(.lost(reason: "shutting down")),
+            ])
         let after = elector.read(.found(Self.lease("me", rv: "5")), now: Self.at(2.2))
         #expect(after.count == 1)
-        #expect(elector.wrote(.failed("timeout"), now: Self.at(3)) == [.released], "a failed release still lets shutdown finish")
+        #expect(
+            elector.wrote(.failed("timeout"), now: Self.at(3)) == [.released],
+            "a failed release still lets shutdown finish")
     }
 
     @Test func aStandbyReleasesNothing() {
@@ -157,7 +181,10 @@ import Testing
         _ = elector.tick(now: Self.at(0))
         _ = elector.read(.found(Self.lease("other", rv: "1", duration: 30)), now: Self.at(0))
         _ = elector.tick(now: Self.at(20))
-        #expect(!elector.read(.found(Self.lease("other", rv: "1", duration: 30)), now: Self.at(20)).contains { if case .update = $0 { true } else { false } })
+        #expect(
+            !elector.read(.found(Self.lease("other", rv: "1", duration: 30)), now: Self.at(20)).contains {
+                if case .update = $0 { true } else { false }
+            })
     }
 
     @Test func failuresAreLoggedOnceUntilARequestSucceeds() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Shared
 @testable import Supervisor
 
@@ -15,7 +16,8 @@ import Testing
     @Test(arguments: ["8081", "http", "", "-1", "0"])
     func theChartsUnusedSettingsAreAcceptedWithAnyValue(value: String) throws {
         let config = try OperatorConfig(environment: [
-            "METRICS_PORT": value, "RECONCILIATION_THREADS": value, "POLLING_INTERVAL_SECONDS": value, "REQUEUE_DELAY_SECONDS": value,
+            "METRICS_PORT": value, "RECONCILIATION_THREADS": value, "POLLING_INTERVAL_SECONDS": value,
+            "REQUEUE_DELAY_SECONDS": value,
         ])
         #expect(config.executorWorkers == 2, "RECONCILIATION_THREADS does not size the executors")
     }

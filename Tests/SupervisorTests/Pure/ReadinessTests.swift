@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Shared
 @testable import Supervisor
 
@@ -22,8 +23,9 @@ import Testing
     }
 
     @Test func allUpIsReady() {
-        let problems = Readiness.problems(children: tree(running: true).children,
-                                          peers: [peer("executor", 1), peer("watcher", 2, synced: true)], routing: true)
+        let problems = Readiness.problems(
+            children: tree(running: true).children,
+            peers: [peer("executor", 1), peer("watcher", 2, synced: true)], routing: true)
         #expect(problems == [])
     }
 
@@ -34,14 +36,17 @@ import Testing
         (true, true, nil, false, "shutting down"),
     ])
     func eachProblemIsNamed(watcherRunning: Bool, executorReady: Bool, api: Bool?, routing: Bool, problem: String) {
-        let problems = Readiness.problems(children: tree(running: watcherRunning).children,
-                                          peers: [peer("executor", 1, ready: executorReady), peer("watcher", 2, synced: true, api: api)],
-                                          routing: routing)
+        let problems = Readiness.problems(
+            children: tree(running: watcherRunning).children,
+            peers: [peer("executor", 1, ready: executorReady), peer("watcher", 2, synced: true, api: api)],
+            routing: routing)
         #expect(problems == [problem])
     }
 
     @Test func unsyncedWatcherAndMissingConnection() {
-        let problems = Readiness.problems(children: tree(running: true).children, peers: [peer("watcher", 2, synced: false)], routing: true)
-        #expect(problems == ["executor-0 has not connected to the broker", "watcher-0 has not finished its initial lists"])
+        let problems = Readiness.problems(
+            children: tree(running: true).children, peers: [peer("watcher", 2, synced: false)], routing: true)
+        #expect(
+            problems == ["executor-0 has not connected to the broker", "watcher-0 has not finished its initial lists"])
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Supervisor
 
 /// Backoff and intensity: the numbers of DESIGN.md §1 (floor ≥ 100 ms, cap ~30 s, reset after a stable period).
@@ -7,7 +8,10 @@ import Testing
         // (uptimes before each crash in ms, expected delays in ms)
         ([0, 0, 0, 0, 0], [100, 200, 400, 800, 1600]),
         ([0, 0, 20_000, 0], [100, 200, 100, 200]),
-        (Array(repeating: 0, count: 12), [100, 200, 400, 800, 1600, 3200, 6400, 12_800, 25_600, 30_000, 30_000, 30_000]),
+        (
+            Array(repeating: 0, count: 12),
+            [100, 200, 400, 800, 1600, 3200, 6400, 12_800, 25_600, 30_000, 30_000, 30_000]
+        ),
         ([9_999, 10_000], [100, 100]),
     ])
     func backoff(uptimes: [Int], expected: [Int]) {

@@ -1,5 +1,6 @@
 import KubeJSON
 import Testing
+
 @testable import Shared
 
 /// The broker's routing scanner never accepts what the full decoder rejects, reads the same
@@ -11,7 +12,8 @@ import Testing
 
     @Test(arguments: [
         #"{"v":1,"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"kind":"createPod"}}"#,
-        #"  {"payload":{"a":[1,-2,3.25,0,-0.5,true,false,null,"x",{},[]]},"key":{"name":"run-1","namespace":"ns","uid":"u"},"id":"c-1","type":"command","v":1}"# + "\n",
+        #"  {"payload":{"a":[1,-2,3.25,0,-0.5,true,false,null,"x",{},[]]},"key":{"name":"run-1","namespace":"ns","uid":"u"},"id":"c-1","type":"command","v":1}"#
+            + "\n",
         #"{ "type" : "command" , "id" : "c-1" , "key" : { "namespace" : "ns" , "name" : "run-1" } }"#,
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"env":"caf\u00e9 \"quoted\" \\ \/ \n","é":"日本"}}"#,
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"deep":[[[[{"x":[{}]}]]]],"n":123456789012345678}}"#,
@@ -19,7 +21,10 @@ import Testing
     func readsCommandsLikeTheFullDecoder(json: String) throws {
         let head = try #require(scan(json))
         #expect(head.type == "command" && head.id == "c-1" && head.key == Self.command)
-        guard case .command(let full) = try IPCMessage(payload: Array(json.utf8)) else { Issue.record("not a command"); return }
+        guard case .command(let full) = try IPCMessage(payload: Array(json.utf8)) else {
+            Issue.record("not a command")
+            return
+        }
         #expect(full.id == head.id && full.key == head.key)
     }
 
@@ -54,14 +59,16 @@ import Testing
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"x":1234567890123456789012}}"#,
         #"{"type":"command","v":1.0,"id":"c-1","key":{"namespace":"ns","name":"run-1"}}"#,
         #"{"type":"command","v":-1,"id":"c-1","key":{"namespace":"ns","name":"run-1"}}"#,
-        #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":"# + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}",
+        #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":"#
+            + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}",
     ])
     func leavesUnusualPayloadsToTheFullDecoder(json: String) {
         #expect(scan(json) == nil)
     }
 
     @Test func refusesInvalidUTF8InsideStrings() {
-        var bytes = Array(#"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"r"},"payload":{"x":"ab"}}"#.utf8)
+        var bytes = Array(
+            #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"r"},"payload":{"x":"ab"}}"#.utf8)
         bytes.insert(0xC3, at: bytes.count - 4)  // a lead byte with no continuation
         #expect(RoutingScanner.scan(bytes) == nil)
         #expect(throws: MessageError.invalidJSON) { try IPCMessage(payload: bytes) }
@@ -86,12 +93,15 @@ import Testing
             case 1: bytes.insert(byte, at: position)
             default: bytes.remove(at: position)
             }
-            guard let fast = try? IPCMessage(payload: bytes, opaquePayloads: true), RoutingScanner.scan(bytes) != nil else { continue }
+            guard let fast = try? IPCMessage(payload: bytes, opaquePayloads: true), RoutingScanner.scan(bytes) != nil
+            else { continue }
             routed += 1
             let full = try IPCMessage(payload: bytes)
             switch (fast, full) {
-            case (.command(let a), .command(let b)): #expect(a.id == b.id && a.key == b.key, "\(String(decoding: bytes, as: UTF8.self))")
-            case (.result(let a), .result(let b)): #expect(a.id == b.id && a.error == b.error, "\(String(decoding: bytes, as: UTF8.self))")
+            case (.command(let a), .command(let b)):
+                #expect(a.id == b.id && a.key == b.key, "\(String(decoding: bytes, as: UTF8.self))")
+            case (.result(let a), .result(let b)):
+                #expect(a.id == b.id && a.error == b.error, "\(String(decoding: bytes, as: UTF8.self))")
             default: Issue.record("routed as \(fast.typeName), decoded as \(full.typeName)")
             }
         }

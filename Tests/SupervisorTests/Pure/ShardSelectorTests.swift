@@ -5,27 +5,30 @@ import Testing
 struct ShardSelectorTests {
     static let key = "app.kubernetes.io/pipeline-type"
 
-    @Test(arguments: [
-        ("\(key)=metadata", ["\(key)": "metadata"], true),
-        ("\(key)==metadata", ["\(key)": "usage"], false),
-        ("\(key)!=metadata", ["\(key)": "usage"], true),
-        ("\(key)!=metadata", [:], true),  // a missing label is "not equal"
-        ("\(key) in (metadata, usage)", ["\(key)": "usage"], true),
-        ("\(key) in (metadata,usage)", [:], false),
-        ("\(key) notin (metadata,usage)", [:], true),
-        ("\(key) notin (metadata,usage)", ["\(key)": "lineage"], true),
-        ("\(key) notin (metadata,usage)", ["\(key)": "metadata"], false),
-        ("\(key)", ["\(key)": ""], true),
-        ("!\(key)", ["\(key)": ""], false),
-        ("!\(key)", [:], true),
-        ("\(key)=metadata, team in (a,b)", ["\(key)": "metadata", "team": "b"], true),
-        ("\(key)=metadata,team in (a,b)", ["\(key)": "metadata", "team": "c"], false),
-    ] as [(String, [String: String], Bool)])
+    @Test(
+        arguments: [
+            ("\(key)=metadata", ["\(key)": "metadata"], true),
+            ("\(key)==metadata", ["\(key)": "usage"], false),
+            ("\(key)!=metadata", ["\(key)": "usage"], true),
+            ("\(key)!=metadata", [:], true),  // a missing label is "not equal"
+            ("\(key) in (metadata, usage)", ["\(key)": "usage"], true),
+            ("\(key) in (metadata,usage)", [:], false),
+            ("\(key) notin (metadata,usage)", [:], true),
+            ("\(key) notin (metadata,usage)", ["\(key)": "lineage"], true),
+            ("\(key) notin (metadata,usage)", ["\(key)": "metadata"], false),
+            ("\(key)", ["\(key)": ""], true),
+            ("!\(key)", ["\(key)": ""], false),
+            ("!\(key)", [:], true),
+            ("\(key)=metadata, team in (a,b)", ["\(key)": "metadata", "team": "b"], true),
+            ("\(key)=metadata,team in (a,b)", ["\(key)": "metadata", "team": "c"], false),
+        ] as [(String, [String: String], Bool)])
     func matchesAsTheServerDoes(_ text: String, _ labels: [String: String], _ expected: Bool) throws {
         #expect(try ShardSelector(text).matches(labels) == expected)
     }
 
-    @Test(arguments: ["", "=x", "a=b=c", "a in b", "a in (b", "a notin ()", "a b", "-a=b", "a=-b", "a/b/c=d", ",a=b", "a=b,"])
+    @Test(arguments: [
+        "", "=x", "a=b=c", "a in b", "a in (b", "a notin ()", "a b", "-a=b", "a=-b", "a/b/c=d", ",a=b", "a=b,",
+    ])
     func rejects(_ text: String) {
         #expect(throws: ShardSelectorError.self) { try ShardSelector(text) }
     }

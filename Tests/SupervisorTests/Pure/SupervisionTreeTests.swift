@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Supervisor
 
 /// The process tree as a state machine: inputs with explicit times, actions compared exactly.
@@ -10,8 +11,9 @@ import Testing
     static let w0 = ChildID(role: "watcher", instance: 0)
 
     func started(maxRestarts: Int = 3) -> SupervisionTree {
-        var tree = SupervisionTree(specs: [Self.executor, Self.watcher],
-                                   settings: .init(maxRestarts: maxRestarts, restartPeriod: .seconds(60), shutdownGrace: .seconds(10)))
+        var tree = SupervisionTree(
+            specs: [Self.executor, Self.watcher],
+            settings: .init(maxRestarts: maxRestarts, restartPeriod: .seconds(60), shutdownGrace: .seconds(10)))
         #expect(tree.start(now: .zero) == [.spawn(Self.e0), .spawn(Self.e1), .spawn(Self.w0)])
         _ = tree.spawned(Self.e0, pid: 10, now: .zero)
         _ = tree.spawned(Self.e1, pid: 11, now: .zero)
@@ -25,7 +27,10 @@ import Testing
         var delays: [Duration] = []
         for pid in Int32(20)..<24 {
             let actions = tree.exited(Self.e0, status: .exited(1), now: now)
-            guard case .log(.willRestart(_, _, let delay)) = actions.first else { Issue.record("\(actions)"); return }
+            guard case .log(.willRestart(_, _, let delay)) = actions.first else {
+                Issue.record("\(actions)")
+                return
+            }
             delays.append(delay)
             #expect(tree.nextDeadline == now + delay)
             #expect(tree.tick(now: now + delay - .milliseconds(1)) == [])
@@ -40,18 +45,22 @@ import Testing
     @Test func crashLoopBeyondIntensityStopsTheTreeWithExitCode1() {
         var tree = started(maxRestarts: 2)
         _ = tree.exited(Self.e0, status: .exited(1), now: .seconds(1))
-        _ = tree.tick(now: .seconds(2)); _ = tree.spawned(Self.e0, pid: 20, now: .seconds(2))
+        _ = tree.tick(now: .seconds(2))
+        _ = tree.spawned(Self.e0, pid: 20, now: .seconds(2))
         _ = tree.exited(Self.e0, status: .exited(1), now: .seconds(3))
-        _ = tree.tick(now: .seconds(4)); _ = tree.spawned(Self.e0, pid: 21, now: .seconds(4))
+        _ = tree.tick(now: .seconds(4))
+        _ = tree.spawned(Self.e0, pid: 21, now: .seconds(4))
         let actions = tree.exited(Self.e0, status: .signaled(9), now: .seconds(5))
-        #expect(actions == [
-            .log(.intensityExceeded(Self.e0, .signaled(9), restarts: 3, period: .seconds(60))),
-            .stopRouting, .terminate(Self.w0),
-        ])
+        #expect(
+            actions == [
+                .log(.intensityExceeded(Self.e0, .signaled(9), restarts: 3, period: .seconds(60))),
+                .stopRouting, .terminate(Self.w0),
+            ])
         #expect(tree.exited(Self.w0, status: .exited(0), now: .seconds(5)).last == .terminate(Self.e1))
-        #expect(tree.exited(Self.e1, status: .exited(0), now: .seconds(6)) == [
-            .log(.exitedDuringShutdown(Self.e1, .exited(0))), .log(.finished(exitCode: 1)), .exit(code: 1),
-        ])
+        #expect(
+            tree.exited(Self.e1, status: .exited(0), now: .seconds(6)) == [
+                .log(.exitedDuringShutdown(Self.e1, .exited(0))), .log(.finished(exitCode: 1)), .exit(code: 1),
+            ])
     }
 
     @Test func exit100OfAPermanentChildIsNotRestartedAndEndsTheTree() {
@@ -69,14 +78,23 @@ import Testing
         _ = tree.start(now: .zero)
         _ = tree.spawned(ChildID(role: "job"), pid: 1, now: .zero)
         _ = tree.spawned(ChildID(role: "once"), pid: 2, now: .zero)
-        #expect(tree.exited(ChildID(role: "job"), status: .exited(0), now: .seconds(1)) == [.log(.notRestarted(ChildID(role: "job"), .exited(0)))])
-        #expect(tree.exited(ChildID(role: "once"), status: .exited(3), now: .seconds(1)) == [.log(.notRestarted(ChildID(role: "once"), .exited(3)))])
+        #expect(
+            tree.exited(ChildID(role: "job"), status: .exited(0), now: .seconds(1)) == [
+                .log(.notRestarted(ChildID(role: "job"), .exited(0)))
+            ])
+        #expect(
+            tree.exited(ChildID(role: "once"), status: .exited(3), now: .seconds(1)) == [
+                .log(.notRestarted(ChildID(role: "once"), .exited(3)))
+            ])
         #expect(tree.nextDeadline == nil)
     }
 
     @Test func sigtermDrainsThenStopsInReverseOrderAndKillsAtDeadline() {
         var tree = started()
-        #expect(tree.requestShutdown(now: .seconds(1), reason: "SIGTERM") == [.log(.shutdownRequested("SIGTERM")), .stopRouting])
+        #expect(
+            tree.requestShutdown(now: .seconds(1), reason: "SIGTERM") == [
+                .log(.shutdownRequested("SIGTERM")), .stopRouting,
+            ])
         #expect(tree.nextDeadline == .seconds(6))
         #expect(tree.requestShutdown(now: .seconds(1), reason: "SIGTERM") == [])
         #expect(tree.brokerDrained(now: .seconds(2)) == [.terminate(Self.w0)])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Shared
 @testable import Supervisor
 
@@ -25,32 +26,41 @@ import Testing
 
     @Test func histogramsAreReassembledAndCountersKept() {
         let series = WorkerSeries(Self.totals)
-        #expect(series.histograms == [
-            .init(name: "omjob_duration_seconds", labels: ["phase": "Failed"], bounds: [60], counts: [1], sum: 42, count: 1),
-            .init(name: Self.latency, labels: [:], bounds: [0.001, 0.005, 0.025], counts: [2, 7, 9], sum: 0.12, count: 10),
-        ])
-        #expect(series.counters == [
-            Key(name: "omjob_reconciliations_total", labels: ["status": "success"]): 5,
-            Key(name: "omjob_retries_count", labels: [:]): 3,
-        ])
+        #expect(
+            series.histograms == [
+                .init(
+                    name: "omjob_duration_seconds", labels: ["phase": "Failed"], bounds: [60], counts: [1], sum: 42,
+                    count: 1),
+                .init(
+                    name: Self.latency, labels: [:], bounds: [0.001, 0.005, 0.025], counts: [2, 7, 9], sum: 0.12,
+                    count: 10),
+            ])
+        #expect(
+            series.counters == [
+                Key(name: "omjob_reconciliations_total", labels: ["status": "success"]): 5,
+                Key(name: "omjob_retries_count", labels: [:]): 3,
+            ])
     }
 
     @Test func theSupervisorRendersThemAsHistogramFamilies() {
         let registry = MetricsRegistry()
         for histogram in WorkerSeries(Self.totals).histograms {
-            registry.setHistogram(histogram.name, labels: histogram.labels, help: "h", bounds: histogram.bounds,
-                                  counts: histogram.counts, sum: histogram.sum, count: histogram.count)
+            registry.setHistogram(
+                histogram.name, labels: histogram.labels, help: "h", bounds: histogram.bounds,
+                counts: histogram.counts, sum: histogram.sum, count: histogram.count)
         }
         let text = registry.render()
         #expect(text.contains("# TYPE \(Self.latency) histogram\n"))
-        #expect(text.contains("""
-            \(Self.latency)_bucket{le="0.001"} 2
-            \(Self.latency)_bucket{le="0.005"} 7
-            \(Self.latency)_bucket{le="0.025"} 9
-            \(Self.latency)_bucket{le="+Inf"} 10
-            \(Self.latency)_sum 0.12
-            \(Self.latency)_count 10
-            """))
+        #expect(
+            text.contains(
+                """
+                \(Self.latency)_bucket{le="0.001"} 2
+                \(Self.latency)_bucket{le="0.005"} 7
+                \(Self.latency)_bucket{le="0.025"} 9
+                \(Self.latency)_bucket{le="+Inf"} 10
+                \(Self.latency)_sum 0.12
+                \(Self.latency)_count 10
+                """))
         #expect(text.contains("omjob_duration_seconds_bucket{phase=\"Failed\",le=\"60\"} 1\n"))
         #expect(!text.contains("# TYPE \(Self.latency)_bucket"))
     }

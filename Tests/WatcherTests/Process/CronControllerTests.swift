@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The CronOMJob controller over the watcher's cache: which keys a change touches, and the
@@ -18,13 +19,16 @@ import Testing
     /// the envelopes carry the CronOMJob's key and the commands' deterministic ids.
     @Test func aDueSlotBecomesCreateThenStatusEnvelopes() throws {
         let cron = try CronFixtures.cron()
-        let result = CronController().reconcile(cron.metadata.key, cache: Self.cache(cron, runs: []), now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:00:05Z"))))
+        let result = CronController().reconcile(
+            cron.metadata.key, cache: Self.cache(cron, runs: []),
+            now: Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T10:00:05Z"))))
         let types = result.commands.map { $0.payload["action"]?["type"]?.stringValue ?? "" }
         #expect(types == ["createOMJob", "patchCronOMJobStatus", "recordEvent"])
         #expect(result.commands.allSatisfy { $0.key == cron.metadata.key })
         let created = try #require(result.commands.first)
         #expect(created.id == "\(cron.metadata.uid!)/create/\(CronFixtures.runName("2026-03-10T10:00:00Z"))")
-        let runID = created.payload["action"]?["omJob"]?["metadata"]?["labels"]?["app.kubernetes.io/run-id"]?.stringValue ?? ""
+        let runID =
+            created.payload["action"]?["omJob"]?["metadata"]?["labels"]?["app.kubernetes.io/run-id"]?.stringValue ?? ""
         #expect(UUID(uuidString: runID) != nil, "a fresh UUID per decision: \(runID)")
         #expect(result.versionBound == [result.commands[1].id], "only the status write carries a resourceVersion")
         #expect(result.nextLook == Date(timeIntervalSince1970: TimeInterval(epoch("2026-03-10T11:00:00Z"))))
@@ -36,19 +40,23 @@ import Testing
     @Test func aSlotAlreadyRunIsNotCreatedAgainAndSettles() throws {
         var cron = try CronFixtures.cron()
         let at = { (text: String) in Date(timeIntervalSince1970: TimeInterval(epoch(text))) }
-        let first = CronController().reconcile(cron.metadata.key, cache: Self.cache(cron, runs: []), now: at("2026-03-10T10:00:05Z"))
+        let first = CronController().reconcile(
+            cron.metadata.key, cache: Self.cache(cron, runs: []), now: at("2026-03-10T10:00:05Z"))
         cron.status = try Self.status(in: first)
         let run = CronFixtures.run(of: cron, slot: "2026-03-10T10:00:00Z", phase: .running)
-        let second = CronController().reconcile(cron.metadata.key, cache: Self.cache(cron, runs: [run]), now: at("2026-03-10T10:20:00Z"))
+        let second = CronController().reconcile(
+            cron.metadata.key, cache: Self.cache(cron, runs: [run]), now: at("2026-03-10T10:20:00Z"))
         #expect(!second.commands.contains { $0.payload["action"]?["type"]?.stringValue == "createOMJob" })
         if let status = try? Self.status(in: second) { cron.status = status }
-        let third = CronController().reconcile(cron.metadata.key, cache: Self.cache(cron, runs: [run]), now: at("2026-03-10T10:30:00Z"))
+        let third = CronController().reconcile(
+            cron.metadata.key, cache: Self.cache(cron, runs: [run]), now: at("2026-03-10T10:30:00Z"))
         #expect(third.commands.isEmpty)
         #expect(third.nextLook == at("2026-03-10T11:00:00Z"))
     }
 
     static func status(in result: Reconciliation) throws -> CronOMJobStatus {
-        let payload = try #require(result.commands.first { $0.payload["action"]?["type"]?.stringValue == "patchCronOMJobStatus" }?.payload)
+        let payload = try #require(
+            result.commands.first { $0.payload["action"]?["type"]?.stringValue == "patchCronOMJobStatus" }?.payload)
         return try #require(try payload["action"]?["status"]?.decoded(as: CronOMJobStatus.self))
     }
 
@@ -60,8 +68,11 @@ import Testing
         #expect(WatchCache.controllingCron(of: run) == cron.metadata.key)
         var owned = run
         owned.metadata.annotations?[CronOwnership.annotation] = nil
-        owned.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob",
-                                                         name: cron.metadata.name!, uid: cron.metadata.uid!, controller: true)]
+        owned.metadata.ownerReferences = [
+            OwnerReference(
+                apiVersion: "pipelines.openmetadata.org/v1", kind: "CronOMJob",
+                name: cron.metadata.name!, uid: cron.metadata.uid!, controller: true)
+        ]
         #expect(WatchCache.controllingCron(of: owned) == cron.metadata.key)
         var standalone = run
         standalone.metadata.annotations?[CronOwnership.annotation] = nil

@@ -1,6 +1,7 @@
 import Foundation
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// Which runs a change concerns, and what the decision is given.
@@ -14,15 +15,21 @@ import Testing
 
     /// A pod as the watcher's informer keeps it.
     static func pod(_ name: String, run: String, node: String? = nil) -> PodView {
-        var pod = PodView(metadata: ObjectMeta(name: name, namespace: "ns"), spec: PodView.Spec(nodeName: node), status: nil)
+        var pod = PodView(
+            metadata: ObjectMeta(name: name, namespace: "ns"), spec: PodView.Spec(nodeName: node), status: nil)
         pod.metadata.labels = [OperatorLabels.omJobName: PodNaming.labelValue(run), OperatorLabels.podType: "main"]
-        pod.metadata.ownerReferences = [OwnerReference(apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", name: run, uid: "uid-1", controller: true)]
+        pod.metadata.ownerReferences = [
+            OwnerReference(
+                apiVersion: "pipelines.openmetadata.org/v1", kind: "OMJob", name: run, uid: "uid-1", controller: true)
+        ]
         return pod
     }
 
     static func node(_ name: String, ready: String) -> Node {
         var node = Node(metadata: ObjectMeta(name: name))
-        node.status = NodeStatus(conditions: [NodeCondition(type: "Ready", status: ready, lastTransitionTime: "2025-01-09T16:00:00Z")])
+        node.status = NodeStatus(conditions: [
+            NodeCondition(type: "Ready", status: ready, lastTransitionTime: "2025-01-09T16:00:00Z")
+        ])
         return node
     }
 
@@ -30,10 +37,12 @@ import Testing
         var cache = WatchCache()
         _ = cache.apply(.upserted(Self.omJob("run-a")))
         _ = cache.apply(.upserted(Self.omJob("run-b")))
-        #expect(cache.apply(.upserted(Self.pod("run-a-main", run: "run-a"))) == [ObjectKey(namespace: "ns", name: "run-a")])
+        #expect(
+            cache.apply(.upserted(Self.pod("run-a-main", run: "run-a"))) == [ObjectKey(namespace: "ns", name: "run-a")])
         #expect(cache.observation(for: ObjectKey(namespace: "ns", name: "run-a"))?.pods.count == 1)
         #expect(cache.observation(for: ObjectKey(namespace: "ns", name: "run-b"))?.pods.isEmpty == true)
-        #expect(cache.apply(.deleted(Self.pod("run-a-main", run: "run-a"))) == [ObjectKey(namespace: "ns", name: "run-a")])
+        #expect(
+            cache.apply(.deleted(Self.pod("run-a-main", run: "run-a"))) == [ObjectKey(namespace: "ns", name: "run-a")])
         #expect(cache.podCount == 0)
     }
 
@@ -51,7 +60,8 @@ import Testing
         #expect(cache.apply(.upserted(Self.node("n1", ready: "True"))) == [ObjectKey(namespace: "ns", name: "run-a")])
         #expect(cache.apply(.upserted(Self.node("n1", ready: "True"))).isEmpty, "a heartbeat changes nothing")
         #expect(cache.apply(.upserted(Self.node("n2", ready: "False"))).isEmpty, "another node")
-        #expect(cache.apply(.upserted(Self.node("n1", ready: "Unknown"))) == [ObjectKey(namespace: "ns", name: "run-a")])
+        #expect(
+            cache.apply(.upserted(Self.node("n1", ready: "Unknown"))) == [ObjectKey(namespace: "ns", name: "run-a")])
         guard case .notReady? = cache.observation(for: ObjectKey(namespace: "ns", name: "run-a"))?.mainPodNode else {
             Issue.record("the observation carries the node's readiness")
             return

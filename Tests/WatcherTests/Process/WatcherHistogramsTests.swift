@@ -1,5 +1,6 @@
 import Shared
 import Testing
+
 @testable import Watcher
 
 /// The watcher's histograms as the counters it reports: cumulative buckets, `+Inf`, sum, count.
@@ -9,18 +10,20 @@ import Testing
     }
 
     /// Each observation lands in every bucket whose bound is at or above it.
-    @Test(arguments: [
-        ("4 ms is within 5 ms", 0.004, "0.005", 1.0),
-        ("4 ms is above 2.5 ms", 0.004, "0.0025", 0.0),
-        ("exactly 25 ms counts in le=0.025", 0.025, "0.025", 1.0),
-        ("12 s is above every bound but +Inf", 12.0, "10", 0.0),
-        ("12 s is in +Inf", 12.0, "+Inf", 1.0),
-    ] as [(String, Double, String, Double)])
+    @Test(
+        arguments: [
+            ("4 ms is within 5 ms", 0.004, "0.005", 1.0),
+            ("4 ms is above 2.5 ms", 0.004, "0.0025", 0.0),
+            ("exactly 25 ms counts in le=0.025", 0.025, "0.025", 1.0),
+            ("12 s is above every bound but +Inf", 12.0, "10", 0.0),
+            ("12 s is in +Inf", 12.0, "+Inf", 1.0),
+        ] as [(String, Double, String, Double)])
     func latencyBuckets(_ name: String, seconds: Double, le: String, expected: Double) {
         var histograms = WatcherHistograms()
         histograms.observe(WatcherHistograms.exitHandlerStartLatency, labels: [:], seconds)
         let samples = histograms.samples
-        #expect(Self.value(samples, "omjob_exit_handler_start_latency_seconds_bucket", ["le": le]) == expected, "\(name)")
+        #expect(
+            Self.value(samples, "omjob_exit_handler_start_latency_seconds_bucket", ["le": le]) == expected, "\(name)")
         #expect(Self.value(samples, "omjob_exit_handler_start_latency_seconds_count") == 1)
         #expect(Self.value(samples, "omjob_exit_handler_start_latency_seconds_sum") == seconds)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import Watcher
 
 /// The work queue's dirty and processing sets, the due-time table, backoff and the command ledger.
@@ -119,7 +120,8 @@ import Testing
         ledger.keyChanged("k", object: "omjob")
         #expect(!ledger.mayStart("create", now: now), "the OMJob's change shows nothing of the pod")
         #expect(!ledger.mayStart("release", now: now))
-        #expect(ledger.mayStart("event", now: now), "an answer awaiting nothing in particular is released by any change")
+        #expect(
+            ledger.mayStart("event", now: now), "an answer awaiting nothing in particular is released by any change")
         ledger.keyChanged("k", object: "pod/k-exit")
         #expect(!ledger.mayStart("create", now: now), "the created pod showing up does not undo the create")
         ledger.keyChanged("k", object: "pod/k-main")

@@ -66,7 +66,9 @@ final class BrokerSession {
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw CLIError("socket path too long: \(path)") }
+        guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
+            throw CLIError("socket path too long: \(path)")
+        }
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             buffer.copyBytes(from: bytes)
             buffer[bytes.count] = 0
@@ -76,7 +78,9 @@ final class BrokerSession {
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard connected == 0 else {
             let reason = String(cString: strerror(errno))
@@ -90,7 +94,9 @@ final class BrokerSession {
     /// Sends `hello` and reads `welcome`; returns the supervisor's version.
     func greet() throws -> String {
         try send(.hello(Hello(role: "ctl", pid: getpid())))
-        guard case .welcome(let version) = try receive() else { throw CLIError("the broker at \(path) did not answer hello with welcome") }
+        guard case .welcome(let version) = try receive() else {
+            throw CLIError("the broker at \(path) did not answer hello with welcome")
+        }
         return version
     }
 
@@ -101,7 +107,9 @@ final class BrokerSession {
         while offset < frame.count {
             let written = frame[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
             if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw CLIError("the broker at \(path) closed the connection: \(String(cString: strerror(errno)))") }
+            guard written > 0 else {
+                throw CLIError("the broker at \(path) closed the connection: \(String(cString: strerror(errno)))")
+            }
             offset += written
         }
     }
@@ -112,7 +120,9 @@ final class BrokerSession {
             var buffer = [UInt8](repeating: 0, count: 65536)
             let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
-            if count < 0, errno == EAGAIN || errno == EWOULDBLOCK { throw CLIError("the broker at \(path) did not answer within 10 s") }
+            if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
+                throw CLIError("the broker at \(path) did not answer within 10 s")
+            }
             guard count > 0 else { throw CLIError("the broker at \(path) closed the connection without an answer") }
             do {
                 ready += try decoder.feed(buffer[..<count])
@@ -123,7 +133,9 @@ final class BrokerSession {
         let payload = ready.removeFirst()
         if let raw { raw.write(Self.show(FrameCodec.encode(payload), direction: "<")) }
         let message: IPCMessage
-        do { message = try IPCMessage(payload: payload) } catch { throw CLIError("the broker at \(path) sent a bad message: \(error)") }
+        do { message = try IPCMessage(payload: payload) } catch {
+            throw CLIError("the broker at \(path) sent a bad message: \(error)")
+        }
         if case .error(let reason) = message { throw CLIError("the broker at \(path) refused: \(reason)") }
         return message
     }
@@ -159,7 +171,8 @@ extension CtlCommand {
 }
 
 struct CtlStatus: CtlCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "The process tree: children, pids, restarts, readiness problems.")
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "The process tree: children, pids, restarts, readiness problems.")
     @OptionGroup var ctl: CtlOptions
 
     func talk(_ session: BrokerSession, _ context: CLIContext) throws -> ExitStatus {
@@ -181,14 +194,19 @@ struct CtlStatus: CtlCommand {
         }
         terminal.write(table.render(on: terminal))
         let problems = body["problems"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        terminal.line("routing: " + (body["routing"]?.boolValue == true ? "yes" : terminal.paint("no (shutting down)", .yellow)))
-        terminal.line("ready: " + (problems.isEmpty ? terminal.paint("yes", .green) : terminal.paint("no: " + problems.joined(separator: "; "), .red)))
+        terminal.line(
+            "routing: " + (body["routing"]?.boolValue == true ? "yes" : terminal.paint("no (shutting down)", .yellow)))
+        terminal.line(
+            "ready: "
+                + (problems.isEmpty
+                    ? terminal.paint("yes", .green) : terminal.paint("no: " + problems.joined(separator: "; "), .red)))
         return .success
     }
 }
 
 struct CtlInflight: CtlCommand {
-    static let configuration = CommandConfiguration(commandName: "inflight", abstract: "Commands the broker holds: waiting or with an executor.")
+    static let configuration = CommandConfiguration(
+        commandName: "inflight", abstract: "Commands the broker holds: waiting or with an executor.")
     @OptionGroup var ctl: CtlOptions
 
     func talk(_ session: BrokerSession, _ context: CLIContext) throws -> ExitStatus {
@@ -217,7 +235,8 @@ struct CtlInflight: CtlCommand {
 }
 
 struct CtlMetrics: CtlCommand {
-    static let configuration = CommandConfiguration(commandName: "metrics", abstract: "The Prometheus text of /metrics, from the broker.")
+    static let configuration = CommandConfiguration(
+        commandName: "metrics", abstract: "The Prometheus text of /metrics, from the broker.")
     @OptionGroup var ctl: CtlOptions
 
     func talk(_ session: BrokerSession, _ context: CLIContext) throws -> ExitStatus {
@@ -232,7 +251,8 @@ struct CtlMetrics: CtlCommand {
 }
 
 struct CtlLogLevel: CtlCommand {
-    static let configuration = CommandConfiguration(commandName: "log-level", abstract: "Change the log level of every process of the tree.")
+    static let configuration = CommandConfiguration(
+        commandName: "log-level", abstract: "Change the log level of every process of the tree.")
     @OptionGroup var ctl: CtlOptions
     @Argument(help: "TRACE, DEBUG, INFO, WARN or ERROR.") var level: String
 

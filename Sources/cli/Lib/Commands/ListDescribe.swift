@@ -16,13 +16,19 @@ enum DocumentOutput: String, ExpressibleByArgument, CaseIterable {
 
 struct ListRuns: CLICommand {
     static let configuration = CommandConfiguration(
-        commandName: "list", abstract: "Runs with their phase, how the main pod ended, the exit handler's result and attempts, age.",
+        commandName: "list",
+        abstract: "Runs with their phase, how the main pod ended, the exit handler's result and attempts, age.",
         aliases: ["ls", "get"])
 
     @OptionGroup var kube: KubeOptions
     @Flag(name: [.customShort("A"), .long], help: "Every namespace.") var allNamespaces = false
-    @Option(name: [.customShort("l"), .long], help: "Label selector, as kubectl's -l (e.g. app.kubernetes.io/pipeline=x).") var selector: String?
-    @Option(help: "Only runs in these phases (comma-separated): \(OMJobPhase.allCases.map(\.rawValue).joined(separator: ", ")).") var phase: String?
+    @Option(
+        name: [.customShort("l"), .long], help: "Label selector, as kubectl's -l (e.g. app.kubernetes.io/pipeline=x).")
+    var selector: String?
+    @Option(
+        help:
+            "Only runs in these phases (comma-separated): \(OMJobPhase.allCases.map(\.rawValue).joined(separator: ", "))."
+    ) var phase: String?
     @Option(name: [.short, .long], help: "json, yaml, wide or name (default: a table).") var output: ListOutput?
 
     func validate() throws { _ = try phases() }
@@ -33,7 +39,8 @@ struct ListRuns: CLICommand {
         var result = Set<OMJobPhase>()
         for part in phase.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
             guard let match = OMJobPhase.allCases.first(where: { $0.rawValue.lowercased() == part.lowercased() }) else {
-                throw ValidationError("unknown phase \"\(part)\": use \(OMJobPhase.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationError(
+                    "unknown phase \"\(part)\": use \(OMJobPhase.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             result.insert(match)
         }
@@ -60,7 +67,9 @@ struct ListRuns: CLICommand {
                 terminal.error(scope.map { "No OMJobs found in namespace \($0)." } ?? "No OMJobs found.")
                 return .success
             }
-            terminal.write(ListView.table(runs, allNamespaces: allNamespaces, wide: output == .wide, now: context.now()).render(on: terminal))
+            terminal.write(
+                ListView.table(runs, allNamespaces: allNamespaces, wide: output == .wide, now: context.now()).render(
+                    on: terminal))
         }
         return .success
     }
@@ -72,7 +81,8 @@ struct Describe: CLICommand {
 
     @OptionGroup var kube: KubeOptions
     @Argument(help: "The OMJob's name.") var name: String
-    @Option(name: [.short, .long], help: "json or yaml: the OMJob, its pods and events as the server returned them.") var output: DocumentOutput?
+    @Option(name: [.short, .long], help: "json or yaml: the OMJob, its pods and events as the server returned them.")
+    var output: DocumentOutput?
 
     func execute(_ context: CLIContext) async throws -> ExitStatus {
         let connection = try Connection(kube, environment: context.environment)
@@ -99,7 +109,8 @@ extension RunTree {
         var events: [Raw<Event>] = []
         let subjects = [omjob.model.metadata.uid] + pods.map(\.model.metadata.uid)
         for uid in subjects.compactMap({ $0 }) {
-            events += try await connection.list(Event.self, Kinds.events, namespace: namespace, fieldSelector: "involvedObject.uid=\(uid)")
+            events += try await connection.list(
+                Event.self, Kinds.events, namespace: namespace, fieldSelector: "involvedObject.uid=\(uid)")
         }
         return RunTree(omjob: omjob, pods: pods, events: events)
     }

@@ -9,9 +9,12 @@ struct Logs: CLICommand {
 
     @OptionGroup var kube: KubeOptions
     @Argument(help: "The OMJob's name.") var name: String
-    @Flag(name: .customLong("exit-handler"), help: "The exit handler's log (the latest attempt unless --attempt).") var exitHandler = false
+    @Flag(name: .customLong("exit-handler"), help: "The exit handler's log (the latest attempt unless --attempt).")
+    var exitHandler = false
     @Option(help: "Which exit-handler attempt (1, 2, …).") var attempt: Int?
-    @Flag(name: [.short, .long], help: "Follow: stream the log, then each exit-handler attempt, until the run has finished.") var follow = false
+    @Flag(
+        name: [.short, .long],
+        help: "Follow: stream the log, then each exit-handler attempt, until the run has finished.") var follow = false
     @Option(help: "Only the last N lines (without -f).") var tail: Int?
 
     func validate() throws {
@@ -37,7 +40,9 @@ struct Logs: CLICommand {
                 pod = match.name
             } else {
                 guard let latest = pods.last?.name ?? tree.omjob.model.status?.exitHandlerPodName else {
-                    throw CLIError("omjob \(connection.namespace)/\(name) has no exit-handler pod yet (phase \(RunWords.phase(tree.omjob.model)))")
+                    throw CLIError(
+                        "omjob \(connection.namespace)/\(name) has no exit-handler pod yet (phase \(RunWords.phase(tree.omjob.model)))"
+                    )
                 }
                 pod = latest
             }
@@ -45,12 +50,17 @@ struct Logs: CLICommand {
             pod = tree.main?.name ?? tree.omjob.model.status?.mainPodName ?? PodNaming.mainPodName(omJob: name)
         }
         // A pod that has not started has no log; the server answers with nothing, so say why.
-        if let found = (tree.exitPods + [tree.main].compactMap { $0 }).first(where: { $0.name == pod }), !Self.hasStarted(found.model) {
-            context.terminal.error("note: pod \(connection.namespace)/\(pod) has not started (\(found.model.status?.phase ?? "Pending")): no log yet")
+        if let found = (tree.exitPods + [tree.main].compactMap { $0 }).first(where: { $0.name == pod }),
+            !Self.hasStarted(found.model)
+        {
+            context.terminal.error(
+                "note: pod \(connection.namespace)/\(pod) has not started (\(found.model.status?.phase ?? "Pending")): no log yet"
+            )
         }
         do {
             context.terminal.write(
-                try await connection.client.logs(namespace: connection.namespace, pod: pod, container: PodBuilder.containerName, tailLines: tail))
+                try await connection.client.logs(
+                    namespace: connection.namespace, pod: pod, container: PodBuilder.containerName, tailLines: tail))
         } catch {
             throw CLIError.api(error, "read the log of", "pod \(connection.namespace)/\(pod)")
         }
@@ -90,7 +100,8 @@ struct Logs: CLICommand {
             let finished = omjob.model.status?.phase?.isFinished ?? false
             if finished, pending.allSatisfy({ !Self.hasStarted($0.0.model) }) {
                 let phase = RunWords.phase(omjob.model)
-                context.terminal.error("==> omjob \(namespace)/\(name) \(phase); exit handler \(RunWords.exitHandler(omjob.model)) <==")
+                context.terminal.error(
+                    "==> omjob \(namespace)/\(name) \(phase); exit handler \(RunWords.exitHandler(omjob.model)) <==")
                 return .success
             }
             try await Task.sleep(for: .milliseconds(500))
@@ -106,12 +117,15 @@ struct Logs: CLICommand {
 
     private func stream(_ pod: String, _ connection: Connection, _ context: CLIContext) async throws {
         do {
-            let lines = try await connection.client.followLogs(namespace: connection.namespace, pod: pod, container: PodBuilder.containerName)
+            let lines = try await connection.client.followLogs(
+                namespace: connection.namespace, pod: pod, container: PodBuilder.containerName)
             for try await batch in lines {
                 context.terminal.write(batch.map { String(decoding: $0, as: UTF8.self) + "\n" }.joined())
             }
         } catch let error as KubeError {
-            context.terminal.error("==> cannot follow pod \(connection.namespace)/\(pod): \(CLIError.api(error, "read the log of", "it").message) <==")
+            context.terminal.error(
+                "==> cannot follow pod \(connection.namespace)/\(pod): \(CLIError.api(error, "read the log of", "it").message) <=="
+            )
         } catch {
             context.terminal.error("==> the log of pod \(connection.namespace)/\(pod) broke off: \(error) <==")
         }

@@ -26,7 +26,8 @@ struct Release: Sendable {
 
     var json: JSONValue {
         [
-            "kind": .string(kind), "namespace": .string(namespace), "name": .string(name), "terminating": .bool(terminating),
+            "kind": .string(kind), "namespace": .string(namespace), "name": .string(name),
+            "terminating": .bool(terminating),
             "result": .string(result.rawValue), "error": error.map { .string($0) } ?? .null,
         ]
     }
@@ -35,7 +36,8 @@ struct Release: Sendable {
 struct ReleaseFinalizers: CLICommand {
     static let configuration = CommandConfiguration(
         commandName: "release-finalizers",
-        abstract: "Remove this operator's finalizer from OMJobs, CronOMJobs and pods, for an uninstall or a move back to the Java operator.",
+        abstract:
+            "Remove this operator's finalizer from OMJobs, CronOMJobs and pods, for an uninstall or a move back to the Java operator.",
         discussion: """
             Stop the operator first (it would add its finalizer again). Each object is read fresh and written with the \
             resourceVersion read (a conflict reads it again), so running it twice changes nothing the second time.
@@ -56,7 +58,9 @@ struct ReleaseFinalizers: CLICommand {
         var releases: [Release] = []
         var notes: [String] = []
         var unreadable: [String] = []
-        for (resource, selector) in [(Kinds.omjobs, nil), (Kinds.cronomjobs, nil), (Kinds.pods, Self.podSelector)] as [(ResourceType, String?)] {
+        for (resource, selector) in [(Kinds.omjobs, nil), (Kinds.cronomjobs, nil), (Kinds.pods, Self.podSelector)]
+            as [(ResourceType, String?)]
+        {
             let objects: [Raw<JSONValue>]
             do {
                 objects = try await connection.list(JSONValue.self, resource, namespace: scope, labelSelector: selector)
@@ -107,7 +111,8 @@ struct ReleaseFinalizers: CLICommand {
                 ]
             ]
             do throws(KubeError) {
-                _ = try await connection.client.patch(Unread.self, resource: resource, namespace: namespace, name: name, patch: patch)
+                _ = try await connection.client.patch(
+                    Unread.self, resource: resource, namespace: namespace, name: name, patch: patch)
                 return entry
             } catch {
                 if error.isNotFound {
@@ -116,19 +121,22 @@ struct ReleaseFinalizers: CLICommand {
                 }
                 guard error.isConflict else {
                     entry.result = .failed
-                    entry.error = CLIError.api(error, "release", "\(resource.kind.lowercased()) \(namespace)/\(name)").message
+                    entry.error =
+                        CLIError.api(error, "release", "\(resource.kind.lowercased()) \(namespace)/\(name)").message
                     return entry
                 }
             }
             do throws(KubeError) {
-                object = try await connection.client.get(JSONValue.self, resource: resource, namespace: namespace, name: name)
+                object = try await connection.client.get(
+                    JSONValue.self, resource: resource, namespace: namespace, name: name)
                 entry.terminating = object[path: ["metadata", "deletionTimestamp"]] != nil
             } catch {
                 if error.isNotFound {
                     entry.result = .alreadyGone
                 } else {
                     entry.result = .failed
-                    entry.error = CLIError.api(error, "read", "\(resource.kind.lowercased()) \(namespace)/\(name)").message
+                    entry.error =
+                        CLIError.api(error, "read", "\(resource.kind.lowercased()) \(namespace)/\(name)").message
                 }
                 return entry
             }
@@ -168,9 +176,12 @@ struct ReleaseFinalizers: CLICommand {
         }
         terminal.write(table.render(on: terminal))
         let count = { (result: Release.Result) in releases.filter { $0.result == result }.count }
-        let terminating = releases.filter { $0.terminating && ($0.result == .released || $0.result == .wouldRelease) }.count
+        let terminating = releases.filter { $0.terminating && ($0.result == .released || $0.result == .wouldRelease) }
+            .count
         if dryRun {
-            terminal.line("dry run: would release \(count(.wouldRelease)) object(s) \(place); \(terminating) of them are being deleted and would then go")
+            terminal.line(
+                "dry run: would release \(count(.wouldRelease)) object(s) \(place); \(terminating) of them are being deleted and would then go"
+            )
         } else {
             terminal.line(
                 "released \(count(.released)) object(s) \(place); \(terminating) of them were being deleted and now go"

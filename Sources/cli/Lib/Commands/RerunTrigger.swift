@@ -21,7 +21,9 @@ public enum RerunPlan {
         // The run id is the label OpenMetadata sets; a run without it may still carry it in `pipelineRunId`.
         let oldRunID =
             original[path: ["metadata", "labels", OperatorLabels.runID]]?.stringValue
-            ?? original[path: ["spec", "mainPodSpec", "env"]]?.arrayValue?.first { $0["name"]?.stringValue == "pipelineRunId" }?["value"]?.stringValue
+            ?? original[path: ["spec", "mainPodSpec", "env"]]?.arrayValue?.first {
+                $0["name"]?.stringValue == "pipelineRunId"
+            }?["value"]?.stringValue
         let newName = name ?? defaultName(oldName: oldName, oldRunID: oldRunID, runID: runID)
 
         var metadata: [String: JSONValue] = ["name": .string(newName)]
@@ -53,16 +55,23 @@ public enum RerunPlan {
         return head + "-" + newShort
     }
 
-    private static func replaced(_ value: JSONValue, oldRunID: String?, runID: String, oldName: String, newName: String) -> JSONValue {
+    private static func replaced(_ value: JSONValue, oldRunID: String?, runID: String, oldName: String, newName: String)
+        -> JSONValue
+    {
         switch value {
         case .string(let text):
             if text == oldName { return .string(newName) }
-            if let oldRunID, !oldRunID.isEmpty, text.contains(oldRunID) { return .string(text.replacingOccurrences(of: oldRunID, with: runID)) }
+            if let oldRunID, !oldRunID.isEmpty, text.contains(oldRunID) {
+                return .string(text.replacingOccurrences(of: oldRunID, with: runID))
+            }
             return value
         case .array(let items):
-            return .array(items.map { replaced($0, oldRunID: oldRunID, runID: runID, oldName: oldName, newName: newName) })
+            return .array(
+                items.map { replaced($0, oldRunID: oldRunID, runID: runID, oldName: oldName, newName: newName) })
         case .object(let members):
-            return .object(members.mapValues { replaced($0, oldRunID: oldRunID, runID: runID, oldName: oldName, newName: newName) })
+            return .object(
+                members.mapValues { replaced($0, oldRunID: oldRunID, runID: runID, oldName: oldName, newName: newName) }
+            )
         default:
             return value
         }
@@ -77,7 +86,8 @@ func printCreated(_ object: JSONValue, output: DocumentOutput?, message: String,
     switch output {
     case .json: terminal.write(MachineFormat.json.render(object))
     case .yaml: terminal.write(MachineFormat.yaml.render(object))
-    case .name: terminal.line("omjob.pipelines.openmetadata.org/\(object[path: ["metadata", "name"]]?.stringValue ?? "")")
+    case .name:
+        terminal.line("omjob.pipelines.openmetadata.org/\(object[path: ["metadata", "name"]]?.stringValue ?? "")")
     case nil: terminal.line(message)
     }
 }
@@ -88,7 +98,10 @@ struct Rerun: CLICommand {
 
     @OptionGroup var kube: KubeOptions
     @Argument(help: "The OMJob to run again.") var name: String
-    @Option(name: .customLong("name"), help: "Name of the new OMJob (default: the old name with the new run id's first 8 characters).") var newName: String?
+    @Option(
+        name: .customLong("name"),
+        help: "Name of the new OMJob (default: the old name with the new run id's first 8 characters).") var newName:
+        String?
     @Option(name: [.short, .long], help: "json, yaml or name: print the new OMJob.") var output: DocumentOutput?
 
     func execute(_ context: CLIContext) async throws -> ExitStatus {
@@ -101,11 +114,15 @@ struct Rerun: CLICommand {
         let created: JSONValue
         let newName = run[path: ["metadata", "name"]]?.stringValue ?? ""
         do {
-            created = try await connection.client.create(run, resource: Kinds.omjobs, namespace: namespace, name: newName)
+            created = try await connection.client.create(
+                run, resource: Kinds.omjobs, namespace: namespace, name: newName)
         } catch {
             throw CLIError.api(error, "create", "omjob \(namespace)/\(newName) (rerun of \(name))")
         }
-        printCreated(created, output: output, message: "omjob \(namespace)/\(newName) created (rerun of \(name), run id \(runID))", terminal: context.terminal)
+        printCreated(
+            created, output: output,
+            message: "omjob \(namespace)/\(newName) created (rerun of \(name), run id \(runID))",
+            terminal: context.terminal)
         return .success
     }
 }
@@ -133,17 +150,20 @@ struct Trigger: CLICommand {
         let name = run.metadata.name ?? ""
         let created: Raw<JSONValue>
         do {
-            created = try await connection.client.create(run, resource: Kinds.omjobs, namespace: namespace, name: name, answer: Raw<JSONValue>.self)
+            created = try await connection.client.create(
+                run, resource: Kinds.omjobs, namespace: namespace, name: name, answer: Raw<JSONValue>.self)
         } catch  where error.isAlreadyExists {
             throw CLIError(
-                "cannot trigger cronomjob \(namespace)/\(cron): its run for this second, omjob \(name), exists already (AlreadyExists); try again in a second")
+                "cannot trigger cronomjob \(namespace)/\(cron): its run for this second, omjob \(name), exists already (AlreadyExists); try again in a second"
+            )
         } catch {
             throw CLIError.api(error, "trigger", "cronomjob \(namespace)/\(cron) (creating omjob \(name))")
         }
         let suspended = spec.suspend == true ? " (the schedule itself is suspended)" : ""
         printCreated(
             created.json, output: output,
-            message: "omjob \(namespace)/\(name) created from cronomjob \(cron), run id \(run.metadata.labels?[OperatorLabels.runID] ?? "")\(suspended)",
+            message:
+                "omjob \(namespace)/\(name) created from cronomjob \(cron), run id \(run.metadata.labels?[OperatorLabels.runID] ?? "")\(suspended)",
             terminal: context.terminal)
         return .success
     }

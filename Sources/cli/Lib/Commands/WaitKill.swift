@@ -44,7 +44,9 @@ enum WaitCondition: String, ExpressibleByArgument, CaseIterable {
 struct Wait: CLICommand {
     static let configuration = CommandConfiguration(
         abstract: "Wait until a run has finished (or succeeded); the exit code follows the run.",
-        discussion: "Exit codes: 0 the condition holds, 3 the run ended Failed (--for=succeeded) or was deleted first, 4 --timeout passed, 1 error.")
+        discussion:
+            "Exit codes: 0 the condition holds, 3 the run ended Failed (--for=succeeded) or was deleted first, 4 --timeout passed, 1 error."
+    )
 
     @OptionGroup var kube: KubeOptions
     @Argument(help: "The OMJob's name.") var name: String
@@ -70,13 +72,18 @@ struct Wait: CLICommand {
         }
         switch outcome {
         case .met(let job):
-            context.terminal.line("\(subject) \(RunWords.phase(job)): main pod \(RunWords.ending(job)), exit handler \(RunWords.exitHandler(job))")
+            context.terminal.line(
+                "\(subject) \(RunWords.phase(job)): main pod \(RunWords.ending(job)), exit handler \(RunWords.exitHandler(job))"
+            )
             return .success
         case .notMet(let job):
-            context.terminal.error("\(subject) ended \(RunWords.phase(job)): main pod \(RunWords.ending(job)), exit handler \(RunWords.exitHandler(job))")
+            context.terminal.error(
+                "\(subject) ended \(RunWords.phase(job)): main pod \(RunWords.ending(job)), exit handler \(RunWords.exitHandler(job))"
+            )
             return .conditionNotMet
         case .deleted:
-            context.terminal.error("\(subject) was deleted before it \(condition == .finished ? "finished" : "succeeded")")
+            context.terminal.error(
+                "\(subject) was deleted before it \(condition == .finished ? "finished" : "succeeded")")
             return .conditionNotMet
         case .timedOut:
             context.terminal.error("timed out waiting for \(subject) to be \(condition.rawValue)")
@@ -101,13 +108,19 @@ struct Wait: CLICommand {
 
     /// Reads the OMJob, then watches it from that version; after a watch ends (its timeout, a
     /// 410, a broken connection) reads it again.
-    private static func waitLoop(name: String, condition: WaitCondition, _ connection: Connection) async throws -> WaitOutcome {
+    private static func waitLoop(name: String, condition: WaitCondition, _ connection: Connection) async throws
+        -> WaitOutcome
+    {
         let namespace = connection.namespace
         var first = true
         while true {
             try Task.checkCancellation()
-            guard let current = try await connection.find(OMJob.self, Kinds.omjobs, namespace: namespace, name: name) else {
-                if first { throw CLIError("cannot wait for omjob \(namespace)/\(name): NotFound (404): omjobs \"\(name)\" not found") }
+            guard let current = try await connection.find(OMJob.self, Kinds.omjobs, namespace: namespace, name: name)
+            else {
+                if first {
+                    throw CLIError(
+                        "cannot wait for omjob \(namespace)/\(name): NotFound (404): omjobs \"\(name)\" not found")
+                }
                 return .deleted
             }
             first = false
@@ -116,7 +129,8 @@ struct Wait: CLICommand {
                 fieldSelector: "metadata.name=\(name)", resourceVersion: current.model.metadata.resourceVersion,
                 allowWatchBookmarks: true, timeoutSeconds: 60)
             do throws(KubeError) {
-                let events = try await connection.client.watch(OMJob.self, resource: Kinds.omjobs, namespace: namespace, options: options)
+                let events = try await connection.client.watch(
+                    OMJob.self, resource: Kinds.omjobs, namespace: namespace, options: options)
                 for try await event in events {
                     switch event {
                     case .added(let job), .modified(let job):
@@ -127,7 +141,9 @@ struct Wait: CLICommand {
                 }
             } catch {
                 // A broken or expired watch is read again from the start; anything else is final.
-                guard error.disposition != .permanent || error.isGone else { throw CLIError.api(error, "watch", "omjob \(namespace)/\(name)") }
+                guard error.disposition != .permanent || error.isGone else {
+                    throw CLIError.api(error, "watch", "omjob \(namespace)/\(name)")
+                }
                 try await Task.sleep(for: .seconds(1))
             }
         }
@@ -136,12 +152,15 @@ struct Wait: CLICommand {
 
 struct Kill: CLICommand {
     static let configuration = CommandConfiguration(
-        abstract: "Delete a run, as OpenMetadata's kill does: the operator stops the main pod and still runs the exit handler.")
+        abstract:
+            "Delete a run, as OpenMetadata's kill does: the operator stops the main pod and still runs the exit handler."
+    )
 
     @OptionGroup var kube: KubeOptions
     @Argument(help: "The OMJob's name.") var name: String
     @Flag(help: "Wait until the OMJob is gone (its exit handler has run).") var wait = false
-    @Option(help: "With --wait: give up after this long (default 15m, the operator's kill deadline).") var timeout: DurationArgument?
+    @Option(help: "With --wait: give up after this long (default 15m, the operator's kill deadline).") var timeout:
+        DurationArgument?
 
     func execute(_ context: CLIContext) async throws -> ExitStatus {
         let connection = try Connection(kube, environment: context.environment)
@@ -154,9 +173,11 @@ struct Kill: CLICommand {
         } catch {
             throw CLIError.api(error, "kill", subject)
         }
-        let held = answer[path: ["metadata", "finalizers"]]?.arrayValue?.contains(.string(OperatorLabels.finalizer)) ?? false
+        let held =
+            answer[path: ["metadata", "finalizers"]]?.arrayValue?.contains(.string(OperatorLabels.finalizer)) ?? false
         if held {
-            context.terminal.line("\(subject) killed: the operator stops its main pod and runs its exit handler, then the OMJob goes")
+            context.terminal.line(
+                "\(subject) killed: the operator stops its main pod and runs its exit handler, then the OMJob goes")
         } else {
             context.terminal.line("\(subject) deleted (the operator had not taken it in: nothing was running)")
         }
@@ -170,7 +191,9 @@ struct Kill: CLICommand {
             }
             try await Task.sleep(for: .milliseconds(500))
         }
-        context.terminal.error("timed out after \(HumanAge.duration(limit)) waiting for \(subject) to go (see `kubectl omjob describe \(name)`)")
+        context.terminal.error(
+            "timed out after \(HumanAge.duration(limit)) waiting for \(subject) to go (see `kubectl omjob describe \(name)`)"
+        )
         return .timedOut
     }
 }

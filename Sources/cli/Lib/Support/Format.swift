@@ -56,7 +56,9 @@ public struct Table {
     public func render(on terminal: Terminal) -> String {
         let all = [header.map { Cell($0) }] + rows
         var widths = [Int](repeating: 0, count: header.count)
-        for row in all { for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.text.count) } }
+        for row in all {
+            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.text.count) }
+        }
         var out = ""
         for row in all {
             var line = ""

@@ -42,7 +42,9 @@ final class Connection: Sendable {
                 return try Kubeconfig.parse(contentsOf: path).configuration(context: options.context)
             }
             let home = environment["HOME"] ?? NSHomeDirectory()
-            let hasFile = environment["KUBECONFIG"].map { !$0.isEmpty } ?? FileManager.default.fileExists(atPath: "\(home)/.kube/config")
+            let hasFile =
+                environment["KUBECONFIG"].map { !$0.isEmpty }
+                ?? FileManager.default.fileExists(atPath: "\(home)/.kube/config")
             if !hasFile, environment["KUBERNETES_SERVICE_HOST"] != nil, options.context == nil {
                 return try ClusterConfiguration.inCluster(environment: environment)
             }
@@ -84,7 +86,8 @@ extension Connection {
     ) async throws -> [Raw<Model>] {
         let options = ListOptions(labelSelector: labelSelector, fieldSelector: fieldSelector, limit: 500)
         do {
-            return try await client.list(Raw<Model>.self, resource: resource, namespace: namespace, options: options).items
+            return try await client.list(Raw<Model>.self, resource: resource, namespace: namespace, options: options)
+                .items
         } catch {
             let scope = namespace.map { "in namespace \($0)" } ?? "in any namespace"
             throw CLIError.api(error, "list", "\(resource.plural) \(scope)")
@@ -92,7 +95,9 @@ extension Connection {
     }
 
     /// One object, with a message naming it when it cannot be read.
-    func get<Model: Decodable & Sendable>(_ model: Model.Type, _ resource: ResourceType, namespace: String, name: String) async throws -> Raw<Model> {
+    func get<Model: Decodable & Sendable>(
+        _ model: Model.Type, _ resource: ResourceType, namespace: String, name: String
+    ) async throws -> Raw<Model> {
         do {
             return try await client.get(Raw<Model>.self, resource: resource, namespace: namespace, name: name)
         } catch {
@@ -101,7 +106,9 @@ extension Connection {
     }
 
     /// One object, or nil when it does not exist.
-    func find<Model: Decodable & Sendable>(_ model: Model.Type, _ resource: ResourceType, namespace: String, name: String) async throws -> Raw<Model>? {
+    func find<Model: Decodable & Sendable>(
+        _ model: Model.Type, _ resource: ResourceType, namespace: String, name: String
+    ) async throws -> Raw<Model>? {
         do {
             return try await client.get(Raw<Model>.self, resource: resource, namespace: namespace, name: name)
         } catch  where error.isNotFound {

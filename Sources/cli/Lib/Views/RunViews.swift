@@ -83,8 +83,10 @@ enum ListView {
             let phase = RunWords.phase(job)
             let handler = RunWords.exitHandler(job)
             var row: [Table.Cell] = [
-                .init(run.name), .init(phase, RunWords.phaseColour(phase)), .init(RunWords.ending(job), RunWords.endingColour(job)),
-                .init(handler, RunWords.exitHandlerColour(handler)), .init(String(job.status?.exitHandlerAttempts ?? 0)),
+                .init(run.name), .init(phase, RunWords.phaseColour(phase)),
+                .init(RunWords.ending(job), RunWords.endingColour(job)),
+                .init(handler, RunWords.exitHandlerColour(handler)),
+                .init(String(job.status?.exitHandlerAttempts ?? 0)),
                 .init(HumanAge.since(job.metadata.creationTimestamp, now: now)),
             ]
             if allNamespaces { row.insert(.init(run.namespace), at: 0) }
@@ -132,7 +134,8 @@ struct RunTree {
     static func version(_ event: Raw<Event>) -> Int { Int(event.model.metadata.resourceVersion ?? "") ?? 0 }
 
     static func time(_ event: Raw<Event>) -> String {
-        event.model.lastTimestamp ?? event.model.firstTimestamp ?? event.json[path: ["eventTime"]]?.stringValue ?? event.model.metadata.creationTimestamp ?? ""
+        event.model.lastTimestamp ?? event.model.firstTimestamp ?? event.json[path: ["eventTime"]]?.stringValue ?? event
+            .model.metadata.creationTimestamp ?? ""
     }
 
     /// `-o json|yaml`: the objects as the server returned them.
@@ -161,7 +164,12 @@ struct RunTree {
         if let message = status?.message { top.append(("message: \(message)", [])) }
         if let error = job.specError { top.append((terminal.paint("spec: \(error)", .red), [])) }
         if let failure = status?.podCreateFailure {
-            top.append((terminal.paint("pod create failed: \(failure.podName) \(failure.reason ?? "") \(failure.message ?? "")", .red), []))
+            top.append(
+                (
+                    terminal.paint(
+                        "pod create failed: \(failure.podName) \(failure.reason ?? "") \(failure.message ?? "")", .red),
+                    []
+                ))
         }
         var times: [String] = []
         if let start = status?.startTime { times.append("started \(start)") }
@@ -172,14 +180,18 @@ struct RunTree {
         // Main pod, with the recorded ending as its evidence.
         var mainLines: [String] = []
         if let ending = status?.mainPodTermination {
-            mainLines.append("ending: " + terminal.paint(RunWords.ending(job), RunWords.endingColour(job) ?? .bold) + " (source \(ending.source))")
+            mainLines.append(
+                "ending: " + terminal.paint(RunWords.ending(job), RunWords.endingColour(job) ?? .bold)
+                    + " (source \(ending.source))")
             if let message = ending.message, !message.isEmpty { mainLines.append("message: \(message)") }
             var when: [String] = []
             if let s = ending.startedAt { when.append("started \(s)") }
             if let f = ending.finishedAt { when.append("finished \(f)") }
             if let r = ending.recordedAt { when.append("recorded \(r)") }
             if !when.isEmpty { mainLines.append(when.joined(separator: ", ")) }
-            if ending.containerMayStillRun == true { mainLines.append(terminal.paint("the container may still be running", .yellow)) }
+            if ending.containerMayStillRun == true {
+                mainLines.append(terminal.paint("the container may still be running", .yellow))
+            }
         } else {
             mainLines.append("ending: not recorded yet")
         }
@@ -194,11 +206,16 @@ struct RunTree {
             attempts.append("attempt \(Self.attempt(pod))  \(pod.name)  \(RunWords.pod(pod.model))")
         }
         let recorded = status?.exitHandlerAttempts ?? 0
-        if recorded > exitPods.count { attempts.append("\(recorded - exitPods.count) earlier attempt(s) no longer have a pod") }
-        if let code = status?.exitHandlerExitCode { attempts.append("last exit code \(code)\(status?.exitHandlerReason.map { ", \($0)" } ?? "")") }
+        if recorded > exitPods.count {
+            attempts.append("\(recorded - exitPods.count) earlier attempt(s) no longer have a pod")
+        }
+        if let code = status?.exitHandlerExitCode {
+            attempts.append("last exit code \(code)\(status?.exitHandlerReason.map { ", \($0)" } ?? "")")
+        }
         top.append(
             (
-                "exit handler: " + terminal.paint(handler, RunWords.exitHandlerColour(handler) ?? .bold) + "  (\(recorded) attempt\(recorded == 1 ? "" : "s"))",
+                "exit handler: " + terminal.paint(handler, RunWords.exitHandlerColour(handler) ?? .bold)
+                    + "  (\(recorded) attempt\(recorded == 1 ? "" : "s"))",
                 attempts
             ))
 

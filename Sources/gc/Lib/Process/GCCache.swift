@@ -24,25 +24,35 @@ final class GCCache: Sendable {
     /// Informers for `namespaces` (empty: all); `changed` runs on every add, update, delete and sync.
     /// With a `shardSelector`, only the shard's OMJobs and CronOMJobs are listed, and only the pods
     /// of those runs (or labelled for the shard) are in the snapshot.
-    init(client: KubeClient, namespaces: [String], shardSelector: ShardSelector? = nil, changed: @escaping @Sendable () -> Void) {
+    init(
+        client: KubeClient, namespaces: [String], shardSelector: ShardSelector? = nil,
+        changed: @escaping @Sendable () -> Void
+    ) {
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces.map { $0 }
         self.shardSelector = shardSelector
         let selector = shardSelector?.text
         // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
         omJobs = scopes.map {
-            Informer(client: client, namespace: $0, labelSelector: selector, transform: { $0.withoutPodTemplates().interned(&$1) },
-                     handlers: Self.handlers(changed))
+            Informer(
+                client: client, namespace: $0, labelSelector: selector,
+                transform: { $0.withoutPodTemplates().interned(&$1) },
+                handlers: Self.handlers(changed))
         }
         pods = scopes.map {
-            Informer(client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
-                     handlers: Self.handlers(changed))
+            Informer(
+                client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
+                handlers: Self.handlers(changed))
         }
-        crons = scopes.map { Informer(client: client, namespace: $0, labelSelector: selector, handlers: Self.handlers(changed)) }
+        crons = scopes.map {
+            Informer(client: client, namespace: $0, labelSelector: selector, handlers: Self.handlers(changed))
+        }
     }
 
     /// Every notification means the same to the gc: decide again.
-    private static func handlers<T: KubernetesObject>(_ changed: @escaping @Sendable () -> Void) -> Informer<T>.Handlers {
-        Informer<T>.Handlers(added: { _ in changed() }, updated: { _, _ in changed() }, deleted: { _ in changed() }, synced: changed)
+    private static func handlers<T: KubernetesObject>(_ changed: @escaping @Sendable () -> Void) -> Informer<T>.Handlers
+    {
+        Informer<T>.Handlers(
+            added: { _ in changed() }, updated: { _, _ in changed() }, deleted: { _ in changed() }, synced: changed)
     }
 
     /// Runs every informer until the calling task is cancelled.

@@ -46,11 +46,13 @@ struct GCCommandPerformer: Sendable {
         do throws(KubeError) {
             switch command.action {
             case .deletePod(let pod):
-                try await client.delete(resource: Pod.resourceType, namespace: namespace, name: pod.name,
-                                        options: Self.deleteOptions(uid: pod.uid, grace: pod.gracePeriodSeconds))
+                try await client.delete(
+                    resource: Pod.resourceType, namespace: namespace, name: pod.name,
+                    options: Self.deleteOptions(uid: pod.uid, grace: pod.gracePeriodSeconds))
             case .deleteOMJob(let run):
-                try await client.delete(resource: OMJob.resourceType, namespace: namespace, name: run.name,
-                                        options: Self.deleteOptions(uid: run.uid, grace: nil))
+                try await client.delete(
+                    resource: OMJob.resourceType, namespace: namespace, name: run.name,
+                    options: Self.deleteOptions(uid: run.uid, grace: nil))
             case .recordEvent(let record):
                 _ = try await client.create(record.event)
             case .recordCleanup(let patch):
@@ -78,7 +80,8 @@ struct GCCommandPerformer: Sendable {
 
     /// Background propagation: the API server's garbage collector removes what the object owns.
     private static func deleteOptions(uid: String?, grace: Int?) -> DeleteOptions {
-        DeleteOptions(gracePeriodSeconds: grace.map(Int64.init), propagationPolicy: .background,
-                      preconditions: uid.map { DeleteOptions.Preconditions(uid: $0) })
+        DeleteOptions(
+            gracePeriodSeconds: grace.map(Int64.init), propagationPolicy: .background,
+            preconditions: uid.map { DeleteOptions.Preconditions(uid: $0) })
     }
 }

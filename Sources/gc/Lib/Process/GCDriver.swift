@@ -45,8 +45,11 @@ actor GCDriver {
     /// False while this replica is a standby: the gc keeps its caches and writes nothing.
     private var leading = true
 
-    init(session: LoopBound<WorkerSession>, executor: LoopExecutor, cache: GCCache, client: KubeClient, settings: GCSettings,
-         clock: OperatorClock, logger: Logger) {
+    init(
+        session: LoopBound<WorkerSession>, executor: LoopExecutor, cache: GCCache, client: KubeClient,
+        settings: GCSettings,
+        clock: OperatorClock, logger: Logger
+    ) {
         unownedExecutor = executor.asUnownedSerialExecutor()
         self.session = session
         self.cache = cache
@@ -61,7 +64,9 @@ actor GCDriver {
     func changed() {
         dirty = true
         guard !sweeping, !pacing else { return }
-        if let last = lastSweep, case let wait = last + Self.minimumSweepInterval - .now, wait > .zero, pace(wait) { return }
+        if let last = lastSweep, case let wait = last + Self.minimumSweepInterval - .now, wait > .zero, pace(wait) {
+            return
+        }
         sweeping = true
         Task { await self.sweep() }
     }
@@ -114,10 +119,12 @@ actor GCDriver {
         if !isReady {
             isReady = true
             session.value.markReady()
-            logger.info("gc caches synced", metadata: ["omjobs": "\(snapshot.omJobs.count)", "pods": "\(snapshot.pods.count)"])
+            logger.info(
+                "gc caches synced", metadata: ["omjobs": "\(snapshot.omJobs.count)", "pods": "\(snapshot.pods.count)"])
         }
         let now = clock.now()
-        let sweep = GCSweep.decide(omJobs: snapshot.omJobs, crons: snapshot.crons, pods: snapshot.pods, now: now, settings: settings)
+        let sweep = GCSweep.decide(
+            omJobs: snapshot.omJobs, crons: snapshot.crons, pods: snapshot.pods, now: now, settings: settings)
         guard leading else { return true }
         let failed = await perform(sweep.commands)
         metrics.record(sweep, now: now)
@@ -134,7 +141,9 @@ actor GCDriver {
         var lists: [[GCCommand]] = []
         var index: [ObjectKey: Int] = [:]
         for command in commands {
-            if let at = index[command.key] { lists[at].append(command) } else {
+            if let at = index[command.key] {
+                lists[at].append(command)
+            } else {
                 index[command.key] = lists.count
                 lists.append([command])
             }
@@ -150,8 +159,10 @@ actor GCDriver {
 
     private func log(_ results: [(GCCommand, GCWriteOutcome)]) {
         for (command, outcome) in results {
-            var metadata: Logger.Metadata = [LogKeys.omjobNamespace: "\(command.key.namespace)", LogKeys.omjobName: "\(command.key.name)",
-                                             LogKeys.commandID: "\(command.id)", "outcome": "\(outcome)"]
+            var metadata: Logger.Metadata = [
+                LogKeys.omjobNamespace: "\(command.key.namespace)", LogKeys.omjobName: "\(command.key.name)",
+                LogKeys.commandID: "\(command.id)", "outcome": "\(outcome)",
+            ]
             if case .failed(let reason) = outcome {
                 metadata[LogKeys.reason] = "\(reason)"
                 logger.warning("gc write failed", metadata: metadata)

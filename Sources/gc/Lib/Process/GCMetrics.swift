@@ -49,14 +49,20 @@ struct GCMetrics: Sendable {
             MetricSample(name: Self.lastSweep, value: now.timeIntervalSince1970),
         ]
         for state in TTLCleanup.State.allCases {
-            gauges.append(MetricSample(name: Self.runs, labels: ["state": state.rawValue], value: Double(sweep.states[state] ?? 0)))
+            gauges.append(
+                MetricSample(
+                    name: Self.runs, labels: ["state": state.rawValue], value: Double(sweep.states[state] ?? 0)))
         }
     }
 
     /// The message body for the supervisor.
     var report: MetricsReport {
-        let counters = self.counters.map { sample, value in MetricSample(name: sample.name, labels: sample.labels, value: value) }
-        return MetricsReport(counters: counters.sorted { ($0.name, $0.labels.description) < ($1.name, $1.labels.description) }, gauges: gauges)
+        let counters = self.counters.map { sample, value in
+            MetricSample(name: sample.name, labels: sample.labels, value: value)
+        }
+        return MetricsReport(
+            counters: counters.sorted { ($0.name, $0.labels.description) < ($1.name, $1.labels.description) },
+            gauges: gauges)
     }
 
     private mutating func add(_ name: String, _ labels: [String: String] = [:]) {

@@ -13,7 +13,8 @@ public enum GCWorker {
     }
 
     /// Reads what the gc needs from the environment, or the first bad setting.
-    public static func settings(environment: [String: String]) throws(StartError) -> (GCSettings, ClusterConfiguration) {
+    public static func settings(environment: [String: String]) throws(StartError) -> (GCSettings, ClusterConfiguration)
+    {
         do {
             let settings = try GCSettings(environment: environment)
             let cluster = try ClusterConfiguration.load(environment: environment)
@@ -26,13 +27,18 @@ public enum GCWorker {
     }
 
     /// Attaches the gc to `session` (called by `WorkerMain` on the loop thread, before the conversation starts).
-    public static func attach(to session: WorkerSession, settings: GCSettings, cluster: ClusterConfiguration, environment: [String: String]) {
+    public static func attach(
+        to session: WorkerSession, settings: GCSettings, cluster: ClusterConfiguration, environment: [String: String]
+    ) {
         let executor = session.loop.executor
         let client = KubeClient(configuration: cluster, executor: executor)
         let box = DriverBox()
-        let cache = GCCache(client: client, namespaces: session.config.watchNamespaces, shardSelector: session.config.shardSelector) { box.changed() }
-        let driver = GCDriver(session: LoopBound(session, executor: executor), executor: executor, cache: cache, client: client,
-                              settings: settings, clock: OperatorClock(environment: environment), logger: session.logger)
+        let cache = GCCache(
+            client: client, namespaces: session.config.watchNamespaces, shardSelector: session.config.shardSelector
+        ) { box.changed() }
+        let driver = GCDriver(
+            session: LoopBound(session, executor: executor), executor: executor, cache: cache, client: client,
+            settings: settings, clock: OperatorClock(environment: environment), logger: session.logger)
         box.set(driver)
         session.readyAtStart = false
         session.onLeadership = { leading in driver.assumeIsolated { $0.leadershipChanged(leading) } }
@@ -49,7 +55,9 @@ public enum GCWorker {
     /// next gc).
     static let shutdownBound = Duration.seconds(2)
 
-    private static func shutDown(informers: Task<Void, Never>, driver: GCDriver, client: KubeClient, session: LoopBound<WorkerSession>) async {
+    private static func shutDown(
+        informers: Task<Void, Never>, driver: GCDriver, client: KubeClient, session: LoopBound<WorkerSession>
+    ) async {
         informers.cancel()
         await driver.stop()
         await withTaskGroup(of: Void.self) { group in

@@ -27,8 +27,10 @@ public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
     /// Sent as `details.retryAfterSeconds` and the `Retry-After` header.
     public var retryAfterSeconds: Int?
 
-    public init(code: Int, reason: String, message: String, name: String? = nil, group: String? = nil,
-                kind: String? = nil, causes: [Cause] = [], retryAfterSeconds: Int? = nil) {
+    public init(
+        code: Int, reason: String, message: String, name: String? = nil, group: String? = nil,
+        kind: String? = nil, causes: [Cause] = [], retryAfterSeconds: Int? = nil
+    ) {
         self.code = code
         self.reason = reason
         self.message = message
@@ -49,7 +51,10 @@ public struct KubeAPIError: Error, Sendable, Equatable, CustomStringConvertible 
         if let kind { details["kind"] = .string(kind) }
         if let uid { details["uid"] = .string(uid) }
         if !causes.isEmpty {
-            details["causes"] = .array(causes.map { ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)] })
+            details["causes"] = .array(
+                causes.map {
+                    ["reason": .string($0.reason), "message": .string($0.message), "field": .string($0.field)]
+                })
         }
         if let retryAfterSeconds { details["retryAfterSeconds"] = .int(Int64(retryAfterSeconds)) }
         var status: [String: JSONValue] = [
@@ -74,14 +79,20 @@ struct ErrorSubject: Sendable {
 
 extension KubeAPIError {
     static func notFound(_ s: ErrorSubject) -> Self {
-        .init(code: 404, reason: "NotFound", message: "\(s.qualified) \"\(s.name)\" not found", name: s.name, group: s.group, kind: s.plural)
+        .init(
+            code: 404, reason: "NotFound", message: "\(s.qualified) \"\(s.name)\" not found", name: s.name,
+            group: s.group, kind: s.plural)
     }
     static func alreadyExists(_ s: ErrorSubject) -> Self {
-        .init(code: 409, reason: "AlreadyExists", message: "\(s.qualified) \"\(s.name)\" already exists", name: s.name, group: s.group, kind: s.plural)
+        .init(
+            code: 409, reason: "AlreadyExists", message: "\(s.qualified) \"\(s.name)\" already exists", name: s.name,
+            group: s.group, kind: s.plural)
     }
     static func conflict(_ s: ErrorSubject, _ detail: String) -> Self {
-        .init(code: 409, reason: "Conflict", message: "Operation cannot be fulfilled on \(s.qualified) \"\(s.name)\": \(detail)",
-              name: s.name, group: s.group, kind: s.plural)
+        .init(
+            code: 409, reason: "Conflict",
+            message: "Operation cannot be fulfilled on \(s.qualified) \"\(s.name)\": \(detail)",
+            name: s.name, group: s.group, kind: s.plural)
     }
     static func staleResourceVersion(_ s: ErrorSubject) -> Self {
         conflict(s, "the object has been modified; please apply your changes to the latest version and try again")
@@ -90,31 +101,46 @@ extension KubeAPIError {
     static func invalid(_ s: ErrorSubject, _ errors: [FieldError]) -> Self {
         let texts = errors.map(\.text)
         let joined = texts.count == 1 ? texts[0] : "[" + texts.joined(separator: ", ") + "]"
-        return .init(code: 422, reason: "Invalid", message: "\(s.qualifiedKind) \"\(s.name)\" is invalid: \(joined)",
-                     name: s.name, group: s.group, kind: s.kind, causes: errors.map(\.cause))
+        return .init(
+            code: 422, reason: "Invalid", message: "\(s.qualifiedKind) \"\(s.name)\" is invalid: \(joined)",
+            name: s.name, group: s.group, kind: s.kind, causes: errors.map(\.cause))
     }
     static func badRequest(_ message: String) -> Self { .init(code: 400, reason: "BadRequest", message: message) }
     static let unauthorized = Self(code: 401, reason: "Unauthorized", message: "Unauthorized")
     static func forbidden(_ s: ErrorSubject, _ detail: String) -> Self {
-        .init(code: 403, reason: "Forbidden", message: "\(s.qualified) \"\(s.name)\" is forbidden: \(detail)", name: s.name, group: s.group, kind: s.plural)
+        .init(
+            code: 403, reason: "Forbidden", message: "\(s.qualified) \"\(s.name)\" is forbidden: \(detail)",
+            name: s.name, group: s.group, kind: s.plural)
     }
-    static let methodNotAllowed = Self(code: 405, reason: "MethodNotAllowed", message: "the server does not allow this method on the requested resource")
-    static func notFoundPath() -> Self { .init(code: 404, reason: "NotFound", message: "the server could not find the requested resource") }
+    static let methodNotAllowed = Self(
+        code: 405, reason: "MethodNotAllowed",
+        message: "the server does not allow this method on the requested resource")
+    static func notFoundPath() -> Self {
+        .init(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+    }
     static func expired(_ message: String) -> Self { .init(code: 410, reason: "Expired", message: message) }
     static func gone(_ message: String) -> Self { .init(code: 410, reason: "Gone", message: message) }
     static func unsupportedMediaType(_ contentType: String) -> Self {
-        .init(code: 415, reason: "UnsupportedMediaType", message: "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf")
+        .init(
+            code: 415, reason: "UnsupportedMediaType",
+            message:
+                "the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf"
+        )
     }
     static func tooLarge(limit: Int) -> Self {
         .init(code: 413, reason: "RequestEntityTooLarge", message: "Request entity too large: limit is \(limit)")
     }
     /// 429 as max-in-flight or priority-and-fairness send it.
     public static func tooManyRequests(retryAfterSeconds: Int = 1) -> Self {
-        .init(code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later.", retryAfterSeconds: retryAfterSeconds)
+        .init(
+            code: 429, reason: "TooManyRequests", message: "Too many requests, please try again later.",
+            retryAfterSeconds: retryAfterSeconds)
     }
     /// 500 InternalError wrapping an unexpected failure.
     public static func internalError(_ detail: String) -> Self {
-        .init(code: 500, reason: "InternalError", message: "Internal error occurred: \(detail)", causes: [.init(reason: "UnexpectedServerResponse", message: detail, field: "")])
+        .init(
+            code: 500, reason: "InternalError", message: "Internal error occurred: \(detail)",
+            causes: [.init(reason: "UnexpectedServerResponse", message: detail, field: "")])
     }
 }
 
@@ -157,11 +183,15 @@ struct FieldError: Sendable, Equatable {
     var text: String { "\(field): \(message)" }
     var cause: KubeAPIError.Cause { .init(reason: reason, message: message, field: field) }
 
-    static func required(_ field: String, _ detail: String = "") -> Self { .init(kind: .required, field: field, value: nil, detail: detail) }
+    static func required(_ field: String, _ detail: String = "") -> Self {
+        .init(kind: .required, field: field, value: nil, detail: detail)
+    }
     static func invalid(_ field: String, _ value: JSONValue, _ detail: String) -> Self {
         .init(kind: .invalid, field: field, value: renderValue(value), detail: detail)
     }
-    static func forbidden(_ field: String, _ detail: String) -> Self { .init(kind: .forbidden, field: field, value: nil, detail: detail) }
+    static func forbidden(_ field: String, _ detail: String) -> Self {
+        .init(kind: .forbidden, field: field, value: nil, detail: detail)
+    }
 
     /// Renders a bad value like `field.Error` does: strings quoted, numbers bare.
     static func renderValue(_ value: JSONValue) -> String {

@@ -47,7 +47,11 @@ struct LabelSelector: Sendable, Equatable {
         for c in text {
             if c == "(" { depth += 1 }
             if c == ")" { depth -= 1 }
-            if c == ",", depth == 0 { terms.append(current); current = ""; continue }
+            if c == ",", depth == 0 {
+                terms.append(current)
+                current = ""
+                continue
+            }
             current.append(c)
         }
         terms.append(current)
@@ -56,9 +60,15 @@ struct LabelSelector: Sendable, Equatable {
 
     private static func parseTerm(_ t: String) throws -> Requirement {
         if t.hasPrefix("!") { return .doesNotExist(try key(String(t.dropFirst()))) }
-        if let r = t.range(of: "!=") { return .notEquals(try key(String(t[..<r.lowerBound])), try value(String(t[r.upperBound...]))) }
-        if let r = t.range(of: "==") { return .equals(try key(String(t[..<r.lowerBound])), try value(String(t[r.upperBound...]))) }
-        if let r = t.range(of: "=") { return .equals(try key(String(t[..<r.lowerBound])), try value(String(t[r.upperBound...]))) }
+        if let r = t.range(of: "!=") {
+            return .notEquals(try key(String(t[..<r.lowerBound])), try value(String(t[r.upperBound...])))
+        }
+        if let r = t.range(of: "==") {
+            return .equals(try key(String(t[..<r.lowerBound])), try value(String(t[r.upperBound...])))
+        }
+        if let r = t.range(of: "=") {
+            return .equals(try key(String(t[..<r.lowerBound])), try value(String(t[r.upperBound...])))
+        }
         for (op, notIn) in [(" notin ", true), (" in ", false)] {
             if let r = t.range(of: op) {
                 let k = try key(String(t[..<r.lowerBound]))
@@ -107,12 +117,17 @@ struct FieldSelector: Sendable, Equatable {
         for raw in text.split(separator: ",") {
             let t = String(raw).trimmingCharacters(in: .whitespaces)
             let (op, negated) = t.contains("!=") ? ("!=", true) : (t.contains("==") ? ("==", false) : ("=", false))
-            guard let r = t.range(of: op) else { throw KubeAPIError.badRequest("invalid selector: '\(t)'; can't understand '\(t)'") }
+            guard let r = t.range(of: op) else {
+                throw KubeAPIError.badRequest("invalid selector: '\(t)'; can't understand '\(t)'")
+            }
             let path = String(t[..<r.lowerBound]).trimmingCharacters(in: .whitespaces)
             guard supported.contains(path) else {
                 throw KubeAPIError.badRequest("field label not supported: \(path)")
             }
-            terms.append(Term(path: path, value: String(t[r.upperBound...]).trimmingCharacters(in: .whitespaces), negated: negated))
+            terms.append(
+                Term(
+                    path: path, value: String(t[r.upperBound...]).trimmingCharacters(in: .whitespaces), negated: negated
+                ))
         }
         return FieldSelector(terms: terms)
     }

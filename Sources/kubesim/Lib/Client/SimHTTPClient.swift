@@ -24,8 +24,10 @@ public final class SimHTTPClient: Sendable {
     private let token: String?
 
     /// Connects to `host:port` (TLS without certificate verification when `tls`).
-    public static func connect(host: String = "127.0.0.1", port: Int, token: String? = nil, tls: Bool = false,
-                               group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> SimHTTPClient {
+    public static func connect(
+        host: String = "127.0.0.1", port: Int, token: String? = nil, tls: Bool = false,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> SimHTTPClient {
         let channel = try await bootstrap(host: host, tls: tls, group: group) { channel in
             try channel.pipeline.syncOperations.addHandler(ResponseHandler())
         }.connect(host: host, port: port).get()
@@ -38,8 +40,10 @@ public final class SimHTTPClient: Sendable {
         self.token = token
     }
 
-    static func bootstrap(host: String, tls: Bool, group: any EventLoopGroup,
-                          handlers: @escaping @Sendable (any Channel) throws -> Void) throws -> ClientBootstrap {
+    static func bootstrap(
+        host: String, tls: Bool, group: any EventLoopGroup,
+        handlers: @escaping @Sendable (any Channel) throws -> Void
+    ) throws -> ClientBootstrap {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.certificateVerification = .none
         let context: NIOSSLContext? = tls ? try NIOSSLContext(configuration: configuration) : nil
@@ -47,7 +51,10 @@ public final class SimHTTPClient: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let context { try channel.pipeline.syncOperations.addHandler(try NIOSSLClientHandler(context: context, serverHostname: nil)) }
+                    if let context {
+                        try channel.pipeline.syncOperations.addHandler(
+                            try NIOSSLClientHandler(context: context, serverHostname: nil))
+                    }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()
                     try handlers(channel)
                 }
@@ -55,17 +62,23 @@ public final class SimHTTPClient: Sendable {
     }
 
     /// Sends one request and waits for its response.
-    public func send(_ method: String, _ path: String, json: JSONValue? = nil, body: [UInt8]? = nil,
-                     contentType: String = "application/json", headers: [(String, String)] = []) async throws -> SimHTTPResponse {
-        let head = Self.head(method, path, host: host, token: token, contentType: contentType, bodyLength: (json.map(JSONWriter.bytes) ?? body)?.count, headers: headers)
+    public func send(
+        _ method: String, _ path: String, json: JSONValue? = nil, body: [UInt8]? = nil,
+        contentType: String = "application/json", headers: [(String, String)] = []
+    ) async throws -> SimHTTPResponse {
+        let head = Self.head(
+            method, path, host: host, token: token, contentType: contentType,
+            bodyLength: (json.map(JSONWriter.bytes) ?? body)?.count, headers: headers)
         let promise = channel.eventLoop.makePromise(of: SimHTTPResponse.self)
         let request = PendingRequest(head: head, body: json.map(JSONWriter.bytes) ?? body, promise: promise)
         channel.writeAndFlush(request).cascadeFailure(to: promise)
         return try await promise.futureResult.get()
     }
 
-    static func head(_ method: String, _ path: String, host: String, token: String?, contentType: String, bodyLength: Int?,
-                     headers extra: [(String, String)]) -> HTTPRequestHead {
+    static func head(
+        _ method: String, _ path: String, host: String, token: String?, contentType: String, bodyLength: Int?,
+        headers extra: [(String, String)]
+    ) -> HTTPRequestHead {
         var headers = HTTPHeaders([("Host", host), ("Accept", "application/json")])
         if let token { headers.add(name: "Authorization", value: "Bearer \(token)") }
         if let bodyLength {

@@ -12,14 +12,18 @@ public final class SimWatch: Sendable {
     private let channel: any Channel
 
     /// Opens `path` (which should include `watch=1`) and waits for the response head.
-    public static func open(host: String = "127.0.0.1", port: Int, path: String, token: String? = nil, tls: Bool = false,
-                            group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> SimWatch {
+    public static func open(
+        host: String = "127.0.0.1", port: Int, path: String, token: String? = nil, tls: Bool = false,
+        group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) async throws -> SimWatch {
         let (events, continuation) = AsyncStream<JSONValue>.makeStream()
         let headPromise = group.next().makePromise(of: Int.self)
         let channel = try await SimHTTPClient.bootstrap(host: host, tls: tls, group: group) { channel in
-            try channel.pipeline.syncOperations.addHandler(LineStreamHandler(continuation: continuation, head: headPromise))
+            try channel.pipeline.syncOperations.addHandler(
+                LineStreamHandler(continuation: continuation, head: headPromise))
         }.connect(host: host, port: port).get()
-        let head = SimHTTPClient.head("GET", path, host: host, token: token, contentType: "", bodyLength: nil, headers: [])
+        let head = SimHTTPClient.head(
+            "GET", path, host: host, token: token, contentType: "", bodyLength: nil, headers: [])
         channel.write(HTTPClientRequestPart.head(head), promise: nil)
         try await channel.writeAndFlush(HTTPClientRequestPart.end(nil)).get()
         let status = try await headPromise.futureResult.get()

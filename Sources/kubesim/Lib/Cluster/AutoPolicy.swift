@@ -41,13 +41,23 @@ enum AutoPlan: Equatable {
         var invalid: [String] = []
         var seconds = policy.runSeconds
         if let text = annotations[AutoPolicy.runSecondsAnnotation] {
-            if let value = Double(text), value >= 0, value.isFinite { seconds = value } else { invalid.append(AutoPolicy.runSecondsAnnotation) }
+            if let value = Double(text), value >= 0, value.isFinite {
+                seconds = value
+            } else {
+                invalid.append(AutoPolicy.runSecondsAnnotation)
+            }
         }
         var code = policy.exitCode
         if let text = annotations[AutoPolicy.exitCodeAnnotation] {
-            if let value = Int32(text), (0...255).contains(value) { code = value } else { invalid.append(AutoPolicy.exitCodeAnnotation) }
+            if let value = Int32(text), (0...255).contains(value) {
+                code = value
+            } else {
+                invalid.append(AutoPolicy.exitCodeAnnotation)
+            }
         }
-        guard let ending = annotations[AutoPolicy.endingAnnotation] else { return (.run(seconds: seconds, ending: .exit(.exited(code))), invalid) }
+        guard let ending = annotations[AutoPolicy.endingAnnotation] else {
+            return (.run(seconds: seconds, ending: .exit(.exited(code))), invalid)
+        }
         switch ending {
         case "Completed": return (.run(seconds: seconds, ending: .exit(.exited(0))), invalid)
         case "Error": return (.run(seconds: seconds, ending: .exit(.exited(code == 0 ? 1 : code))), invalid)
@@ -55,7 +65,8 @@ enum AutoPlan: Equatable {
         case "Evicted": return (.run(seconds: seconds, ending: .evicted), invalid)
         case "Running": return (.run(seconds: nil, ending: .exit(.exited(code))), invalid)
         case "Unschedulable": return (.unschedulable, invalid)
-        case "ErrImagePull", "ImagePullBackOff", "CreateContainerConfigError": return (.waiting(reason: ending), invalid)
+        case "ErrImagePull", "ImagePullBackOff", "CreateContainerConfigError":
+            return (.waiting(reason: ending), invalid)
         default:
             if ending.hasPrefix("Signal:"), let number = Int32(ending.dropFirst(7)), (1...64).contains(number) {
                 return (.run(seconds: seconds, ending: .exit(.signaled(number))), invalid)

@@ -24,7 +24,8 @@ public enum ClusterError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The Status an HTTP client sees.
     var apiError: KubeAPIError {
         switch self {
-        case .unknownNode(let name): KubeAPIError(code: 404, reason: "NotFound", message: description, name: name, kind: "nodes")
+        case .unknownNode(let name):
+            KubeAPIError(code: 404, reason: "NotFound", message: description, name: name, kind: "nodes")
         case .notOnSimulatedNode, .invalidTransition: KubeAPIError(code: 409, reason: "Conflict", message: description)
         case .badRequest: KubeAPIError(code: 400, reason: "BadRequest", message: description)
         }

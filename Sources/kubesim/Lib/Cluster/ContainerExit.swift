@@ -33,8 +33,9 @@ public struct ContainerExit: Sendable, Equatable {
     public static let killed = ContainerExit.signaled(9)
 
     /// What a kubelet reports for a container that never ran in a pod that became terminal.
-    static let neverRan = ContainerExit(exitCode: 137, reason: "ContainerStatusUnknown",
-                                        message: "The container could not be located when the pod was terminated")
+    static let neverRan = ContainerExit(
+        exitCode: 137, reason: "ContainerStatusUnknown",
+        message: "The container could not be located when the pod was terminated")
 }
 
 /// Deterministic stand-ins for runtime identifiers (container IDs, image digests), so that two
@@ -68,9 +69,10 @@ enum FakeIdentifier {
     static func imageID(_ image: String) -> String {
         let normalized = normalizedImage(image)
         let repository = normalized.split(separator: "@").first.map(String.init) ?? normalized
-        let withoutTag = repository.range(of: ":", options: .backwards).map { range in
-            repository[range.lowerBound...].contains("/") ? repository : String(repository[..<range.lowerBound])
-        } ?? repository
+        let withoutTag =
+            repository.range(of: ":", options: .backwards).map { range in
+                repository[range.lowerBound...].contains("/") ? repository : String(repository[..<range.lowerBound])
+            } ?? repository
         return "\(withoutTag)@sha256:\(hex64(normalized))"
     }
 }

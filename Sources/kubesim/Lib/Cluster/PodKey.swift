@@ -21,13 +21,17 @@ extension JSONValue {
     var nodeName: String { self[path: ["spec", "nodeName"]]?.stringValue ?? "" }
     var phase: String { self[path: ["status", "phase"]]?.stringValue ?? "" }
     var isTerminal: Bool { phase == "Succeeded" || phase == "Failed" }
-    var annotations: [String: String] { (self[path: ["metadata", "annotations"]]?.objectValue ?? [:]).compactMapValues(\.stringValue) }
+    var annotations: [String: String] {
+        (self[path: ["metadata", "annotations"]]?.objectValue ?? [:]).compactMapValues(\.stringValue)
+    }
 
     /// True once the kubelet has reported on the pod (container statuses exist).
     var isAccepted: Bool { !(self[path: ["status", "containerStatuses"]]?.arrayValue ?? []).isEmpty }
 
     /// True while at least one container is running.
     var hasRunningContainer: Bool {
-        (self[path: ["status", "containerStatuses"]]?.arrayValue ?? []).contains { $0[path: ["state", "running"]] != nil }
+        (self[path: ["status", "containerStatuses"]]?.arrayValue ?? []).contains {
+            $0[path: ["state", "running"]] != nil
+        }
     }
 }

@@ -41,14 +41,16 @@ enum PodStatusBuilder {
         let unready = "containers with unready status: [\(names.joined(separator: " "))]"
         setCondition(&status, "Ready", false, reason: "ContainersNotReady", message: unready, now: now)
         setCondition(&status, "ContainersReady", false, reason: "ContainersNotReady", message: unready, now: now)
-        status["containerStatuses"] = .array(containers(pod).map { waitingStatus($0, reason: "ContainerCreating", message: nil) })
+        status["containerStatuses"] = .array(
+            containers(pod).map { waitingStatus($0, reason: "ContainerCreating", message: nil) })
         return status
     }
 
     /// A container cannot start: ErrImagePull, ImagePullBackOff, CreateContainerConfigError.
     static func waiting(_ pod: JSONValue, reason: String, message: String?) -> JSONValue {
         var status = pod["status"] ?? [:]
-        status["containerStatuses"] = .array(containers(pod).map { waitingStatus($0, reason: reason, message: message) })
+        status["containerStatuses"] = .array(
+            containers(pod).map { waitingStatus($0, reason: reason, message: message) })
         return status
     }
 
@@ -59,24 +61,27 @@ enum PodStatusBuilder {
         for type in ["PodReadyToStartContainers", "Initialized", "Ready", "ContainersReady", "PodScheduled"] {
             setCondition(&status, type, true, now: now)
         }
-        status["containerStatuses"] = .array(containers(pod).map { container in
-            let name = container["name"]?.stringValue ?? ""
-            var entry = baseStatus(container)
-            entry["containerID"] = .string(containerID(name))
-            entry["imageID"] = .string(FakeIdentifier.imageID(container["image"]?.stringValue ?? ""))
-            entry["ready"] = true
-            entry["started"] = true
-            entry["state"] = ["running": ["startedAt": .string(now)]]
-            return entry
-        })
+        status["containerStatuses"] = .array(
+            containers(pod).map { container in
+                let name = container["name"]?.stringValue ?? ""
+                var entry = baseStatus(container)
+                entry["containerID"] = .string(containerID(name))
+                entry["imageID"] = .string(FakeIdentifier.imageID(container["image"]?.stringValue ?? ""))
+                entry["ready"] = true
+                entry["started"] = true
+                entry["state"] = ["running": ["startedAt": .string(now)]]
+                return entry
+            })
         return status
     }
 
     /// The containers ended: terminal phase, terminated states, the conditions of a terminal pod.
     /// `podReason`/`podMessage` are the pod-level reason (Evicted, DeadlineExceeded), which
     /// also force the phase to Failed.
-    static func terminated(_ pod: JSONValue, exit: ContainerExit, podReason: String? = nil, podMessage: String? = nil,
-                           now: String) -> JSONValue {
+    static func terminated(
+        _ pod: JSONValue, exit: ContainerExit, podReason: String? = nil, podMessage: String? = nil,
+        now: String
+    ) -> JSONValue {
         var status = pod["status"] ?? [:]
         let previous = status["containerStatuses"]?.arrayValue ?? []
         var statuses: [JSONValue] = []
@@ -100,8 +105,10 @@ enum PodStatusBuilder {
     }
 
     /// Adds or replaces a condition such as DisruptionTarget (the controllers' patch).
-    static func withCondition(_ pod: JSONValue, type: String, status value: Bool, reason: String?, message: String?,
-                              now: String) -> JSONValue {
+    static func withCondition(
+        _ pod: JSONValue, type: String, status value: Bool, reason: String?, message: String?,
+        now: String
+    ) -> JSONValue {
         var status = pod["status"] ?? [:]
         setCondition(&status, type, value, reason: reason, message: message, now: now)
         return status
@@ -110,13 +117,17 @@ enum PodStatusBuilder {
     // MARK: pieces
 
     /// Sets one condition; `lastTransitionTime` moves only when the status value changes.
-    static func setCondition(_ status: inout JSONValue, _ type: String, _ value: Bool, reason: String? = nil,
-                             message: String? = nil, now: String) {
+    static func setCondition(
+        _ status: inout JSONValue, _ type: String, _ value: Bool, reason: String? = nil,
+        message: String? = nil, now: String
+    ) {
         var conditions = status["conditions"]?.arrayValue ?? []
         let index = conditions.firstIndex { $0["type"]?.stringValue == type }
         let statusText: JSONValue = value ? "True" : "False"
-        var condition: JSONValue = ["type": .string(type), "status": statusText, "lastProbeTime": nil,
-                                    "lastTransitionTime": .string(now)]
+        var condition: JSONValue = [
+            "type": .string(type), "status": statusText, "lastProbeTime": nil,
+            "lastTransitionTime": .string(now),
+        ]
         if let index, conditions[index]["status"] == statusText {
             condition["lastTransitionTime"] = conditions[index]["lastTransitionTime"]
         }
@@ -131,8 +142,11 @@ enum PodStatusBuilder {
     static func containerNames(_ pod: JSONValue) -> [String] { containers(pod).compactMap { $0["name"]?.stringValue } }
 
     private static func baseStatus(_ container: JSONValue) -> JSONValue {
-        ["name": container["name"] ?? "", "image": .string(FakeIdentifier.normalizedImage(container["image"]?.stringValue ?? "")),
-         "imageID": "", "lastState": [:], "ready": false, "restartCount": 0, "started": false]
+        [
+            "name": container["name"] ?? "",
+            "image": .string(FakeIdentifier.normalizedImage(container["image"]?.stringValue ?? "")),
+            "imageID": "", "lastState": [:], "ready": false, "restartCount": 0, "started": false,
+        ]
     }
 
     private static func waitingStatus(_ container: JSONValue, reason: String, message: String?) -> JSONValue {
@@ -145,7 +159,9 @@ enum PodStatusBuilder {
 
     /// A running container keeps its ID and start time; one that never ran is reported the way
     /// the kubelet reports a container it cannot find (137, ContainerStatusUnknown).
-    private static func terminatedStatus(_ container: JSONValue, old: JSONValue?, exit: ContainerExit, now: String) -> JSONValue {
+    private static func terminatedStatus(_ container: JSONValue, old: JSONValue?, exit: ContainerExit, now: String)
+        -> JSONValue
+    {
         var entry = old ?? baseStatus(container)
         entry["ready"] = false
         entry["started"] = false
@@ -155,12 +171,18 @@ enum PodStatusBuilder {
         }
         guard let running = old?[path: ["state", "running"]] else {
             let unknown = ContainerExit.neverRan
-            entry["state"] = ["terminated": ["exitCode": .int(Int64(unknown.exitCode)), "reason": .string(unknown.reason),
-                                             "message": .string(unknown.message ?? ""), "startedAt": nil, "finishedAt": nil]]
+            entry["state"] = [
+                "terminated": [
+                    "exitCode": .int(Int64(unknown.exitCode)), "reason": .string(unknown.reason),
+                    "message": .string(unknown.message ?? ""), "startedAt": nil, "finishedAt": nil,
+                ]
+            ]
             return entry
         }
-        var terminated: JSONValue = ["exitCode": .int(Int64(exit.exitCode)), "reason": .string(exit.reason),
-                                     "startedAt": running["startedAt"] ?? .string(now), "finishedAt": .string(now)]
+        var terminated: JSONValue = [
+            "exitCode": .int(Int64(exit.exitCode)), "reason": .string(exit.reason),
+            "startedAt": running["startedAt"] ?? .string(now), "finishedAt": .string(now),
+        ]
         if let id = old?["containerID"] { terminated["containerID"] = id }
         if let message = exit.message { terminated["message"] = .string(message) }
         entry["state"] = ["terminated": terminated]

@@ -19,7 +19,9 @@ enum PodStatusColumn {
             }
         }
         if reason == "Completed", hasRunning { reason = "Running" }
-        if pod.isDeleting { reason = pod[path: ["status", "reason"]]?.stringValue == "NodeLost" ? "Unknown" : "Terminating" }
+        if pod.isDeleting {
+            reason = pod[path: ["status", "reason"]]?.stringValue == "NodeLost" ? "Unknown" : "Terminating"
+        }
         return reason
     }
 }

@@ -119,7 +119,8 @@ struct TimerQueue {
         heap.removeLast()
         var parent = 0
         while true {
-            let left = 2 * parent + 1, right = left + 1
+            let left = 2 * parent + 1
+            let right = left + 1
             var smallest = parent
             if left < heap.count, heap[left].before(heap[smallest]) { smallest = left }
             if right < heap.count, heap[right].before(heap[smallest]) { smallest = right }

@@ -9,12 +9,14 @@ extension SimCluster {
         autoHandled.insert(pod.uid)
         let (plan, invalid) = AutoPlan.make(annotations: pod.annotations, policy: policy)
         if !invalid.isEmpty {
-            logger.warning("ignoring unreadable annotations", metadata: ["pod": "\(PodKey(pod))", "annotations": "\(invalid)"])
+            logger.warning(
+                "ignoring unreadable annotations", metadata: ["pod": "\(PodKey(pod))", "annotations": "\(invalid)"])
         }
         do {
             try autoPlace(pod, plan: plan)
         } catch {
-            logger.error("automatic mode could not run the pod", metadata: ["pod": "\(PodKey(pod))", "error": "\(error)"])
+            logger.error(
+                "automatic mode could not run the pod", metadata: ["pod": "\(PodKey(pod))", "error": "\(error)"])
         }
     }
 
@@ -46,7 +48,8 @@ extension SimCluster {
     }
 
     private func endRun(_ key: PodKey, _ ending: AutoEnding) {
-        guard let pod = try? pod(key.namespace, key.name), pod.uid == key.uid, pod.hasRunningContainer, !pod.isDeleting else { return }
+        guard let pod = try? pod(key.namespace, key.name), pod.uid == key.uid, pod.hasRunningContainer, !pod.isDeleting
+        else { return }
         switch ending {
         case .exit(let exit): finish(key, exit: exit)
         case .evicted: evictNow(pod)
@@ -69,9 +72,11 @@ extension SimCluster {
     static func waitingMessage(reason: String, pod: JSONValue) -> String {
         let image = FakeIdentifier.normalizedImage(PodStatusBuilder.containers(pod).first?["image"]?.stringValue ?? "")
         switch reason {
-        case "ImagePullBackOff": return "Back-off pulling image \"\(PodStatusBuilder.containers(pod).first?["image"]?.stringValue ?? "")\""
+        case "ImagePullBackOff":
+            return "Back-off pulling image \"\(PodStatusBuilder.containers(pod).first?["image"]?.stringValue ?? "")\""
         case "ErrImagePull":
-            return "rpc error: code = NotFound desc = failed to pull and unpack image \"\(image)\": failed to resolve reference \"\(image)\": \(image): not found"
+            return
+                "rpc error: code = NotFound desc = failed to pull and unpack image \"\(image)\": failed to resolve reference \"\(image)\": \(image): not found"
         default: return "configmap \"kubesim-missing\" not found"
         }
     }

@@ -39,12 +39,17 @@ extension SimCluster {
     /// active deadline.
     func accept(_ pod: JSONValue, on node: String) throws {
         guard let state = nodes[node] else { throw ClusterError.unknownNode(node) }
-        let placement = PodStatusBuilder.Placement(hostIP: NodeBuilder.hostIP(index: state.index), podIP: allocatePodIP(state.index))
+        let placement = PodStatusBuilder.Placement(
+            hostIP: NodeBuilder.hostIP(index: state.index), podIP: allocatePodIP(state.index))
         let now = self.now
-        guard let accepted = writeStatus(pod.namespace, pod.name, { PodStatusBuilder.accepted($0, placement: placement, now: now) }) else { return }
+        guard
+            let accepted = writeStatus(
+                pod.namespace, pod.name, { PodStatusBuilder.accepted($0, placement: placement, now: now) })
+        else { return }
         if let deadline = pod[path: ["spec", "activeDeadlineSeconds"]]?.intValue {
             let key = PodKey(accepted)
-            schedule(key.timerPrefix + "deadline", after: Double(deadline)) { [weak self] in self?.deadlineExceeded(key) }
+            schedule(key.timerPrefix + "deadline", after: Double(deadline)) { [weak self] in self?.deadlineExceeded(key)
+            }
         }
     }
 
@@ -52,10 +57,13 @@ extension SimCluster {
     func startContainers(_ pod: JSONValue) throws {
         let key = PodKey(pod)
         if let runtime {
-            let resolved = EnvResolver.resolve(pod, container: PodStatusBuilder.containers(pod).first ?? [:], store: store)
+            let resolved = EnvResolver.resolve(
+                pod, container: PodStatusBuilder.containers(pod).first ?? [:], store: store)
             switch resolved {
             case .failure(let problem):
-                writeStatus(key.namespace, key.name) { PodStatusBuilder.waiting($0, reason: "CreateContainerConfigError", message: problem.message) }
+                writeStatus(key.namespace, key.name) {
+                    PodStatusBuilder.waiting($0, reason: "CreateContainerConfigError", message: problem.message)
+                }
                 return
             case .success(let env):
                 runtime.logImageIgnored(key, image: PodStatusBuilder.containers(pod).first?["image"]?.stringValue ?? "")
@@ -64,8 +72,12 @@ extension SimCluster {
             }
             return
         }
-        if case .failure(let problem) = EnvResolver.resolve(pod, container: PodStatusBuilder.containers(pod).first ?? [:], store: store) {
-            writeStatus(key.namespace, key.name) { PodStatusBuilder.waiting($0, reason: "CreateContainerConfigError", message: problem.message) }
+        if case .failure(let problem) = EnvResolver.resolve(
+            pod, container: PodStatusBuilder.containers(pod).first ?? [:], store: store)
+        {
+            writeStatus(key.namespace, key.name) {
+                PodStatusBuilder.waiting($0, reason: "CreateContainerConfigError", message: problem.message)
+            }
             return
         }
         markRunning(key)
@@ -74,20 +86,25 @@ extension SimCluster {
     func markRunning(_ key: PodKey) {
         let now = self.now
         writeStatus(key.namespace, key.name) { pod in
-            PodStatusBuilder.running(pod, containerID: { "containerd://" + FakeIdentifier.hex64("\(key.uid)/\($0)") }, now: now)
+            PodStatusBuilder.running(
+                pod, containerID: { "containerd://" + FakeIdentifier.hex64("\(key.uid)/\($0)") }, now: now)
         }
     }
 
     /// Ends the pod's containers with `exit` (and a pod-level reason for Evicted or
     /// DeadlineExceeded); then finishes a pending graceful deletion.
-    func finish(_ key: PodKey, exit: ContainerExit, podReason: String? = nil, podMessage: String? = nil, condition: JSONValue? = nil) {
+    func finish(
+        _ key: PodKey, exit: ContainerExit, podReason: String? = nil, podMessage: String? = nil,
+        condition: JSONValue? = nil
+    ) {
         let now = self.now
         timers.cancel(key.timerPrefix + "run")
         let written = writeStatus(key.namespace, key.name) { pod in
             var pod = pod
             if let condition, let type = condition["type"]?.stringValue {
-                pod["status"] = PodStatusBuilder.withCondition(pod, type: type, status: true, reason: condition["reason"]?.stringValue,
-                                                               message: condition["message"]?.stringValue, now: now)
+                pod["status"] = PodStatusBuilder.withCondition(
+                    pod, type: type, status: true, reason: condition["reason"]?.stringValue,
+                    message: condition["message"]?.stringValue, now: now)
             }
             let reason = podReason ?? pod[path: ["status", "reason"]]?.stringValue
             let message = podMessage ?? pod[path: ["status", "message"]]?.stringValue
@@ -120,13 +137,15 @@ extension SimCluster {
 
     /// The kubelet's final delete of a terminated pod: grace 0, with a uid precondition.
     func completeDeletion(_ key: PodKey) {
-        _ = try? store.delete(.pods, namespace: key.namespace, name: key.name,
-                              options: .init(gracePeriodSeconds: 0, preconditionUID: key.uid))
+        _ = try? store.delete(
+            .pods, namespace: key.namespace, name: key.name,
+            options: .init(gracePeriodSeconds: 0, preconditionUID: key.uid))
     }
 
     private func deadlineExceeded(_ key: PodKey) {
         guard let pod = try? pod(key.namespace, key.name), pod.uid == key.uid, !pod.isTerminal else { return }
-        let reason = "DeadlineExceeded", message = "Pod was active on the node longer than the specified deadline"
+        let reason = "DeadlineExceeded"
+        let message = "Pod was active on the node longer than the specified deadline"
         if let runtime, runtime.isRunning(key) {
             let now = self.now
             writeStatus(key.namespace, key.name) { pod in
@@ -137,10 +156,12 @@ extension SimCluster {
                 PodStatusBuilder.setCondition(&status, "Ready", false, reason: "PodFailed", now: now)
                 return status
             }
-            runtime.stop(key, graceSeconds: Double(pod[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30))
+            runtime.stop(
+                key, graceSeconds: Double(pod[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30))
             return
         }
-        finish(key, exit: pod.hasRunningContainer ? .terminatedBySIGTERM : .killed, podReason: reason, podMessage: message)
+        finish(
+            key, exit: pod.hasRunningContainer ? .terminatedBySIGTERM : .killed, podReason: reason, podMessage: message)
     }
 
     private func allocatePodIP(_ nodeIndex: Int) -> String {

@@ -17,7 +17,9 @@ extension SimCluster {
             let node = NodeBuilder.ready(name: nodeName, index: index, now: now)
             if (try? store.get(.nodes, namespace: nil, name: nodeName)) == nil {
                 try store.create(.nodes, namespace: nil, object: node)
-                try store.mutate(.nodes, namespace: nil, name: nodeName, subresource: .status) { $0["status"] = node["status"] }
+                try store.mutate(.nodes, namespace: nil, name: nodeName, subresource: .status) {
+                    $0["status"] = node["status"]
+                }
             }
             nodes[nodeName] = NodeState(index: index)
             retryUnschedulable()
@@ -27,7 +29,9 @@ extension SimCluster {
 
     /// Automatic mode: like the scheduler on a node event, try pods left Unschedulable again.
     private func retryUnschedulable() {
-        guard autoPolicy != nil, let pending = try? store.list(.pods, namespace: nil, options: .init(fieldSelector: "spec.nodeName=")) else { return }
+        guard autoPolicy != nil,
+            let pending = try? store.list(.pods, namespace: nil, options: .init(fieldSelector: "spec.nodeName="))
+        else { return }
         for pod in pending.items where !pod.isDeleting && !pod.isTerminal {
             autoHandled.remove(pod.uid)
             autoRun(pod)
@@ -57,7 +61,9 @@ extension SimCluster {
     /// DisruptionTarget DeletionByPodGC and force-deleted.
     public func deleteNode(_ name: String) throws {
         try perform {
-            guard nodes[name] != nil || (try? store.get(.nodes, namespace: nil, name: name)) != nil else { throw ClusterError.unknownNode(name) }
+            guard nodes[name] != nil || (try? store.get(.nodes, namespace: nil, name: name)) != nil else {
+                throw ClusterError.unknownNode(name)
+            }
             try store.delete(.nodes, namespace: nil, name: name)
         }
     }
@@ -73,7 +79,9 @@ extension SimCluster {
         writeStatus(pod.namespace, pod.name) { pod in
             var status = pod["status"] ?? [:]
             var conditions = status["conditions"]?.arrayValue ?? []
-            if let index = conditions.firstIndex(where: { $0["type"]?.stringValue == "Ready" }), conditions[index]["status"] != "False" {
+            if let index = conditions.firstIndex(where: { $0["type"]?.stringValue == "Ready" }),
+                conditions[index]["status"] != "False"
+            {
                 conditions[index]["status"] = "False"
                 conditions[index]["lastTransitionTime"] = .string(now)
             }
@@ -89,8 +97,9 @@ extension SimCluster {
         guard let pod = try? pod(key.namespace, key.name), pod.uid == key.uid, !pod.isDeleting else { return }
         let now = self.now
         writeStatus(key.namespace, key.name) {
-            PodStatusBuilder.withCondition($0, type: "DisruptionTarget", status: true, reason: "DeletionByTaintManager",
-                                           message: "Taint manager: deleting due to NoExecute taint", now: now)
+            PodStatusBuilder.withCondition(
+                $0, type: "DisruptionTarget", status: true, reason: "DeletionByTaintManager",
+                message: "Taint manager: deleting due to NoExecute taint", now: now)
         }
         _ = try? store.delete(.pods, namespace: key.namespace, name: key.name)
     }
@@ -98,7 +107,9 @@ extension SimCluster {
     /// A Node object disappeared (through the API or `deleteNode`).
     func nodeDeleted(_ name: String) {
         nodes[name] = nil
-        schedule("node/\(name)/podgc", after: Self.podGCQuarantineSeconds) { [weak self] in self?.collectOrphans(of: name) }
+        schedule("node/\(name)/podgc", after: Self.podGCQuarantineSeconds) { [weak self] in
+            self?.collectOrphans(of: name)
+        }
     }
 
     /// gcOrphaned: pods bound to a node that still does not exist get Failed + DisruptionTarget
@@ -108,12 +119,14 @@ extension SimCluster {
         let now = self.now
         for pod in podsOn(node) {
             writeStatus(pod.namespace, pod.name) { pod in
-                var status = PodStatusBuilder.withCondition(pod, type: "DisruptionTarget", status: true, reason: "DeletionByPodGC",
-                                                            message: "PodGC: node no longer exists", now: now)
+                var status = PodStatusBuilder.withCondition(
+                    pod, type: "DisruptionTarget", status: true, reason: "DeletionByPodGC",
+                    message: "PodGC: node no longer exists", now: now)
                 if !pod.isTerminal { status["phase"] = "Failed" }
                 return status
             }
-            _ = try? store.delete(.pods, namespace: pod.namespace, name: pod.name, options: .init(gracePeriodSeconds: 0))
+            _ = try? store.delete(
+                .pods, namespace: pod.namespace, name: pod.name, options: .init(gracePeriodSeconds: 0))
         }
     }
 }

@@ -18,7 +18,9 @@ extension SimCluster {
     public func markUnschedulable(_ name: String, namespace: String = "default", message: String? = nil) throws {
         try perform {
             let pod = try self.pod(namespace, name)
-            guard pod.nodeName.isEmpty else { throw ClusterError.invalidTransition(pod: name, "already bound to \(pod.nodeName)") }
+            guard pod.nodeName.isEmpty else {
+                throw ClusterError.invalidTransition(pod: name, "already bound to \(pod.nodeName)")
+            }
             let text = message ?? Self.unschedulableMessage(nodeCount: nodes.count)
             let now = self.now
             writeStatus(namespace, name) { PodStatusBuilder.unschedulable($0, message: text, now: now) }
@@ -39,7 +41,9 @@ extension SimCluster {
     public func failContainerConfig(_ name: String, namespace: String = "default", message: String) throws {
         try perform {
             _ = try acceptedPod(namespace, name)
-            writeStatus(namespace, name) { PodStatusBuilder.waiting($0, reason: "CreateContainerConfigError", message: message) }
+            writeStatus(namespace, name) {
+                PodStatusBuilder.waiting($0, reason: "CreateContainerConfigError", message: message)
+            }
         }
     }
 
@@ -90,9 +94,12 @@ extension SimCluster {
 
     func evictNow(_ pod: JSONValue, resource: String = "memory") {
         let container = PodStatusBuilder.containerNames(pod).first ?? ""
-        let message = "The node was low on resource: \(resource). Threshold quantity: 100Mi, available: 51200Ki. "
+        let message =
+            "The node was low on resource: \(resource). Threshold quantity: 100Mi, available: 51200Ki. "
             + "Container \(container) was using 1Gi, request is 0, has larger consumption of \(resource). "
-        let condition: JSONValue = ["type": "DisruptionTarget", "reason": "TerminationByKubelet", "message": .string(message)]
+        let condition: JSONValue = [
+            "type": "DisruptionTarget", "reason": "TerminationByKubelet", "message": .string(message),
+        ]
         let key = PodKey(pod)
         if let runtime, runtime.isRunning(key) { runtime.stop(key, graceSeconds: 0) }
         finish(key, exit: .killed, podReason: "Evicted", podMessage: message, condition: condition)
@@ -102,7 +109,9 @@ extension SimCluster {
 
     func bind(_ pod: JSONValue, to node: String) throws {
         if pod.nodeName == node { return }
-        guard pod.nodeName.isEmpty else { throw ClusterError.invalidTransition(pod: pod.name, "already bound to \(pod.nodeName)") }
+        guard pod.nodeName.isEmpty else {
+            throw ClusterError.invalidTransition(pod: pod.name, "already bound to \(pod.nodeName)")
+        }
         try store.bind(namespace: pod.namespace, pod: pod.name, node: node)
         let now = self.now
         writeStatus(pod.namespace, pod.name) { PodStatusBuilder.scheduled($0, now: now) }
@@ -119,13 +128,18 @@ extension SimCluster {
 
     private func runningPod(_ namespace: String, _ name: String) throws -> JSONValue {
         let pod = try acceptedPod(namespace, name)
-        guard pod.hasRunningContainer else { throw ClusterError.invalidTransition(pod: name, "no running container (phase \(pod.phase))") }
+        guard pod.hasRunningContainer else {
+            throw ClusterError.invalidTransition(pod: name, "no running container (phase \(pod.phase))")
+        }
         return pod
     }
 
-    static func unschedulableMessage(nodeCount: Int, reason: String = "node(s) didn't match Pod's node affinity/selector") -> String {
+    static func unschedulableMessage(
+        nodeCount: Int, reason: String = "node(s) didn't match Pod's node affinity/selector"
+    ) -> String {
         if nodeCount == 0 { return "no nodes available to schedule pods" }
-        return "0/\(nodeCount) nodes are available: \(nodeCount) \(reason). preemption: 0/\(nodeCount) nodes are available: "
+        return
+            "0/\(nodeCount) nodes are available: \(nodeCount) \(reason). preemption: 0/\(nodeCount) nodes are available: "
             + "\(nodeCount) Preemption is not helpful for scheduling."
     }
 }

@@ -5,15 +5,23 @@ extension SimCluster {
     /// `GET /kubesim/cluster`.
     var summary: JSONValue {
         queue.sync {
-            let nodeList: [JSONValue] = nodes.keys.sorted().map { ["name": .string($0), "reachable": .bool(nodes[$0]?.reachable ?? false)] }
-            var auto: JSONValue = nil
-            if let autoPolicy { auto = ["runSeconds": .double(autoPolicy.runSeconds), "exitCode": .int(Int64(autoPolicy.exitCode))] }
-            let clockName: JSONValue = switch clock {
-            case .manual: "manual"
-            case .system: "system"
-            case .external: "external"
+            let nodeList: [JSONValue] = nodes.keys.sorted().map {
+                ["name": .string($0), "reachable": .bool(nodes[$0]?.reachable ?? false)]
             }
-            return ["nodes": .array(nodeList), "autoPolicy": auto, "localRuntime": .bool(runtime != nil), "clock": clockName]
+            var auto: JSONValue = nil
+            if let autoPolicy {
+                auto = ["runSeconds": .double(autoPolicy.runSeconds), "exitCode": .int(Int64(autoPolicy.exitCode))]
+            }
+            let clockName: JSONValue =
+                switch clock {
+                case .manual: "manual"
+                case .system: "system"
+                case .external: "external"
+                }
+            return [
+                "nodes": .array(nodeList), "autoPolicy": auto, "localRuntime": .bool(runtime != nil),
+                "clock": clockName,
+            ]
         }
     }
 

@@ -27,8 +27,10 @@ public final class SimCluster: @unchecked Sendable {
         /// When set, containers really run as local processes.
         public var localRuntime: LocalRuntimeConfiguration?
 
-        public init(clock: ClusterClock = .system, nodes: Int = 0, autoPolicy: AutoPolicy? = nil,
-                    localRuntime: LocalRuntimeConfiguration? = nil) {
+        public init(
+            clock: ClusterClock = .system, nodes: Int = 0, autoPolicy: AutoPolicy? = nil,
+            localRuntime: LocalRuntimeConfiguration? = nil
+        ) {
             self.clock = clock
             self.nodes = nodes
             self.autoPolicy = autoPolicy
@@ -80,7 +82,8 @@ public final class SimCluster: @unchecked Sendable {
             guard tokens.isEmpty else { return }
             let since = String(store.resourceVersion)
             for resource in [GroupResource.pods, .nodes] {
-                let token = try? store.watch(resource, namespace: nil, options: .init(resourceVersion: since)) { [weak self] event in
+                let token = try? store.watch(resource, namespace: nil, options: .init(resourceVersion: since)) {
+                    [weak self] event in
                     self?.enqueue { $0.observe(event) }
                 }
                 if let token { tokens.append(token) }

@@ -44,7 +44,9 @@ struct ControlAPI: Sendable {
         let method = request.method
         if path.first == "cluster" { return try routeCluster(Array(path.dropFirst()), request) }
         if method == "GET", path == ["faults"] { return (200, faults.report) }
-        if method == "POST", path == ["faults"] { return (201, faults.add(try FaultRule(json: try body(request))).json) }
+        if method == "POST", path == ["faults"] {
+            return (201, faults.add(try FaultRule(json: try body(request))).json)
+        }
         if method == "DELETE", path == ["faults"] {
             faults.removeAll()
             return (200, faults.report)
@@ -52,7 +54,9 @@ struct ControlAPI: Sendable {
         if path.count == 2, path[0] == "faults", method == "DELETE" || method == "PATCH" {
             let id = path[1]
             let found = method == "DELETE" ? faults.remove(id) : faults.setEnabled(id, try enabledFlag(request))
-            guard found else { throw KubeAPIError(code: 404, reason: "NotFound", message: "fault rule \"\(id)\" not found") }
+            guard found else {
+                throw KubeAPIError(code: 404, reason: "NotFound", message: "fault rule \"\(id)\" not found")
+            }
             return (200, faults.report)
         }
         throw notFound(request)
@@ -61,7 +65,8 @@ struct ControlAPI: Sendable {
     private func routeCluster(_ path: [String], _ request: APIRequest) throws -> (Int, JSONValue) {
         switch (request.method, path.count, path.first ?? "") {
         case ("GET", 0, _): return (200, cluster.summary)
-        case ("POST", 1, "nodes"): return (201, ["name": .string(try cluster.addNode(try body(request)["name"]?.stringValue))])
+        case ("POST", 1, "nodes"):
+            return (201, ["name": .string(try cluster.addNode(try body(request)["name"]?.stringValue))])
         case ("POST", 3, "nodes") where path[2] == "lose": try cluster.loseNode(path[1])
         case ("DELETE", 2, "nodes"): try cluster.deleteNode(path[1])
         case ("POST", 4, "pods"):
@@ -70,8 +75,12 @@ struct ControlAPI: Sendable {
         case ("PUT", 1, "auto"): cluster.setAutoPolicy(try autoPolicy(try body(request)))
         case ("DELETE", 1, "auto"): cluster.setAutoPolicy(nil)
         case ("POST", 1, "advance"):
-            guard case .manual = cluster.clock else { throw ClusterError.badRequest("kubesim runs on the system clock; nothing to advance") }
-            guard let seconds = try body(request)["seconds"]?.numberValue, seconds >= 0 else { throw ClusterError.badRequest("body needs \"seconds\" >= 0") }
+            guard case .manual = cluster.clock else {
+                throw ClusterError.badRequest("kubesim runs on the system clock; nothing to advance")
+            }
+            guard let seconds = try body(request)["seconds"]?.numberValue, seconds >= 0 else {
+                throw ClusterError.badRequest("body needs \"seconds\" >= 0")
+            }
             cluster.advance(by: seconds)
         default: throw notFound(request)
         }
@@ -87,12 +96,15 @@ struct ControlAPI: Sendable {
     }
 
     private func enabledFlag(_ request: APIRequest) throws -> Bool {
-        guard let enabled = try body(request)["enabled"]?.boolValue else { throw ClusterError.badRequest("body needs \"enabled\": true|false") }
+        guard let enabled = try body(request)["enabled"]?.boolValue else {
+            throw ClusterError.badRequest("body needs \"enabled\": true|false")
+        }
         return enabled
     }
 
     private func notFound(_ request: APIRequest) -> KubeAPIError {
-        KubeAPIError(code: 404, reason: "NotFound", message: "no kubesim control endpoint \(request.method) \(request.path)")
+        KubeAPIError(
+            code: 404, reason: "NotFound", message: "no kubesim control endpoint \(request.method) \(request.path)")
     }
 
     private func body(_ request: APIRequest) throws -> JSONValue {
@@ -102,4 +114,3 @@ struct ControlAPI: Sendable {
         }
     }
 }
-

@@ -31,22 +31,28 @@ enum PodAction: Equatable {
             self = .schedule(node: node)
         case "unschedulable": self = .unschedulable(message: body["message"]?.stringValue)
         case "image-pull-error": self = .imagePullError(backOff: body["backOff"]?.boolValue ?? false)
-        case "config-error": self = .configError(message: body["message"]?.stringValue ?? "configmap \"kubesim-missing\" not found")
+        case "config-error":
+            self = .configError(message: body["message"]?.stringValue ?? "configmap \"kubesim-missing\" not found")
         case "start": self = .start
         case "terminate":
             guard let code = body["exitCode"]?.intValue.flatMap({ Int32(exactly: $0) }), (0...255).contains(code) else {
                 throw ClusterError.badRequest("terminate needs \"exitCode\" 0...255")
             }
-            self = .terminate(ContainerExit(exitCode: code, reason: body["reason"]?.stringValue, message: body["message"]?.stringValue))
+            self = .terminate(
+                ContainerExit(
+                    exitCode: code, reason: body["reason"]?.stringValue, message: body["message"]?.stringValue))
         case "kill":
-            guard let signal = body["signal"]?.intValue.flatMap({ Int32(exactly: $0) }), (1...64).contains(signal) else {
+            guard let signal = body["signal"]?.intValue.flatMap({ Int32(exactly: $0) }), (1...64).contains(signal)
+            else {
                 throw ClusterError.badRequest("kill needs \"signal\" 1...64")
             }
             self = .kill(signal: signal)
         case "oom-kill": self = .oomKill
         case "evict": self = .evict(resource: body["resource"]?.stringValue ?? "memory")
         default:
-            throw ClusterError.badRequest("unknown pod action \"\(name)\": schedule, unschedulable, image-pull-error, config-error, start, terminate, kill, oom-kill, evict")
+            throw ClusterError.badRequest(
+                "unknown pod action \"\(name)\": schedule, unschedulable, image-pull-error, config-error, start, terminate, kill, oom-kill, evict"
+            )
         }
     }
 

@@ -3,7 +3,7 @@ import NIOCore
 import NIOHTTP1
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Fault injection: drop a watch after N events or seconds.
@@ -27,7 +27,9 @@ struct ResponseShaping: Sendable {
 /// What the connection does with an interceptor's action (control replies and every injected
 /// fault). Lives on the connection's event loop.
 extension ConnectionHandler {
-    func intercept(_ action: InterceptAction, _ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: APIRequest) {
+    func intercept(
+        _ action: InterceptAction, _ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: APIRequest
+    ) {
         switch action {
         case .respond(let error): write(context, head, .error(error))
         case .reply(let code, let body): write(context, head, .json(code, body))
@@ -41,9 +43,14 @@ extension ConnectionHandler {
                 handler.respond(context, head, request)
             }
         case .cutWatch(let events, let seconds):
-            respond(context, head, request, shaping: ResponseShaping(watchCut: WatchCut(afterEvents: events, afterSeconds: seconds)))
+            respond(
+                context, head, request,
+                shaping: ResponseShaping(watchCut: WatchCut(afterEvents: events, afterSeconds: seconds)))
         case .slowLoris(let bytes, let milliseconds):
-            respond(context, head, request, shaping: ResponseShaping(slowLoris: SlowLoris(chunkBytes: bytes, interval: .milliseconds(Int64(milliseconds)))))
+            respond(
+                context, head, request,
+                shaping: ResponseShaping(
+                    slowLoris: SlowLoris(chunkBytes: bytes, interval: .milliseconds(Int64(milliseconds)))))
         case .watchGone(let error): sendWatchError(context, head, error)
         }
     }
@@ -62,14 +69,19 @@ extension ConnectionHandler {
     /// from a compacted resourceVersion.
     private func sendWatchError(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ error: KubeAPIError) {
         let headers = HTTPHeaders([("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")])
-        context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+        context.write(
+            wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil
+        )
         let line = WatchEvent(type: .error, object: error.status, resourceVersion: 0).encodedLine
         context.write(wrapOutboundOut(.body(.byteBuffer(line))), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
     }
 
     /// Writes the head at once, then the body a few bytes per tick.
-    func trickle(_ context: ChannelHandlerContext, _ head: HTTPResponseHead, _ bytes: [UInt8], _ shape: SlowLoris, keepAlive: Bool) {
+    func trickle(
+        _ context: ChannelHandlerContext, _ head: HTTPResponseHead, _ bytes: [UInt8], _ shape: SlowLoris,
+        keepAlive: Bool
+    ) {
         context.writeAndFlush(wrapOutboundOut(.head(head)), promise: nil)
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         @Sendable func send(from offset: Int) {

@@ -71,8 +71,10 @@ public final class FaultInjector: Sendable {
         state.withLockedValue { state in
             var byKind: [String: JSONValue] = [:]
             for kind in FaultRule.Kind.allCases { byKind[kind.rawValue] = .int(Int64(state.injected[kind] ?? 0)) }
-            return ["rules": .array(state.rules.map(\.json)),
-                    "injected": ["total": .int(Int64(state.injected.values.reduce(0, +))), "byKind": .object(byKind)]]
+            return [
+                "rules": .array(state.rules.map(\.json)),
+                "injected": ["total": .int(Int64(state.injected.values.reduce(0, +))), "byKind": .object(byKind)],
+            ]
         }
     }
 
@@ -96,17 +98,23 @@ public final class FaultInjector: Sendable {
         switch rule.kind {
         case .serverError:
             let reason = [503: "ServiceUnavailable", 504: "Timeout"][rule.code] ?? "InternalError"
-            return .respond(KubeAPIError(code: rule.code, reason: reason, message: "kubesim fault injection (\(rule.id)): \(reason)"))
+            return .respond(
+                KubeAPIError(
+                    code: rule.code, reason: reason, message: "kubesim fault injection (\(rule.id)): \(reason)"))
         case .tooManyRequests:
-            return .respond(KubeAPIError(code: 429, reason: "TooManyRequests", message: "kubesim fault injection (\(rule.id)): too many requests",
-                                         retryAfterSeconds: rule.retryAfterSeconds))
+            return .respond(
+                KubeAPIError(
+                    code: 429, reason: "TooManyRequests",
+                    message: "kubesim fault injection (\(rule.id)): too many requests",
+                    retryAfterSeconds: rule.retryAfterSeconds))
         case .latency: return .delay(milliseconds: rule.latencyMilliseconds)
         case .reset: return .reset
         case .watchCut: return .cutWatch(afterEvents: rule.afterEvents, afterSeconds: rule.afterSeconds)
         case .watchGone:
             let rv = request.query["resourceVersion"] ?? ""
             return .watchGone(KubeAPIError.expired("too old resource version: \(rv) (\(rv))"))
-        case .slowLoris: return .slowLoris(chunkBytes: rule.chunkBytes, intervalMilliseconds: rule.chunkIntervalMilliseconds)
+        case .slowLoris:
+            return .slowLoris(chunkBytes: rule.chunkBytes, intervalMilliseconds: rule.chunkIntervalMilliseconds)
         }
     }
 }

@@ -46,9 +46,12 @@ public struct FaultRule: Sendable, Equatable {
     /// Requests this rule has hit so far.
     public internal(set) var injected: Int = 0
 
-    public init(kind: Kind, resource: String = "*", verb: String = "*", namespace: String? = nil, probability: Double = 1,
-                count: Int? = nil, enabled: Bool = true, code: Int = 500, retryAfterSeconds: Int = 1, latencyMilliseconds: Int = 100,
-                afterEvents: Int? = nil, afterSeconds: Double? = nil, chunkBytes: Int = 1, chunkIntervalMilliseconds: Int = 20) {
+    public init(
+        kind: Kind, resource: String = "*", verb: String = "*", namespace: String? = nil, probability: Double = 1,
+        count: Int? = nil, enabled: Bool = true, code: Int = 500, retryAfterSeconds: Int = 1,
+        latencyMilliseconds: Int = 100,
+        afterEvents: Int? = nil, afterSeconds: Double? = nil, chunkBytes: Int = 1, chunkIntervalMilliseconds: Int = 20
+    ) {
         self.id = ""
         self.kind = kind
         self.resource = resource
@@ -83,8 +86,12 @@ public struct FaultRule: Sendable, Equatable {
 extension FaultRule {
     /// Reads a rule from its JSON form; every problem names the field.
     public init(json: JSONValue) throws(FaultRuleError) {
-        guard let kindText = json["kind"]?.stringValue else { throw .invalid("kind", "required, one of \(Kind.allCases.map(\.rawValue))") }
-        guard let kind = Kind(rawValue: kindText) else { throw .invalid("kind", "must be one of \(Kind.allCases.map(\.rawValue))") }
+        guard let kindText = json["kind"]?.stringValue else {
+            throw .invalid("kind", "required, one of \(Kind.allCases.map(\.rawValue))")
+        }
+        guard let kind = Kind(rawValue: kindText) else {
+            throw .invalid("kind", "must be one of \(Kind.allCases.map(\.rawValue))")
+        }
         self.init(kind: kind)
         resource = try json.optionalString("resource") ?? "*"
         verb = try json.optionalString("verb") ?? "*"
@@ -94,12 +101,16 @@ extension FaultRule {
         count = try json.optionalInt("count")
         enabled = json["enabled"]?.boolValue ?? true
         code = try json.optionalInt("code") ?? (kind == .tooManyRequests ? 429 : 500)
-        if kind == .serverError, !(500...599).contains(code) { throw .invalid("code", "must be 500…599 for serverError") }
+        if kind == .serverError, !(500...599).contains(code) {
+            throw .invalid("code", "must be 500…599 for serverError")
+        }
         retryAfterSeconds = try json.optionalInt("retryAfterSeconds") ?? 1
         latencyMilliseconds = try json.optionalInt("latencyMilliseconds") ?? 100
         afterEvents = try json.optionalInt("afterEvents")
         afterSeconds = try json.optionalNumber("afterSeconds")
-        if kind == .watchCut, afterEvents == nil, afterSeconds == nil { throw .invalid("afterEvents", "watchCut needs afterEvents or afterSeconds") }
+        if kind == .watchCut, afterEvents == nil, afterSeconds == nil {
+            throw .invalid("afterEvents", "watchCut needs afterEvents or afterSeconds")
+        }
         chunkBytes = max(1, try json.optionalInt("chunkBytes") ?? 1)
         chunkIntervalMilliseconds = max(1, try json.optionalInt("chunkIntervalMilliseconds") ?? 20)
     }

@@ -5,10 +5,13 @@ import KubeJSON
 extension APIHandler {
     func handleLog(_ route: ResourceRoute, _ name: String, _ request: APIRequest) throws -> APIResponse {
         guard request.method == "GET" else { return .error(.methodNotAllowed) }
-        let text = try store.log(namespace: route.namespace ?? "", pod: name, container: request.query["container"],
-                                 tailLines: request.query["tailLines"].flatMap { Int($0) })
+        let text = try store.log(
+            namespace: route.namespace ?? "", pod: name, container: request.query["container"],
+            tailLines: request.query["tailLines"].flatMap { Int($0) })
         if request.flag("follow") {
-            return .followLog(LogFollowRequest(namespace: route.namespace ?? "", pod: name, container: request.query["container"], initial: text))
+            return .followLog(
+                LogFollowRequest(
+                    namespace: route.namespace ?? "", pod: name, container: request.query["container"], initial: text))
         }
         return .raw(200, contentType: "text/plain", Array(text.utf8))
     }
@@ -25,10 +28,14 @@ extension APIHandler {
         let pod = try store.get(.pods, namespace: namespace, name: name)
         let phase = pod[path: ["status", "phase"]]?.stringValue ?? ""
         if phase != "Succeeded", phase != "Failed", !pod.isDeleting {
-            let condition: JSONValue = ["type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
-                                        "message": "Eviction API: evicting", "lastTransitionTime": .string(KubeTime.format(Date()))]
+            let condition: JSONValue = [
+                "type": "DisruptionTarget", "status": "True", "reason": "EvictionByEvictionAPI",
+                "message": "Eviction API: evicting", "lastTransitionTime": .string(KubeTime.format(Date())),
+            ]
             try store.mutate(.pods, namespace: namespace, name: name, subresource: .status) { pod in
-                var conditions = (pod[path: ["status", "conditions"]]?.arrayValue ?? []).filter { $0["type"]?.stringValue != "DisruptionTarget" }
+                var conditions = (pod[path: ["status", "conditions"]]?.arrayValue ?? []).filter {
+                    $0["type"]?.stringValue != "DisruptionTarget"
+                }
                 conditions.append(condition)
                 pod.set(["status", "conditions"], .array(conditions))
             }
@@ -54,16 +61,22 @@ extension APIHandler {
 extension ObjectStore {
     /// Sets a pod's node (the `binding` subresource; spec is otherwise immutable).
     public func bind(namespace: String, pod: String, node: String) throws {
-        try bind(namespace: namespace, pod: pod, node: node, subject: ErrorSubject(group: "", plural: "pods", kind: "Pod", name: pod))
+        try bind(
+            namespace: namespace, pod: pod, node: node,
+            subject: ErrorSubject(group: "", plural: "pods", kind: "Pod", name: pod))
     }
 
     func bind(namespace: String, pod: String, node: String, subject: ErrorSubject) throws {
         try lock.withLock {
-            guard let type = registry[.pods], let old = tables[.pods]?["\(namespace)/\(pod)"] else { throw KubeAPIError.notFound(subject) }
+            guard let type = registry[.pods], let old = tables[.pods]?["\(namespace)/\(pod)"] else {
+                throw KubeAPIError.notFound(subject)
+            }
             if let current = old[path: ["spec", "nodeName"]]?.stringValue, !current.isEmpty {
                 throw KubeAPIError.conflict(subject, "pod \(pod) is already assigned to node \"\(current)\"")
             }
-            if old.isDeleting { throw KubeAPIError.conflict(subject, "pod \(pod) is being deleted, cannot be assigned to a host") }
+            if old.isDeleting {
+                throw KubeAPIError.conflict(subject, "pod \(pod) is being deleted, cannot be assigned to a host")
+            }
             var new = old
             new.set(["spec", "nodeName"], .string(node))
             let rv = nextRevision()

@@ -34,11 +34,16 @@ extension APIHandler {
             let result = try store.list(resource, namespace: route.namespace, options: listOptions(request))
             var items: [JSONValue] = []
             for object in result.items {
-                if let outcome = try? store.delete(resource, namespace: object.namespace, name: object.name, options: options) {
+                if let outcome = try? store.delete(
+                    resource, namespace: object.namespace, name: object.name, options: options)
+                {
                     items.append(present(outcome.object, route))
                 }
             }
-            return .json(200, listBody(route, items: items, resourceVersion: store.resourceVersion, continueToken: nil, remaining: nil))
+            return .json(
+                200,
+                listBody(
+                    route, items: items, resourceVersion: store.resourceVersion, continueToken: nil, remaining: nil))
         default:
             return .error(.methodNotAllowed)
         }
@@ -50,7 +55,11 @@ extension APIHandler {
         case "GET":
             let object = try store.get(resource, namespace: route.namespace, name: name)
             if Discovery.wantsTable(request.headers["accept"] ?? "") {
-                return .json(200, TableRenderer.table(route.type, version: route.version, objects: [object], resourceVersion: object.resourceVersionString))
+                return .json(
+                    200,
+                    TableRenderer.table(
+                        route.type, version: route.version, objects: [object],
+                        resourceVersion: object.resourceVersionString))
             }
             return .json(200, present(object, route))
         case "PUT":
@@ -66,7 +75,9 @@ extension APIHandler {
             let patched = try store.patch(resource, namespace: route.namespace, name: name, type: type, patch: body)
             return .json(200, present(patched, route))
         case "DELETE":
-            return deleteResponse(route, try store.delete(resource, namespace: route.namespace, name: name, options: try deleteOptions(request)))
+            return deleteResponse(
+                route,
+                try store.delete(resource, namespace: route.namespace, name: name, options: try deleteOptions(request)))
         default:
             return .error(.methodNotAllowed)
         }
@@ -78,11 +89,13 @@ extension APIHandler {
         case "GET":
             return .json(200, present(try store.get(resource, namespace: route.namespace, name: name), route))
         case "PUT":
-            let updated = try store.update(resource, namespace: route.namespace, name: name, object: try decodeBody(request), subresource: .status)
+            let updated = try store.update(
+                resource, namespace: route.namespace, name: name, object: try decodeBody(request), subresource: .status)
             return .json(200, present(updated, route))
         case "PATCH":
-            let patched = try store.patch(resource, namespace: route.namespace, name: name, type: try patchType(request),
-                                          patch: try decodeBody(request, accepting: [request.contentType]), subresource: .status)
+            let patched = try store.patch(
+                resource, namespace: route.namespace, name: name, type: try patchType(request),
+                patch: try decodeBody(request, accepting: [request.contentType]), subresource: .status)
             return .json(200, present(patched, route))
         default:
             return .error(.methodNotAllowed)
@@ -94,9 +107,16 @@ extension APIHandler {
         case .pending(let object): return .json(200, present(object, route))
         case .deleted(let object):
             if route.type.returnsDeletedObject { return .json(200, present(object, route)) }
-            var details: [String: JSONValue] = ["name": .string(object.name), "kind": .string(route.type.plural), "uid": .string(object.uid)]
+            var details: [String: JSONValue] = [
+                "name": .string(object.name), "kind": .string(route.type.plural), "uid": .string(object.uid),
+            ]
             if !route.type.group.isEmpty { details["group"] = .string(route.type.group) }
-            return .json(200, ["kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success", "details": .object(details)])
+            return .json(
+                200,
+                [
+                    "kind": "Status", "apiVersion": "v1", "metadata": [:], "status": "Success",
+                    "details": .object(details),
+                ])
         }
     }
 
@@ -104,12 +124,14 @@ extension APIHandler {
     /// server's strict decoding reports them (Warn/Ignore, the default, prune silently).
     private func checkStrictFields(_ route: ResourceRoute, _ body: JSONValue, _ request: APIRequest) throws {
         guard request.query["fieldValidation"] == "Strict", route.type.behavior == .customResource,
-              let schema = route.type.schemas[route.version] else { return }
+            let schema = route.type.schemas[route.version]
+        else { return }
         let unknown = schema.unknownFields(in: body)
         guard !unknown.isEmpty else { return }
         let kind = route.type.kind
-        throw KubeAPIError.badRequest("\(kind) in version \"\(route.version)\" cannot be handled as a \(kind): strict decoding error: "
-            + unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", "))
+        throw KubeAPIError.badRequest(
+            "\(kind) in version \"\(route.version)\" cannot be handled as a \(kind): strict decoding error: "
+                + unknown.map { "unknown field \"\($0)\"" }.joined(separator: ", "))
     }
 
     /// The object as served at the requested version (custom resources may serve several).
@@ -122,33 +144,46 @@ extension APIHandler {
 
     private func respondList(_ route: ResourceRoute, _ result: ListResult, _ request: APIRequest) -> APIResponse {
         if Discovery.wantsTable(request.headers["accept"] ?? "") {
-            var table = TableRenderer.table(route.type, version: route.version, objects: result.items, resourceVersion: String(result.resourceVersion))
+            var table = TableRenderer.table(
+                route.type, version: route.version, objects: result.items,
+                resourceVersion: String(result.resourceVersion))
             if let token = result.continueToken { table.set(["metadata", "continue"], .string(token)) }
             return .json(200, table)
         }
-        return .json(200, listBody(route, items: result.items.map { present($0, route) }, resourceVersion: result.resourceVersion,
-                                   continueToken: result.continueToken, remaining: result.remainingItemCount))
+        return .json(
+            200,
+            listBody(
+                route, items: result.items.map { present($0, route) }, resourceVersion: result.resourceVersion,
+                continueToken: result.continueToken, remaining: result.remainingItemCount))
     }
 
-    private func listBody(_ route: ResourceRoute, items: [JSONValue], resourceVersion: Int64, continueToken: String?, remaining: Int?) -> JSONValue {
+    private func listBody(
+        _ route: ResourceRoute, items: [JSONValue], resourceVersion: Int64, continueToken: String?, remaining: Int?
+    ) -> JSONValue {
         var metadata: [String: JSONValue] = ["resourceVersion": .string(String(resourceVersion))]
         if let continueToken { metadata["continue"] = .string(continueToken) }
         if let remaining { metadata["remainingItemCount"] = .int(Int64(remaining)) }
-        return ["kind": .string(route.type.listKind), "apiVersion": .string(route.type.apiVersion(route.version)),
-                "metadata": .object(metadata), "items": .array(items)]
+        return [
+            "kind": .string(route.type.listKind), "apiVersion": .string(route.type.apiVersion(route.version)),
+            "metadata": .object(metadata), "items": .array(items),
+        ]
     }
 
     private func listOptions(_ request: APIRequest) -> ListOptions {
-        ListOptions(labelSelector: request.query["labelSelector"], fieldSelector: request.query["fieldSelector"],
-                    limit: request.query["limit"].flatMap { Int($0) }, continueToken: request.query["continue"],
-                    resourceVersion: request.query["resourceVersion"], resourceVersionMatch: request.query["resourceVersionMatch"])
+        ListOptions(
+            labelSelector: request.query["labelSelector"], fieldSelector: request.query["fieldSelector"],
+            limit: request.query["limit"].flatMap { Int($0) }, continueToken: request.query["continue"],
+            resourceVersion: request.query["resourceVersion"],
+            resourceVersionMatch: request.query["resourceVersionMatch"])
     }
 
     private func watchRequest(_ route: ResourceRoute, _ request: APIRequest) -> WatchRequest {
-        WatchRequest(resource: route.type.groupResource, namespace: route.namespace,
-                     options: WatchOptions(resourceVersion: request.query["resourceVersion"], labelSelector: request.query["labelSelector"],
-                                           fieldSelector: request.query["fieldSelector"], allowBookmarks: request.flag("allowWatchBookmarks")),
-                     timeoutSeconds: request.query["timeoutSeconds"].flatMap { Int64($0) })
+        WatchRequest(
+            resource: route.type.groupResource, namespace: route.namespace,
+            options: WatchOptions(
+                resourceVersion: request.query["resourceVersion"], labelSelector: request.query["labelSelector"],
+                fieldSelector: request.query["fieldSelector"], allowBookmarks: request.flag("allowWatchBookmarks")),
+            timeoutSeconds: request.query["timeoutSeconds"].flatMap { Int64($0) })
     }
 
     private func deleteOptions(_ request: APIRequest) throws -> DeleteOptions {
@@ -161,11 +196,19 @@ extension APIHandler {
 
     private func patchType(_ request: APIRequest) throws -> PatchType {
         if let type = PatchType(rawValue: request.contentType) { return type }
-        if request.contentType == "application/apply-patch+yaml" || request.contentType == "application/apply-patch+cbor" {
-            throw KubeAPIError(code: 415, reason: "UnsupportedMediaType",
-                               message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (server-side apply is not supported by kubesim)")
+        if request.contentType == "application/apply-patch+yaml"
+            || request.contentType == "application/apply-patch+cbor"
+        {
+            throw KubeAPIError(
+                code: 415, reason: "UnsupportedMediaType",
+                message:
+                    "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json (server-side apply is not supported by kubesim)"
+            )
         }
-        throw KubeAPIError(code: 415, reason: "UnsupportedMediaType",
-                           message: "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json")
+        throw KubeAPIError(
+            code: 415, reason: "UnsupportedMediaType",
+            message:
+                "the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json"
+        )
     }
 }

@@ -49,7 +49,8 @@ struct APIHandler: Sendable {
             case .notFound: return .error(.notFoundPath())
             case let other:
                 guard request.method == "GET" else { return .error(.methodNotAllowed) }
-                return Discovery.respond(other, registry: registry, serverAddress: serverAddress, accept: request.headers["accept"] ?? "")
+                return Discovery.respond(
+                    other, registry: registry, serverAddress: serverAddress, accept: request.headers["accept"] ?? "")
             }
         } catch let error as KubeAPIError {
             return .error(error)
@@ -59,14 +60,18 @@ struct APIHandler: Sendable {
     }
 
     /// Decodes a JSON (or YAML) request body; 415 for other media types, 400 for bad syntax.
-    func decodeBody(_ request: APIRequest, accepting types: Set<String> = ["", "application/json", "*/*"], kind: String? = nil) throws -> JSONValue {
+    func decodeBody(
+        _ request: APIRequest, accepting types: Set<String> = ["", "application/json", "*/*"], kind: String? = nil
+    ) throws -> JSONValue {
         let contentType = request.contentType
         if contentType == "application/yaml" {
             do { return try YAMLConversion.decode(String(decoding: request.body, as: UTF8.self)) } catch {
                 throw KubeAPIError.badRequest("error converting YAML to JSON: \(error)")
             }
         }
-        if contentType == ProtobufBody.mediaType, let namespace = ProtobufBody.decodeNamespace(request.body) { return namespace }
+        if contentType == ProtobufBody.mediaType, let namespace = ProtobufBody.decodeNamespace(request.body) {
+            return namespace
+        }
         guard types.contains(contentType) else { throw KubeAPIError.unsupportedMediaType(contentType) }
         do {
             return try JSONParser.parse(request.body)

@@ -13,7 +13,10 @@ public struct APIRequest: Sendable {
     /// How the request arrived (HTTP version, TCP connection).
     public var transport: RequestTransport
 
-    init(method: String, uri: String, headers: [String: String], body: [UInt8], transport: RequestTransport = RequestTransport()) {
+    init(
+        method: String, uri: String, headers: [String: String], body: [UInt8],
+        transport: RequestTransport = RequestTransport()
+    ) {
         self.method = method
         self.transport = transport
         self.headers = headers
@@ -35,7 +38,9 @@ public struct APIRequest: Sendable {
 
     /// The media type of the body, without parameters (`application/json`).
     var contentType: String {
-        (headers["content-type"] ?? "").split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
+        (headers["content-type"] ?? "").split(separator: ";").first.map {
+            $0.trimmingCharacters(in: .whitespaces).lowercased()
+        } ?? ""
     }
 
     func flag(_ name: String) -> Bool { ["1", "true"].contains(query[name]?.lowercased() ?? "") }
@@ -45,9 +50,16 @@ public struct APIRequest: Sendable {
         var bytes: [UInt8] = []
         var iterator = Array(s.utf8).makeIterator()
         while let b = iterator.next() {
-            if b == UInt8(ascii: "+") { bytes.append(UInt8(ascii: " ")); continue }
+            if b == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+                continue
+            }
             guard b == UInt8(ascii: "%"), let h = iterator.next(), let l = iterator.next(),
-                  let v = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16) else { bytes.append(b); continue }
+                let v = UInt8(String(decoding: [h, l], as: UTF8.self), radix: 16)
+            else {
+                bytes.append(b)
+                continue
+            }
             bytes.append(v)
         }
         return String(decoding: bytes, as: UTF8.self)

@@ -2,7 +2,9 @@ import KubeJSON
 
 /// Where a request path points.
 enum Route: Sendable {
-    case root, version, health, legacyAPI, legacyVersion, groupList, group(String), groupVersion(String, String)
+    case root, version, health, legacyAPI, legacyVersion, groupList
+    case group(String)
+    case groupVersion(String, String)
     case openAPI([String])
     /// `POST /apis/authorization.k8s.io/v1/selfsubjectaccessreviews` (`kubectl auth can-i`).
     case selfSubjectAccessReview
@@ -33,7 +35,9 @@ enum APIRouter {
             if segments.count == 2 { return .legacyVersion }
             return resource(group: "", version: "v1", Array(segments.dropFirst(2)), registry)
         case "apis":
-            if segments == ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] { return .selfSubjectAccessReview }
+            if segments == ["apis", "authorization.k8s.io", "v1", "selfsubjectaccessreviews"] {
+                return .selfSubjectAccessReview
+            }
             switch segments.count {
             case 1: return .groupList
             case 2: return registry.groups.contains { $0.name == segments[1] } ? .group(segments[1]) : .notFound
@@ -46,7 +50,9 @@ enum APIRouter {
         }
     }
 
-    private static func resource(group: String, version: String, _ rest: [String], _ registry: ResourceRegistry) -> Route {
+    private static func resource(group: String, version: String, _ rest: [String], _ registry: ResourceRegistry)
+        -> Route
+    {
         var rest = rest
         var namespace: String?
         let namespaceSubresource = rest.count == 3 && ["status", "finalize"].contains(rest[2])
@@ -54,9 +60,13 @@ enum APIRouter {
             namespace = rest[1]
             rest.removeFirst(2)
         }
-        guard !rest.isEmpty, rest.count <= 3, let type = registry.lookup(group: group, version: version, plural: rest[0]) else { return .notFound }
+        guard !rest.isEmpty, rest.count <= 3,
+            let type = registry.lookup(group: group, version: version, plural: rest[0])
+        else { return .notFound }
         if namespace != nil, !type.namespaced { return .notFound }
-        return .resource(ResourceRoute(type: type, version: version, namespace: namespace,
-                                       name: rest.count > 1 ? rest[1] : nil, subresource: rest.count > 2 ? rest[2] : nil))
+        return .resource(
+            ResourceRoute(
+                type: type, version: version, namespace: namespace,
+                name: rest.count > 1 ? rest[1] : nil, subresource: rest.count > 2 ? rest[2] : nil))
     }
 }

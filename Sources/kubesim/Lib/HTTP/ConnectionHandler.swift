@@ -56,9 +56,13 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func serve(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ bytes: [UInt8]) {
         var headers: [String: String] = [:]
         for (name, value) in head.headers { headers[name.lowercased()] = value }
-        let transport = RequestTransport(httpVersion: "\(head.version.major).\(head.version.minor)", connection: connection)
-        let request = APIRequest(method: head.method.rawValue, uri: head.uri, headers: headers, body: bytes, transport: transport)
-        if api.token == nil || headers["authorization"] == "Bearer \(api.token!)", let hook = interceptor(), let action = hook(request) {
+        let transport = RequestTransport(
+            httpVersion: "\(head.version.major).\(head.version.minor)", connection: connection)
+        let request = APIRequest(
+            method: head.method.rawValue, uri: head.uri, headers: headers, body: bytes, transport: transport)
+        if api.token == nil || headers["authorization"] == "Bearer \(api.token!)", let hook = interceptor(),
+            let action = hook(request)
+        {
             intercept(action, context, head, request)  // ConnectionHandler+Faults.swift
             return
         }
@@ -66,7 +70,10 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     /// Serves a request; `shaping` carries the faults that alter how the answer is sent.
-    func respond(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: APIRequest, shaping: ResponseShaping = .init()) {
+    func respond(
+        _ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: APIRequest,
+        shaping: ResponseShaping = .init()
+    ) {
         let response = api.handle(request)
         if case .watch(let watchRequest) = response {
             startWatch(context, head, watchRequest, cut: shaping.watchCut)
@@ -77,8 +84,12 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    private func startWatch(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: WatchRequest, cut: WatchCut?) {
-        let stream = WatchStream(context: context, request: request, store: api.store, keepAlive: head.keepsConnectionOpen) { [weak self] in
+    private func startWatch(
+        _ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: WatchRequest, cut: WatchCut?
+    ) {
+        let stream = WatchStream(
+            context: context, request: request, store: api.store, keepAlive: head.keepsConnectionOpen
+        ) { [weak self] in
             self?.watch = nil
         }
         stream.cut = cut
@@ -92,8 +103,10 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    func write(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse, forceClose: Bool = false,
-               slowLoris: SlowLoris? = nil) {
+    func write(
+        _ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ response: APIResponse, forceClose: Bool = false,
+        slowLoris: SlowLoris? = nil
+    ) {
         let (code, contentType, bytes): (Int, String, [UInt8])
         var extraHeaders: [(String, String)] = []
         switch response {
@@ -106,9 +119,11 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .watch, .followLog: return
         }
         let keepAlive = head.keepsConnectionOpen && !forceClose
-        var headers = HTTPHeaders([("Content-Type", contentType), ("Content-Length", String(bytes.count))] + extraHeaders)
+        var headers = HTTPHeaders(
+            [("Content-Type", contentType), ("Content-Length", String(bytes.count))] + extraHeaders)
         if !keepAlive { headers.add(name: "Connection", value: "close") }
-        let responseHead = HTTPResponseHead(version: head.version, status: HTTPResponseStatus(statusCode: code), headers: headers)
+        let responseHead = HTTPResponseHead(
+            version: head.version, status: HTTPResponseStatus(statusCode: code), headers: headers)
         if let slowLoris { return trickle(context, responseHead, bytes, slowLoris, keepAlive: keepAlive) }
         context.write(wrapOutboundOut(.head(responseHead)), promise: nil)
         var buffer = context.channel.allocator.buffer(capacity: bytes.count)

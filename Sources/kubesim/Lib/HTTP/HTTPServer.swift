@@ -12,11 +12,14 @@ import NIOSSL
 /// HTTP/1 codec and its own `ConnectionHandler`, so every handler, watches included, serves
 /// both protocols unchanged.
 enum HTTPServer {
-    static func bind(_ configuration: KubeSimServer.Configuration, store: ObjectStore, group: MultiThreadedEventLoopGroup,
-                     interceptor: @escaping @Sendable () -> RequestInterceptor?) async throws -> any Channel {
+    static func bind(
+        _ configuration: KubeSimServer.Configuration, store: ObjectStore, group: MultiThreadedEventLoopGroup,
+        interceptor: @escaping @Sendable () -> RequestInterceptor?
+    ) async throws -> any Channel {
         let tls = try tlsContext(configuration)
-        let interval = TimeAmount.nanoseconds(Int64(configuration.bookmarkInterval.components.seconds) * 1_000_000_000
-            + configuration.bookmarkInterval.components.attoseconds / 1_000_000_000)
+        let interval = TimeAmount.nanoseconds(
+            Int64(configuration.bookmarkInterval.components.seconds) * 1_000_000_000
+                + configuration.bookmarkInterval.components.attoseconds / 1_000_000_000)
         let token = configuration.token
         let connections = NIOLockedValueBox(0)
         let bootstrap = ServerBootstrap(group: group)
@@ -24,10 +27,17 @@ enum HTTPServer {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                let number = connections.withLockedValue { $0 += 1; return $0 }
+                let number = connections.withLockedValue {
+                    $0 += 1
+                    return $0
+                }
                 let port = channel.localAddress?.port ?? configuration.port
-                let api = APIHandler(store: store, token: token, serverAddress: "\(configuration.host):\(port)", bookmarkInterval: interval)
-                @Sendable func handler() -> ConnectionHandler { ConnectionHandler(api: api, connection: number, interceptor: interceptor) }
+                let api = APIHandler(
+                    store: store, token: token, serverAddress: "\(configuration.host):\(port)",
+                    bookmarkInterval: interval)
+                @Sendable func handler() -> ConnectionHandler {
+                    ConnectionHandler(api: api, connection: number, interceptor: interceptor)
+                }
                 guard let tls else {
                     return channel.eventLoop.makeCompletedFuture { try http1(channel, handler()) }
                 }
@@ -40,11 +50,14 @@ enum HTTPServer {
                     h2ChannelConfigurator: { channel in
                         channel.configureHTTP2Pipeline(mode: .server) { stream in
                             stream.eventLoop.makeCompletedFuture {
-                                try stream.pipeline.syncOperations.addHandlers(HTTP2FramePayloadToHTTP1ServerCodec(), handler())
+                                try stream.pipeline.syncOperations.addHandlers(
+                                    HTTP2FramePayloadToHTTP1ServerCodec(), handler())
                             }
                         }.map { _ in }
                     },
-                    http1ChannelConfigurator: { channel in channel.eventLoop.makeCompletedFuture { try http1(channel, handler()) } })
+                    http1ChannelConfigurator: { channel in
+                        channel.eventLoop.makeCompletedFuture { try http1(channel, handler()) }
+                    })
             }
         return try await bootstrap.bind(host: configuration.host, port: configuration.port).get()
     }
@@ -56,10 +69,14 @@ enum HTTPServer {
 
     private static func tlsContext(_ configuration: KubeSimServer.Configuration) throws -> NIOSSLContext? {
         guard let certPath = configuration.tlsCertificatePath else {
-            if configuration.tlsKeyPath != nil { throw KubeSimSetupError.invalidSetting("--tls-key", "needs --tls-cert") }
+            if configuration.tlsKeyPath != nil {
+                throw KubeSimSetupError.invalidSetting("--tls-key", "needs --tls-cert")
+            }
             return nil
         }
-        guard let keyPath = configuration.tlsKeyPath else { throw KubeSimSetupError.invalidSetting("--tls-cert", "needs --tls-key") }
+        guard let keyPath = configuration.tlsKeyPath else {
+            throw KubeSimSetupError.invalidSetting("--tls-cert", "needs --tls-key")
+        }
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certPath).map { NIOSSLCertificateSource.certificate($0) }
             let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
@@ -67,7 +84,8 @@ enum HTTPServer {
             tls.applicationProtocols = ["h2", "http/1.1"]
             return try NIOSSLContext(configuration: tls)
         } catch {
-            throw KubeSimSetupError.invalidSetting("--tls-cert/--tls-key", "cannot load \(certPath) / \(keyPath): \(error)")
+            throw KubeSimSetupError.invalidSetting(
+                "--tls-cert/--tls-key", "cannot load \(certPath) / \(keyPath): \(error)")
         }
     }
 }

@@ -18,7 +18,9 @@ enum OpenAPIDocument {
             return .json(200, ["paths": .object(paths)])
         }
         let path = rest.dropFirst().joined(separator: "/")
-        guard let (group, version) = groupVersions.first(where: { prefix($0.0, $0.1) == path }) else { return .error(.notFoundPath()) }
+        guard let (group, version) = groupVersions.first(where: { prefix($0.0, $0.1) == path }) else {
+            return .error(.notFoundPath())
+        }
         return .json(200, document(group: group, version: version, registry: registry))
     }
 
@@ -42,11 +44,15 @@ enum OpenAPIDocument {
         for type in registry.types(group: group, version: version) {
             let base = "/" + prefix(group, version) + (type.namespaced ? "/namespaces/{namespace}" : "")
             let gvk: JSONValue = ["group": .string(group), "version": .string(version), "kind": .string(type.kind)]
-            let operation: JSONValue = ["x-kubernetes-group-version-kind": gvk, "x-kubernetes-action": "patch",
-                                        "parameters": parameters, "responses": ["200": ["description": "OK"]]]
+            let operation: JSONValue = [
+                "x-kubernetes-group-version-kind": gvk, "x-kubernetes-action": "patch",
+                "parameters": parameters, "responses": ["200": ["description": "OK"]],
+            ]
             paths["\(base)/\(type.plural)/{name}"] = ["patch": operation]
         }
-        return ["openapi": "3.0.0", "info": ["title": "Kubernetes", "version": .string(Discovery.gitVersion)],
-                "paths": .object(paths), "components": ["schemas": [:]]]
+        return [
+            "openapi": "3.0.0", "info": ["title": "Kubernetes", "version": .string(Discovery.gitVersion)],
+            "paths": .object(paths), "components": ["schemas": [:]],
+        ]
     }
 }

@@ -3,10 +3,18 @@ import KubeJSON
 
 /// `meta.k8s.io/v1` Table responses for `kubectl get` (Name, type-specific columns, Age).
 enum TableRenderer {
-    static func table(_ type: ResourceType, version: String, objects: [JSONValue], resourceVersion: String) -> JSONValue {
+    static func table(_ type: ResourceType, version: String, objects: [JSONValue], resourceVersion: String) -> JSONValue
+    {
         let extra = columns(type, version: version)
-        var definitions: [JSONValue] = [["name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0]]
-        definitions += extra.map { ["name": .string($0.name), "type": .string($0.type), "format": "", "description": "", "priority": .int($0.priority)] }
+        var definitions: [JSONValue] = [
+            ["name": "Name", "type": "string", "format": "name", "description": "Name", "priority": 0]
+        ]
+        definitions += extra.map {
+            [
+                "name": .string($0.name), "type": .string($0.type), "format": "", "description": "",
+                "priority": .int($0.priority),
+            ]
+        }
         definitions.append(["name": "Age", "type": "string", "format": "", "description": "Age", "priority": 0])
         let rows: [JSONValue] = objects.map { object in
             var cells: [JSONValue] = [.string(object.name)]
@@ -14,8 +22,10 @@ enum TableRenderer {
             cells.append(.string(age(object)))
             return ["cells": .array(cells), "object": object]
         }
-        return ["kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": ["resourceVersion": .string(resourceVersion)],
-                "columnDefinitions": .array(definitions), "rows": .array(rows)]
+        return [
+            "kind": "Table", "apiVersion": "meta.k8s.io/v1", "metadata": ["resourceVersion": .string(resourceVersion)],
+            "columnDefinitions": .array(definitions), "rows": .array(rows),
+        ]
     }
 
     struct Column {
@@ -38,7 +48,10 @@ enum TableRenderer {
                     .string(PodStatusColumn.text(pod))
                 },
                 Column(name: "Restarts", type: "integer", priority: 0) { pod in
-                    .int((pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).reduce(0) { $0 + ($1["restartCount"]?.intValue ?? 0) })
+                    .int(
+                        (pod[path: ["status", "containerStatuses"]]?.arrayValue ?? []).reduce(0) {
+                            $0 + ($1["restartCount"]?.intValue ?? 0)
+                        })
                 },
                 Column(name: "Node", type: "string", priority: 1) { pod in .string(pod.fieldString("spec.nodeName")) },
             ]
@@ -46,10 +59,15 @@ enum TableRenderer {
             return [Column(name: "Status", type: "string", priority: 0) { .string($0.fieldString("status.phase")) }]
         case .customResource:
             return (type.printerColumns[version] ?? []).compactMap { definition in
-                guard let name = definition["name"]?.stringValue, let path = definition["jsonPath"]?.stringValue else { return nil }
+                guard let name = definition["name"]?.stringValue, let path = definition["jsonPath"]?.stringValue else {
+                    return nil
+                }
                 if path == ".metadata.creationTimestamp" { return nil }
                 let fieldPath = path.split(separator: ".").map(String.init)
-                return Column(name: name, type: definition["type"]?.stringValue ?? "string", priority: definition["priority"]?.intValue ?? 0) {
+                return Column(
+                    name: name, type: definition["type"]?.stringValue ?? "string",
+                    priority: definition["priority"]?.intValue ?? 0
+                ) {
                     $0[path: fieldPath] ?? .null
                 }
             }
@@ -60,7 +78,9 @@ enum TableRenderer {
 
     /// Age like kubectl's `HumanDuration` (short forms).
     static func age(_ object: JSONValue) -> String {
-        guard let created = object[path: ["metadata", "creationTimestamp"]]?.stringValue, let date = KubeTime.parse(created) else { return "<unknown>" }
+        guard let created = object[path: ["metadata", "creationTimestamp"]]?.stringValue,
+            let date = KubeTime.parse(created)
+        else { return "<unknown>" }
         let seconds = max(0, Int(Date().timeIntervalSince(date)))
         if seconds < 120 { return "\(seconds)s" }
         if seconds < 3600 { return "\(seconds / 60)m" }

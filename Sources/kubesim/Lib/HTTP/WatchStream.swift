@@ -21,7 +21,10 @@ final class WatchStream {
     var cut: WatchCut?
     private var delivered = 0
 
-    init(context: ChannelHandlerContext, request: WatchRequest, store: ObjectStore, keepAlive: Bool, onFinish: @escaping () -> Void) {
+    init(
+        context: ChannelHandlerContext, request: WatchRequest, store: ObjectStore, keepAlive: Bool,
+        onFinish: @escaping () -> Void
+    ) {
         self.context = context
         self.request = request
         self.store = store
@@ -35,11 +38,14 @@ final class WatchStream {
     func start(bookmarkInterval: TimeAmount) throws {
         let loop = context.eventLoop
         let bound = NIOLoopBound(self, eventLoop: loop)
-        token = try store.watch(request.resource, namespace: request.namespace, options: request.options, loop: loop) { event in
+        token = try store.watch(request.resource, namespace: request.namespace, options: request.options, loop: loop) {
+            event in
             bound.value.deliver(event)
         }
         let headers = HTTPHeaders([("Content-Type", "application/json"), ("Transfer-Encoding", "chunked")])
-        context.writeAndFlush(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))), promise: nil)
+        context.writeAndFlush(
+            NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers))),
+            promise: nil)
         guard let token else {
             // Expired: the ERROR event is queued; end after it.
             loop.execute { bound.value.stop(writeEnd: true) }
@@ -48,7 +54,8 @@ final class WatchStream {
         let timeout = TimeAmount.seconds(request.timeoutSeconds ?? Self.defaultTimeoutSeconds)
         timers.append(loop.scheduleTask(in: timeout) { bound.value.stop(writeEnd: true) })
         if let seconds = cut?.afterSeconds {
-            timers.append(loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { bound.value.context.close(promise: nil) })
+            timers.append(
+                loop.scheduleTask(in: .milliseconds(Int64(seconds * 1000))) { bound.value.context.close(promise: nil) })
         }
         if request.options.allowBookmarks {
             let store = self.store

@@ -45,7 +45,10 @@ enum JSONWriter {
     }
 
     private static func writeDouble(_ d: Double, into out: inout [UInt8]) {
-        guard d.isFinite else { out.append(contentsOf: "null".utf8); return }
+        guard d.isFinite else {
+            out.append(contentsOf: "null".utf8)
+            return
+        }
         if d.rounded() == d, abs(d) < 1e15 {
             out.append(contentsOf: String(Int64(d)).utf8)
         } else {

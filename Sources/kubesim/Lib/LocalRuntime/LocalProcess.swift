@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 import Spawn
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One container command running as a local process in its own process group, with stdout
@@ -17,15 +17,21 @@ final class LocalProcess: Sendable {
     private let reaped = NIOLockedValueBox(false)
 
     /// Spawns `argv` with `environment`; nil `argv[0]` resolution errors surface as `SpawnError`.
-    init(argv: [String], environment: [String: String], onOutput: @escaping @Sendable ([UInt8]) -> Void,
-         onExit: @escaping @Sendable (ContainerExit) -> Void) throws {
+    init(
+        argv: [String], environment: [String: String], onOutput: @escaping @Sendable ([UInt8]) -> Void,
+        onExit: @escaping @Sendable (ContainerExit) -> Void
+    ) throws {
         let (readEnd, writeEnd): (Int32, Int32)
-        do { (readEnd, writeEnd) = try Spawn.pipe() } catch { throw SpawnError(errno: error.errno, command: argv.first ?? "") }
+        do { (readEnd, writeEnd) = try Spawn.pipe() } catch {
+            throw SpawnError(errno: error.errno, command: argv.first ?? "")
+        }
         defer { close(writeEnd) }
         let pid: pid_t
         do {
-            pid = try Spawn.spawn(argv, environment: environment, stdio: (.file("/dev/null"), .descriptor(writeEnd), .descriptor(writeEnd)),
-                                  newProcessGroup: true, searchPath: true)
+            pid = try Spawn.spawn(
+                argv, environment: environment,
+                stdio: (.file("/dev/null"), .descriptor(writeEnd), .descriptor(writeEnd)),
+                newProcessGroup: true, searchPath: true)
         } catch {
             close(readEnd)
             throw SpawnError(errno: error.errno, command: argv[0])
@@ -58,7 +64,10 @@ final class LocalProcess: Sendable {
         var buffer = [UInt8](repeating: 0, count: 16 * 1024)
         while true {
             let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-            if count > 0 { onOutput(Array(buffer[0..<count])); continue }
+            if count > 0 {
+                onOutput(Array(buffer[0..<count]))
+                continue
+            }
             if count < 0, errno == EINTR { continue }
             break
         }

@@ -4,7 +4,7 @@ import Logging
 import NIOConcurrencyHelpers
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Settings of the local runtime (`kubesim --local-runtime`).
@@ -37,27 +37,38 @@ final class LocalRuntime: @unchecked Sendable {
     }
 
     func logImageIgnored(_ key: PodKey, image: String) {
-        logger.notice("local runtime: image ignored, the command runs on this machine", metadata: ["pod": "\(key)", "image": "\(image)"])
+        logger.notice(
+            "local runtime: image ignored, the command runs on this machine",
+            metadata: ["pod": "\(key)", "image": "\(image)"])
     }
 
     /// Starts the pod's first container; a command that cannot start ends as StartError (128).
     func start(_ key: PodKey, pod: JSONValue, env: [(String, String)], store: ObjectStore) {
         let container = PodStatusBuilder.containers(pod).first ?? [:]
-        let argv = ((container["command"]?.arrayValue ?? []) + (container["args"]?.arrayValue ?? [])).compactMap(\.stringValue)
+        let argv = ((container["command"]?.arrayValue ?? []) + (container["args"]?.arrayValue ?? [])).compactMap(
+            \.stringValue)
         let containerName = container["name"]?.stringValue ?? ""
         guard !argv.isEmpty else {
-            return report(key, ContainerExit(exitCode: 128, reason: "StartError",
-                                             message: "kubesim --local-runtime ignores images, so the container needs a command"))
+            return report(
+                key,
+                ContainerExit(
+                    exitCode: 128, reason: "StartError",
+                    message: "kubesim --local-runtime ignores images, so the container needs a command"))
         }
         var environment = ["PATH": configuration.path, "HOSTNAME": key.name]
         for (name, value) in env { environment[name] = value }
         do {
-            let process = try LocalProcess(argv: argv, environment: environment, onOutput: { bytes in
-                try? store.appendLog(namespace: key.namespace, pod: key.name, container: containerName, String(decoding: bytes, as: UTF8.self))
-            }, onExit: { [weak self] exit in self?.exited(key, exit) })
+            let process = try LocalProcess(
+                argv: argv, environment: environment,
+                onOutput: { bytes in
+                    try? store.appendLog(
+                        namespace: key.namespace, pod: key.name, container: containerName,
+                        String(decoding: bytes, as: UTF8.self))
+                }, onExit: { [weak self] exit in self?.exited(key, exit) })
             // A command that already ended must not be recorded as running (its exit is reported).
             lock.withLock { if !process.hasExited { processes[key] = process } }
-            logger.info("local runtime: started", metadata: ["pod": "\(key)", "pid": "\(process.pid)", "command": "\(argv)"])
+            logger.info(
+                "local runtime: started", metadata: ["pod": "\(key)", "pid": "\(process.pid)", "command": "\(argv)"])
         } catch {
             report(key, ContainerExit(exitCode: 128, reason: "StartError", message: "\(error)"))
         }

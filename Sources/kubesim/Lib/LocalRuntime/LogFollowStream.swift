@@ -16,9 +16,13 @@ struct LogFollowRequest: Sendable {
 enum LogFollowStream {
     static let interval = TimeAmount.milliseconds(50)
 
-    static func start(_ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: LogFollowRequest, store: ObjectStore) {
+    static func start(
+        _ context: ChannelHandlerContext, _ head: HTTPRequestHead, _ request: LogFollowRequest, store: ObjectStore
+    ) {
         let headers = HTTPHeaders([("Content-Type", "text/plain"), ("Transfer-Encoding", "chunked")])
-        context.write(NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))), promise: nil)
+        context.write(
+            NIOAny(HTTPServerResponsePart.head(HTTPResponseHead(version: head.version, status: .ok, headers: headers))),
+            promise: nil)
         // Bytes already sent; loop-bound because only the connection's event loop touches it.
         let sent = NIOLoopBoundBox(request.initial.utf8.count, eventLoop: context.eventLoop)
         write(context, Array(request.initial.utf8))
@@ -28,7 +32,8 @@ enum LogFollowStream {
             let context = bound.value
             guard context.channel.isActive else { return task.cancel() }
             let pod = try? store.get(.pods, namespace: request.namespace, name: request.pod)
-            let text = (try? store.log(namespace: request.namespace, pod: request.pod, container: request.container)) ?? ""
+            let text =
+                (try? store.log(namespace: request.namespace, pod: request.pod, container: request.container)) ?? ""
             let bytes = Array(text.utf8)
             if bytes.count > sent.value {
                 write(context, Array(bytes[sent.value...]))

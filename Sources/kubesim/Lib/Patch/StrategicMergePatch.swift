@@ -30,17 +30,27 @@ enum StrategicMergePatch {
             if key.hasPrefix("$deleteFromPrimitiveList/") {
                 let field = String(key.dropFirst("$deleteFromPrimitiveList/".count))
                 let removed = value.arrayValue ?? []
-                if let existing = result[field]?.arrayValue { result[field] = .array(existing.filter { !removed.contains($0) }) }
+                if let existing = result[field]?.arrayValue {
+                    result[field] = .array(existing.filter { !removed.contains($0) })
+                }
                 continue
             }
-            if value.isNull { result[key] = nil; continue }
-            if value["$patch"]?.stringValue == "delete" { result[key] = nil; continue }
+            if value.isNull {
+                result[key] = nil
+                continue
+            }
+            if value["$patch"]?.stringValue == "delete" {
+                result[key] = nil
+                continue
+            }
             result[key] = try merge(key: key, patch: value, into: result[key], path: path + [key])
         }
         return .object(result)
     }
 
-    private static func merge(key: String, patch: JSONValue, into existing: JSONValue?, path: [String]) throws -> JSONValue {
+    private static func merge(key: String, patch: JSONValue, into existing: JSONValue?, path: [String]) throws
+        -> JSONValue
+    {
         switch patch {
         case .object:
             return try apply(patch, to: existing ?? .object([:]), path: path)
@@ -59,7 +69,9 @@ enum StrategicMergePatch {
     }
 
     /// Element-wise merge by key; `$patch: delete` elements remove, `$patch: replace` replaces the list.
-    private static func mergeList(_ patchElements: [JSONValue], into current: [JSONValue], key: String, path: [String]) throws -> [JSONValue] {
+    private static func mergeList(_ patchElements: [JSONValue], into current: [JSONValue], key: String, path: [String])
+        throws -> [JSONValue]
+    {
         if patchElements.contains(where: { $0["$patch"]?.stringValue == "replace" }) {
             return patchElements.filter { $0["$patch"] == nil }
         }

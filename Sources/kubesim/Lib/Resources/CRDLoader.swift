@@ -11,7 +11,8 @@ public enum CRDLoader {
             files = try FileManager.default.contentsOfDirectory(atPath: directory)
                 .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         } catch {
-            throw KubeSimSetupError.invalidSetting("--crds (crdDirectory)", "cannot read \(directory): \(error.localizedDescription)")
+            throw KubeSimSetupError.invalidSetting(
+                "--crds (crdDirectory)", "cannot read \(directory): \(error.localizedDescription)")
         }
         for file in files { try load(file: (directory as NSString).appendingPathComponent(file), into: store) }
     }

@@ -23,15 +23,23 @@ enum CRDStrategy {
     static func prepareForUpdate(_ crd: inout JSONValue) {
         let names = crd[path: ["spec", "names"]] ?? [:]
         var accepted = names
-        if accepted["singular"] == nil { accepted["singular"] = .string((names["kind"]?.stringValue ?? "").lowercased()) }
+        if accepted["singular"] == nil {
+            accepted["singular"] = .string((names["kind"]?.stringValue ?? "").lowercased())
+        }
         if accepted["listKind"] == nil { accepted["listKind"] = .string((names["kind"]?.stringValue ?? "") + "List") }
-        let storage = (crd[path: ["spec", "versions"]]?.arrayValue ?? []).filter { $0["storage"]?.boolValue == true }.compactMap { $0["name"] }
+        let storage = (crd[path: ["spec", "versions"]]?.arrayValue ?? []).filter { $0["storage"]?.boolValue == true }
+            .compactMap { $0["name"] }
         let condition: (String, String) -> JSONValue = { type, reason in
-            ["type": .string(type), "status": "True", "reason": .string(reason), "message": "", "lastTransitionTime": "1970-01-01T00:00:00Z"]
+            [
+                "type": .string(type), "status": "True", "reason": .string(reason), "message": "",
+                "lastTransitionTime": "1970-01-01T00:00:00Z",
+            ]
         }
         crd["status"] = [
             "acceptedNames": accepted,
-            "conditions": [condition("NamesAccepted", "NoConflicts"), condition("Established", "InitialNamesAccepted")],
+            "conditions": [
+                condition("NamesAccepted", "NoConflicts"), condition("Established", "InitialNamesAccepted"),
+            ],
             "storedVersions": .array(storage),
         ]
     }
@@ -42,18 +50,26 @@ enum CRDStrategy {
         let plural = crd[path: ["spec", "names", "plural"]]?.stringValue ?? ""
         if group.isEmpty { errors.append(.required("spec.group")) }
         if plural.isEmpty { errors.append(.required("spec.names.plural")) }
-        if (crd[path: ["spec", "names", "kind"]]?.stringValue ?? "").isEmpty { errors.append(.required("spec.names.kind")) }
+        if (crd[path: ["spec", "names", "kind"]]?.stringValue ?? "").isEmpty {
+            errors.append(.required("spec.names.kind"))
+        }
         if !group.isEmpty, !plural.isEmpty, crd.name != "\(plural).\(group)" {
             errors.append(.invalid("metadata.name", .string(crd.name), "must be spec.names.plural+\".\"+spec.group"))
         }
         let scope = crd[path: ["spec", "scope"]]?.stringValue ?? ""
         if scope != "Namespaced", scope != "Cluster" {
-            errors.append(.init(kind: .notSupported, field: "spec.scope", value: "\"\(scope)\"", detail: "supported values: \"Cluster\", \"Namespaced\""))
+            errors.append(
+                .init(
+                    kind: .notSupported, field: "spec.scope", value: "\"\(scope)\"",
+                    detail: "supported values: \"Cluster\", \"Namespaced\""))
         }
         let versions = crd[path: ["spec", "versions"]]?.arrayValue ?? []
-        if versions.isEmpty { errors.append(.required("spec.versions", "must have exactly one version marked as storage version")) }
+        if versions.isEmpty {
+            errors.append(.required("spec.versions", "must have exactly one version marked as storage version"))
+        }
         if !versions.isEmpty, versions.filter({ $0["storage"]?.boolValue == true }).count != 1 {
-            errors.append(.invalid("spec.versions", .array(versions), "must have exactly one version marked as storage version"))
+            errors.append(
+                .invalid("spec.versions", .array(versions), "must have exactly one version marked as storage version"))
         }
         return errors
     }
@@ -63,10 +79,13 @@ enum CRDStrategy {
         let spec = crd["spec"] ?? [:]
         let names = spec["names"] ?? [:]
         let versions = (spec["versions"]?.arrayValue ?? []).filter { $0["served"]?.boolValue ?? true }
-        let ordered = versions.sorted { ($0["storage"]?.boolValue == true ? 0 : 1) < ($1["storage"]?.boolValue == true ? 0 : 1) }
+        let ordered = versions.sorted {
+            ($0["storage"]?.boolValue == true ? 0 : 1) < ($1["storage"]?.boolValue == true ? 0 : 1)
+        }
         let kind = names["kind"]?.stringValue ?? ""
         var type = ResourceType(
-            group: spec["group"]?.stringValue ?? "", versions: ordered.compactMap { $0["name"]?.stringValue }, kind: kind,
+            group: spec["group"]?.stringValue ?? "", versions: ordered.compactMap { $0["name"]?.stringValue },
+            kind: kind,
             plural: names["plural"]?.stringValue ?? "", singular: names["singular"]?.stringValue ?? kind.lowercased(),
             namespaced: spec["scope"]?.stringValue == "Namespaced",
             shortNames: names["shortNames"]?.arrayValue?.compactMap(\.stringValue) ?? [],
@@ -74,7 +93,9 @@ enum CRDStrategy {
             hasStatusSubresource: ordered.first?[path: ["subresources", "status"]] != nil, behavior: .customResource)
         for version in ordered {
             guard let name = version["name"]?.stringValue else { continue }
-            if let schema = version[path: ["schema", "openAPIV3Schema"]] { type.schemas[name] = StructuralSchema(schema) }
+            if let schema = version[path: ["schema", "openAPIV3Schema"]] {
+                type.schemas[name] = StructuralSchema(schema)
+            }
             type.printerColumns[name] = version["additionalPrinterColumns"]?.arrayValue ?? []
         }
         return type

@@ -23,9 +23,13 @@ enum PodStrategy {
     private static func defaultTolerations(_ existing: [JSONValue]) -> [JSONValue] {
         var tolerations = existing
         for key in ["node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"] {
-            let present = existing.contains { $0["key"]?.stringValue == key && ($0["effect"] == nil || $0["effect"] == "NoExecute") }
+            let present = existing.contains {
+                $0["key"]?.stringValue == key && ($0["effect"] == nil || $0["effect"] == "NoExecute")
+            }
             if !present {
-                tolerations.append(["key": .string(key), "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300])
+                tolerations.append([
+                    "key": .string(key), "operator": "Exists", "effect": "NoExecute", "tolerationSeconds": 300,
+                ])
             }
         }
         return tolerations
@@ -38,7 +42,9 @@ enum PodStrategy {
         if c["resources"] == nil { c["resources"] = [:] }
         if c["imagePullPolicy"] == nil {
             let image = c["image"]?.stringValue ?? ""
-            let tag = image.split(separator: "/").last.flatMap { $0.contains(":") ? $0.split(separator: ":").last : nil }
+            let tag = image.split(separator: "/").last.flatMap {
+                $0.contains(":") ? $0.split(separator: ":").last : nil
+            }
             c["imagePullPolicy"] = (tag == nil || tag == "latest") && !image.contains("@") ? "Always" : "IfNotPresent"
         }
         return c
@@ -47,7 +53,8 @@ enum PodStrategy {
     private static func qosClass(_ spec: [String: JSONValue]) -> String {
         let containers = spec["containers"]?.arrayValue ?? []
         let hasAny = containers.contains { c in
-            !(c[path: ["resources", "requests"]]?.objectValue ?? [:]).isEmpty || !(c[path: ["resources", "limits"]]?.objectValue ?? [:]).isEmpty
+            !(c[path: ["resources", "requests"]]?.objectValue ?? [:]).isEmpty
+                || !(c[path: ["resources", "limits"]]?.objectValue ?? [:]).isEmpty
         }
         return hasAny ? "Burstable" : "BestEffort"
     }
@@ -65,14 +72,18 @@ enum PodStrategy {
                 errors.append(.required("\(path).name"))
             } else {
                 errors += NameValidation.label(name).map { .invalid("\(path).name", .string(name), $0) }
-                if !seen.insert(name).inserted { errors.append(.init(kind: .duplicate, field: "\(path).name", value: "\"\(name)\"", detail: "")) }
+                if !seen.insert(name).inserted {
+                    errors.append(.init(kind: .duplicate, field: "\(path).name", value: "\"\(name)\"", detail: ""))
+                }
             }
             if (container["image"]?.stringValue ?? "").isEmpty { errors.append(.required("\(path).image")) }
         }
         let policy = pod[path: ["spec", "restartPolicy"]]?.stringValue ?? "Always"
         if !["Always", "OnFailure", "Never"].contains(policy) {
-            errors.append(.init(kind: .notSupported, field: "spec.restartPolicy", value: "\"\(policy)\"",
-                                detail: "supported values: \"Always\", \"OnFailure\", \"Never\""))
+            errors.append(
+                .init(
+                    kind: .notSupported, field: "spec.restartPolicy", value: "\"\(policy)\"",
+                    detail: "supported values: \"Always\", \"OnFailure\", \"Never\""))
         }
         return errors
     }
@@ -85,12 +96,22 @@ enum PodStrategy {
             for key in ["activeDeadlineSeconds", "tolerations", "terminationGracePeriodSeconds"] { s[key] = nil }
             for list in ["containers", "initContainers"] {
                 if let containers = s[list]?.arrayValue {
-                    s[list] = .array(containers.map { var c = $0; c["image"] = nil; return c })
+                    s[list] = .array(
+                        containers.map {
+                            var c = $0
+                            c["image"] = nil
+                            return c
+                        })
                 }
             }
             return s
         }
         guard mutableFieldsCleared(pod["spec"]) != mutableFieldsCleared(old["spec"]) else { return [] }
-        return [.forbidden("spec", "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)")]
+        return [
+            .forbidden(
+                "spec",
+                "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+            )
+        ]
     }
 }

@@ -13,7 +13,9 @@ struct ResourceRegistry: Sendable {
 
     /// The type served at `/api(s)/<group>/<version>/<plural>`, if that version is served.
     func lookup(group: String, version: String, plural: String) -> ResourceType? {
-        guard let type = types[GroupResource(group: group, resource: plural)], type.versions.contains(version) else { return nil }
+        guard let type = types[GroupResource(group: group, resource: plural)], type.versions.contains(version) else {
+            return nil
+        }
         return type
     }
 

@@ -18,7 +18,8 @@ public struct GroupResource: Hashable, Sendable, CustomStringConvertible {
     public static let leases = GroupResource(group: "coordination.k8s.io", resource: "leases")
     public static let configMaps = GroupResource(group: "", resource: "configmaps")
     public static let secrets = GroupResource(group: "", resource: "secrets")
-    public static let customResourceDefinitions = GroupResource(group: "apiextensions.k8s.io", resource: "customresourcedefinitions")
+    public static let customResourceDefinitions = GroupResource(
+        group: "apiextensions.k8s.io", resource: "customresourcedefinitions")
 }
 
 /// How a resource's objects are treated on write: the per-type "strategy" of the real server.
@@ -62,8 +63,11 @@ public struct ResourceType: Sendable {
 
     func subject(_ name: String) -> ErrorSubject { ErrorSubject(group: group, plural: plural, kind: kind, name: name) }
 
-    public init(group: String, versions: [String], kind: String, plural: String, singular: String? = nil, namespaced: Bool,
-                shortNames: [String] = [], categories: [String] = [], hasStatusSubresource: Bool = false, behavior: ResourceBehavior = .generic) {
+    public init(
+        group: String, versions: [String], kind: String, plural: String, singular: String? = nil, namespaced: Bool,
+        shortNames: [String] = [], categories: [String] = [], hasStatusSubresource: Bool = false,
+        behavior: ResourceBehavior = .generic
+    ) {
         self.group = group
         self.versions = versions
         self.kind = kind
@@ -80,18 +84,31 @@ public struct ResourceType: Sendable {
 extension ResourceType {
     /// The built-in resources every kubesim serves.
     static let builtins: [ResourceType] = [
-        ResourceType(group: "", versions: ["v1"], kind: "Namespace", plural: "namespaces", namespaced: false, shortNames: ["ns"],
-                     hasStatusSubresource: true, behavior: .namespace),
-        ResourceType(group: "", versions: ["v1"], kind: "Pod", plural: "pods", namespaced: true, shortNames: ["po"],
-                     categories: ["all"], hasStatusSubresource: true, behavior: .pod),
-        ResourceType(group: "", versions: ["v1"], kind: "Node", plural: "nodes", namespaced: false, shortNames: ["no"],
-                     hasStatusSubresource: true, behavior: .node),
-        ResourceType(group: "", versions: ["v1"], kind: "ConfigMap", plural: "configmaps", namespaced: true, shortNames: ["cm"]),
+        ResourceType(
+            group: "", versions: ["v1"], kind: "Namespace", plural: "namespaces", namespaced: false, shortNames: ["ns"],
+            hasStatusSubresource: true, behavior: .namespace),
+        ResourceType(
+            group: "", versions: ["v1"], kind: "Pod", plural: "pods", namespaced: true, shortNames: ["po"],
+            categories: ["all"], hasStatusSubresource: true, behavior: .pod),
+        ResourceType(
+            group: "", versions: ["v1"], kind: "Node", plural: "nodes", namespaced: false, shortNames: ["no"],
+            hasStatusSubresource: true, behavior: .node),
+        ResourceType(
+            group: "", versions: ["v1"], kind: "ConfigMap", plural: "configmaps", namespaced: true, shortNames: ["cm"]),
         ResourceType(group: "", versions: ["v1"], kind: "Secret", plural: "secrets", namespaced: true),
-        ResourceType(group: "", versions: ["v1"], kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"], behavior: .coreEvent),
-        ResourceType(group: "events.k8s.io", versions: ["v1"], kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"], behavior: .eventV1),
-        ResourceType(group: "coordination.k8s.io", versions: ["v1"], kind: "Lease", plural: "leases", namespaced: true, behavior: .lease),
-        ResourceType(group: "apiextensions.k8s.io", versions: ["v1"], kind: "CustomResourceDefinition", plural: "customresourcedefinitions",
-                     namespaced: false, shortNames: ["crd", "crds"], hasStatusSubresource: true, behavior: .customResourceDefinition),
+        ResourceType(
+            group: "", versions: ["v1"], kind: "Event", plural: "events", namespaced: true, shortNames: ["ev"],
+            behavior: .coreEvent),
+        ResourceType(
+            group: "events.k8s.io", versions: ["v1"], kind: "Event", plural: "events", namespaced: true,
+            shortNames: ["ev"], behavior: .eventV1),
+        ResourceType(
+            group: "coordination.k8s.io", versions: ["v1"], kind: "Lease", plural: "leases", namespaced: true,
+            behavior: .lease),
+        ResourceType(
+            group: "apiextensions.k8s.io", versions: ["v1"], kind: "CustomResourceDefinition",
+            plural: "customresourcedefinitions",
+            namespaced: false, shortNames: ["crd", "crds"], hasStatusSubresource: true,
+            behavior: .customResourceDefinition),
     ]
 }

@@ -44,20 +44,29 @@ enum MetadataValidation {
         if name.isEmpty {
             errors.append(.required("metadata.name", "name or generateName is required"))
         } else {
-            let problems = type.behavior == .coreEvent ? NameValidation.pathSegment(name)
+            let problems =
+                type.behavior == .coreEvent
+                ? NameValidation.pathSegment(name)
                 : (type.nameIsLabel ? NameValidation.label(name) : NameValidation.subdomain(name))
             errors += problems.map { .invalid("metadata.name", .string(name), $0) }
         }
         if type.namespaced, object.namespace.isEmpty { errors.append(.required("metadata.namespace")) }
         for (key, value) in object.labels where !NameValidation.labelValue(value) {
-            errors.append(.invalid("metadata.labels", .string(value),
-                                   "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"))
+            errors.append(
+                .invalid(
+                    "metadata.labels", .string(value),
+                    "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')"
+                ))
             _ = key
         }
         if let old, old.isDeleting {
             let added = Set(object.finalizers).subtracting(old.finalizers)
             if !added.isEmpty {
-                errors.append(.forbidden("metadata.finalizers", "no new finalizers can be added if the object is being deleted, found new finalizers []string{\(added.sorted().map { "\"\($0)\"" }.joined(separator: ", "))}"))
+                errors.append(
+                    .forbidden(
+                        "metadata.finalizers",
+                        "no new finalizers can be added if the object is being deleted, found new finalizers []string{\(added.sorted().map { "\"\($0)\"" }.joined(separator: ", "))}"
+                    ))
             }
         }
         return errors
@@ -80,11 +89,15 @@ enum EventStrategy {
     static func validateV1(_ object: JSONValue) -> [FieldError] {
         var errors: [FieldError] = []
         if object["eventTime"] == nil || object["eventTime"]?.isNull == true { errors.append(.required("eventTime")) }
-        for field in ["reportingController", "reportingInstance", "action", "reason"] where (object[field]?.stringValue ?? "").isEmpty {
+        for field in ["reportingController", "reportingInstance", "action", "reason"]
+        where (object[field]?.stringValue ?? "").isEmpty {
             errors.append(.required(field))
         }
         if let type = object["type"]?.stringValue, type != "Normal", type != "Warning" {
-            errors.append(.init(kind: .notSupported, field: "type", value: "\"\(type)\"", detail: "supported values: \"Normal\", \"Warning\""))
+            errors.append(
+                .init(
+                    kind: .notSupported, field: "type", value: "\"\(type)\"",
+                    detail: "supported values: \"Normal\", \"Warning\""))
         }
         return errors
     }

@@ -49,7 +49,9 @@ enum YAMLConversion {
         default: break
         }
         if let i = Int64(text) { return .int(i) }
-        if text.contains(where: { $0.isNumber }), !text.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }), let d = Double(text) {
+        if text.contains(where: { $0.isNumber }), !text.contains(where: { $0.isLetter && $0 != "e" && $0 != "E" }),
+            let d = Double(text)
+        {
             return .double(d)
         }
         return .string(text)

@@ -7,7 +7,8 @@ extension StructuralSchema {
     /// The ObjectMeta fields that survive metadata coercion.
     static let objectMetaFields: Set<String> = [
         "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-        "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+        "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers",
+        "managedFields",
     ]
 
     /// Prunes a whole custom resource (the schema is its root).

@@ -13,7 +13,10 @@ extension StructuralSchema {
         var errors: [FieldError] = []
         if let enumValues, !enumValues.contains(where: { Self.jsonEqual($0, value) }) {
             let supported = enumValues.map(FieldError.renderValue).joined(separator: ", ")
-            errors.append(.init(kind: .notSupported, field: path, value: FieldError.renderValue(value), detail: "supported values: \(supported)"))
+            errors.append(
+                .init(
+                    kind: .notSupported, field: path, value: FieldError.renderValue(value),
+                    detail: "supported values: \(supported)"))
         }
         switch value {
         case .string(let s): errors += validateString(s, path)
@@ -39,7 +42,9 @@ extension StructuralSchema {
 
     private func typeError(_ path: String, expected: String, actual: String) -> FieldError {
         // Reported as FieldValueInvalid (not TypeInvalid), as the reference kube-apiserver does.
-        FieldError(kind: .invalid, field: path, value: "\"\(actual)\"", detail: "\(path) in body must be of type \(expected): \"\(actual)\"")
+        FieldError(
+            kind: .invalid, field: path, value: "\"\(actual)\"",
+            detail: "\(path) in body must be of type \(expected): \"\(actual)\"")
     }
 
     private func checkType(_ value: JSONValue, _ path: String) -> FieldError? {
@@ -50,15 +55,16 @@ extension StructuralSchema {
             return typeError(path, expected: "integer,string", actual: actual)
         }
         guard let type else { return nil }
-        let ok = switch type {
-        case "integer": value.intValue != nil
-        case "number": value.numberValue != nil
-        case "string": value.stringValue != nil
-        case "boolean": value.boolValue != nil
-        case "array": value.arrayValue != nil
-        case "object": value.objectValue != nil
-        default: true
-        }
+        let ok =
+            switch type {
+            case "integer": value.intValue != nil
+            case "number": value.numberValue != nil
+            case "string": value.stringValue != nil
+            case "boolean": value.boolValue != nil
+            case "array": value.arrayValue != nil
+            case "object": value.objectValue != nil
+            default: true
+            }
         return ok ? nil : typeError(path, expected: type, actual: actual)
     }
 
@@ -84,14 +90,16 @@ extension StructuralSchema {
             if exclusiveMinimum, n <= minimum {
                 errors.append(.invalid(path, value, "\(path) in body should be greater than \(Self.render(minimum))"))
             } else if n < minimum {
-                errors.append(.invalid(path, value, "\(path) in body should be greater than or equal to \(Self.render(minimum))"))
+                errors.append(
+                    .invalid(path, value, "\(path) in body should be greater than or equal to \(Self.render(minimum))"))
             }
         }
         if let maximum {
             if exclusiveMaximum, n >= maximum {
                 errors.append(.invalid(path, value, "\(path) in body should be less than \(Self.render(maximum))"))
             } else if n > maximum {
-                errors.append(.invalid(path, value, "\(path) in body should be less than or equal to \(Self.render(maximum))"))
+                errors.append(
+                    .invalid(path, value, "\(path) in body should be less than or equal to \(Self.render(maximum))"))
             }
         }
         return errors
@@ -102,7 +110,10 @@ extension StructuralSchema {
     private func validateArray(_ elements: [JSONValue], _ path: String) -> [FieldError] {
         var errors: [FieldError] = []
         if let maxItems, elements.count > maxItems {
-            errors.append(.init(kind: .tooMany, field: path, value: nil, detail: "\(elements.count): must have at most \(maxItems) items"))
+            errors.append(
+                .init(
+                    kind: .tooMany, field: path, value: nil,
+                    detail: "\(elements.count): must have at most \(maxItems) items"))
         }
         if let minItems, elements.count < minItems {
             errors.append(.invalid(path, .array(elements), "\(path) in body should have at least \(minItems) items"))
@@ -120,10 +131,14 @@ extension StructuralSchema {
             errors.append(.required(prefix + key))
         }
         if let maxProperties, members.count > maxProperties {
-            errors.append(.init(kind: .tooMany, field: path, value: nil, detail: "\(members.count): must have at most \(maxProperties) items"))
+            errors.append(
+                .init(
+                    kind: .tooMany, field: path, value: nil,
+                    detail: "\(members.count): must have at most \(maxProperties) items"))
         }
         if let minProperties, members.count < minProperties {
-            errors.append(.invalid(path, .object(members), "\(path) in body should have at least \(minProperties) properties"))
+            errors.append(
+                .invalid(path, .object(members), "\(path) in body should have at least \(minProperties) properties"))
         }
         for key in members.keys.sorted() {
             guard let member = members[key] else { continue }

@@ -46,7 +46,9 @@ final class StructuralSchema: Sendable {
         defaultValue = json["default"]
         nullable = json["nullable"]?.boolValue ?? false
         // `additionalProperties: true` is only legal next to preserve-unknown-fields; treat it alike.
-        preservesUnknownFields = json["x-kubernetes-preserve-unknown-fields"]?.boolValue ?? (json["additionalProperties"]?.boolValue ?? false)
+        preservesUnknownFields =
+            json["x-kubernetes-preserve-unknown-fields"]?.boolValue
+            ?? (json["additionalProperties"]?.boolValue ?? false)
         isEmbeddedResource = json["x-kubernetes-embedded-resource"]?.boolValue ?? false
         isIntOrString = json["x-kubernetes-int-or-string"]?.boolValue ?? false
         pattern = json["pattern"]?.stringValue

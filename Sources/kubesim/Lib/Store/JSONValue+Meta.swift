@@ -4,7 +4,10 @@ import KubeJSON
 extension JSONValue {
     /// Sets (or with nil removes) the value at a path of object keys, creating objects on the way.
     public mutating func set(_ path: [String], _ value: JSONValue?) {
-        guard let first = path.first else { if let value { self = value }; return }
+        guard let first = path.first else {
+            if let value { self = value }
+            return
+        }
         guard case .object(var members) = self else {
             if value == nil { return }
             self = .object([:])

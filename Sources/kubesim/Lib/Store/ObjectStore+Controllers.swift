@@ -22,7 +22,9 @@ extension ObjectStore {
         var found: [(ResourceType, String, JSONValue)] = []
         for (resource, objects) in tables {
             guard let type = registry[resource] else { continue }
-            for (objectKey, object) in objects where object.ownerUIDs.contains(uid) { found.append((type, objectKey, object)) }
+            for (objectKey, object) in objects where object.ownerUIDs.contains(uid) {
+                found.append((type, objectKey, object))
+            }
         }
         return found
     }
@@ -47,7 +49,8 @@ extension ObjectStore {
     /// A dependent whose ownerReferences all name objects that do not exist is deleted.
     private func collectIfAllOwnersAbsent(_ uid: String) {
         guard let (type, _, dependent) = object(uid: uid), !dependent.isDeleting,
-              dependent.ownerUIDs.allSatisfy({ object(uid: $0) == nil }) else { return }
+            dependent.ownerUIDs.allSatisfy({ object(uid: $0) == nil })
+        else { return }
         _ = try? deleteLocked(type, namespace: dependent.namespace, name: dependent.name, options: .init())
     }
 
@@ -59,7 +62,9 @@ extension ObjectStore {
             guard let (type, _, owner) = object(uid: uid) else { continue }
             let finalizers = owner.finalizers
             if finalizers.contains("orphan") {
-                for (depType, _, dependent) in dependents(of: owner.uid) { dropOwnerReference(owner.uid, from: depType, dependent) }
+                for (depType, _, dependent) in dependents(of: owner.uid) {
+                    dropOwnerReference(owner.uid, from: depType, dependent)
+                }
                 releaseFinalizer("orphan", type, owner)
                 changed = true
             } else if finalizers.contains("foregroundDeletion") {
@@ -74,10 +79,14 @@ extension ObjectStore {
         var blocking = 0
         for (depType, _, dependent) in dependents(of: owner.uid) {
             if !dependent.isDeleting {
-                _ = try? deleteLocked(depType, namespace: dependent.namespace, name: dependent.name, options: .init(propagationPolicy: "Foreground"))
+                _ = try? deleteLocked(
+                    depType, namespace: dependent.namespace, name: dependent.name,
+                    options: .init(propagationPolicy: "Foreground"))
                 changed = true
             }
-            let blocks = dependent.ownerReferences.contains { $0["uid"]?.stringValue == owner.uid && $0["blockOwnerDeletion"]?.boolValue == true }
+            let blocks = dependent.ownerReferences.contains {
+                $0["uid"]?.stringValue == owner.uid && $0["blockOwnerDeletion"]?.boolValue == true
+            }
             if blocks, object(uid: dependent.uid) != nil { blocking += 1 }
         }
         if blocking == 0 {
@@ -107,7 +116,8 @@ extension ObjectStore {
 
     func namespaceIsEmpty(_ name: String) -> Bool {
         !tables.contains { resource, objects in
-            resource != .namespaces && (registry[resource]?.namespaced ?? false) && objects.values.contains { $0.namespace == name }
+            resource != .namespaces && (registry[resource]?.namespaced ?? false)
+                && objects.values.contains { $0.namespace == name }
         }
     }
 

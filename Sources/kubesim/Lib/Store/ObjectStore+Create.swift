@@ -19,7 +19,10 @@ extension ObjectStore {
             throw KubeAPIError.badRequest("resourceVersion should not be set on objects to be created")
         }
         assignGeneratedName(&object)
-        for field in ["uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink", "managedFields"] {
+        for field in [
+            "uid", "creationTimestamp", "deletionTimestamp", "deletionGracePeriodSeconds", "generation", "selfLink",
+            "managedFields",
+        ] {
             object.set(["metadata", field], nil)
         }
         Strategy.prepareForCreate(type, &object)
@@ -43,23 +46,33 @@ extension ObjectStore {
 
     /// Checks apiVersion/kind, fills them in, and reconciles the namespace with the URL's.
     func normalizeIncoming(_ type: ResourceType, _ object: JSONValue, namespace: String?) throws -> JSONValue {
-        guard case .object = object else { throw KubeAPIError.badRequest("the body of the request was not a JSON object") }
+        guard case .object = object else {
+            throw KubeAPIError.badRequest("the body of the request was not a JSON object")
+        }
         var object = object
         if let kind = object["kind"]?.stringValue, !kind.isEmpty, kind != type.kind {
-            throw KubeAPIError.badRequest("the kind in the body (\(kind)) does not match the kind of the resource (\(type.kind))")
+            throw KubeAPIError.badRequest(
+                "the kind in the body (\(kind)) does not match the kind of the resource (\(type.kind))")
         }
         if let apiVersion = object["apiVersion"]?.stringValue, !apiVersion.isEmpty,
-           !type.versions.map(type.apiVersion).contains(apiVersion) {
-            throw KubeAPIError.badRequest("the API version in the data (\(apiVersion)) does not match the expected API version (\(type.apiVersion(type.storageVersion)))")
+            !type.versions.map(type.apiVersion).contains(apiVersion)
+        {
+            throw KubeAPIError.badRequest(
+                "the API version in the data (\(apiVersion)) does not match the expected API version (\(type.apiVersion(type.storageVersion)))"
+            )
         }
         object["kind"] = .string(type.kind)
         object["apiVersion"] = .string(type.apiVersion(type.storageVersion))
         if object["metadata"]?.objectValue == nil { object["metadata"] = [:] }
-        guard type.namespaced else { object.set(["metadata", "namespace"], nil); return object }
+        guard type.namespaced else {
+            object.set(["metadata", "namespace"], nil)
+            return object
+        }
         let bodyNamespace = object.namespace
         if let namespace, !namespace.isEmpty {
             if !bodyNamespace.isEmpty, bodyNamespace != namespace {
-                throw KubeAPIError.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+                throw KubeAPIError.badRequest(
+                    "the namespace of the provided object does not match the namespace sent on the request")
             }
             object.set(["metadata", "namespace"], .string(namespace))
         }
@@ -67,7 +80,8 @@ extension ObjectStore {
     }
 
     private func assignGeneratedName(_ object: inout JSONValue) {
-        guard object.name.isEmpty, let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty else { return }
+        guard object.name.isEmpty, let prefix = object[path: ["metadata", "generateName"]]?.stringValue, !prefix.isEmpty
+        else { return }
         let alphabet = Array("bcdfghjklmnpqrstvwxz2456789")
         let suffix = String((0..<5).map { _ in alphabet.randomElement()! })
         object.set(["metadata", "name"], .string(String(prefix.prefix(58)) + suffix))
@@ -78,10 +92,12 @@ extension ObjectStore {
         let namespace = object.namespace
         guard !namespace.isEmpty else { return }
         guard let ns = tables[.namespaces]?[namespace] else {
-            throw KubeAPIError.notFound(ErrorSubject(group: "", plural: "namespaces", kind: "Namespace", name: namespace))
+            throw KubeAPIError.notFound(
+                ErrorSubject(group: "", plural: "namespaces", kind: "Namespace", name: namespace))
         }
         if ns.isDeleting {
-            throw KubeAPIError.forbidden(type.subject(object.name),
+            throw KubeAPIError.forbidden(
+                type.subject(object.name),
                 "unable to create new content in namespace \(namespace) because it is being terminated")
         }
     }

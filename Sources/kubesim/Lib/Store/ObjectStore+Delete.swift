@@ -7,7 +7,9 @@ import KubeJSON
 extension ObjectStore {
     /// Deletes an object (or starts its graceful/finalized deletion).
     @discardableResult
-    public func delete(_ resource: GroupResource, namespace: String?, name: String, options: DeleteOptions = .init()) throws -> DeleteOutcome {
+    public func delete(_ resource: GroupResource, namespace: String?, name: String, options: DeleteOptions = .init())
+        throws -> DeleteOutcome
+    {
         try lock.withLock {
             let type = try resolve(resource)
             let outcome = try deleteLocked(type, namespace: namespace, name: name, options: options)
@@ -16,7 +18,9 @@ extension ObjectStore {
         }
     }
 
-    func deleteLocked(_ type: ResourceType, namespace: String?, name: String, options: DeleteOptions) throws -> DeleteOutcome {
+    func deleteLocked(_ type: ResourceType, namespace: String?, name: String, options: DeleteOptions) throws
+        -> DeleteOutcome
+    {
         let objectKey = key(type, namespace, name)
         guard let old = tables[type.groupResource]?[objectKey] else { throw KubeAPIError.notFound(type.subject(name)) }
         try checkPreconditions(type, old, options)
@@ -27,7 +31,9 @@ extension ObjectStore {
         }
         // Namespaces always pass through Terminating: the namespace controller empties them first.
         if finalizers.isEmpty, grace == 0, type.behavior != .namespace {
-            guard type.behavior == .pod, !old.isDeleting else { return .deleted(remove(type, key: objectKey, object: old)) }
+            guard type.behavior == .pod, !old.isDeleting else {
+                return .deleted(remove(type, key: objectKey, object: old))
+            }
             // The pod registry marks even an immediate deletion (deletionTimestamp, grace 0) before
             // removing it: watchers see MODIFIED, then DELETED.
             let marked = markDeleting(type, key: objectKey, old, finalizers: [], grace: 0)
@@ -39,12 +45,21 @@ extension ObjectStore {
     }
 
     /// The object's finalizers plus the one its propagation policy adds (foregroundDeletion, orphan).
-    private func finalizersForDeletion(_ type: ResourceType, _ old: JSONValue, _ options: DeleteOptions) throws -> [String] {
+    private func finalizersForDeletion(_ type: ResourceType, _ old: JSONValue, _ options: DeleteOptions) throws
+        -> [String]
+    {
         if options.orphanDependents != nil, let policy = options.propagationPolicy {
             let detail = "orphanDependents and deletionPropagation cannot be both set"
-            throw KubeAPIError(code: 422, reason: "Invalid",
-                               message: "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"\(policy)\": \(detail)",
-                               kind: "DeleteOptions", causes: [.init(reason: "FieldValueInvalid", message: "Invalid value: \"\(policy)\": \(detail)", field: "propagationPolicy")])
+            throw KubeAPIError(
+                code: 422, reason: "Invalid",
+                message:
+                    "DeleteOptions.meta.k8s.io \"\" is invalid: propagationPolicy: Invalid value: \"\(policy)\": \(detail)",
+                kind: "DeleteOptions",
+                causes: [
+                    .init(
+                        reason: "FieldValueInvalid", message: "Invalid value: \"\(policy)\": \(detail)",
+                        field: "propagationPolicy")
+                ])
         }
         var finalizers = old.finalizers
         let added: String?
@@ -53,15 +68,22 @@ extension ObjectStore {
         case "Orphan": added = "orphan"
         case "Background": added = nil
         case let other:
-            throw KubeAPIError.invalid(type.subject(old.name), [.init(kind: .notSupported, field: "propagationPolicy", value: "\"\(other)\"",
-                                                                     detail: "supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")])
+            throw KubeAPIError.invalid(
+                type.subject(old.name),
+                [
+                    .init(
+                        kind: .notSupported, field: "propagationPolicy", value: "\"\(other)\"",
+                        detail: "supported values: \"Foreground\", \"Background\", \"Orphan\", \"nil\"")
+                ])
         }
         if let added, !finalizers.contains(added), !old.isDeleting { finalizers.append(added) }
         return finalizers
     }
 
     /// Sets deletionTimestamp/grace (or shortens them), finalizers, generation; commits MODIFIED.
-    private func markDeleting(_ type: ResourceType, key objectKey: String, _ old: JSONValue, finalizers: [String], grace: Int64) -> JSONValue {
+    private func markDeleting(
+        _ type: ResourceType, key objectKey: String, _ old: JSONValue, finalizers: [String], grace: Int64
+    ) -> JSONValue {
         var object = old
         object.finalizers = finalizers
         if !old.isDeleting || grace < (old.deletionGracePeriod ?? 0) {
@@ -81,10 +103,16 @@ extension ObjectStore {
         // Precondition failures name the kind (`Pod`, `OMJob.pipelines.openmetadata.org`), not the resource.
         subject.plural = type.kind
         if let uid = options.preconditionUID, uid != object.uid {
-            throw KubeAPIError.conflict(subject, "the UID in the precondition (\(uid)) does not match the UID in record (\(object.uid)). The object might have been deleted and then recreated")
+            throw KubeAPIError.conflict(
+                subject,
+                "the UID in the precondition (\(uid)) does not match the UID in record (\(object.uid)). The object might have been deleted and then recreated"
+            )
         }
         if let rv = options.preconditionResourceVersion, rv != object.resourceVersionString {
-            throw KubeAPIError.conflict(subject, "the ResourceVersion in the precondition (\(rv)) does not match the ResourceVersion in record (\(object.resourceVersionString)). The object might have been modified")
+            throw KubeAPIError.conflict(
+                subject,
+                "the ResourceVersion in the precondition (\(rv)) does not match the ResourceVersion in record (\(object.resourceVersionString)). The object might have been modified"
+            )
         }
     }
 
@@ -95,14 +123,16 @@ extension ObjectStore {
         let nodeName = object[path: ["spec", "nodeName"]]?.stringValue ?? ""
         let phase = object[path: ["status", "phase"]]?.stringValue ?? ""
         if nodeName.isEmpty || phase == "Succeeded" || phase == "Failed" { return 0 }
-        let requested = options.gracePeriodSeconds ?? object[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
+        let requested =
+            options.gracePeriodSeconds ?? object[path: ["spec", "terminationGracePeriodSeconds"]]?.intValue ?? 30
         return max(0, requested)
     }
 
     /// Removes a deleting object whose finalizers are gone and grace period is over; returns it.
     func finishDeletionIfReleased(_ type: ResourceType, key objectKey: String) -> JSONValue? {
         guard let object = tables[type.groupResource]?[objectKey], object.isDeleting, object.finalizers.isEmpty,
-              (object.deletionGracePeriod ?? 0) == 0 else { return nil }
+            (object.deletionGracePeriod ?? 0) == 0
+        else { return nil }
         if type.behavior == .namespace, !namespaceIsEmpty(object.name) { return nil }
         return remove(type, key: objectKey, object: object)
     }

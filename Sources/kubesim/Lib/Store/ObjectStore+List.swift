@@ -4,11 +4,14 @@ import KubeJSON
 /// List with selectors, pagination (limit/continue) and resourceVersion semantics.
 extension ObjectStore {
     /// Lists objects of a resource (all namespaces when `namespace` is nil), sorted by key.
-    public func list(_ resource: GroupResource, namespace: String?, options: ListOptions = .init()) throws -> ListResult {
+    public func list(_ resource: GroupResource, namespace: String?, options: ListOptions = .init()) throws -> ListResult
+    {
         try lock.withLock {
             let type = try resolve(resource)
             let labels = try options.labelSelector.map(LabelSelector.parse) ?? .everything
-            let fields = try options.fieldSelector.map { try FieldSelector.parse($0, supported: supportedFields(type)) } ?? .everything
+            let fields =
+                try options.fieldSelector.map { try FieldSelector.parse($0, supported: supportedFields(type)) }
+                ?? .everything
             var listRV = try checkListResourceVersion(type, options)
             var startAfter: String?
             if let token = options.continueToken, !token.isEmpty {
@@ -18,7 +21,8 @@ extension ObjectStore {
             // Continue pages and exact old versions are served from the snapshot at listRV.
             guard let objects = snapshot(type, at: listRV) else {
                 if options.continueToken?.isEmpty == false { throw ContinueToken.expired }
-                throw KubeAPIError.expired("too old resource version: \(listRV) (\((histories[resource]?.compactedThrough ?? 0) + 1))")
+                throw KubeAPIError.expired(
+                    "too old resource version: \(listRV) (\((histories[resource]?.compactedThrough ?? 0) + 1))")
             }
             var keys = objects.keys.sorted()
             if let startAfter { keys = Array(keys.drop { $0 <= startAfter }) }
@@ -30,13 +34,18 @@ extension ObjectStore {
                 if let namespace, !namespace.isEmpty, object.namespace != namespace { continue }
                 if !labels.requirements.isEmpty, !labels.matches(object.labels) { continue }
                 if !fields.terms.isEmpty, !fields.matches(object.fieldString) { continue }
-                if let limit = options.limit, limit > 0, items.count >= limit { remaining += 1; continue }
+                if let limit = options.limit, limit > 0, items.count >= limit {
+                    remaining += 1
+                    continue
+                }
                 items.append(object)
                 lastKey = objectKey
             }
-            let token = remaining > 0 ? lastKey.map { ContinueToken(resourceVersion: listRV, startAfter: $0).encoded } : nil
-            return ListResult(items: items, resourceVersion: listRV, continueToken: token,
-                              remainingItemCount: remaining > 0 ? remaining : nil)
+            let token =
+                remaining > 0 ? lastKey.map { ContinueToken(resourceVersion: listRV, startAfter: $0).encoded } : nil
+            return ListResult(
+                items: items, resourceVersion: listRV, continueToken: token,
+                remainingItemCount: remaining > 0 ? remaining : nil)
         }
     }
 
@@ -63,12 +72,14 @@ extension ObjectStore {
     private func checkListResourceVersion(_ type: ResourceType, _ options: ListOptions) throws -> Int64 {
         guard let text = options.resourceVersion, !text.isEmpty, text != "0" else { return revision }
         guard let rv = Int64(text) else {
-            throw KubeAPIError.invalid(type.subject(""), [.invalid("resourceVersion", .string(text), "must be a valid resource version")])
+            throw KubeAPIError.invalid(
+                type.subject(""), [.invalid("resourceVersion", .string(text), "must be a valid resource version")])
         }
         if rv > revision {
-            throw KubeAPIError(code: 504, reason: "Timeout", message: "Too large resource version: \(rv), current: \(revision)",
-                               causes: [.init(reason: "ResourceVersionTooLarge", message: "Too large resource version", field: "")],
-                               retryAfterSeconds: 1)
+            throw KubeAPIError(
+                code: 504, reason: "Timeout", message: "Too large resource version: \(rv), current: \(revision)",
+                causes: [.init(reason: "ResourceVersionTooLarge", message: "Too large resource version", field: "")],
+                retryAfterSeconds: 1)
         }
         return options.resourceVersionMatch == "Exact" ? rv : revision
     }
@@ -79,12 +90,16 @@ extension ObjectStore {
         if type.namespaced { fields.insert("metadata.namespace") }
         switch type.behavior {
         case .pod:
-            fields.formUnion(["spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
-                              "status.phase", "status.podIP", "status.nominatedNodeName", "spec.hostNetwork"])
+            fields.formUnion([
+                "spec.nodeName", "spec.restartPolicy", "spec.schedulerName", "spec.serviceAccountName",
+                "status.phase", "status.podIP", "status.nominatedNodeName", "spec.hostNetwork",
+            ])
         case .coreEvent:
-            fields.formUnion(["involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
-                              "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
-                              "reason", "reportingComponent", "source", "type"])
+            fields.formUnion([
+                "involvedObject.kind", "involvedObject.namespace", "involvedObject.name", "involvedObject.uid",
+                "involvedObject.apiVersion", "involvedObject.resourceVersion", "involvedObject.fieldPath",
+                "reason", "reportingComponent", "source", "type",
+            ])
         case .namespace: fields.insert("status.phase")
         case .node: fields.insert("spec.unschedulable")
         default: break
@@ -104,12 +119,15 @@ struct ContinueToken: Codable {
     }
 
     static func decode(_ token: String) throws -> ContinueToken {
-        guard let data = Data(base64Encoded: token), let decoded = try? JSONDecoder().decode(ContinueToken.self, from: data) else {
+        guard let data = Data(base64Encoded: token),
+            let decoded = try? JSONDecoder().decode(ContinueToken.self, from: data)
+        else {
             throw KubeAPIError.badRequest("continue key is not valid: illegal base64 data or JSON")
         }
         return decoded
     }
 
     static let expired = KubeAPIError.expired(
-        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.")
+        "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
+    )
 }

@@ -21,14 +21,17 @@ extension ObjectStore {
             }
             let names = (object[path: ["spec", "containers"]]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue }
             guard let chosen = container ?? (names.count == 1 ? names[0] : nil) else {
-                throw KubeAPIError.badRequest("a container name must be specified for pod \(pod), choose one of: [\(names.joined(separator: " "))]")
+                throw KubeAPIError.badRequest(
+                    "a container name must be specified for pod \(pod), choose one of: [\(names.joined(separator: " "))]"
+                )
             }
             guard names.contains(chosen) else {
                 throw KubeAPIError.badRequest("container \(chosen) is not valid for pod \(pod)")
             }
             guard let text = logs["\(namespace)/\(pod)/\(chosen)"] else {
                 if object[path: ["status", "phase"]]?.stringValue == "Pending" {
-                    throw KubeAPIError.badRequest("container \"\(chosen)\" in pod \"\(pod)\" is waiting to start: ContainerCreating")
+                    throw KubeAPIError.badRequest(
+                        "container \"\(chosen)\" in pod \"\(pod)\" is waiting to start: ContainerCreating")
                 }
                 return ""
             }

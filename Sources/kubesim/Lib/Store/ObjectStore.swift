@@ -40,7 +40,9 @@ public final class ObjectStore: @unchecked Sendable {
         self.configuration = configuration
         self.now = now
         for name in ["default", "kube-system", "kube-public", "kube-node-lease"] {
-            _ = try? create(.namespaces, namespace: nil, object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
+            _ = try? create(
+                .namespaces, namespace: nil,
+                object: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]])
         }
     }
 
@@ -56,7 +58,9 @@ public final class ObjectStore: @unchecked Sendable {
     public func get(_ resource: GroupResource, namespace: String?, name: String) throws -> JSONValue {
         try lock.withLock {
             let type = try resolve(resource)
-            guard let object = tables[resource]?[key(type, namespace, name)] else { throw KubeAPIError.notFound(type.subject(name)) }
+            guard let object = tables[resource]?[key(type, namespace, name)] else {
+                throw KubeAPIError.notFound(type.subject(name))
+            }
             return object
         }
     }
@@ -65,7 +69,8 @@ public final class ObjectStore: @unchecked Sendable {
 
     func resolve(_ resource: GroupResource) throws -> ResourceType {
         guard let type = registry[resource] else {
-            throw KubeAPIError(code: 404, reason: "NotFound", message: "the server could not find the requested resource")
+            throw KubeAPIError(
+                code: 404, reason: "NotFound", message: "the server could not find the requested resource")
         }
         return type
     }
@@ -81,10 +86,15 @@ public final class ObjectStore: @unchecked Sendable {
         return revision
     }
 
-    func timestamp(offset seconds: Int64 = 0) -> String { KubeTime.format(now().addingTimeInterval(TimeInterval(seconds))) }
+    func timestamp(offset seconds: Int64 = 0) -> String {
+        KubeTime.format(now().addingTimeInterval(TimeInterval(seconds)))
+    }
 
     /// Stores `object` (nil removes) and tells history and watchers.
-    func commit(_ type: ResourceType, key: String, object: JSONValue, previous: JSONValue?, event: WatchEvent.Kind, revision rv: Int64) {
+    func commit(
+        _ type: ResourceType, key: String, object: JSONValue, previous: JSONValue?, event: WatchEvent.Kind,
+        revision rv: Int64
+    ) {
         let resource = type.groupResource
         if event == .deleted {
             tables[resource]?[key] = nil
@@ -102,7 +112,8 @@ public final class ObjectStore: @unchecked Sendable {
 
     /// The object with uid `uid`, if it still exists.
     func object(uid: String) -> (ResourceType, String, JSONValue)? {
-        guard let (resource, key) = uidIndex[uid], let type = registry[resource], let object = tables[resource]?[key] else { return nil }
+        guard let (resource, key) = uidIndex[uid], let type = registry[resource], let object = tables[resource]?[key]
+        else { return nil }
         return (type, key, object)
     }
 }

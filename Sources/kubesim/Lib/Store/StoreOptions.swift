@@ -23,8 +23,10 @@ public struct ListOptions: Sendable {
     public var continueToken: String?
     public var resourceVersion: String?
     public var resourceVersionMatch: String?
-    public init(labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil,
-                resourceVersion: String? = nil, resourceVersionMatch: String? = nil) {
+    public init(
+        labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil,
+        resourceVersion: String? = nil, resourceVersionMatch: String? = nil
+    ) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.limit = limit
@@ -50,8 +52,10 @@ public struct DeleteOptions: Sendable {
     public var preconditionUID: String?
     public var preconditionResourceVersion: String?
     public var orphanDependents: Bool?
-    public init(propagationPolicy: String? = nil, gracePeriodSeconds: Int64? = nil, preconditionUID: String? = nil,
-                preconditionResourceVersion: String? = nil, orphanDependents: Bool? = nil) {
+    public init(
+        propagationPolicy: String? = nil, gracePeriodSeconds: Int64? = nil, preconditionUID: String? = nil,
+        preconditionResourceVersion: String? = nil, orphanDependents: Bool? = nil
+    ) {
         self.propagationPolicy = propagationPolicy
         self.gracePeriodSeconds = gracePeriodSeconds
         self.preconditionUID = preconditionUID
@@ -90,7 +94,10 @@ public struct WatchOptions: Sendable {
     public var labelSelector: String?
     public var fieldSelector: String?
     public var allowBookmarks: Bool
-    public init(resourceVersion: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil, allowBookmarks: Bool = false) {
+    public init(
+        resourceVersion: String? = nil, labelSelector: String? = nil, fieldSelector: String? = nil,
+        allowBookmarks: Bool = false
+    ) {
         self.resourceVersion = resourceVersion
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector

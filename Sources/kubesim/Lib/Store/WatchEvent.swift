@@ -4,7 +4,13 @@ import NIOCore
 /// One event of a watch stream.
 public struct WatchEvent: Sendable {
     /// ADDED, MODIFIED, DELETED, BOOKMARK or ERROR.
-    public enum Kind: String, Sendable { case added = "ADDED", modified = "MODIFIED", deleted = "DELETED", bookmark = "BOOKMARK", error = "ERROR" }
+    public enum Kind: String, Sendable {
+        case added = "ADDED"
+        case modified = "MODIFIED"
+        case deleted = "DELETED"
+        case bookmark = "BOOKMARK"
+        case error = "ERROR"
+    }
 
     public var type: Kind
     public var object: JSONValue

@@ -17,8 +17,11 @@ final class WatchSubscription: @unchecked Sendable {
     /// The event loop of an HTTP watch: live events for all watches of one loop travel in one task.
     let loop: (any EventLoop)?
 
-    init(id: Int, type: ResourceType, namespace: String?, labels: LabelSelector, fields: FieldSelector, allowBookmarks: Bool,
-         loop: (any EventLoop)?, sink: @escaping @Sendable (WatchEvent) -> Void) {
+    init(
+        id: Int, type: ResourceType, namespace: String?, labels: LabelSelector, fields: FieldSelector,
+        allowBookmarks: Bool,
+        loop: (any EventLoop)?, sink: @escaping @Sendable (WatchEvent) -> Void
+    ) {
         self.loop = loop
         self.id = id
         self.resource = type.groupResource
@@ -33,7 +36,10 @@ final class WatchSubscription: @unchecked Sendable {
 
     /// Sends one event (replay, bookmark, error) to the sink, on its loop when it has one.
     func send(_ event: WatchEvent) {
-        guard let loop else { sink(event); return }
+        guard let loop else {
+            sink(event)
+            return
+        }
         let sink = self.sink
         loop.execute { sink(event) }
     }

@@ -7,20 +7,27 @@ import Shared
 /// when it answers (or becomes ready), and then only its own lane is looked at, so the cost per
 /// command stays constant however long the queue grows under overload.
 extension Broker {
-    mutating func accept(_ command: CommandEnvelope, frame: [UInt8], from connection: ConnectionID, now: Duration) -> [Action] {
-        guard peers[connection]?.hello.role != "executor" else { return closing(connection, "executors do not send commands") }
+    mutating func accept(_ command: CommandEnvelope, frame: [UInt8], from connection: ConnectionID, now: Duration)
+        -> [Action]
+    {
+        guard peers[connection]?.hello.role != "executor" else {
+            return closing(connection, "executors do not send commands")
+        }
         if !routing { return [reject(command.id, to: connection, "shutting-down")] }
         if ledger[command.id] != nil { return [reject(command.id, to: connection, "duplicate-id")] }
         if pendingCount >= limits.queueLimit { return [reject(command.id, to: connection, "busy")] }
         let entry = PendingQueue.Entry(id: command.id, ticket: nextTicket)
         nextTicket += 1
-        ledger[command.id] = InFlight(requester: connection, key: command.key, frame: frame, acceptedAt: now, ticket: entry.ticket)
+        ledger[command.id] = InFlight(
+            requester: connection, key: command.key, frame: frame, acceptedAt: now, ticket: entry.ticket)
         pendingCount += 1
         guard let executor = assign(entry) else { return [] }
         return pump(executor)
     }
 
-    mutating func complete(_ result: ResultEnvelope, frame: [UInt8], from connection: ConnectionID, now: Duration) -> [Action] {
+    mutating func complete(_ result: ResultEnvelope, frame: [UInt8], from connection: ConnectionID, now: Duration)
+        -> [Action]
+    {
         guard let entry = ledger[result.id], entry.executor == connection else {
             return [.log(.strayResult(connection, id: result.id))]
         }
@@ -35,7 +42,8 @@ extension Broker {
     /// Sends the oldest commands of `executor`'s lane while it has room.
     mutating func pump(_ executor: ConnectionID) -> [Action] {
         guard leading, let peer = peers[executor], peer.ready, peer.inFlight < limits.perExecutor,
-              var lane = lanes.removeValue(forKey: executor) else { return [] }
+            var lane = lanes.removeValue(forKey: executor)
+        else { return [] }
         defer { lanes[executor] = lane }
         var actions: [Action] = []
         var inFlight = peer.inFlight
@@ -70,7 +78,10 @@ extension Broker {
         var orphans: [PendingQueue.Entry] = []
         for entry in entries {
             let key = ledger[entry.id]!.key
-            guard let executor = executor(for: key) else { orphans.append(entry); continue }
+            guard let executor = executor(for: key) else {
+                orphans.append(entry)
+                continue
+            }
             ledger[entry.id]!.lane = executor
             keyOwners[key, default: (executor, 0)].count += 1
             byLane[executor, default: []].append(entry)

@@ -122,8 +122,10 @@ public struct Broker: Sendable {
             let merged = merge(peer.conditions, c)
             peers[connection]?.conditions = merged
             return []
-        case .command(let command): return accept(command, frame: FrameCodec.encode(decoded.payload), from: connection, now: now)
-        case .result(let result): return complete(result, frame: FrameCodec.encode(decoded.payload), from: connection, now: now)
+        case .command(let command):
+            return accept(command, frame: FrameCodec.encode(decoded.payload), from: connection, now: now)
+        case .result(let result):
+            return complete(result, frame: FrameCodec.encode(decoded.payload), from: connection, now: now)
         case .metrics(let report): return [.metricsReported(connection, report)]
         case .logLevel(let level): return [.setLogLevel(level)] + broadcast(.logLevel(level))
         case .ctl(let request): return [.answerCtl(connection, request)]
@@ -180,7 +182,10 @@ public struct Broker: Sendable {
         var actions: [Action] = []
         for (connection, peer) in peers.sorted(by: { $0.key < $1.key })
         where peer.hello.role != "ctl" && now - peer.lastSeen > limits.heartbeatTimeout {
-            actions += closing(connection, "no heartbeat for \(limits.heartbeatTimeout)") + [.unresponsive(pid: peer.hello.pid)]
+            actions +=
+                closing(connection, "no heartbeat for \(limits.heartbeatTimeout)") + [
+                    .unresponsive(pid: peer.hello.pid)
+                ]
         }
         return actions
     }
@@ -202,8 +207,9 @@ public struct Broker: Sendable {
     }
 
     private func merge(_ old: WorkerConditions, _ new: WorkerConditions) -> WorkerConditions {
-        WorkerConditions(synced: new.synced ?? old.synced, apiReachable: new.apiReachable ?? old.apiReachable,
-                         missingPermissions: new.missingPermissions ?? old.missingPermissions)
+        WorkerConditions(
+            synced: new.synced ?? old.synced, apiReachable: new.apiReachable ?? old.apiReachable,
+            missingPermissions: new.missingPermissions ?? old.missingPermissions)
     }
 
     func broadcast(_ message: IPCMessage, roles: Set<String> = ["watcher", "executor", "gc"]) -> [Action] {

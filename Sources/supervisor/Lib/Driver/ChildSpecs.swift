@@ -1,7 +1,7 @@
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The operator's tree from its configuration: executors first, then the watcher, then the gc,
@@ -11,7 +11,9 @@ public enum OperatorChildren {
         let directory = executableDirectory()
         func program(_ role: String) -> String { config.childCommands[role] ?? "\(directory)/omjob-\(role)" }
         return [
-            ChildSpec(role: "executor", executable: program("executor"), count: config.executorWorkers, shutdownTimeout: shutdownTimeout),
+            ChildSpec(
+                role: "executor", executable: program("executor"), count: config.executorWorkers,
+                shutdownTimeout: shutdownTimeout),
             ChildSpec(role: "watcher", executable: program("watcher"), shutdownTimeout: shutdownTimeout),
             ChildSpec(role: "gc", executable: program("gc"), shutdownTimeout: shutdownTimeout),
         ]

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The driver's clock: monotonic time since the supervisor started, the `now` every state

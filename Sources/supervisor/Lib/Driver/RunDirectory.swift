@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The private directory holding `broker.sock`: created mode 0700 (whatever the umask), and
@@ -28,7 +28,8 @@ struct RunDirectory {
     static func prepare(_ configured: String?) throws(Failure) -> RunDirectory {
         let path = configured ?? "/tmp/omjob-\(getuid())-\(getpid())"
         var info = stat()
-        if stat(path, &info) == 0, info.st_uid != getuid(), info.st_mode & S_IFMT == S_IFDIR, info.st_mode & 0o002 != 0 {
+        if stat(path, &info) == 0, info.st_uid != getuid(), info.st_mode & S_IFMT == S_IFDIR, info.st_mode & 0o002 != 0
+        {
             return try prepareOwn(path + "/omjob-\(getuid())")
         }
         return try prepareOwn(path)

@@ -2,7 +2,7 @@ import Logging
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// One accepted broker connection: its stream and its decoder.
@@ -60,7 +60,10 @@ extension SupervisorDriver {
         guard let connection = connections.removeValue(forKey: id) else { return }
         connection.closing = true
         if flush { connection.stream.closeAfterFlush() } else { connection.stream.close() }
-        if let reason { logger.warning("broker connection closed", metadata: [LogKeys.connection: "\(id)", LogKeys.reason: "\(reason)"]) }
+        if let reason {
+            logger.warning(
+                "broker connection closed", metadata: [LogKeys.connection: "\(id)", LogKeys.reason: "\(reason)"])
+        }
         workerTotals.retire(connection: id)
         perform(broker.disconnected(id, now: clock.now()))
     }
@@ -98,7 +101,9 @@ extension SupervisorDriver {
             case .unresponsive(let pid):
                 // Only our own children: a ctl client's pid is whatever it claimed.
                 if let (id, process) = processes.first(where: { $0.value.pid == pid }) {
-                    logger.error("child stopped heartbeating; killing it", metadata: [LogKeys.child: "\(id)", LogKeys.childPID: "\(pid)"])
+                    logger.error(
+                        "child stopped heartbeating; killing it",
+                        metadata: [LogKeys.child: "\(id)", LogKeys.childPID: "\(pid)"])
                     process.kill(SIGKILL)
                 }
             case .drained: perform(tree.brokerDrained(now: clock.now()))
@@ -130,7 +135,11 @@ struct Outbox {
             order.removeAll { $0 == id }
             return pending.removeValue(forKey: id).map { [(id, $0)] } ?? []
         }
-        defer { pending = [:]; order = []; active = false }
+        defer {
+            pending = [:]
+            order = []
+            active = false
+        }
         return order.compactMap { connection in pending[connection].map { (connection, $0) } }
     }
 }

@@ -13,7 +13,9 @@ extension SupervisorDriver {
                     do throws(HTTPParseError) {
                         guard let head = try parser.feed(Array(bytes)) else { return }
                         stream.stopReading()
-                        stream.write(HealthRoutes.respond(to: head, with: snapshot(includeMetrics: head.path == "/metrics")).serialized())
+                        stream.write(
+                            HealthRoutes.respond(to: head, with: snapshot(includeMetrics: head.path == "/metrics"))
+                                .serialized())
                         stream.closeAfterFlush()
                     } catch {
                         stream.write(HTTPResponse(status: 400, body: "bad request: \(error.name)\n").serialized())
@@ -31,13 +33,15 @@ extension SupervisorDriver {
     func snapshot(includeMetrics: Bool) -> HealthSnapshot {
         let now = clock.now()
         let children = tree.children.map { child in
-            HealthSnapshot.ChildStatus(id: child.id, pid: child.pid, restarts: child.restarts,
-                                       uptimeSeconds: child.startedAt.map { (now - $0).seconds }, lastExit: child.lastExit?.description)
+            HealthSnapshot.ChildStatus(
+                id: child.id, pid: child.pid, restarts: child.restarts,
+                uptimeSeconds: child.startedAt.map { (now - $0).seconds }, lastExit: child.lastExit?.description)
         }
-        return HealthSnapshot(version: OperatorVersion.current, configuration: Settings.redacted(environment), children: children,
-                              readinessProblems: readinessProblems(),
-                              missingPermissions: Readiness.missingPermissions(peers: Array(broker.peers.values)),
-                              leader: leaderJSON, metricsText: { [unowned self] in renderMetrics() })
+        return HealthSnapshot(
+            version: OperatorVersion.current, configuration: Settings.redacted(environment), children: children,
+            readinessProblems: readinessProblems(),
+            missingPermissions: Readiness.missingPermissions(peers: Array(broker.peers.values)),
+            leader: leaderJSON, metricsText: { [unowned self] in renderMetrics() })
     }
 
     func readinessProblems() -> [String] {
@@ -53,16 +57,25 @@ extension SupervisorDriver {
         switch request {
         case .status:
             let children: [JSONValue] = tree.children.map { child in
-                ["child": .string(child.id.description), "pid": child.pid.map { .int(Int64($0)) } ?? .null,
-                 "restarts": .int(Int64(child.restarts)), "lastExit": child.lastExit.map { .string($0.description) } ?? .null]
+                [
+                    "child": .string(child.id.description), "pid": child.pid.map { .int(Int64($0)) } ?? .null,
+                    "restarts": .int(Int64(child.restarts)),
+                    "lastExit": child.lastExit.map { .string($0.description) } ?? .null,
+                ]
             }
-            return ["children": .array(children), "problems": .array(readinessProblems().map { .string($0) }),
-                    "routing": .bool(broker.routing), "leader": leaderJSON]
+            return [
+                "children": .array(children), "problems": .array(readinessProblems().map { .string($0) }),
+                "routing": .bool(broker.routing), "leader": leaderJSON,
+            ]
         case .inflight:
-            return .array(broker.inFlightSummary.map { entry in
-                ["id": .string(entry.id), "key": .string(entry.key.description),
-                 "executor": entry.executor.flatMap { broker.peers[$0] }.map { .int(Int64($0.hello.pid)) } ?? .null]
-            })
+            return .array(
+                broker.inFlightSummary.map { entry in
+                    [
+                        "id": .string(entry.id), "key": .string(entry.key.description),
+                        "executor": entry.executor.flatMap { broker.peers[$0] }.map { .int(Int64($0.hello.pid)) }
+                            ?? .null,
+                    ]
+                })
         case .metrics:
             return .string(renderMetrics())
         }

@@ -4,7 +4,7 @@ import Logging
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the supervisor knows of leader election, for `/info`, metrics and the exit path.
@@ -40,15 +40,20 @@ extension SupervisorDriver {
         }
         leaseClient = KubeClient(configuration: cluster, executor: loop.executor, retry: .never)
         perform(broker.setLeading(false))
-        elector = LeaderElector(identity: leaderStatus.identity, timing: LeaderElector.Timing(
-            leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline, retryPeriod: config.retryPeriod))
-        logger.info("electing a leader", metadata: ["lease": "\(leaderStatus.lease)", "identity": "\(leaderStatus.identity)"])
+        elector = LeaderElector(
+            identity: leaderStatus.identity,
+            timing: LeaderElector.Timing(
+                leaseDuration: config.leaseDuration, renewDeadline: config.renewDeadline,
+                retryPeriod: config.retryPeriod))
+        logger.info(
+            "electing a leader", metadata: ["lease": "\(leaderStatus.lease)", "identity": "\(leaderStatus.identity)"])
         perform(elector!.tick(now: leaderNow()))
     }
 
     private func runUnelected(_ reason: String) {
         leaderStatus.unelectedReason = reason
-        logger.warning("not leader-elected: every replica of this operator writes", metadata: [LogKeys.reason: "\(reason)"])
+        logger.warning(
+            "not leader-elected: every replica of this operator writes", metadata: [LogKeys.reason: "\(reason)"])
     }
 
     /// The server refused a Lease request (403): leader election is optional, so this replica
@@ -59,7 +64,8 @@ extension SupervisorDriver {
         guard elector != nil, exitCode == nil else { return }
         elector = nil
         leaderTimer?.stop()
-        let missing = OperatorPermissions.leases(namespace: config.operatorNamespace).map(\.description).joined(separator: ", ")
+        let missing = OperatorPermissions.leases(namespace: config.operatorNamespace).map(\.description).joined(
+            separator: ", ")
         runUnelected("the server refused a Lease request (\(error)); grant \(missing)")
         perform(broker.setLeading(true))
     }
@@ -85,7 +91,7 @@ extension SupervisorDriver {
                     do throws(KubeError) {
                         let lease = try await client.lease(namespace: namespace, name: name, timeout: timeout)
                         result = lease.map { .found($0) } ?? .notFound
-                    } catch where error.code == 403 {
+                    } catch  where error.code == 403 {
                         bound.executor.execute { bound.value.leaseForbidden(error) }
                         return
                     } catch {
@@ -98,15 +104,19 @@ extension SupervisorDriver {
                 Task {
                     let result: LeaderElector.WriteResult
                     do throws(KubeError) {
-                        let written = if let version {
-                            try await client.updateLease(namespace: namespace, name: name, record: record, resourceVersion: version, timeout: timeout)
-                        } else {
-                            try await client.createLease(namespace: namespace, name: name, record: record, timeout: timeout)
-                        }
+                        let written =
+                            if let version {
+                                try await client.updateLease(
+                                    namespace: namespace, name: name, record: record, resourceVersion: version,
+                                    timeout: timeout)
+                            } else {
+                                try await client.createLease(
+                                    namespace: namespace, name: name, record: record, timeout: timeout)
+                            }
                         result = .written(written)
-                    } catch where error.code == 409 {
+                    } catch  where error.code == 409 {
                         result = .conflict
-                    } catch where error.code == 403 {
+                    } catch  where error.code == 403 {
                         bound.executor.execute { bound.value.leaseForbidden(error) }
                         return
                     } catch {
@@ -146,7 +156,8 @@ extension SupervisorDriver {
     private func stopWriters(reason: String) {
         guard exitCode == nil, leaderStatus.exitAfterRelease == nil else { return }
         for (id, process) in processes where id.role == "executor" || id.role == "gc" {
-            logger.warning("lost the lead: stopping a writer now", metadata: [LogKeys.child: "\(id)", LogKeys.reason: "\(reason)"])
+            logger.warning(
+                "lost the lead: stopping a writer now", metadata: [LogKeys.child: "\(id)", LogKeys.reason: "\(reason)"])
             process.kill(SIGKILL)
         }
     }
@@ -181,11 +192,15 @@ extension SupervisorDriver {
         case .acquired(let identity):
             logger.notice("leading: acquired the Lease", metadata: ["lease": "\(lease)", "identity": "\(identity)"])
         case .lost(let reason):
-            logger.error("no longer leading: every write stops", metadata: ["lease": "\(lease)", LogKeys.reason: "\(reason)"])
+            logger.error(
+                "no longer leading: every write stops", metadata: ["lease": "\(lease)", LogKeys.reason: "\(reason)"])
         case .holderChanged(let holder):
-            logger.info("Lease holder", metadata: ["lease": "\(lease)", "holder": "\(holder.isEmpty ? "(none)" : holder)"])
+            logger.info(
+                "Lease holder", metadata: ["lease": "\(lease)", "holder": "\(holder.isEmpty ? "(none)" : holder)"])
         case .requestFailed(let reason):
-            logger.warning("Lease request failed; retrying every retry period", metadata: ["lease": "\(lease)", LogKeys.reason: "\(reason)"])
+            logger.warning(
+                "Lease request failed; retrying every retry period",
+                metadata: ["lease": "\(lease)", LogKeys.reason: "\(reason)"])
         case .requestsRecovered:
             logger.info("Lease requests succeed again", metadata: ["lease": "\(lease)"])
         }

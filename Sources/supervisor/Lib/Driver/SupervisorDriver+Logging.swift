@@ -8,20 +8,27 @@ extension SupervisorDriver {
         case .spawned(let id, let pid):
             logger.info("child started", metadata: [LogKeys.child: "\(id)", LogKeys.childPID: "\(pid)"])
         case .willRestart(let id, let status, let delay):
-            logger.warning("child exited; restarting after backoff", metadata: [
-                LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)", LogKeys.delayMS: "\(delay.milliseconds)",
-            ])
+            logger.warning(
+                "child exited; restarting after backoff",
+                metadata: [
+                    LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)", LogKeys.delayMS: "\(delay.milliseconds)",
+                ])
         case .notRestarted(let id, let status):
-            logger.notice("child exited; not restarted", metadata: [LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)"])
+            logger.notice(
+                "child exited; not restarted", metadata: [LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)"])
         case .permanentChildGaveUp(let id, let status):
-            logger.critical("child failed permanently; shutting down the tree", metadata: [
-                LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)",
-            ])
+            logger.critical(
+                "child failed permanently; shutting down the tree",
+                metadata: [
+                    LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)",
+                ])
         case .intensityExceeded(let id, let status, let restarts, let period):
-            logger.critical("restart intensity exceeded; shutting down the tree", metadata: [
-                LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)",
-                "restarts": "\(restarts)", "period.seconds": "\(period.components.seconds)",
-            ])
+            logger.critical(
+                "restart intensity exceeded; shutting down the tree",
+                metadata: [
+                    LogKeys.child: "\(id)", LogKeys.exitReason: "\(status)",
+                    "restarts": "\(restarts)", "period.seconds": "\(period.components.seconds)",
+                ])
         case .shutdownRequested(let reason):
             logger.notice("shutdown requested; draining", metadata: [LogKeys.reason: "\(reason)"])
         case .drainTimedOut:
@@ -36,13 +43,25 @@ extension SupervisorDriver {
     func log(_ event: BrokerLogEvent) {
         switch event {
         case .peerJoined(let id, let hello):
-            logger.info("broker peer joined", metadata: [LogKeys.connection: "\(id)", LogKeys.peerRole: "\(hello.role)", LogKeys.childPID: "\(hello.pid)"])
+            logger.info(
+                "broker peer joined",
+                metadata: [
+                    LogKeys.connection: "\(id)", LogKeys.peerRole: "\(hello.role)", LogKeys.childPID: "\(hello.pid)",
+                ])
         case .peerLeft(let id, let hello):
-            logger.info("broker peer left", metadata: [LogKeys.connection: "\(id)", LogKeys.peerRole: "\(hello.role)", LogKeys.childPID: "\(hello.pid)"])
+            logger.info(
+                "broker peer left",
+                metadata: [
+                    LogKeys.connection: "\(id)", LogKeys.peerRole: "\(hello.role)", LogKeys.childPID: "\(hello.pid)",
+                ])
         case .strayResult(let id, let commandID):
-            logger.debug("result for a command not held by this executor dropped", metadata: [LogKeys.connection: "\(id)", LogKeys.commandID: "\(commandID)"])
+            logger.debug(
+                "result for a command not held by this executor dropped",
+                metadata: [LogKeys.connection: "\(id)", LogKeys.commandID: "\(commandID)"])
         case .redispatching(let id, let count):
-            logger.warning("executor gone; re-dispatching its commands", metadata: [LogKeys.connection: "\(id)", "commands": "\(count)"])
+            logger.warning(
+                "executor gone; re-dispatching its commands",
+                metadata: [LogKeys.connection: "\(id)", "commands": "\(count)"])
         }
     }
 }

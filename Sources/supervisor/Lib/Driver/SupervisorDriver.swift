@@ -2,7 +2,7 @@ import Logging
 import Shared
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Performs what the supervision tree and the broker decide: the only supervisor code that
@@ -35,32 +35,43 @@ final class SupervisorDriver {
     /// The code `run` returns once the tree has finished.
     var exitCode: Int32?
 
-    init(loop: EventLoop, config: OperatorConfig, environment: [String: String], runDirectory: RunDirectory,
-         specs: [ChildSpec], logger: Logger) {
+    init(
+        loop: EventLoop, config: OperatorConfig, environment: [String: String], runDirectory: RunDirectory,
+        specs: [ChildSpec], logger: Logger
+    ) {
         self.loop = loop
         self.config = config
         self.environment = environment
         self.runDirectory = runDirectory
         self.logger = logger
-        tree = SupervisionTree(specs: specs, settings: SupervisionTree.Settings(
-            backoff: RestartBackoff(cap: config.restartBackoffMax), maxRestarts: config.restartIntensity,
-            restartPeriod: config.restartPeriod, shutdownGrace: config.shutdownGrace))
-        broker = Broker(limits: Broker.Limits(queueLimit: config.brokerQueueLimit,
-                                              heartbeatTimeout: config.heartbeatInterval * 15))
+        tree = SupervisionTree(
+            specs: specs,
+            settings: SupervisionTree.Settings(
+                backoff: RestartBackoff(cap: config.restartBackoffMax), maxRestarts: config.restartIntensity,
+                restartPeriod: config.restartPeriod, shutdownGrace: config.shutdownGrace))
+        broker = Broker(
+            limits: Broker.Limits(
+                queueLimit: config.brokerQueueLimit,
+                heartbeatTimeout: config.heartbeatInterval * 15))
         SupervisorMetrics.declare(in: metrics)
     }
 
     /// Opens the sockets, installs signal handlers and spawns the children.
     func start() throws {
-        server = try UnixServer(loop: loop, path: runDirectory.socketPath, accept: { [unowned self] in accepted($0) },
-                                refuse: { [unowned self] reason in
-                                    metrics.increment(SupervisorMetrics.refusedConnections)
-                                    logger.warning("broker connection refused", metadata: [LogKeys.reason: "\(reason)"])
-                                })
-        healthServer = try TCPServer(loop: loop, host: "0.0.0.0", port: config.healthCheckPort) { [unowned self] in servedHTTP($0) }
-        logger.info("supervisor listening", metadata: [
-            "socket": "\(runDirectory.socketPath)", "health.port": "\(healthServer!.port)",
-        ])
+        server = try UnixServer(
+            loop: loop, path: runDirectory.socketPath, accept: { [unowned self] in accepted($0) },
+            refuse: { [unowned self] reason in
+                metrics.increment(SupervisorMetrics.refusedConnections)
+                logger.warning("broker connection refused", metadata: [LogKeys.reason: "\(reason)"])
+            })
+        healthServer = try TCPServer(loop: loop, host: "0.0.0.0", port: config.healthCheckPort) { [unowned self] in
+            servedHTTP($0)
+        }
+        logger.info(
+            "supervisor listening",
+            metadata: [
+                "socket": "\(runDirectory.socketPath)", "health.port": "\(healthServer!.port)",
+            ])
         treeTimer = try LoopTimer(loop: loop)
         let housekeeping = try LoopTimer(loop: loop)
         housekeeping.start(after: .seconds(1), repeating: .seconds(1)) { [unowned self] in houseKeep() }
@@ -95,7 +106,9 @@ final class SupervisorDriver {
         env[ParentDeath.supervisorPIDVariable] = String(getpid())
         env["OMJOB_ROLE"] = id.role
         do {
-            let process = try ChildProcess(loop: loop, executable: spec.executable, arguments: spec.arguments, environment: env) {
+            let process = try ChildProcess(
+                loop: loop, executable: spec.executable, arguments: spec.arguments, environment: env
+            ) {
                 [unowned self] termination in childExited(id, termination)
             }
             processes[id] = process

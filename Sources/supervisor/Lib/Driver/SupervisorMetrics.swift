@@ -28,13 +28,19 @@ enum SupervisorMetrics {
         registry.declare(protocolErrors, .counter, help: "Connections closed for a framing or message error.")
         registry.declare(refusedConnections, .counter, help: "Broker connections refused for a foreign uid.")
         registry.declare(connections, .gauge, help: "Open broker connections by role.")
-        registry.declare(permissionMissing, .gauge,
-                         help: "1 for each permission the operator uses and lacks (required=true: OMJobs or schedules are not run).")
-        registry.declare(permissionsMissing, .gauge, help: "How many permissions the operator uses and lacks, by required (always present).")
+        registry.declare(
+            permissionMissing, .gauge,
+            help: "1 for each permission the operator uses and lacks (required=true: OMJobs or schedules are not run).")
+        registry.declare(
+            permissionsMissing, .gauge,
+            help: "How many permissions the operator uses and lacks, by required (always present).")
         registry.declare(apiReachable, .gauge, help: "0 while a worker reports the API server unreachable, else 1.")
-        registry.declare(leader, .gauge, help: "1 while this replica writes: it holds the Lease, or is not leader-elected (elected=false).")
+        registry.declare(
+            leader, .gauge,
+            help: "1 while this replica writes: it holds the Lease, or is not leader-elected (elected=false).")
         registry.declare(leaderTransitions, .counter, help: "Times this replica acquired the Lease.")
-        registry.declare(leaderLastRenew, .gauge, help: "Unix time of this replica's last successful Lease renewal (0: never).")
+        registry.declare(
+            leaderLastRenew, .gauge, help: "Unix time of this replica's last successful Lease renewal (0: never).")
         registry.increment(leaderTransitions, by: 0)
         registry.increment(commands, labels: ["outcome": "completed"], by: 0)
         registry.increment(protocolErrors, by: 0)
@@ -42,11 +48,14 @@ enum SupervisorMetrics {
     }
 
     /// Refreshes gauges and worker-reported totals before a render.
-    static func update(_ registry: MetricsRegistry, tree: SupervisionTree, broker: Broker, workerTotals: WorkerCounterTotals,
-                       leader: LeaderStatus) {
+    static func update(
+        _ registry: MetricsRegistry, tree: SupervisionTree, broker: Broker, workerTotals: WorkerCounterTotals,
+        leader: LeaderStatus
+    ) {
         registry.reset(Self.leader)
-        registry.set(Self.leader, labels: ["lease": leader.lease, "elected": leader.unelectedReason == nil ? "true" : "false"],
-                     to: broker.leading ? 1 : 0)
+        registry.set(
+            Self.leader, labels: ["lease": leader.lease, "elected": leader.unelectedReason == nil ? "true" : "false"],
+            to: broker.leading ? 1 : 0)
         registry.set(leaderLastRenew, to: leader.lastRenew ?? 0)
         for child in tree.children {
             let labels = ["role": child.id.role, "instance": String(child.id.instance)]
@@ -62,12 +71,16 @@ enum SupervisorMetrics {
         registry.reset(permissionMissing)
         let missing = Readiness.missingPermissions(peers: Array(broker.peers.values))
         registry.set(permissionsMissing, labels: ["required": "true"], to: Double(missing.filter(\.required).count))
-        registry.set(permissionsMissing, labels: ["required": "false"], to: Double(missing.filter { !$0.required }.count))
+        registry.set(
+            permissionsMissing, labels: ["required": "false"], to: Double(missing.filter { !$0.required }.count))
         for permission in missing {
-            registry.set(permissionMissing, labels: [
-                "verb": permission.verb, "resource": permission.resourceName, "namespace": permission.namespace ?? "",
-                "required": permission.required ? "true" : "false",
-            ], to: 1)
+            registry.set(
+                permissionMissing,
+                labels: [
+                    "verb": permission.verb, "resource": permission.resourceName,
+                    "namespace": permission.namespace ?? "",
+                    "required": permission.required ? "true" : "false",
+                ], to: 1)
         }
         registry.set(apiReachable, to: broker.peers.values.contains { $0.conditions.apiReachable == false } ? 0 : 1)
         let reported = WorkerSeries(workerTotals.totals)
@@ -76,8 +89,10 @@ enum SupervisorMetrics {
             registry.set(key.name, labels: key.labels, to: value)
         }
         for histogram in reported.histograms {
-            registry.setHistogram(histogram.name, labels: histogram.labels, help: "Reported by workers; totals kept across worker restarts.",
-                                  bounds: histogram.bounds, counts: histogram.counts, sum: histogram.sum, count: histogram.count)
+            registry.setHistogram(
+                histogram.name, labels: histogram.labels,
+                help: "Reported by workers; totals kept across worker restarts.",
+                bounds: histogram.bounds, counts: histogram.counts, sum: histogram.sum, count: histogram.count)
         }
     }
 }

@@ -21,7 +21,9 @@ struct WorkerSeries: Equatable {
     private(set) var histograms: [Histogram] = []
 
     init(_ totals: [WorkerCounterTotals.SeriesKey: Double]) {
-        let bases = Set(totals.keys.compactMap { key in key.labels["le"] != nil ? Self.base(of: key.name, suffix: "_bucket") : nil })
+        let bases = Set(
+            totals.keys.compactMap { key in key.labels["le"] != nil ? Self.base(of: key.name, suffix: "_bucket") : nil }
+        )
         var parts: [HistogramKey: Parts] = [:]
         for (key, value) in totals {
             if key.labels["le"] != nil, let base = Self.base(of: key.name, suffix: "_bucket"), bases.contains(base) {
@@ -36,7 +38,9 @@ struct WorkerSeries: Equatable {
                 counters[key] = value
             }
         }
-        histograms = parts.map { key, parts in parts.histogram(key) }.sorted { ($0.name, $0.labels.description) < ($1.name, $1.labels.description) }
+        histograms = parts.map { key, parts in parts.histogram(key) }.sorted {
+            ($0.name, $0.labels.description) < ($1.name, $1.labels.description)
+        }
     }
 
     private struct HistogramKey: Hashable {
@@ -50,10 +54,12 @@ struct WorkerSeries: Equatable {
         var count: Double?
 
         func histogram(_ key: HistogramKey) -> Histogram {
-            let finite = buckets.compactMap { le, value in Double(le).flatMap { $0.isFinite ? ($0, value) : nil } }.sorted { $0.0 < $1.0 }
+            let finite = buckets.compactMap { le, value in Double(le).flatMap { $0.isFinite ? ($0, value) : nil } }
+                .sorted { $0.0 < $1.0 }
             let total = count ?? buckets["+Inf"] ?? finite.last?.1 ?? 0
-            return Histogram(name: key.name, labels: key.labels, bounds: finite.map(\.0),
-                             counts: finite.map { UInt64(max(0, $0.1)) }, sum: sum, count: UInt64(max(0, total)))
+            return Histogram(
+                name: key.name, labels: key.labels, bounds: finite.map(\.0),
+                counts: finite.map { UInt64(max(0, $0.1)) }, sum: sum, count: UInt64(max(0, total)))
         }
     }
 

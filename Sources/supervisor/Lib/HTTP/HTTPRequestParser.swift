@@ -76,7 +76,8 @@ public final class HTTPRequestParser {
     private func head() -> HTTPRequestHead {
         let method = String(cString: http_method_str(http_method(rawValue: parser.pointee.method)))
         let target = String(decoding: url, as: UTF8.self)
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
+        let path =
+            target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? "/"
         return HTTPRequestHead(method: method, path: path.isEmpty ? "/" : path)
     }
 }

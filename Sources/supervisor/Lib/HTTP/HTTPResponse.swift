@@ -12,7 +12,8 @@ public struct HTTPResponse: Equatable, Sendable {
 
     /// Status line, headers and body, ready for the socket.
     public func serialized() -> [UInt8] {
-        let head = "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: \(contentType)\r\n"
+        let head =
+            "HTTP/1.1 \(status) \(Self.reason(status))\r\nContent-Type: \(contentType)\r\n"
             + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n"
         return Array(head.utf8) + body
     }

@@ -38,7 +38,9 @@ public enum HealthRoutes {
             let missing = snapshot.missingPermissions.filter(\.required)
             return missing.isEmpty
                 ? HTTPResponse(status: 200, body: "ok\n")
-                : HTTPResponse(status: 503, body: missing.map { "missing permission: \($0) (\($0.withoutIt))" }.joined(separator: "\n") + "\n")
+                : HTTPResponse(
+                    status: 503,
+                    body: missing.map { "missing permission: \($0) (\($0.withoutIt))" }.joined(separator: "\n") + "\n")
         case "/ready", "/readyz":
             let problems = snapshot.readinessProblems
             return problems.isEmpty

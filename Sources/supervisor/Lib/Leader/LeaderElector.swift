@@ -17,7 +17,10 @@ public struct LeaderElector: Sendable {
         public var renewDeadline: Duration
         public var retryPeriod: Duration
 
-        public init(leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10), retryPeriod: Duration = .seconds(2)) {
+        public init(
+            leaseDuration: Duration = .seconds(15), renewDeadline: Duration = .seconds(10),
+            retryPeriod: Duration = .seconds(2)
+        ) {
             self.leaseDuration = leaseDuration
             self.renewDeadline = renewDeadline
             self.retryPeriod = retryPeriod
@@ -122,13 +125,18 @@ public struct LeaderElector: Sendable {
         case .failed(let reason):
             return retryLater(now, failure: reason)
         case .notFound:
-            return send(.create(LeaseRecord(holderIdentity: identity, leaseDurationSeconds: leaseSeconds,
-                                            acquireTime: now.wall, renewTime: now.wall)), now: now)
+            return send(
+                .create(
+                    LeaseRecord(
+                        holderIdentity: identity, leaseDurationSeconds: leaseSeconds,
+                        acquireTime: now.wall, renewTime: now.wall)), now: now)
         case .found(let lease):
             var actions = observe(lease, now: now)
             let record = lease.record
-            let validFor = record.leaseDurationSeconds > 0 ? Duration.seconds(record.leaseDurationSeconds) : timing.leaseDuration
-            if !record.holderIdentity.isEmpty, record.holderIdentity != identity, now.monotonic < observedAt + validFor {
+            let validFor =
+                record.leaseDurationSeconds > 0 ? Duration.seconds(record.leaseDurationSeconds) : timing.leaseDuration
+            if !record.holderIdentity.isEmpty, record.holderIdentity != identity, now.monotonic < observedAt + validFor
+            {
                 if isLeader { actions += stop("lease held by \(record.holderIdentity)") }
                 nextAttempt = now.monotonic + timing.retryPeriod
                 return actions + recovered()

@@ -37,8 +37,10 @@ public struct ChildSpec: Sendable, Equatable {
     /// How long a child gets between SIGTERM and SIGKILL at shutdown.
     public var shutdownTimeout: Duration
 
-    public init(role: String, executable: String, arguments: [String] = [], count: Int = 1,
-                restart: RestartType = .permanent, shutdownTimeout: Duration = .seconds(5)) {
+    public init(
+        role: String, executable: String, arguments: [String] = [], count: Int = 1,
+        restart: RestartType = .permanent, shutdownTimeout: Duration = .seconds(5)
+    ) {
         self.role = role
         self.executable = executable
         self.arguments = arguments
@@ -54,7 +56,9 @@ public struct ChildSpec: Sendable, Equatable {
     public func problems() -> [String] {
         var problems: [String] = []
         if role.isEmpty { problems.append("child spec: role is empty") }
-        if !executable.hasPrefix("/") { problems.append("child spec \(role): executable \"\(executable)\" is not an absolute path") }
+        if !executable.hasPrefix("/") {
+            problems.append("child spec \(role): executable \"\(executable)\" is not an absolute path")
+        }
         if count < 1 { problems.append("child spec \(role): count \(count) is below 1") }
         if shutdownTimeout < .zero { problems.append("child spec \(role): shutdownTimeout is negative") }
         return problems

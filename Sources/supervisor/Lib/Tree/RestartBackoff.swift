@@ -13,7 +13,9 @@ public struct RestartBackoff: Sendable, Equatable {
     /// Crashes in the current loop.
     public private(set) var consecutiveFailures = 0
 
-    public init(floor: Duration = .milliseconds(100), cap: Duration = .seconds(30), stableAfter: Duration = .seconds(10)) {
+    public init(
+        floor: Duration = .milliseconds(100), cap: Duration = .seconds(30), stableAfter: Duration = .seconds(10)
+    ) {
         self.floor = floor
         self.cap = cap
         self.stableAfter = stableAfter

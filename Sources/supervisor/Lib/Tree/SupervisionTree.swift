@@ -12,8 +12,10 @@ public struct SupervisionTree: Sendable {
         /// From SIGTERM to SIGKILL of whatever is left: the whole drain-and-stop budget.
         public var shutdownGrace: Duration
 
-        public init(backoff: RestartBackoff = RestartBackoff(), maxRestarts: Int = 10,
-                    restartPeriod: Duration = .seconds(60), shutdownGrace: Duration = .seconds(20)) {
+        public init(
+            backoff: RestartBackoff = RestartBackoff(), maxRestarts: Int = 10,
+            restartPeriod: Duration = .seconds(60), shutdownGrace: Duration = .seconds(20)
+        ) {
             self.backoff = backoff
             self.maxRestarts = maxRestarts
             self.restartPeriod = restartPeriod
@@ -132,7 +134,9 @@ public struct SupervisionTree: Sendable {
         case .draining(let deadline, _):
             return deadline
         case .stopping(let hardDeadline):
-            let kills = children.compactMap { if case .stopping(_, _, let killAt, false) = $0.phase { killAt } else { nil } }
+            let kills = children.compactMap {
+                if case .stopping(_, _, let killAt, false) = $0.phase { killAt } else { nil }
+            }
             return (kills + [hardDeadline]).min()
         case .finished:
             return nil
@@ -141,7 +145,9 @@ public struct SupervisionTree: Sendable {
 
     func index(of id: ChildID) -> Int? { children.firstIndex { $0.id == id } }
 
-    private mutating func restartOrGiveUp(index: Int, status: ChildExitStatus, uptime: Duration, now: Duration) -> [Action] {
+    private mutating func restartOrGiveUp(index: Int, status: ChildExitStatus, uptime: Duration, now: Duration)
+        -> [Action]
+    {
         let child = children[index]
         if status.forbidsRestart {
             children[index].phase = .stopped
@@ -160,7 +166,9 @@ public struct SupervisionTree: Sendable {
         }
         guard intensity.recordRestart(at: now) else {
             children[index].phase = .stopped
-            return fail(.intensityExceeded(child.id, status, restarts: intensity.recentRestarts, period: settings.restartPeriod), now: now)
+            return fail(
+                .intensityExceeded(
+                    child.id, status, restarts: intensity.recentRestarts, period: settings.restartPeriod), now: now)
         }
         let delay = children[index].backoff.delay(afterUptime: uptime)
         children[index].phase = .waitingToRestart(until: now + delay)

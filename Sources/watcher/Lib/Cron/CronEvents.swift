@@ -29,7 +29,9 @@ public enum CronEventReason: String, Sendable {
 /// Builds Events on a CronOMJob with names derived from what they are about, so a repeated
 /// decision asks for the same Event and gets `409 AlreadyExists` instead of a duplicate.
 enum CronEvents {
-    static func event(_ reason: CronEventReason, about subject: String, message: String, cron: CronOMJob, now: Date) -> Event {
+    static func event(_ reason: CronEventReason, about subject: String, message: String, cron: CronOMJob, now: Date)
+        -> Event
+    {
         let identity = "\(cron.metadata.uid ?? "")/\(reason.rawValue)/\(subject)"
         let base = String((cron.metadata.name ?? "cronomjob").prefix(200))
         let hash = PodNaming.hash(identity) + PodNaming.hash(identity + "#")

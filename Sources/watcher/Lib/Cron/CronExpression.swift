@@ -36,16 +36,22 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
         var fieldsText = trimmed
         if trimmed.hasPrefix("@") {
             guard let expansion = Self.macros[trimmed.lowercased()] else {
-                throw CronParseError(field: nil, text: trimmed, reason: "unknown macro (use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)")
+                throw CronParseError(
+                    field: nil, text: trimmed,
+                    reason: "unknown macro (use @yearly, @annually, @monthly, @weekly, @daily, @midnight or @hourly)")
             }
             fieldsText = expansion
         }
         if trimmed.hasPrefix("TZ=") || trimmed.hasPrefix("CRON_TZ=") {
-            throw CronParseError(field: nil, text: trimmed, reason: "a time zone in the schedule is not supported; set spec.timeZone instead")
+            throw CronParseError(
+                field: nil, text: trimmed,
+                reason: "a time zone in the schedule is not supported; set spec.timeZone instead")
         }
         let fields = fieldsText.split(whereSeparator: { $0 == " " || $0 == "\t" })
         guard fields.count == 5 else {
-            throw CronParseError(field: nil, text: trimmed, reason: "expected 5 fields (minute hour day-of-month month day-of-week), found \(fields.count)")
+            throw CronParseError(
+                field: nil, text: trimmed,
+                reason: "expected 5 fields (minute hour day-of-month month day-of-week), found \(fields.count)")
         }
         minutes = try CronField.parse(String(fields[0]), as: .minute)
         hours = try CronField.parse(String(fields[1]), as: .hour)
@@ -74,7 +80,8 @@ public struct CronExpression: Hashable, Sendable, CustomStringConvertible {
             (1...CivilDate.maxDays(inMonth: month)).contains(where: daysOfMonth.contains)
         }
         if !possible {
-            throw CronParseError(field: .dayOfMonth, text: source, reason: "no selected month has any of the selected days")
+            throw CronParseError(
+                field: .dayOfMonth, text: source, reason: "no selected month has any of the selected days")
         }
     }
 }

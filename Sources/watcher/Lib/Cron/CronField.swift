@@ -43,7 +43,9 @@ extension CronField {
         return CronField(bits: bits, isStar: star)
     }
 
-    private static func parseItem(_ item: Substring, kind: CronFieldKind, whole: String) throws(CronParseError) -> CronField {
+    private static func parseItem(_ item: Substring, kind: CronFieldKind, whole: String) throws(CronParseError)
+        -> CronField
+    {
         func fail(_ reason: String) -> CronParseError { CronParseError(field: kind, text: whole, reason: reason) }
         guard !item.isEmpty else { throw fail("empty list element") }
         let rangeAndStep = item.split(separator: "/", omittingEmptySubsequences: false)
@@ -55,7 +57,8 @@ extension CronField {
             }
             step = parsed
         }
-        let (low, high, isStar) = try parseRange(rangeAndStep[0], kind: kind, hasStep: rangeAndStep.count == 2, fail: fail)
+        let (low, high, isStar) = try parseRange(
+            rangeAndStep[0], kind: kind, hasStep: rangeAndStep.count == 2, fail: fail)
         var bits: UInt64 = 0
         for value in stride(from: low, through: high, by: step) { bits |= 1 << UInt64(value) }
         // robfig/cron (Kubernetes): `*/n` with n > 1 is a restriction, not a star.
@@ -78,7 +81,9 @@ extension CronField {
         return (low, high, false)
     }
 
-    private static func value(_ text: Substring, kind: CronFieldKind, fail: (String) -> CronParseError) throws(CronParseError) -> Int {
+    private static func value(_ text: Substring, kind: CronFieldKind, fail: (String) -> CronParseError)
+        throws(CronParseError) -> Int
+    {
         if !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }), let number = Int(text) {
             guard number >= kind.min, number <= kind.max else {
                 throw fail("\(number) is outside \(kind.min)-\(kind.max)")

@@ -23,7 +23,8 @@ public enum CronRunBuilder {
         var annotations = cron.metadata.annotations ?? [:]
         annotations[scheduledTimeAnnotation] = KubeTime.format(Date(timeIntervalSince1970: TimeInterval(slot)))
         annotations[CronOwnership.annotation] = cron.metadata.name ?? ""
-        let metadata = ObjectMeta(name: name, namespace: cron.metadata.namespace, labels: labels, annotations: annotations)
+        let metadata = ObjectMeta(
+            name: name, namespace: cron.metadata.namespace, labels: labels, annotations: annotations)
         return OMJob(metadata: metadata, spec: substituted(spec.omJobSpec, runID: runID, name: name))
     }
 
@@ -32,7 +33,9 @@ public enum CronRunBuilder {
     static func substituted(_ spec: OMJobSpec, runID: String, name: String) -> OMJobSpec {
         var spec = spec
         if let env = spec.mainPodSpec?.env { spec.mainPodSpec?.env = substituted(env, runID: runID, name: name) }
-        if let env = spec.exitHandlerSpec?.env { spec.exitHandlerSpec?.env = substituted(env, runID: runID, name: name) }
+        if let env = spec.exitHandlerSpec?.env {
+            spec.exitHandlerSpec?.env = substituted(env, runID: runID, name: name)
+        }
         return spec
     }
 

@@ -13,7 +13,9 @@ public struct CronRunHistory: Sendable {
     public let failed: [OMJob]
 
     public init(runs: [OMJob], cron: CronOMJob) {
-        owned = runs.filter { CronOwnership.isRun($0, of: cron) }.sorted { ($0.metadata.name ?? "") < ($1.metadata.name ?? "") }
+        owned = runs.filter { CronOwnership.isRun($0, of: cron) }.sorted {
+            ($0.metadata.name ?? "") < ($1.metadata.name ?? "")
+        }
         active = owned.filter { !($0.status?.phase?.isFinished ?? false) }
         succeeded = Self.oldestFirst(owned.filter { $0.status?.phase == .succeeded })
         failed = Self.oldestFirst(owned.filter { $0.status?.phase == .failed })

@@ -35,7 +35,8 @@ public struct CronSchedule: Sendable {
         guard let name, !name.isEmpty else { return TimeZone(identifier: "UTC")! }
         let looksLikeIANA = name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/_+-".contains($0)) }
         let customOffset = ["GMT+", "GMT-", "UTC+", "UTC-"].contains(where: name.hasPrefix)
-        guard looksLikeIANA, !customOffset, name != "Local", !name.hasPrefix("/"), let zone = TimeZone(identifier: name) else {
+        guard looksLikeIANA, !customOffset, name != "Local", !name.hasPrefix("/"), let zone = TimeZone(identifier: name)
+        else {
             throw .unknownTimeZone(name)
         }
         return zone
@@ -56,6 +57,8 @@ public struct CronSchedule: Sendable {
 
     /// `next(after:)` on `Date`s (sub-second parts are dropped, as in Kubernetes timestamps).
     public func next(after date: Date) -> Date? {
-        next(after: Int64(date.timeIntervalSince1970.rounded(.down))).map { Date(timeIntervalSince1970: TimeInterval($0)) }
+        next(after: Int64(date.timeIntervalSince1970.rounded(.down))).map {
+            Date(timeIntervalSince1970: TimeInterval($0))
+        }
     }
 }

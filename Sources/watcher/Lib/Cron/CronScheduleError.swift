@@ -8,7 +8,8 @@ public enum CronScheduleError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String {
         switch self {
         case .invalidSchedule(let error): "spec.schedule: \(error)"
-        case .unknownTimeZone(let name): "spec.timeZone: unknown time zone \"\(name)\" (use an IANA name such as Europe/Berlin)"
+        case .unknownTimeZone(let name):
+            "spec.timeZone: unknown time zone \"\(name)\" (use an IANA name such as Europe/Berlin)"
         }
     }
 }

@@ -33,7 +33,8 @@ struct CronStep {
         // The run created last may not be in the informer's cache yet: keep listing it rather
         // than write the status twice (without it, then with it) for every slot.
         if let last = status.lastOMJobName, !history.contains(name: last),
-            let pending = status.active?.first(where: { $0.name == last }) {
+            let pending = status.active?.first(where: { $0.name == last })
+        {
             active.append(pending)
         }
         status.active = active
@@ -55,7 +56,11 @@ struct CronStep {
     /// Runs the due slot, or records why not.
     mutating func apply(_ plan: CronSlotPlan, spec: CronOMJobSpec, history: CronRunHistory, runID: String) {
         if plan.tooManyMissed, let due = plan.due {
-            event(.tooManyMissed, about: "\(due)", message: "More than the threshold of slots were missed since \(KubeTime.format(Date(timeIntervalSince1970: TimeInterval(earliest)))); only the latest, \(Self.format(due)), runs.")
+            event(
+                .tooManyMissed, about: "\(due)",
+                message:
+                    "More than the threshold of slots were missed since \(KubeTime.format(Date(timeIntervalSince1970: TimeInterval(earliest)))); only the latest, \(Self.format(due)), runs."
+            )
         }
         guard let due = plan.due else {
             if let missed = plan.missedPastDeadline { recordMissed(missed, deadline: spec.startingDeadline ?? 0) }
@@ -83,7 +88,11 @@ struct CronStep {
     private mutating func replace(_ run: OMJob, slot: Int64) {
         guard let name = run.metadata.name, let uid = run.metadata.uid else { return }
         writes.append(.deleteOMJob(DeleteOMJob(name: name, uid: uid, reason: "Replace")))
-        event(.replaced, about: "\(slot)/\(name)", message: "Deleted active run \(name) to start the run of \(Self.format(slot)) (concurrencyPolicy Replace); its exit handler still runs.")
+        event(
+            .replaced, about: "\(slot)/\(name)",
+            message:
+                "Deleted active run \(name) to start the run of \(Self.format(slot)) (concurrencyPolicy Replace); its exit handler still runs."
+        )
     }
 
     private mutating func create(_ run: OMJob, slot: Int64) {
@@ -93,20 +102,25 @@ struct CronStep {
         status.lastOMJobName = name
         status.message = ""
         var active = status.active ?? []
-        active.append(ObjectReference(
-            apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind, namespace: run.metadata.namespace, name: name))
+        active.append(
+            ObjectReference(
+                apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
+                namespace: run.metadata.namespace, name: name))
         status.active = active
         event(.created, about: "\(slot)", message: "Created run \(name) for \(Self.format(slot)).")
     }
 
     private mutating func recordMissed(_ slot: Int64, deadline: Int) {
-        let message = "Slot \(Self.format(slot)) was missed by more than startingDeadlineSeconds (\(deadline)s) and is skipped."
+        let message =
+            "Slot \(Self.format(slot)) was missed by more than startingDeadlineSeconds (\(deadline)s) and is skipped."
         status.message = message
         event(.missedSchedule, about: "\(slot)", message: message)
     }
 
     private mutating func event(_ reason: CronEventReason, about subject: String, message: String) {
-        events.append(.recordEvent(RecordEvent(event: CronEvents.event(reason, about: subject, message: message, cron: cron, now: now))))
+        events.append(
+            .recordEvent(
+                RecordEvent(event: CronEvents.event(reason, about: subject, message: message, cron: cron, now: now))))
     }
 
     /// The commands in order: run writes, then the status (only if it changed), then events.
@@ -115,7 +129,9 @@ struct CronStep {
     func finish(wakeAt: Date?) -> CronDecision {
         var actions = writes
         if status != cron.status {
-            actions.append(.patchCronOMJobStatus(PatchCronOMJobStatus(resourceVersion: cron.metadata.resourceVersion ?? "", status: status)))
+            actions.append(
+                .patchCronOMJobStatus(
+                    PatchCronOMJobStatus(resourceVersion: cron.metadata.resourceVersion ?? "", status: status)))
             actions += events
         }
         let key = cron.metadata.key

@@ -17,11 +17,14 @@ enum ExitAttempt: Equatable {
     /// Still going; look again at `nextLook`, if set.
     case inProgress(nextLook: Date?)
 
-    static func read(_ pod: PodView?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date, stamp: String) -> ExitAttempt {
+    static func read(
+        _ pod: PodView?, attempt: Int, createFailure: PodCreateFailure?, limits: RunLimits, now: Date, stamp: String
+    ) -> ExitAttempt {
         // Rejected by the API server: retrying the same body later may still work (quota frees up).
         if let failure = createFailure, failure.podType == .exitHandler, failure.attempt == attempt {
-            return .failed(reason: "CreateFailed", exitCode: nil,
-                           failedAt: failure.time.flatMap(KubeTime.parse) ?? now)
+            return .failed(
+                reason: "CreateFailed", exitCode: nil,
+                failedAt: failure.time.flatMap(KubeTime.parse) ?? now)
         }
         guard let pod else { return .missing }
         if let ending = MainPodEnding.endedOnItsOwn(pod, now: stamp) {

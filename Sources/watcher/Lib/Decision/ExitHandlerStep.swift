@@ -17,7 +17,10 @@ enum ExitHandlerStep {
             return
         }
         let pod = context.pods.exitByAttempt[attempt]
-        switch ExitAttempt.read(pod, attempt: attempt, createFailure: plan.status.podCreateFailure, limits: context.limits, now: plan.now, stamp: plan.stamp) {
+        switch ExitAttempt.read(
+            pod, attempt: attempt, createFailure: plan.status.podCreateFailure, limits: context.limits, now: plan.now,
+            stamp: plan.stamp)
+        {
         case .missing:
             start(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt)
         case .inProgress(let nextLook):
@@ -25,30 +28,36 @@ enum ExitHandlerStep {
         case .succeeded:
             plan.status.exitHandlerExitCode = 0
             plan.status.exitHandlerReason = "Completed"
-            plan.status.setCondition(OMJobStatus.ConditionType.exitHandlerSucceeded, true, reason: "Completed",
-                                     message: "exit handler attempt \(attempt) exited 0", now: plan.stamp)
+            plan.status.setCondition(
+                OMJobStatus.ConditionType.exitHandlerSucceeded, true, reason: "Completed",
+                message: "exit handler attempt \(attempt) exited 0", now: plan.stamp)
             let text = "exit handler completed; main pod: \(OMJobStatus.describe(ending))"
             plan.status.finish(.succeeded, reason: "ExitHandlerCompleted", message: text, now: plan.stamp)
             plan.event(.succeeded, message: text)
         case .failed(let reason, let exitCode, let failedAt):
-            failed(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
-                   reason: reason, exitCode: exitCode, failedAt: failedAt, overduePod: nil)
+            failed(
+                &plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
+                reason: reason, exitCode: exitCode, failedAt: failedAt, overduePod: nil)
         case .overdue(let reason, let failedAt):
-            failed(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
-                   reason: reason, exitCode: nil, failedAt: failedAt, overduePod: pod)
+            failed(
+                &plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt,
+                reason: reason, exitCode: nil, failedAt: failedAt, overduePod: pod)
         }
     }
 
     /// One attempt failed: retry after its backoff while attempts remain, else fail the run. An
     /// `overduePod` failed only by a deadline over the cache: what is written rests on a fresh read of it.
-    private static func failed(_ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec, ending: MainPodTermination,
-                               attempt: Int, reason: String, exitCode: Int?, failedAt: Date, overduePod: PodView?) {
+    private static func failed(
+        _ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec, ending: MainPodTermination,
+        attempt: Int, reason: String, exitCode: Int?, failedAt: Date, overduePod: PodView?
+    ) {
         let detail = exitCode.map { "\(reason) (exit code \($0))" } ?? reason
         if let overduePod { plan.requireUnchanged(overduePod) }
         guard attempt < 1 + context.limits.exitHandlerBackoffLimit else {
             plan.status.exitHandlerExitCode = exitCode
             plan.status.exitHandlerReason = reason
-            let text = "exit handler failed \(attempt) time(s), last: \(detail); main pod: \(OMJobStatus.describe(ending))"
+            let text =
+                "exit handler failed \(attempt) time(s), last: \(detail); main pod: \(OMJobStatus.describe(ending))"
             plan.status.finish(.failed, reason: "ExitHandlerFailed", message: text, now: plan.stamp)
             plan.event(.exitHandlerFailed, message: text)
             return
@@ -61,15 +70,19 @@ enum ExitHandlerStep {
         plan.status.exitHandlerExitCode = exitCode
         plan.status.exitHandlerReason = reason
         plan.status.exitHandlerLastFailureTime = KubeTime.format(failedAt)
-        plan.event(.exitHandlerRetry, message: "exit handler attempt \(attempt) failed: \(detail); starting attempt \(attempt + 1)",
-                   instance: String(attempt))
+        plan.event(
+            .exitHandlerRetry,
+            message: "exit handler attempt \(attempt) failed: \(detail); starting attempt \(attempt + 1)",
+            instance: String(attempt))
         start(&plan, context, exitSpec: exitSpec, ending: ending, attempt: attempt + 1)
     }
 
     /// Creates exit-handler pod `attempt` and records it. During a kill the pod gets no
     /// ownerReference (see `PodBuilder.exitPod`).
-    private static func start(_ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec,
-                              ending: MainPodTermination, attempt: Int) {
+    private static func start(
+        _ plan: inout RunPlan, _ context: RunContext, exitSpec: OMJobPodSpec,
+        ending: MainPodTermination, attempt: Int
+    ) {
         let pod = PodBuilder.exitPod(
             omJob: plan.omJob, spec: context.spec, exitSpec: exitSpec, mainPodName: context.mainPodName,
             ending: ending, attempt: attempt, owned: !plan.omJob.metadata.isBeingDeleted)
@@ -87,7 +100,9 @@ enum ExitHandlerStep {
         let attempts = observed.exitHandlerAttempts ?? 0
         let lastOver = observed.phase?.isFinished == true ? attempts : attempts - 1
         for (attempt, pod) in pods.exitByAttempt.sorted(by: { $0.key < $1.key }) where attempt <= lastOver {
-            guard !pod.metadata.isBeingDeleted, MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { continue }
+            guard !pod.metadata.isBeingDeleted, MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else {
+                continue
+            }
             // As seen only: the cache may hold a pod that has since run and succeeded.
             plan.deletePodAsSeen(pod)
         }
@@ -100,7 +115,8 @@ enum ExitHandlerStep {
             plan.status.finish(.succeeded, reason: "MainPodCompleted", message: text, now: plan.stamp)
             plan.event(.succeeded, message: text)
         } else {
-            plan.status.finish(.failed, reason: OMJobStatus.conditionReason(ending.reason), message: text, now: plan.stamp)
+            plan.status.finish(
+                .failed, reason: OMJobStatus.conditionReason(ending.reason), message: text, now: plan.stamp)
             plan.event(.failed, message: text)
         }
     }

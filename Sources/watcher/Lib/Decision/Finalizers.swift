@@ -59,8 +59,12 @@ enum Finalizers {
             MainPodStep.deleteIfNeverStarted(&plan, pods.main, recorded: recorded)
             MainPodStep.stopIfMayStillRun(&plan, pods.main, recorded: recorded)
             // Kept until its deletion is asked: a released pod on a returning node would run on.
-            stopping = recorded.containerMayStillRun == true && pods.main.map { !$0.metadata.isBeingDeleted
-                && MainPodEnding.endedOnItsOwn($0, now: plan.stamp) == nil } == true
+            stopping =
+                recorded.containerMayStillRun == true
+                && pods.main.map {
+                    !$0.metadata.isBeingDeleted
+                        && MainPodEnding.endedOnItsOwn($0, now: plan.stamp) == nil
+                } == true
         }
         if let main = pods.main, main.metadata.finalizers?.contains(OperatorLabels.finalizer) == true, !stopping {
             plan.removePodFinalizer(main)
@@ -75,8 +79,10 @@ enum Finalizers {
             ExitHandlerStep.retireCounted(&plan, pods: pods)
         }
         if state == .killDeadlinePassed {
-            plan.event(.killDeadlineExceeded,
-                       message: "the run did not finish within \(Int(limits.killDeadline))s of the OMJob's deletion; releasing it")
+            plan.event(
+                .killDeadlineExceeded,
+                message:
+                    "the run did not finish within \(Int(limits.killDeadline))s of the OMJob's deletion; releasing it")
         }
         if plan.omJob.metadata.finalizers?.contains(OperatorLabels.finalizer) == true {
             plan.removeOMJobFinalizer()

@@ -24,7 +24,9 @@ enum MainPodEnding {
     static let container = "main"
 
     /// `stamp` is `now` in wire form (computed once per decision).
-    static func read(_ pod: PodView, node: NodeReadiness?, limits: RunLimits, now: Date, stamp: String) -> MainPodReading {
+    static func read(_ pod: PodView, node: NodeReadiness?, limits: RunLimits, now: Date, stamp: String)
+        -> MainPodReading
+    {
         if let ended = endedOnItsOwn(pod, now: stamp) { return .ended(ended) }
         var deadlines: [Date] = []
 
@@ -33,9 +35,11 @@ enum MainPodEnding {
         if let deletion = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) {
             let deadline = deletion.addingTimeInterval(limits.deletionReportSlack)
             if now >= deadline {
-                return .ended(MainPodTermination(.deletion, reason: "PodDeleted",
-                    message: "main pod was deleted and its end was not reported within the grace period",
-                    containerMayStillRun: true, now: stamp))
+                return .ended(
+                    MainPodTermination(
+                        .deletion, reason: "PodDeleted",
+                        message: "main pod was deleted and its end was not reported within the grace period",
+                        containerMayStillRun: true, now: stamp))
             }
             deadlines.append(deadline)
         }
@@ -43,18 +47,24 @@ enum MainPodEnding {
         if case .notReady(let since, let status, let name) = node, pod.spec?.nodeName == name {
             let deadline = since.addingTimeInterval(limits.nodeLostThreshold)
             if now >= deadline {
-                return .ended(MainPodTermination(.nodeLost, reason: "NodeLost",
-                    message: "node \(name) has been Ready=\(status) since \(KubeTime.format(since)); the container may still be running: the main pod is deleted so that its node stops it if it returns",
-                    containerMayStillRun: true, now: stamp))
+                return .ended(
+                    MainPodTermination(
+                        .nodeLost, reason: "NodeLost",
+                        message:
+                            "node \(name) has been Ready=\(status) since \(KubeTime.format(since)); the container may still be running: the main pod is deleted so that its node stops it if it returns",
+                        containerMayStillRun: true, now: stamp))
             }
             deadlines.append(deadline)
         }
         if case .unreachable(let since, let name) = node, pod.spec?.nodeName == name {
             let deadline = since.addingTimeInterval(limits.nodeLostThreshold)
             if now >= deadline {
-                return .ended(MainPodTermination(.nodeLost, reason: "NodeLost",
-                    message: "main pod has been marked not Ready by the node controller since \(KubeTime.format(since)) (node \(name) stopped reporting); the container may still be running: the main pod is deleted so that its node stops it if it returns",
-                    containerMayStillRun: true, now: stamp))
+                return .ended(
+                    MainPodTermination(
+                        .nodeLost, reason: "NodeLost",
+                        message:
+                            "main pod has been marked not Ready by the node controller since \(KubeTime.format(since)) (node \(name) stopped reporting); the container may still be running: the main pod is deleted so that its node stops it if it returns",
+                        containerMayStillRun: true, now: stamp))
             }
             deadlines.append(deadline)
         }
@@ -64,9 +74,12 @@ enum MainPodEnding {
             let created = pod.metadata.creationTimestamp.flatMap(KubeTime.parse) ?? now
             let deadline = created.addingTimeInterval(limits.mainPodStartDeadline)
             if now >= deadline {
-                return .ended(MainPodTermination(.neverStarted, reason: "NeverStarted/\(reason)",
-                    message: waitingMessage(pod) ?? "main pod did not start within \(Int(limits.mainPodStartDeadline))s",
-                    now: stamp))
+                return .ended(
+                    MainPodTermination(
+                        .neverStarted, reason: "NeverStarted/\(reason)",
+                        message: waitingMessage(pod)
+                            ?? "main pod did not start within \(Int(limits.mainPodStartDeadline))s",
+                        now: stamp))
             }
             deadlines.append(deadline)
         }
@@ -83,26 +96,32 @@ enum MainPodEnding {
 
         // Succeeded: every container exited 0.
         if phase == "Succeeded" {
-            return MainPodTermination(.podPhase, reason: "Completed", message: evidence?.message,
-                                      terminated: evidence ?? ContainerStateTerminated(exitCode: 0), now: now)
+            return MainPodTermination(
+                .podPhase, reason: "Completed", message: evidence?.message,
+                terminated: evidence ?? ContainerStateTerminated(exitCode: 0), now: now)
         }
         // DisruptionTarget: Kubernetes says why it ended the pod (eviction, preemption, taint, GC, kubelet).
         if let disruption = pod.condition("DisruptionTarget"), disruption.status == "True" {
-            return MainPodTermination(.disruptionTarget, reason: disruption.reason ?? "DisruptionTarget",
-                                      message: disruption.message ?? pod.status?.message, terminated: evidence, now: now)
+            return MainPodTermination(
+                .disruptionTarget, reason: disruption.reason ?? "DisruptionTarget",
+                message: disruption.message ?? pod.status?.message, terminated: evidence, now: now)
         }
         // Pod-level reason: the kubelet failed the pod as a whole (Evicted, DeadlineExceeded, Shutdown, NodeLost…).
         if let reason = pod.status?.reason, !reason.isEmpty {
-            return MainPodTermination(.podReason, reason: reason, message: pod.status?.message, terminated: evidence, now: now)
+            return MainPodTermination(
+                .podReason, reason: reason, message: pod.status?.message, terminated: evidence, now: now)
         }
         // The container's own end: runtime reason (Error, OOMKilled, ContainerCannotRun…), exit code, signal.
         if let evidence {
             let reason = evidence.reason ?? (evidence.exitCode == 0 ? "Completed" : "Error")
-            return MainPodTermination(.containerTerminated, reason: reason,
-                                      message: evidence.message ?? exitMessage(evidence), terminated: evidence, now: now)
+            return MainPodTermination(
+                .containerTerminated, reason: reason,
+                message: evidence.message ?? exitMessage(evidence), terminated: evidence, now: now)
         }
         // Failed with no evidence at all.
-        return MainPodTermination(.podPhase, reason: "Failed", message: pod.status?.message ?? "main pod failed without a reported reason", now: now)
+        return MainPodTermination(
+            .podPhase, reason: "Failed", message: pod.status?.message ?? "main pod failed without a reported reason",
+            now: now)
     }
 
     /// Started or not, and the reason it has not.
@@ -123,7 +142,9 @@ enum MainPodEnding {
     }
 
     private static func exitMessage(_ terminated: ContainerStateTerminated) -> String {
-        if let signal = MainPodTermination.signal(of: terminated) { return "exit code \(terminated.exitCode) (signal \(signal))" }
+        if let signal = MainPodTermination.signal(of: terminated) {
+            return "exit code \(terminated.exitCode) (signal \(signal))"
+        }
         return "exit code \(terminated.exitCode)"
     }
 }

@@ -25,16 +25,20 @@ enum MainPodStep {
                 // and the exit handler (and any deletion) for the record.
                 // A node seen not Ready is read again too; a loss the pod itself shows rests on the pod.
                 var lostNode: String?
-                if observed.source == TerminationSource.nodeLost.rawValue, case .notReady = context.node { lostNode = pod.spec?.nodeName }
+                if observed.source == TerminationSource.nodeLost.rawValue, case .notReady = context.node {
+                    lostNode = pod.spec?.nodeName
+                }
                 plan.requireUnchanged(pod, notReadyNode: lostNode)
             }
             return ending
         case .inProgress(let progress, let nextLook):
-            plan.status.observeMainPod(name: pod.metadata.name ?? context.mainPodName, progress: progress, now: plan.stamp)
+            plan.status.observeMainPod(
+                name: pod.metadata.name ?? context.mainPodName, progress: progress, now: plan.stamp)
             plan.look(at: nextLook)
             plan.look(at: StopCause.activeDeadline(progress: progress, limits: context.limits))
             if StopCause.current(omJob: plan.omJob, progress: progress, limits: context.limits, now: plan.now) != nil,
-               !pod.metadata.isBeingDeleted {
+                !pod.metadata.isBeingDeleted
+            {
                 plan.stopPod(pod)
             }
             return nil
@@ -45,24 +49,30 @@ enum MainPodStep {
     /// be created (record CreateFailed), the run was killed first, or it vanished (confirm first).
     private static func absent(_ plan: inout RunPlan, _ context: RunContext) -> MainPodTermination? {
         if plan.omJob.metadata.isBeingDeleted {
-            let ending = MainPodTermination(.killed, reason: "Killed", message: "OMJob deleted before its main pod was created", now: plan.stamp)
+            let ending = MainPodTermination(
+                .killed, reason: "Killed", message: "OMJob deleted before its main pod was created", now: plan.stamp)
             record(&plan, ending)
             return ending
         }
         if let failure = plan.status.podCreateFailure, failure.podType == .main {
-            let ending = MainPodTermination(.createFailed, reason: "CreateFailed",
-                message: "main pod \(failure.podName) could not be created: \(failure.reason ?? "rejected") \(failure.message ?? "")", now: plan.stamp)
+            let ending = MainPodTermination(
+                .createFailed, reason: "CreateFailed",
+                message:
+                    "main pod \(failure.podName) could not be created: \(failure.reason ?? "rejected") \(failure.message ?? "")",
+                now: plan.stamp)
             record(&plan, ending)
             return ending
         }
         if let seen = plan.status.mainPodName {
             // Seen before, gone now: the watch cache may lag, so only a fresh read may conclude PodLost.
             var probe = plan
-            let ending = MainPodTermination(.disappeared, reason: "PodLost",
+            let ending = MainPodTermination(
+                .disappeared, reason: "PodLost",
                 message: "main pod \(seen) disappeared without a recorded ending", now: plan.stamp)
             record(&probe, ending)
             if context.spec.exitHandlerSpec == nil { ExitHandlerStep.finishWithoutExitHandler(&probe, ending: ending) }
-            plan.confirmAbsent = ConfirmPodAbsent(podName: seen, podUID: nil, thenPatch: plan.statusPatch(withGeneration(probe.status, plan)))
+            plan.confirmAbsent = ConfirmPodAbsent(
+                podName: seen, podUID: nil, thenPatch: plan.statusPatch(withGeneration(probe.status, plan)))
             return nil
         }
         guard let mainSpec = context.spec.mainPodSpec else { return nil }
@@ -75,7 +85,8 @@ enum MainPodStep {
     /// calls this too: a run without an exit handler is finished by the decision that records it).
     static func deleteIfNeverStarted(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
         guard recorded.source == TerminationSource.neverStarted.rawValue, let pod, !pod.metadata.isBeingDeleted,
-              MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { return }
+            MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil
+        else { return }
         plan.deletePod(pod)
     }
 
@@ -87,23 +98,31 @@ enum MainPodStep {
     /// collection of pods on deleted nodes.
     static func stopIfMayStillRun(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
         guard recorded.containerMayStillRun == true, let pod, !pod.metadata.isBeingDeleted,
-              MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { return }
+            MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil
+        else { return }
         plan.stopPod(pod)
     }
 
     /// The main pod reports its own end after the run recorded it as possibly still running: the
     /// record stays (the exit handler has been told), the report becomes an event.
     private static func noteLateReport(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
-        guard recorded.containerMayStillRun == true, let pod, let late = MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) else { return }
-        plan.event(.mainPodReportedLate,
-                   message: "main pod reported \(OMJobStatus.describe(late)) after the run recorded \(recorded.reason); the recorded ending stays")
+        guard recorded.containerMayStillRun == true, let pod,
+            let late = MainPodEnding.endedOnItsOwn(pod, now: plan.stamp)
+        else { return }
+        plan.event(
+            .mainPodReportedLate,
+            message:
+                "main pod reported \(OMJobStatus.describe(late)) after the run recorded \(recorded.reason); the recorded ending stays"
+        )
     }
 
     /// Writes the ending into the status (and warns when the main pod did not complete).
     static func record(_ plan: inout RunPlan, _ ending: MainPodTermination) {
         plan.status.recordMainEnding(ending, now: plan.stamp)
         if !ending.isSuccess {
-            plan.event(.mainPodFailed, message: "main pod ended: \(OMJobStatus.describe(ending))" + (ending.message.map { ": \($0)" } ?? ""))
+            plan.event(
+                .mainPodFailed,
+                message: "main pod ended: \(OMJobStatus.describe(ending))" + (ending.message.map { ": \($0)" } ?? ""))
         }
     }
 

@@ -8,12 +8,17 @@ import Shared
 /// so "not in the cache" means "gone".
 public enum OrphanPods {
     public static func release(_ pod: PodView) -> Command? {
-        guard pod.metadata.finalizers?.contains(OperatorLabels.finalizer) == true, let name = pod.metadata.name else { return nil }
+        guard pod.metadata.finalizers?.contains(OperatorLabels.finalizer) == true, let name = pod.metadata.name else {
+            return nil
+        }
         let owner = pod.metadata.ownerReferences?.first { $0.controller == true }
         guard let uid = owner?.uid ?? pod.metadata.labels?[OperatorLabels.omJobUID] else { return nil }
         let omJobName = owner?.name ?? pod.metadata.labels?[OperatorLabels.omJobName] ?? name
-        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
-        return Command(id: "\(uid)/finalizer-remove/pod/\(name)", key: ObjectKey(namespace: pod.metadata.namespace ?? "", name: omJobName),
-                       omJobUID: uid, action: .removeFinalizer(change))
+        let change = FinalizerChange(
+            target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer)
+        return Command(
+            id: "\(uid)/finalizer-remove/pod/\(name)",
+            key: ObjectKey(namespace: pod.metadata.namespace ?? "", name: omJobName),
+            omJobUID: uid, action: .removeFinalizer(change))
     }
 }

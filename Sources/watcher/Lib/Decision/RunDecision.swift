@@ -18,8 +18,10 @@ public struct RunDecision: Hashable, Sendable {
     /// The main pod's ending when this decision records it (for endings-by-reason metrics).
     public var recordedEnding: MainPodTermination?
 
-    public init(commands: [Command] = [], status: OMJobStatus? = nil, nextLook: Date? = nil,
-                transition: PhaseTransition? = nil, recordedEnding: MainPodTermination? = nil) {
+    public init(
+        commands: [Command] = [], status: OMJobStatus? = nil, nextLook: Date? = nil,
+        transition: PhaseTransition? = nil, recordedEnding: MainPodTermination? = nil
+    ) {
         self.commands = commands
         self.status = status
         self.nextLook = nextLook
@@ -74,7 +76,9 @@ public enum RunDecider {
         // An exit pod proves its attempt was started, whatever the record says (a record lost to a
         // crash between the two writes, or a run adopted from another operator). A finished run
         // keeps its count: it starts nothing more, and only counted stuck pods are retired.
-        if observed.phase?.isFinished != true, let started = pods.exitByAttempt.keys.max(), started > (observed.exitHandlerAttempts ?? 0) {
+        if observed.phase?.isFinished != true, let started = pods.exitByAttempt.keys.max(),
+            started > (observed.exitHandlerAttempts ?? 0)
+        {
             observed.exitHandlerAttempts = started
         }
         var plan = RunPlan(omJob: omJob, uid: uid, now: now, observed: observed)
@@ -84,9 +88,11 @@ public enum RunDecider {
         }
         let spec = omJob.spec ?? OMJobSpec(mainPodSpec: nil)
         let limits = RunLimits(spec: spec, settings: settings)
-        let context = RunContext(spec: spec, limits: limits, pods: pods, node: observation.mainPodNode, mainPodName: mainName)
+        let context = RunContext(
+            spec: spec, limits: limits, pods: pods, node: observation.mainPodNode, mainPodName: mainName)
 
-        let state = Finalizers.state(of: omJob, finished: plan.status.phase?.isFinished == true, limits: limits, now: now)
+        let state = Finalizers.state(
+            of: omJob, finished: plan.status.phase?.isFinished == true, limits: limits, now: now)
         switch state {
         case .guardFirst:
             plan.addOMJobFinalizer()

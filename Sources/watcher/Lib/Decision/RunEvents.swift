@@ -30,7 +30,8 @@ enum RunEvents {
     static func event(_ reason: RunEventReason, message: String, omJob: OMJob, id: String, now: String) -> Event {
         let base = String((omJob.metadata.name ?? "omjob").prefix(200))
         var event = Event(
-            metadata: ObjectMeta(name: "\(base).\(PodNaming.hash(id))\(PodNaming.hash(id + "#"))", namespace: omJob.metadata.namespace),
+            metadata: ObjectMeta(
+                name: "\(base).\(PodNaming.hash(id))\(PodNaming.hash(id + "#"))", namespace: omJob.metadata.namespace),
             involvedObject: ObjectReference(
                 apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
                 namespace: omJob.metadata.namespace, name: omJob.metadata.name, uid: omJob.metadata.uid),

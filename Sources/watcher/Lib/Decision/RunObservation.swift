@@ -65,9 +65,10 @@ public enum NodeReadiness: Hashable, Sendable {
     /// What `pod` alone says of its node: `.unreachable` when the node controller marked it not
     /// Ready behind the kubelet's back, nil when it says nothing.
     public static func reported(by pod: PodView) -> NodeReadiness? {
-        guard let node = pod.spec?.nodeName, !node.isEmpty, pod.status?.phase == "Running" || pod.status?.phase == "Pending",
-              let ready = pod.condition("Ready"), ready.status != "True",
-              pod.condition("ContainersReady")?.status == "True"
+        guard let node = pod.spec?.nodeName, !node.isEmpty,
+            pod.status?.phase == "Running" || pod.status?.phase == "Pending",
+            let ready = pod.condition("Ready"), ready.status != "True",
+            pod.condition("ContainersReady")?.status == "True"
         else { return nil }
         return .unreachable(since: ready.lastTransitionTime.flatMap(KubeTime.parse) ?? .distantPast, name: node)
     }

@@ -69,7 +69,8 @@ struct RunPlan {
     /// Deletes the pod only in the state the cache holds (resourceVersion precondition): for a pod
     /// judged stuck, which may have started or ended on its own since the cache last heard of it.
     mutating func deletePodAsSeen(_ pod: PodView) {
-        let name = pod.metadata.name ?? "", version = pod.metadata.resourceVersion ?? ""
+        let name = pod.metadata.name ?? ""
+        let version = pod.metadata.resourceVersion ?? ""
         let delete = DeletePod(name: name, uid: pod.metadata.uid, resourceVersion: version.isEmpty ? nil : version)
         podDeletions.append(command("delete/\(name)@\(version)", .deletePod(delete)))
     }
@@ -81,25 +82,29 @@ struct RunPlan {
 
     mutating func addPodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
-        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
-                                     observed: ObservedFinalizers(pod.metadata))
+        let change = FinalizerChange(
+            target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
+            observed: ObservedFinalizers(pod.metadata))
         podFinalizers.append(command("finalizer-add/pod/\(name)", .addFinalizer(change)))
     }
 
     mutating func removePodFinalizer(_ pod: PodView) {
         let name = pod.metadata.name ?? ""
-        let change = FinalizerChange(target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
-                                     observed: ObservedFinalizers(pod.metadata))
+        let change = FinalizerChange(
+            target: .pod(name: name, uid: pod.metadata.uid), finalizer: OperatorLabels.finalizer,
+            observed: ObservedFinalizers(pod.metadata))
         podFinalizers.append(command("finalizer-remove/pod/\(name)", .removeFinalizer(change)))
     }
 
     mutating func addOMJobFinalizer() {
-        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
+        let change = FinalizerChange(
+            target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
         omJobFinalizer = command("finalizer-add/omjob", .addFinalizer(change))
     }
 
     mutating func removeOMJobFinalizer() {
-        let change = FinalizerChange(target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
+        let change = FinalizerChange(
+            target: .omJob, finalizer: OperatorLabels.finalizer, observed: ObservedFinalizers(omJob.metadata))
         omJobFinalizer = command("finalizer-remove/omjob", .removeFinalizer(change))
     }
 
@@ -148,13 +153,17 @@ struct RunPlan {
         if !guarded { commands += events }
         // A lagging cache gets the confirmation refused, and the change that refused it may be slow to
         // arrive: look again after a while even if no event comes.
-        let nextLook = guarded ? min(self.nextLook ?? .distantFuture, now.addingTimeInterval(Self.recheckAfterRefusal)) : self.nextLook
+        let nextLook =
+            guarded
+            ? min(self.nextLook ?? .distantFuture, now.addingTimeInterval(Self.recheckAfterRefusal)) : self.nextLook
         var decision = RunDecision(commands: commands, status: written, nextLook: nextLook)
         // A guarded write counts only when it is made: the counters are added on `done`.
         if let changed = written ?? confirmed, let phase = changed.phase, phase != observedStatus.phase {
             decision.transition = PhaseTransition(from: observedStatus.phase, to: phase)
         }
-        if observedStatus.mainPodTermination == nil { decision.recordedEnding = (written ?? confirmed)?.mainPodTermination }
+        if observedStatus.mainPodTermination == nil {
+            decision.recordedEnding = (written ?? confirmed)?.mainPodTermination
+        }
         return decision
     }
 
@@ -167,7 +176,9 @@ struct RunPlan {
     /// The patch that writes `status`, with the record's annotations where they are needed
     /// (`RunRecord.annotationsToWrite`).
     func statusPatch(_ status: OMJobStatus) -> PatchOMJobStatus {
-        PatchOMJobStatus(resourceVersion: resourceVersion, status: status, record: RunRecord(status: status).annotationsToWrite(for: omJob))
+        PatchOMJobStatus(
+            resourceVersion: resourceVersion, status: status,
+            record: RunRecord(status: status).annotationsToWrite(for: omJob))
     }
 
     private var statusToWrite: OMJobStatus {
@@ -179,10 +190,14 @@ struct RunPlan {
     /// The status patch and its events, behind a fresh read of `pod`. The id names both versions
     /// it was decided from, so a newer pod or OMJob gives a new command.
     private func confirmUnchanged(_ pod: PodView, notReadyNode: String?, status: OMJobStatus) -> Command {
-        let name = pod.metadata.name ?? "", version = pod.metadata.resourceVersion ?? ""
-        let recorded: [RecordEvent] = events.compactMap { if case .recordEvent(let record) = $0.action { record } else { nil } }
-        let confirm = ConfirmPodUnchanged(podName: name, podUID: pod.metadata.uid, resourceVersion: version, notReadyNode: notReadyNode,
-                                          thenPatch: statusPatch(status), thenEvents: recorded)
+        let name = pod.metadata.name ?? ""
+        let version = pod.metadata.resourceVersion ?? ""
+        let recorded: [RecordEvent] = events.compactMap {
+            if case .recordEvent(let record) = $0.action { record } else { nil }
+        }
+        let confirm = ConfirmPodUnchanged(
+            podName: name, podUID: pod.metadata.uid, resourceVersion: version, notReadyNode: notReadyNode,
+            thenPatch: statusPatch(status), thenEvents: recorded)
         return command("confirm-unchanged/\(name)@\(version)/status@\(resourceVersion)", .confirmPodUnchanged(confirm))
     }
 }

@@ -28,16 +28,18 @@ public struct RunSettings: Hashable, Sendable {
     public init() {}
 
     /// The environment variables that override the defaults, each in whole seconds (or a count).
-    public static var environmentKeys: [(name: String, keyPath: WritableKeyPath<RunSettings, TimeInterval>)] { [
-        ("OMJOB_MAIN_POD_START_DEADLINE_SECONDS", \.mainPodStartDeadline),
-        ("OMJOB_NODE_LOST_THRESHOLD_SECONDS", \.nodeLostThreshold),
-        ("OMJOB_EXIT_HANDLER_BACKOFF_SECONDS", \.exitHandlerBackoff),
-        ("OMJOB_EXIT_HANDLER_MAX_BACKOFF_SECONDS", \.exitHandlerMaxBackoff),
-        ("OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS", \.exitHandlerStartDeadline),
-        ("OMJOB_EXIT_HANDLER_ACTIVE_DEADLINE_SECONDS", \.exitHandlerActiveDeadline),
-        ("OMJOB_KILL_DEADLINE_SECONDS", \.killDeadline),
-        ("OMJOB_DELETION_REPORT_SLACK_SECONDS", \.deletionReportSlack),
-    ] }
+    public static var environmentKeys: [(name: String, keyPath: WritableKeyPath<RunSettings, TimeInterval>)] {
+        [
+            ("OMJOB_MAIN_POD_START_DEADLINE_SECONDS", \.mainPodStartDeadline),
+            ("OMJOB_NODE_LOST_THRESHOLD_SECONDS", \.nodeLostThreshold),
+            ("OMJOB_EXIT_HANDLER_BACKOFF_SECONDS", \.exitHandlerBackoff),
+            ("OMJOB_EXIT_HANDLER_MAX_BACKOFF_SECONDS", \.exitHandlerMaxBackoff),
+            ("OMJOB_EXIT_HANDLER_START_DEADLINE_SECONDS", \.exitHandlerStartDeadline),
+            ("OMJOB_EXIT_HANDLER_ACTIVE_DEADLINE_SECONDS", \.exitHandlerActiveDeadline),
+            ("OMJOB_KILL_DEADLINE_SECONDS", \.killDeadline),
+            ("OMJOB_DELETION_REPORT_SLACK_SECONDS", \.deletionReportSlack),
+        ]
+    }
 
     /// Name of the variable holding `exitHandlerBackoffLimit`.
     public static let backoffLimitKey = "OMJOB_EXIT_HANDLER_BACKOFF_LIMIT"
@@ -54,7 +56,9 @@ public struct RunSettings: Hashable, Sendable {
             self[keyPath: keyPath] = TimeInterval(seconds)
         }
         if let text = environment[Self.backoffLimitKey], !text.isEmpty {
-            guard let limit = Int(text), limit >= 0 else { throw RunSettingsError(name: Self.backoffLimitKey, value: text) }
+            guard let limit = Int(text), limit >= 0 else {
+                throw RunSettingsError(name: Self.backoffLimitKey, value: text)
+            }
             exitHandlerBackoffLimit = limit
         }
     }
@@ -90,7 +94,8 @@ struct RunLimits: Hashable, Sendable {
         exitHandlerBackoff = seconds(spec?.exitHandlerBackoffSeconds) ?? settings.exitHandlerBackoff
         exitHandlerMaxBackoff = max(settings.exitHandlerMaxBackoff, exitHandlerBackoff)
         exitHandlerStartDeadline = seconds(spec?.exitHandlerStartDeadlineSeconds) ?? settings.exitHandlerStartDeadline
-        exitHandlerActiveDeadline = seconds(spec?.exitHandlerActiveDeadlineSeconds) ?? settings.exitHandlerActiveDeadline
+        exitHandlerActiveDeadline =
+            seconds(spec?.exitHandlerActiveDeadlineSeconds) ?? settings.exitHandlerActiveDeadline
         killDeadline = seconds(spec?.killDeadlineSeconds) ?? settings.killDeadline
         deletionReportSlack = settings.deletionReportSlack
     }

@@ -33,7 +33,8 @@ extension OMJobStatus {
         if startTime == nil { startTime = now }
         phase = .exitHandlerRunning
         message = "main pod ended: \(Self.describe(ending))"
-        setCondition(ConditionType.mainPodEnded, true, reason: ending.reason, message: ending.message ?? message ?? "", now: now)
+        setCondition(
+            ConditionType.mainPodEnded, true, reason: ending.reason, message: ending.message ?? message ?? "", now: now)
     }
 
     /// Exit-handler pod number `attempt` is being created.
@@ -51,13 +52,17 @@ extension OMJobStatus {
         phase = final
         completionTime = now
         message = text
-        setCondition(final == .succeeded ? ConditionType.complete : ConditionType.failed, true, reason: reason, message: text, now: now)
+        setCondition(
+            final == .succeeded ? ConditionType.complete : ConditionType.failed, true, reason: reason, message: text,
+            now: now)
     }
 
     mutating func setCondition(_ type: String, _ value: Bool, reason: String, message: String, now: String) {
         var list = conditions ?? []
-        list.set(Condition(type: type, status: value ? "True" : "False", observedGeneration: nil,
-                           lastTransitionTime: now, reason: Self.conditionReason(reason), message: message))
+        list.set(
+            Condition(
+                type: type, status: value ? "True" : "False", observedGeneration: nil,
+                lastTransitionTime: now, reason: Self.conditionReason(reason), message: message))
         conditions = list
     }
 
@@ -72,7 +77,8 @@ extension OMJobStatus {
     /// metav1.Condition reasons must match `[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?`:
     /// `NeverStarted/ImagePullBackOff` becomes `NeverStarted_ImagePullBackOff`.
     static func conditionReason(_ reason: String) -> String {
-        let mapped = String(reason.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "," || $0 == ":") ? $0 : "_" })
+        let mapped = String(
+            reason.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "," || $0 == ":") ? $0 : "_" })
         guard let first = mapped.first, first.isLetter else { return "Unknown" + (mapped.isEmpty ? "" : "_" + mapped) }
         return mapped.hasSuffix(",") || mapped.hasSuffix(":") ? mapped + "_" : mapped
     }

@@ -24,11 +24,14 @@ enum StopCause: Equatable {
     /// The ending to record for a pod the operator stopped: the stop's reason replaces what the
     /// kubelet reports about the stop itself (SIGTERM, PodDeleted), keeping its evidence. A pod
     /// that completed, or failed on its own before the kill, keeps its own ending.
-    static func relabel(_ ending: MainPodTermination, omJob: OMJob, pod: PodView, limits: RunLimits) -> MainPodTermination {
+    static func relabel(_ ending: MainPodTermination, omJob: OMJob, pod: PodView, limits: RunLimits)
+        -> MainPodTermination
+    {
         guard !ending.isSuccess else { return ending }
         var relabelled = ending
         if let killedAt = omJob.metadata.deletionTimestamp.flatMap(KubeTime.parse),
-           (ending.finishedAt.flatMap(KubeTime.parse).map { $0 >= killedAt } ?? true) {
+            ending.finishedAt.flatMap(KubeTime.parse).map { $0 >= killedAt } ?? true
+        {
             relabelled.reason = "Killed"
             relabelled.source = TerminationSource.killed.rawValue
             relabelled.message = "OMJob deleted while running; main pod stopped (\(OMJobStatus.describe(ending)))"
@@ -36,12 +39,13 @@ enum StopCause: Equatable {
         }
         let started = pod.status?.startTime.flatMap(KubeTime.parse)
         guard pod.metadata.isBeingDeleted, let limit = limits.activeDeadline, let started,
-              let deletion = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse),
-              deletion >= started.addingTimeInterval(limit)
+            let deletion = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse),
+            deletion >= started.addingTimeInterval(limit)
         else { return ending }
         relabelled.reason = "DeadlineExceeded"
         relabelled.source = TerminationSource.activeDeadline.rawValue
-        relabelled.message = "main pod ran longer than activeDeadlineSeconds=\(Int(limit)); stopped (\(OMJobStatus.describe(ending)))"
+        relabelled.message =
+            "main pod ran longer than activeDeadlineSeconds=\(Int(limit)); stopped (\(OMJobStatus.describe(ending)))"
         return relabelled
     }
 }

@@ -38,8 +38,10 @@ enum TerminationSource: String {
 
 extension MainPodTermination {
     /// A termination recorded by the decision at `now`.
-    init(_ source: TerminationSource, reason: String, message: String?, terminated: ContainerStateTerminated? = nil,
-         containerMayStillRun: Bool? = nil, now: String) {
+    init(
+        _ source: TerminationSource, reason: String, message: String?, terminated: ContainerStateTerminated? = nil,
+        containerMayStillRun: Bool? = nil, now: String
+    ) {
         self.init(
             reason: reason, message: message, exitCode: terminated?.exitCode,
             signal: terminated.flatMap(Self.signal(of:)), source: source.rawValue,

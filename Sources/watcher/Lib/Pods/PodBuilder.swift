@@ -22,19 +22,24 @@ public enum PodBuilder {
     /// Exit-handler pod number `attempt`. `owned` is false while the OMJob is being deleted: an
     /// ownerReference to a dying owner would let the garbage collector (foreground deletion) delete
     /// the pod before it runs, so such pods are found by the UID label and deleted by the operator.
-    public static func exitPod(omJob: OMJob, spec: OMJobSpec, exitSpec: OMJobPodSpec, mainPodName: String,
-                               ending: MainPodTermination, attempt: Int, owned: Bool) -> Pod {
+    public static func exitPod(
+        omJob: OMJob, spec: OMJobSpec, exitSpec: OMJobPodSpec, mainPodName: String,
+        ending: MainPodTermination, attempt: Int, owned: Bool
+    ) -> Pod {
         let name = PodNaming.exitPodName(omJob: omJob.metadata.name ?? "", attempt: attempt)
         var exitSpec = exitSpec
         if exitSpec.imagePullSecrets?.isEmpty ?? true { exitSpec.imagePullSecrets = spec.mainPodSpec?.imagePullSecrets }
         if exitSpec.serviceAccountName == nil { exitSpec.serviceAccountName = spec.mainPodSpec?.serviceAccountName }
         var pod = pod(omJob: omJob, name: name, podSpec: exitSpec, type: .exitHandler, attempt: attempt, owned: owned)
-        let facts = ExitHandlerEnvironment.variables(omJob: omJob, mainPodName: mainPodName, ending: ending, attempt: attempt)
+        let facts = ExitHandlerEnvironment.variables(
+            omJob: omJob, mainPodName: mainPodName, ending: ending, attempt: attempt)
         pod.spec?.containers[0].env = ExitHandlerEnvironment.merge(spec: exitSpec.env, operatorVariables: facts)
         return pod
     }
 
-    private static func pod(omJob: OMJob, name: String, podSpec: OMJobPodSpec, type: PodType, attempt: Int?, owned: Bool) -> Pod {
+    private static func pod(
+        omJob: OMJob, name: String, podSpec: OMJobPodSpec, type: PodType, attempt: Int?, owned: Bool
+    ) -> Pod {
         var metadata = ObjectMeta(
             name: name, namespace: omJob.metadata.namespace,
             labels: labels(omJob: omJob, podSpec: podSpec, type: type, attempt: attempt),
@@ -43,9 +48,11 @@ public enum PodBuilder {
             // No blockOwnerDeletion: it needs `update` on `omjobs/finalizers` wherever the
             // OwnerReferencesPermissionEnforcement admission plugin runs, which OpenMetadata's chart
             // does not grant, and the operator's own finalizers already order a run's deletion.
-            metadata.ownerReferences = [OwnerReference(
-                apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
-                name: omJob.metadata.name ?? "", uid: uid, controller: true)]
+            metadata.ownerReferences = [
+                OwnerReference(
+                    apiVersion: OMJob.resourceType.apiVersion, kind: OMJob.resourceType.kind,
+                    name: omJob.metadata.name ?? "", uid: uid, controller: true)
+            ]
         }
         var container = Container(name: containerName, image: podSpec.image)
         container.imagePullPolicy = podSpec.imagePullPolicy

@@ -49,7 +49,9 @@ public enum PodNaming {
     /// which is the common case and allocates nothing.
     private static func clean(_ value: String, allowed: (UInt8) -> Bool) -> String {
         let bytes = value.utf8
-        if let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last), bytes.allSatisfy(allowed) {
+        if let first = bytes.first, let last = bytes.last, isAlphanumeric(first), isAlphanumeric(last),
+            bytes.allSatisfy(allowed)
+        {
             return value
         }
         return trimToAlphanumeric(String(decoding: bytes.map { allowed($0) ? $0 : UInt8(ascii: "-") }, as: UTF8.self))
@@ -69,7 +71,8 @@ public enum PodNaming {
 
     private static func trimToAlphanumeric(_ value: String) -> String {
         let bytes = Array(value.utf8)
-        guard let first = bytes.firstIndex(where: isAlphanumeric), let last = bytes.lastIndex(where: isAlphanumeric) else { return "" }
+        guard let first = bytes.firstIndex(where: isAlphanumeric), let last = bytes.lastIndex(where: isAlphanumeric)
+        else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 

@@ -12,7 +12,8 @@ public struct CronController: Controller {
 
     public func reconcile(_ key: ObjectKey, cache: WatchCache, now: Date) -> Reconciliation {
         guard let cron = cache.cronOMJobs[key] else { return Reconciliation() }
-        let observation = CronObservation(cron: cron, runs: cache.runs(ofCron: key), now: now, newRunID: UUID().uuidString.lowercased())
+        let observation = CronObservation(
+            cron: cron, runs: cache.runs(ofCron: key), now: now, newRunID: UUID().uuidString.lowercased())
         let decision = CronScheduler.decide(observation, settings: settings)
         var planned: [PlannedCommand] = []
         var versionBound: Set<String> = []

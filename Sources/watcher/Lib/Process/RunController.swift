@@ -12,7 +12,9 @@ public struct RunController: Controller {
     public func reconcile(_ key: ObjectKey, cache: WatchCache, now: Date) -> Reconciliation {
         guard let observation = cache.observation(for: key) else { return Reconciliation() }
         let decision = RunDecider.decide(observation, now: now, settings: settings)
-        let planned = decision.commands.map { PlannedCommand(id: $0.id, key: $0.key, command: $0, awaits: $0.awaitedObject) }
+        let planned = decision.commands.map {
+            PlannedCommand(id: $0.id, key: $0.key, command: $0, awaits: $0.awaitedObject)
+        }
         let versionBound = decision.commands.filter(\.isVersionBound).map(\.id)
         var result = Reconciliation(commands: planned, versionBound: Set(versionBound), nextLook: decision.nextLook)
         for command in decision.commands {
@@ -33,9 +35,14 @@ extension RunController {
             return [Observation(WatcherHistograms.exitHandlerStartLatency)]
         case .patchOMJobStatus, .confirmPodAbsent:
             guard let phase = decision.transition?.to, phase.isFinished, let status = decision.status,
-                  let start = status.startTime.flatMap(KubeTime.parse), let end = status.completionTime.flatMap(KubeTime.parse)
+                let start = status.startTime.flatMap(KubeTime.parse),
+                let end = status.completionTime.flatMap(KubeTime.parse)
             else { return [] }
-            return [Observation(WatcherHistograms.runDuration, ["phase": phase.rawValue], value: max(0, end.timeIntervalSince(start)))]
+            return [
+                Observation(
+                    WatcherHistograms.runDuration, ["phase": phase.rawValue],
+                    value: max(0, end.timeIntervalSince(start)))
+            ]
         default:
             return []
         }
@@ -51,8 +58,10 @@ extension RunController {
         case .patchOMJobStatus, .confirmPodAbsent, .confirmPodUnchanged:
             var counters: [CounterKey] = []
             if let transition = decision.transition {
-                counters.append(CounterKey("omjob_status_transitions_total",
-                                           ["from_phase": transition.from?.rawValue ?? "", "to_phase": transition.to.rawValue]))
+                counters.append(
+                    CounterKey(
+                        "omjob_status_transitions_total",
+                        ["from_phase": transition.from?.rawValue ?? "", "to_phase": transition.to.rawValue]))
             }
             if let ending = decision.recordedEnding {
                 counters.append(CounterKey("omjob_main_pod_endings_total", ["reason": ending.reason]))

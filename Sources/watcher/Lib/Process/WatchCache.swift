@@ -26,7 +26,9 @@ public struct WatchCache {
         switch change {
         case .upserted(let omJob):
             let key = omJob.metadata.key
-            if omJobs.updateValue(omJob, forKey: key) == nil { omJobsByLabel[Self.label(of: key), default: []].insert(key.name) }
+            if omJobs.updateValue(omJob, forKey: key) == nil {
+                omJobsByLabel[Self.label(of: key), default: []].insert(key.name)
+            }
             if let cron = Self.controllingCron(of: omJob) { runsByCron[cron, default: []].insert(key.name) }
             return [key]
         case .deleted(let omJob):
@@ -44,7 +46,9 @@ public struct WatchCache {
         case .deleted(let cron): cronOMJobs[cron.metadata.key] = nil
         }
         let key: ObjectKey
-        switch change { case .upserted(let cron), .deleted(let cron): key = cron.metadata.key }
+        switch change {
+        case .upserted(let cron), .deleted(let cron): key = cron.metadata.key
+        }
         return [key]
     }
 
@@ -63,7 +67,9 @@ public struct WatchCache {
         switch change {
         case .upserted(let p), .deleted(let p): pod = p
         }
-        guard let value = pod.metadata.labels?[OperatorLabels.omJobName], let name = pod.metadata.name else { return [] }
+        guard let value = pod.metadata.labels?[OperatorLabels.omJobName], let name = pod.metadata.name else {
+            return []
+        }
         let label = ObjectKey(namespace: pod.metadata.namespace ?? "", name: value)
         if case .deleted = change {
             podsByLabel[label]?[name] = nil

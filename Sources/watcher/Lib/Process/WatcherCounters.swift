@@ -20,10 +20,16 @@ struct WatcherCounters {
     }
 
     var report: MetricsReport {
-        MetricsReport(counters:
-            reconciliations.map { MetricSample(name: "omjob_reconciliations_total", labels: ["status": $0.key], value: $0.value) }
-            + answers.map { MetricSample(name: "omjob_watcher_command_results_total", labels: ["outcome": $0.key], value: $0.value) }
-            + written.map { MetricSample(name: $0.key.name, labels: $0.key.labels, value: $0.value) }
-            + histograms.samples)
+        MetricsReport(
+            counters:
+                reconciliations.map {
+                    MetricSample(name: "omjob_reconciliations_total", labels: ["status": $0.key], value: $0.value)
+                }
+                + answers.map {
+                    MetricSample(
+                        name: "omjob_watcher_command_results_total", labels: ["outcome": $0.key], value: $0.value)
+                }
+                + written.map { MetricSample(name: $0.key.name, labels: $0.key.labels, value: $0.value) }
+                + histograms.samples)
     }
 }

@@ -7,13 +7,17 @@ extension WatcherDriver {
     /// OMJobs, CronOMJobs and labelled pods in each watched namespace (nil: all), nodes cluster-wide.
     /// Call on the loop thread before the session starts; the session keeps the driver alive.
     @discardableResult
-    public static func attach(to session: WorkerSession, client: KubeClient, namespaces: [String], settings: RunSettings) -> WatcherDriver {
-        let driver = WatcherDriver(session: LoopBound(session, executor: session.loop.executor), logger: session.logger,
-                                   controllers: [RunController(settings: settings), CronController()])
+    public static func attach(
+        to session: WorkerSession, client: KubeClient, namespaces: [String], settings: RunSettings
+    ) -> WatcherDriver {
+        let driver = WatcherDriver(
+            session: LoopBound(session, executor: session.loop.executor), logger: session.logger,
+            controllers: [RunController(settings: settings), CronController()])
         session.onResult = { result in driver.assumeIsolated { $0.resultArrived(result) } }
         let config = session.config
-        let permissions = OperatorPermissions.all(namespaces: namespaces,
-                                                  leaseNamespace: config.leaderElection ? config.operatorNamespace : nil)
+        let permissions = OperatorPermissions.all(
+            namespaces: namespaces,
+            leaseNamespace: config.leaderElection ? config.operatorNamespace : nil)
         driver.assumeIsolated { $0.client = client }
         Task {
             // Asked first, so that the node informer is not started without the right to list nodes
@@ -25,8 +29,9 @@ extension WatcherDriver {
             }
             driver.post { driver in
                 if let review { driver.reviewed(review, asked: permissions) }
-                driver.startInformers(client: client, scopes: namespaces.isEmpty ? [nil] : namespaces,
-                                      watchNodes: review?.watchesNodes ?? true, shardSelector: config.shardSelector?.text)
+                driver.startInformers(
+                    client: client, scopes: namespaces.isEmpty ? [nil] : namespaces,
+                    watchNodes: review?.watchesNodes ?? true, shardSelector: config.shardSelector?.text)
             }
         }
         return driver
@@ -41,15 +46,19 @@ extension WatcherDriver {
         // CronOMJob the informer lists later is decided on arrival, when the OMJobs it needs are known.
         unsyncedInformers = scopes.count * 2 + (watchNodes ? 1 : 0)
         for scope in scopes {
-            let crons = Informer<CronOMJob>(client: client, namespace: scope, labelSelector: shardSelector,
-                                            handlers: handlers("cronomjobs", scope, countsForSync: false) { $0.cronChanged($1) })
+            let crons = Informer<CronOMJob>(
+                client: client, namespace: scope, labelSelector: shardSelector,
+                handlers: handlers("cronomjobs", scope, countsForSync: false) { $0.cronChanged($1) })
             Task { await crons.run() }
             // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
             // A finished run creates no pod: its templates are dropped (most of its memory).
-            let omJobs = Informer<OMJob>(client: client, namespace: scope, labelSelector: shardSelector, transform: { $0.withoutPodTemplatesIfFinished().interned(&$1) },
-                                         handlers: handlers("omjobs", scope) { $0.omJobChanged($1) })
-            let pods = Informer<PodView>(client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
-                                         transform: { $0.interned(&$1) }, handlers: handlers("pods", scope) { $0.podChanged($1) })
+            let omJobs = Informer<OMJob>(
+                client: client, namespace: scope, labelSelector: shardSelector,
+                transform: { $0.withoutPodTemplatesIfFinished().interned(&$1) },
+                handlers: handlers("omjobs", scope) { $0.omJobChanged($1) })
+            let pods = Informer<PodView>(
+                client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
+                transform: { $0.interned(&$1) }, handlers: handlers("pods", scope) { $0.podChanged($1) })
             Task { await omJobs.run() }
             Task { await pods.run() }
         }
@@ -57,8 +66,10 @@ extension WatcherDriver {
             let nodes = Informer<Node>(client: client, handlers: handlers("nodes", nil) { $0.nodeChanged($1) })
             nodeInformer = Task { await nodes.run() }
         }
-        var metadata: Logger.Metadata = [LogKeys.namespace: "\(scopes.map { $0 ?? "*" }.joined(separator: ","))",
-                                         LogKeys.nodesWatched: "\(watchNodes)"]
+        var metadata: Logger.Metadata = [
+            LogKeys.namespace: "\(scopes.map { $0 ?? "*" }.joined(separator: ","))",
+            LogKeys.nodesWatched: "\(watchNodes)",
+        ]
         if let shardSelector { metadata[LogKeys.shardSelector] = "\(shardSelector)" }
         logger.info("watching", metadata: metadata)
     }
@@ -71,8 +82,11 @@ extension WatcherDriver {
         let group = Object.resourceType.group
         let name = "\(resource)@\(scope ?? "*")"
         let permission: @Sendable (String) -> Permission = { verb in
-            OperatorPermissions.all(namespaces: scope.map { [$0] } ?? []).first { $0.verb == verb && $0.resource == resource && $0.subresource == nil }
-                ?? Permission(verb, group: group, resource, namespace: scope, required: true, withoutIt: "OMJobs are not run")
+            OperatorPermissions.all(namespaces: scope.map { [$0] } ?? []).first {
+                $0.verb == verb && $0.resource == resource && $0.subresource == nil
+            }
+                ?? Permission(
+                    verb, group: group, resource, namespace: scope, required: true, withoutIt: "OMJobs are not run")
         }
         return Informer<Object>.Handlers(
             added: { object in self.post { apply($0, .upserted(object)) } },
@@ -93,7 +107,9 @@ extension WatcherDriver {
         changed(cache.apply(change), controller: "omjob", object: "omjob")
         // A run's progress is its schedule's history (Forbid, limits, lastSuccessfulTime).
         let omJob: OMJob
-        switch change { case .upserted(let o), .deleted(let o): omJob = o }
+        switch change {
+        case .upserted(let o), .deleted(let o): omJob = o
+        }
         if let cron = WatchCache.controllingCron(of: omJob) { changed([cron], controller: "cronomjob") }
     }
 
@@ -102,7 +118,11 @@ extension WatcherDriver {
     }
 
     func podChanged(_ change: WatchCache.Change<PodView>) {
-        let (pod, deleted) = switch change { case .upserted(let p): (p, false); case .deleted(let p): (p, true) }
+        let (pod, deleted) =
+            switch change {
+            case .upserted(let p): (p, false)
+            case .deleted(let p): (p, true)
+            }
         changed(cache.apply(change), controller: "omjob", object: "pod/" + (pod.metadata.name ?? ""), deleted: deleted)
     }
 
@@ -124,8 +144,9 @@ extension WatcherDriver {
 
 extension WatcherDriver {
     func reviewUnavailable(_ error: KubeError) {
-        logger.warning("cannot review permissions; a missing one shows as 403 Forbidden instead",
-                       metadata: [LogKeys.reason: "\(error)"])
+        logger.warning(
+            "cannot review permissions; a missing one shows as 403 Forbidden instead",
+            metadata: [LogKeys.reason: "\(error)"])
     }
 
     func reviewed(_ review: PermissionReview, asked: [Permission]) {
@@ -139,10 +160,15 @@ extension WatcherDriver {
             // Optional: stop asking, and stop waiting for it; node loss is then read from the pods.
             task.cancel()
             nodeInformer = nil
-            if !nodesSyncedOrDropped { nodesSyncedOrDropped = true; informerSynced() }
+            if !nodesSyncedOrDropped {
+                nodesSyncedOrDropped = true
+                informerSynced()
+            }
         }
         if changed {
-            if case .transport = error { logger.error("API server unreachable", metadata: [LogKeys.reason: "\(error)"]) }
+            if case .transport = error {
+                logger.error("API server unreachable", metadata: [LogKeys.reason: "\(error)"])
+            }
             reportConditions()
             logMissingPermissions()
         }
@@ -162,9 +188,12 @@ extension WatcherDriver {
     func logMissingPermissions() {
         let now = clock.now()
         for permission in access.toLog(now: now) {
-            logger.error(permission.required ? "missing required permission" : "missing optional permission", metadata: [
-                LogKeys.verb: "\(permission.verb)", LogKeys.resource: "\(permission.resourceName)",
-                LogKeys.scope: "\(permission.namespace ?? "*")", LogKeys.consequence: "\(permission.withoutIt)"])
+            logger.error(
+                permission.required ? "missing required permission" : "missing optional permission",
+                metadata: [
+                    LogKeys.verb: "\(permission.verb)", LogKeys.resource: "\(permission.resourceName)",
+                    LogKeys.scope: "\(permission.namespace ?? "*")", LogKeys.consequence: "\(permission.withoutIt)",
+                ])
         }
         guard let next = access.nextLook(now: now) else {
             accessTimer?.stop()

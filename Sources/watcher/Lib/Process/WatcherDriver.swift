@@ -95,7 +95,8 @@ public actor WatcherDriver {
         due.reset(work, to: result.nextLook)
         for command in result.commands where ledger.mayStart(command.id, now: now) {
             guard let frame = command.frame else { continue }
-            ledger.started(command.id, key: work, versionBound: result.versionBound.contains(command.id), awaits: command.awaits)
+            ledger.started(
+                command.id, key: work, versionBound: result.versionBound.contains(command.id), awaits: command.awaits)
             countedOnDone[command.id] = result.countedOnDone[command.id]
             observedOnDone[command.id] = result.observedOnDone[command.id].map { ($0, since) }
             session.value.submit(frame: frame)
@@ -120,9 +121,12 @@ public actor WatcherDriver {
             enqueue([work.key], controller: work.controller)
         } else {
             let delay = backoff.failed(work)
-            logger.info("command failed; deciding again after backoff", metadata: [
-                LogKeys.commandID: "\(result.id)", LogKeys.reason: "\(outcome?.message ?? result.error ?? "")",
-                LogKeys.delayMS: "\(Int(delay * 1000))"])
+            logger.info(
+                "command failed; deciding again after backoff",
+                metadata: [
+                    LogKeys.commandID: "\(result.id)", LogKeys.reason: "\(outcome?.message ?? result.error ?? "")",
+                    LogKeys.delayMS: "\(Int(delay * 1000))",
+                ])
             due.schedule(work, at: now.addingTimeInterval(delay))
             armTimer()
         }

@@ -41,9 +41,13 @@ struct WatcherHistograms {
         series.flatMap { key, value in
             let bounds = Self.buckets[key.name] ?? Self.defaultBuckets
             var samples = zip(bounds, value.counts).map { bound, count in
-                MetricSample(name: key.name + "_bucket", labels: key.labels.merging(["le": Self.format(bound)]) { $1 }, value: count)
+                MetricSample(
+                    name: key.name + "_bucket", labels: key.labels.merging(["le": Self.format(bound)]) { $1 },
+                    value: count)
             }
-            samples.append(MetricSample(name: key.name + "_bucket", labels: key.labels.merging(["le": "+Inf"]) { $1 }, value: value.count))
+            samples.append(
+                MetricSample(
+                    name: key.name + "_bucket", labels: key.labels.merging(["le": "+Inf"]) { $1 }, value: value.count))
             samples.append(MetricSample(name: key.name + "_sum", labels: key.labels, value: value.sum))
             samples.append(MetricSample(name: key.name + "_count", labels: key.labels, value: value.count))
             return samples

@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Shared
 
 /// A blocking client of the broker socket, as a test (or a human with netcat) would be.
@@ -27,7 +28,9 @@ final class BrokerClient {
             for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
         }
         let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         guard status == 0 else {
             let reason = String(cString: strerror(errno))
@@ -84,7 +87,10 @@ final class BrokerClient {
     /// Messages decoded but not consumed yet.
     var buffered: [IPCMessage] { ready }
 
-    private enum Read { case bytes([UInt8]), timeout, closed }
+    private enum Read {
+        case bytes([UInt8])
+        case timeout, closed
+    }
 
     private func readSome() -> Read {
         var buffer = [UInt8](repeating: 0, count: 65536)
@@ -94,4 +100,3 @@ final class BrokerClient {
         return .closed
     }
 }
-

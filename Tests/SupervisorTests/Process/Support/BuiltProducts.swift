@@ -63,6 +63,7 @@ func processIsGone(_ pid: Int32) -> Bool {
     if kill(pid, 0) != 0 && errno == ESRCH { return true }
     // A zombie whose parent has not reaped it yet is gone for our purposes only if not ours to reap.
     guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-          let close = stat.lastIndex(of: ")") else { return true }
+        let close = stat.lastIndex(of: ")")
+    else { return true }
     return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
 }

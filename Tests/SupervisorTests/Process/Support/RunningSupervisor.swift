@@ -1,5 +1,5 @@
-import TestSupport
 import Foundation
+import TestSupport
 
 /// The real `omjob-supervisor` executable, started for one test with its own run directory,
 /// an ephemeral health port, and its JSON log lines captured for assertions.
@@ -12,15 +12,19 @@ final class RunningSupervisor: Sendable {
     init(runDirectory: String, environment: [String: String] = [:], launcher: [String] = []) throws {
         self.runDirectory = runDirectory
         let supervisor = try BuiltProducts.path("omjob-supervisor")
-        var env = ["PATH": "/usr/bin:/bin", "HOME": "/tmp", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": runDirectory,
-                   "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "DEBUG"]
+        var env = [
+            "PATH": "/usr/bin:/bin", "HOME": "/tmp", "HEALTH_CHECK_PORT": "0", "OMJOB_RUN_DIR": runDirectory,
+            "HEARTBEAT_INTERVAL_MS": "200", "SHUTDOWN_GRACE_SECONDS": "10", "EXECUTOR_WORKERS": "2",
+            "LOG_LEVEL": "DEBUG",
+        ]
         // The real roles need an API server; supervision and brokering are tested with stand-ins.
         let echo = try BuiltProducts.path("omjob-echo-worker")
         for role in ["WATCHER", "EXECUTOR", "GC"] { env["OMJOB_\(role)_COMMAND"] = echo }
         env.merge(environment) { _, new in new }
-        process = try SupervisorProcess(executable: launcher.first ?? supervisor,
-                                        arguments: launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [supervisor],
-                                        environment: env)
+        process = try SupervisorProcess(
+            executable: launcher.first ?? supervisor,
+            arguments: launcher.isEmpty ? [] : Array(launcher.dropFirst()) + [supervisor],
+            environment: env)
     }
 
     var pid: Int32 { process.pid }
@@ -40,7 +44,10 @@ final class RunningSupervisor: Sendable {
     /// Waits for the health port from the "supervisor listening" line.
     func healthPort() async throws -> Int {
         var port: Int?
-        _ = await eventually { port = process.healthPort; return port != nil }
+        _ = await eventually {
+            port = process.healthPort
+            return port != nil
+        }
         guard let port else { throw TestFailure("supervisor did not start listening:\n\(rawLogs)") }
         return port
     }
@@ -48,7 +55,8 @@ final class RunningSupervisor: Sendable {
     /// Waits until `/ready` answers 200.
     func waitReady() async throws -> Int {
         let port = try await healthPort()
-        guard await eventually(timeout: 30, { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 }) else {
+        guard await eventually(timeout: 30, { (try? LoopbackHTTP.get(port: port, path: "/ready"))?.status == 200 })
+        else {
             throw TestFailure("tree never became ready:\n\(rawLogs)")
         }
         return port
