@@ -10,9 +10,11 @@
 #   SWIFT_TEST_TIME_LIMIT   seconds each `swift test` run may take (default 1200)
 #   SWIFT_TEST_ARGS         arguments for one `swift test` run instead of the two below (for
 #                           example `--filter KubeSimTests`)
-# Two runs: everything but the ending scenarios (on kubesim, the real server, every install of
-# `DropInMatrix`, the real node), then those alone. Beside each other their operator trees and
-# API servers load two cores enough to make timing-bound tests fail; and the rest of the suite
+# Three runs: everything but the ending scenarios (on kubesim, the real server, every install
+# of `DropInMatrix`, the real node), then those alone, then the two electing trees on the real
+# server with their 100 runs (`LeaderElectionOnRealServer`) alone.
+# Beside each other their operator trees and API servers load two cores enough to make
+# timing-bound tests fail; and the rest of the suite
 # (many tests that block a thread while they wait) starved the scenarios, which play the kubelet
 # against a deadline.
 set -uo pipefail
@@ -64,6 +66,7 @@ sweep() {
 "$swift_cmd" build --build-tests || exit $?
 
 heavy="EndingsOnKubeSim|EndingsOnRealServer|DropInMatrix|EndingsOnRealNode"
+alone="LeaderElectionOnRealServer"
 run() {
   timeout --kill-after=30 "$limit" "$swift_cmd" test --skip-build "$@"
   local status=$?
@@ -78,9 +81,12 @@ if [ -n "${SWIFT_TEST_ARGS:-}" ]; then
   run ${SWIFT_TEST_ARGS}
   exit $?
 fi
-run --skip "$heavy"
+run --skip "$heavy|$alone"
 first=$?
 run --filter "$heavy"
 second=$?
+run --filter "$alone"
+third=$?
 [ "$first" -ne 0 ] && exit "$first"
-exit "$second"
+[ "$second" -ne 0 ] && exit "$second"
+exit "$third"

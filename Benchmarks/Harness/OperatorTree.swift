@@ -17,35 +17,60 @@ public final class OperatorTree: Sendable {
     private let environment: [String: String]
     private let logPath: String
     private let process = Mutex<SpawnedProcess?>(nil)
+    /// How many times the tree came back as a new pod (a new Lease identity).
+    private let generation = Mutex(0)
     /// Every pid the tree ever had (for CPU accounting of restarted processes).
     public let sampler = ProcessSampler()
 
-    public init(cluster: BenchCluster, settings: [String: String] = [:]) throws {
+    /// `name` tells several trees on one cluster apart: their logs (`<name>.log`), run
+    /// directories and Lease identities (`omjob-bench-<name>`).
+    public init(cluster: BenchCluster, name: String = "operator", settings: [String: String] = [:]) throws {
         healthPort = try FreePort.pick()
-        logPath = cluster.directory + "/operator.log"
+        logPath = cluster.directory + "/\(name).log"
         var environment = [
             "PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
-            "OMJOB_RUN_DIR": cluster.directory + "/run", "HEALTH_CHECK_PORT": String(healthPort),
+            "OMJOB_RUN_DIR": cluster.directory + (name == "operator" ? "/run" : "/run-\(name)"),
+            "HEALTH_CHECK_PORT": String(healthPort),
             "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
             "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5",
             // One identity across restarts, as a pod's name: a tree restarted after kill -9
             // takes its own Lease back at once instead of waiting a lease duration.
-            "POD_NAME": "omjob-bench-operator",
+            "POD_NAME": "omjob-bench-\(name)",
         ]
         environment.merge(settings) { _, new in new }
         self.environment = environment
     }
 
-    /// Starts the supervisor (a no-op while one runs).
-    public func start() throws {
+    /// Starts the supervisor (a no-op while one runs). `asNewPod`: with a new Lease identity,
+    /// as a pod that replaces a lost one has a new name, so it cannot take its old Lease back at once.
+    public func start(asNewPod: Bool = false) throws {
         try process.withLock { current in
             if let current, current.isRunning { return }
+            if asNewPod { generation.withLock { $0 += 1 } }
             if !FileManager.default.fileExists(atPath: logPath) {
                 _ = FileManager.default.createFile(atPath: logPath, contents: nil)
             }
+            var environment = environment
+            environment["POD_NAME"] = identity
             current = try SpawnedProcess(
                 executable: RepositoryPaths.binaries + "/omjob-supervisor", environment: environment,
                 stdout: .file(logPath), stderr: .file(logPath))
+        }
+    }
+
+    /// The Lease identity (`POD_NAME`) of the current or next start.
+    public var identity: String {
+        let base = environment["POD_NAME"] ?? "omjob-bench"
+        let count = generation.withLock { $0 }
+        return count == 0 ? base : "\(base)-\(count)"
+    }
+
+    /// How the last supervisor ended ("exit 1", "signal 9"), once it has.
+    public var lastExit: String? {
+        guard let ended = process.withLock({ $0 })?.termination else { return nil }
+        switch ended {
+        case .exited(let code): return "exit \(code)"
+        case .signaled(let signal): return "signal \(signal)"
         }
     }
 

@@ -24,30 +24,36 @@ struct ChaosCommand: AsyncParsableCommand {
     @Option(help: "Seconds allowed for the last runs to finish after the disruption stops.") var settle = 120.0
     @Flag(help: "No kubesim fault injection (kills only).") var noFaults = false
     @Option(help: "The operator's LOG_LEVEL (its log is kept when a check fails).") var logLevel = "INFO"
+    @Option(help: "Operator trees electing on one Lease (2: a leader and a standby, both disrupted).") var replicas = 1
 
     func validate() throws {
         guard runs > 0, inFlight > 0 else { throw ValidationError("--runs and --in-flight must be positive") }
         guard killEvery > 0 else { throw ValidationError("--kill-every must be positive") }
+        guard (1...4).contains(replicas) else { throw ValidationError("--replicas must be 1 to 4, got \(replicas)") }
     }
 
     func run() async throws {
         let cluster = try await BenchCluster.start(namespace: "chaos", runSeconds: runSeconds)
-        let tree = try OperatorTree(
-            cluster: cluster, settings: Self.operatorSettings.merging(["LOG_LEVEL": logLevel]) { _, new in new })
-        let interrupt = Self.stopTreeOnSignal(tree)
+        let settings = Self.operatorSettings.merging(["LOG_LEVEL": logLevel]) { _, new in new }
+            .merging(replicas > 1 ? Self.electionSettings : [:]) { _, new in new }
+        let trees = try (0..<replicas).map { index in
+            try OperatorTree(
+                cluster: cluster, name: replicas == 1 ? "operator" : "operator-\(index)", settings: settings)
+        }
+        let interrupt = Self.stopTreesOnSignal(trees)
         let report: ChaosReport
         do {
-            report = try await ChaosRun(command: self, cluster: cluster, tree: tree).run()
+            report = try await ChaosRun(command: self, cluster: cluster, trees: trees).run()
         } catch {
-            tree.killAll()
+            for tree in trees { tree.killAll() }
             await cluster.shutdown()
             throw error
         }
-        tree.stop()
+        for tree in trees { tree.stop() }
         for source in interrupt { source.cancel() }
         print(report.text)
         if !report.violations.isEmpty {
-            print("operator log: \(tree.logFile) (kept)")
+            print("operator logs: \(trees.map(\.logFile).joined(separator: ", ")) (kept)")
         } else {
             await cluster.shutdown()
         }
@@ -63,13 +69,22 @@ struct ChaosCommand: AsyncParsableCommand {
         "RESTART_INTENSITY": "10000", "RESTART_BACKOFF_MAX_SECONDS": "1", "HEARTBEAT_INTERVAL_MS": "200",
     ]
 
-    /// SIGINT/SIGTERM: kill the tree (its workers die with the supervisor) and exit 130/143.
-    static func stopTreeOnSignal(_ tree: OperatorTree) -> [any DispatchSourceSignal] {
+    /// Several trees elect on this Lease, with short timings (a take-over within ~4.5 s of a
+    /// leader's loss, instead of the 15-17 s of the defaults).
+    static let leaseName = "omjob-chaos"
+    static let electionSettings: [String: String] = [
+        "LEASE_NAME": leaseName, "LEADER_ELECTION_LEASE_DURATION_MS": "4000",
+        "LEADER_ELECTION_RENEW_DEADLINE_MS": "3000",
+        "LEADER_ELECTION_RETRY_PERIOD_MS": "500",
+    ]
+
+    /// SIGINT/SIGTERM: kill the trees (their workers die with the supervisors) and exit 130/143.
+    static func stopTreesOnSignal(_ trees: [OperatorTree]) -> [any DispatchSourceSignal] {
         [SIGINT, SIGTERM].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
-                tree.killAll()
+                for tree in trees { tree.killAll() }
                 Glibc.exit(128 + number)
             }
             source.resume()

@@ -15,22 +15,35 @@ struct ChaosReport {
     let cpuSeconds: Double
     let peak: MemorySample
     let processesSeen: Int
+    let replicas: Int
     let logLines: (String) -> [String]
+
+    private var killLine: String {
+        let targets: String = kills.byTarget.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(
+            separator: ", ")
+        let holders: String = replicas > 1 ? "; Lease holder changes: \(kills.leaderChanges)" : ""
+        let statuses: String =
+            kills.exitStatuses.isEmpty
+            ? ""
+            : " ("
+                + kills.exitStatuses.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ")
+                + ")"
+        return
+            "kills:       \(targets); supervisor exits restarted: \(kills.supervisorExits)\(statuses); main pods deleted by the user: \(deletions)\(holders)"
+    }
 
     var text: String {
         let byEnding = Dictionary(grouping: endings, by: \.self).mapValues(\.count)
         var lines = [
-            "omjob-chaos: \(runs) runs, seed \(seed), \(String(format: "%.1f", seconds)) s, load average \(MachineLoad.loadAverage)",
+            "omjob-chaos: \(runs) runs, seed \(seed), \(replicas) replica(s), \(String(format: "%.1f", seconds)) s, load average \(MachineLoad.loadAverage)",
             "endings:     " + Ending.allCases.map { "\($0.rawValue) \(byEnding[$0] ?? 0)" }.joined(separator: ", "),
-            "kills:       "
-                + kills.byTarget.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
-                + "; supervisor exits restarted: \(kills.supervisorExits); main pods deleted by the user: \(deletions)",
+            killLine,
             "faults:      "
                 + (faults.isEmpty
                     ? "none"
                     : faults.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")),
             String(
-                format: "tree:        %.2f CPU s, %d processes seen, peak PSS %.1f MB (RSS %.1f MB)", cpuSeconds,
+                format: "trees:       %.2f CPU s, %d processes seen, peak PSS %.1f MB (RSS %.1f MB)", cpuSeconds,
                 processesSeen, peak.pssMB, peak.rssMB),
         ]
         lines += notes.map { "note:        \($0)" }

@@ -6,13 +6,15 @@ import KubeSim
 struct ChaosRun {
     let command: ChaosCommand
     let cluster: BenchCluster
-    let tree: OperatorTree
+    let trees: [OperatorTree]
 
     func run() async throws -> ChaosReport {
         let clock = ContinuousClock()
         let started = clock.now
-        try tree.start()
-        try await tree.waitUntilReady(timeout: 120)
+        for tree in trees {
+            try tree.start()
+            try await tree.waitUntilReady(timeout: 120)
+        }
         var random = SeededRandom(seed: command.seed)
         let endings = (0..<command.runs).map { _ in Ending.allCases.randomElement(using: &random)! }
         let expected = Dictionary(uniqueKeysWithValues: endings.enumerated().map { ("c-\($0.offset)", $0.element) })
@@ -21,11 +23,12 @@ struct ChaosRun {
         try recorder.attach(to: cluster.sim, namespace: cluster.namespace)
         let trail = EventTrail()
         try trail.attach(to: cluster)
-        let sampler = BackgroundSampler(tree)
+        let samplers = trees.map { BackgroundSampler($0) }
         let deleter = MainPodDeleter()
         deleter.start(cluster: cluster)
         if !command.noFaults { FaultPlan.install(on: cluster.sim) }
-        let disruptor = Disruptor(tree: tree)
+        let lease = Self.leaseHolder(cluster)
+        let disruptor = Disruptor(trees: trees, leaseHolder: lease)
         disruptor.start(seed: command.seed &+ 1, meanSeconds: command.killEvery, treeKills: command.treeKills)
 
         var notes: [String] = []
@@ -49,16 +52,27 @@ struct ChaosRun {
         let settled = (try? await waitFor("every run settled", timeout: command.settle) { isSettled() }) != nil
         if !settled { notes.append("not settled after \(Int(command.settle)) s without disruption") }
         await deleter.stop()
-        await sampler.stop()
+        for sampler in samplers { await sampler.stop() }
 
         let violations = Verifier(expected: expected).check(omJobs: cluster.omJobs(), pods: cluster.pods())
         return ChaosReport(
             runs: command.runs, seed: command.seed, endings: endings, kills: disruptor.snapshot,
             faults: FaultPlan.injected(cluster.sim), deletions: deleter.count, violations: violations,
             notes: notes, seconds: (clock.now - started).milliseconds / 1000,
-            cpuSeconds: tree.sampler.cpuSeconds, peak: tree.sampler.peakSample,
-            processesSeen: tree.sampler.processesSeen,
-            logLines: { name in trail.trail(name, requests: cluster.requests) + Self.logLines(tree, mentioning: name) })
+            cpuSeconds: trees.map(\.sampler.cpuSeconds).reduce(0, +),
+            peak: trees.map(\.sampler.peakSample).max { $0.pssMB < $1.pssMB }!,
+            processesSeen: trees.map(\.sampler.processesSeen).reduce(0, +), replicas: trees.count,
+            logLines: { name in
+                trail.trail(name, requests: cluster.requests) + trees.flatMap { Self.logLines($0, mentioning: name) }
+            })
+    }
+
+    /// Reads the Lease the trees elect on (kubesim's store, in the operator's namespace "default").
+    static func leaseHolder(_ cluster: BenchCluster) -> @Sendable () -> String? {
+        {
+            (try? cluster.sim.store.get(.leases, namespace: "default", name: ChaosCommand.leaseName))?["spec"]?[
+                "holderIdentity"]?.stringValue
+        }
     }
 
     /// Every OMJob terminal, and no finalizer or pending/running pod left.

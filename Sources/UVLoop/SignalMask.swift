@@ -12,3 +12,13 @@ public enum SignalMask {
         pthread_sigmask(SIG_SETMASK, &none, nil)
     }
 }
+
+/// A write to a socket whose peer is gone (a worker just killed, a connection the server reset)
+/// must be an error the writer handles (EPIPE), not SIGPIPE, whose default action ends the
+/// process: a supervisor that stops its executors on losing the lead writes to their sockets
+/// before it reads their end. Every operator process ignores it.
+public enum BrokenPipe {
+    public static func ignore() {
+        signal(SIGPIPE, SIG_IGN)
+    }
+}

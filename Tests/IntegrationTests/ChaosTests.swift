@@ -29,4 +29,23 @@ struct ChaosTests {
         #expect(text.contains("violations:  0"), "\(text)")
         #expect(text.contains("kills:"), "no kill summary:\n\(text)")
     }
+
+    /// Two trees electing on one Lease: kills of the leader's and the standby's whole tree and
+    /// of single workers in both; the killed tree comes back as a new pod, so the standby takes
+    /// over. Counted by what the killed tree was (`leader …` / `standby …` in the summary).
+    @Test func everyRunKeepsItsPromiseWithTwoReplicasUnderKills() async throws {
+        let chaos = try Paths.product("omjob-chaos")
+        let directory = try Paths.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let output = try await Command.run(
+            [
+                chaos, "--replicas", "2", "--runs", "150", "--in-flight", "40", "--seed", "11",
+                "--kill-every", "1.5", "--tree-kills", "2", "--settle", "300",
+            ], in: directory)
+        let text = output.stdout + output.stderr
+        #expect(output.status == 0, "omjob-chaos exited \(output.status):\n\(text)")
+        #expect(text.contains("violations:  0"), "\(text)")
+        #expect(text.contains("2 replica(s)"), "\(text)")
+        #expect(text.contains("standby "), "no kill in the standby:\n\(text)")
+    }
 }

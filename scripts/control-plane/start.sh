@@ -13,6 +13,10 @@
 # OMJOB_CP_NODE_MONITOR_GRACE_PERIOD (e.g. 12s; unset: upstream's 40 s): how long the
 # controller manager waits for a node's heartbeat before marking it Unknown, checked every
 # second when set, so that node-loss scenarios on a real node (scripts/node) take seconds.
+#
+# OMJOB_CP_AUDIT_LOG=1 writes the server's audit log, one JSON event per request at level
+# Metadata (verb, URI, user, source IP, timestamps; no bodies), to STATE_DIR/logs/audit.log:
+# the server's own record of who wrote what and when (the leader-election tests read it).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 . "$here/lib.sh"
@@ -73,6 +77,14 @@ api_port=$(cp_free_port)
 pki="$state/pki"
 admission=(--enable-admission-plugins OwnerReferencesPermissionEnforcement)
 [ "${OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT:-1}" = 0 ] && admission=()
+audit=()
+if [ "${OMJOB_CP_AUDIT_LOG:-0}" = 1 ]; then
+  printf '%s\n' 'apiVersion: audit.k8s.io/v1' 'kind: Policy' 'omitStages: [RequestReceived]' 'rules:' '- level: Metadata' \
+    >"$state/audit-policy.yaml"
+  # Blocking mode: an event is in the file once its request is answered.
+  audit=(--audit-policy-file "$state/audit-policy.yaml" --audit-log-path "$state/logs/audit.log"
+    --audit-log-format json --audit-log-mode blocking --audit-log-maxsize 0)
+fi
 # --insecure-port=0: v1.20 still opens the fixed port 8080 otherwise.
 # ServiceAccount admission is off: it would race the token controller right after a namespace
 # is created (pods refused until the default account's token exists) and inject a token
@@ -94,7 +106,7 @@ spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --api-audiences https://kubernetes.default.svc.cluster.local \
   --service-cluster-ip-range 10.96.0.0/24 --allow-privileged=true \
   --disable-admission-plugins ServiceAccount "${admission[@]}" \
-  --kubelet-preferred-address-types InternalIP,Hostname \
+  --kubelet-preferred-address-types InternalIP,Hostname "${audit[@]}" \
   --profiling=false --logtostderr -v 0
 admin_token=$(cat "$pki/admin.token")
 api_url="https://127.0.0.1:$api_port"

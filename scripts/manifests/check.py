@@ -7,6 +7,8 @@
                                             to that ServiceAccount
   check.py resources --crds DIR FILE...     custom resources against the CRDs in DIR: nothing
                                             pruned, nothing rejected
+  check.py shards [NAME=]FILE...            a rendered install of several shards: distinct
+                                            selectors, Leases and pods; RBAC as for an install
 
 Prints one line per problem, prefixed with the file and the rule, and exits 1 if any.
 """
@@ -71,6 +73,7 @@ def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("installs").add_argument("files", nargs="+")
+    sub.add_parser("shards").add_argument("files", nargs="+")
     rbac = sub.add_parser("rbac")
     rbac.add_argument("--subject", required=True)
     rbac.add_argument("files", nargs="+")
@@ -78,10 +81,13 @@ def main(argv):
     resources.add_argument("--crds", required=True)
     resources.add_argument("files", nargs="+")
     args = parser.parse_args(argv)
-    if args.command in ("installs", "rbac"):
+    if args.command in ("installs", "rbac", "shards"):
         named = [arg.split("=", 1) if "=" in arg else (arg, arg) for arg in args.files]
         if args.command == "installs":
             report = {name: install_problems(load(path)) for name, path in named}
+        elif args.command == "shards":
+            report = {name: rbac_problems(load(path)) + [f"shards: {p}" for p in install_consistency.shard_problems(load(path))]
+                      for name, path in named}
         else:
             namespace, _, account = args.subject.partition("/")
             report = {name: rbac_problems(load(path), namespace, account) for name, path in named}

@@ -107,3 +107,35 @@ def scope_problems(docs):
     elif not cluster_bound:
         problems.append("WATCH_NAMESPACES is empty (all namespaces) but no ClusterRoleBinding grants the rules")
     return problems
+
+
+def shard_problems(docs):
+    """Several Deployments of the operator (shards) must never both own one OMJob: each sets
+    OMJOB_SHARD_SELECTOR and its own SHARD (its Lease), no two share a selector or a pod
+    selector, each runs as a ServiceAccount the install holds, and each has its metrics Service."""
+    deployments = [d for d in _find(docs, "Deployment")
+                   if d["spec"]["template"]["metadata"].get("labels", {}).get("app.kubernetes.io/name") == OPERATOR]
+    problems = []
+    if len(deployments) < 2:
+        return [f"expected several operator Deployments (shards), found {len(deployments)}"]
+    accounts = {a["metadata"]["name"] for a in _find(docs, "ServiceAccount")}
+    seen = {"OMJOB_SHARD_SELECTOR": {}, "SHARD": {}, "pod selector": {}}
+    for deployment in deployments:
+        name = deployment["metadata"]["name"]
+        env = _env(deployment["spec"]["template"]["spec"]["containers"][0])
+        values = {setting: env.get(setting, {}).get("value", "").strip() for setting in ("OMJOB_SHARD_SELECTOR", "SHARD")}
+        values["pod selector"] = str(sorted(deployment["spec"]["selector"]["matchLabels"].items()))
+        for setting, value in values.items():
+            if not value:
+                problems.append(f"Deployment {name} sets no {setting}")
+            elif value in seen[setting]:
+                problems.append(f"Deployments {seen[setting][value]} and {name} share {setting} {value}")
+            else:
+                seen[setting][value] = name
+        account = deployment["spec"]["template"]["spec"].get("serviceAccountName", "default")
+        if account not in accounts:
+            problems.append(f"Deployment {name} runs as ServiceAccount {account}, which the install does not hold")
+        labels = deployment["spec"]["template"]["metadata"]["labels"]
+        if not any(all(labels.get(k) == v for k, v in (s["spec"].get("selector") or {}).items()) for s in _find(docs, "Service")):
+            problems.append(f"no Service selects the pods of Deployment {name}")
+    return problems

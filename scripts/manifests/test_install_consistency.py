@@ -85,5 +85,54 @@ class InstallConsistencyTests(unittest.TestCase):
                 self.assertTrue(any(word in p for p in found), found)
 
 
+def two_shards():
+    """Two operator Deployments over the all-namespaces install, split on one label."""
+    import copy
+    docs = all_namespaces_install()
+    first = next(d for d in docs if d["kind"] == "Deployment")
+    second = copy.deepcopy(first)
+    second["metadata"]["name"] = "omjob-operator-others"
+    service = copy.deepcopy(next(d for d in docs if d["kind"] == "Service"))
+    service["metadata"]["name"] = "omjob-operator-metrics-others"
+    for deployment, shard, selector, svc in ((first, "metadata", "pipeline-type=metadata", next(d for d in docs if d["kind"] == "Service")),
+                                             (second, "others", "pipeline-type!=metadata", service)):
+        deployment["spec"]["template"]["spec"]["containers"][0]["env"] += [
+            {"name": "SHARD", "value": shard}, {"name": "OMJOB_SHARD_SELECTOR", "value": selector}]
+        instance = {"app.kubernetes.io/instance": f"omjob-operator-{shard}"}
+        deployment["spec"]["selector"]["matchLabels"].update(instance)
+        deployment["spec"]["template"]["metadata"]["labels"].update(instance)
+        svc["spec"]["selector"].update(instance)
+    docs += [second, service, {"kind": "ServiceAccount", "metadata": {"name": "omjob-operator", "namespace": "omjob-system"}}]
+    return docs, first, second
+
+
+def shard_env(deployment, name):
+    return next(e for e in deployment["spec"]["template"]["spec"]["containers"][0]["env"] if e["name"] == name)
+
+
+class ShardTests(unittest.TestCase):
+    def test_two_disjoint_shards_pass(self):
+        docs, _, _ = two_shards()
+        self.assertEqual(install_consistency.shard_problems(docs), [])
+
+    def test_each_breakage_is_named(self):
+        breakages = [
+            ("same selector", lambda f, s: shard_env(s, "OMJOB_SHARD_SELECTOR").update(value="pipeline-type=metadata"), "share OMJOB_SHARD_SELECTOR"),
+            ("same Lease", lambda f, s: shard_env(s, "SHARD").update(value="metadata"), "share SHARD"),
+            ("no selector", lambda f, s: shard_env(f, "OMJOB_SHARD_SELECTOR").update(value=""), "sets no OMJOB_SHARD_SELECTOR"),
+            ("same pods", lambda f, s: s["spec"]["selector"].update(matchLabels=dict(f["spec"]["selector"]["matchLabels"])), "share pod selector"),
+            ("unknown account", lambda f, s: s["spec"]["template"]["spec"].update(serviceAccountName="ghost"), "ghost"),
+        ]
+        for what, breaks, words in breakages:
+            with self.subTest(what):
+                docs, first, second = two_shards()
+                breaks(first, second)
+                found = install_consistency.shard_problems(docs)
+                self.assertTrue(any(words in p for p in found), found)
+
+    def test_one_deployment_is_not_a_sharded_install(self):
+        self.assertIn("found 1", install_consistency.shard_problems(all_namespaces_install())[0])
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -15,6 +15,7 @@ public enum WorkerMain {
     /// `setUp` attaches the role's logic to the session before the conversation starts.
     public static func run(role: String, setUp: (WorkerSession) throws -> Void) -> Never {
         SignalMask.unblockAll()
+        BrokenPipe.ignore()
         let environment = ProcessEnvironment.current
         ParentDeath.install(environment: environment)
         let config: OperatorConfig

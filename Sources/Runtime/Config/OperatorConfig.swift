@@ -19,6 +19,8 @@ public struct OperatorConfig: Sendable, Equatable {
     /// False when `LEADER_ELECTION=false`.
     public var leaderElection: Bool
     public var leaseName: String
+    /// `OMJOB_SHARD_SELECTOR`: the OMJobs and CronOMJobs of this shard; nil: all.
+    public var shardSelector: ShardSelector?
     /// `POD_NAME`, or nil to derive one.
     public var podName: String?
     public var leaseDuration: Duration
@@ -48,8 +50,17 @@ public struct OperatorConfig: Sendable, Equatable {
         brokerSocket = env.optional(Settings.brokerSocket)
         leaderElection = try env.choice(Settings.leaderElection) != "false"
         let shard = try env.dnsLabel(Settings.shard)
+        let selectorText = env.string(Settings.shardSelector).trimmed
+        do throws(ShardSelectorError) {
+            shardSelector = selectorText.isEmpty ? nil : try ShardSelector(selectorText)
+        } catch {
+            throw ConfigError(
+                setting: Settings.shardSelector.name, value: selectorText,
+                expected: "a label selector (\(error.problem))")
+        }
         if env.optional(Settings.leaseName) == nil {
-            leaseName = Self.defaultLeaseName(shard: shard, namespaces: watchNamespaces)
+            leaseName = Self.defaultLeaseName(
+                shard: shard, namespaces: watchNamespaces, selector: shardSelector?.text ?? "")
         } else {
             leaseName = try env.dnsLabel(Settings.leaseName)
             guard !leaseName.isEmpty else {
@@ -83,16 +94,20 @@ public struct OperatorConfig: Sendable, Equatable {
 
     /// The Lease of this set of replicas: per shard, or per set of watched namespaces, so two
     /// Deployments that split the work never compete for one Lease.
-    static func defaultLeaseName(shard: String, namespaces: [String]) -> String {
+    /// A selector shard hashes its selector with the namespaces, so two selectors over one
+    /// namespace set elect on two Leases.
+    static func defaultLeaseName(shard: String, namespaces: [String], selector: String = "") -> String {
         if !shard.isEmpty { return "omjob-operator-\(shard)" }
-        if namespaces.isEmpty { return "omjob-operator" }
+        if namespaces.isEmpty && selector.isEmpty { return "omjob-operator" }
         // FNV-1a: stable across processes and builds, unlike Hasher.
         var hash: UInt32 = 2_166_136_261
-        for byte in Set(namespaces).sorted().joined(separator: ",").utf8 {
+        let scope = Set(namespaces).sorted().joined(separator: ",") + (selector.isEmpty ? "" : "|" + selector)
+        for byte in scope.utf8 {
             hash = (hash ^ UInt32(byte)) &* 16_777_619
         }
         let hex = String(hash, radix: 16)
-        return "omjob-operator-ns-" + String(repeating: "0", count: 8 - hex.count) + hex
+        return (selector.isEmpty ? "omjob-operator-ns-" : "omjob-operator-sel-")
+            + String(repeating: "0", count: 8 - hex.count) + hex
     }
 
     static func isDNSLabel(_ text: String, limit: Int = 40) -> Bool {

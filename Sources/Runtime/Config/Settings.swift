@@ -65,11 +65,15 @@ public enum Settings {
         rule: .choice(["auto", "true", "false"]))
     public static let leaseName = Setting(
         "LEASE_NAME", default: nil,
-        "The Lease replicas elect on; default omjob-operator, or omjob-operator-<SHARD>, or omjob-operator-<hash of WATCH_NAMESPACES> when only those are set, so shards never share one.",
+        "The Lease replicas elect on; default omjob-operator, or omjob-operator-<SHARD>, or omjob-operator-ns-<hash of WATCH_NAMESPACES> when only those are set, or omjob-operator-sel-<hash of both> with OMJOB_SHARD_SELECTOR, so shards never share one.",
         rule: .dnsLabel(limit: 253))
     public static let shard = Setting(
         "SHARD", default: "", "Names this Deployment's shard (a DNS label); its Lease is omjob-operator-<SHARD>.",
         rule: .dnsLabel(limit: 40))
+    public static let shardSelector = Setting(
+        "OMJOB_SHARD_SELECTOR", default: "",
+        "A label selector (e.g. app.kubernetes.io/pipeline-type=metadata): only OMJobs and CronOMJobs it matches are this Deployment's; their pods are found through the run. Shards' selectors must not overlap; empty: every OMJob."
+    )
     public static let podName = Setting(
         "POD_NAME", default: nil,
         "This replica's identity in the Lease (set from metadata.name by deploy/); default <hostname>_<pid>.")
@@ -156,7 +160,8 @@ public enum Settings {
     public static let all: [Setting] = [
         watchNamespaces, operatorNamespace, logLevel, healthCheckPort, executorWorkers, executorConcurrency, runDir,
         shutdownGrace, restartIntensity, restartPeriod, restartBackoffMax, brokerQueueLimit,
-        heartbeatInterval, leaderElection, leaseName, shard, podName, leaseDuration, renewDeadline, retryPeriod,
+        heartbeatInterval, leaderElection, leaseName, shard, shardSelector, podName, leaseDuration, renewDeadline,
+        retryPeriod,
         metricsPort, reconciliationThreads, pollingInterval, requeueDelay, brokerSocket, childInstance, watcherCommand,
         executorCommand, gcCommand,
         mainPodStartDeadline, nodeLostThreshold, exitHandlerBackoff, exitHandlerMaxBackoff, exitHandlerStartDeadline,

@@ -43,4 +43,6 @@ public enum LogKeys {
     /// Object counts in a cache once its initial lists are done.
     public static let omJobCount = "omjobs"
     public static let podCount = "pods"
+    /// `OMJOB_SHARD_SELECTOR`, when the operator runs one shard of the OMJobs.
+    public static let shardSelector = "shard.selector"
 }

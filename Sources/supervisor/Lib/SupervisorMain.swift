@@ -13,6 +13,7 @@ import Logging
 public enum SupervisorMain {
     public static func run() -> Never {
         SignalMask.unblockAll()
+        BrokenPipe.ignore()
         let environment = ProcessEnvironment.current
         // Every role's settings, before any child starts: a bad one would only make that child
         // exit, so the pod ends here, once, naming each.

@@ -80,6 +80,7 @@ final class OperatorUnderTest: Sendable {
             // The operator's log says what it saw: printed on failure when asked for.
             if ProcessInfo.processInfo.environment["OMJOB_TEST_LOGS"] != nil {
                 FileHandle.standardError.write(Data(test.log.utf8))
+                FileHandle.standardError.write(Data(test.secondOperator.log.utf8))
             }
             test.stopOperator()
             await cluster.tearDown()
@@ -121,6 +122,9 @@ final class OperatorUnderTest: Sendable {
         "LEADER_ELECTION_LEASE_DURATION_MS": "4000", "LEADER_ELECTION_RENEW_DEADLINE_MS": "3000",
         "LEADER_ELECTION_RETRY_PERIOD_MS": "500",
     ]
+
+    /// The settings the operator runs with: the short limits, the server's own, the test's.
+    var operatorSettings: [String: String] { settings }
 
     /// The namespace the test's objects live in.
     var namespace: String { cluster.namespace }

@@ -56,6 +56,24 @@ import Testing
         }
     }
 
+    /// SIGPIPE ignored by the supervisor (workers ignore it in `WorkerMain` the same way; spawning
+    /// resets a child's signals to their defaults): a write to a just-killed worker's socket is
+    /// EPIPE, not the end of the tree. Read from /proc/PID/status (SigIgn, bit 13 is SIGPIPE).
+    @Test func theSupervisorIgnoresSIGPIPE() async throws {
+        try await withSupervisor(["EXECUTOR_WORKERS": "1"], scripts: ["gc": "exec sleep 30"]) { supervisor, _ in
+            func ignoresPipe(_ pid: Int32) -> Bool {
+                guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+                    let line = status.split(separator: "\n").first(where: { $0.hasPrefix("SigIgn:") }),
+                    let mask = UInt64(line.dropFirst("SigIgn:".count).trimmingCharacters(in: .whitespaces), radix: 16)
+                else { return false }
+                return mask & (1 << (UInt64(SIGPIPE) - 1)) != 0
+            }
+            // Set in the first lines of main: by the time a child started, it is.
+            #expect(await eventually { !supervisor.supervisorLogs("child started").isEmpty }, "\(supervisor.rawLogs)")
+            #expect(ignoresPipe(supervisor.pid))
+        }
+    }
+
     @Test func badSettingStopsStartUpWithTheConfigurationExitCodeNamingTheVariable() async throws {
         for name in ["omjob-supervisor", "omjob-executor", "omjob-watcher", "omjob-gc"] {
             let process = try SpawnedProcess(

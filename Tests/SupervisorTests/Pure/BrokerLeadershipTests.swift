@@ -4,13 +4,14 @@ import Testing
 @testable import BrokerProtocol
 @testable import Supervisor
 
-/// A standby's broker: commands held, none dispatched; all of them sent on taking the lead; the
-/// gc told at its welcome and at each change.
+/// A standby's broker: commands held, none dispatched; on taking the lead every held one is
+/// answered `not-leading` (decided on state that has moved on), none dispatched; commands
+/// accepted afterwards go out; the gc told at its welcome and at each change.
 @Suite struct BrokerLeadershipTests {
     let base = BrokerTests()
     static let gc = 9
 
-    @Test func aStandbyHoldsEveryCommandAndDispatchesThemOnTakingTheLead() {
+    @Test func aStandbyHoldsEveryCommandAndAnswersThemNotLeadingOnTakingTheLead() {
         var b = base.broker()
         _ = b.setLeading(false)
         var sent: [Broker.Action] = []
@@ -29,8 +30,33 @@ import Testing
         #expect(b.received(base.decoded(.ready), from: 7, now: .seconds(1)).isEmpty)
         let lead = b.setLeading(true)
         let dispatched = (0..<6).flatMap { base.targets(lead, of: base.command("c\($0)", "run-\($0)")) }
-        #expect(dispatched.count == 6)
-        #expect(b.pendingCount == 0)
+        #expect(dispatched.isEmpty, "a held command is never dispatched")
+        let answers = (0..<6).map { IPCMessage.result(ResultEnvelope(id: "c\($0)", error: "not-leading")).frame() }
+        #expect(
+            answers.allSatisfy { lead.contains(.send(BrokerTests.watcher, $0)) },
+            "each held command answered to its requester")
+        #expect(b.pendingCount == 0 && b.ledger.isEmpty)
+        // Decided again, from fresh state: dispatched now.
+        let again = b.received(
+            base.decoded(base.command("c0-again", "run-0")), from: BrokerTests.watcher, now: .seconds(2))
+        #expect(base.targets(again, of: base.command("c0-again", "run-0")).count == 1)
+    }
+
+    /// Losing the lead re-queues nothing by itself; the executors the supervisor then kills
+    /// give their commands back, which wait (held) and are answered on the next lead.
+    @Test func commandsOfExecutorsKilledOnLosingTheLeadAreAnsweredOnTheNextLead() {
+        var b = base.broker()
+        let out = b.received(base.decoded(base.command("w1", "run-1")), from: BrokerTests.watcher, now: .zero)
+        #expect(base.targets(out, of: base.command("w1", "run-1")).count == 1)
+        _ = b.setLeading(false)
+        _ = b.disconnected(BrokerTests.e0, now: .seconds(1))
+        _ = b.disconnected(BrokerTests.e1, now: .seconds(1))
+        #expect(b.ledger["w1"]?.executor == nil, "back in the queue, held")
+        let lead = b.setLeading(true)
+        #expect(
+            lead.contains(
+                .send(BrokerTests.watcher, IPCMessage.result(ResultEnvelope(id: "w1", error: "not-leading")).frame())))
+        #expect(b.ledger.isEmpty)
     }
 
     @Test func theGCHearsLeadershipAtItsWelcomeAndOnEachChange() {

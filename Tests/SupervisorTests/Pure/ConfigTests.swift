@@ -66,6 +66,30 @@ import Testing
         #expect(try lease(["LEASE_NAME": "mine", "SHARD": "x"]) == "mine")
     }
 
+    /// A selector shard: its own Lease per selector (and per namespace set), a bad selector is
+    /// a clear error naming the setting.
+    @Test func aSelectorShardHasItsOwnLeaseAndABadSelectorIsAnError() throws {
+        func lease(_ env: [String: String]) throws -> String { try OperatorConfig(environment: env).leaseName }
+        let metadata = try lease(["OMJOB_SHARD_SELECTOR": "app.kubernetes.io/pipeline-type=metadata"])
+        let others = try lease(["OMJOB_SHARD_SELECTOR": "app.kubernetes.io/pipeline-type!=metadata"])
+        #expect(metadata.hasPrefix("omjob-operator-sel-") && metadata.count == "omjob-operator-sel-".count + 8)
+        #expect(metadata != others)
+        #expect(
+            try lease(["OMJOB_SHARD_SELECTOR": "app.kubernetes.io/pipeline-type=metadata", "WATCH_NAMESPACES": "a"])
+                != metadata)
+        #expect(try lease(["OMJOB_SHARD_SELECTOR": "x=y", "SHARD": "team-a"]) == "omjob-operator-team-a")
+        #expect(
+            try OperatorConfig(environment: ["OMJOB_SHARD_SELECTOR": " x in (a, b) "]).shardSelector?.text
+                == "x in (a, b)")
+        #expect(try OperatorConfig(environment: [:]).shardSelector == nil)
+        do {
+            _ = try OperatorConfig(environment: ["OMJOB_SHARD_SELECTOR": "pipeline-type in metadata"])
+            Issue.record("accepted `in` without a parenthesised list")
+        } catch {
+            #expect(error.setting == "OMJOB_SHARD_SELECTOR")
+        }
+    }
+
     @Test func emptyValueMeansDefault() throws {
         #expect(try OperatorConfig(environment: ["EXECUTOR_WORKERS": ""]).executorWorkers == 2)
     }

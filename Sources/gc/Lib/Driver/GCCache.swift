@@ -1,5 +1,6 @@
 import KubeAPI
 import Models
+import Runtime
 
 /// The gc's view of the cluster: informers of OMJobs, of the pods labelled with an OMJob name,
 /// and of CronOMJobs, in every watched namespace (one informer per namespace and kind, or one
@@ -13,6 +14,7 @@ final class GCCache: Sendable {
     private let omJobs: [Informer<OMJob>]
     private let pods: [Informer<PodView>]
     private let crons: [Informer<CronOMJob>]
+    private let shardSelector: ShardSelector?
 
     /// A consistent-enough copy of the caches (each informer's store as of one instant).
     struct Snapshot: Sendable {
@@ -22,12 +24,20 @@ final class GCCache: Sendable {
     }
 
     /// Informers for `namespaces` (empty: all); `changed` runs on every add, update, delete and sync.
-    init(client: KubeClient, namespaces: [String], changed: @escaping @Sendable () -> Void) {
+    /// With a `shardSelector`, only the shard's OMJobs and CronOMJobs are listed, and only the pods
+    /// of those runs (or labelled for the shard) are in the snapshot.
+    init(
+        client: KubeClient, namespaces: [String], shardSelector: ShardSelector? = nil,
+        changed: @escaping @Sendable () -> Void
+    ) {
         let scopes: [String?] = namespaces.isEmpty ? [nil] : namespaces.map { $0 }
+        self.shardSelector = shardSelector
+        let selector = shardSelector?.text
         // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
         omJobs = scopes.map {
             Informer(
-                client: client, namespace: $0, transform: { $0.withoutPodTemplates().interned(&$1) },
+                client: client, namespace: $0, labelSelector: selector,
+                transform: { $0.withoutPodTemplates().interned(&$1) },
                 handlers: Self.handlers(changed))
         }
         pods = scopes.map {
@@ -35,7 +45,9 @@ final class GCCache: Sendable {
                 client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
                 handlers: Self.handlers(changed))
         }
-        crons = scopes.map { Informer(client: client, namespace: $0, handlers: Self.handlers(changed)) }
+        crons = scopes.map {
+            Informer(client: client, namespace: $0, labelSelector: selector, handlers: Self.handlers(changed))
+        }
     }
 
     /// Every notification means the same to the gc: decide again.
@@ -69,6 +81,15 @@ final class GCCache: Sendable {
         // gc goes on without them: TTL cleanup must not wait on a CronOMJob CRD that may be missing.
         for informer in crons where await informer.hasSynced {
             snapshot.crons += await informer.store.objects
+        }
+        if let shardSelector {
+            // Another shard's pods are that shard's to report and clean up.
+            let uids = Set(snapshot.omJobs.compactMap(\.metadata.uid))
+            snapshot.pods = snapshot.pods.filter { pod in
+                shardSelector.matches(pod.metadata.labels)
+                    || pod.metadata.labels?[OperatorLabels.omJobUID].map(uids.contains) == true
+                    || pod.metadata.ownerReferences?.contains { $0.controller == true && uids.contains($0.uid) } == true
+            }
         }
         return snapshot
     }

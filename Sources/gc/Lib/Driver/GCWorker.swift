@@ -25,7 +25,9 @@ public enum GCWorker {
         let executor = session.loop.executor
         let client = KubeClient(configuration: cluster, executor: executor)
         let box = DriverBox()
-        let cache = GCCache(client: client, namespaces: session.config.watchNamespaces) { box.changed() }
+        let cache = GCCache(
+            client: client, namespaces: session.config.watchNamespaces, shardSelector: session.config.shardSelector
+        ) { box.changed() }
         let driver = GCDriver(
             session: LoopBound(session, executor: executor), executor: executor, cache: cache, client: client,
             settings: settings, clock: OperatorClock(environment: environment), logger: session.logger)

@@ -7,7 +7,7 @@ import Runtime
 ///
 /// Guarantees: a command accepted is answered exactly once while its requester is connected —
 /// by its executor, by another executor after the first one died, or by the broker itself
-/// (`busy`, `shutting-down`, `duplicate-id`); results from an executor that no longer holds
+/// (`busy`, `shutting-down`, `duplicate-id`, `not-leading`); results from an executor that no longer holds
 /// the command are dropped. Commands with one key go to one live executor at a time, in order.
 /// Assumptions: command ids are unique among the commands in flight; executors' writes are
 /// idempotent, so a command re-dispatched after a crash may safely run twice.
@@ -148,15 +148,32 @@ public struct Broker: Sendable {
     }
 
     /// This replica starts or stops leading. A standby holds every command it accepts (up to
-    /// the queue limit, then `busy`) and dispatches none, so its executors write nothing; on
-    /// taking the lead it dispatches what it holds (stale commands are safe: every write is
-    /// guarded by the resourceVersion it was decided on). The gc is told, since it writes itself.
+    /// the queue limit, then `busy`) and dispatches none, so its executors write nothing. On
+    /// taking the lead it answers what it holds `not-leading` instead of dispatching it: those
+    /// commands were decided on state the old leader has changed since, and not every write is
+    /// guarded against that (a held "create the main pod" of a run that has ended since and whose
+    /// pod is gone would start the pipeline again). The requester decides again from its current
+    /// caches. The gc is told, since it writes itself.
     public mutating func setLeading(_ leading: Bool) -> [Action] {
         guard leading != self.leading else { return [] }
         self.leading = leading
         let notice = broadcast(.leadership(leading: leading), roles: ["gc"])
         guard leading else { return notice }
-        return notice + lanes.keys.sorted().flatMap { pump($0) }
+        return notice + answerHeld()
+    }
+
+    /// Answers every command waiting for an executor `not-leading`, oldest first.
+    private mutating func answerHeld() -> [Action] {
+        let held = ledger.filter { $0.value.executor == nil }.sorted { $0.value.ticket < $1.value.ticket }
+        var actions: [Action] = []
+        for (id, entry) in held {
+            ledger[id] = nil
+            pendingCount -= 1
+            if entry.lane != nil { releaseKey(entry.key) }
+            if peers[entry.requester] != nil { actions.append(reject(id, to: entry.requester, "not-leading")) }
+        }
+        // The lanes' entries are dead now (no ledger entry); they are dropped as they are met.
+        return actions + drainedIfEmpty()
     }
 
     /// The log level changed locally (SIGHUP): tell every worker.

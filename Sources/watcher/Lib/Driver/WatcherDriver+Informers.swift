@@ -35,26 +35,30 @@ extension WatcherDriver {
                 if let review { driver.reviewed(review, asked: permissions) }
                 driver.startInformers(
                     client: client, scopes: namespaces.isEmpty ? [nil] : namespaces,
-                    watchNodes: review?.watchesNodes ?? true)
+                    watchNodes: review?.watchesNodes ?? true, shardSelector: config.shardSelector?.text)
             }
         }
         return driver
     }
 
-    private func startInformers(client: KubeClient, scopes: [String?], watchNodes: Bool) {
+    /// With a `shardSelector`, OMJobs and CronOMJobs are listed through it; pods are not (a pod
+    /// made before the shards were, or by the Java operator, may lack the labels): the run's
+    /// decision reads only the pods of its own OMJob, so another shard's pods are never acted on.
+    private func startInformers(client: KubeClient, scopes: [String?], watchNodes: Bool, shardSelector: String?) {
         // Runs wait for OMJobs, pods and (when watched) nodes only. A CronOMJob CRD may be missing
         // (OpenMetadata installs OMJob alone in some set-ups): the runs must not wait on it. Each
         // CronOMJob the informer lists later is decided on arrival, when the OMJobs it needs are known.
         unsyncedInformers = scopes.count * 2 + (watchNodes ? 1 : 0)
         for scope in scopes {
             let crons = Informer<CronOMJob>(
-                client: client, namespace: scope,
+                client: client, namespace: scope, labelSelector: shardSelector,
                 handlers: handlers("cronomjobs", scope, countsForSync: false) { $0.cronChanged($1) })
             Task { await crons.run() }
             // Stores keep views and shared strings, not whole objects: the memory budget (client-bench).
             // A finished run creates no pod: its templates are dropped (most of its memory).
             let omJobs = Informer<OMJob>(
-                client: client, namespace: scope, transform: { $0.withoutPodTemplatesIfFinished().interned(&$1) },
+                client: client, namespace: scope, labelSelector: shardSelector,
+                transform: { $0.withoutPodTemplatesIfFinished().interned(&$1) },
                 handlers: handlers("omjobs", scope) { $0.omJobChanged($1) })
             let pods = Informer<PodView>(
                 client: client, namespace: scope, labelSelector: OperatorLabels.omJobName,
@@ -66,12 +70,12 @@ extension WatcherDriver {
             let nodes = Informer<Node>(client: client, handlers: handlers("nodes", nil) { $0.nodeChanged($1) })
             nodeInformer = Task { await nodes.run() }
         }
-        logger.info(
-            "watching",
-            metadata: [
-                LogKeys.namespace: "\(scopes.map { $0 ?? "*" }.joined(separator: ","))",
-                LogKeys.nodesWatched: "\(watchNodes)",
-            ])
+        var metadata: Logger.Metadata = [
+            LogKeys.namespace: "\(scopes.map { $0 ?? "*" }.joined(separator: ","))",
+            LogKeys.nodesWatched: "\(watchNodes)",
+        ]
+        if let shardSelector { metadata[LogKeys.shardSelector] = "\(shardSelector)" }
+        logger.info("watching", metadata: metadata)
     }
 
     /// Informer callbacks that post each change to the driver, in the informer's order.
