@@ -34,7 +34,7 @@ struct KubeSimCommand: AsyncParsableCommand {
     @Flag(name: .customLong("manual-clock"), help: "Cluster time moves only through POST /kubesim/cluster/advance.")
     var manualClock = false
 
-    /// A bad setting stops start-up with exit code 2 and names the setting, as in every executable here.
+    /// A bad flag stops start-up with exit code 2 (a usage error, as command-line tools report it) and names it.
     func validate() throws {
         var problem: String?
         if !(0...65535).contains(port) { problem = "--port must be 0...65535, got \(port)" }
