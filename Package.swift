@@ -205,12 +205,14 @@ let package = Package(
             path: "Benchmarks/ClientBenchmark", swiftSettings: strict),
         // End-to-end: kubesim in-process + the real operator tree (found beside the executable).
         .target(
-            name: "BenchHarness", dependencies: ["KubeSim", "KubeJSON", "Spawn"], path: "Benchmarks/Harness",
+            name: "BenchHarness",
+            dependencies: ["KubeSim", "KubeAPI", "HTTPTransport", "Models", "UVLoop", "KubeJSON", "Spawn"],
+            path: "Benchmarks/Harness",
             swiftSettings: strict),
         .executableTarget(
             name: "omjob-bench",
             dependencies: [
-                "BenchHarness", "KubeSim", "KubeJSON",
+                "BenchHarness", "KubeSim", "KubeJSON", "KubeAPI", "Models",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ], path: "Benchmarks/OMJobBench", swiftSettings: strict),
         .executableTarget(

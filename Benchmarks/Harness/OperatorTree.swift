@@ -24,14 +24,25 @@ public final class OperatorTree: Sendable {
 
     /// `name` tells several trees on one cluster apart: their logs (`<name>.log`), run
     /// directories and Lease identities (`omjob-bench-<name>`).
-    public init(cluster: BenchCluster, name: String = "operator", settings: [String: String] = [:]) throws {
+    public convenience init(cluster: BenchCluster, name: String = "operator", settings: [String: String] = [:]) throws {
+        try self.init(
+            directory: cluster.directory, kubeconfig: cluster.directory + "/kubeconfig", namespace: cluster.namespace,
+            name: name, settings: settings)
+    }
+
+    /// A tree for any API server: `kubeconfig` reaches it, `namespace` is watched, and
+    /// `directory` holds the tree's log and run directory.
+    public init(
+        directory: String, kubeconfig: String, namespace: String, name: String = "operator",
+        settings: [String: String] = [:]
+    ) throws {
         healthPort = try FreePort.pick()
-        logPath = cluster.directory + "/\(name).log"
+        logPath = directory + "/\(name).log"
         var environment = [
-            "PATH": "/usr/bin:/bin", "HOME": cluster.directory, "KUBECONFIG": cluster.directory + "/kubeconfig",
-            "OMJOB_RUN_DIR": cluster.directory + (name == "operator" ? "/run" : "/run-\(name)"),
+            "PATH": "/usr/bin:/bin", "HOME": directory, "KUBECONFIG": kubeconfig,
+            "OMJOB_RUN_DIR": directory + (name == "operator" ? "/run" : "/run-\(name)"),
             "HEALTH_CHECK_PORT": String(healthPort),
-            "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": cluster.namespace,
+            "EXECUTOR_WORKERS": "2", "LOG_LEVEL": "WARN", "WATCH_NAMESPACES": namespace,
             "BROKER_QUEUE_LIMIT": "100000", "SHUTDOWN_GRACE_SECONDS": "5",
             // One identity across restarts, as a pod's name: a tree restarted after kill -9
             // takes its own Lease back at once instead of waiting a lease duration.

@@ -30,37 +30,37 @@ public final class RunRecorder: Sendable {
     public func attach(to sim: KubeSimServer, namespace: String) throws {
         _ = try sim.store.watch(.pods, namespace: namespace, options: .init()) { [self] event in self.pod(event) }
         _ = try sim.store.watch(BenchCluster.omjobs, namespace: namespace, options: .init()) { [self] event in
-            guard let name = event.object[path: ["metadata", "name"]]?.stringValue, name.hasPrefix(runPrefix),
-                Self.isTerminal(event.object)
+            guard let name = event.object[path: ["metadata", "name"]]?.stringValue, Self.isTerminal(event.object)
             else { return }
-            self.mark(name) {
-                if $0.finished == nil {
-                    $0.finished = .now
-                    return true
-                }
-                return false
-            }
+            self.finish(name)
         }
     }
 
     private func pod(_ event: WatchEvent) {
         let labels = event.object[path: ["metadata", "labels"]]
-        guard let run = labels?[Self.nameLabel]?.stringValue, run.hasPrefix(runPrefix),
-            let type = labels?[Self.podTypeLabel]?.stringValue
+        guard let run = labels?[Self.nameLabel]?.stringValue, let type = labels?[Self.podTypeLabel]?.stringValue
         else { return }
+        observePod(
+            run: run, type: type, added: event.type == .added, deleted: event.type == .deleted,
+            terminal: Self.isTerminal(event.object))
+    }
+
+    /// One change of a run's pod as a watch reported it (`type`: its pod-type label), now.
+    public func observePod(run: String, type: String, added: Bool, deleted: Bool, terminal: Bool) {
+        guard run.hasPrefix(runPrefix) else { return }
         let now = ContinuousClock.now
-        if type == "main", event.type == .added {
+        if type == "main", added {
             mark(run) {
                 if $0.mainCreated == nil { $0.mainCreated = now }
                 return false
             }
         }
-        if type == "main", event.type != .deleted, Self.isTerminal(event.object) {
+        if type == "main", !deleted, terminal {
             mark(run) {
                 if $0.mainEnded == nil { $0.mainEnded = now }
                 return false
             }
-        } else if type == "exit-handler", event.type == .added {
+        } else if type == "exit-handler", added {
             mark(run) {
                 if $0.exitCreated == nil { $0.exitCreated = now }
                 return false
@@ -68,8 +68,10 @@ public final class RunRecorder: Sendable {
         }
     }
 
-    /// Records the floor's run as finished (the floor has no OMJob).
+    /// Records the run as finished: its OMJob turned terminal, or, for the floor (which has no
+    /// OMJob), its exit pod did.
     public func finish(_ run: String) {
+        guard run.hasPrefix(runPrefix) else { return }
         mark(run) {
             if $0.finished == nil {
                 $0.finished = .now

@@ -5,7 +5,7 @@ public enum Submitter {
     /// Returns the wall time from the first submission to the last finish; throws when nothing
     /// finished for `stallSeconds`.
     public static func run(
-        total: Int, inFlight: Int, stallSeconds: Double = 60, submit: (Int) throws -> Void,
+        total: Int, inFlight: Int, stallSeconds: Double = 60, submit: (Int) async throws -> Void,
         finished: () -> Int
     ) async throws -> Duration {
         let clock = ContinuousClock()
@@ -22,7 +22,7 @@ public enum Submitter {
             }
             var burst = 0
             while submitted < total, submitted - done < inFlight, burst < 200 {
-                try submit(submitted)
+                try await submit(submitted)
                 submitted += 1
                 burst += 1
             }

@@ -52,7 +52,31 @@ struct BenchCommand: AsyncParsableCommand {
     @Option(help: "OMJobs known to the operator for the start-to-ready and memory measurement (0 skips it).")
     var readyOMJobs = 10_000
     @Option(help: "Executor processes.") var executors = 2
-    @Option(help: "JSON output file (default bench-results/omjob-bench-<runs>.json).") var output: String?
+    @Option(help: "JSON output file (default bench-results/omjob-bench-<runs>.json, or omjob-bench-real.json).")
+    var output: String?
+    @Option(
+        help: """
+            kubesim (in process), or real: the project's kube-apiserver v1.20.2 started from scripts/control-plane \
+            (built by its build.sh), where a stand-in kubelet writes pod status through pods/status and the floor \
+            runs on the same server in the same run.
+            """) var server: Server = .kubesim
+    @Option(
+        help: "With --server real: the numbers of runs in flight to measure, comma-separated.",
+        transform: { text in
+            try text.split(separator: ",").map { part in
+                guard let value = Int(part.trimmingCharacters(in: .whitespaces)), value > 0 else {
+                    throw ValidationError("--real-in-flight takes positive integers separated by commas, got \(text)")
+                }
+                return value
+            }
+        }) var realInFlight: [Int] = [1, 10]
+    @Option(help: "With --server real: runs per number in flight, for the operator and again for the floor.")
+    var realRuns = 100
+
+    /// Where the runs happen.
+    enum Server: String, ExpressibleByArgument, CaseIterable {
+        case kubesim, real
+    }
 
     func validate() throws {
         guard runs > 0 else { throw ValidationError("--runs must be positive") }
@@ -85,18 +109,19 @@ struct BenchCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if server == .real {
+            try await RealServerPhase.run(
+                levels: realInFlight, runs: realRuns, runSeconds: runSeconds, settings: treeSettings, output: output)
+            return
+        }
         let load = MachineLoad.loadAverage
         let cluster = try await BenchCluster.start(namespace: "bench", runSeconds: runSeconds)
         do {
             var result = BenchResult(
                 runs: runs, inFlight: inFlight, runSeconds: runSeconds, executors: executors, cores: MachineLoad.cores,
                 loadAverageBefore: load)
-            var settings = ["EXECUTOR_WORKERS": String(executors)]
-            for setting in operatorSettings {
-                let parts = setting.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                settings[String(parts[0])] = String(parts[1])
-                result.settings[String(parts[0])] = String(parts[1])
-            }
+            let settings = treeSettings
+            result.settings = givenSettings
             try await OperatorPhase.run(cluster: cluster, settings: settings, schedules: schedules, into: &result)
             // The floor runs once the tree has stopped, as it always has: nothing else competes for the cores.
             for index in result.schedules.indices {
@@ -116,5 +141,20 @@ struct BenchCommand: AsyncParsableCommand {
             throw error
         }
         await cluster.shutdown()
+    }
+
+    /// The `--setting` values, by name.
+    var givenSettings: [String: String] {
+        var settings: [String: String] = [:]
+        for setting in operatorSettings {
+            let parts = setting.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            settings[String(parts[0])] = String(parts[1])
+        }
+        return settings
+    }
+
+    /// The tree's settings: the executors, then every `--setting` (which may override them).
+    var treeSettings: [String: String] {
+        ["EXECUTOR_WORKERS": String(executors)].merging(givenSettings) { _, given in given }
     }
 }

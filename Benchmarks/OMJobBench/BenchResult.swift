@@ -69,12 +69,15 @@ struct BenchResult: Encodable {
     }
 
     /// Writes the JSON (creating the directory); returns the path.
-    func write(to path: String) throws -> String {
+    func write(to path: String) throws -> String { try Self.writeJSON(self, to: path) }
+
+    /// Writes `value` as sorted, indented JSON to `path` (creating the directory); returns the path.
+    static func writeJSON(_ value: some Encodable, to path: String) throws -> String {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+        try encoder.encode(value).write(to: URL(fileURLWithPath: path))
         return path
     }
 }

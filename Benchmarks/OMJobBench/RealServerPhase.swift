@@ -1,0 +1,177 @@
+import BenchHarness
+import Foundation
+import KubeAPI
+import KubeJSON
+import Models
+
+/// `--server real`: the operator tree against the project's real kube-apiserver v1.20.2
+/// (HTTPS, token), measured from outside as a kubelet sees it, beside the floor on the same
+/// server in the same run. For each number of runs in flight, the operator's runs first, then
+/// the floor's (the tree stays up, idle: it watches only its own namespace).
+///
+/// Latency of one run: from the main pod's terminal status arriving on a watch of the pods to
+/// the exit pod's ADDED on the same watch (``KubeletStandIn`` writes the statuses and watches).
+enum RealServerPhase {
+    static let namespace = "bench"
+    static let floorNamespace = "floor"
+    /// Seconds each exit pod runs before the stand-in reports it Succeeded.
+    static let exitSeconds = 0.1
+
+    static func run(
+        levels: [Int], runs: Int, runSeconds: Double, settings: [String: String], output: String?
+    ) async throws {
+        var result = RealServerResult(
+            runs: runs, mainSeconds: runSeconds, cores: MachineLoad.cores, loadAverageBefore: MachineLoad.loadAverage)
+        let started = ContinuousClock.now
+        let server = try await ControlPlaneServer.start()
+        result.controlPlaneStartSeconds = (ContinuousClock.now - started).milliseconds / 1000
+        do {
+            try await measure(
+                server: server, levels: levels, runs: runs, runSeconds: runSeconds, settings: settings,
+                into: &result)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
+        result.loadAverageAfter = MachineLoad.loadAverage
+        print(result.table)
+        let path = try result.write(to: output ?? RepositoryPaths.results + "/omjob-bench-real.json")
+        print("JSON: \(path)")
+    }
+
+    private static func measure(
+        server: ControlPlaneServer, levels: [Int], runs: Int, runSeconds: Double, settings: [String: String],
+        into result: inout RealServerResult
+    ) async throws {
+        let (client, loop) = try server.client()
+        defer { loop.stopAndWait() }
+        for name in [namespace, floorNamespace] {
+            let object: JSONValue = ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(name)]]
+            try await client.create(
+                object, resource: ResourceType(group: "", version: "v1", kind: "Namespace", plural: "namespaces"),
+                namespace: nil, name: name, answer: Unread.self)
+        }
+        let directory = try RepositoryPaths.temporaryDirectory(prefix: "omjob-bench-real")
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tree = try OperatorTree(
+            directory: directory, kubeconfig: server.kubeconfig, namespace: namespace, settings: settings)
+        try tree.start()
+        defer { tree.stop() }
+        try await tree.waitUntilReady(timeout: 120)
+        try await Task.sleep(for: .seconds(2))
+        for level in levels {
+            let prefix = "l\(level)-"
+            var row = RealServerResult.Level(inFlight: level)
+            let cpuBefore = tree.sampler.cpuSeconds
+            (row.operator, row.operatorRunsPerSecond) = try await measureRuns(
+                server: server, namespace: namespace, prefix: prefix, runs: runs, inFlight: level,
+                runSeconds: runSeconds, omJobs: true
+            ) { index in
+                try await client.create(
+                    OMJobFactory.omJob(prefix + String(index), namespace: namespace), resource: OMJob.resourceType,
+                    namespace: namespace, name: prefix + String(index), answer: Unread.self)
+            }
+            tree.sample()
+            row.treeCPUMillisecondsPerRun = (tree.sampler.cpuSeconds - cpuBefore) / Double(runs) * 1000
+            (row.floor, row.floorRunsPerSecond) = try await measureRuns(
+                server: server, namespace: floorNamespace, prefix: prefix, runs: runs, inFlight: level,
+                runSeconds: runSeconds, omJobs: false
+            ) { index in
+                let pod = FloorClient.floorPod(prefix + String(index), type: "main", namespace: floorNamespace)
+                try await client.create(
+                    pod, resource: PodView.resourceType, namespace: floorNamespace, name: nil, answer: Unread.self)
+            }
+            result.levels.append(row)
+        }
+    }
+
+    /// Runs `runs` runs `inFlight` at a time in `namespace` with the stand-in kubelet (and, for
+    /// the floor, the floor client) watching; their latencies and pace.
+    private static func measureRuns(
+        server: ControlPlaneServer, namespace: String, prefix: String, runs: Int, inFlight: Int, runSeconds: Double,
+        omJobs: Bool, submit: (Int) async throws -> Void
+    ) async throws -> (LatencySummary, Double) {
+        let recorder = RunRecorder(runPrefix: prefix)
+        let kubelet = try KubeletStandIn(
+            server: server, namespace: namespace, recorder: recorder, mainSeconds: runSeconds,
+            exitSeconds: exitSeconds, omJobs: omJobs)
+        let floor = omJobs ? nil : try RealFloorClient(server: server, namespace: namespace)
+        // The watches open before the first run is submitted.
+        try await Task.sleep(for: .seconds(1))
+        do {
+            let elapsed = try await Submitter.run(
+                total: runs, inFlight: inFlight, submit: submit, finished: { recorder.finished })
+            await floor?.stop()
+            await kubelet.stop()
+            return (LatencySummary(recorder.exitStartLatencies), Double(runs) / (elapsed.milliseconds / 1000))
+        } catch {
+            await floor?.stop()
+            await kubelet.stop()
+            throw error
+        }
+    }
+}
+
+/// Every figure of one `omjob-bench --server real` run.
+struct RealServerResult: Encodable {
+    struct Level: Encodable {
+        var inFlight: Int
+        var `operator` = LatencySummary([])
+        var floor = LatencySummary([])
+        var operatorRunsPerSecond = 0.0
+        var floorRunsPerSecond = 0.0
+        var treeCPUMillisecondsPerRun = 0.0
+        var ratioP50: Double { floor.p50 > 0 ? `operator`.p50 / floor.p50 : 0 }
+        var ratioP99: Double { floor.p99 > 0 ? `operator`.p99 / floor.p99 : 0 }
+
+        private enum CodingKeys: String, CodingKey {
+            case inFlight, `operator`, floor, operatorRunsPerSecond, floorRunsPerSecond, treeCPUMillisecondsPerRun
+            case ratioP50, ratioP99
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(inFlight, forKey: .inFlight)
+            try container.encode(`operator`, forKey: .operator)
+            try container.encode(floor, forKey: .floor)
+            try container.encode(operatorRunsPerSecond, forKey: .operatorRunsPerSecond)
+            try container.encode(floorRunsPerSecond, forKey: .floorRunsPerSecond)
+            try container.encode(treeCPUMillisecondsPerRun, forKey: .treeCPUMillisecondsPerRun)
+            try container.encode(ratioP50, forKey: .ratioP50)
+            try container.encode(ratioP99, forKey: .ratioP99)
+        }
+    }
+
+    var server = "kube-apiserver v1.20.2 (scripts/control-plane), HTTPS, admin token"
+    var runs: Int
+    var mainSeconds: Double
+    var exitSeconds = RealServerPhase.exitSeconds
+    var cores: Int
+    var loadAverageBefore: String
+    var loadAverageAfter = ""
+    var controlPlaneStartSeconds = 0.0
+    var levels: [Level] = []
+
+    var table: String {
+        var lines = [
+            "omjob-bench --server real: \(server); \(runs) runs per level, main pods run \(BenchResult.number(mainSeconds)) s, \(cores) cores",
+            "load average before \(loadAverageBefore), after \(loadAverageAfter); control plane started in \(BenchResult.number(controlPlaneStartSeconds)) s",
+            "exit-handler start: main pod's terminal status seen on a pod watch → exit pod's ADDED on the same watch",
+        ]
+        for level in levels {
+            lines.append("")
+            lines.append("\(level.inFlight) in flight")
+            lines.append("  operator  " + BenchResult.latency(level.operator))
+            lines.append("  floor     " + BenchResult.latency(level.floor))
+            lines.append(
+                "  ratio     p50 \(BenchResult.number(level.ratioP50))  p99 \(BenchResult.number(level.ratioP99))")
+            lines.append(
+                "  pace      operator \(BenchResult.number(level.operatorRunsPerSecond)) runs/s, floor \(BenchResult.number(level.floorRunsPerSecond)) runs/s; tree CPU \(BenchResult.number(level.treeCPUMillisecondsPerRun)) ms per run"
+            )
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    func write(to path: String) throws -> String { try BenchResult.writeJSON(self, to: path) }
+}
