@@ -206,7 +206,9 @@ let package = Package(
         // End-to-end: kubesim in-process + the real operator tree (found beside the executable).
         .target(
             name: "BenchHarness",
-            dependencies: ["KubeSim", "KubeAPI", "HTTPTransport", "Models", "UVLoop", "KubeJSON", "Spawn"],
+            dependencies: [
+                "KubeSim", "KubeAPI", "HTTPTransport", "Models", "UVLoop", "KubeJSON", "Spawn", "TestSupport",
+            ],
             path: "Benchmarks/Harness",
             swiftSettings: strict),
         .executableTarget(

@@ -15,7 +15,7 @@ public struct MemorySample: Sendable, Codable {
 /// (pid + start time), so processes that were killed or restarted still count with the last
 /// value seen: sample often enough (every 100 ms) and little is lost.
 public final class ProcessSampler: Sendable {
-    private let cpuTicks = Mutex<[String: Int]>([:])
+    private let cpuTicks = Mutex<[String: (command: String, ticks: Int)]>([:])
     private let peak = Mutex(MemorySample())
     private static let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
 
@@ -32,14 +32,26 @@ public final class ProcessSampler: Sendable {
             memory.pssKB += Self.field("Pss:", in: rollup)
             memory.rssKB += Self.field("Rss:", in: rollup)
             memory.processes += 1
-            if let (start, ticks) = Self.cpu(pid) { cpuTicks.withLock { $0["\(pid)/\(start)"] = ticks } }
+            if let (start, ticks) = Self.cpu(pid) {
+                let key = "\(pid)/\(start)"
+                let command = cpuTicks.withLock { $0[key]?.command } ?? Self.command(pid)
+                cpuTicks.withLock { $0[key] = (command, ticks) }
+            }
         }
         peak.withLock { if memory.pssKB > $0.pssKB { $0 = memory } }
         return memory
     }
 
     /// Seconds of CPU (user + system) of every process ever sampled.
-    public var cpuSeconds: Double { Double(cpuTicks.withLock { $0.values.reduce(0, +) }) / Self.ticksPerSecond }
+    public var cpuSeconds: Double {
+        Double(cpuTicks.withLock { $0.values.reduce(0) { $0 + $1.ticks } }) / Self.ticksPerSecond
+    }
+    /// The same, by command name (`omjob-watcher`, `omjob-executor`…; processes of one name summed).
+    public var cpuSecondsByCommand: [String: Double] {
+        cpuTicks.withLock { ticks in
+            ticks.values.reduce(into: [:]) { $0[$1.command, default: 0] += Double($1.ticks) / Self.ticksPerSecond }
+        }
+    }
     /// Distinct processes ever sampled (restarts included).
     public var processesSeen: Int { cpuTicks.withLock { $0.count } }
     /// The sample with the highest PSS so far.

@@ -2,7 +2,7 @@ import Foundation
 
 /// Where the repository's files and the built executables are.
 public enum RepositoryPaths {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    public static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     public static let crds = root.appendingPathComponent("deploy/crds").path
     public static let results = root.appendingPathComponent("bench-results").path

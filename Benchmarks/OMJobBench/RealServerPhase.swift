@@ -16,6 +16,8 @@ enum RealServerPhase {
     static let floorNamespace = "floor"
     /// Seconds each exit pod runs before the stand-in reports it Succeeded.
     static let exitSeconds = 0.1
+    /// Seconds the ready tree is watched doing nothing, for its CPU at rest.
+    static let idleSeconds = 5.0
 
     static func run(
         levels: [Int], runs: Int, runSeconds: Double, settings: [String: String], output: String?
@@ -60,10 +62,19 @@ enum RealServerPhase {
         defer { tree.stop() }
         try await tree.waitUntilReady(timeout: 120)
         try await Task.sleep(for: .seconds(2))
+        // At rest (Lease renewals, timers): the part of each level's CPU that is not the runs'.
+        tree.sample()
+        let idleBefore = tree.sampler.cpuSeconds
+        try await Task.sleep(for: .seconds(idleSeconds))
+        tree.sample()
+        result.idleTreeCPUMillisecondsPerSecond = (tree.sampler.cpuSeconds - idleBefore) / idleSeconds * 1000
         for level in levels {
             let prefix = "l\(level)-"
             var row = RealServerResult.Level(inFlight: level)
+            tree.sample()
             let cpuBefore = tree.sampler.cpuSeconds
+            let roleCPUBefore = tree.sampler.cpuSecondsByCommand
+            let window = ContinuousClock.now
             (row.operator, row.operatorRunsPerSecond) = try await measureRuns(
                 server: server, namespace: namespace, prefix: prefix, runs: runs, inFlight: level,
                 runSeconds: runSeconds, omJobs: true
@@ -73,7 +84,13 @@ enum RealServerPhase {
                     namespace: namespace, name: prefix + String(index), answer: Unread.self)
             }
             tree.sample()
-            row.treeCPUMillisecondsPerRun = (tree.sampler.cpuSeconds - cpuBefore) / Double(runs) * 1000
+            let cpu = tree.sampler.cpuSeconds - cpuBefore
+            let rest =
+                result.idleTreeCPUMillisecondsPerSecond / 1000 * (ContinuousClock.now - window).milliseconds / 1000
+            row.treeCPUMillisecondsPerRun = cpu / Double(runs) * 1000
+            row.cpuMillisecondsPerRunByProcess = tree.sampler.cpuSecondsByCommand.mapValues { $0 / Double(runs) * 1000 }
+                .merging(roleCPUBefore.mapValues { -$0 / Double(runs) * 1000 }, uniquingKeysWith: +)
+            row.treeCPUMillisecondsPerRunBeyondRest = max(0, cpu - rest) / Double(runs) * 1000
             (row.floor, row.floorRunsPerSecond) = try await measureRuns(
                 server: server, namespace: floorNamespace, prefix: prefix, runs: runs, inFlight: level,
                 runSeconds: runSeconds, omJobs: false
@@ -122,11 +139,16 @@ struct RealServerResult: Encodable {
         var operatorRunsPerSecond = 0.0
         var floorRunsPerSecond = 0.0
         var treeCPUMillisecondsPerRun = 0.0
+        /// The same less what the tree spends at rest over the level's wall time.
+        var treeCPUMillisecondsPerRunBeyondRest = 0.0
+        /// The tree's CPU per run by process name (the executors summed).
+        var cpuMillisecondsPerRunByProcess: [String: Double] = [:]
         var ratioP50: Double { floor.p50 > 0 ? `operator`.p50 / floor.p50 : 0 }
         var ratioP99: Double { floor.p99 > 0 ? `operator`.p99 / floor.p99 : 0 }
 
         private enum CodingKeys: String, CodingKey {
             case inFlight, `operator`, floor, operatorRunsPerSecond, floorRunsPerSecond, treeCPUMillisecondsPerRun
+            case treeCPUMillisecondsPerRunBeyondRest, cpuMillisecondsPerRunByProcess
             case ratioP50, ratioP99
         }
 
@@ -138,6 +160,8 @@ struct RealServerResult: Encodable {
             try container.encode(operatorRunsPerSecond, forKey: .operatorRunsPerSecond)
             try container.encode(floorRunsPerSecond, forKey: .floorRunsPerSecond)
             try container.encode(treeCPUMillisecondsPerRun, forKey: .treeCPUMillisecondsPerRun)
+            try container.encode(treeCPUMillisecondsPerRunBeyondRest, forKey: .treeCPUMillisecondsPerRunBeyondRest)
+            try container.encode(cpuMillisecondsPerRunByProcess, forKey: .cpuMillisecondsPerRunByProcess)
             try container.encode(ratioP50, forKey: .ratioP50)
             try container.encode(ratioP99, forKey: .ratioP99)
         }
@@ -151,6 +175,7 @@ struct RealServerResult: Encodable {
     var loadAverageBefore: String
     var loadAverageAfter = ""
     var controlPlaneStartSeconds = 0.0
+    var idleTreeCPUMillisecondsPerSecond = 0.0
     var levels: [Level] = []
 
     var table: String {
@@ -158,6 +183,7 @@ struct RealServerResult: Encodable {
             "omjob-bench --server real: \(server); \(runs) runs per level, main pods run \(BenchResult.number(mainSeconds)) s, \(cores) cores",
             "load average before \(loadAverageBefore), after \(loadAverageAfter); control plane started in \(BenchResult.number(controlPlaneStartSeconds)) s",
             "exit-handler start: main pod's terminal status seen on a pod watch → exit pod's ADDED on the same watch",
+            "tree CPU at rest \(BenchResult.number(idleTreeCPUMillisecondsPerSecond)) ms per second",
         ]
         for level in levels {
             lines.append("")
@@ -165,9 +191,17 @@ struct RealServerResult: Encodable {
             lines.append("  operator  " + BenchResult.latency(level.operator))
             lines.append("  floor     " + BenchResult.latency(level.floor))
             lines.append(
+                "  tree CPU  \(BenchResult.number(level.treeCPUMillisecondsPerRun)) ms per run, \(BenchResult.number(level.treeCPUMillisecondsPerRunBeyondRest)) ms beyond its CPU at rest"
+            )
+            lines.append(
+                "  by process "
+                    + level.cpuMillisecondsPerRunByProcess.sorted { $0.key < $1.key }.map {
+                        "\($0.key) \(BenchResult.number($0.value))"
+                    }.joined(separator: ", ") + " ms per run")
+            lines.append(
                 "  ratio     p50 \(BenchResult.number(level.ratioP50))  p99 \(BenchResult.number(level.ratioP99))")
             lines.append(
-                "  pace      operator \(BenchResult.number(level.operatorRunsPerSecond)) runs/s, floor \(BenchResult.number(level.floorRunsPerSecond)) runs/s; tree CPU \(BenchResult.number(level.treeCPUMillisecondsPerRun)) ms per run"
+                "  pace      operator \(BenchResult.number(level.operatorRunsPerSecond)) runs/s, floor \(BenchResult.number(level.floorRunsPerSecond)) runs/s"
             )
         }
         return lines.joined(separator: "\n")

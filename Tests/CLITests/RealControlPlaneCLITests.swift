@@ -10,46 +10,30 @@ import Testing
 final class RealPlane: Sendable {
     let state: String
     let kubeconfig: String
-    private let watchdog: SpawnedProcess
+    private let service: ScriptedService
 
-    private init(state: String, watchdog: SpawnedProcess) {
-        self.state = state
-        self.kubeconfig = state + "/kubeconfig"
-        self.watchdog = watchdog
+    private init(service: ScriptedService) {
+        self.state = service.state
+        self.kubeconfig = service.state + "/kubeconfig"
+        self.service = service
     }
 
     static var scripts: String { Repo.root.appendingPathComponent("scripts/control-plane").path }
 
-    static func start() throws -> RealPlane {
-        let present = try runProgram(
-            "/bin/bash", ["-c", ". '\(scripts)/lib.sh' && cp_binaries_present"],
-            environment: ProcessInfo.processInfo.environment)
-        guard present.code == 0 else {
+    static func start() async throws -> RealPlane {
+        let state = try Repo.temporaryDirectory()
+        let present = try await HelperProgram.run(
+            ["/bin/bash", "-c", ". '\(scripts)/lib.sh' && cp_binaries_present"], in: state)
+        guard present.status == 0 else {
             throw TestFailure(
                 "the real control plane is not built: run scripts/control-plane/build.sh once (CI's .ci/run does)")
         }
-        let state = try Repo.temporaryDirectory()
-        let started = try runProgram(
-            scripts + "/start.sh", [state], environment: ProcessInfo.processInfo.environment, timeout: 240)
-        guard started.code == 0 else { throw TestFailure("start.sh failed: \(started.err.suffix(2000))") }
-        // If this test process dies, the watchdog stops the control plane: nothing is left running.
-        let pid = ProcessInfo.processInfo.processIdentifier
-        let watchdog = try SpawnedProcess(
-            executable: "/bin/bash",
-            arguments: [
-                "-c",
-                "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'",
-            ],
-            environment: ProcessInfo.processInfo.environment)
-        return RealPlane(state: state, watchdog: watchdog)
+        return RealPlane(service: try await ScriptedService.start(scripts: scripts, arguments: [state], state: state))
     }
 
     /// Stops every process of the control plane by its pid (stop.sh) and removes its state.
-    func stop() {
-        watchdog.signal(SIGTERM)
-        _ = watchdog.waitExit(timeout: 5)
-        _ = try? runProgram(
-            Self.scripts + "/stop.sh", [state], environment: ProcessInfo.processInfo.environment, timeout: 60)
+    func stop() async {
+        await service.stop()
         try? FileManager.default.removeItem(atPath: state)
     }
 }
@@ -66,8 +50,18 @@ final class RealPlane: Sendable {
         guard let kubectl = Repo.which("kubectl") else {
             throw TestFailure("kubectl is not installed: scripts/install-deps.sh installs it")
         }
-        let plane = try RealPlane.start()
-        defer { plane.stop() }
+        let plane = try await RealPlane.start()
+        do {
+            try await Self.exercise(plane, kubectl: kubectl)
+        } catch {
+            await plane.stop()
+            throw error
+        }
+        await plane.stop()
+    }
+
+    /// Every command on the real server, then an uninstall that must leave nothing Terminating.
+    private static func exercise(_ plane: RealPlane, kubectl: String) async throws {
         let plugins = try Repo.pluginDirectory()
         defer { try? FileManager.default.removeItem(atPath: plugins) }
         let environment = ["PATH": plugins + ":/usr/bin:/bin", "HOME": plane.state, "KUBECONFIG": plane.kubeconfig]

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The short chaos soak: the built `omjob-chaos` (debug build, beside the other products) runs
@@ -17,9 +18,9 @@ struct ChaosTests {
         let chaos = try Paths.product("omjob-chaos")
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // Through `Command`, whose wait holds none of the test process's cooperative threads for
+        // Through `HelperProgram`, whose wait holds none of the test process's cooperative threads for
         // the half minute the soak takes. Its 10-minute bound stops only a program that hangs.
-        let output = try await Command.run(
+        let output = try await HelperProgram.run(
             [
                 chaos, "--runs", "200", "--in-flight", "40", "--seed", "7", "--kill-every", "1.5",
                 "--tree-kills", "1", "--settle", "300",
@@ -37,7 +38,7 @@ struct ChaosTests {
         let chaos = try Paths.product("omjob-chaos")
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let output = try await Command.run(
+        let output = try await HelperProgram.run(
             [
                 chaos, "--replicas", "2", "--runs", "150", "--in-flight", "40", "--seed", "11",
                 "--kill-every", "1.5", "--tree-kills", "2", "--settle", "300",

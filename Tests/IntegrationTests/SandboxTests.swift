@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The README's first command, run as CI would: `scripts/sandbox.sh --check` with the built
@@ -49,7 +50,7 @@ import Testing
     }
 
     /// Runs the sandbox against the built products (no install, no build: `make test` built them).
-    /// Through `Command`, whose wait holds no thread for the minute the sandbox takes.
+    /// Through `HelperProgram`, whose wait holds no thread for the minute the sandbox takes.
     static func runSandbox() async throws -> (Int32, String) {
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -58,7 +59,7 @@ import Testing
                 .path,
             "SANDBOX_TIMEOUT": "200", "SANDBOX_CRON_TIMEOUT": "150",
         ]
-        let output = try await Command.run(
+        let output = try await HelperProgram.run(
             ["bash", Paths.root.appendingPathComponent("scripts/sandbox.sh").path, "--check"],
             environment: environment, in: directory)
         return (output.status, output.stdout + output.stderr)

@@ -5,6 +5,7 @@ import KubeAPI
 import KubeJSON
 import Models
 import Spawn
+import TestSupport
 import UVLoop
 
 /// One real control plane (etcd, kube-apiserver, kube-controller-manager v1.20.2 from
@@ -28,7 +29,7 @@ final class RealControlPlane: Sendable {
     /// The operator's ServiceAccount token, from the token controller's Secret.
     let operatorToken: String
     private let loop: LoopThread
-    private let watchdog: SpawnedProcess
+    private let service: ScriptedService
     private let heartbeat: Task<Void, Never>
 
     /// The control plane of the running suite (set by `.realControlPlane`).
@@ -37,7 +38,7 @@ final class RealControlPlane: Sendable {
     private init(
         state: String, profile: Profile, url: String, certificateAuthority: String, admin: KubeClient,
         operatorToken: String,
-        loop: LoopThread, watchdog: SpawnedProcess, heartbeat: Task<Void, Never>
+        loop: LoopThread, service: ScriptedService, heartbeat: Task<Void, Never>
     ) {
         self.state = state
         self.profile = profile
@@ -46,7 +47,7 @@ final class RealControlPlane: Sendable {
         self.admin = admin
         self.operatorToken = operatorToken
         self.loop = loop
-        self.watchdog = watchdog
+        self.service = service
         self.heartbeat = heartbeat
     }
 
@@ -57,7 +58,8 @@ final class RealControlPlane: Sendable {
         let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
         let state = try Paths.temporaryDirectory()
         guard
-            try await Command.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status == 0
+            try await HelperProgram.run(["bash", "-c", ". \(scripts)/lib.sh && cp_binaries_present"], in: state).status
+                == 0
         else {
             throw IntegrationFailure(
                 """
@@ -68,33 +70,31 @@ final class RealControlPlane: Sendable {
         let options = environment.merging([
             "OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT": profile.ownerReferencesEnforcement ? "1" : "0"
         ]) { _, new in new }
-        try await Command.check(["\(scripts)/start.sh", state], environment: options, in: state)
-        // If this process dies without stopping it, the watchdog does: nothing is left running.
-        let watchdog = try Self.watchdog(scripts: scripts, state: state)
+        let service = try await ScriptedService.start(
+            scripts: scripts, arguments: [state], state: state, environment: options)
         do {
-            return try await install(profile, state: state, watchdog: watchdog)
+            return try await install(profile, service: service)
         } catch {
-            watchdog.signal(SIGTERM)
-            _ = try? await Command.run(["\(scripts)/stop.sh", state], in: state)
+            await service.stop()
             throw error
         }
     }
 
-    private static func install(_ profile: Profile, state: String, watchdog: SpawnedProcess) async throws
-        -> RealControlPlane
-    {
-        let environment = try Self.environment(state: state)
+    private static func install(_ profile: Profile, service: ScriptedService) async throws -> RealControlPlane {
+        let state = service.state
+        let environment = try service.environmentFile()
         guard let url = environment["KUBE_API_URL"], let token = environment["KUBE_API_TOKEN"],
             let ca = environment["KUBE_API_CA"], let kubeconfig = environment["KUBECONFIG"]
         else {
             throw IntegrationFailure("\(state)/env lacks KUBE_API_URL, KUBE_API_TOKEN, KUBE_API_CA or KUBECONFIG")
         }
-        let kubectl = try Self.kubectl()
+        let kubectl = try ScriptedService.kubectl(repositoryRoot: Paths.root)
         let env = ["KUBECONFIG": kubeconfig]
         for arguments in profile.installation {
-            try await Command.check([kubectl, "apply"] + arguments, environment: env, in: state)
+            try await HelperProgram.check(
+                [kubectl, "apply"] + arguments, environment: env, in: state, workingDirectory: Paths.root.path)
         }
-        try await Command.check(
+        try await HelperProgram.check(
             [
                 kubectl, "wait", "--for", "condition=established", "--timeout", "60s",
                 "crd/omjobs.pipelines.openmetadata.org", "crd/cronomjobs.pipelines.openmetadata.org",
@@ -114,7 +114,7 @@ final class RealControlPlane: Sendable {
             return RealControlPlane(
                 state: state, profile: profile, url: url, certificateAuthority: ca, admin: admin,
                 operatorToken: operatorToken,
-                loop: loop, watchdog: watchdog, heartbeat: heartbeat)
+                loop: loop, service: service, heartbeat: heartbeat)
         } catch {
             loop.stopAndWait()
             throw error
@@ -126,49 +126,8 @@ final class RealControlPlane: Sendable {
         heartbeat.cancel()
         _ = await heartbeat.value
         loop.stopAndWait()
-        watchdog.signal(SIGTERM)
-        _ = watchdog.waitExit(timeout: 5)  // it traps TERM and exits at once; reap it
-        let scripts = Paths.root.appendingPathComponent("scripts/control-plane").path
-        _ = try? await Command.check(["\(scripts)/stop.sh", state], in: state)
+        await service.stop()
         try? FileManager.default.removeItem(atPath: state)
-    }
-
-    /// `export NAME="value"` lines of start.sh's env file.
-    private static func environment(state: String) throws -> [String: String] {
-        let text = try String(contentsOfFile: state + "/env", encoding: .utf8)
-        var result: [String: String] = [:]
-        for line in text.split(separator: "\n") where line.hasPrefix("export ") {
-            let pair = line.dropFirst("export ".count).split(separator: "=", maxSplits: 1)
-            guard pair.count == 2 else { continue }
-            result[String(pair[0])] = pair[1].trimmingCharacters(in: CharacterSet(charactersIn: "\""))
-        }
-        return result
-    }
-
-    /// kubectl on PATH, else the one scripts/validate-manifests.sh installs into .build/tools.
-    private static func kubectl() throws -> String {
-        for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {
-            let path = "\(directory)/kubectl"
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        let tools = Paths.root.appendingPathComponent(".build/tools/bin/kubectl").path
-        guard FileManager.default.isExecutableFile(atPath: tools) else {
-            throw IntegrationFailure(
-                "kubectl not found (PATH or .build/tools/bin): `make validate-manifests` installs it")
-        }
-        return tools
-    }
-
-    /// A shell that waits for this test process to end, then stops the control plane.
-    private static func watchdog(scripts: String, state: String) throws -> SpawnedProcess {
-        let pid = ProcessInfo.processInfo.processIdentifier
-        return try SpawnedProcess(
-            executable: "/bin/bash",
-            arguments: [
-                "-c",
-                "trap 'exit 0' TERM; while kill -0 \(pid) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'",
-            ],
-            environment: ProcessInfo.processInfo.environment)
     }
 }
 

@@ -3,6 +3,7 @@ import Foundation
 import KubeJSON
 import Models
 import Spawn
+import TestSupport
 
 /// A real node for a whole suite: the project's control plane (started with a 15 s node
 /// monitor grace period, so node loss takes seconds) joined by scripts/node's kubelet v1.20.2,
@@ -18,7 +19,7 @@ final class RealNode: Sendable {
     let state: String
     let name: String
     let containerdSocket: String
-    private let watchdog: SpawnedProcess
+    private let service: ScriptedService
 
     /// The node of the running suite (set by `.realNode`).
     @TaskLocal static var current: RealNode?
@@ -28,13 +29,13 @@ final class RealNode: Sendable {
     static let nodeMonitorGracePeriod = "15s"
 
     private init(
-        plane: RealControlPlane, state: String, name: String, containerdSocket: String, watchdog: SpawnedProcess
+        plane: RealControlPlane, state: String, name: String, containerdSocket: String, service: ScriptedService
     ) {
         self.plane = plane
         self.state = state
         self.name = name
         self.containerdSocket = containerdSocket
-        self.watchdog = watchdog
+        self.service = service
     }
 
     static func start() async throws -> RealNode {
@@ -51,18 +52,11 @@ final class RealNode: Sendable {
 
     private static func join(_ plane: RealControlPlane) async throws -> RealNode {
         let state = try Paths.temporaryDirectory()
-        try await Command.check(["\(scripts)/start.sh", plane.state, state], in: state)
-        let watchdog = try SpawnedProcess(
-            executable: "/bin/bash",
-            arguments: [
-                "-c",
-                "trap 'exit 0' TERM; while kill -0 \(ProcessInfo.processInfo.processIdentifier) 2>/dev/null; do sleep 1 & wait $!; done; '\(scripts)/stop.sh' '\(state)'",
-            ],
-            environment: ProcessInfo.processInfo.environment)
+        let service = try await ScriptedService.start(scripts: scripts, arguments: [plane.state, state], state: state)
         let node = RealNode(
             plane: plane, state: state, name: "omjob-real-node",
             containerdSocket: state + "/containerd/containerd.sock",
-            watchdog: watchdog)
+            service: service)
         do {
             let taint: JSONValue = ["spec": ["taints": [["key": "omjob.test/no-kubelet", "effect": "NoSchedule"]]]]
             _ = try await plane.admin.patch(
@@ -88,20 +82,18 @@ final class RealNode: Sendable {
     }
 
     private func stopNode() async {
-        watchdog.signal(SIGTERM)
-        _ = watchdog.waitExit(timeout: 5)
-        _ = try? await Command.check(["\(Self.scripts)/stop.sh", state], in: state)
+        await service.stop()
         try? FileManager.default.removeItem(atPath: state)
     }
 
     /// Stops only the kubelet (the containers keep running), as when a node's kubelet dies.
     func stopKubelet() async throws {
-        try await Command.check(["\(Self.scripts)/kubelet.sh", state, "stop"], in: state)
+        try await HelperProgram.check(["\(Self.scripts)/kubelet.sh", state, "stop"], in: state)
     }
 
     /// Starts the kubelet again with the same configuration.
     func startKubelet() async throws {
-        try await Command.check(["\(Self.scripts)/kubelet.sh", state, "start"], in: state)
+        try await HelperProgram.check(["\(Self.scripts)/kubelet.sh", state, "start"], in: state)
     }
 
     /// The host pid of a running container's first process (`containerd://ID` from a pod's
@@ -111,7 +103,7 @@ final class RealNode: Sendable {
         // Command writes its output files in the directory it is given: one of its own per call.
         let directory = try Paths.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let tasks = try await Command.check(
+        let tasks = try await HelperProgram.check(
             ["ctr", "--address", containerdSocket, "-n", "k8s.io", "tasks", "ls"], in: directory)
         for line in tasks.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
