@@ -4,6 +4,21 @@ import Foundation
 /// needs only the status line of the supervisor's probes, synchronously, from any thread.
 enum HealthProbe {
     static func status(port: Int, path: String) -> Int? {
+        guard let response = get(port: port, path: path, limit: 64), response.count > 12 else { return nil }
+        return Int(String(decoding: response[9..<12], as: UTF8.self))
+    }
+
+    /// The body of a 200 answer (the server closes the connection after it), or nil.
+    static func body(port: Int, path: String) -> String? {
+        guard let response = get(port: port, path: path, limit: 16 << 20),
+            String(decoding: response.prefix(12), as: UTF8.self).hasSuffix("200"),
+            let end = response.firstRange(of: Array("\r\n\r\n".utf8))
+        else { return nil }
+        return String(decoding: response[end.upperBound...], as: UTF8.self)
+    }
+
+    /// The raw response to one GET, up to `limit` bytes.
+    private static func get(port: Int, path: String, limit: Int) -> [UInt8]? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
@@ -18,10 +33,14 @@ enum HealthProbe {
         guard connected == 0 else { return nil }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         guard send(fd, request, request.count, 0) == request.count else { return nil }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let count = recv(fd, &buffer, buffer.count, 0)
-        guard count > 12 else { return nil }
-        return Int(String(decoding: buffer[9..<12], as: UTF8.self))
+        var response: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while response.count < limit {
+            let count = recv(fd, &buffer, min(buffer.count, limit - response.count), 0)
+            guard count > 0 else { break }
+            response += buffer[..<count]
+        }
+        return response.isEmpty ? nil : response
     }
 
     static func loopback(port: Int) -> sockaddr_in {

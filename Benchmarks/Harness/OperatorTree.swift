@@ -127,6 +127,20 @@ public final class OperatorTree: Sendable {
         running.waitUntilExit()
     }
 
+    /// The sum and count of a histogram on the supervisor's `/metrics` (every label set summed).
+    public func histogramTotals(_ name: String) -> (sum: Double, count: Double)? {
+        guard let text = HealthProbe.body(port: healthPort, path: "/metrics") else { return nil }
+        var sum = 0.0
+        var count = 0.0
+        for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+            let parts = line.split(separator: " ")
+            guard parts.count >= 2, let value = Double(parts[1]) else { continue }
+            let series = parts[0].prefix { $0 != "{" }
+            if series == name + "_sum" { sum += value } else if series == name + "_count" { count += value }
+        }
+        return (sum, count)
+    }
+
     /// Waits for /ready; throws at once, with the log's tail, if the supervisor exits instead.
     public func waitUntilReady(timeout: Double) async throws {
         let deadline = Date().addingTimeInterval(timeout)

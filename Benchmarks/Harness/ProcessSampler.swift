@@ -89,7 +89,7 @@ public final class ProcessSampler: Sendable {
         }.sorted()
     }
 
-    /// The process's command name.
+    /// The process's command name (the kernel keeps 15 bytes of it: `omjob-superviso`).
     public static func command(_ pid: pid_t) -> String {
         ((try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8)) ?? "").trimmingCharacters(
             in: .whitespacesAndNewlines)

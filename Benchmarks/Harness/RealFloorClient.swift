@@ -1,6 +1,7 @@
 import KubeAPI
 import KubeJSON
 import Models
+import Synchronization
 import UVLoop
 
 /// The floor on a real API server: the least any operator must do to start an exit handler,
@@ -10,10 +11,16 @@ import UVLoop
 public final class RealFloorClient: Sendable {
     private let loop: LoopThread
     private let task: Task<Void, Never>
+    private let creates: DurationLog
+
+    /// How long each create of an exit pod took, request sent to answer read, in milliseconds.
+    public var createMilliseconds: [Double] { creates.all }
 
     public init(server: ControlPlaneServer, namespace: String) throws {
         let (client, loop) = try server.client()
         self.loop = loop
+        let creates = DurationLog()
+        self.creates = creates
         task = Task {
             var handled = Set<String>()
             while !Task.isCancelled {
@@ -26,9 +33,12 @@ public final class RealFloorClient: Sendable {
                             let run = labels[RunRecorder.nameLabel], handled.insert(run).inserted
                         else { continue }
                         Task {
+                            let sent = ContinuousClock.now
                             _ = try? await client.create(
                                 FloorClient.floorPod(run, type: "exit-handler", namespace: namespace),
                                 resource: PodView.resourceType, namespace: namespace, name: nil, answer: Unread.self)
+                            let took = (ContinuousClock.now - sent).milliseconds
+                            creates.add(took)
                         }
                     }
                 } catch {
@@ -44,4 +54,11 @@ public final class RealFloorClient: Sendable {
         await task.value
         loop.stopAndWait()
     }
+}
+
+/// Durations in milliseconds added from several tasks.
+final class DurationLog: Sendable {
+    private let values = Mutex<[Double]>([])
+    func add(_ milliseconds: Double) { values.withLock { $0.append(milliseconds) } }
+    var all: [Double] { values.withLock { $0 } }
 }

@@ -16,6 +16,9 @@ enum RealServerPhase {
     static let floorNamespace = "floor"
     /// Seconds each exit pod runs before the stand-in reports it Succeeded.
     static let exitSeconds = 0.1
+    /// The watcher's own measure of its part: from seeing the change that ends the main pod to the
+    /// API server's 201 for the exit pod.
+    static let insideHistogram = "omjob_exit_handler_start_latency_seconds"
     /// Seconds the ready tree is watched doing nothing, for its CPU at rest.
     static let idleSeconds = 5.0
 
@@ -75,13 +78,21 @@ enum RealServerPhase {
             let cpuBefore = tree.sampler.cpuSeconds
             let roleCPUBefore = tree.sampler.cpuSecondsByCommand
             let window = ContinuousClock.now
-            (row.operator, row.operatorRunsPerSecond) = try await measureRuns(
+            let insideBefore = tree.histogramTotals(insideHistogram)
+            let ours = try await measureRuns(
                 server: server, namespace: namespace, prefix: prefix, runs: runs, inFlight: level,
                 runSeconds: runSeconds, omJobs: true
             ) { index in
                 try await client.create(
                     OMJobFactory.omJob(prefix + String(index), namespace: namespace), resource: OMJob.resourceType,
                     namespace: namespace, name: prefix + String(index), answer: Unread.self)
+            }
+            (row.operator, row.operatorMeanMilliseconds, row.operatorRunsPerSecond) = (
+                ours.latency, ours.meanMilliseconds, ours.runsPerSecond
+            )
+            if let before = insideBefore, let after = tree.histogramTotals(insideHistogram), after.count > before.count
+            {
+                row.operatorInsideMeanMilliseconds = (after.sum - before.sum) / (after.count - before.count) * 1000
             }
             tree.sample()
             let cpu = tree.sampler.cpuSeconds - cpuBefore
@@ -91,7 +102,7 @@ enum RealServerPhase {
             row.cpuMillisecondsPerRunByProcess = tree.sampler.cpuSecondsByCommand.mapValues { $0 / Double(runs) * 1000 }
                 .merging(roleCPUBefore.mapValues { -$0 / Double(runs) * 1000 }, uniquingKeysWith: +)
             row.treeCPUMillisecondsPerRunBeyondRest = max(0, cpu - rest) / Double(runs) * 1000
-            (row.floor, row.floorRunsPerSecond) = try await measureRuns(
+            let floor = try await measureRuns(
                 server: server, namespace: floorNamespace, prefix: prefix, runs: runs, inFlight: level,
                 runSeconds: runSeconds, omJobs: false
             ) { index in
@@ -99,16 +110,29 @@ enum RealServerPhase {
                 try await client.create(
                     pod, resource: PodView.resourceType, namespace: floorNamespace, name: nil, answer: Unread.self)
             }
+            (row.floor, row.floorMeanMilliseconds, row.floorRunsPerSecond) = (
+                floor.latency, floor.meanMilliseconds, floor.runsPerSecond
+            )
+            row.floorCreateMeanMilliseconds = floor.createMeanMilliseconds ?? 0
             result.levels.append(row)
         }
     }
 
     /// Runs `runs` runs `inFlight` at a time in `namespace` with the stand-in kubelet (and, for
     /// the floor, the floor client) watching; their latencies and pace.
+    /// One side's figures at one number in flight.
+    struct Measured {
+        var latency: LatencySummary
+        var meanMilliseconds: Double
+        var runsPerSecond: Double
+        /// The floor's creates alone (request sent → answer read), mean; nil for the operator.
+        var createMeanMilliseconds: Double?
+    }
+
     private static func measureRuns(
         server: ControlPlaneServer, namespace: String, prefix: String, runs: Int, inFlight: Int, runSeconds: Double,
         omJobs: Bool, submit: (Int) async throws -> Void
-    ) async throws -> (LatencySummary, Double) {
+    ) async throws -> Measured {
         let recorder = RunRecorder(runPrefix: prefix)
         let kubelet = try KubeletStandIn(
             server: server, namespace: namespace, recorder: recorder, mainSeconds: runSeconds,
@@ -121,13 +145,19 @@ enum RealServerPhase {
                 total: runs, inFlight: inFlight, submit: submit, finished: { recorder.finished })
             await floor?.stop()
             await kubelet.stop()
-            return (LatencySummary(recorder.exitStartLatencies), Double(runs) / (elapsed.milliseconds / 1000))
+            let latencies = recorder.exitStartLatencies
+            return Measured(
+                latency: LatencySummary(latencies), meanMilliseconds: mean(latencies),
+                runsPerSecond: Double(runs) / (elapsed.milliseconds / 1000),
+                createMeanMilliseconds: floor.map { mean($0.createMilliseconds) })
         } catch {
             await floor?.stop()
             await kubelet.stop()
             throw error
         }
     }
+
+    static func mean(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count) }
 }
 
 /// Every figure of one `omjob-bench --server real` run.
@@ -138,6 +168,12 @@ struct RealServerResult: Encodable {
         var floor = LatencySummary([])
         var operatorRunsPerSecond = 0.0
         var floorRunsPerSecond = 0.0
+        var operatorMeanMilliseconds = 0.0
+        var floorMeanMilliseconds = 0.0
+        /// The watcher's histogram over the level: change seen → 201 for the exit pod, mean.
+        var operatorInsideMeanMilliseconds = 0.0
+        /// The floor's create alone, request sent → answer read, mean.
+        var floorCreateMeanMilliseconds = 0.0
         var treeCPUMillisecondsPerRun = 0.0
         /// The same less what the tree spends at rest over the level's wall time.
         var treeCPUMillisecondsPerRunBeyondRest = 0.0
@@ -149,6 +185,8 @@ struct RealServerResult: Encodable {
         private enum CodingKeys: String, CodingKey {
             case inFlight, `operator`, floor, operatorRunsPerSecond, floorRunsPerSecond, treeCPUMillisecondsPerRun
             case treeCPUMillisecondsPerRunBeyondRest, cpuMillisecondsPerRunByProcess
+            case operatorMeanMilliseconds, floorMeanMilliseconds, operatorInsideMeanMilliseconds
+            case floorCreateMeanMilliseconds
             case ratioP50, ratioP99
         }
 
@@ -162,6 +200,10 @@ struct RealServerResult: Encodable {
             try container.encode(treeCPUMillisecondsPerRun, forKey: .treeCPUMillisecondsPerRun)
             try container.encode(treeCPUMillisecondsPerRunBeyondRest, forKey: .treeCPUMillisecondsPerRunBeyondRest)
             try container.encode(cpuMillisecondsPerRunByProcess, forKey: .cpuMillisecondsPerRunByProcess)
+            try container.encode(operatorMeanMilliseconds, forKey: .operatorMeanMilliseconds)
+            try container.encode(floorMeanMilliseconds, forKey: .floorMeanMilliseconds)
+            try container.encode(operatorInsideMeanMilliseconds, forKey: .operatorInsideMeanMilliseconds)
+            try container.encode(floorCreateMeanMilliseconds, forKey: .floorCreateMeanMilliseconds)
             try container.encode(ratioP50, forKey: .ratioP50)
             try container.encode(ratioP99, forKey: .ratioP99)
         }
@@ -192,6 +234,9 @@ struct RealServerResult: Encodable {
             lines.append("  floor     " + BenchResult.latency(level.floor))
             lines.append(
                 "  tree CPU  \(BenchResult.number(level.treeCPUMillisecondsPerRun)) ms per run, \(BenchResult.number(level.treeCPUMillisecondsPerRunBeyondRest)) ms beyond its CPU at rest"
+            )
+            lines.append(
+                "  means     operator \(BenchResult.number(level.operatorMeanMilliseconds)) ms, of which the tree (change seen → 201) \(BenchResult.number(level.operatorInsideMeanMilliseconds)) ms; floor \(BenchResult.number(level.floorMeanMilliseconds)) ms, of which its create \(BenchResult.number(level.floorCreateMeanMilliseconds)) ms"
             )
             lines.append(
                 "  by process "
