@@ -96,8 +96,9 @@ extension EndingScenario {
     }
 
     /// The kubelet stopped while the main container runs: NodeLost is recorded and the main pod's
-    /// deletion asked with it; the exit pod runs once the kubelet is back, and the kubelet, back,
-    /// stops the container within its grace period. One exit handler, whatever the late report.
+    /// deletion asked with the exit handler's start (`stopRequestedAt` in the record); the exit
+    /// pod runs once the kubelet is back, and the kubelet, back, stops the container within its
+    /// grace period. One exit handler, whatever the late report.
     static let nodeLost = EndingScenario(
         name: "the kubelet stopped while the main pod runs: NodeLost, the exit handler runs when it returns"
     ) { run in
@@ -114,6 +115,7 @@ extension EndingScenario {
             _ = try await until("the main pod's deletion asked") {
                 try await run.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil
             }
+            try await run.expectStopRequested("lost", asked: .byTheRun)
             try await node.startKubelet()
             try await run.finishExitHandler(exit)
             try await run.expectEnded("lost", phase: "Succeeded", reason: "NodeLost", pipelineStatus: "failed")
