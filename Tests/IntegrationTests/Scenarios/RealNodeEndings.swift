@@ -57,8 +57,7 @@ extension EndingScenario {
             try await run.realNode().evict(pod: "evicted-api-main")
             let exit = try await run.waitForExitPod(of: "evicted-api")
             try await run.finishExitHandler(exit)
-            try await run.expectEnded("evicted-api", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
-            #expect(try await run.omJob("evicted-api")?["status"]?["mainPodExitCode"]?.intValue == 143)
+            try await run.expectKubeletReport("evicted-api", ["Error": 143])
         },
         EndingScenario(name: "a main container ignoring SIGTERM is killed at the end of its grace period") { run in
             var object = run.omJobObject("stubborn")
