@@ -326,6 +326,7 @@ extension MainPodTermination {
         var exitCode: Int?
         var signal: Int?
         var mayRun: Bool?
+        var stopRequestedAt: String?
         var startedAt: String?
         var finishedAt: String?
         var recordedAt: String?
@@ -342,6 +343,8 @@ extension MainPodTermination {
                 source = try reader.readString()
             } else if key == "containerMayStillRun" {
                 mayRun = try reader.readBoolOrNull()
+            } else if key == "stopRequestedAt" {
+                stopRequestedAt = try reader.readStringOrNull()
             } else if key == "startedAt" {
                 startedAt = try reader.readStringOrNull()
             } else if key == "finishedAt" {
@@ -355,7 +358,7 @@ extension MainPodTermination {
         guard let reason, let source else { throw reader.error("mainPodTermination without reason or source") }
         self.init(
             reason: reason, message: message, exitCode: exitCode, signal: signal, source: source,
-            containerMayStillRun: mayRun,
+            containerMayStillRun: mayRun, stopRequestedAt: stopRequestedAt,
             startedAt: startedAt, finishedAt: finishedAt, recordedAt: recordedAt)
     }
 }

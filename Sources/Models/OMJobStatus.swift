@@ -41,7 +41,9 @@ public enum OMJobPhase: String, Codable, Hashable, Sendable, CaseIterable {
     public var isFinished: Bool { self == .succeeded || self == .failed }
 }
 
-/// How the main pod ended, with the evidence it was read from. Recorded once, never rewritten.
+/// How the main pod ended, with the evidence it was read from. Recorded once, never rewritten; only
+/// `stopRequestedAt` is added afterwards, when the main pod of an ending whose container may still
+/// run is asked to stop.
 public struct MainPodTermination: Codable, Hashable, Sendable {
     /// Completed, Error, OOMKilled, Evicted, PodDeleted, NodeLost, PodLost, NeverStarted/<reason>, CreateFailed, Killed, …
     public var reason: String
@@ -52,14 +54,19 @@ public struct MainPodTermination: Codable, Hashable, Sendable {
     public var source: String
     /// True when the container may still be running (node lost, stop not confirmed).
     public var containerMayStillRun: Bool?
+    /// When the main pod's deletion was asked, for an ending whose container may still run, so that
+    /// a node that returns stops the container: by the operator as it starts the exit handler, or
+    /// before it by whoever deleted the pod. Absent while not asked, and when the pod had already
+    /// ended on its own or was gone.
+    public var stopRequestedAt: String?
     public var startedAt: String?
     public var finishedAt: String?
     public var recordedAt: String?
 
     public init(
         reason: String, message: String? = nil, exitCode: Int? = nil, signal: Int? = nil, source: String,
-        containerMayStillRun: Bool? = nil, startedAt: String? = nil, finishedAt: String? = nil,
-        recordedAt: String? = nil
+        containerMayStillRun: Bool? = nil, stopRequestedAt: String? = nil, startedAt: String? = nil,
+        finishedAt: String? = nil, recordedAt: String? = nil
     ) {
         self.reason = reason
         self.message = message
@@ -67,6 +74,7 @@ public struct MainPodTermination: Codable, Hashable, Sendable {
         self.signal = signal
         self.source = source
         self.containerMayStillRun = containerMayStillRun
+        self.stopRequestedAt = stopRequestedAt
         self.startedAt = startedAt
         self.finishedAt = finishedAt
         self.recordedAt = recordedAt

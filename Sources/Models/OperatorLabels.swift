@@ -41,7 +41,7 @@ public enum OperatorLabels {
 /// fields are still written for users whose CRD keeps them, and never read back when an
 /// annotation says otherwise (`RunRecord`).
 public enum RecordAnnotations {
-    /// `MainPodTermination` as JSON: how the main pod ended, recorded once.
+    /// `MainPodTermination` as JSON: how the main pod ended, recorded once (`stopRequestedAt` added later).
     public static let mainPodTermination = "omjob.pipelines.openmetadata.org/main-pod-termination"
     /// Exit-handler pods created so far, as a decimal number.
     public static let exitHandlerAttempts = "omjob.pipelines.openmetadata.org/exit-handler-attempts"

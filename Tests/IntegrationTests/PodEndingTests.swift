@@ -42,6 +42,7 @@ import Testing
                 try await op.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil
             }
             #expect(try await op.pod("lost-main")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty == false)
+            try await op.expectStopRequested("lost", asked: .byTheRun)
             // The node returns and the kubelet reports the SIGTERM the deletion sent: nothing changes.
             try op.setNodeReady("node-9", "True")
             try await op.terminate("lost-main", exitCode: 143, reason: "Error", signal: 15)

@@ -44,7 +44,7 @@ import Testing
         status.mainPodExitCode = 1
         status.mainPodTermination = MainPodTermination(
             reason: "r", message: "m", exitCode: 1, signal: 9, source: "PodPhase",
-            containerMayStillRun: true, startedAt: "t", finishedAt: "t", recordedAt: "t")
+            containerMayStillRun: true, stopRequestedAt: "t", startedAt: "t", finishedAt: "t", recordedAt: "t")
         status.exitHandlerAttempts = 1
         status.exitHandlerExitCode = 1
         status.exitHandlerReason = "r"

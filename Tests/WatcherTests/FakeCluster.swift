@@ -31,20 +31,28 @@ struct FakeCluster {
     mutating func settle(settings: RunSettings = RunSettings()) -> [Command] {
         var all: [Command] = []
         for _ in 0..<30 {
-            guard let omJob else { return all }
-            // The decision sees what the watcher's informers keep: pod views, and a finished run without its templates.
-            let views = pods.values.map(PodView.init)
-            // As the watcher's cache does: the node as set here, else what the main pod says of it.
-            let mainPodNode = node ?? RunObservation.mainPodNode(omJob: omJob, pods: views, nodes: { _ in nil })
-            let decision = RunDecider.decide(
-                RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: views, mainPodNode: mainPodNode),
-                now: now, settings: settings)
-            let applied = decision.commands.filter { apply($0) }
-            all += decision.commands
-            if applied.isEmpty { return all }
+            guard omJob != nil else { return all }
+            let (commands, changed) = step(settings: settings)
+            all += commands
+            if !changed { return all }
         }
         Issue.record("the decision did not settle: \(all.suffix(5).map(\.id))")
         return all
+    }
+
+    /// One decision, its commands applied: the commands, and whether any of them changed something.
+    @discardableResult
+    mutating func step(settings: RunSettings = RunSettings()) -> (commands: [Command], changed: Bool) {
+        guard let omJob else { return ([], false) }
+        // The decision sees what the watcher's informers keep: pod views, and a finished run without its templates.
+        let views = pods.values.map(PodView.init)
+        // As the watcher's cache does: the node as set here, else what the main pod says of it.
+        let mainPodNode = node ?? RunObservation.mainPodNode(omJob: omJob, pods: views, nodes: { _ in nil })
+        let decision = RunDecider.decide(
+            RunObservation(omJob: omJob.withoutPodTemplatesIfFinished(), pods: views, mainPodNode: mainPodNode),
+            now: now, settings: settings)
+        let applied = decision.commands.filter { apply($0) }
+        return (decision.commands, !applied.isEmpty)
     }
 
     private mutating func bump() -> String {
@@ -162,7 +170,8 @@ struct FakeCluster {
         metadata.isBeingDeleted && (metadata.finalizers ?? []).isEmpty
     }
 
-    /// DELETE: gone at once without finalizers, else marked with deletionTimestamp = now + grace.
+    /// DELETE: gone at once without finalizers, else marked with deletionTimestamp = now + grace
+    /// and the grace in deletionGracePeriodSeconds.
     /// `asOf`: the resourceVersion precondition, when the command carries one.
     mutating func deletePod(_ name: String, grace: TimeInterval = 30, asOf version: String? = nil) -> Bool {
         guard var pod = pods[name], !pod.metadata.isBeingDeleted else { return false }
@@ -171,6 +180,7 @@ struct FakeCluster {
             pods[name] = nil
         } else {
             pod.metadata.deletionTimestamp = KubeTime.format(now.addingTimeInterval(grace))
+            pod.metadata.deletionGracePeriodSeconds = Int64(grace)
             pod.metadata.resourceVersion = bump()
             pods[name] = pod
         }

@@ -5,8 +5,9 @@ import Testing
 @testable import Watcher
 
 /// A main pod whose node is lost: the run ends with NodeLost, the main pod is deleted so that a
-/// returning node stops it, its finalizer goes only after that, and a late report from the pod
-/// changes nothing but an event. With or without the right to read nodes.
+/// returning node stops it (the record says when: `stopRequestedAt`), its finalizer goes only after
+/// that, and a late report from the pod changes nothing but an event. With or without the right to
+/// read nodes.
 @Suite struct NodeLossTests {
     static let lostAt = "2025-01-09T15:40:00Z"
 
@@ -47,7 +48,7 @@ import Testing
         let ending = try #require(job.effectiveStatus.mainPodTermination)
         #expect(ending.reason == "NodeLost")
         #expect(ending.containerMayStillRun == true)
-        #expect(ending.message?.contains("the main pod is deleted") == true, "the record says the stop was asked")
+        #expect(ending.stopRequestedAt == "2025-01-09T15:50:00Z", "the record says when the stop was asked")
         #expect(cluster.exitPods.count == 1)
         let pod = try #require(cluster.pods[main])
         #expect(pod.metadata.isBeingDeleted, "a returning node stops the container")
@@ -59,25 +60,88 @@ import Testing
         #expect(cluster.pods[main] == nil, "released once its deletion was asked: the pod goes")
     }
 
-    @Test func theNodeReturningAfterTheRecordChangesNothingButAnEvent() throws {
+    /// The node walks from Unknown past the threshold to back, its main pod reporting its end
+    /// late (the SIGTERM the stop sent, 143, or a completion, 0), after the stop was asked or
+    /// before, then going: one ending (NodeLost), one exit handler, the late report an event.
+    @Test(arguments: [143, 0], [false, true])
+    func aLateReportAfterNodeLostChangesNothingButAnEvent(exitCode: Int, reportedBeforeTheStop: Bool) throws {
+        var (cluster, main) = try running()
+        cluster.node = .notReady(since: T.at(Self.lostAt), status: "Unknown", name: "worker-1")
+
+        // Unknown, within the threshold: nothing is concluded.
+        cluster.now = T.at("2025-01-09T15:44:00Z")
+        cluster.settle()
+        #expect(cluster.omJob?.effectiveStatus.mainPodTermination == nil)
+        #expect(cluster.pods[main]?.metadata.isBeingDeleted == false)
+
+        // Unknown past the threshold: NodeLost, confirmed by a fresh read before anything else.
+        cluster.now = T.at("2025-01-09T15:50:00Z")
+        cluster.step()
+        let lost = try #require(cluster.omJob?.effectiveStatus.mainPodTermination)
+        #expect(lost.reason == "NodeLost")
+        #expect(lost.stopRequestedAt == nil, "asked with the exit handler's start, after the record")
+        #expect(cluster.exitPods.isEmpty)
+
+        // The kubelet returns and reports the container's end.
+        cluster.node = .ready
+        if reportedBeforeTheStop {
+            cluster.exit(main, code: exitCode)
+            cluster.now = T.at("2025-01-09T15:50:20Z")
+            cluster.settle()
+        } else {
+            cluster.settle()
+            #expect(cluster.pods[main]?.metadata.isBeingDeleted == true)
+            cluster.now = T.at("2025-01-09T15:50:20Z")
+            cluster.exit(main, code: exitCode)
+            cluster.settle()
+        }
+        let job = try #require(cluster.omJob)
+        let ending = try #require(job.effectiveStatus.mainPodTermination)
+        #expect(ending.reason == "NodeLost", "the recorded ending stays")
+        #expect(ending.exitCode == nil)
+        // Asked only of a pod that had not reported its end; a pod that had needs no stop.
+        #expect(ending.stopRequestedAt == (reportedBeforeTheStop ? nil : "2025-01-09T15:50:00Z"))
+        #expect(cluster.pods[main]?.metadata.isBeingDeleted == !reportedBeforeTheStop)
+        #expect(job.status?.phase == .exitHandlerRunning)
+        #expect(cluster.exitPods.count == 1, "no second exit handler")
+        let exit = try #require(cluster.exitPods.first)
+        #expect(exit.env("pipelineStatus") == "failed")
+        #expect(exit.env("OMJOB_MAIN_REASON") == "NodeLost")
+        let late = cluster.events.filter { $0.reason == "MainPodReportedLate" }
+        #expect(late.count == 1)
+        #expect(late.first?.message?.contains("exit code \(exitCode)") == true, "\(late.first?.message ?? "no event")")
+
+        // The exit handler ends; the run finishes and releases the main pod, which goes.
+        cluster.exit(try #require(exit.metadata.name), code: 0)
+        cluster.settle()
+        #expect(cluster.omJob?.status?.phase == .succeeded)
+        #expect(cluster.pods[main]?.metadata.finalizers == nil)
+        if !reportedBeforeTheStop { #expect(cluster.pods[main] == nil, "deleted, and released: gone") }
+        cluster.pods[main] = nil
+        cluster.now = T.at("2025-01-09T15:55:00Z")
+        cluster.settle()
+        let finished = try #require(cluster.omJob)
+        #expect(finished.status?.phase == .succeeded)
+        #expect(finished.effectiveStatus.mainPodTermination == ending, "gone after the record: not PodLost")
+        #expect(cluster.exitPods.count == 1)
+    }
+
+    /// The stop was sent but the status write after it was lost (or someone deleted the pod
+    /// first): the pod is not deleted again, and the record takes the time from the pod.
+    @Test func aStopAlreadyTakenIsReadBackFromThePod() throws {
         var (cluster, main) = try running()
         cluster.node = .notReady(since: T.at(Self.lostAt), status: "Unknown", name: "worker-1")
         cluster.now = T.at("2025-01-09T15:50:00Z")
-        cluster.settle()
-        // The kubelet comes back and reports the SIGTERM the deletion sent.
-        cluster.node = .ready
-        cluster.exit(main, code: 143)
-        cluster.settle()
-        let job = try #require(cluster.omJob)
-        #expect(job.effectiveStatus.mainPodTermination?.reason == "NodeLost", "the recorded ending stays")
-        #expect(cluster.exitPods.count == 1, "no second exit handler")
-        #expect(
-            cluster.events.contains {
-                $0.reason == "MainPodReportedLate" && ($0.message ?? "").contains("exit code 143")
-            })
-        cluster.exit(try #require(cluster.exitPods.first?.metadata.name), code: 0)
-        cluster.settle()
-        #expect(cluster.omJob?.status?.phase == .succeeded)
+        cluster.step()
+        #expect(cluster.omJob?.effectiveStatus.mainPodTermination?.reason == "NodeLost")
+        cluster.now = T.at("2025-01-09T15:50:02Z")
+        let deleted = cluster.deletePod(main, grace: 30)
+        #expect(deleted)
+        cluster.now = T.at("2025-01-09T15:50:05Z")
+        let commands = cluster.settle()
+        #expect(!commands.contains { if case .stopPod = $0.action { true } else { false } })
+        let ending = try #require(cluster.omJob?.effectiveStatus.mainPodTermination)
+        #expect(ending.stopRequestedAt == "2025-01-09T15:50:02Z")
         #expect(cluster.exitPods.count == 1)
     }
 

@@ -183,6 +183,9 @@ OMJOB_STATUS = obj("What happened to the run. Written only by the operator (stat
                     enum=["PodPhase", "DisruptionTarget", "PodReason", "ContainerTerminated", "Deletion",
                           "NodeLost", "Disappeared", "NeverStarted", "ActiveDeadline", "CreateFailed", "Killed"]),
         "containerMayStillRun": b("True when the container may still be running (node lost, stop not confirmed)."),
+        "stopRequestedAt": time("When the main pod's deletion was asked, for an ending whose container may still run, so "
+                                "that a node that returns stops it: by the operator as it starts the exit handler, or "
+                                "before by whoever deleted the pod. Absent when the pod had already ended or was gone."),
         "startedAt": time("When the main container started, when known."),
         "finishedAt": time("When the main container ended, when known."),
         "recordedAt": time("When the operator recorded the ending."),

@@ -14,6 +14,15 @@
 # controller manager waits for a node's heartbeat before marking it Unknown, checked every
 # second when set, so that node-loss scenarios on a real node (scripts/node) take seconds.
 #
+# OMJOB_CP_POD_EVICTION_TIMEOUT (e.g. 20s; unset: upstream's 5 min): how long the pods of a
+# node that is Unknown or NotReady stay before they are evicted. It is the controller manager's
+# --pod-eviction-timeout, which v1.20 reads only with its taint manager off; with it on (the
+# default, kept here) a lost node is tainted NoExecute and its pods are evicted when their
+# node.kubernetes.io/unreachable or not-ready toleration runs out, which the API server's
+# DefaultTolerationSeconds admission gives every pod that brings none (300 s). So the same
+# value, in whole seconds, also becomes the API server's --default-unreachable-toleration-seconds
+# and --default-not-ready-toleration-seconds. A Go duration of hours, minutes and seconds.
+#
 # OMJOB_CP_AUDIT_LOG=1 writes the server's audit log, one JSON event per request at level
 # Metadata (verb, URI, user, source IP, timestamps; no bodies), to STATE_DIR/logs/audit.log:
 # the server's own record of who wrote what and when (the leader-election tests read it).
@@ -25,6 +34,21 @@ here="$(cd "$(dirname "$0")" && pwd)"
 command -v etcd >/dev/null || cp_die "etcd is missing: apt-get install etcd-server (Debian's etcd 3.4)"
 command -v openssl >/dev/null || cp_die "openssl is missing: apt-get install openssl"
 command -v curl >/dev/null || cp_die "curl is missing: apt-get install curl"
+
+# Whole seconds of a Go duration made of h, m and s parts (20s, 2m, 1m30s).
+duration_seconds() {
+  [[ "$1" =~ ^(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?$ ]] && [ -n "$1" ] ||
+    cp_die "not a duration of hours, minutes and seconds (e.g. 20s, 1m30s): '$1'"
+  echo $(( ${BASH_REMATCH[2]:-0} * 3600 + ${BASH_REMATCH[4]:-0} * 60 + ${BASH_REMATCH[6]:-0} ))
+}
+eviction_api=()
+eviction_kcm=()
+if [ -n "${OMJOB_CP_POD_EVICTION_TIMEOUT:-}" ]; then
+  eviction_seconds=$(duration_seconds "$OMJOB_CP_POD_EVICTION_TIMEOUT")
+  eviction_api=(--default-unreachable-toleration-seconds "$eviction_seconds"
+    --default-not-ready-toleration-seconds "$eviction_seconds")
+  eviction_kcm=(--pod-eviction-timeout "$OMJOB_CP_POD_EVICTION_TIMEOUT")
+fi
 
 state="${1:-$(mktemp -d "${TMPDIR:-/tmp}/omjob-control-plane.XXXXXX")}"
 mkdir -p "$state"
@@ -106,7 +130,7 @@ spawn kube-apiserver "$CP_BIN/kube-apiserver" \
   --api-audiences https://kubernetes.default.svc.cluster.local \
   --service-cluster-ip-range 10.96.0.0/24 --allow-privileged=true \
   --disable-admission-plugins ServiceAccount "${admission[@]}" \
-  --kubelet-preferred-address-types InternalIP,Hostname "${audit[@]}" \
+  --kubelet-preferred-address-types InternalIP,Hostname "${audit[@]}" "${eviction_api[@]}" \
   --profiling=false --logtostderr -v 0
 admin_token=$(cat "$pki/admin.token")
 api_url="https://127.0.0.1:$api_port"
@@ -141,7 +165,7 @@ fi
 spawn kube-controller-manager "$CP_BIN/kube-controller-manager" \
   --kubeconfig "$pki/controller-manager.kubeconfig" --use-service-account-credentials \
   --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" \
-  --port 0 --secure-port 0 --leader-elect=false "${node_monitor[@]}" --logtostderr -v 0
+  --port 0 --secure-port 0 --leader-elect=false "${node_monitor[@]}" "${eviction_kcm[@]}" --logtostderr -v 0
 
 cat >"$state/env" <<EOF
 # Written by scripts/control-plane/start.sh; source it.

@@ -6,7 +6,8 @@
 # stop.sh NODE_STATE stops every process by its pid and undoes every change to the machine.
 #
 # One real node per machine: kubelet v1.20 writes fixed host paths (/var/log/pods,
-# /var/log/containers) and sysctls, so a second start fails while one runs.
+# /var/log/containers, /var/lib/kubelet/device-plugins) and sysctls, so a second start fails
+# while one runs.
 #
 # Usage: start.sh CONTROL_PLANE_STATE [NODE_STATE]
 set -euo pipefail
@@ -47,14 +48,29 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# What the kubelet changes on the machine, recorded so that stop.sh can put it back.
-for key in vm.overcommit_memory kernel.panic kernel.panic_on_oops; do
+# What the node changes on the machine, recorded so that stop.sh can put it back.
+# The sysctls kubelet v1.20 sets where they differ from its values (setupKernelTunables).
+for key in vm.overcommit_memory vm.panic_on_oom kernel.panic kernel.panic_on_oops \
+  kernel.keys.root_maxkeys kernel.keys.root_maxbytes; do
   echo "$key=$(sysctl -n "$key")"
 done >"$state/sysctls"
+# The fixed host paths written whatever the configured folders say: the kubelet's device-plugin
+# socket folder (/var/lib/kubelet/device-plugins in v1.20, whatever --root-dir says), the pod
+# log folders, libcni's result cache (go-cni in containerd has no option for it), and
+# containerd's shim sockets and runc state (/run/containerd/s, /run/containerd/runc). Each one
+# absent now is created-paths, removed at stop; the node's entries in those that exist are
+# removed at stop too (kubelet-folders: what the kubelet's folders held before it).
 : >"$state/created-paths"
-for path in /var/log/pods /var/log/containers; do
+for path in /var/lib/kubelet /var/lib/kubelet/device-plugins /var/log/pods /var/log/containers \
+  /var/lib/cni /var/lib/cni/results /run/containerd /run/containerd/s /run/containerd/runc /run/containerd/runc/k8s.io; do
   [ -e "$path" ] || echo "$path" >>"$state/created-paths"
 done
+: >"$state/kubelet-folders"
+for folder in /var/lib/kubelet/device-plugins /var/log/pods /var/log/containers; do
+  [ -d "$folder" ] || continue
+  echo "$folder/"
+  find "$folder" -mindepth 1 -maxdepth 1
+done >"$state/kubelet-folders"
 
 # shellcheck disable=SC1091
 . "$plane/env"

@@ -3,8 +3,11 @@
 # kubelet and kube-scheduler (by pid), every container and sandbox (SIGKILL through ctr), the
 # containerd shims of this containerd (by pid, found by its socket in their command line),
 # containerd, every mount under NODE_STATE (network namespaces, rootfs, the kubelet's own bind
-# mount), the cgroups under /omjob-node, the CNI bridge, the sysctls the kubelet set, and
-# /var/log/pods and /var/log/containers when start.sh found them absent. Keeps NODE_STATE/logs.
+# mount), the cgroups under /omjob-node, the CNI bridge, the sysctls the kubelet set, the fixed
+# host paths start.sh found absent (/var/lib/kubelet and its device-plugins folder,
+# /var/log/pods, /var/log/containers, /var/lib/cni, /run/containerd and its s and runc), and,
+# in those that existed, what the node put there (libcni's cached results of its pod sandboxes,
+# the kubelet's new entries). Keeps NODE_STATE/logs.
 #
 # Usage: stop.sh NODE_STATE
 set -uo pipefail
@@ -39,8 +42,12 @@ stop_named() { # name
 stop_named kubelet
 stop_named kube-scheduler
 
+# This node's containers and pod sandboxes: libcni caches a result per sandbox in /var/lib/cni,
+# and a sandbox killed here never gets the CNI DEL that removes it.
+sandboxes=$(ls "$state/containerd/root/io.containerd.grpc.v1.cri/sandboxes" 2>/dev/null)
 if [ -f "$state/pids/containerd" ] && owned "$state/pids/containerd" containerd; then
   ctr=(ctr --address "$sock" -n k8s.io --timeout 10s)
+  sandboxes="$sandboxes $("${ctr[@]}" containers ls -q 2>/dev/null)"
   for id in $("${ctr[@]}" tasks ls -q 2>/dev/null); do
     "${ctr[@]}" tasks kill -a -s SIGKILL "$id" >/dev/null 2>&1
   done
@@ -83,6 +90,16 @@ fi
 if [ -f "$state/created-paths" ]; then
   while read -r path; do rm -rf "$path"; done <"$state/created-paths"
   rm -f "$state/created-paths"
+fi
+for id in $sandboxes; do rm -f /var/lib/cni/results/*-"$id"-*; done
+# The kubelet's folders that existed before it: whatever was not there then is this node's.
+if [ -f "$state/kubelet-folders" ]; then
+  grep '/$' "$state/kubelet-folders" | while read -r folder; do
+    find "$folder" -mindepth 1 -maxdepth 1 2>/dev/null | while read -r entry; do
+      grep -qxF -- "$entry" "$state/kubelet-folders" || rm -rf -- "$entry"
+    done
+  done
+  rm -f "$state/kubelet-folders"
 fi
 
 rm -rf "$state/containerd" "$state/kubelet" "$state/cni"

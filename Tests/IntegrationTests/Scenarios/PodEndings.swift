@@ -21,6 +21,8 @@ extension EndingScenario {
             try await run.guardedRunningMainPod("forced")
             try await run.deletePod("forced-main", gracePeriodSeconds: 0)
             let exit = try await run.waitForExitPod(of: "forced")
+            // The container may still run: the record says when its deletion was asked.
+            try await run.expectStopRequested("forced", asked: .before)
             try await run.finishExitHandler(exit)
             try await run.expectEnded("forced", phase: "Succeeded", reason: "PodDeleted", pipelineStatus: "failed")
         },

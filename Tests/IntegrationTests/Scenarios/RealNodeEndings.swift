@@ -57,8 +57,7 @@ extension EndingScenario {
             try await run.realNode().evict(pod: "evicted-api-main")
             let exit = try await run.waitForExitPod(of: "evicted-api")
             try await run.finishExitHandler(exit)
-            try await run.expectEnded("evicted-api", phase: "Succeeded", reason: "Error", pipelineStatus: "failed")
-            #expect(try await run.omJob("evicted-api")?["status"]?["mainPodExitCode"]?.intValue == 143)
+            try await run.expectKubeletReport("evicted-api", ["Error": 143])
         },
         EndingScenario(name: "a main container ignoring SIGTERM is killed at the end of its grace period") { run in
             var object = run.omJobObject("stubborn")
@@ -96,8 +95,9 @@ extension EndingScenario {
     }
 
     /// The kubelet stopped while the main container runs: NodeLost is recorded and the main pod's
-    /// deletion asked with it; the exit pod runs once the kubelet is back, and the kubelet, back,
-    /// stops the container within its grace period. One exit handler, whatever the late report.
+    /// deletion asked with the exit handler's start (`stopRequestedAt` in the record); the exit
+    /// pod runs once the kubelet is back, and the kubelet, back, stops the container within its
+    /// grace period. One exit handler, whatever the late report.
     static let nodeLost = EndingScenario(
         name: "the kubelet stopped while the main pod runs: NodeLost, the exit handler runs when it returns"
     ) { run in
@@ -114,6 +114,7 @@ extension EndingScenario {
             _ = try await until("the main pod's deletion asked") {
                 try await run.pod("lost-main")?["metadata"]?["deletionTimestamp"] != nil ? true : nil
             }
+            try await run.expectStopRequested("lost", asked: .byTheRun)
             try await node.startKubelet()
             try await run.finishExitHandler(exit)
             try await run.expectEnded("lost", phase: "Succeeded", reason: "NodeLost", pipelineStatus: "failed")

@@ -17,6 +17,44 @@ extension OperatorUnderTest {
         return try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
     }
 
+    /// The run recorded when its main pod's deletion was asked (`stopRequestedAt`), for an
+    /// ending whose container may still run: not before the ending was recorded, and not after
+    /// the API server took the deletion (deletionTimestamp less the grace period it set);
+    /// `asked: .byTheRun` when the run itself deleted the pod, `.before` when someone had (the
+    /// record then reads the time from the pod: equal). Waits for the record; the main pod is
+    /// still there, held by the run's finalizer.
+    func expectStopRequested(
+        _ name: String, asked: StopAsker, sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws {
+        let requested = try await until("\(name): stopRequestedAt recorded") {
+            try await self.recordedTermination(name)?["stopRequestedAt"]?.stringValue
+        }
+        let termination = try await recordedTermination(name)
+        let main = try await pod("\(name)-main")?["metadata"]
+        let formatter = ISO8601DateFormatter()
+        let deletion = main?["deletionTimestamp"]?.stringValue.flatMap { formatter.date(from: $0) }
+        let grace = Double(main?["deletionGracePeriodSeconds"]?.intValue ?? 0)
+        let recordedAt = termination?["recordedAt"]?.stringValue.flatMap { formatter.date(from: $0) }
+        guard let stop = formatter.date(from: requested), let deletion, let recordedAt else {
+            Issue.record(
+                "\(name): stopRequestedAt \(requested), main pod \(main.map { "\($0)" } ?? "gone")",
+                sourceLocation: sourceLocation)
+            return
+        }
+        let deletionAsked = deletion.addingTimeInterval(-grace)
+        switch asked {
+        case .byTheRun:
+            #expect(
+                recordedAt <= stop && stop <= deletionAsked,
+                "recorded \(recordedAt), stop asked \(stop), deletion taken \(deletionAsked)",
+                sourceLocation: sourceLocation)
+        case .before:
+            #expect(
+                stop == deletionAsked, "stop asked \(stop), deletion taken \(deletionAsked)",
+                sourceLocation: sourceLocation)
+        }
+    }
+
     /// Exit-handler pods the run counted, from the status field or the record annotation.
     func recordedAttempts(_ name: String) async throws -> Int? {
         let omJob = try await omJob(name)
@@ -70,4 +108,12 @@ extension OperatorUnderTest {
         }
         #expect(clean == true, "a finalizer was left behind", sourceLocation: sourceLocation)
     }
+}
+
+/// Who asked for the main pod's deletion that `stopRequestedAt` records.
+enum StopAsker {
+    /// The run, as it started the exit handler.
+    case byTheRun
+    /// Someone else, before the run recorded the ending.
+    case before
 }

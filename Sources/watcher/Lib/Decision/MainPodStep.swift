@@ -94,14 +94,31 @@ enum MainPodStep {
     /// A run recorded while its container may still run (its node lost) has told OpenMetadata that
     /// it ended: the main pod is deleted (its own grace period) so that a node that returns stops
     /// the container instead of running the ingestion beside a rerun. Asked once the record is
-    /// confirmed, with the exit handler's start; the finalizer is released only after it
-    /// (`Finalizers.release`). A node that never returns leaves the pod to Kubernetes' garbage
-    /// collection of pods on deleted nodes.
+    /// confirmed, with the exit handler's start, and written into the record as `stopRequestedAt`;
+    /// the finalizer is released only after it (`Finalizers.release`). A pod already being deleted
+    /// (by whoever, or by this stop when the status write that followed it was lost) is not asked
+    /// again: its deletion's request time, read from the pod, is written. A node that never
+    /// returns leaves the pod to Kubernetes' garbage collection of pods on deleted nodes.
     static func stopIfMayStillRun(_ plan: inout RunPlan, _ pod: PodView?, recorded: MainPodTermination) {
-        guard recorded.containerMayStillRun == true, let pod, !pod.metadata.isBeingDeleted,
-            MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil
-        else { return }
-        plan.stopPod(pod)
+        guard recorded.containerMayStillRun == true, let pod else { return }
+        let requestedAt: String
+        if pod.metadata.isBeingDeleted {
+            requestedAt = deletionRequested(pod) ?? plan.stamp
+        } else {
+            guard MainPodEnding.endedOnItsOwn(pod, now: plan.stamp) == nil else { return }
+            plan.stopPod(pod)
+            requestedAt = plan.stamp
+        }
+        if plan.status.mainPodTermination?.stopRequestedAt == nil {
+            plan.status.mainPodTermination?.stopRequestedAt = requestedAt
+        }
+    }
+
+    /// When a pod's deletion was asked: its deletionTimestamp less the grace period it was given.
+    static func deletionRequested(_ pod: PodView) -> String? {
+        guard let deletion = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) else { return nil }
+        let grace = TimeInterval(pod.metadata.deletionGracePeriodSeconds ?? 0)
+        return KubeTime.format(deletion.addingTimeInterval(-grace))
     }
 
     /// The main pod reports its own end after the run recorded it as possibly still running: the
