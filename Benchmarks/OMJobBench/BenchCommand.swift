@@ -32,7 +32,7 @@ struct BenchCommand: AsyncParsableCommand {
         help: """
             Seconds over which the spread schedule spreads the main pods' run times: main pod i runs run-seconds + spread-lead + \
             run-spread × u(i), u(i) in [0, 1) from the golden-ratio sequence (the same on every run; the floor's main pod i \
-            runs as long). The default 5 makes 1,000 runs in flight end at about 200 per second: the issue's throughput goal \
+            runs as long). The default 5 makes 1,000 runs in flight end at about 200 per second: the runs-per-second goal \
             and the pacing of `ExitLatencyBenchmark 1000 5`, and still far more endings per second than 1,000 pipelines of \
             minutes each give a real cluster. 0 runs the burst only.
             """) var runSpread = 5.0

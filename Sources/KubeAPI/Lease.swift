@@ -87,13 +87,14 @@ extension KubeClient {
         }
     }
 
-    /// Creates the Lease; a 409 means another replica created it first.
-    public func createLease(namespace: String, name: String, record: LeaseRecord, timeout: Duration)
-        async throws(KubeError) -> ObservedLease
-    {
+    /// Creates the Lease with `labels`; a 409 means another replica created it first.
+    public func createLease(
+        namespace: String, name: String, record: LeaseRecord, labels: [String: String] = [:], timeout: Duration
+    ) async throws(KubeError) -> ObservedLease {
         let object: JSONValue = [
             "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
-            "metadata": ["name": .string(name), "namespace": .string(namespace)], "spec": record.spec,
+            "metadata": ["name": .string(name), "namespace": .string(namespace), "labels": Self.labels(labels)],
+            "spec": record.spec,
         ]
         let call = Call(
             method: "POST", path: Self.leases.collectionPath(namespace: namespace), body: try encode(object),
@@ -101,15 +102,17 @@ extension KubeClient {
         return try Self.observed(decode(JSONValue.self, try await send(call, retry: .never)))
     }
 
-    /// Replaces the Lease's spec if it is still at `resourceVersion` (409 Conflict otherwise).
+    /// Replaces the Lease's spec and labels if it is still at `resourceVersion` (409 Conflict
+    /// otherwise). A replace sets every label, so `labels` are the Lease's labels afterwards.
     public func updateLease(
-        namespace: String, name: String, record: LeaseRecord, resourceVersion: String,
-        timeout: Duration
+        namespace: String, name: String, record: LeaseRecord, labels: [String: String] = [:],
+        resourceVersion: String, timeout: Duration
     ) async throws(KubeError) -> ObservedLease {
         let object: JSONValue = [
             "apiVersion": "coordination.k8s.io/v1", "kind": "Lease",
             "metadata": [
                 "name": .string(name), "namespace": .string(namespace), "resourceVersion": .string(resourceVersion),
+                "labels": Self.labels(labels),
             ],
             "spec": record.spec,
         ]
@@ -117,6 +120,10 @@ extension KubeClient {
             method: "PUT", path: Self.leases.objectPath(namespace: namespace, name: name), body: try encode(object),
             timeout: timeout)
         return try Self.observed(decode(JSONValue.self, try await send(call, retry: .never)))
+    }
+
+    private static func labels(_ labels: [String: String]) -> JSONValue {
+        .object(labels.mapValues { .string($0) })
     }
 
     static func observed(_ object: JSONValue) throws(KubeError) -> ObservedLease {

@@ -31,6 +31,17 @@ public enum OperatorLabels {
 
     /// The component name on Events and in logs.
     public static let component = "omjob-operator"
+
+    /// The shard (`SHARD`) whose replicas elect on a Lease.
+    public static let shard = "omjob.pipelines.openmetadata.org/shard"
+
+    /// The labels of the Lease replicas elect on: `managed-by`, and `shard` when the shard has a
+    /// name. Uninstalling finds the Lease by them.
+    public static func lease(shard: String) -> [String: String] {
+        var labels = [managedBy: managedByValue]
+        if !shard.isEmpty { labels[Self.shard] = shard }
+        return labels
+    }
 }
 
 /// The annotations on an OMJob that hold what the operator must remember about its run.

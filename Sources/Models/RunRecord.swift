@@ -8,8 +8,7 @@ import KubeJSON
 /// Kept in the OMJob's annotations (`RecordAnnotations`), where no CRD schema prunes it, and
 /// mirrored into the status fields of the same names for users whose CRD declares them. Read
 /// back by `OMJob.effectiveStatus`: an annotation wins over the status field, and a status
-/// field alone (a run recorded before the annotations existed, under a CRD that keeps it)
-/// still counts.
+/// field with no annotation beside it (under a CRD that keeps it) still counts.
 public struct RunRecord: Hashable, Sendable {
     public var mainPodTermination: MainPodTermination?
     public var exitHandlerAttempts: Int?

@@ -4,7 +4,7 @@ import KubeSim
 import Testing
 
 /// Endings where the main container itself ends: the kubelet writes a terminated state.
-// The endings that run on both servers moved to Scenarios/ (described once, run on kubesim and kube-apiserver).
+// The endings that run on both servers are in Scenarios/ (described once, run on kubesim and kube-apiserver).
 @Suite(.timeLimit(.minutes(3))) struct ContainerEndingTests {
     @Test func exitZeroRunsTheExitHandlerWithSuccess() async throws {
         try await OperatorUnderTest.run { op in

@@ -2,6 +2,7 @@ import Foundation
 import KubeJSON
 import KubeSim
 import Synchronization
+import TestSupport
 import Testing
 
 /// Two operator trees on one kubesim, electing on the Lease: the standby writes nothing; it
@@ -61,6 +62,8 @@ struct LeaderElectionTests {
                     ? true : nil
             }
             #expect(try await holder(sim, is: { _ in true }, "") == first, "the standby does not take a held Lease")
+            try await expectLeadership(
+                leader: run.operatorProcess, standby: run.secondOperator, holder: try #require(first))
             try await body(run, sim, traffic)
         }
     }
@@ -74,6 +77,47 @@ struct LeaderElectionTests {
             let holder = lease?["spec"]?["holderIdentity"]?.stringValue
             return condition(holder) ? .some(holder) : nil
         }
+    }
+
+    /// One tree's `/info` `leader` object and its `/metrics` text.
+    static func leadership(of process: OperatorProcess) async throws -> (leader: [String: Any], metrics: String) {
+        let port = try await until("the tree's health port") { process.healthPort }
+        let body = try LoopbackHTTP.get(port: port, path: "/info").body
+        let info = try JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        let leader = try #require(info?["leader"] as? [String: Any], "/info has a leader object: \(body)")
+        return (leader, try #require(MetricsProbe.text(port: port), "/metrics answers"))
+    }
+
+    /// What shows who leads, on both trees: `/info`'s `leader` object (elected, leading, the holder
+    /// as read, identity, transitions) and the metrics `omjob_leader`,
+    /// `omjob_leader_transitions_total`, `omjob_leader_last_renew_timestamp_seconds`.
+    static func expectLeadership(leader: OperatorProcess, standby: OperatorProcess, holder: String) async throws {
+        // The standby reads the holder at its next retry.
+        let (led, stood) = try await until("both trees reporting \(holder) as the holder", timeout: 15) {
+            let both = (try await leadership(of: leader), try await leadership(of: standby))
+            return both.0.leader["holder"] as? String == holder && both.1.leader["holder"] as? String == holder
+                ? both : nil
+        }
+        let lease = "default/omjob-operator"
+        for (tree, leading) in [(led, true), (stood, false)] {
+            let who = leading ? "the leader" : "the standby"
+            #expect(tree.leader["elected"] as? Bool == true, "\(who) is elected: \(tree.leader)")
+            #expect(tree.leader["leading"] as? Bool == leading, "\(who): \(tree.leader)")
+            #expect(tree.leader["lease"] as? String == lease, "\(who): \(tree.leader)")
+            #expect((tree.leader["identity"] as? String == holder) == leading, "\(who): \(tree.leader)")
+            #expect(tree.leader["transitions"] as? Int == (leading ? 1 : 0), "\(who): \(tree.leader)")
+            #expect(tree.leader["notElectedBecause"] == nil, "\(who): \(tree.leader)")
+            #expect(
+                MetricsProbe.value(tree.metrics, "omjob_leader", ["lease": lease, "elected": "true"])
+                    == (leading ? 1 : 0), "\(who): omjob_leader")
+            #expect(
+                MetricsProbe.value(tree.metrics, "omjob_leader_transitions_total", [:]) == (leading ? 1 : 0),
+                "\(who): omjob_leader_transitions_total")
+        }
+        // The leader renews every retry period (0.5 s); the standby has never renewed.
+        let renewed = try #require(MetricsProbe.value(led.metrics, "omjob_leader_last_renew_timestamp_seconds", [:]))
+        #expect(abs(Date().timeIntervalSince1970 - renewed) < 5, "the leader renewed within 5 s: \(renewed)")
+        #expect(MetricsProbe.value(stood.metrics, "omjob_leader_last_renew_timestamp_seconds", [:]) == 0)
     }
 
     /// Polls until the Lease names a holder other than `old` (and not empty); seconds taken.
@@ -110,6 +154,11 @@ struct LeaderElectionTests {
             )
             #expect(
                 takeOver < Self.lease.duration + 2 + 3, "within the lease duration + 2 s (+3 s for a loaded machine)")
+            let taken = try await Self.leadership(of: run.secondOperator)
+            #expect(taken.leader["leading"] as? Bool == true, "the standby leads now: \(taken.leader)")
+            #expect(taken.leader["transitions"] as? Int == 1)
+            #expect(MetricsProbe.value(taken.metrics, "omjob_leader", ["elected": "true"]) == 1)
+            #expect(MetricsProbe.value(taken.metrics, "omjob_leader_transitions_total", [:]) == 1)
             for (index, name) in names.enumerated() {
                 let exit = try await run.waitForExitPod(of: name)
                 try await run.finishExitHandler(exit)
@@ -173,6 +222,44 @@ struct LeaderElectionTests {
                 "writes from the cut-off leader after its renew deadline: \(late.map { "\($0.method) \($0.path)" })")
             #expect(takeOver >= Self.lease.renewDeadline, "the standby waited past the old leader's renew deadline")
             for index in 0..<4 { try await run.guardedRunningMainPod("cut-\(index)") }
+        }
+    }
+
+    /// Without `leases` permission (the server answers every Lease request 403, as under
+    /// OpenMetadata's chart) the tree runs unelected: it says so once at WARN, however many
+    /// retry periods pass, `/info` shows `elected: false` with the reason, it writes
+    /// (`omjob_leader{elected="false"}` 1), and its runs go on.
+    @Test func withoutLeasePermissionTheTreeRunsUnelectedAndSaysSoOnce() async throws {
+        try await OperatorUnderTest.run(on: .kubesim) { run in
+            let sim = try #require(run.cluster as? SimulatedCluster)
+            sim.sim.interceptor = { request in
+                request.path.contains("/leases")
+                    ? .respond(
+                        KubeAPIError(
+                            code: 403, reason: "Forbidden",
+                            message:
+                                "leases.coordination.k8s.io is forbidden: User \"system:serviceaccount:default:omjob-operator\" cannot get resource \"leases\"",
+                            group: "coordination.k8s.io", kind: "leases"))
+                    : nil
+            }
+            let line = "not leader-elected: every replica of this operator writes"
+            let (leader, metrics) = try await until("/info saying elected false", timeout: 30) {
+                let seen = try await Self.leadership(of: run.operatorProcess)
+                return seen.leader["elected"] as? Bool == false ? seen : nil
+            }
+            #expect(leader["leading"] as? Bool == true, "an unelected tree writes: \(leader)")
+            let reason = try #require(leader["notElectedBecause"] as? String, "\(leader)")
+            #expect(reason.contains("403") && reason.contains("leases"), "\(reason)")
+            #expect(MetricsProbe.value(metrics, "omjob_leader", ["elected": "false"]) == 1)
+            #expect(MetricsProbe.value(metrics, "omjob_leader", ["elected": "true"]) == nil)
+            // Twelve retry periods later, and after a run is guarded, still one line.
+            try await run.createOMJob("unelected")
+            try await run.guardedRunningMainPod("unelected")
+            try await Task.sleep(for: .seconds(Self.lease.retry * 12))
+            let said = run.operatorProcess.log.components(separatedBy: line).count - 1
+            #expect(said == 1, "logged \(said) times")
+            let warned = run.operatorProcess.log.split(separator: "\n").filter { $0.contains(line) }
+            #expect(warned.allSatisfy { $0.contains("\"level\":\"warning\"") }, "\(warned)")
         }
     }
 }

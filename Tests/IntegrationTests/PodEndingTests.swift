@@ -5,7 +5,7 @@ import Testing
 
 /// Endings imposed on the main pod from outside its container: deletion, eviction, node loss,
 /// a container that never starts.
-// The endings that run on both servers moved to Scenarios/ (described once, run on kubesim and kube-apiserver).
+// The endings that run on both servers are in Scenarios/ (described once, run on kubesim and kube-apiserver).
 @Suite(.timeLimit(.minutes(3))) struct PodEndingTests {
     /// Waits until the operator's finalizer guards the main pod (no ending can be missed from then on).
     static func guardedRunningMainPod(_ op: OperatorUnderTest, _ name: String, node: String = "node-1") async throws {

@@ -5,7 +5,7 @@ import Testing
 
 /// Endings of the run itself: a rejected main pod, a kill, a failing or stuck exit handler, and
 /// the operator being away while the main pod ends.
-// The endings that run on both servers moved to Scenarios/ (described once, run on kubesim and kube-apiserver).
+// The endings that run on both servers are in Scenarios/ (described once, run on kubesim and kube-apiserver).
 @Suite(.timeLimit(.minutes(3))) struct RunEndingTests {
     @Test func aMainPodTheAPIServerRejectsEndsWithCreateFailed() async throws {
         try await OperatorUnderTest.run { op in

@@ -106,7 +106,7 @@ import Testing
         #expect(decision.createdPods.first?.metadata.labels?[OperatorLabels.podType] == "exit-handler")
     }
 
-    /// A run recorded before the annotations existed, under a CRD that keeps its status.
+    /// A run whose record is only in its status, with no annotation, under a CRD that keeps its status.
     @Test func aRecordKeptOnlyInTheStatusStillCounts() throws {
         var scenario = try RunScenario()
         scenario.recordEnding(

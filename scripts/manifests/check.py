@@ -1,7 +1,10 @@
 """Entry point of the manifest checks that kubernetes-validate does not do.
 
-  check.py installs [NAME=]FILE...          each FILE a rendered kustomization: restricted Pod
-                                            Security Standard, least-privilege RBAC, consistency
+  check.py installs [--for-1.20 NAME]... [NAME=]FILE...
+                                            each FILE a rendered kustomization: restricted Pod
+                                            Security Standard, least-privilege RBAC, consistency;
+                                            several replicas need a PodDisruptionBudget, except
+                                            in the installs named --for-1.20 (no policy/v1 there)
   check.py rbac --subject NS/NAME [NAME=]FILE...
                                             RBAC only (an add-on without a Deployment), bound
                                             to that ServiceAccount
@@ -39,8 +42,9 @@ def rbac_problems(docs, namespace="omjob-system", service_account="omjob-operato
     return problems
 
 
-def install_problems(docs):
-    """Every problem of one rendered install, as 'rule: detail' strings."""
+def install_problems(docs, policy_v1=True):
+    """Every problem of one rendered install, as 'rule: detail' strings; policy_v1 False for an
+    install that must stay valid on Kubernetes 1.20."""
     problems = rbac_problems(docs)
     for obj in docs:
         for pod, annotations in pss_restricted.pod_templates(obj):
@@ -49,6 +53,7 @@ def install_problems(docs):
     for check in (install_consistency.pod_problems, install_consistency.service_problems,
                   install_consistency.scope_problems):
         problems += [f"consistency: {p}" for p in check(docs)]
+    problems += [f"consistency: {p}" for p in install_consistency.disruption_budget_problems(docs, policy_v1)]
     return problems
 
 
@@ -72,7 +77,9 @@ def resource_problems(crd_dir, paths):
 def main(argv):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("installs").add_argument("files", nargs="+")
+    installs = sub.add_parser("installs")
+    installs.add_argument("--for-1.20", dest="for_1_20", action="append", default=[], metavar="NAME")
+    installs.add_argument("files", nargs="+")
     sub.add_parser("shards").add_argument("files", nargs="+")
     rbac = sub.add_parser("rbac")
     rbac.add_argument("--subject", required=True)
@@ -84,9 +91,13 @@ def main(argv):
     if args.command in ("installs", "rbac", "shards"):
         named = [arg.split("=", 1) if "=" in arg else (arg, arg) for arg in args.files]
         if args.command == "installs":
-            report = {name: install_problems(load(path)) for name, path in named}
+            unknown = set(args.for_1_20) - {name for name, _ in named}
+            if unknown:
+                parser.error(f"--for-1.20 names no install given: {sorted(unknown)}")
+            report = {name: install_problems(load(path), name not in args.for_1_20) for name, path in named}
         elif args.command == "shards":
-            report = {name: rbac_problems(load(path)) + [f"shards: {p}" for p in install_consistency.shard_problems(load(path))]
+            report = {name: rbac_problems(load(path)) + [f"shards: {p}" for p in install_consistency.shard_problems(load(path))
+                                                         + install_consistency.disruption_budget_problems(load(path))]
                       for name, path in named}
         else:
             namespace, _, account = args.subject.partition("/")

@@ -71,6 +71,43 @@ def _leader_election_problems(docs, env):
     return problems
 
 
+def _selects(selector, labels):
+    return all(labels.get(k) == v for k, v in ((selector or {}).get("matchLabels") or {}).items())
+
+
+def _budget_problems(docs, deployment):
+    """Problems of the PodDisruptionBudgets of one Deployment of several replicas."""
+    name, replicas = deployment["metadata"]["name"], deployment["spec"].get("replicas", 1)
+    labels = deployment["spec"]["template"]["metadata"].get("labels") or {}
+    namespace = deployment["metadata"].get("namespace")
+    budgets = [b for b in _find(docs, "PodDisruptionBudget")
+               if b["metadata"].get("namespace") == namespace and _selects(b["spec"].get("selector"), labels)]
+    if not budgets:
+        return [f"Deployment {name} has {replicas} replicas but no PodDisruptionBudget selects its pods: "
+                "a drain may evict every replica at once"]
+    problems = []
+    for budget in budgets:
+        spec = budget["spec"]
+        if (isinstance(spec.get("minAvailable"), int) and spec["minAvailable"] >= replicas) or spec.get("maxUnavailable") == 0:
+            problems.append(f"PodDisruptionBudget {budget['metadata']['name']} lets no replica of {replicas} be evicted: "
+                            "a drain never ends")
+    return problems
+
+
+def disruption_budget_problems(docs, policy_v1=True):
+    """Several replicas need a PodDisruptionBudget selecting their pods that still lets one go.
+    An install kept for Kubernetes 1.20 (policy_v1 False), which does not serve policy/v1,
+    needs none and must hold no policy/v1 object."""
+    if not policy_v1:
+        return [f"{d['kind']} {d['metadata']['name']} is policy/v1, which Kubernetes 1.20 does not serve"
+                for d in docs if d.get("apiVersion") == "policy/v1"]
+    problems = []
+    for deployment in _find(docs, "Deployment"):
+        if deployment["spec"].get("replicas", 1) > 1:
+            problems += _budget_problems(docs, deployment)
+    return problems
+
+
 def service_problems(docs):
     """The metrics Service must reach the pod's health port by name."""
     deployment, _ = operator_container(docs)

@@ -9,13 +9,15 @@ import install_consistency
 DEPLOY = pathlib.Path(__file__).resolve().parents[2] / "deploy"
 FILES = ["base/deployment.yaml", "base/service.yaml", "rbac/nodes/clusterrole.yaml", "base/nodes-binding.yaml",
          "rbac/namespaced/clusterrole.yaml", "overlays/all-namespaces/clusterrolebinding.yaml",
-         "base/leader-election.yaml"]
+         "base/leader-election.yaml", "pdb/pdb.yaml"]
 
 
 def all_namespaces_install():
     docs = []
     for name in FILES:
         docs += [d for d in yaml.safe_load_all((DEPLOY / name).read_text()) if d]
+    # base/'s kustomization puts the Deployment in the operator's namespace.
+    next(d for d in docs if d["kind"] == "Deployment")["metadata"].setdefault("namespace", "omjob-system")
     return docs
 
 
@@ -29,7 +31,15 @@ def env(docs, name):
 
 def problems(docs):
     return (install_consistency.pod_problems(docs) + install_consistency.service_problems(docs)
-            + install_consistency.scope_problems(docs))
+            + install_consistency.scope_problems(docs) + install_consistency.disruption_budget_problems(docs))
+
+
+def budget(docs):
+    return next(d for d in docs if d["kind"] == "PodDisruptionBudget")
+
+
+def drop_budget(docs):
+    docs.remove(budget(docs))
 
 
 def watch(docs, value):
@@ -60,6 +70,11 @@ BREAKAGES = [
     ("list but cluster-wide", lambda d: watch(d, "team-a"), "cluster-wide"),
     ("list without binding", lambda d: (watch(d, "team-a,team-b"), drop_cluster_binding(d), bind_in(d, "team-a")), "team-b"),
     ("all but unbound", lambda d: drop_cluster_binding(d), "no ClusterRoleBinding grants"),
+    ("replicas without a budget", drop_budget, "no PodDisruptionBudget selects"),
+    ("budget on other pods", lambda d: budget(d)["spec"]["selector"]["matchLabels"].update({"app.kubernetes.io/name": "x"}), "no PodDisruptionBudget selects"),
+    ("budget in another namespace", lambda d: budget(d)["metadata"].update(namespace="default"), "no PodDisruptionBudget selects"),
+    ("budget keeps both", lambda d: budget(d)["spec"].update(minAvailable=2), "drain never ends"),
+    ("budget evicts none", lambda d: (budget(d)["spec"].pop("minAvailable"), budget(d)["spec"].update(maxUnavailable=0)), "drain never ends"),
     ("no node reads", lambda d: d.remove(next(x for x in d if x["metadata"]["name"] == "omjob-operator-nodes" and x["kind"] == "ClusterRoleBinding")), "node-loss"),
 ]
 
@@ -75,6 +90,20 @@ class InstallConsistencyTests(unittest.TestCase):
         bind_in(docs, "team-a")
         bind_in(docs, "team-b")
         self.assertEqual(problems(docs), [])
+
+    def test_one_replica_needs_no_budget(self):
+        docs = all_namespaces_install()
+        drop_budget(docs)
+        next(d for d in docs if d["kind"] == "Deployment")["spec"]["replicas"] = 1
+        self.assertEqual(install_consistency.disruption_budget_problems(docs), [])
+
+    def test_an_install_for_1_20_needs_no_budget_and_holds_no_policy_v1(self):
+        docs = all_namespaces_install()
+        self.assertEqual(install_consistency.disruption_budget_problems(docs, policy_v1=False),
+                         ["PodDisruptionBudget omjob-operator is policy/v1, which Kubernetes 1.20 does not serve"])
+        drop_budget(docs)
+        self.assertEqual(install_consistency.disruption_budget_problems(docs, policy_v1=False), [])
+        self.assertIn("2 replicas but no PodDisruptionBudget", install_consistency.disruption_budget_problems(docs)[0])
 
     def test_each_breakage_is_named(self):
         for what, breaks, word in BREAKAGES:
@@ -102,7 +131,12 @@ def two_shards():
         deployment["spec"]["selector"]["matchLabels"].update(instance)
         deployment["spec"]["template"]["metadata"]["labels"].update(instance)
         svc["spec"]["selector"].update(instance)
-    docs += [second, service, {"kind": "ServiceAccount", "metadata": {"name": "omjob-operator", "namespace": "omjob-system"}}]
+    budget_others = copy.deepcopy(budget(docs))
+    budget_others["metadata"]["name"] = "omjob-operator-others"
+    for pdb, shard in ((budget(docs), "metadata"), (budget_others, "others")):
+        pdb["spec"]["selector"]["matchLabels"]["app.kubernetes.io/instance"] = f"omjob-operator-{shard}"
+    docs += [second, service, budget_others,
+             {"kind": "ServiceAccount", "metadata": {"name": "omjob-operator", "namespace": "omjob-system"}}]
     return docs, first, second
 
 
@@ -129,6 +163,14 @@ class ShardTests(unittest.TestCase):
                 breaks(first, second)
                 found = install_consistency.shard_problems(docs)
                 self.assertTrue(any(words in p for p in found), found)
+
+    def test_each_shard_needs_its_own_budget(self):
+        docs, _, _ = two_shards()
+        self.assertEqual(install_consistency.disruption_budget_problems(docs), [])
+        docs.remove(next(d for d in docs if d["kind"] == "PodDisruptionBudget" and d["metadata"]["name"].endswith("-others")))
+        found = install_consistency.disruption_budget_problems(docs)
+        self.assertEqual(len(found), 1, found)
+        self.assertIn("Deployment omjob-operator-others has 2 replicas but no PodDisruptionBudget", found[0])
 
     def test_one_deployment_is_not_a_sharded_install(self):
         self.assertIn("found 1", install_consistency.shard_problems(all_namespaces_install())[0])

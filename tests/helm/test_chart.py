@@ -127,8 +127,16 @@ def test_alert_rules_name_the_scrape_job_of_the_release(render):
 
 
 def test_optional_objects_are_off_by_default(render):
+    """Monitoring and the NetworkPolicy are off; the PodDisruptionBudget of the two replicas is on."""
     assert {d["kind"] for d in render()} == {
-        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service"}
+        "ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "Deployment", "Service",
+        "PodDisruptionBudget"}
+
+
+def test_two_replicas_without_a_budget_fail_the_manifest_checks(render):
+    found = check.install_problems(render({"podDisruptionBudget": {"enabled": False}}))
+    assert found == ["consistency: Deployment omjob-operator has 2 replicas but no PodDisruptionBudget selects its pods: "
+                     "a drain may evict every replica at once"], found
 
 
 def test_extra_env_reaches_the_container(render):
@@ -137,8 +145,52 @@ def test_extra_env_reaches_the_container(render):
     assert env["OMJOB_NODE_LOST_THRESHOLD_SECONDS"] == "300" and env["LOG_LEVEL"] == "DEBUG"
 
 
+def test_leader_election_and_shard_values_reach_the_container(render):
+    docs = render({"leaderElection": {"mode": "false", "leaseDurationMs": 3600000, "renewDeadlineMs": 8000,
+                                      "retryPeriodMs": 1000},
+                   "shard": "metadata", "shardSelector": "app.kubernetes.io/pipeline-type=metadata"})
+    env = {e["name"]: e.get("value") for e in kinds(docs, "Deployment")[0]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert {k: env[k] for k in ("LEADER_ELECTION", "LEADER_ELECTION_LEASE_DURATION_MS", "LEADER_ELECTION_RENEW_DEADLINE_MS",
+                                "LEADER_ELECTION_RETRY_PERIOD_MS", "SHARD", "OMJOB_SHARD_SELECTOR")} == {
+        "LEADER_ELECTION": "false", "LEADER_ELECTION_LEASE_DURATION_MS": "3600000",
+        "LEADER_ELECTION_RENEW_DEADLINE_MS": "8000", "LEADER_ELECTION_RETRY_PERIOD_MS": "1000",
+        "SHARD": "metadata", "OMJOB_SHARD_SELECTOR": "app.kubernetes.io/pipeline-type=metadata"}
+    defaults = render()
+    env = {e["name"]: e.get("value") for e in kinds(defaults, "Deployment")[0]["spec"]["template"]["spec"]["containers"][0]["env"]}
+    assert (env["LEADER_ELECTION"], env["LEADER_ELECTION_LEASE_DURATION_MS"], env["LEADER_ELECTION_RENEW_DEADLINE_MS"],
+            env["LEADER_ELECTION_RETRY_PERIOD_MS"]) == ("auto", "15000", "10000", "2000")
+    assert "SHARD" not in env and "OMJOB_SHARD_SELECTOR" not in env
+
+
+def test_two_shard_releases_share_no_object(render):
+    """docs/helm.md's two shards: releases in one namespace, with no object name in common."""
+    shards = [render({"shard": "metadata", "shardSelector": "app.kubernetes.io/pipeline-type=metadata"}, name="omjob-metadata"),
+              render({"shard": "others", "shardSelector": "app.kubernetes.io/pipeline-type!=metadata"}, name="omjob-others")]
+    names = [{(d["kind"], d["metadata"].get("namespace"), d["metadata"]["name"]) for d in docs} for docs in shards]
+    assert names[0] & names[1] == set()
+    for docs, release in zip(shards, ("omjob-metadata", "omjob-others")):
+        assert check.rbac_problems(docs, NAMESPACE, f"{release}-omjob-operator") == []
+    selectors = [kinds(docs, "Deployment")[0]["spec"]["selector"]["matchLabels"] for docs in shards]
+    assert selectors[0] != selectors[1]
+
+
+def test_the_replicas_prefer_different_nodes_unless_affinity_is_set(render):
+    pod = kinds(render(), "Deployment")[0]["spec"]["template"]
+    terms = pod["spec"]["affinity"]["podAntiAffinity"]["preferredDuringSchedulingIgnoredDuringExecution"]
+    assert [t["podAffinityTerm"]["topologyKey"] for t in terms] == ["kubernetes.io/hostname"]
+    selector = terms[0]["podAffinityTerm"]["labelSelector"]["matchLabels"]
+    assert selector and all(pod["metadata"]["labels"].get(k) == v for k, v in selector.items()), selector
+    own = {"nodeAffinity": {"requiredDuringSchedulingIgnoredDuringExecution": {"nodeSelectorTerms": [
+        {"matchExpressions": [{"key": "pool", "operator": "In", "values": ["ops"]}]}]}}}
+    assert kinds(render({"affinity": own}), "Deployment")[0]["spec"]["template"]["spec"]["affinity"] == own
+
+
 @pytest.mark.parametrize("values, message", [
     ({"executor": {"workers": "two"}}, "at '/executor/workers': got string, want integer"),
+    ({"shard": "Metadata"}, "at '/shard'"),
+    ({"leaderElection": {"mode": "yes"}}, "at '/leaderElection/mode'"),
+    ({"leaderElection": {"retryPeriodMs": 10}}, "at '/leaderElection/retryPeriodMs': minimum: got 10, want 50"),
+    ({"extraEnv": {"SHARD": "x"}}, "invalid propertyName 'SHARD'"),
     ({"replicaCount": 0}, "at '/replicaCount': minimum: got 0, want 1"),
     ({"watchNamespaces": "openmetadata"}, "at '/watchNamespaces': got string, want array"),
     ({"watchNamespaces": ["Bad_Name"]}, "at '/watchNamespaces/0'"),
@@ -196,6 +248,7 @@ def test_notes_name_the_first_commands(chart):
     notes = chart.render({"watchNamespaces": WATCHED}, name=RELEASE, namespace=NAMESPACE)["omjob-operator/templates/NOTES.txt"]
     assert "kubectl -n omjob-system rollout status deployment/omjob-operator" in notes
     assert "kubectl delete omjobs,cronomjobs --all -n <each watched namespace> --wait=true" in notes
+    assert "kubectl -n omjob-system delete lease -l app.kubernetes.io/managed-by=omjob-operator" in notes
 
 
 def test_package_holds_the_crds_and_schema(tmp_path):

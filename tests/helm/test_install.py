@@ -171,6 +171,14 @@ def phase(api, name):
     return (r.json().get("status") or {}).get("phase") if r.status_code == 200 else None
 
 
+def documented_uninstall_steps():
+    """The commands of docs/helm.md's Uninstall block, comments stripped."""
+    text = (ROOT / "docs" / "helm.md").read_text()
+    block = re.search(r"^## Uninstall\n.*?```sh\n(.*?)```", text, re.S | re.M)
+    assert block, "docs/helm.md has no Uninstall block"
+    return [line.split("#", 1)[0].strip() for line in block.group(1).splitlines() if line.strip()]
+
+
 def test_install_creates_crds_and_objects(cluster):
     release = cluster["helm"].install(CHART, RELEASE, {"watchNamespaces": [RUNS_NS]},
                                       namespace=OPERATOR_NS, create_namespace=True, timeout=120)
@@ -249,18 +257,36 @@ def test_uninstall_after_the_documented_step_leaves_nothing(cluster):
                   f"operator log:\n{operator.text()[-3000:]}")
     operator.stop()
 
-    cluster["helm"].uninstall(RELEASE, timeout=120)
+    # The documented uninstall, as docs/helm.md writes it: the release, then the Lease.
+    steps = documented_uninstall_steps()
+    assert steps[1] == f"helm uninstall {RELEASE} -n {OPERATOR_NS} --wait", steps
+    cluster["helm"].uninstall(RELEASE, timeout=120, wait="watcher")
     with pytest.raises(helm().HelmNotFoundError):
         cluster["helm"].status(RELEASE)
+    leases = f"/apis/coordination.k8s.io/v1/namespaces/{OPERATOR_NS}/leases"
+    labelled = api.get(leases, params={"labelSelector": "app.kubernetes.io/managed-by=omjob-operator"}).json()["items"]
+    assert labelled, f"no Lease labelled by the operator: {api.get(leases).json()['items']}"
+    lease_step = steps[2]
+    assert lease_step.startswith(f"kubectl -n {OPERATOR_NS} delete lease -l "), steps
+    done = subprocess.run(lease_step.split(), env={**os.environ, "KUBECONFIG": cluster["env"]["KUBECONFIG"]},
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+
     def left():
-        """Every object of the release still there, including what controllers made from it
-        (ReplicaSets, pods) and the ServiceAccount's token Secret."""
+        """Every object of ours still there: the release's, including what controllers made from it
+        (ReplicaSets, pods) and the ServiceAccount's token Secret, and the Lease the operator made."""
         found = []
         for path in ("/apis/rbac.authorization.k8s.io/v1/clusterroles", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
-                     "/apis/rbac.authorization.k8s.io/v1/rolebindings", "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets",
+                     "/apis/rbac.authorization.k8s.io/v1/roles", "/apis/rbac.authorization.k8s.io/v1/rolebindings",
+                     "/apis/apps/v1/deployments", "/apis/apps/v1/replicasets", "/apis/policy/v1beta1/poddisruptionbudgets",
                      "/api/v1/pods", "/api/v1/services", "/api/v1/serviceaccounts"):
             items = api.get(path, params={"labelSelector": INSTANCE}).json()["items"]
             found += [f"{path.rsplit('/', 1)[1]} {i['metadata'].get('namespace', '')}/{i['metadata']['name']}" for i in items]
+        # Nothing else lives in the release namespace: any Lease, Role or RoleBinding there is ours.
+        for kind in ("coordination.k8s.io/v1/namespaces/{ns}/leases", "rbac.authorization.k8s.io/v1/namespaces/{ns}/roles",
+                     "rbac.authorization.k8s.io/v1/namespaces/{ns}/rolebindings"):
+            path = "/apis/" + kind.format(ns=OPERATOR_NS)
+            found += [f"{path.rsplit('/', 1)[1]} {OPERATOR_NS}/{i['metadata']['name']}" for i in api.get(path).json()["items"]]
         for secret in api.get(f"/api/v1/namespaces/{OPERATOR_NS}/secrets").json()["items"]:
             annotations = secret["metadata"].get("annotations") or {}
             labels = secret["metadata"].get("labels") or {}

@@ -19,6 +19,8 @@ public struct OperatorConfig: Sendable, Equatable {
     /// False when `LEADER_ELECTION=false`.
     public var leaderElection: Bool
     public var leaseName: String
+    /// `SHARD`: this Deployment's shard name; empty when unnamed.
+    public var shard: String
     /// `OMJOB_SHARD_SELECTOR`: the OMJobs and CronOMJobs of this shard; nil: all.
     public var shardSelector: ShardSelector?
     /// `POD_NAME`, or nil to derive one.
@@ -49,7 +51,7 @@ public struct OperatorConfig: Sendable, Equatable {
         heartbeatInterval = .milliseconds(try env.int(Settings.heartbeatInterval))
         brokerSocket = env.optional(Settings.brokerSocket)
         leaderElection = try env.choice(Settings.leaderElection) != "false"
-        let shard = try env.dnsLabel(Settings.shard)
+        shard = try env.dnsLabel(Settings.shard)
         let selectorText = env.string(Settings.shardSelector).trimmed
         do throws(ShardSelectorError) {
             shardSelector = selectorText.isEmpty ? nil : try ShardSelector(selectorText)

@@ -5,7 +5,7 @@ import Testing
 /// (`EndingsOnKubeSim`, `EndingsOnRealServer`). The body uses only what both servers do:
 /// OMJob and pod writes, `pods/status`, binding, deletion.
 ///
-/// Kubesim-only endings, and why, stay in the older suites:
+/// Kubesim-only endings, and why, are in the kubesim suites:
 /// - a main pod the server rejects (403 quota) and stuck-exit-handler timing: kubesim's
 ///   request interceptor injects the fault (RunEndingTests);
 /// - node loss: on a real server kube-controller-manager's node lifecycle controller owns the

@@ -68,4 +68,39 @@ import Testing
         #expect(tail == "line two\nline three\n")
         try await harness.finish(client)
     }
+
+    /// The Lease carries the operator's labels from its creation and through every renewal (a
+    /// replace sets every label), so uninstalling finds it with `-l app.kubernetes.io/managed-by=omjob-operator`.
+    @Test func theLeaseCarriesTheOperatorsLabels() async throws {
+        #expect(OperatorLabels.lease(shard: "") == ["app.kubernetes.io/managed-by": "omjob-operator"])
+        let labels = OperatorLabels.lease(shard: "team-a")
+        #expect(
+            labels == [
+                "app.kubernetes.io/managed-by": "omjob-operator", "omjob.pipelines.openmetadata.org/shard": "team-a",
+            ])
+        let harness = try await SimHarness()
+        let client = harness.client()
+        func stored(_ name: String) async throws -> JSONValue? {
+            try await client.get(JSONValue.self, resource: KubeClient.leases, namespace: "default", name: name)[
+                "metadata"]?["labels"]
+        }
+        let record = LeaseRecord(holderIdentity: "pod-a", leaseDurationSeconds: 15)
+        let created = try await client.createLease(
+            namespace: "default", name: "omjob-operator-team-a", record: record, labels: labels, timeout: .seconds(10))
+        #expect(try await stored("omjob-operator-team-a") == .object(labels.mapValues { .string($0) }))
+        _ = try await client.updateLease(
+            namespace: "default", name: "omjob-operator-team-a", record: record, labels: labels,
+            resourceVersion: created.resourceVersion, timeout: .seconds(10))
+        #expect(try await stored("omjob-operator-team-a") == .object(labels.mapValues { .string($0) }))
+
+        // A Lease created without labels gets them at its next renewal.
+        let bare = try await client.createLease(
+            namespace: "default", name: "omjob-operator", record: record, timeout: .seconds(10))
+        #expect(try await stored("omjob-operator") != .object(labels.mapValues { .string($0) }))
+        _ = try await client.updateLease(
+            namespace: "default", name: "omjob-operator", record: record, labels: labels,
+            resourceVersion: bare.resourceVersion, timeout: .seconds(10))
+        #expect(try await stored("omjob-operator") == .object(labels.mapValues { .string($0) }))
+        try await harness.finish(client)
+    }
 }

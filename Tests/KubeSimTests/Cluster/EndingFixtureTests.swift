@@ -11,7 +11,7 @@ struct EndingCase: Sendable, CustomStringConvertible {
     var description: String { fixture }
 }
 
-/// Every ending of the issue, compared field by field with the shape a real cluster writes.
+/// Every ending the operator handles, compared field by field with the shape a real cluster writes.
 @Suite(.timeLimit(.minutes(5))) struct EndingFixtureTests {
     static let cases: [EndingCase] = [
         EndingCase(fixture: "unschedulable") { sim, _ in

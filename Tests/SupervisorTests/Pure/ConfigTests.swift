@@ -64,6 +64,9 @@ import Testing
         #expect(try lease(["WATCH_NAMESPACES": "team-c"]) != ab)
         #expect(try lease(["WATCH_NAMESPACES": "ALL"]) == "omjob-operator")
         #expect(try lease(["LEASE_NAME": "mine", "SHARD": "x"]) == "mine")
+        // The shard also labels the Lease.
+        #expect(try OperatorConfig(environment: ["SHARD": "team-a"]).shard == "team-a")
+        #expect(try OperatorConfig(environment: [:]).shard == "")
     }
 
     /// A selector shard: its own Lease per selector (and per namespace set), a bad selector is

@@ -2,6 +2,7 @@ import Foundation
 import KubeAPI
 import KubeJSON
 import Logging
+import Models
 import Runtime
 import UVLoop
 
@@ -84,6 +85,7 @@ extension SupervisorDriver {
         guard let client = leaseClient else { return }
         let namespace = config.operatorNamespace
         let name = config.leaseName
+        let labels = OperatorLabels.lease(shard: config.shard)
         let timeout = max(config.renewDeadline / 2, .milliseconds(500))
         let bound = LoopBound(self, executor: loop.executor)
         for action in actions {
@@ -110,11 +112,12 @@ extension SupervisorDriver {
                         let written =
                             if let version {
                                 try await client.updateLease(
-                                    namespace: namespace, name: name, record: record, resourceVersion: version,
+                                    namespace: namespace, name: name, record: record, labels: labels,
+                                    resourceVersion: version,
                                     timeout: timeout)
                             } else {
                                 try await client.createLease(
-                                    namespace: namespace, name: name, record: record, timeout: timeout)
+                                    namespace: namespace, name: name, record: record, labels: labels, timeout: timeout)
                             }
                         result = .written(written)
                     } catch  where error.code == 409 {
