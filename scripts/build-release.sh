@@ -4,6 +4,7 @@
 # the image and the local check cannot build differently.
 #   scripts/build-release.sh OUT_DIR [SCRATCH_PATH]   build, strip, copy the binaries to OUT_DIR
 #   scripts/build-release.sh --list                   print the executables' names
+#   scripts/build-release.sh --links                  print the names OUT_DIR links to omjob
 # The Swift runtime and Foundation are linked statically (--static-swift-stdlib): the image
 # then needs only the C libraries of the Dockerfile's runtime stage.
 set -euo pipefail
@@ -17,7 +18,8 @@ ROLES=(omjob-supervisor omjob-watcher omjob-executor omjob-gc)
 # program under another name; not a role, so not listed: a debug build has no such product.
 LINKS=("${ROLES[@]}" kubectl-omjob)
 if [ "${1:-}" = "--list" ]; then printf '%s\n' "$PROGRAM" "${ROLES[@]}"; exit 0; fi
-out="${1:?usage: scripts/build-release.sh OUT_DIR [SCRATCH_PATH] | --list}"
+if [ "${1:-}" = "--links" ]; then printf '%s\n' "${LINKS[@]}"; exit 0; fi
+out="${1:?usage: scripts/build-release.sh OUT_DIR [SCRATCH_PATH] | --list | --links}"
 scratch="${2:-.build}"
 
 swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product "$PROGRAM"

@@ -39,9 +39,10 @@ public struct Permission: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// `list nodes (cluster-wide)`, `create pods in openmetadata-pipelines`.
-    public var description: String {
-        "\(verb) \(resourceName) " + (namespace.map { "in \($0)" } ?? "(cluster-wide)")
-    }
+    public var description: String { "\(verb) \(resourceName) \(scope)" }
+
+    /// `in openmetadata-pipelines`, or `(cluster-wide)`.
+    var scope: String { namespace.map { "in \($0)" } ?? "(cluster-wide)" }
 
     /// As `kubectl auth can-i` would ask it.
     var reviewBody: JSONValue {
@@ -75,6 +76,40 @@ extension Permission {
             verb, group: json["group"]?.stringValue ?? "", resource, subresource: json["subresource"]?.stringValue,
             namespace: json["namespace"]?.stringValue, required: json["required"]?.boolValue ?? true,
             withoutIt: json["withoutIt"]?.stringValue ?? "")
+    }
+}
+
+/// Missing permissions as they are said (one log line, one line of `/ready`): those that differ
+/// only in their verb go together, `list, watch, get nodes (cluster-wide)`, in the order found.
+public struct PermissionGroup: Sendable, Equatable, CustomStringConvertible {
+    /// Each verb once, in the order found.
+    public private(set) var verbs: [String]
+    /// The first permission of the group; all but its verb is what every one of them shares.
+    public let first: Permission
+
+    public var required: Bool { first.required }
+    public var resourceName: String { first.resourceName }
+    public var withoutIt: String { first.withoutIt }
+
+    /// `list, watch, get nodes (cluster-wide)`.
+    public var description: String { "\(verbs.joined(separator: ", ")) \(first.resourceName) \(first.scope)" }
+
+    public static func of(_ permissions: [Permission]) -> [PermissionGroup] {
+        var groups: [PermissionGroup] = []
+        for permission in permissions {
+            if let index = groups.firstIndex(where: { $0.holdsAllBut(verb: permission) }) {
+                if !groups[index].verbs.contains(permission.verb) { groups[index].verbs.append(permission.verb) }
+            } else {
+                groups.append(PermissionGroup(verbs: [permission.verb], first: permission))
+            }
+        }
+        return groups
+    }
+
+    private func holdsAllBut(verb permission: Permission) -> Bool {
+        var other = permission
+        other.verb = first.verb
+        return other == first
     }
 }
 

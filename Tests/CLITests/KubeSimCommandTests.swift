@@ -61,6 +61,54 @@ import Testing
         }
     }
 
+    /// `-o wide` adds the run's pods, pipeline and run id to the table.
+    @Test func listWideShowsPodsPipelineAndRunID() async throws {
+        try await SimHarness.with { h in
+            try h.createOMJob(
+                "run-ok", runID: "run-1",
+                status: [
+                    "phase": "Succeeded", "mainPodName": "run-ok-main", "exitHandlerPodName": "run-ok-exit",
+                    "exitHandlerAttempts": 1, "exitHandlerExitCode": 0,
+                    "mainPodTermination": ["reason": "Completed", "exitCode": 0, "source": "ContainerTerminated"],
+                ])
+            let wide = await h.kubectl("list", "-o", "wide")
+            #expect(wide.code == 0, "\(wide)")
+            let lines = wide.out.split(separator: "\n")
+            #expect(lines.count == 2, "\(wide)")
+            let header = lines.first.map { $0.split(separator: " ", omittingEmptySubsequences: true) } ?? []
+            #expect(
+                header.joined(separator: " ")
+                    == "NAME PHASE MAIN POD ENDING EXIT HANDLER ATTEMPTS AGE MAIN POD EXIT HANDLER POD PIPELINE RUN ID")
+            let row = lines.dropFirst().first.map { $0.split(separator: " ", omittingEmptySubsequences: true) } ?? []
+            #expect(
+                row.suffix(4) == ["run-ok-main", "run-ok-exit", "mysql-prod-metadata", "run-1"], "\(wide)")
+            #expect(row.prefix(2) == ["run-ok", "Succeeded"])
+            let narrow = await h.kubectl("list")
+            #expect(!narrow.out.contains("RUN ID") && !narrow.out.contains("run-ok-main"), "\(narrow)")
+        }
+    }
+
+    /// `--kubeconfig PATH` names the kubeconfig as kubectl's flag does: with no `KUBECONFIG`, and
+    /// over a `KUBECONFIG` that names another file.
+    @Test func theKubeconfigFlagNamesTheFile() async throws {
+        try await SimHarness.with { h in
+            try h.createOMJob("run-ok")
+            var bare = h.environment
+            bare["KUBECONFIG"] = nil
+            let nowhere = await h.kubectl(["list", "-o", "name"], environment: bare)
+            #expect(nowhere.code == 1 && nowhere.err.contains("cannot reach a cluster"), "\(nowhere)")
+            let flag = await h.kubectl(["list", "--kubeconfig", h.kubeconfig, "-o", "name"], environment: bare)
+            #expect(flag.code == 0 && flag.out == "omjob.pipelines.openmetadata.org/run-ok\n", "\(flag)")
+            var other = h.environment
+            other["KUBECONFIG"] = h.directory + "/no-such-kubeconfig"
+            let wrong = await h.kubectl(["list", "-o", "name"], environment: other)
+            #expect(wrong.code == 1, "\(wrong)")
+            let before = await h.kubectl(
+                ["--kubeconfig=\(h.kubeconfig)", "describe", "run-ok"], environment: other)
+            #expect(before.code == 0 && before.out.contains("run-ok"), "\(before)")
+        }
+    }
+
     @Test func errorsNameTheObjectAndTheAPIsReason() async throws {
         try await SimHarness.with { h in
             let missing = await h.kubectl("describe", "nope")

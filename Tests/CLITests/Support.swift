@@ -158,10 +158,14 @@ final class SimHarness: Sendable {
         await kubectl(arguments, tty: tty, now: now)
     }
 
-    func kubectl(_ arguments: [String], tty: Bool = false, now: Date = Date()) async -> Outcome {
+    /// `environment` replaces the harness's own (`KUBECONFIG` naming its kubeconfig).
+    func kubectl(
+        _ arguments: [String], tty: Bool = false, now: Date = Date(), environment: [String: String]? = nil
+    ) async -> Outcome {
         let terminal = Terminal.capture(tty: tty)
         let code = await OMJobCLI.kubectl(
-            arguments, context: CLIContext(terminal: terminal, environment: environment, now: { now }))
+            arguments,
+            context: CLIContext(terminal: terminal, environment: environment ?? self.environment, now: { now }))
         return Outcome(code: code, out: terminal.output, err: terminal.errors)
     }
 

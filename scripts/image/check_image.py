@@ -12,6 +12,11 @@
    --swift-runtime-shared accepts toolchain libraries, for a debug build's binaries
    (same C libraries, Swift runtime linked dynamically): a fast check that CI can afford.
 4. For each runtime library package, the build stage installs a -dev package depending on it.
+5. BIN_DIR is the image's folder (the build step's output, copied whole to /usr/local/bin):
+   every name scripts/build-release.sh --links prints (the roles and kubectl-omjob) is there as
+   a relative link to omjob, so the image has each role and `kubectl omjob` finds its plugin.
+   Not checked with --swift-runtime-shared, whose BIN_DIR is a debug build's folder (one
+   product per role, no kubectl-omjob).
 """
 import functools
 import pathlib
@@ -181,6 +186,28 @@ def library_problems(binaries, runtime_packages, swift_runtime_shared):
     return problems
 
 
+BUILD_RELEASE = pathlib.Path(__file__).resolve().parents[1] / "build-release.sh"
+PROGRAM = "omjob"
+
+
+def build_release(option):
+    """The names scripts/build-release.sh prints for --list or --links."""
+    return subprocess.run([str(BUILD_RELEASE), option], capture_output=True, text=True, check=True).stdout.split()
+
+
+def link_problems(bin_dir, links):
+    """Rule 5: each of `links` in bin_dir is a relative symbolic link to the program beside it."""
+    problems = []
+    for name in links:
+        path = bin_dir / name
+        if not path.is_symlink():
+            what = "is not a link" if path.exists() else "is missing"
+            problems.append(f"{name} {what} in {bin_dir}: the image needs it as a link to {PROGRAM}")
+        elif (target := str(path.readlink())) != PROGRAM:
+            problems.append(f"{name} in {bin_dir} links to {target!r}, not to {PROGRAM!r} beside it")
+    return problems
+
+
 def main(argv):
     dockerfile, bin_dir = pathlib.Path(argv[0]), pathlib.Path(argv[1])
     swift_runtime_shared = "--swift-runtime-shared" in argv
@@ -189,11 +216,14 @@ def main(argv):
         print(f"FAIL {dockerfile}: expected a build stage and a runtime stage")
         return 1
     (_, build), (_, runtime) = found[0], found[-1]
-    products = subprocess.run(["scripts/build-release.sh", "--list"], capture_output=True, text=True, check=True).stdout.split()
-    binaries = [bin_dir / p for p in products]
+    binaries = [bin_dir / p for p in build_release("--list")]
+    links = [] if swift_runtime_shared else link_problems(bin_dir, build_release("--links"))
     missing = [b for b in binaries if not b.exists()]
-    if missing:
-        print(f"FAIL missing binaries: {', '.join(map(str, missing))}")
+    if missing or links:
+        for problem in links:
+            print(f"FAIL {problem}")
+        if missing:
+            print(f"FAIL missing binaries: {', '.join(map(str, missing))}")
         return 1
     runtime_packages = apt_installs(runtime)
     package_swift = (dockerfile.parent / "Package.swift").read_text()

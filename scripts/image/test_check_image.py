@@ -1,6 +1,10 @@
 """The image check parses the Dockerfile as Docker does and names each mismatch."""
+import contextlib
+import io
+import os
 import pathlib
 import shutil
+import tempfile
 import unittest
 
 import check_image
@@ -62,6 +66,52 @@ class DockerfileTests(unittest.TestCase):
         self.assertEqual(check_image.library_problems([ls], [lib], swift_runtime_shared=False), [])
         unneeded = check_image.library_problems([ls], [lib, "libuv1"], swift_runtime_shared=False)
         self.assertEqual(unneeded, ["runtime package libuv1 is installed but no binary needs it"])
+
+
+class ImageFolderTests(unittest.TestCase):
+    """The build step's output folder, copied whole into the image's /usr/local/bin."""
+
+    ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+    def folder(self, links):
+        directory = pathlib.Path(tempfile.mkdtemp(prefix="check-image-"))
+        self.addCleanup(shutil.rmtree, directory)
+        shutil.copy(shutil.which("true"), directory / "omjob")
+        for name in links:
+            os.symlink("omjob", directory / name)
+        return directory
+
+    def test_build_release_links_every_role_and_the_plugin(self):
+        links = check_image.build_release("--links")
+        self.assertIn("kubectl-omjob", links)
+        self.assertEqual(set(check_image.build_release("--list")) - {"omjob"}, set(links) - {"kubectl-omjob"})
+
+    def test_each_link_is_relative_to_omjob(self):
+        links = check_image.build_release("--links")
+        self.assertEqual(check_image.link_problems(self.folder(links), links), [])
+        without = self.folder([name for name in links if name != "kubectl-omjob"])
+        self.assertEqual(check_image.link_problems(without, links),
+                         [f"kubectl-omjob is missing in {without}: the image needs it as a link to omjob"])
+        absolute = self.folder([name for name in links if name != "kubectl-omjob"])
+        os.symlink(absolute / "omjob", absolute / "kubectl-omjob")
+        self.assertIn("not to 'omjob' beside it", " ".join(check_image.link_problems(absolute, links)))
+        copied = self.folder([name for name in links if name != "kubectl-omjob"])
+        shutil.copy(copied / "omjob", copied / "kubectl-omjob")
+        self.assertIn("kubectl-omjob is not a link", " ".join(check_image.link_problems(copied, links)))
+
+    def test_the_check_fails_when_kubectl_omjob_is_missing(self):
+        links = check_image.build_release("--links")
+        folder = self.folder([name for name in links if name != "kubectl-omjob"])
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            code = check_image.main([str(self.ROOT / "Dockerfile"), str(folder)])
+        self.assertEqual(code, 1)
+        self.assertIn("FAIL kubectl-omjob is missing", out.getvalue())
+        # A debug build's folder has no plugin link and is not asked for one.
+        debug = io.StringIO()
+        with contextlib.redirect_stdout(debug):
+            check_image.main([str(self.ROOT / "Dockerfile"), str(folder), "--swift-runtime-shared"])
+        self.assertNotIn("kubectl-omjob", debug.getvalue())
 
 
 if __name__ == "__main__":

@@ -14,8 +14,10 @@ public enum LogKeys {
     public static let reason = "reason"
     public static let delayMS = "delay.ms"
     public static let logLevel = "log.level"
-    /// A permission: the verb, the resource (`pods`, `omjobs.pipelines.openmetadata.org/status`),
-    /// where (a namespace, or `*` for cluster-wide), and what the operator does without it.
+    /// A permission: the verb (several, comma-separated, when one line names every missing verb
+    /// on a resource: `list,watch,get`), the resource (`pods`,
+    /// `omjobs.pipelines.openmetadata.org/status`), where (a namespace, or `*` for cluster-wide),
+    /// and what the operator does without it.
     public static let verb = "permission.verb"
     public static let resource = "permission.resource"
     public static let scope = "permission.scope"

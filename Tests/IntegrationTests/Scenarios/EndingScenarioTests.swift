@@ -69,6 +69,58 @@ import Testing
         await plane.stop()
     }
 
+    /// The chart grants `create` on core Events; an install without it still ends its runs. On
+    /// the chart's CRDs and RBAC with that rule taken out: a run that succeeds and one whose main
+    /// pod fails each reach their final phase with exactly one exit handler and no finalizer left,
+    /// while the server refuses every Event and the operator says what that costs.
+    @Test func withoutEventsCreateRunsStillEnd() async throws {
+        let plane = try await RealControlPlane.start(
+            .init(crds: .openMetadataChart, rbac: .openMetadataChart, ownerReferencesEnforcement: true))
+        do {
+            try await plane.refuseEventsToTheOperator()
+            try await RealControlPlane.$current.withValue(plane) {
+                try await OperatorUnderTest.run(on: .real, Self.runsEndWithoutEvents)
+            }
+        } catch {
+            Issue.record(error)
+        }
+        await plane.stop()
+    }
+
+    @Sendable static func runsEndWithoutEvents(_ run: OperatorUnderTest) async throws {
+        let endings: [(name: String, code: Int, reason: String, pipelineStatus: String)] = [
+            ("ok", 0, "Completed", "success"), ("fails", 1, "Error", "failed"),
+        ]
+        for ending in endings {
+            try await run.createOMJob(ending.name)
+            _ = try await run.waitForPod("\(ending.name)-main")
+            try await run.setRunning("\(ending.name)-main")
+        }
+        for ending in endings {
+            try await run.terminate("\(ending.name)-main", exitCode: ending.code, reason: ending.reason)
+            try await run.finishExitHandler(try await run.waitForExitPod(of: ending.name))
+        }
+        for ending in endings {
+            try await run.expectEnded(
+                ending.name, phase: "Succeeded", reason: ending.reason, pipelineStatus: ending.pipelineStatus)
+            #expect(try await run.pods(of: ending.name, type: "exit-handler").count == 1, "one exit handler")
+            #expect(try await run.recordedAttempts(ending.name) == 1)
+        }
+        let lines = run.operatorProcess.logLines
+        let said = lines.filter {
+            $0["message"]?.stringValue == "missing optional permission"
+                && $0["permission.verb"]?.stringValue == "create" && $0["permission.resource"]?.stringValue == "events"
+        }
+        #expect(said.count == 1, "the start-up ERROR naming create events, once: \(said)")
+        #expect(said.first?["level"]?.stringValue == "error")
+        #expect(said.first?["permission.consequence"]?.stringValue?.contains("runs still end") == true)
+        let refused = lines.filter {
+            $0["command.type"]?.stringValue == "recordEvent"
+                && $0["reason"]?.stringValue?.contains("cannot create resource \"events\"") == true
+        }
+        #expect(!refused.isEmpty, "the server refused the operator's Events, and the executor said so")
+    }
+
     /// Without `create` on pods (the chart's pod rules unbound) the operator runs nothing, and
     /// says so: an ERROR naming the verb and the resource, `/health` 503 (the chart's only probe).
     static func aMissingRequiredPermissionIsNeverSilent(_ plane: RealControlPlane) async throws {
@@ -85,9 +137,13 @@ import Testing
             }
             #expect(health.body.contains("create pods"), "\(health.body)")
             #expect(run.operatorProcess.log.contains("missing required permission"))
+            let pods = run.operatorProcess.logLines.filter { $0["permission.resource"]?.stringValue == "pods" }
             #expect(
-                run.operatorProcess.log.contains("\"permission.verb\":\"create\"")
-                    && run.operatorProcess.log.contains("\"permission.resource\":\"pods\""))
+                pods.contains {
+                    $0["message"]?.stringValue == "missing required permission"
+                        && ($0["permission.verb"]?.stringValue?.split(separator: ",") ?? []).contains("create")
+                },
+                "an ERROR line naming create on pods: \(pods)")
             #expect(try LoopbackHTTP.get(port: port, path: "/ready").status == 503)
         }
     }
@@ -117,6 +173,22 @@ import Testing
         #expect(
             MetricsProbe.value(
                 metrics, "omjob_permission_missing", ["verb": "list", "resource": "nodes", "required": "false"]) == 1)
-        #expect(run.operatorProcess.log.contains("missing optional permission"), "said once in the log")
+        let ready = try await until("/ready 200") { () -> LoopbackHTTP.Response? in
+            let answer = try? LoopbackHTTP.get(port: port, path: "/ready")
+            return answer?.status == 200 ? answer : nil
+        }
+        let nodes = try #require(missing.first { $0["resource"]?.stringValue == "nodes" })
+        let cost = try #require(nodes["withoutIt"]?.stringValue)
+        #expect(
+            ready.body.split(separator: "\n").contains(
+                "missing optional permission: list, watch, get nodes (cluster-wide) (\(cost))"),
+            "\(ready.body)")
+        #expect(ready.body.hasPrefix("ready\n"))
+        let said = run.operatorProcess.logLines.filter { $0["permission.resource"]?.stringValue == "nodes" }
+        #expect(said.count == 1, "one line for nodes: \(said)")
+        #expect(said.first?["level"]?.stringValue == "error")
+        #expect(said.first?["message"]?.stringValue == "missing optional permission")
+        #expect(said.first?["permission.verb"]?.stringValue == "list,watch,get")
+        #expect(said.first?["permission.consequence"]?.stringValue == cost)
     }
 }

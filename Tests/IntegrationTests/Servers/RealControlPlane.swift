@@ -148,3 +148,35 @@ extension RealControlPlane {
         }
     }
 }
+
+extension RealControlPlane {
+    /// What the server answers when the operator asks about `permissions` (SelfSubjectAccessReview
+    /// with the operator's token, as its watcher does at start).
+    func reviewAsOperator(_ permissions: [Permission]) async throws -> PermissionReview {
+        let configuration = ClusterConfiguration(
+            server: url, tls: TLSOptions(certificateAuthority: .file(certificateAuthority)),
+            credentials: .token(operatorToken))
+        return try await KubeClient(configuration: configuration, executor: loop.executor).review(permissions)
+    }
+
+    /// Takes every rule on core `events` out of the chart's per-namespace ClusterRole, as a
+    /// narrower install would, and returns once the server refuses the operator `create events`
+    /// (the chart binds that role cluster-wide: one namespace answers for all).
+    func refuseEventsToTheOperator() async throws {
+        let roles = ResourceType(
+            group: "rbac.authorization.k8s.io", version: "v1", kind: "ClusterRole", plural: "clusterroles",
+            namespaced: false)
+        let name = "openmetadata-chart-omjob-operator-pipelines"
+        var role = try await admin.get(JSONValue.self, resource: roles, namespace: nil, name: name)
+        let rules = role["rules"]?.arrayValue ?? []
+        let kept = rules.filter { !($0["resources"]?.arrayValue ?? []).contains(.string("events")) }
+        guard kept.count < rules.count else { throw IntegrationFailure("\(name) has no rule on events") }
+        role["rules"] = .array(kept)
+        _ = try await admin.replace(role, resource: roles, namespace: nil, name: name)
+        let events = Permission(
+            "create", "events", namespace: "default", required: false, withoutIt: "no Events are recorded")
+        _ = try await until("create events refused to the operator") {
+            try await self.reviewAsOperator([events]).missing == [events] ? true : nil
+        }
+    }
+}

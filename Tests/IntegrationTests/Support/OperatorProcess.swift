@@ -1,4 +1,5 @@
 import Foundation
+import KubeJSON
 import Synchronization
 import TestSupport
 
@@ -83,5 +84,10 @@ final class OperatorProcess: Sendable {
     /// Everything logged by every start so far.
     var log: String {
         (earlierLogs.withLock { $0 } + [process.withLock { $0 }?.text ?? ""]).joined(separator: "\n")
+    }
+
+    /// The JSON log lines so far, each as an object (`message`, `level`, the metadata keys).
+    var logLines: [JSONValue] {
+        log.split(separator: "\n").compactMap { try? JSONDecoder().decode(JSONValue.self, from: Data($0.utf8)) }
     }
 }

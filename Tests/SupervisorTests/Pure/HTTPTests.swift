@@ -1,3 +1,4 @@
+import KubeAPI
 import Testing
 
 @testable import Supervisor
@@ -48,6 +49,24 @@ import Testing
             to: HTTPRequestHead(method: method, path: path), with: snapshot(problems: problems))
         #expect(response.status == status)
         #expect(String(decoding: response.body, as: UTF8.self) == body)
+    }
+
+    /// `/ready` stays 200 without an optional permission, its body saying which; a 503 body
+    /// lists the unmet conditions only.
+    @Test func readyNamesMissingOptionalPermissionsAndStays200() {
+        let nodes = Permission("list", "nodes", namespace: nil, required: false, withoutIt: "node loss from the pod")
+        var ready = snapshot(problems: [])
+        ready.missingPermissions = [nodes]
+        let answer = HealthRoutes.respond(to: HTTPRequestHead(method: "GET", path: "/ready"), with: ready)
+        #expect(answer.status == 200)
+        #expect(
+            String(decoding: answer.body, as: UTF8.self)
+                == "ready\nmissing optional permission: list nodes (cluster-wide) (node loss from the pod)\n")
+        var notReady = snapshot(problems: ["gc-0 is not running"])
+        notReady.missingPermissions = [nodes]
+        let refused = HealthRoutes.respond(to: HTTPRequestHead(method: "GET", path: "/ready"), with: notReady)
+        #expect(refused.status == 503)
+        #expect(String(decoding: refused.body, as: UTF8.self) == "gc-0 is not running\n")
     }
 
     @Test func infoIsJSONWithChildren() throws {

@@ -1,3 +1,4 @@
+import KubeAPI
 import Testing
 
 @testable import BrokerProtocol
@@ -41,6 +42,47 @@ import Testing
             peers: [peer("executor", 1, ready: executorReady), peer("watcher", 2, synced: true, api: api)],
             routing: routing)
         #expect(problems == [problem])
+    }
+
+    /// What the chart's RBAC lacks: nodes (three verbs, cluster-wide) and, in this test, events.
+    static let chartLacks = OperatorPermissions.all(namespaces: ["pipelines"]).filter {
+        $0.resource == "nodes" || $0.resource == "events"
+    }
+
+    /// Missing optional permissions keep the operator ready (200), and its body names each one,
+    /// the verbs on one resource together, with what the operator does without it.
+    @Test func aReadyBodyNamesEachMissingOptionalPermissionAndItsCost() throws {
+        var watcher = peer("watcher", 2, synced: true)
+        watcher.conditions.missingPermissions = Self.chartLacks
+        let peers = [peer("executor", 1), watcher]
+        #expect(Readiness.problems(children: tree(running: true).children, peers: peers, routing: true) == [])
+        let body = Readiness.readyBody(missingPermissions: Readiness.missingPermissions(peers: peers))
+        let nodes = try #require(Self.chartLacks.first { $0.resource == "nodes" })
+        let events = try #require(Self.chartLacks.first { $0.resource == "events" })
+        #expect(
+            body == """
+                ready
+                missing optional permission: create events in pipelines (\(events.withoutIt))
+                missing optional permission: list, watch, get nodes (cluster-wide) (\(nodes.withoutIt))
+
+                """)
+        #expect(nodes.withoutIt.contains("node loss") && events.withoutIt.contains("runs still end"))
+    }
+
+    @Test func withNothingMissingTheReadyBodyIsOneWord() {
+        #expect(Readiness.readyBody(missingPermissions: []) == "ready\n")
+    }
+
+    /// A required one is a 503 problem, never a line of a ready body.
+    @Test func aMissingRequiredPermissionIsAProblemNotAReadyLine() {
+        let pods = Permission("create", "pods", namespace: "p", required: true, withoutIt: "OMJobs are not run")
+        var watcher = peer("watcher", 2, synced: true)
+        watcher.conditions.missingPermissions = Self.chartLacks + [pods]
+        let peers = [peer("executor", 1), watcher]
+        #expect(
+            Readiness.problems(children: tree(running: true).children, peers: peers, routing: true)
+                == ["missing permission: create pods in p (OMJobs are not run)"])
+        #expect(!Readiness.readyBody(missingPermissions: [pods]).contains("pods"))
     }
 
     @Test func unsyncedWatcherAndMissingConnection() {

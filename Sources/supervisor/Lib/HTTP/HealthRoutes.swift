@@ -46,7 +46,7 @@ public enum HealthRoutes {
         case "/ready", "/readyz":
             let problems = snapshot.readinessProblems
             return problems.isEmpty
-                ? HTTPResponse(status: 200, body: "ready\n")
+                ? HTTPResponse(status: 200, body: Readiness.readyBody(missingPermissions: snapshot.missingPermissions))
                 : HTTPResponse(status: 503, body: problems.joined(separator: "\n") + "\n")
         case "/metrics":
             return HTTPResponse(status: 200, contentType: MetricsRegistry.contentType, body: snapshot.metricsText())

@@ -2,8 +2,18 @@ import KubeAPI
 
 /// `/ready`'s rule: every child running, connected and ready; the watcher synced; no worker
 /// reporting the API server unreachable or a required permission missing; the broker still
-/// routing. Each unmet condition is one line of the 503 body, so a failing probe says why.
+/// routing. Each unmet condition is one line of the 503 body, so a failing probe says why; a
+/// ready operator that lacks optional permissions says which, and what that costs, in its 200
+/// body.
 public enum Readiness {
+    /// The 200 body: `ready`, then one line per missing optional permission (verbs that differ
+    /// only in their verb together, as the watcher's ERROR line says them).
+    public static func readyBody(missingPermissions: [Permission]) -> String {
+        let optional = PermissionGroup.of(missingPermissions.filter { !$0.required })
+        return (["ready"] + optional.map { "missing optional permission: \($0) (\($0.withoutIt))" })
+            .joined(separator: "\n") + "\n"
+    }
+
     public static func problems(children: [SupervisionTree.Child], peers: [Broker.Peer], routing: Bool) -> [String] {
         var problems: [String] = []
         if !routing { problems.append("shutting down") }

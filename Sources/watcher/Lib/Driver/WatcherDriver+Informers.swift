@@ -193,14 +193,7 @@ extension WatcherDriver {
     /// Logs what `AccessState` says is due, and arms the look-up of missing required permissions.
     func logMissingPermissions() {
         let now = clock.now()
-        for permission in access.toLog(now: now) {
-            logger.error(
-                permission.required ? "missing required permission" : "missing optional permission",
-                metadata: [
-                    LogKeys.verb: "\(permission.verb)", LogKeys.resource: "\(permission.resourceName)",
-                    LogKeys.scope: "\(permission.namespace ?? "*")", LogKeys.consequence: "\(permission.withoutIt)",
-                ])
-        }
+        Self.log(missing: access.toLog(now: now), to: logger)
         guard let next = access.nextLook(now: now) else {
             accessTimer?.stop()
             return
@@ -208,6 +201,19 @@ extension WatcherDriver {
         if accessTimer == nil { accessTimer = try? LoopTimer(loop: EventLoop.current) }
         accessTimer?.start(after: clock.delay(until: next)) { [weak self] in
             self?.assumeIsolated { $0.lookAgainAtMissingPermissions() }
+        }
+    }
+
+    /// One ERROR line per resource and scope, naming every missing verb on it
+    /// (`permission.verb` `list,watch,get`) and what the operator does without them.
+    static func log(missing: [Permission], to logger: Logger) {
+        for group in PermissionGroup.of(missing) {
+            logger.error(
+                group.required ? "missing required permission" : "missing optional permission",
+                metadata: [
+                    LogKeys.verb: "\(group.verbs.joined(separator: ","))", LogKeys.resource: "\(group.resourceName)",
+                    LogKeys.scope: "\(group.first.namespace ?? "*")", LogKeys.consequence: "\(group.withoutIt)",
+                ])
         }
     }
 
