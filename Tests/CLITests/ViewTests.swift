@@ -66,6 +66,28 @@ import Testing
                 """)
     }
 
+    /// Under a CRD that prunes the status (OpenMetadata's chart keeps only phase, pod names,
+    /// times, message and exit code), the run's record is in the OMJob's annotations: the views
+    /// read it there, as the operator does.
+    @Test func underAPruningCRDTheViewsReadTheRunsRecord() throws {
+        var pruned = Self.run(
+            "chart-run", created: "2026-03-01T11:55:00Z",
+            status: ["phase": "ExitHandlerRunning", "mainPodName": "chart-run-main"])
+        pruned[at: ["metadata", "annotations"]] = [
+            RecordAnnotations.exitHandlerAttempts: "2",
+            RecordAnnotations.mainPodTermination:
+                #"{"reason":"OOMKilled","exitCode":137,"source":"ContainerTerminated"}"#,
+        ]
+        let raws = [try Self.decode(Raw<OMJob>.self, pruned)]
+        let text = ListView.table(raws, allNamespaces: false, wide: false, now: Self.now).render(on: .capture())
+        #expect(
+            text == """
+                NAME       PHASE               MAIN POD ENDING       EXIT HANDLER  ATTEMPTS  AGE
+                chart-run  ExitHandlerRunning  OOMKilled (exit 137)  running       2         5m
+
+                """)
+    }
+
     @Test func wideAndAllNamespacesAddColumns() throws {
         let raws = try Self.runs.prefix(1).map { try Self.decode(Raw<OMJob>.self, $0) }
         let text = ListView.table(raws, allNamespaces: true, wide: true, now: Self.now).render(on: .capture())

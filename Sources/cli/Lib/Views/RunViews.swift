@@ -18,7 +18,7 @@ enum RunWords {
 
     /// How the main pod ended: `Completed (exit 0)`, `Error (exit 143, SIGTERM)`, `PodDeleted`; `-` while it has not.
     static func ending(_ job: OMJob) -> String {
-        guard let ending = job.status?.mainPodTermination else { return "-" }
+        guard let ending = job.effectiveStatus.mainPodTermination else { return "-" }
         var evidence: [String] = []
         if let code = ending.exitCode { evidence.append("exit \(code)") }
         if let signal = ending.signal { evidence.append(signalName(signal)) }
@@ -26,14 +26,15 @@ enum RunWords {
     }
 
     static func endingColour(_ job: OMJob) -> Terminal.Colour? {
-        guard let ending = job.status?.mainPodTermination else { return nil }
+        guard let ending = job.effectiveStatus.mainPodTermination else { return nil }
         return ending.isSuccess ? .green : .red
     }
 
     /// The exit handler's result: `none` (the spec has none), `-` (not run yet), `running`, `succeeded`, `failed (exit 1)`.
     static func exitHandler(_ job: OMJob) -> String {
         if job.spec != nil, job.spec?.exitHandlerSpec == nil { return "none" }
-        let status = job.status
+        // The run's record wins over the status fields (a CRD such as OpenMetadata's prunes them).
+        let status: OMJobStatus? = job.effectiveStatus
         if status?.phase == .exitHandlerRunning { return "running" }
         if let code = status?.exitHandlerExitCode {
             if code == 0 { return "succeeded" }
@@ -86,7 +87,7 @@ enum ListView {
                 .init(run.name), .init(phase, RunWords.phaseColour(phase)),
                 .init(RunWords.ending(job), RunWords.endingColour(job)),
                 .init(handler, RunWords.exitHandlerColour(handler)),
-                .init(String(job.status?.exitHandlerAttempts ?? 0)),
+                .init(String(job.effectiveStatus.exitHandlerAttempts ?? 0)),
                 .init(HumanAge.since(job.metadata.creationTimestamp, now: now)),
             ]
             if allNamespaces { row.insert(.init(run.namespace), at: 0) }
@@ -149,7 +150,8 @@ struct RunTree {
     /// The tree, for a person.
     func render(on terminal: Terminal, now: Date) -> String {
         let job = omjob.model
-        let status = job.status
+        // The run's record wins over the status fields (a CRD such as OpenMetadata's prunes them).
+        let status: OMJobStatus? = job.effectiveStatus
         let phase = RunWords.phase(job)
         var out =
             "OMJob \(omjob.namespace)/\(omjob.name)  \(terminal.paint(phase, RunWords.phaseColour(phase) ?? .bold))  "
