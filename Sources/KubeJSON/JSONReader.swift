@@ -321,10 +321,36 @@ public struct JSONReader {
 
     /// The next value as a ``JSONValue``.
     ///
-    /// Containers are read without recursion, the open ones on a stack on the heap: a value
-    /// nested as deep as ``JSONReadingOptions/goCompatible`` allows would take several
-    /// megabytes of a thread's stack read recursively (an event loop's 8 MiB in a debug build).
+    /// Read recursively (the faster way) down to ``recursionDepth`` levels and without
+    /// recursion below that: a value nested as deep as ``JSONReadingOptions/goCompatible``
+    /// allows would take several megabytes of a thread's stack read recursively (more than an
+    /// event loop's 8 MiB in a debug build).
     public mutating func readValue() throws(JSONReadError) -> JSONValue {
+        guard depth < Self.recursionDepth else { return try readValueOnTheHeap() }
+        switch try peekKind() {
+        case .object:
+            var members: [String: JSONValue] = [:]
+            try readObject { reader, key throws(JSONReadError) in members[key.string] = try reader.readValue() }
+            return .object(members)
+        case .array:
+            var elements: [JSONValue] = []
+            try readArray { reader throws(JSONReadError) in elements.append(try reader.readValue()) }
+            return .array(elements)
+        case .string: return .string(try stringToken().string)
+        case .number: return try number()
+        case .bool: return .bool(try readBool())
+        case .null:
+            try literal("null")
+            return .null
+        }
+    }
+
+    /// Containers nested deeper than this are read by ``readValue()`` without recursion;
+    /// Kubernetes objects are about 10 levels deep.
+    static let recursionDepth = 100
+
+    /// ``readValue()`` with the open containers on a stack on the heap.
+    private mutating func readValueOnTheHeap() throws(JSONReadError) -> JSONValue {
         // The open containers, innermost last: for each, whether it is an object; an object's
         // members so far and the name of the member being read; an array's elements so far.
         var isObject: [Bool] = []

@@ -105,6 +105,21 @@ import Testing
         #expect(throws: JSONReadError.self) { try JSONValue(parsing: nested(JSONReader.maxDepth + 1)) }
     }
 
+    /// Past ``JSONReader/recursionDepth`` a value is read without recursion: objects, arrays,
+    /// members and elements come back as they were written.
+    @Test(arguments: [150, 3_000])
+    func deepValuesReadWithoutRecursionAsWritten(depth: Int) throws {
+        var text = "null"
+        for level in 0..<depth {
+            text = level % 2 == 0 ? #"{"a":1,"b":\#(text),"c":[]}"# : #"[true,\#(text),"s",{}]"#
+        }
+        let options: JSONReadingOptions = depth <= JSONReader.maxDepth ? .strict : .goCompatible
+        let value = try JSONValue(parsing: Array(text.utf8), options: options)
+        #expect(value.jsonBytes() == Array(text.utf8))
+        let outer = try #require(value.arrayValue)
+        #expect(outer.count == 4 && outer[1]["a"] == 1 && outer[1]["b"]?.arrayValue?.count == 4)
+    }
+
     @Test func integersKeepTheirRange() throws {
         #expect(try JSONValue(parsing: Array("1e3".utf8)) == .double(1000))
         #expect(try JSONValue(parsing: Array("9223372036854775807".utf8)) == .int(.max))
