@@ -13,42 +13,73 @@ public struct JSONReadError: Error, Equatable, Sendable, CustomStringConvertible
     public var description: String { "\(message) at byte \(offset)" }
 }
 
+/// What a ``JSONReader`` accepts beyond well-formed text of bounded depth.
+public struct JSONReadingOptions: Sendable, Equatable {
+    /// The deepest nesting of objects and arrays read; deeper text is refused, so that hostile
+    /// input cannot exhaust the stack.
+    public var maxDepth: Int
+    /// Invalid UTF-8 and lone `\u` surrogates in a string read as U+FFFD instead of being
+    /// refused.
+    public var replacesInvalidUnicode: Bool
+
+    public init(maxDepth: Int, replacesInvalidUnicode: Bool) {
+        self.maxDepth = maxDepth
+        self.replacesInvalidUnicode = replacesInvalidUnicode
+    }
+
+    /// What the operator reads from an API server, which writes only well-formed text: nesting
+    /// up to ``JSONReader/maxDepth``, strings valid Unicode.
+    public static let strict = JSONReadingOptions(maxDepth: JSONReader.maxDepth, replacesInvalidUnicode: false)
+
+    /// What Go's encoding/json reads, and so a real kube-apiserver from its clients: nesting up
+    /// to 10,000 (its scanner's limit), invalid UTF-8 and lone surrogates as U+FFFD. kubesim
+    /// reads request bodies so.
+    public static let goCompatible = JSONReadingOptions(maxDepth: 10_000, replacesInvalidUnicode: true)
+}
+
 /// Reads JSON text (RFC 8259) straight from its bytes, value by value, so a decoder can keep
 /// the members it needs and skip the rest without allocating them: the per-event paths (watch
 /// events, frames) decode with it instead of Foundation's coders, whose keyed containers and
 /// intermediate maps cost most of a watch event's CPU.
 ///
-/// The bytes must outlive the reader; ``read(_:_:)`` scopes that.
+/// The bytes must outlive the reader; ``read(_:options:_:)`` scopes that.
 public struct JSONReader {
     /// The whole text.
     public let bytes: UnsafeBufferPointer<UInt8>
     /// The next byte to read.
     public var index: Int
-    /// Nesting is bounded so that hostile input cannot exhaust the stack.
+    /// What is accepted beyond well-formed text of bounded depth.
+    public let options: JSONReadingOptions
+    /// The nesting bound of ``JSONReadingOptions/strict``.
     public static let maxDepth = 256
     private var depth = 0
 
-    public init(_ bytes: UnsafeBufferPointer<UInt8>, index: Int = 0) {
+    public init(_ bytes: UnsafeBufferPointer<UInt8>, index: Int = 0, options: JSONReadingOptions = .strict) {
         self.bytes = bytes
         self.index = index
+        self.options = options
     }
 
     /// Reads one JSON text from `bytes` with `body`, then checks that only whitespace follows.
-    public static func read<T>(_ bytes: some Collection<UInt8>, _ body: (inout JSONReader) throws(JSONReadError) -> T)
-        throws(JSONReadError) -> T
-    {
+    public static func read<T>(
+        _ bytes: some Collection<UInt8>, options: JSONReadingOptions = .strict,
+        _ body: (inout JSONReader) throws(JSONReadError) -> T
+    ) throws(JSONReadError) -> T {
         let result: Result<T, JSONReadError>? = bytes.withContiguousStorageIfAvailable { buffer in
-            Result { () throws(JSONReadError) -> T in try readWhole(buffer, body) }
+            Result { () throws(JSONReadError) -> T in try readWhole(buffer, options, body) }
         }
         if let result { return try result.get() }
         let copy = Array(bytes)
-        return try copy.withUnsafeBufferPointer { buffer throws(JSONReadError) -> T in try readWhole(buffer, body) }
+        return try copy.withUnsafeBufferPointer { buffer throws(JSONReadError) -> T in
+            try readWhole(buffer, options, body)
+        }
     }
 
     private static func readWhole<T>(
-        _ buffer: UnsafeBufferPointer<UInt8>, _ body: (inout JSONReader) throws(JSONReadError) -> T
+        _ buffer: UnsafeBufferPointer<UInt8>, _ options: JSONReadingOptions,
+        _ body: (inout JSONReader) throws(JSONReadError) -> T
     ) throws(JSONReadError) -> T {
-        var reader = JSONReader(buffer)
+        var reader = JSONReader(buffer, options: options)
         let value = try body(&reader)
         reader.skipWhitespace()
         guard reader.index == buffer.count else { throw reader.error("unexpected text after the value") }
@@ -121,7 +152,7 @@ public struct JSONReader {
     {
         try expect(UInt8(ascii: "{"), "an object")
         depth += 1
-        guard depth <= Self.maxDepth else { throw error("nesting too deep") }
+        guard depth <= options.maxDepth else { throw JSONReadError(offset: index - 1, message: "nesting too deep") }
         if !take(UInt8(ascii: "}")) {
             repeat {
                 skipWhitespace()
@@ -138,7 +169,7 @@ public struct JSONReader {
     public mutating func readArray(_ element: (inout JSONReader) throws(JSONReadError) -> Void) throws(JSONReadError) {
         try expect(UInt8(ascii: "["), "an array")
         depth += 1
-        guard depth <= Self.maxDepth else { throw error("nesting too deep") }
+        guard depth <= options.maxDepth else { throw JSONReadError(offset: index - 1, message: "nesting too deep") }
         if !take(UInt8(ascii: "]")) {
             repeat { try element(&self) } while take(UInt8(ascii: ","))
             try expect(UInt8(ascii: "]"), "',' or ']'")
@@ -289,7 +320,13 @@ public struct JSONReader {
     }
 
     /// The next value as a ``JSONValue``.
+    ///
+    /// Read recursively (the faster way) down to ``recursionDepth`` levels and without
+    /// recursion below that: a value nested as deep as ``JSONReadingOptions/goCompatible``
+    /// allows would take several megabytes of a thread's stack read recursively (more than an
+    /// event loop's 8 MiB in a debug build).
     public mutating func readValue() throws(JSONReadError) -> JSONValue {
+        guard depth < Self.recursionDepth else { return try readValueOnTheHeap() }
         switch try peekKind() {
         case .object:
             var members: [String: JSONValue] = [:]
@@ -308,6 +345,88 @@ public struct JSONReader {
         }
     }
 
+    /// Containers nested deeper than this are read by ``readValue()`` without recursion;
+    /// Kubernetes objects are about 10 levels deep.
+    static let recursionDepth = 100
+
+    /// ``readValue()`` with the open containers on a stack on the heap.
+    private mutating func readValueOnTheHeap() throws(JSONReadError) -> JSONValue {
+        // The open containers, innermost last: for each, whether it is an object; an object's
+        // members so far and the name of the member being read; an array's elements so far.
+        var isObject: [Bool] = []
+        var objects: [[String: JSONValue]] = []
+        var names: [String] = []
+        var arrays: [[JSONValue]] = []
+        while true {
+            var value: JSONValue
+            switch try peekKind() {
+            case .object:
+                try open()
+                if take(UInt8(ascii: "}")) {
+                    depth -= 1
+                    value = .object([:])
+                } else {
+                    isObject.append(true)
+                    objects.append([:])
+                    names.append(try memberName())
+                    continue
+                }
+            case .array:
+                try open()
+                if take(UInt8(ascii: "]")) {
+                    depth -= 1
+                    value = .array([])
+                } else {
+                    isObject.append(false)
+                    arrays.append([])
+                    continue
+                }
+            case .string: value = .string(try stringToken().string)
+            case .number: value = try number()
+            case .bool: value = .bool(try readBool())
+            case .null:
+                try literal("null")
+                value = .null
+            }
+            // The value goes into the innermost open container; each container it completes
+            // goes into the next one out.
+            while let inObject = isObject.last {
+                if inObject {
+                    objects[objects.count - 1][names.removeLast()] = value
+                    if take(UInt8(ascii: ",")) {
+                        names.append(try memberName())
+                        break
+                    }
+                    try expect(UInt8(ascii: "}"), "',' or '}'")
+                    value = .object(objects.removeLast())
+                } else {
+                    arrays[arrays.count - 1].append(value)
+                    if take(UInt8(ascii: ",")) { break }
+                    try expect(UInt8(ascii: "]"), "',' or ']'")
+                    value = .array(arrays.removeLast())
+                }
+                isObject.removeLast()
+                depth -= 1
+            }
+            if isObject.isEmpty { return value }
+        }
+    }
+
+    /// Steps over a container's opening bracket, within the nesting bound.
+    private mutating func open() throws(JSONReadError) {
+        index += 1
+        depth += 1
+        guard depth <= options.maxDepth else { throw JSONReadError(offset: index - 1, message: "nesting too deep") }
+    }
+
+    /// An object member's name and the `:` after it.
+    private mutating func memberName() throws(JSONReadError) -> String {
+        skipWhitespace()
+        let name = try stringToken().string
+        try expect(UInt8(ascii: ":"), "':'")
+        return name
+    }
+
     // MARK: tokens
 
     /// A string token at `index` (its opening quote), checked, its content not yet decoded.
@@ -324,7 +443,7 @@ public struct JSONReader {
             if byte == UInt8(ascii: "\"") {
                 index += 1
                 let raw = UnsafeBufferPointer(rebasing: bytes[start..<index - 1])
-                if nonASCII, !Self.isValidUTF8(raw) {
+                if nonASCII, !options.replacesInvalidUnicode, !Self.isValidUTF8(raw) {
                     throw JSONReadError(offset: start, message: "invalid UTF-8 in a string")
                 }
                 return JSONKey(raw: raw, plain: plain)
@@ -363,7 +482,8 @@ public struct JSONReader {
     }
 
     /// After `\\`: one of `"\\/bfnrt`, or `u` and four hex digits; a surrogate must be a high
-    /// one followed by an escaped low one (a lone half is no character).
+    /// one followed by an escaped low one (a lone half is no character), unless
+    /// ``JSONReadingOptions/replacesInvalidUnicode`` (``JSONKey/string`` then reads it as U+FFFD).
     private mutating func escape() throws(JSONReadError) {
         guard index + 1 < bytes.count else { throw error("unterminated string") }
         let letter = bytes[index + 1]
@@ -374,6 +494,7 @@ public struct JSONReader {
             return
         case UInt8(ascii: "u"):
             let unit = try hex4()
+            if options.replacesInvalidUnicode { return }
             if (0xDC00...0xDFFF).contains(unit) { throw error("lone low surrogate") }
             guard (0xD800...0xDBFF).contains(unit) else { return }
             guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u")

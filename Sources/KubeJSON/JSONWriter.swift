@@ -74,44 +74,68 @@ public struct JSONWriter {
 
     /// Appends `value`; object members in sorted key order when `sortedKeys` (equal values
     /// are then equal bytes).
+    ///
+    /// Containers are written without recursion, the open ones on a stack on the heap, as
+    /// ``JSONReader/readValue()`` reads them: any value it reads can be written back.
     public mutating func value(_ value: JSONValue, sortedKeys: Bool = true) {
-        switch value {
-        case .null: raw("null")
-        case .bool(let b): bool(b)
-        case .int(let i): int(i)
-        case .double(let d): double(d)
-        case .string(let s): string(s)
-        case .array(let elements):
-            bytes.append(UInt8(ascii: "["))
-            for (i, element) in elements.enumerated() {
-                if i > 0 { bytes.append(UInt8(ascii: ",")) }
-                self.value(element, sortedKeys: sortedKeys)
+        // The open containers, innermost last, each with the index of its next element or member.
+        var open: [(container: OpenContainer, next: Int)] = []
+        var pending: JSONValue? = value
+        while true {
+            if let value = pending {
+                switch value {
+                case .null: raw("null")
+                case .bool(let b): bool(b)
+                case .int(let i): int(i)
+                case .double(let d): double(d)
+                case .string(let s): string(s)
+                case .array(let elements):
+                    bytes.append(UInt8(ascii: "["))
+                    open.append((.array(elements), 0))
+                case .object(let members):
+                    bytes.append(UInt8(ascii: "{"))
+                    let list = sortedKeys ? members.sorted { $0.key < $1.key } : Array(members)
+                    open.append((.object(list), 0))
+                }
             }
-            bytes.append(UInt8(ascii: "]"))
-        case .object(let members):
-            bytes.append(UInt8(ascii: "{"))
-            var first = true
-            func member(_ key: String, _ member: JSONValue) {
-                if !first { bytes.append(UInt8(ascii: ",")) }
-                first = false
-                string(key)
+            guard let (container, next) = open.popLast() else { return }
+            switch container {
+            case .array(let elements):
+                guard next < elements.count else {
+                    bytes.append(UInt8(ascii: "]"))
+                    pending = nil
+                    continue
+                }
+                if next > 0 { bytes.append(UInt8(ascii: ",")) }
+                open.append((container, next + 1))
+                pending = elements[next]
+            case .object(let members):
+                guard next < members.count else {
+                    bytes.append(UInt8(ascii: "}"))
+                    pending = nil
+                    continue
+                }
+                if next > 0 { bytes.append(UInt8(ascii: ",")) }
+                string(members[next].key)
                 bytes.append(UInt8(ascii: ":"))
-                self.value(member, sortedKeys: sortedKeys)
+                open.append((container, next + 1))
+                pending = members[next].value
             }
-            if sortedKeys {
-                for key in members.keys.sorted() { member(key, members[key]!) }
-            } else {
-                for (key, value) in members { member(key, value) }
-            }
-            bytes.append(UInt8(ascii: "}"))
         }
     }
 }
 
+/// A container ``JSONWriter/value(_:sortedKeys:)`` is writing.
+private enum OpenContainer {
+    case array([JSONValue])
+    /// The members in the order they are written.
+    case object([(key: String, value: JSONValue)])
+}
+
 extension JSONValue {
-    /// Parses one JSON text.
-    public init(parsing bytes: some Collection<UInt8>) throws(JSONReadError) {
-        self = try JSONReader.read(bytes) { reader throws(JSONReadError) in try reader.readValue() }
+    /// Parses one JSON text; whitespace only may follow it.
+    public init(parsing bytes: some Collection<UInt8>, options: JSONReadingOptions = .strict) throws(JSONReadError) {
+        self = try JSONReader.read(bytes, options: options) { reader throws(JSONReadError) in try reader.readValue() }
     }
 
     /// Compact JSON text; members in sorted key order unless `sortedKeys` is false.

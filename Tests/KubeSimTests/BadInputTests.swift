@@ -18,6 +18,45 @@ import Testing
         }
     }
 
+    /// As the real server (tests/differential/test_json_text.py): a body nested 10,000 levels deep
+    /// is read, on the server's event loop, and one level more is 400.
+    @Test func bodiesNestedTenThousandLevelsAreReadAndDeeperOnesAre400() async throws {
+        try await withSim { _, client in
+            func pod(_ name: String, nesting depth: Int) -> [UInt8] {
+                var text = Fixture.pod(name).jsonBytes()
+                text.removeLast()
+                text += Array(#","x":"#.utf8) + Array(repeating: UInt8(ascii: "["), count: depth)
+                text += Array(repeating: UInt8(ascii: "]"), count: depth) + [UInt8(ascii: "}")]
+                return text
+            }
+            let deepest = try await client.send(
+                "POST", "/api/v1/namespaces/default/pods", body: pod("a", nesting: 9_999))
+            #expect(deepest.status == 201, "\(deepest.text.prefix(300))")
+            let deeper = try await client.send(
+                "POST", "/api/v1/namespaces/default/pods", body: pod("b", nesting: 10_000))
+            #expect(deeper.status == 400)
+            #expect(
+                deeper.json.str("message")?.hasPrefix(
+                    "the object provided is unrecognized (must be of type Pod): couldn't get version/kind; json parse error"
+                ) == true)
+        }
+    }
+
+    /// As the real server: invalid UTF-8 and lone surrogates in a string read as U+FFFD.
+    @Test func invalidUnicodeInABodyReadsAsTheReplacementCharacter() async throws {
+        try await withSim { _, client in
+            var pod = Fixture.pod("p")
+            pod.set(["metadata", "annotations"], ["a": "@", "b": "@@"])
+            var text = pod.jsonBytes()
+            text.replace(Array(#""@""#.utf8), with: [UInt8(ascii: "\""), 0x78, 0xFF, 0x79, UInt8(ascii: "\"")])
+            text.replace(Array(#""@@""#.utf8), with: Array(#""x\ud800y\udc00""#.utf8))
+            let created = try await client.send("POST", "/api/v1/namespaces/default/pods", body: text)
+            #expect(created.status == 201, "\(created.text.prefix(300))")
+            #expect(created.json.str("metadata", "annotations", "a") == "x\u{FFFD}y")
+            #expect(created.json.str("metadata", "annotations", "b") == "x\u{FFFD}y\u{FFFD}")
+        }
+    }
+
     @Test func wrongContentTypeIs415() async throws {
         try await withSim { _, client in
             let response = try await client.send(

@@ -40,7 +40,8 @@ import Testing
 
     @Test(arguments: [
         "", "{", "[1,]", #"{"a":}"#, #"{"a" 1}"#, "01", "1.", "-", "1e", "tru", "nul", #""unterminated"#,
-        "\"ctrl\u{01}\"", #""\x""#, #""\u12""#, #""\ud800""#, #""\udc00x""#, "[1] 2", #"{"a":1,}"#,
+        "\"ctrl\u{01}\"", #""\x""#, #""\u12""#, #""\ud800""#, #""\udc00x""#, "[1] 2", #"{"a":1,}"#, "{} x", "01x",
+        "NaN", "   ",
     ])
     func refusesInvalidJSON(document: String) {
         #expect(throws: JSONReadError.self) { try JSONValue(parsing: Array(document.utf8)) }
@@ -63,7 +64,64 @@ import Testing
         #expect((try? JSONValue(parsing: Array(fine.utf8))) != nil)
     }
 
+    @Test func goCompatibleReadsInvalidUnicodeAsTheReplacementCharacter() throws {
+        let cases: [([UInt8], String)] = [
+            ([0x78, 0xFF, 0x79], "x\u{FFFD}y"), ([0x78, 0xC3, 0x79], "x\u{FFFD}y"),
+            (Array(#"x\ud800y"#.utf8), "x\u{FFFD}y"), (Array(#"x\udc00y"#.utf8), "x\u{FFFD}y"),
+            (Array(#"\ud800\u0041"#.utf8), "\u{FFFD}A"),
+        ]
+        for (content, expected) in cases {
+            let text = [UInt8(ascii: "\"")] + content + [UInt8(ascii: "\"")]
+            #expect(try JSONValue(parsing: text, options: .goCompatible) == .string(expected))
+            #expect(throws: JSONReadError.self) { try JSONValue(parsing: text) }
+        }
+        let member = [UInt8(ascii: "{"), UInt8(ascii: "\""), 0xFF, UInt8(ascii: "\""), UInt8(ascii: ":"), 0x31, 0x7D]
+        #expect(try JSONValue(parsing: member, options: .goCompatible) == ["\u{FFFD}": 1])
+        #expect(try JSONValue(parsing: #""\ud83d\ude00""#.utf8, options: .goCompatible) == "😀")
+        #expect(throws: JSONReadError.self) { try JSONValue(parsing: #""\x""#.utf8, options: .goCompatible) }
+    }
+
+    /// Go's encoding/json, and so a real kube-apiserver, reads 10,000 levels and refuses the next;
+    /// reading and writing them takes no stack per level.
+    @Test func goCompatibleReadsNestingToTenThousandLevels() throws {
+        func nested(_ depth: Int) -> [UInt8] {
+            Array(String(repeating: "[", count: depth).utf8) + Array(String(repeating: "]", count: depth).utf8)
+        }
+        let limit = JSONReadingOptions.goCompatible.maxDepth
+        #expect(limit == 10_000)
+        let deepest = try JSONValue(parsing: nested(limit), options: .goCompatible)
+        var levels = 0
+        var current: JSONValue? = deepest
+        while let elements = current?.arrayValue {
+            levels += 1
+            current = elements.first
+        }
+        #expect(levels == limit)
+        #expect(deepest.jsonBytes() == nested(limit), "written back without recursion as well")
+        let error = #expect(throws: JSONReadError.self) {
+            try JSONValue(parsing: nested(limit + 1), options: .goCompatible)
+        }
+        #expect(error?.offset == limit)
+        #expect(throws: JSONReadError.self) { try JSONValue(parsing: nested(JSONReader.maxDepth + 1)) }
+    }
+
+    /// Past ``JSONReader/recursionDepth`` a value is read without recursion: objects, arrays,
+    /// members and elements come back as they were written.
+    @Test(arguments: [150, 3_000])
+    func deepValuesReadWithoutRecursionAsWritten(depth: Int) throws {
+        var text = "null"
+        for level in 0..<depth {
+            text = level % 2 == 0 ? #"{"a":1,"b":\#(text),"c":[]}"# : #"[true,\#(text),"s",{}]"#
+        }
+        let options: JSONReadingOptions = depth <= JSONReader.maxDepth ? .strict : .goCompatible
+        let value = try JSONValue(parsing: Array(text.utf8), options: options)
+        #expect(value.jsonBytes() == Array(text.utf8))
+        let outer = try #require(value.arrayValue)
+        #expect(outer.count == 4 && outer[1]["a"] == 1 && outer[1]["b"]?.arrayValue?.count == 4)
+    }
+
     @Test func integersKeepTheirRange() throws {
+        #expect(try JSONValue(parsing: Array("1e3".utf8)) == .double(1000))
         #expect(try JSONValue(parsing: Array("9223372036854775807".utf8)) == .int(.max))
         #expect(try JSONValue(parsing: Array("-9223372036854775808".utf8)) == .int(.min))
         #expect(try JSONValue(parsing: Array("9223372036854775808".utf8)) == .double(9_223_372_036_854_775_808))
@@ -100,6 +158,16 @@ import Testing
         #expect(
             back == value || Self.numbersOnlyDiffer(back, value),
             "what is written reads back equal (a whole double as an integer)")
+    }
+
+    @Test func writesIntegersApartFromDoubles() throws {
+        let value: JSONValue = [
+            "i": 3, "d": 2.5, "whole": 4.0, "s": "a\"b\u{1}", "n": nil, "l": [1, "x"], "o": ["k": true],
+        ]
+        let text = String(decoding: value.jsonBytes(), as: UTF8.self)
+        #expect(text == #"{"d":2.5,"i":3,"l":[1,"x"],"n":null,"o":{"k":true},"s":"a\"b\u0001","whole":4}"#)
+        let back = try JSONValue(parsing: value.jsonBytes())
+        #expect(back["i"] == .int(3) && back["d"] == .double(2.5) && back["whole"] == .int(4))
     }
 
     @Test func escapesControlCharactersQuotesAndBackslashes() {

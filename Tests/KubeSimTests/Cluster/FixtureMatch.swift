@@ -9,7 +9,7 @@ import KubeJSON
 enum FixtureMatch {
     static func load(_ name: String) throws -> JSONValue {
         let url = Bundle.module.resourceURL!.appendingPathComponent("Fixtures/endings/\(name).json")
-        return try JSONParser.parse(Array(try Data(contentsOf: url)))
+        return try JSONValue(parsing: try Data(contentsOf: url))
     }
 
     /// Differences between a fixture object and kubesim's: `status` must be equal; `metadata`
@@ -83,6 +83,6 @@ enum FixtureMatch {
 
     private static func describe(_ value: JSONValue?) -> String {
         guard let value else { return "nothing" }
-        return String(decoding: JSONWriter.bytes(value), as: UTF8.self)
+        return String(decoding: value.jsonBytes(), as: UTF8.self)
     }
 }

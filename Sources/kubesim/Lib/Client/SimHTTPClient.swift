@@ -11,7 +11,7 @@ public struct SimHTTPResponse: Sendable {
     public var headers: [String: String]
     public var body: [UInt8]
     /// The body as JSON (`.null` when it is not JSON).
-    public var json: JSONValue { (try? JSONParser.parse(body)) ?? .null }
+    public var json: JSONValue { (try? JSONValue(parsing: body)) ?? .null }
     public var text: String { String(decoding: body, as: UTF8.self) }
 }
 
@@ -66,11 +66,12 @@ public final class SimHTTPClient: Sendable {
         _ method: String, _ path: String, json: JSONValue? = nil, body: [UInt8]? = nil,
         contentType: String = "application/json", headers: [(String, String)] = []
     ) async throws -> SimHTTPResponse {
+        let body = json.map { $0.jsonBytes() } ?? body
         let head = Self.head(
-            method, path, host: host, token: token, contentType: contentType,
-            bodyLength: (json.map(JSONWriter.bytes) ?? body)?.count, headers: headers)
+            method, path, host: host, token: token, contentType: contentType, bodyLength: body?.count,
+            headers: headers)
         let promise = channel.eventLoop.makePromise(of: SimHTTPResponse.self)
-        let request = PendingRequest(head: head, body: json.map(JSONWriter.bytes) ?? body, promise: promise)
+        let request = PendingRequest(head: head, body: body, promise: promise)
         channel.writeAndFlush(request).cascadeFailure(to: promise)
         return try await promise.futureResult.get()
     }

@@ -66,10 +66,10 @@ final class LineStreamHandler: ChannelInboundHandler {
             while let newline = partial.firstIndex(of: UInt8(ascii: "\n")) {
                 let line = Array(partial[..<newline])
                 partial.removeSubrange(...newline)
-                if let value = try? JSONParser.parse(line) { continuation.yield(value) }
+                if let value = try? JSONValue(parsing: line) { continuation.yield(value) }
             }
         case .end:
-            if !partial.isEmpty, let value = try? JSONParser.parse(partial) { continuation.yield(value) }
+            if !partial.isEmpty, let value = try? JSONValue(parsing: partial) { continuation.yield(value) }
             continuation.finish()
         }
     }

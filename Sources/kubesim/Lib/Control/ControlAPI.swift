@@ -109,7 +109,7 @@ struct ControlAPI: Sendable {
 
     private func body(_ request: APIRequest) throws -> JSONValue {
         if request.body.isEmpty { return [:] }
-        do { return try JSONParser.parse(request.body) } catch {
+        do { return try JSONValue(parsing: request.body, options: .goCompatible) } catch {
             throw ClusterError.badRequest("request body is not JSON: \(error)")
         }
     }

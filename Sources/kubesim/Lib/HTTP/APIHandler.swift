@@ -74,8 +74,8 @@ struct APIHandler: Sendable {
         }
         guard types.contains(contentType) else { throw KubeAPIError.unsupportedMediaType(contentType) }
         do {
-            return try JSONParser.parse(request.body)
-        } catch let error as JSONParser.SyntaxError {
+            return try JSONValue(parsing: request.body, options: .goCompatible)
+        } catch {
             let prefix = kind.map { "the object provided is unrecognized (must be of type \($0)): " } ?? ""
             throw KubeAPIError.badRequest(prefix + "couldn't get version/kind; json parse error: \(error.message)")
         }

@@ -111,7 +111,7 @@ final class ConnectionHandler: ChannelInboundHandler, RemovableChannelHandler {
         var extraHeaders: [(String, String)] = []
         switch response {
         case .json(let c, let value):
-            (code, contentType, bytes) = (c, "application/json", JSONWriter.bytes(value))
+            (code, contentType, bytes) = (c, "application/json", value.jsonBytes())
             if let retry = value[path: ["details", "retryAfterSeconds"]]?.intValue, c == 429 || c >= 500 {
                 extraHeaders.append(("Retry-After", String(retry)))
             }

@@ -79,7 +79,9 @@ enum StrategicMergePatch {
         var added: [JSONValue] = []
         for element in patchElements {
             guard let keyValue = element[key] else {
-                throw KubeAPIError.badRequest("map: \(element.jsonString) does not contain declared merge key: \(key)")
+                throw KubeAPIError.badRequest(
+                    "map: \(String(decoding: element.jsonBytes(), as: UTF8.self)) does not contain declared merge key: \(key)"
+                )
             }
             let index = result.firstIndex { $0[key] == keyValue }
             if element["$patch"]?.stringValue == "delete" {

@@ -28,10 +28,11 @@ public struct WatchEvent: Sendable {
     /// The JSON line a watch stream sends for this event.
     var encodedLine: ByteBuffer {
         if let line { return line }
-        var out: [UInt8] = Array("{\"type\":\"\(type.rawValue)\",\"object\":".utf8)
-        JSONWriter.write(object, into: &out)
-        out.append(contentsOf: Array("}\n".utf8))
-        return ByteBuffer(bytes: out)
+        var writer = JSONWriter(capacity: 512)
+        writer.raw(bytes: "{\"type\":\"\(type.rawValue)\",\"object\":".utf8)
+        writer.value(object)
+        writer.raw("}\n")
+        return ByteBuffer(bytes: writer.bytes)
     }
 }
 
