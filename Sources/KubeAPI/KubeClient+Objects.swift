@@ -155,6 +155,8 @@ extension KubeClient {
     func encode<T: Encodable>(_ value: T) throws(KubeError) -> Data {
         // Patch bodies are JSON values already: written directly (key order does not matter to the server).
         if let json = value as? JSONValue { return Data(json.jsonBytes(sortedKeys: false)) }
+        // A body carried as text (a command's pod) is sent as it was read.
+        if let text = value as? JSONText { return Data(text.bytes) }
         do { return Data(try JSONValueEncoder.encodeBytes(value, sortedKeys: false)) } catch {
             throw .decoding("encoding \(T.self): \(error)")
         }

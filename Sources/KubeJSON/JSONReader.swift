@@ -1,16 +1,22 @@
-/// Why a JSON text could not be read: where, and what was expected there.
+/// Why a JSON text could not be read: where, in which member, and what was expected there.
 public struct JSONReadError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Byte offset in the text.
     public var offset: Int
     /// What was wrong there.
     public var message: String
+    /// The members, outermost first, whose value held the error (empty when a reader did not
+    /// name them; see ``JSONReader/member(_:_:)``).
+    public var path: [String]
 
-    public init(offset: Int, message: String) {
+    public init(offset: Int, message: String, path: [String] = []) {
         self.offset = offset
         self.message = message
+        self.path = path
     }
 
-    public var description: String { "\(message) at byte \(offset)" }
+    public var description: String {
+        path.isEmpty ? "\(message) at byte \(offset)" : "\(path.joined(separator: ".")): \(message) at byte \(offset)"
+    }
 }
 
 /// What a ``JSONReader`` accepts beyond well-formed text of bounded depth.

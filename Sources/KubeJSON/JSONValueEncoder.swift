@@ -10,6 +10,7 @@ public enum JSONValueEncoder {
     /// `value` as a JSON value.
     public static func encode(_ value: some Encodable) throws -> JSONValue {
         if let json = value as? JSONValue { return json }
+        if let text = value as? JSONText { return text.value }
         let encoder = ValueEncoder(codingPath: [])
         try value.encode(to: encoder)
         return encoder.storage.value ?? .object([:])
@@ -123,6 +124,7 @@ private func leaf(_ value: some Encodable) -> JSONValue? {
     case let v as Bool: return .bool(v)
     case let v as Double: return number(v)
     case let v as JSONValue: return v
+    case let v as JSONText: return v.value
     default: return nil
     }
 }

@@ -264,8 +264,9 @@ extension KeySelector {
     }
 }
 
-extension OMJobStatus {
-    init(reading reader: inout JSONReader) throws(JSONReadError) {
+/// Also how an executor reads the status a command writes.
+extension OMJobStatus: JSONReadable {
+    public init(reading reader: inout JSONReader) throws(JSONReadError) {
         self.init()
         var status = self
         try reader.readObject { reader, key throws(JSONReadError) in

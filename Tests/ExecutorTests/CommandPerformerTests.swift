@@ -20,6 +20,18 @@ import Testing
         try await h.finish()
     }
 
+    @Test func aPodReadFromAFrameIsPostedAsTheWatcherWroteIt() async throws {
+        let h = try await ExecutorHarness()
+        var pod = h.pod("run-main")
+        pod.metadata.annotations = ["note": "q\" b\\ n\n é 日本 🚀"]
+        let command = h.command("create/run-main", h.createPod(pod))
+        let read = try CommandFrame.decode(Command.self, from: try CommandReadingTests.frameJSON(command))
+        #expect(await h.performer.perform(read) == .done)
+        #expect(h.storedPod("run-main")?["metadata"]?["annotations"]?["note"]?.stringValue == "q\" b\\ n\n é 日本 🚀")
+        #expect(await h.performer.perform(read) == .alreadyExists)
+        try await h.finish()
+    }
+
     @Test func aPodWithOurNameAndAnotherOwnerIsNotAdoptedAndTheRunIsTold() async throws {
         let h = try await ExecutorHarness()
         // The other owner must exist: kubesim, like the real garbage collector, deletes a

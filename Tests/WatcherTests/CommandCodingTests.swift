@@ -42,6 +42,7 @@ import Testing
         for command in commands {
             let data = try JSONEncoder().encode(command)
             #expect(try JSONDecoder().decode(Command.self, from: data) == command)
+            #expect(try Command(jsonBytes: data) == command, "as the executor reads it")
             let json = try JSONDecoder().decode(JSONValue.self, from: data)
             #expect(json["action"]?["type"]?.stringValue == command.action.type)
             #expect(json["key"]?["name"]?.stringValue == run.name)
@@ -61,5 +62,6 @@ import Testing
             #"{"id":"x","key":{"namespace":"n","name":"o"},"owner":{"kind":"OMJob","uid":"u"},"action":{"type":"format"}}"#
                 .utf8)
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Command.self, from: data) }
+        #expect(throws: JSONReadError.self) { try Command(jsonBytes: data) }
     }
 }

@@ -1,5 +1,6 @@
 import BrokerProtocol
 import Foundation
+import KubeJSON
 import Models
 import Testing
 
@@ -28,6 +29,7 @@ import Testing
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any]
             #expect((object?["action"] as? [String: Any])?["type"] as? String == command.action.type)
             #expect(try JSONDecoder().decode(Command.self, from: data) == command)
+            #expect(try Command(jsonBytes: data) == command, "as the executor reads it")
             #expect(command.owner == .cronOMJob(cron.metadata.uid ?? ""))
         }
     }
@@ -36,6 +38,7 @@ import Testing
         let json =
             #"{"id":"x","key":{"namespace":"n","name":"c"},"owner":{"kind":"CronOMJob","uid":"u"},"action":{"type":"launchRocket"}}"#
         #expect(throws: DecodingError.self) { try JSONDecoder().decode(Command.self, from: Data(json.utf8)) }
+        #expect(throws: JSONReadError.self) { try Command(jsonBytes: Array(json.utf8)) }
     }
 }
 

@@ -103,9 +103,8 @@ struct FakeCluster {
         return true
     }
 
-    private mutating func createPod(_ body: Pod) -> Bool {
-        guard let name = body.metadata.name, pods[name] == nil else { return false }
-        var pod = body
+    private mutating func createPod(_ body: PodBody) -> Bool {
+        guard var pod = try? body.decoded(), let name = pod.metadata.name, pods[name] == nil else { return false }
         podCounter += 1
         pod.metadata.uid = "pod-uid-\(podCounter)"
         pod.metadata.resourceVersion = bump()

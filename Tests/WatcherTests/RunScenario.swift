@@ -106,7 +106,9 @@ extension RunDecision {
     var types: [String] { commands.map(\.action.type) }
 
     var createdPods: [Pod] {
-        commands.compactMap { if case .createPod(let c) = $0.action { return c.pod } else { return nil } }
+        commands.compactMap {
+            if case .createPod(let c) = $0.action { return try? c.pod.decoded() } else { return nil }
+        }
     }
 
     var events: [Event] {

@@ -11,12 +11,16 @@ import Models
 /// decision learns that the run must end with `CreateFailed` (or that an exit attempt failed).
 public struct CreatePod: Codable, Hashable, Sendable {
     /// The full pod body to POST.
-    public var pod: Pod
+    public var pod: PodBody
     public var podType: PodType
     /// 1 for the main pod; the exit-handler attempt otherwise.
     public var attempt: Int
 
     public init(pod: Pod, podType: PodType, attempt: Int) {
+        self.init(pod: .model(pod), podType: podType, attempt: attempt)
+    }
+
+    public init(pod: PodBody, podType: PodType, attempt: Int) {
         self.pod = pod
         self.podType = podType
         self.attempt = attempt

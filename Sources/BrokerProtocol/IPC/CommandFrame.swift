@@ -1,4 +1,3 @@
-import Foundation
 import KubeJSON
 import Models
 
@@ -7,7 +6,9 @@ import Models
 /// Why: a command carries a whole pod spec, and going through `JSONValue` on both ends cost
 /// more than everything else the watcher and the executor do with it (the watcher encoded
 /// struct → JSON → `JSONValue` → JSON; the executor decoded JSON → `JSONValue` → JSON →
-/// struct). Now each end makes one pass; the broker forwards the bytes untouched as before.
+/// struct). Now the watcher makes one pass, the executor reads the frame's bytes with
+/// KubeJSON's reader and keeps the pod as text (`PodBody`); the broker forwards the bytes
+/// untouched as before.
 /// The wire format is unchanged: the same `command` envelope, so `nc` and the full decoder
 /// read these frames like any other.
 public enum CommandFrame {
@@ -22,13 +23,18 @@ public enum CommandFrame {
     }
 
     /// The payload of a `command` frame's JSON (the frame's bytes between the length and the
-    /// trailing newline), decoded as `Payload` in one pass.
-    public static func decode<Payload: Decodable>(_ type: Payload.Type, from envelope: [UInt8]) throws -> Payload {
-        try IPCJSON.decoder.decode(Incoming<Payload>.self, from: Data(envelope)).payload
-    }
-
-    /// The one member an executor reads from the envelope (routing fields come from the head).
-    private struct Incoming<Payload: Decodable>: Decodable {
-        var payload: Payload
+    /// trailing newline), read as `Payload` straight from the bytes. An error names the member
+    /// (`payload.action.podType: unknown value "sidecar" at byte 98`).
+    public static func decode<Payload: JSONReadable>(_ type: Payload.Type, from envelope: [UInt8])
+        throws(JSONReadError) -> Payload
+    {
+        try JSONReader.read(envelope) { reader throws(JSONReadError) in
+            var payload: Payload?
+            try reader.readObject { reader, key throws(JSONReadError) in
+                guard key == "payload" else { return try reader.skipValue() }
+                payload = try reader.member("payload") { reader throws(JSONReadError) in try Payload(reading: &reader) }
+            }
+            return try payload.required("payload", reader)
+        }
     }
 }

@@ -67,9 +67,3 @@ extension IPCMessage {
         }
     }
 }
-
-/// The decoder for typed command payloads (``CommandFrame``); everything else is read and
-/// written byte by byte (KubeJSON's reader and writer).
-enum IPCJSON {
-    static let decoder = JSONDecoder()
-}

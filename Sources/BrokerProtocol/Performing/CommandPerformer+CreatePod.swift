@@ -7,10 +7,17 @@ extension CommandPerformer {
     /// retrying cannot fix is recorded (`RunRecord`) so the decision ends the run.
     func createPod(_ create: CreatePod, command: Command) async throws(KubeError) -> CommandOutcome {
         let key = command.key
-        let name = create.pod.metadata.name ?? ""
+        let name = create.pod.name ?? ""
         do {
-            try await client.create(
-                create.pod, resource: Pod.resourceType, namespace: key.namespace, name: name, answer: Unread.self)
+            switch create.pod {
+            case .model(let pod):
+                try await client.create(
+                    pod, resource: Pod.resourceType, namespace: key.namespace, name: name, answer: Unread.self)
+            case .text(let text, _):
+                // As the frame carried it: the watcher wrote it from the model.
+                try await client.create(
+                    text, resource: Pod.resourceType, namespace: key.namespace, name: name, answer: Unread.self)
+            }
             return .done
         } catch  where error.isAlreadyExists {
             let existing = try await client.get(Pod.self, namespace: key.namespace, name: name)
@@ -41,7 +48,7 @@ extension CommandPerformer {
         async throws(KubeError)
     {
         let failure = PodCreateFailure(
-            podType: create.podType, podName: create.pod.metadata.name ?? "", attempt: create.attempt,
+            podType: create.podType, podName: create.pod.name ?? "", attempt: create.attempt,
             reason: reason, code: code, message: message, time: KubeTime.format(now()))
         let body: JSONValue
         do { body = try failure.mergePatchBody() } catch { throw .decoding("podCreateFailure: \(error)") }

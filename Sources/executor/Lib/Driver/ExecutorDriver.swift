@@ -88,11 +88,11 @@ public actor ExecutorDriver {
 /// does not decode is answered `invalid` in its OMJob's turn like any other outcome.
 struct ReceivedCommandFrame {
     var envelope: CommandEnvelope
-    var command: Result<Command, any Error>
+    var command: Result<Command, JSONReadError>
 
     init(envelope: CommandEnvelope, frame: [UInt8]) {
         self.envelope = envelope
-        command = Result { try CommandFrame.decode(Command.self, from: frame) }
+        command = Result { () throws(JSONReadError) -> Command in try CommandFrame.decode(Command.self, from: frame) }
     }
 
     var urgency: CommandScheduler<Self>.Urgency {

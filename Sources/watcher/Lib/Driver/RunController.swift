@@ -82,7 +82,7 @@ extension Command {
     /// schedule's writes, whose decision reads the runs themselves.
     var awaitedObject: AwaitedChange? {
         switch action {
-        case .createPod(let create): AwaitedChange("pod/" + (create.pod.metadata.name ?? ""), deletionOnly: true)
+        case .createPod(let create): AwaitedChange("pod/" + (create.pod.name ?? ""), deletionOnly: true)
         case .stopPod(let target), .deletePod(let target): AwaitedChange("pod/" + target.name)
         case .addFinalizer(let change), .removeFinalizer(let change):
             switch change.target {
