@@ -73,7 +73,11 @@ final class RealPlane: Sendable {
         }
 
         // Installed as a user installs it.
-        try k("apply", "-k", Repo.root.appendingPathComponent("deploy").path)
+        // As docs/deploy.md installs on Kubernetes 1.20 (no policy/v1 PodDisruptionBudget there).
+        let crds = Repo.root.appendingPathComponent("deploy/crds").path
+        let overlay = Repo.root.appendingPathComponent("deploy/overlays/all-namespaces").path
+        try k("apply", "-f", crds)
+        try k("apply", "-k", overlay)
         try k(
             "wait", "--for", "condition=established", "--timeout", "60s", "crd/omjobs.pipelines.openmetadata.org",
             "crd/cronomjobs.pipelines.openmetadata.org")
@@ -166,11 +170,12 @@ final class RealPlane: Sendable {
             environment: environment)
         #expect(ctl.code == 0 && (try? JSONValue.parse(ctl.out))?["children"]?.arrayValue?.count == 4, "\(ctl)")
 
-        // Uninstall: stop the operator, delete the namespace and deploy/. Its finalizers hold the runs.
+        // Uninstall: stop the operator, delete the namespace, the install and the CRDs. Its finalizers hold the runs.
         supervisor.stop()
         operatorRunning = false
         try k("delete", "namespace", Self.namespace, "--wait=false")
-        try k("delete", "-k", Repo.root.appendingPathComponent("deploy").path, "--wait=false")
+        try k("delete", "-k", overlay, "--wait=false")
+        try k("delete", "-f", crds, "--wait=false")
         _ = try await eventually("the OMJobs and main pods to be Terminating", timeout: 60) { () -> Bool? in
             let terminating = try k("get", "omjobs,pods", "-n", Self.namespace, "-o", "json", check: false)
             guard terminating.code == 0 else { return nil }
