@@ -5,12 +5,10 @@
 # machine move by tens of percent between runs; this count moves by about a percent, so a
 # change to a per-event path can be judged with it.
 #
-#   scripts/bench-instructions.sh [--bin DIR] [--runs N] [--server real] [--keep DIR]
+#   scripts/bench-instructions.sh [--bin DIR] [--runs N] [--keep DIR]
 #     --bin DIR        the operator's executables (default .build/release; .build-release/image
 #                      for the image's layout); omjob-bench is .build/release's, or $OMJOB_BENCH
 #     --runs N         OMJobs run (default 200, all in flight at once, burst schedule)
-#     --server real    on the project's kube-apiserver v1.20.2 instead (omjob-bench --server real),
-#                      one run in flight at a time: the cost of a run that nothing amortizes
 #     --keep DIR       keep the callgrind files there (callgrind_annotate them for a profile)
 #
 # Two workloads run, each in a fresh tree: 1 OMJob (start, ready, idle, one run, stop) and N;
@@ -23,14 +21,12 @@ cd "$(dirname "$0")/.."
 bin=.build/release
 runs=200
 keep=""
-server=kubesim
 while [ $# -gt 0 ]; do
   case "$1" in
     --bin) bin="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
     --keep) keep="$2"; shift 2 ;;
-    --server) server="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "bench-instructions: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -94,10 +90,6 @@ measure() {
   ) &
   local dumper=$!
   local workload=(--runs "$2" --in-flight "$2" --run-spread 0 --ready-om-jobs 0)
-  # Leader election off on the real server: its renewals every 2 s would count as work, the
-  # more so as the runs take longer under callgrind.
-  [ "$server" = real ] && workload=(--server real --real-in-flight 1 --real-runs "$2" --run-seconds 0.3
-    --setting LEADER_ELECTION=false)
   OMJOB_BIN_DIR="$out/wrap" "$bench" "${workload[@]}" \
     --setting SHUTDOWN_GRACE_SECONDS=12 --output "$out/bench.json" >"$out/bench.log" 2>&1 \
     || { touch "$out/done"; echo "bench-instructions: omjob-bench failed ($1), its output:" >&2; tail -n 40 "$out/bench.log" >&2; exit 1; }
@@ -127,11 +119,7 @@ measure() {
 measure idle 1
 measure work "$runs"
 
-if [ "$server" = real ]; then
-  echo "bench-instructions: $bin, $runs runs one at a time on kube-apiserver v1.20.2, instructions (callgrind Ir)"
-else
-  echo "bench-instructions: $bin, $runs runs in flight at once (burst), instructions (callgrind Ir)"
-fi
+echo "bench-instructions: $bin, $runs runs in flight at once (burst), instructions (callgrind Ir)"
 printf '%-20s %16s %16s %14s\n' role idle+1run "with $runs runs" "per run"
 join -a 2 -e 0 -o 0,1.3,2.3 "$work/idle/roles" "$work/work/roles" | while read -r role idle work; do
   printf '%-20s %16d %16d %14d\n' "$role" "$idle" "$work" $(( (work - idle) / (runs - 1) ))
