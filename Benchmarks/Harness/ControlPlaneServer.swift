@@ -32,10 +32,7 @@ public final class ControlPlaneServer: Sendable {
             scripts: scripts, arguments: [state], state: state,
             environment: ["OMJOB_CP_OWNER_REFERENCES_ENFORCEMENT": "0"])
         do {
-            let env = try service.environmentFile()
-            guard let url = env["KUBE_API_URL"], let token = env["KUBE_API_TOKEN"], let ca = env["KUBE_API_CA"],
-                let kubeconfig = env["KUBECONFIG"]
-            else { throw HarnessError("\(state)/env lacks KUBE_API_URL, KUBE_API_TOKEN, KUBE_API_CA or KUBECONFIG") }
+            let (url, token, ca, kubeconfig) = try service.controlPlaneAccess()
             let kubectl = try ScriptedService.kubectl(repositoryRoot: RepositoryPaths.root)
             let environment = ["KUBECONFIG": kubeconfig]
             try await HelperProgram.check(

@@ -73,7 +73,6 @@ enum RealServerPhase {
         result.idleTreeCPUMillisecondsPerSecond = (tree.sampler.cpuSeconds - idleBefore) / idleSeconds * 1000
         for level in levels {
             let prefix = "l\(level)-"
-            var row = RealServerResult.Level(inFlight: level)
             tree.sample()
             let cpuBefore = tree.sampler.cpuSeconds
             let roleCPUBefore = tree.sampler.cpuSecondsByCommand
@@ -87,21 +86,17 @@ enum RealServerPhase {
                     OMJobFactory.omJob(prefix + String(index), namespace: namespace), resource: OMJob.resourceType,
                     namespace: namespace, name: prefix + String(index), answer: Unread.self)
             }
-            (row.operator, row.operatorMeanMilliseconds, row.operatorRunsPerSecond) = (
-                ours.latency, ours.meanMilliseconds, ours.runsPerSecond
-            )
+            var inside = 0.0
             if let before = insideBefore, let after = tree.histogramTotals(insideHistogram), after.count > before.count
             {
-                row.operatorInsideMeanMilliseconds = (after.sum - before.sum) / (after.count - before.count) * 1000
+                inside = (after.sum - before.sum) / (after.count - before.count) * 1000
             }
             tree.sample()
             let cpu = tree.sampler.cpuSeconds - cpuBefore
             let rest =
                 result.idleTreeCPUMillisecondsPerSecond / 1000 * (ContinuousClock.now - window).milliseconds / 1000
-            row.treeCPUMillisecondsPerRun = cpu / Double(runs) * 1000
-            row.cpuMillisecondsPerRunByProcess = tree.sampler.cpuSecondsByCommand.mapValues { $0 / Double(runs) * 1000 }
+            let byProcess = tree.sampler.cpuSecondsByCommand.mapValues { $0 / Double(runs) * 1000 }
                 .merging(roleCPUBefore.mapValues { -$0 / Double(runs) * 1000 }, uniquingKeysWith: +)
-            row.treeCPUMillisecondsPerRunBeyondRest = max(0, cpu - rest) / Double(runs) * 1000
             let floor = try await measureRuns(
                 server: server, namespace: floorNamespace, prefix: prefix, runs: runs, inFlight: level,
                 runSeconds: runSeconds, omJobs: false
@@ -110,18 +105,17 @@ enum RealServerPhase {
                 try await client.create(
                     pod, resource: PodView.resourceType, namespace: floorNamespace, name: nil, answer: Unread.self)
             }
-            (row.floor, row.floorMeanMilliseconds, row.floorRunsPerSecond) = (
-                floor.latency, floor.meanMilliseconds, floor.runsPerSecond
-            )
-            row.floorCreateMeanMilliseconds = floor.createMeanMilliseconds ?? 0
-            result.levels.append(row)
+            result.levels.append(
+                RealServerResult.Level(
+                    inFlight: level, operator: ours, floor: floor, operatorInsideMeanMilliseconds: inside,
+                    treeCPUMillisecondsPerRun: cpu / Double(runs) * 1000,
+                    treeCPUMillisecondsPerRunBeyondRest: max(0, cpu - rest) / Double(runs) * 1000,
+                    cpuMillisecondsPerRunByProcess: byProcess))
         }
     }
 
-    /// Runs `runs` runs `inFlight` at a time in `namespace` with the stand-in kubelet (and, for
-    /// the floor, the floor client) watching; their latencies and pace.
     /// One side's figures at one number in flight.
-    struct Measured {
+    struct Measured: Encodable {
         var latency: LatencySummary
         var meanMilliseconds: Double
         var runsPerSecond: Double
@@ -129,6 +123,8 @@ enum RealServerPhase {
         var createMeanMilliseconds: Double?
     }
 
+    /// Runs `runs` runs `inFlight` at a time in `namespace` with the stand-in kubelet (and, for
+    /// the floor, the floor client) watching; their latencies and pace.
     private static func measureRuns(
         server: ControlPlaneServer, namespace: String, prefix: String, runs: Int, inFlight: Int, runSeconds: Double,
         omJobs: Bool, submit: (Int) async throws -> Void
@@ -164,49 +160,20 @@ enum RealServerPhase {
 struct RealServerResult: Encodable {
     struct Level: Encodable {
         var inFlight: Int
-        var `operator` = LatencySummary([])
-        var floor = LatencySummary([])
-        var operatorRunsPerSecond = 0.0
-        var floorRunsPerSecond = 0.0
-        var operatorMeanMilliseconds = 0.0
-        var floorMeanMilliseconds = 0.0
+        var `operator`: RealServerPhase.Measured
+        var floor: RealServerPhase.Measured
         /// The watcher's histogram over the level: change seen → 201 for the exit pod, mean.
-        var operatorInsideMeanMilliseconds = 0.0
-        /// The floor's create alone, request sent → answer read, mean.
-        var floorCreateMeanMilliseconds = 0.0
-        var treeCPUMillisecondsPerRun = 0.0
+        var operatorInsideMeanMilliseconds: Double
+        var treeCPUMillisecondsPerRun: Double
         /// The same less what the tree spends at rest over the level's wall time.
-        var treeCPUMillisecondsPerRunBeyondRest = 0.0
+        var treeCPUMillisecondsPerRunBeyondRest: Double
         /// The tree's CPU per run by process name (the executors summed).
-        var cpuMillisecondsPerRunByProcess: [String: Double] = [:]
-        var ratioP50: Double { floor.p50 > 0 ? `operator`.p50 / floor.p50 : 0 }
-        var ratioP99: Double { floor.p99 > 0 ? `operator`.p99 / floor.p99 : 0 }
+        var cpuMillisecondsPerRunByProcess: [String: Double]
+        /// The operator's latency over the floor's, at p50 and p99 (0 when the floor has none).
+        var ratioP50: Double { Self.ratio(`operator`.latency.p50, floor.latency.p50) }
+        var ratioP99: Double { Self.ratio(`operator`.latency.p99, floor.latency.p99) }
 
-        private enum CodingKeys: String, CodingKey {
-            case inFlight, `operator`, floor, operatorRunsPerSecond, floorRunsPerSecond, treeCPUMillisecondsPerRun
-            case treeCPUMillisecondsPerRunBeyondRest, cpuMillisecondsPerRunByProcess
-            case operatorMeanMilliseconds, floorMeanMilliseconds, operatorInsideMeanMilliseconds
-            case floorCreateMeanMilliseconds
-            case ratioP50, ratioP99
-        }
-
-        func encode(to encoder: any Encoder) throws {
-            var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(inFlight, forKey: .inFlight)
-            try container.encode(`operator`, forKey: .operator)
-            try container.encode(floor, forKey: .floor)
-            try container.encode(operatorRunsPerSecond, forKey: .operatorRunsPerSecond)
-            try container.encode(floorRunsPerSecond, forKey: .floorRunsPerSecond)
-            try container.encode(treeCPUMillisecondsPerRun, forKey: .treeCPUMillisecondsPerRun)
-            try container.encode(treeCPUMillisecondsPerRunBeyondRest, forKey: .treeCPUMillisecondsPerRunBeyondRest)
-            try container.encode(cpuMillisecondsPerRunByProcess, forKey: .cpuMillisecondsPerRunByProcess)
-            try container.encode(operatorMeanMilliseconds, forKey: .operatorMeanMilliseconds)
-            try container.encode(floorMeanMilliseconds, forKey: .floorMeanMilliseconds)
-            try container.encode(operatorInsideMeanMilliseconds, forKey: .operatorInsideMeanMilliseconds)
-            try container.encode(floorCreateMeanMilliseconds, forKey: .floorCreateMeanMilliseconds)
-            try container.encode(ratioP50, forKey: .ratioP50)
-            try container.encode(ratioP99, forKey: .ratioP99)
-        }
+        static func ratio(_ ours: Double, _ floor: Double) -> Double { floor > 0 ? ours / floor : 0 }
     }
 
     var server = "kube-apiserver v1.20.2 (scripts/control-plane), HTTPS, admin token"
@@ -230,13 +197,13 @@ struct RealServerResult: Encodable {
         for level in levels {
             lines.append("")
             lines.append("\(level.inFlight) in flight")
-            lines.append("  operator  " + BenchResult.latency(level.operator))
-            lines.append("  floor     " + BenchResult.latency(level.floor))
+            lines.append("  operator  " + BenchResult.latency(level.operator.latency))
+            lines.append("  floor     " + BenchResult.latency(level.floor.latency))
             lines.append(
                 "  tree CPU  \(BenchResult.number(level.treeCPUMillisecondsPerRun)) ms per run, \(BenchResult.number(level.treeCPUMillisecondsPerRunBeyondRest)) ms beyond its CPU at rest"
             )
             lines.append(
-                "  means     operator \(BenchResult.number(level.operatorMeanMilliseconds)) ms, of which the tree (change seen → 201) \(BenchResult.number(level.operatorInsideMeanMilliseconds)) ms; floor \(BenchResult.number(level.floorMeanMilliseconds)) ms, of which its create \(BenchResult.number(level.floorCreateMeanMilliseconds)) ms"
+                "  means     operator \(BenchResult.number(level.operator.meanMilliseconds)) ms, of which the tree (change seen → 201) \(BenchResult.number(level.operatorInsideMeanMilliseconds)) ms; floor \(BenchResult.number(level.floor.meanMilliseconds)) ms, of which its create \(BenchResult.number(level.floor.createMeanMilliseconds ?? 0)) ms"
             )
             lines.append(
                 "  by process "
@@ -246,7 +213,7 @@ struct RealServerResult: Encodable {
             lines.append(
                 "  ratio     p50 \(BenchResult.number(level.ratioP50))  p99 \(BenchResult.number(level.ratioP99))")
             lines.append(
-                "  pace      operator \(BenchResult.number(level.operatorRunsPerSecond)) runs/s, floor \(BenchResult.number(level.floorRunsPerSecond)) runs/s"
+                "  pace      operator \(BenchResult.number(level.operator.runsPerSecond)) runs/s, floor \(BenchResult.number(level.floor.runsPerSecond)) runs/s"
             )
         }
         return lines.joined(separator: "\n")

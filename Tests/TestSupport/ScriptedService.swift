@@ -55,6 +55,19 @@ public final class ScriptedService: Sendable {
         return result
     }
 
+    /// How scripts/control-plane's `env` file says to reach its API server.
+    public func controlPlaneAccess() throws -> (
+        url: String, token: String, certificateAuthority: String, kubeconfig: String
+    ) {
+        let environment = try environmentFile()
+        guard let url = environment["KUBE_API_URL"], let token = environment["KUBE_API_TOKEN"],
+            let ca = environment["KUBE_API_CA"], let kubeconfig = environment["KUBECONFIG"]
+        else {
+            throw HelperProgramFailure("\(state)/env lacks KUBE_API_URL, KUBE_API_TOKEN, KUBE_API_CA or KUBECONFIG")
+        }
+        return (url, token, ca, kubeconfig)
+    }
+
     /// kubectl on PATH, else the one scripts/validate-manifests.sh installs into `<root>/.build/tools`.
     public static func kubectl(repositoryRoot root: URL) throws -> String {
         for directory in (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":") {

@@ -82,12 +82,7 @@ final class RealControlPlane: Sendable {
 
     private static func install(_ profile: Profile, service: ScriptedService) async throws -> RealControlPlane {
         let state = service.state
-        let environment = try service.environmentFile()
-        guard let url = environment["KUBE_API_URL"], let token = environment["KUBE_API_TOKEN"],
-            let ca = environment["KUBE_API_CA"], let kubeconfig = environment["KUBECONFIG"]
-        else {
-            throw IntegrationFailure("\(state)/env lacks KUBE_API_URL, KUBE_API_TOKEN, KUBE_API_CA or KUBECONFIG")
-        }
+        let (url, token, ca, kubeconfig) = try service.controlPlaneAccess()
         let kubectl = try ScriptedService.kubectl(repositoryRoot: Paths.root)
         let env = ["KUBECONFIG": kubeconfig]
         for arguments in profile.installation {
