@@ -157,7 +157,7 @@ extension KubeClient {
         if let json = value as? JSONValue { return Data(json.jsonBytes(sortedKeys: false)) }
         // A body carried as text (a command's pod) is sent as it was read.
         if let text = value as? JSONText { return Data(text.bytes) }
-        do { return Data(try JSONValueEncoder.encodeBytes(value, sortedKeys: false)) } catch {
+        do { return Data(try JSONStreamEncoder.encode(value)) } catch {
             throw .decoding("encoding \(T.self): \(error)")
         }
     }

@@ -305,15 +305,77 @@ public struct JSONReader {
     // MARK: any value
 
     /// Checks the next value and steps over it, allocating nothing.
+    ///
+    /// Why not ``readObject(_:)`` with a member that skips: most of an event's members are
+    /// skipped (a pod's spec, managedFields), and a call and a closure per member cost about as
+    /// much as the bytes. One loop here, the open containers' kinds in a bit set; beyond its
+    /// 64 levels the rest of the value is skipped member by member.
     public mutating func skipValue() throws(JSONReadError) {
-        switch try peekKind() {
-        case .object: try readObject { reader, _ throws(JSONReadError) in try reader.skipValue() }
-        case .array: try readArray { reader throws(JSONReadError) in try reader.skipValue() }
-        case .string: _ = try stringToken()
-        case .number: _ = try number()
-        case .bool: _ = try readBool()
-        case .null: try literal("null")
+        var objects: UInt64 = 0  // bit i: the container opened i-th (from 0) in this value is an object
+        var open = 0
+        while true {
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unexpected end of text") }
+            value: switch bytes[index] {
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                guard open < 64 else {
+                    try skipNested()
+                    break value
+                }
+                let isObject = bytes[index] == UInt8(ascii: "{")
+                try self.open()
+                if take(isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")) {
+                    depth -= 1
+                    break value
+                }
+                if isObject {
+                    objects |= 1 << UInt64(open)
+                    try memberNameSkipped()
+                } else {
+                    objects &= ~(1 << UInt64(open))
+                }
+                open += 1
+                continue
+            case UInt8(ascii: "\""): _ = try stringToken()
+            case UInt8(ascii: "t"): try literal("true")
+            case UInt8(ascii: "f"): try literal("false")
+            case UInt8(ascii: "n"): try literal("null")
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
+            default: throw error("unexpected character")
+            }
+            // A value ended: close the containers it ends, up to the next member or element.
+            while open > 0 {
+                let isObject = objects & (1 << UInt64(open - 1)) != 0
+                if take(UInt8(ascii: ",")) {
+                    if isObject { try memberNameSkipped() }
+                    break
+                }
+                if isObject {
+                    try expect(UInt8(ascii: "}"), "',' or '}'")
+                } else {
+                    try expect(UInt8(ascii: "]"), "',' or ']'")
+                }
+                depth -= 1
+                open -= 1
+            }
+            if open == 0 { return }
         }
+    }
+
+    /// An object or array stepped over member by member (below ``skipValue()``'s 64 levels).
+    private mutating func skipNested() throws(JSONReadError) {
+        if bytes[index] == UInt8(ascii: "{") {
+            try readObject { reader, _ throws(JSONReadError) in try reader.skipValue() }
+        } else {
+            try readArray { reader throws(JSONReadError) in try reader.skipValue() }
+        }
+    }
+
+    /// A member's name, checked, and the `:` after it.
+    private mutating func memberNameSkipped() throws(JSONReadError) {
+        skipWhitespace()
+        _ = try stringToken()
+        try expect(UInt8(ascii: ":"), "':'")
     }
 
     /// Steps over the next value and returns its bytes' range (to be read later, once a sibling
@@ -482,7 +544,13 @@ public struct JSONReader {
             let special =
                 ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
                 | word
-            if special & highs != 0 { return }
+            let flagged = special & highs
+            if flagged != 0 {
+                // The lowest flagged byte is the first special one (the borrows that may flag
+                // bytes above it cannot flag bytes below): step to it, not byte by byte.
+                index += flagged.trailingZeroBitCount >> 3
+                return
+            }
             index += 8
         }
     }
@@ -576,6 +644,25 @@ public struct JSONReader {
     /// exponent and within 64 bits, `.double` otherwise.
     private mutating func number() throws(JSONReadError) -> JSONValue {
         let start = index
+        let (negative, magnitude, overflow, integral) = try scanNumber()
+        if integral, !overflow {
+            if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
+            if negative, magnitude <= UInt64(Int64.max) + 1 {
+                return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude))
+            }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            throw JSONReadError(offset: start, message: "number out of range")
+        }
+        return .double(value)
+    }
+
+    /// Steps over a number, checking its grammar: its sign, its integral digits' value (with
+    /// whether they overflowed 64 bits) and whether it has neither fraction nor exponent.
+    private mutating func scanNumber() throws(JSONReadError) -> (
+        negative: Bool, magnitude: UInt64, overflow: Bool, integral: Bool
+    ) {
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
         let digitsStart = index
@@ -610,17 +697,7 @@ public struct JSONReader {
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
             guard index > exponent else { throw error("invalid number") }
         }
-        if integral, !overflow {
-            if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
-            if negative, magnitude <= UInt64(Int64.max) + 1 {
-                return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude))
-            }
-        }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else {
-            throw JSONReadError(offset: start, message: "number out of range")
-        }
-        return .double(value)
+        return (negative, magnitude, overflow, integral)
     }
 }
 

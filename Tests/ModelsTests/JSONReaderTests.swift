@@ -47,6 +47,51 @@ import Testing
         #expect(throws: JSONReadError.self) { try JSONValue(parsing: Array(document.utf8)) }
     }
 
+    /// Skipping a value accepts and refuses what reading it does, and ends where reading ends:
+    /// the skipper is its own loop, and is the check a pod's text gets in a command.
+    @Test(
+        arguments: documents + [
+            "", "{", "[1,]", #"{"a":}"#, #"{"a" 1}"#, "01", "1.", "-", "1e", "tru", "nul", "fals", #""unterminated"#,
+            "\"ctrl\u{01}\"", #""\x""#, #""\u12""#, #"{"a":1,}"#, "[1 2]", "{]", "[}", #"{"a":1]"#, #"{1:2}"#,
+            #"[{"a":[{"b":[[],{}]}]},"x",-0.5e+3,true,false,null]"#,
+            "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]] ",
+            String(repeating: #"{"k":["#, count: 40) + "0" + String(repeating: "]}", count: 40),
+            String(repeating: #"{"k":["#, count: 40) + "0" + String(repeating: "]}", count: 39) + "}",
+        ])
+    func skippingAcceptsWhatReadingAccepts(document: String) throws {
+        let bytes = Array(document.utf8)
+        func end(_ step: (inout JSONReader) throws(JSONReadError) -> Void) -> Int? {
+            bytes.withUnsafeBufferPointer { buffer in
+                var reader = JSONReader(buffer)
+                do throws(JSONReadError) {
+                    try step(&reader)
+                    return reader.index
+                } catch { return nil }
+            }
+        }
+        let read = end { reader throws(JSONReadError) in _ = try reader.readValue() }
+        let skipped = end { reader throws(JSONReadError) in try reader.skipValue() }
+        #expect(
+            read == skipped,
+            "read ends at \(read.map(String.init) ?? "an error"), skipping at \(skipped.map(String.init) ?? "an error")"
+        )
+    }
+
+    @Test func skippingKeepsTheNestingLimit() {
+        let deep =
+            String(repeating: "[", count: JSONReader.maxDepth + 1)
+            + String(repeating: "]", count: JSONReader.maxDepth + 1)
+        let bytes = Array(deep.utf8)
+        let refused: String? = bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer)
+            do throws(JSONReadError) {
+                try reader.skipValue()
+                return nil
+            } catch { return error.message }
+        }
+        #expect(refused == "nesting too deep")
+    }
+
     @Test func refusesInvalidUTF8() throws {
         for bad: [UInt8] in [[0xC3], [0xC0, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF]] {
             let bytes = [UInt8(ascii: "\"")] + bad + [UInt8(ascii: "\"")]
@@ -204,5 +249,114 @@ import Testing
             var nested: [[String: Int]] = [["x": 1], [:]]
         }
         #expect(try JSONValueEncoder.encode(Sample()) == Self.viaFoundation(Sample()))
+    }
+}
+
+/// `JSONStreamEncoder` writes the value `JSONValueEncoder` builds, member order aside, and falls
+/// back to it for what cannot be streamed.
+@Suite struct JSONStreamEncoderTests {
+    static func streamed(_ value: some Encodable) throws -> JSONValue {
+        try JSONValue(parsing: JSONStreamEncoder.encode(value))
+    }
+
+    @Test func anOMJobAndAPodAreTheValueTheTreeEncoderBuilds() throws {
+        let omJob = try JSONDecoder().decode(OMJob.self, from: JSONReadingTests.omJob)
+        #expect(try Self.streamed(omJob) == JSONValueEncoder.encode(omJob))
+        let pod = try JSONDecoder().decode(Pod.self, from: PodViewTests.apiPod)
+        #expect(try Self.streamed(pod) == JSONValueEncoder.encode(pod))
+    }
+
+    @Test func membersComeInTheOrderTheyAreEncoded() throws {
+        struct Ordered: Encodable {
+            var zebra = 1
+            var apple = ["b", "a"]
+            var middle: String? = nil
+            var last = 2.0
+        }
+        #expect(
+            String(decoding: try JSONStreamEncoder.encode(Ordered()), as: UTF8.self)
+                == #"{"zebra":1,"apple":["b","a"],"last":2}"#)
+    }
+
+    @Test func leavesContainersAndNestingAreTheTreeEncodersValue() throws {
+        struct Sample: Encodable {
+            var s = "a\"b\n"
+            var i = -3
+            var d = 2.5
+            var whole = 4.0
+            var b = true
+            var missing: String? = nil
+            var present: Int? = 7
+            var list = [1, 2]
+            var map = ["k": "v"]
+            var nested: [[String: Int]] = [["x": 1], [:]]
+            var empty: [String] = []
+            var json: JSONValue = ["a": [1, "x"]]
+            var optionals: [Int?] = [1, nil]
+        }
+        #expect(try Self.streamed(Sample()) == JSONValueEncoder.encode(Sample()))
+        #expect(try JSONStreamEncoder.encode("top") == Array(#""top""#.utf8))
+        #expect(try JSONStreamEncoder.encode(Optional<Int>.none) == Array("null".utf8))
+        #expect(try JSONStreamEncoder.encode([[1], [], [2, 3]]) == Array("[[1],[],[2,3]]".utf8))
+    }
+
+    /// Written by hand: nested containers, two containers on one encoder, nothing written.
+    struct HandWritten: Encodable {
+        enum Key: String, CodingKey { case type, inner, list, after, nothing }
+        struct Nothing: Encodable { func encode(to encoder: any Encoder) throws {} }
+
+        func encode(to encoder: any Encoder) throws {
+            var first = encoder.container(keyedBy: Key.self)
+            try first.encode("kind", forKey: .type)
+            var inner = first.nestedContainer(keyedBy: Key.self, forKey: .inner)
+            try inner.encode(1, forKey: .type)
+            var list = first.nestedUnkeyedContainer(forKey: .list)
+            try list.encode("x")
+            var element = list.nestedContainer(keyedBy: Key.self)
+            try element.encode(true, forKey: .type)
+            try list.encodeNil()
+            var second = encoder.container(keyedBy: Key.self)  // the same object, as a command's action writes it
+            try second.encode(Nothing(), forKey: .nothing)
+            try second.encode(2, forKey: .after)
+        }
+    }
+
+    @Test func handWrittenContainersAreTheTreeEncodersValue() throws {
+        let text = String(decoding: try JSONStreamEncoder.encode(HandWritten()), as: UTF8.self)
+        #expect(text == #"{"type":"kind","inner":{"type":1},"list":["x",{"type":true},null],"nothing":{},"after":2}"#)
+        #expect(try Self.streamed(HandWritten()) == JSONValueEncoder.encode(HandWritten()))
+    }
+
+    /// Writes into a nested container after a later sibling was opened: not streamable.
+    struct OutOfOrder: Encodable {
+        enum Key: String, CodingKey { case a, b, x, y }
+        func encode(to encoder: any Encoder) throws {
+            var top = encoder.container(keyedBy: Key.self)
+            var a = top.nestedContainer(keyedBy: Key.self, forKey: .a)
+            var b = top.nestedContainer(keyedBy: Key.self, forKey: .b)
+            try b.encode(1, forKey: .x)
+            try a.encode(2, forKey: .y)
+        }
+    }
+
+    @Test func whatCannotBeStreamedFallsBackToTheTreeLeavingTheTextBeforeIt() throws {
+        var writer = JSONWriter()
+        writer.raw("[")
+        try JSONStreamEncoder.encode(OutOfOrder(), into: &writer)
+        writer.raw("]")
+        #expect(try JSONValue(parsing: writer.bytes) == [JSONValueEncoder.encode(OutOfOrder())])
+        #expect(try JSONValue(parsing: writer.bytes) == [["a": ["y": 2], "b": ["x": 1]]])
+    }
+
+    @Test func superEncodersFallBackToTheTree() throws {
+        struct WithSuper: Encodable {
+            enum Key: String, CodingKey { case own }
+            func encode(to encoder: any Encoder) throws {
+                var container = encoder.container(keyedBy: Key.self)
+                try container.encode(1, forKey: .own)
+                try "base".encode(to: container.superEncoder())
+            }
+        }
+        #expect(try Self.streamed(WithSuper()) == ["own": 1, "super": "base"])
     }
 }

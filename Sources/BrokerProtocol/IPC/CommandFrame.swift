@@ -14,12 +14,20 @@ import Models
 public enum CommandFrame {
     /// The framed `command` message carrying `payload`.
     public static func encode(id: String, key: ObjectKey, payload: some Encodable) throws -> [UInt8] {
-        let envelope: JSONValue = [
-            "v": .int(IPCMessage.protocolVersion), "type": "command", "id": .string(id),
-            "key": ["namespace": .string(key.namespace), "name": .string(key.name)],
-            "payload": try JSONValueEncoder.encode(payload),
-        ]
-        return FrameCodec.encode(envelope.jsonBytes(sortedKeys: true))
+        // The envelope's members in sorted order, as `JSONValue` would write them; the payload streamed.
+        var writer = JSONWriter(capacity: 1024)
+        writer.raw("{\"id\":")
+        writer.string(id)
+        writer.raw(",\"key\":{\"name\":")
+        writer.string(key.name)
+        writer.raw(",\"namespace\":")
+        writer.string(key.namespace)
+        writer.raw("},\"payload\":")
+        try JSONStreamEncoder.encode(payload, into: &writer)
+        writer.raw(",\"type\":\"command\",\"v\":")
+        writer.int(Int64(IPCMessage.protocolVersion))
+        writer.raw("}")
+        return FrameCodec.encode(writer.bytes)
     }
 
     /// The payload of a `command` frame's JSON (the frame's bytes between the length and the
