@@ -107,16 +107,24 @@ final class CurlTransfer {
 
     // MARK: libcurl callbacks
 
+    /// One header line. Read as bytes: the names and values are ASCII (RFC 9110), and `String`'s
+    /// character-wise search, `lowercased()` and Foundation's trimming cost about 40,000
+    /// instructions per response (callgrind), a tenth of an executor's work per write.
     private func received(header data: UnsafeMutablePointer<CChar>?, _ count: Int) -> Int {
         guard let data else { return count }
-        let line = String(decoding: UnsafeRawBufferPointer(start: data, count: count), as: UTF8.self)
-        if line.hasPrefix("HTTP/") {
+        let line = UnsafeRawBufferPointer(start: data, count: count).bindMemory(to: UInt8.self)
+        if line.starts(with: "HTTP/".utf8) {
             headers = [:]  // a new header block (after 100 Continue or a redirect) starts over
-        } else if line == "\r\n" || line == "\n" {
+        } else if line.allSatisfy({ $0 == 0x0D || $0 == 0x0A }) {
             deliverHeadIfFinal()
-        } else if let colon = line.firstIndex(of: ":") {
-            let name = line[..<colon].lowercased()
-            headers[name] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: line[..<colon].map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+            let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }
+            var start = colon + 1
+            var end = line.count
+            while start < end, isSpace(line[start]) { start += 1 }
+            while end > start, isSpace(line[end - 1]) { end -= 1 }
+            headers[name] = String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
         }
         return count
     }

@@ -98,7 +98,7 @@ extension KubeClient {
 
     /// PATCH an object (or its `status` subresource) with one of the three patch formats.
     public func patch<T: Decodable & Sendable>(
-        _ type: T.Type, resource: ResourceType, namespace: String?, name: String, patch: JSONValue,
+        _ type: T.Type, resource: ResourceType, namespace: String?, name: String, patch: some Encodable & Sendable,
         as patchType: PatchType = .merge, subresource: String? = nil
     ) async throws(KubeError) -> T {
         let path = resource.objectPath(namespace: namespace, name: name, subresource: subresource)

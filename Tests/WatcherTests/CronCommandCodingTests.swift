@@ -64,7 +64,9 @@ import Testing
         status.active = []
         status.message = ""
         status.lastScheduleTime = "2026-03-10T10:00:00Z"
-        let body = try PatchCronOMJobStatus(resourceVersion: "500", status: status).mergePatchBody()
+        let body = try JSONValue(
+            parsing: JSONStreamEncoder.encode(
+                PatchCronOMJobStatus(resourceVersion: "500", status: status).mergePatchBody()))
         let json = String(decoding: try JSONEncoder().encode(body), as: UTF8.self)
         #expect(json.contains(#""resourceVersion":"500""#))
         #expect(json.contains(#""active":[]"#), "an empty list must be sent to clear the old one")

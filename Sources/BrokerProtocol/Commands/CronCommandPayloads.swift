@@ -1,4 +1,3 @@
-public import KubeJSON
 import Models
 
 /// Create one scheduled run of a CronOMJob.
@@ -61,10 +60,7 @@ extension CreateOMJob {
 extension PatchCronOMJobStatus {
     /// The JSON merge patch body for `PATCH …/cronomjobs/<name>/status`
     /// (`Content-Type: application/merge-patch+json`); the resourceVersion makes it conditional.
-    public func mergePatchBody() throws -> JSONValue {
-        .object([
-            "metadata": .object(["resourceVersion": .string(resourceVersion)]),
-            "status": try JSONValue.encoded(from: status),
-        ])
+    public func mergePatchBody() -> StatusMergePatch<CronOMJobStatus> {
+        StatusMergePatch(resourceVersion: resourceVersion, status: status)
     }
 }

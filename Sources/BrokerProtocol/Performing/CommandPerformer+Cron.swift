@@ -35,10 +35,8 @@ extension CommandPerformer {
 
     /// Merge-patches a CronOMJob's status under the decision's resourceVersion.
     func patchCronStatus(_ patch: PatchCronOMJobStatus, key: ObjectKey) async throws(KubeError) {
-        let body: JSONValue
-        do { body = try patch.mergePatchBody() } catch { throw .decoding("cron status patch: \(error)") }
         _ = try await client.patch(
             Unread.self, resource: CronOMJob.resourceType, namespace: key.namespace, name: key.name,
-            patch: body, subresource: "status")
+            patch: patch.mergePatchBody(), subresource: "status")
     }
 }

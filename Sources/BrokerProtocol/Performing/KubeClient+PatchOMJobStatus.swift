@@ -16,10 +16,8 @@ extension KubeClient {
                 patch: recordBody)
             if let version = written.resourceVersion { patch.resourceVersion = version }
         }
-        let body: JSONValue
-        do { body = try patch.mergePatchBody() } catch { throw .decoding("status patch: \(error)") }
         _ = try await self.patch(
-            Unread.self, resource: OMJob.resourceType, namespace: namespace, name: name, patch: body,
+            Unread.self, resource: OMJob.resourceType, namespace: namespace, name: name, patch: patch.mergePatchBody(),
             subresource: "status")
     }
 }

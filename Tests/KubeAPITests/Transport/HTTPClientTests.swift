@@ -24,6 +24,9 @@ import Testing
         #expect(echo1[path: ["headers", "X-Test"]] == "yes")
         #expect(echo1["body"] == .string(#"{"a":1}"#))
         #expect(echo2["method"] == "GET")
+        // Header names lowercased, values without the surrounding blanks and line ending.
+        #expect(first.head.headers["content-type"] == "application/json")
+        #expect(first.head.headers["content-length"] == String(first.body.count))
         #expect(echo1["peer"] == echo2["peer"], "the second request reused the first connection")
         await client.shutdown()
         thread.stopAndWait()
