@@ -67,5 +67,20 @@ import Testing
             #expect(KubeTime.parse(KubeTime.format(date)) == date)
         }
         #expect(KubeTime.format(Date(timeIntervalSince1970: 1_736_436_600.9)) == "2025-01-09T15:30:00Z")
+        #expect(KubeTime.format(Date(timeIntervalSince1970: 0)) == "1970-01-01T00:00:00Z")
+        #expect(KubeTime.format(Date(timeIntervalSince1970: -1)) == "1969-12-31T23:59:59Z")
+        #expect(KubeTime.format(Date(timeIntervalSince1970: 253_402_300_799)) == "9999-12-31T23:59:59Z")
+    }
+
+    /// Reasons as metav1.Condition accepts them: `[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?`.
+    @Test(arguments: [
+        ("OOMKilled", "OOMKilled"), ("NeverStarted/ImagePullBackOff", "NeverStarted_ImagePullBackOff"),
+        ("exit 1", "exit_1"), ("1st", "Unknown_1st"), ("", "Unknown"), ("a:", "a:_"), ("x,y,", "x,y,_"),
+        ("évincé", "Unknown__vinc_"), ("Node\r\nLost", "Node_Lost"), ("under_score", "under_score"),
+    ])
+    func conditionReasonsMatchTheAPIsPattern(reason: String, expected: String) {
+        let mapped = OMJobStatus.conditionReason(reason)
+        #expect(mapped == expected)
+        #expect(mapped.wholeMatch(of: /[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?/) != nil)
     }
 }

@@ -77,9 +77,23 @@ extension OMJobStatus {
     /// metav1.Condition reasons must match `[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?`:
     /// `NeverStarted/ImagePullBackOff` becomes `NeverStarted_ImagePullBackOff`.
     static func conditionReason(_ reason: String) -> String {
-        let mapped = String(
-            reason.map { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "," || $0 == ":") ? $0 : "_" })
-        guard let first = mapped.first, first.isLetter else { return "Unknown" + (mapped.isEmpty ? "" : "_" + mapped) }
+        // Classified by ASCII value, not by Unicode properties: every decision maps the reasons it writes.
+        var kept: [UInt8] = []
+        kept.reserveCapacity(reason.utf8.count)
+        for character in reason {
+            guard let byte = character.asciiValue,
+                (byte | 0x20) &- UInt8(ascii: "a") < 26 || byte &- UInt8(ascii: "0") < 10 || byte == UInt8(ascii: "_")
+                    || byte == UInt8(ascii: ",") || byte == UInt8(ascii: ":")
+            else {
+                kept.append(UInt8(ascii: "_"))
+                continue
+            }
+            kept.append(byte)
+        }
+        let mapped = String(decoding: kept, as: UTF8.self)
+        guard let first = kept.first, (first | 0x20) &- UInt8(ascii: "a") < 26 else {
+            return "Unknown" + (mapped.isEmpty ? "" : "_" + mapped)
+        }
         return mapped.hasSuffix(",") || mapped.hasSuffix(":") ? mapped + "_" : mapped
     }
 }
