@@ -340,7 +340,7 @@ public struct JSONReader {
             case UInt8(ascii: "t"): try literal("true")
             case UInt8(ascii: "f"): try literal("false")
             case UInt8(ascii: "n"): try literal("null")
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try scanNumber()
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try number()  // out of range refused, as read
             default: throw error("unexpected character")
             }
             // A value ended: close the containers it ends, up to the next member or element.
@@ -644,25 +644,6 @@ public struct JSONReader {
     /// exponent and within 64 bits, `.double` otherwise.
     private mutating func number() throws(JSONReadError) -> JSONValue {
         let start = index
-        let (negative, magnitude, overflow, integral) = try scanNumber()
-        if integral, !overflow {
-            if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
-            if negative, magnitude <= UInt64(Int64.max) + 1 {
-                return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude))
-            }
-        }
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
-        guard let value = Double(text), value.isFinite else {
-            throw JSONReadError(offset: start, message: "number out of range")
-        }
-        return .double(value)
-    }
-
-    /// Steps over a number, checking its grammar: its sign, its integral digits' value (with
-    /// whether they overflowed 64 bits) and whether it has neither fraction nor exponent.
-    private mutating func scanNumber() throws(JSONReadError) -> (
-        negative: Bool, magnitude: UInt64, overflow: Bool, integral: Bool
-    ) {
         let negative = bytes[index] == UInt8(ascii: "-")
         if negative { index += 1 }
         let digitsStart = index
@@ -697,7 +678,17 @@ public struct JSONReader {
             while index < bytes.count, bytes[index] &- UInt8(ascii: "0") < 10 { index += 1 }
             guard index > exponent else { throw error("invalid number") }
         }
-        return (negative, magnitude, overflow, integral)
+        if integral, !overflow {
+            if !negative, magnitude <= UInt64(Int64.max) { return .int(Int64(magnitude)) }
+            if negative, magnitude <= UInt64(Int64.max) + 1 {
+                return .int(magnitude == UInt64(Int64.max) + 1 ? .min : -Int64(magnitude))
+            }
+        }
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        guard let value = Double(text), value.isFinite else {
+            throw JSONReadError(offset: start, message: "number out of range")
+        }
+        return .double(value)
     }
 }
 

@@ -1,16 +1,16 @@
+import KubeJSON
 import Models
 
 /// The routing fields of an envelope (`v`, `type`, `id`, `key`, `error`), read in one pass that
 /// also checks the whole payload is one well-formed JSON object, without building any value.
 ///
-/// Written by hand because no listed library does this: Foundation's `JSONDecoder` maps the
-/// whole document and then goes through `Codable` for each field, 7–20 µs per frame measured
-/// (docs/supervisor.md), most of the broker's CPU at 10,000 commands/s. The scanner accepts
-/// only what it is sure of: anything unusual (a routing field that is not a plain ASCII string
-/// without escapes, an escaped member name at the top level, a repeated routing field, a lone
-/// surrogate escape, a number with an exponent or many digits, deep nesting, a `v` that is not
-/// plain digits) gives nil, and the caller falls back to the full decoder, which decides and
-/// names the error. So it never accepts a payload that the workers' decoder would reject.
+/// Read with KubeJSON's `JSONReader`, the same reader and options as the full decoder, so what
+/// the scanner accepts the full decoder accepts: the payload's members are stepped over, not
+/// built. Foundation's `JSONDecoder` mapped the whole document and went through `Codable` for
+/// each field, 7–20 µs per frame (docs/supervisor.md). The scanner reads only what it is sure
+/// of: a routing field that is not a plain ASCII string without escapes, an escaped member name
+/// at the top level, a repeated routing field, or a `v` that is not plain digits gives nil, and
+/// the caller falls back to the full decoder, which decides and names the error.
 struct RoutingScanner {
     /// The routing fields found at the top level; nil for absent ones.
     struct Head: Equatable {
@@ -23,72 +23,82 @@ struct RoutingScanner {
 
     /// Scans `payload`; nil means "not sure, ask the full decoder".
     static func scan(_ payload: [UInt8]) -> Head? {
-        payload.withUnsafeBufferPointer { bytes in
-            var scanner = RoutingScanner(bytes: bytes)
-            guard let head = scanner.document() else { return nil }
-            // Non-ASCII bytes inside strings were skipped unchecked: validate the UTF-8 once, here.
-            if scanner.sawNonASCII, String(validating: bytes, as: UTF8.self) == nil { return nil }
-            return head
+        let head = try? JSONReader.read(payload) { reader throws(JSONReadError) -> Head? in
+            guard try reader.peekKind() == .object else { return nil }
+            var head = Head()
+            var seen = RoutingField.Set()
+            var sure = true
+            try reader.readObject { reader, name throws(JSONReadError) in
+                guard let field = RoutingField(name) else {
+                    // An escaped name could spell a routing field: the full decoder judges it.
+                    if !name.plain, RoutingField(name.string) != nil { sure = false }
+                    return try reader.skipValue()
+                }
+                guard seen.insert(field), try read(field, from: &reader, into: &head) else {
+                    sure = false
+                    return try reader.skipValue()
+                }
+            }
+            return sure ? head : nil
         }
+        return head ?? nil
     }
 
-    private var cursor: JSONCursor
-    private var sawNonASCII: Bool { cursor.sawNonASCII }
-    /// Deeper documents go to the full decoder, whose own limit then applies.
-    static let maxDepth = 100
-
-    private init(bytes: UnsafeBufferPointer<UInt8>) { cursor = JSONCursor(bytes: bytes) }
-
-    private mutating func document() -> Head? {
-        cursor.skipWhitespace()
-        guard cursor.take("{") else { return nil }
-        var head = Head()
-        var seen = RoutingField.Set()
-        let ok = cursor.members { cursor, name in
-            guard let name else { return false }  // escaped: could spell a routing field
-            guard let field = RoutingField(name, in: cursor.bytes) else { return cursor.value(depth: 1) }
-            guard seen.insert(field) else { return false }
-            return Self.read(field, from: &cursor, into: &head)
-        }
-        cursor.skipWhitespace()
-        return ok && cursor.atEnd ? head : nil
-    }
-
-    private static func read(_ field: RoutingField, from cursor: inout JSONCursor, into head: inout Head) -> Bool {
-        cursor.skipWhitespace()
-        if cursor.peek("n") { return cursor.literal("null") }
+    /// The value of `field` into `head`; false when it is not one the scanner is sure of (the
+    /// value is then not read).
+    private static func read(_ field: RoutingField, from reader: inout JSONReader, into head: inout Head)
+        throws(JSONReadError) -> Bool
+    {
+        if try reader.takeNull() { return true }
         switch field {
-        case .version: head.version = cursor.plainInteger()
-        case .key: head.key = objectKey(&cursor)
-        case .type: head.type = cursor.plainString()
-        case .id: head.id = cursor.plainString()
-        case .error: head.error = cursor.plainString()
+        case .version: head.version = try plainInteger(&reader)
+        case .key: head.key = try objectKey(&reader)
+        case .type: head.type = try plainString(&reader)
+        case .id: head.id = try plainString(&reader)
+        case .error: head.error = try plainString(&reader)
         }
         return head.field(field)
     }
 
+    /// A string without escapes or non-ASCII bytes, read; nil (nothing read) for anything else.
+    private static func plainString(_ reader: inout JSONReader) throws(JSONReadError) -> String? {
+        guard try reader.peekKind() == .string else { return nil }
+        var probe = reader
+        let range = try probe.skipValueRange()
+        let text = UnsafeBufferPointer(rebasing: reader.bytes[range.lowerBound + 1..<range.upperBound - 1])
+        guard !text.contains(where: { $0 == UInt8(ascii: "\\") || $0 >= 0x80 }) else { return nil }
+        reader = probe
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Plain digits (no sign, fraction or exponent), at most 18 of them; nil (nothing read) otherwise.
+    private static func plainInteger(_ reader: inout JSONReader) throws(JSONReadError) -> Int64? {
+        guard try reader.peekKind() == .number else { return nil }
+        var probe = reader
+        let range = try probe.skipValueRange()
+        let digits = UnsafeBufferPointer(rebasing: reader.bytes[range])
+        guard digits.count <= 18, digits.allSatisfy({ $0 &- UInt8(ascii: "0") < 10 }) else { return nil }
+        reader = probe
+        return digits.reduce(0) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+    }
+
     /// `{"namespace": "…", "name": "…", …}` with plain strings and nothing repeated; else nil.
-    private static func objectKey(_ cursor: inout JSONCursor) -> ObjectKey? {
+    private static func objectKey(_ reader: inout JSONReader) throws(JSONReadError) -> ObjectKey? {
+        guard try reader.peekKind() == .object else { return nil }
         var namespace: String?
         var name: String?
-        let ok =
-            cursor.take("{")
-            && cursor.members { cursor, member in
-                guard let member else { return false }
-                cursor.skipWhitespace()
-                if cursor.bytes[member].elementsEqual("namespace".utf8) {
-                    guard namespace == nil else { return false }
-                    namespace = cursor.plainString()
-                    return namespace != nil
-                }
-                if cursor.bytes[member].elementsEqual("name".utf8) {
-                    guard name == nil else { return false }
-                    name = cursor.plainString()
-                    return name != nil
-                }
-                return cursor.value(depth: 2)
+        var sure = true
+        try reader.readObject { reader, member throws(JSONReadError) in
+            if sure, member == "namespace", namespace == nil, let text = try plainString(&reader) {
+                namespace = text
+            } else if sure, member == "name", name == nil, let text = try plainString(&reader) {
+                name = text
+            } else {
+                if !member.plain || member == "namespace" || member == "name" { sure = false }
+                try reader.skipValue()
             }
-        guard ok, let namespace, let name else { return nil }
+        }
+        guard sure, let namespace, let name else { return nil }
         return ObjectKey(namespace: namespace, name: name)
     }
 }
@@ -101,14 +111,32 @@ enum RoutingField: UInt8 {
     case key = 8
     case error = 16
 
-    init?(_ name: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>) {
-        let text = bytes[name]
-        switch text.count {
-        case 1 where text.elementsEqual("v".utf8): self = .version
-        case 2 where text.elementsEqual("id".utf8): self = .id
-        case 3 where text.elementsEqual("key".utf8): self = .key
-        case 4 where text.elementsEqual("type".utf8): self = .type
-        case 5 where text.elementsEqual("error".utf8): self = .error
+    /// The field a plain member name spells; nil for any other name, and for escaped ones.
+    init?(_ name: JSONKey) {
+        guard name.plain else { return nil }
+        if name == "v" {
+            self = .version
+        } else if name == "id" {
+            self = .id
+        } else if name == "key" {
+            self = .key
+        } else if name == "type" {
+            self = .type
+        } else if name == "error" {
+            self = .error
+        } else {
+            return nil
+        }
+    }
+
+    /// The field `name` spells, if any.
+    init?(_ name: String) {
+        switch name {
+        case "v": self = .version
+        case "id": self = .id
+        case "key": self = .key
+        case "type": self = .type
+        case "error": self = .error
         default: return nil
         }
     }

@@ -18,6 +18,10 @@ import Testing
         #"{ "type" : "command" , "id" : "c-1" , "key" : { "namespace" : "ns" , "name" : "run-1" } }"#,
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"env":"caf\u00e9 \"quoted\" \\ \/ \n","é":"日本"}}"#,
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"deep":[[[[{"x":[{}]}]]]],"n":123456789012345678}}"#,
+        #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"x":"\ud83d\ude00"}}"#,
+        #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"x":1234567890123456789012}}"#,
+        #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":"#
+            + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}",
     ])
     func readsCommandsLikeTheFullDecoder(json: String) throws {
         let head = try #require(scan(json))
@@ -46,8 +50,8 @@ import Testing
         #expect(scan(json) == nil)
     }
 
-    /// Valid JSON that the full decoder should judge: escapes or repeats in routing fields,
-    /// surrogates, exponents, long numbers, deep nesting, odd versions.
+    /// JSON that the full decoder should judge: escapes or repeats in routing fields, a number out
+    /// of range, nesting deeper than the reader's limit, odd versions.
     @Test(arguments: [
         #"{"type":"command","id":"c\u002d1","key":{"namespace":"ns","name":"run-1"}}"#,
         #"{"t\u0079pe":"result","type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"}}"#,
@@ -55,13 +59,11 @@ import Testing
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","namespace":"other","name":"run-1"}}"#,
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-é"}}"#,
         #"{"type":"command","id":7,"key":{"namespace":"ns","name":"run-1"}}"#,
-        #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"x":"\ud83d\ude00"}}"#,
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"x":1e400}}"#,
-        #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":{"x":1234567890123456789012}}"#,
         #"{"type":"command","v":1.0,"id":"c-1","key":{"namespace":"ns","name":"run-1"}}"#,
         #"{"type":"command","v":-1,"id":"c-1","key":{"namespace":"ns","name":"run-1"}}"#,
         #"{"type":"command","id":"c-1","key":{"namespace":"ns","name":"run-1"},"payload":"#
-            + String(repeating: "[", count: 200) + String(repeating: "]", count: 200) + "}",
+            + String(repeating: "[", count: 300) + String(repeating: "]", count: 300) + "}",
     ])
     func leavesUnusualPayloadsToTheFullDecoder(json: String) {
         #expect(scan(json) == nil)
