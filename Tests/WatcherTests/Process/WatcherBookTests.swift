@@ -88,6 +88,17 @@ import Testing
         #expect(Self.sentIDs(sent7) == ["create"])
     }
 
+    @Test func eachFrameIsHandedOverOnItsOwnInTheDecisionsOrder() {
+        var book = WatcherBook()
+        var handed: [[UInt8]] = []
+        let plan = Self.plan(["create-exit-pod", "status", "event"])
+        book.decided(Self.a, plan, now: Self.t0, instant: .zero) { handed.append($0) }
+        #expect(handed.count == 3, "one call per command")
+        #expect(Self.sentIDs(handed) == ["create-exit-pod", "status", "event"])
+        let again = book.decided(Self.a, plan, now: Self.t0, instant: .zero)
+        #expect(Self.sentIDs(again).isEmpty, "every frame handed over is in flight")
+    }
+
     @Test func aDoneAnswerCountsOnceAndMeasuresFromTheFirstChange() throws {
         var book = WatcherBook()
         book.changed(Self.a, object: "pod/main", deleted: false, instant: .milliseconds(100))

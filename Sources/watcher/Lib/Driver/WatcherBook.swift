@@ -57,18 +57,26 @@ struct WatcherBook {
     /// A controller decided `work`: its next look replaces the key's due time, and the commands
     /// neither in flight nor answered and settled are returned, in order, as frames to submit.
     mutating func decided(_ work: WorkKey, _ result: Reconciliation, now: Date, instant: Duration) -> [[UInt8]] {
+        var frames: [[UInt8]] = []
+        decided(work, result, now: now, instant: instant) { frames.append($0) }
+        return frames
+    }
+
+    /// The same, handing each frame to `send` as soon as it is encoded: the first command (an exit
+    /// pod's create, by `RunPlan`'s order) is on its way before the writes behind it are encoded.
+    mutating func decided(
+        _ work: WorkKey, _ result: Reconciliation, now: Date, instant: Duration, send: ([UInt8]) -> Void
+    ) {
         let since = firstChange.removeValue(forKey: work) ?? instant
         due.reset(work, to: result.nextLook)
-        var frames: [[UInt8]] = []
         for command in result.commands where ledger.mayStart(command.id, now: now) {
             guard let frame = command.frame else { continue }
             ledger.started(
                 command.id, key: work, versionBound: result.versionBound.contains(command.id), awaits: command.awaits)
             countedOnDone[command.id] = result.countedOnDone[command.id]
             observedOnDone[command.id] = result.observedOnDone[command.id].map { ($0, since) }
-            frames.append(frame)
+            send(frame)
         }
-        return frames
     }
 
     /// One answer from an executor (or the broker): the key is decided again, at once when the

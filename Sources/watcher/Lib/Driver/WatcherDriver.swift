@@ -94,7 +94,7 @@ public actor WatcherDriver {
         guard let controller = controllers[work.controller] else { return }
         let result = controller.reconcile(work.key, cache: cache, now: now)
         counters.reconciled(sent: result.commands.count)
-        for frame in book.decided(work, result, now: now, instant: instant) { session.value.submit(frame: frame) }
+        book.decided(work, result, now: now, instant: instant) { session.value.submit(frame: $0) }
     }
 
     /// One answer from an executor (or the broker): decide again, at once when the answer means
