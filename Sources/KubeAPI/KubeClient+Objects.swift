@@ -23,7 +23,9 @@ extension KubeClient {
     ) async throws(KubeError) -> RawList<T> {
         try decode(
             RawList<T>.self,
-            try await send(Call(path: resource.collectionPath(namespace: namespace), query: options.query)))
+            try await send(
+                Call(path: resource.collectionPath(namespace: namespace), query: options.query, accept: options.accept))
+        )
     }
 
     /// Every item, page by page (`limit` per page; see `ListPager` for the snapshot and the

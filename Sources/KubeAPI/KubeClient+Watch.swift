@@ -11,7 +11,9 @@ extension KubeClient {
     public func watch<T: Decodable & Sendable>(
         _ type: T.Type, resource: ResourceType, namespace: String?, options: WatchOptions
     ) async throws(KubeError) -> WatchEvents<T> {
-        let call = Call(path: resource.collectionPath(namespace: namespace), query: options.query, timeout: nil)
+        let call = Call(
+            path: resource.collectionPath(namespace: namespace), query: options.query, accept: options.accept,
+            timeout: nil)
         return WatchEvents(lines: try await openLineStream(call))
     }
 

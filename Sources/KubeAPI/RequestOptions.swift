@@ -1,3 +1,5 @@
+import Models
+
 /// Query parameters of a list (`limit`/`continue` for pagination).
 public struct ListOptions: Sendable, Hashable {
     public var labelSelector: String?
@@ -8,17 +10,24 @@ public struct ListOptions: Sendable, Hashable {
     public var continueToken: String?
     /// "0" lets the server answer from its cache; nil asks for the latest (quorum) state.
     public var resourceVersion: String?
+    /// Ask for each item's metadata only (`PartialObjectMetadataList`; read the items as
+    /// `PartialObjectMetadata` or any model that reads only `metadata`).
+    public var metadataOnly: Bool
 
     public init(
         labelSelector: String? = nil, fieldSelector: String? = nil, limit: Int? = nil, continueToken: String? = nil,
-        resourceVersion: String? = nil
+        resourceVersion: String? = nil, metadataOnly: Bool = false
     ) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.limit = limit
         self.continueToken = continueToken
         self.resourceVersion = resourceVersion
+        self.metadataOnly = metadataOnly
     }
+
+    /// The `Accept` header the list is asked with.
+    var accept: String { metadataOnly ? MetadataOnly.listAccept : "application/json" }
 
     var query: [(String, String)] {
         var query: [(String, String)] = []
@@ -41,17 +50,24 @@ public struct WatchOptions: Sendable, Hashable {
     public var allowWatchBookmarks: Bool
     /// The server ends the stream cleanly after this long; the informer then resumes.
     public var timeoutSeconds: Int?
+    /// Ask for each event's object as its metadata only (`PartialObjectMetadata`); ERROR
+    /// events still carry a Status.
+    public var metadataOnly: Bool
 
     public init(
         labelSelector: String? = nil, fieldSelector: String? = nil, resourceVersion: String? = nil,
-        allowWatchBookmarks: Bool = true, timeoutSeconds: Int? = nil
+        allowWatchBookmarks: Bool = true, timeoutSeconds: Int? = nil, metadataOnly: Bool = false
     ) {
         self.labelSelector = labelSelector
         self.fieldSelector = fieldSelector
         self.resourceVersion = resourceVersion
         self.allowWatchBookmarks = allowWatchBookmarks
         self.timeoutSeconds = timeoutSeconds
+        self.metadataOnly = metadataOnly
     }
+
+    /// The `Accept` header the watch is asked with.
+    var accept: String { metadataOnly ? MetadataOnly.watchAccept : "application/json" }
 
     var query: [(String, String)] {
         var query: [(String, String)] = [("watch", "true")]

@@ -8,6 +8,13 @@ public import KubeJSON
 /// it reads (a required member missing, a wrong type, an unknown phase all fail it).
 extension OMJob: JSONReadable {
     public init(reading reader: inout JSONReader) throws(JSONReadError) {
+        try self.init(reading: &reader, podTemplates: true)
+    }
+
+    /// Reads an OMJob; without `podTemplates`, `mainPodSpec` and `exitHandlerSpec` are stepped
+    /// over unread (and unchecked) and the OMJob is marked `podTemplatesDropped`, as
+    /// ``withoutPodTemplates()`` would leave it.
+    init(reading reader: inout JSONReader, podTemplates: Bool) throws(JSONReadError) {
         var apiVersion: String?
         var kind: String?
         var metadata: ObjectMeta?
@@ -37,7 +44,7 @@ extension OMJob: JSONReadable {
             var inner = JSONReader(bytes, index: specRange.lowerBound)
             if (try? inner.takeNull()) == true {
                 // null reads as missing, as Codable's decodeIfPresent reads it
-            } else if let spec = try? OMJobSpec(reading: &inner) {
+            } else if let spec = try? OMJobSpec(reading: &inner, podTemplates: podTemplates) {
                 self.spec = spec
             } else {
                 do {
@@ -47,6 +54,11 @@ extension OMJob: JSONReadable {
                     specError = SpecDecodingError.describe(error)
                 }
             }
+        }
+        if !podTemplates {
+            spec?.mainPodSpec = nil
+            spec?.exitHandlerSpec = nil
+            podTemplatesDropped = true
         }
         if spec == nil, specError == nil { specError = "spec is missing" }
         if let statusRange {
@@ -65,11 +77,13 @@ extension OMJob: JSONReadable {
 }
 
 extension OMJobSpec {
-    init(reading reader: inout JSONReader) throws(JSONReadError) {
+    init(reading reader: inout JSONReader, podTemplates: Bool = true) throws(JSONReadError) {
         self.init(mainPodSpec: nil)
         var spec = self
         try reader.readObject { reader, key throws(JSONReadError) in
-            if key == "mainPodSpec" {
+            if !podTemplates, key == "mainPodSpec" || key == "exitHandlerSpec" {
+                try reader.skipValue()
+            } else if key == "mainPodSpec" {
                 spec.mainPodSpec = try reader.readObjectOrNull { reader throws(JSONReadError) in
                     try OMJobPodSpec(reading: &reader)
                 }

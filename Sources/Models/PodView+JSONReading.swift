@@ -10,12 +10,7 @@ extension PodView: JSONReadable {
         var status: Status?
         try reader.readObject { reader, key throws(JSONReadError) in
             if key == "metadata" {
-                var meta = try ObjectMeta(
-                    reading: &reader, keepingLabels: { $0.hasPrefix(PodView.keptLabelPrefix) }, annotations: false)
-                // Not kept (`keptMetadata`): no decision reads them.
-                meta.generation = nil
-                meta.generateName = nil
-                metadata = meta
+                metadata = try PodView.readKeptMetadata(&reader)
             } else if key == "spec" {
                 spec = try reader.readObjectOrNull { reader throws(JSONReadError) in
                     var nodeName: String?
@@ -38,6 +33,71 @@ extension PodView: JSONReadable {
         self.metadata = metadata
         self.spec = spec
         self.status = status
+    }
+}
+
+extension PodView {
+    /// The kept metadata (`keptMetadata`), read from the bytes: other labels, annotations and
+    /// managedFields are stepped over.
+    static func readKeptMetadata(_ reader: inout JSONReader) throws(JSONReadError) -> ObjectMeta {
+        var meta = try ObjectMeta(
+            reading: &reader, keepingLabels: { $0.hasPrefix(PodView.keptLabelPrefix) }, annotations: false)
+        // Not kept (`keptMetadata`): no decision reads them.
+        meta.generation = nil
+        meta.generateName = nil
+        return meta
+    }
+}
+
+/// A pod read for its kept metadata and `status.phase` only, for a cache whose rules read
+/// nothing else of a pod's status (the gc's, of exit-handler pods): the spec and every other
+/// status member are stepped over unread. `pod` is the view with no spec and a status of
+/// the phase alone.
+public struct PodPhaseView: KubernetesObject, Hashable {
+    public static var resourceType: ResourceType { Pod.resourceType }
+
+    public var pod: PodView
+
+    /// The phase view of `pod`.
+    public init(_ pod: PodView) {
+        self.pod = pod
+        self.pod.spec = nil
+        self.pod.status = pod.status.map { PodView.Status(phase: $0.phase) }
+    }
+
+    public var metadata: ObjectMeta {
+        get { pod.metadata }
+        set { pod.metadata = newValue }
+    }
+
+    public init(from decoder: any Decoder) throws { self.init(try PodView(from: decoder)) }
+
+    public func encode(to encoder: any Encoder) throws { try pod.encode(to: encoder) }
+}
+
+extension PodPhaseView: JSONReadable {
+    public init(reading reader: inout JSONReader) throws(JSONReadError) {
+        var metadata: ObjectMeta?
+        var status: PodView.Status?
+        try reader.readObject { reader, key throws(JSONReadError) in
+            if key == "metadata" {
+                metadata = try PodView.readKeptMetadata(&reader)
+            } else if key == "status" {
+                status = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    var phase: String?
+                    try reader.readObject { reader, key throws(JSONReadError) in
+                        if key == "phase" { phase = try reader.readStringOrNull() } else { try reader.skipValue() }
+                    }
+                    return PodView.Status(phase: phase)
+                }
+            } else {
+                try reader.skipValue()
+            }
+        }
+        guard let metadata else { throw reader.error("pod without metadata") }
+        // `metadata` is already the kept projection: set after init, not projected again.
+        pod = PodView(metadata: ObjectMeta(), spec: nil, status: status)
+        pod.metadata = metadata
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Models
 import Testing
 
 @testable import GC
@@ -54,5 +55,41 @@ import Testing
             #expect(full == stripped, "at \(now)")
             #expect(!full.commands.isEmpty || now < GCFixtures.date("2026-03-10T11:00:00Z"))
         }
+    }
+
+    /// The gc keeps other pods' metadata only (a metadata-only watch) and of an exit-handler
+    /// pod only its phase: every decision (TTL, waiting for the exit handler, stale
+    /// finalizers, wake-ups) is the same as on whole pods.
+    @Test(arguments: ["Succeeded", "Failed", "Running", "Pending"])
+    func aSweepIsTheSameOnTheGCsPodViews(exitPhase: String) {
+        var main = GCFixtures.mainPod()
+        main.metadata.finalizers = [OperatorLabels.finalizer]
+        var exit = GCFixtures.exitPod(phase: exitPhase)
+        exit.metadata.finalizers = [OperatorLabels.finalizer]
+        let kept = [PodView(metadata: main.metadata, spec: nil, status: nil), PodPhaseView(exit).pod]
+        #expect(kept[1].spec == nil && kept[1].status == PodView.Status(phase: exitPhase))
+        let omJobs = [GCFixtures.omJob().withoutPodTemplates()]
+        for now in ["2026-03-10T10:30:00Z", "2026-03-10T11:10:00Z", "2026-03-12T00:00:00Z"].map(GCFixtures.date) {
+            let whole = GCSweep.decide(
+                omJobs: omJobs, crons: [], pods: [main, exit], now: now, settings: GCSettings())
+            let views = GCSweep.decide(omJobs: omJobs, crons: [], pods: kept, now: now, settings: GCSettings())
+            #expect(whole == views, "at \(now)")
+        }
+        let late = GCSweep.decide(
+            omJobs: omJobs, crons: [], pods: kept, now: GCFixtures.date("2026-03-12T00:00:00Z"),
+            settings: GCSettings())
+        #expect(!late.staleFinalizers.isEmpty, "the table reaches the stale-finalizer rule")
+        #expect(
+            late.states[.waitingForExitHandler] == (["Running", "Pending"].contains(exitPhase) ? 1 : nil),
+            "the table reaches the exit-handler rule")
+    }
+
+    /// The two pod informers' selectors split the labelled pods by type, and together select
+    /// every one (`!=` also selects a pod without a type label).
+    @Test func thePodSelectorsSplitTheLabelledPods() {
+        let name = OperatorLabels.omJobName
+        let type = OperatorLabels.podType
+        #expect(GCCache.otherPods == "\(name),\(type)!=exit-handler")
+        #expect(GCCache.exitHandlerPods == "\(name),\(type)=exit-handler")
     }
 }

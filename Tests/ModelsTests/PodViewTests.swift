@@ -129,6 +129,33 @@ import Testing
                 && read.specError == nil)
     }
 
+    /// A phase view read from bytes is the pod view with no spec and only its phase.
+    @Test func aPodPhaseViewReadFromBytesIsTheViewWithItsPhaseOnly() throws {
+        let read = try PodPhaseView(jsonBytes: PodViewTests.apiPod)
+        let view = try PodView(jsonBytes: PodViewTests.apiPod)
+        #expect(read == PodPhaseView(view))
+        #expect(read.pod.metadata == view.metadata && read.pod.spec == nil)
+        #expect(read.pod.status == PodView.Status(phase: view.status?.phase) && view.status?.phase != nil)
+        let bare = Data(#"{"metadata": {"name": "p"}, "spec": {"nodeName": "n"}, "status": null}"#.utf8)
+        #expect(try PodPhaseView(jsonBytes: bare).pod.status == nil)
+        #expect(throws: JSONReadError.self) { try PodPhaseView(jsonBytes: Array(#"{"status": {}}"#.utf8)) }
+    }
+
+    /// Read without templates, an OMJob is the whole one with its templates dropped, and an
+    /// unreadable template is stepped over unread.
+    @Test func anOMJobReadWithoutPodTemplatesIsTheWholeOneWithoutThem() throws {
+        let read = try OMJobWithoutPodTemplates(jsonBytes: Self.omJob).omJob
+        #expect(read == (try OMJob(jsonBytes: Self.omJob)).withoutPodTemplates())
+        #expect(read.podTemplatesDropped && read.spec?.mainPodSpec == nil && read.spec?.exitHandlerSpec == nil)
+        #expect(read.spec?.ttlSecondsAfterFinished == 60 && read.status?.phase == .exitHandlerRunning)
+        let badTemplate =
+            #"{"metadata": {"name": "r"}, "spec": {"ttlSecondsAfterFinished": 5, "mainPodSpec": {"image": 5}}}"#
+        let lenient = try OMJobWithoutPodTemplates(jsonBytes: Array(badTemplate.utf8)).omJob
+        #expect(lenient.specError == nil && lenient.spec?.ttlSecondsAfterFinished == 5)
+        let decoded = try JSONDecoder().decode(OMJobWithoutPodTemplates.self, from: Self.omJob).omJob
+        #expect(decoded == read)
+    }
+
     @Test(arguments: [
         #"{"metadata": {"name": "r"}}"#,
         #"{"metadata": {"name": "r"}, "spec": null, "status": null}"#,

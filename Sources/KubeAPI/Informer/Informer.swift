@@ -50,6 +50,10 @@ public actor Informer<Object: KubernetesObject> {
     public let labelSelector: String?
     /// List page size: bounds the size of one response on a big cluster.
     public let pageSize: Int
+    /// Lists and watches ask for metadata only (`PartialObjectMetadata`): `Object` must read
+    /// everything it needs from `metadata` (``Models/PartialObjectMetadata``, or a model whose
+    /// other members are optional).
+    public let metadataOnly: Bool
     private let handlers: Handlers
     /// Applied to every object before it enters the store (client-go's SetTransform): drop
     /// fields the operator never reads, share repeated strings through the interner.
@@ -64,7 +68,8 @@ public actor Informer<Object: KubernetesObject> {
 
     public init(
         client: KubeClient, resource: ResourceType = Object.resourceType, namespace: String? = nil,
-        labelSelector: String? = nil, pageSize: Int = 500, machine: WatchStateMachine = WatchStateMachine(),
+        labelSelector: String? = nil, pageSize: Int = 500, metadataOnly: Bool = false,
+        machine: WatchStateMachine = WatchStateMachine(),
         transform: @escaping @Sendable (Object, inout Interner) -> Object = Informer.internMetadata,
         handlers: Handlers
     ) {
@@ -75,6 +80,7 @@ public actor Informer<Object: KubernetesObject> {
         self.namespace = namespace
         self.labelSelector = labelSelector
         self.pageSize = pageSize
+        self.metadataOnly = metadataOnly
         self.handlers = handlers
     }
 
@@ -125,7 +131,7 @@ public actor Informer<Object: KubernetesObject> {
     private func listTransformed() async throws(KubeError) -> ([Object], String) {
         var pager = ListPager<Object>(
             client: client, resource: resource, namespace: namespace,
-            options: ListOptions(labelSelector: labelSelector, limit: pageSize))
+            options: ListOptions(labelSelector: labelSelector, limit: pageSize, metadataOnly: metadataOnly))
         var items: [Object] = []
         while let page = try await pager.next() {
             if page.restarted { items = [] }
@@ -137,7 +143,7 @@ public actor Informer<Object: KubernetesObject> {
     private func watchOnce(from resourceVersion: String) async -> WatchStateMachine.Action {
         let options = WatchOptions(
             labelSelector: labelSelector, resourceVersion: resourceVersion, allowWatchBookmarks: true,
-            timeoutSeconds: Int.random(in: Self.watchTimeoutSeconds))
+            timeoutSeconds: Int.random(in: Self.watchTimeoutSeconds), metadataOnly: metadataOnly)
         do {
             let events = try await client.watch(Object.self, resource: resource, namespace: namespace, options: options)
             succeeded()

@@ -23,30 +23,39 @@ public struct GCSweep: Hashable, Sendable {
         -> GCSweep
     {
         var podsByOwner: [String: [PodView]] = [:]
+        podsByOwner.reserveCapacity(omJobs.count)
+        var owners: [String] = []
         for pod in pods {
-            let owners = (pod.metadata.ownerReferences ?? []).filter { $0.controller == true }.map(\.uid)
-            let labelled = pod.metadata.labels?[OperatorLabels.omJobUID].map { [$0] } ?? []
-            for uid in Set(owners + labelled) { podsByOwner[uid, default: []].append(pod) }
+            // Each owner once: the controller's UID and the uid label are usually the same.
+            owners.removeAll(keepingCapacity: true)
+            for reference in pod.metadata.ownerReferences ?? [] where reference.controller == true {
+                if !owners.contains(reference.uid) { owners.append(reference.uid) }
+            }
+            if let labelled = pod.metadata.labels?[OperatorLabels.omJobUID], !owners.contains(labelled) {
+                owners.append(labelled)
+            }
+            for uid in owners { podsByOwner[uid, default: []].append(pod) }
         }
         var sweep = GCSweep(commands: [], wakeAt: nil, states: [:], staleFinalizers: [])
         // Sorted by index: sorting the OMJobs themselves copied whole objects on every comparison.
         let keys = omJobs.map(\.metadata.key)
-        for omJob in keys.indices.sorted(by: { keys[$0] < keys[$1] }).map({ omJobs[$0] }) {
+        for index in keys.indices.sorted(by: { keys[$0] < keys[$1] }) {
             let outcome = TTLCleanup.decide(
-                omJob: omJob, pods: podsByOwner[omJob.metadata.uid ?? ""] ?? [], now: now, settings: settings)
+                omJob: omJobs[index], pods: podsByOwner[omJobs[index].metadata.uid ?? ""] ?? [], now: now,
+                settings: settings)
             sweep.commands += outcome.commands
             sweep.states[outcome.state, default: 0] += 1
             if let wake = outcome.wakeAt { sweep.wakeAt = min(sweep.wakeAt ?? wake, wake) }
         }
-        let runsByNamespace = Dictionary(grouping: omJobs) { $0.metadata.namespace ?? "" }
+        // Grouping copies every OMJob: only done when there is a CronOMJob to read them.
+        let runsByNamespace = crons.isEmpty ? [:] : Dictionary(grouping: omJobs) { $0.metadata.namespace ?? "" }
         for cron in crons.sorted(by: { $0.metadata.key < $1.metadata.key }) {
             sweep.commands += HistoryLimits.decide(
                 cron: cron, runs: runsByNamespace[cron.metadata.namespace ?? ""] ?? [], settings: settings)
         }
-        sweep.staleFinalizers = StaleFinalizerReport.find(omJobs: omJobs, pods: pods, now: now, settings: settings)
-        if let due = StaleFinalizerReport.nextDue(omJobs: omJobs, pods: pods, now: now, settings: settings) {
-            sweep.wakeAt = min(sweep.wakeAt ?? due, due)
-        }
+        let report = StaleFinalizerReport.report(omJobs: omJobs, pods: pods, now: now, settings: settings)
+        sweep.staleFinalizers = report.stale
+        if let due = report.nextDue { sweep.wakeAt = min(sweep.wakeAt ?? due, due) }
         sweep.commands += StaleFinalizerReport.commands(for: sweep.staleFinalizers, now: now)
         return sweep
     }

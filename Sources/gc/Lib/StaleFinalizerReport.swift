@@ -35,56 +35,68 @@ public enum StaleFinalizerReport {
 
     /// Stale finalizers among `omJobs` and `pods`, in a stable order.
     public static func find(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings) -> [StaleFinalizer] {
-        let bound = TimeInterval(settings.staleFinalizerSeconds)
-        var found: [StaleFinalizer] = []
-        for omJob in omJobs {
-            found += stale(omJob.metadata, kind: OMJob.resourceType, completedAt: nil, now: now, bound: bound)
-        }
-        let completion = Dictionary(
-            omJobs.compactMap { job in job.metadata.uid.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
-        for pod in pods {
-            let owner = pod.metadata.ownerReferences?.first { $0.controller == true }.flatMap { completion[$0.uid] }
-            let completedAt =
-                owner?.status?.phase?.isFinished == true ? owner?.status?.completionTime.flatMap(KubeTime.parse) : nil
-            found += stale(pod.metadata, kind: Pod.resourceType, completedAt: completedAt, now: now, bound: bound)
-        }
-        return found.sorted {
-            ($0.object.namespace ?? "", $0.object.name ?? "", $0.finalizer) < (
-                $1.object.namespace ?? "", $1.object.name ?? "", $1.finalizer
-            )
-        }
+        report(omJobs: omJobs, pods: pods, now: now, settings: settings).stale
     }
 
     /// The earliest instant after `now` at which a finalizer held now becomes stale: the driver
     /// wakes then, since no watch event announces that time has passed.
     public static func nextDue(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings) -> Date? {
-        let bound = TimeInterval(settings.staleFinalizerSeconds)
-        let due = holders(omJobs: omJobs, pods: pods).compactMap { holder -> Date? in
-            let at = holder.since.addingTimeInterval(bound)
-            return at > now ? at : nil
-        }
-        return due.min()
+        report(omJobs: omJobs, pods: pods, now: now, settings: settings).nextDue
     }
 
-    /// Every object holding one of our finalizers, with the instant it started to matter.
-    private static func holders(omJobs: [OMJob], pods: [PodView]) -> [(metadata: ObjectMeta, since: Date)] {
-        let completion = Dictionary(
-            omJobs.compactMap { job in job.metadata.uid.map { ($0, job) } }, uniquingKeysWith: { first, _ in first })
-        var found: [(metadata: ObjectMeta, since: Date)] = []
-        for omJob in omJobs where ours(omJob.metadata) {
-            if let since = omJob.metadata.deletionTimestamp.flatMap(KubeTime.parse) {
-                found.append((omJob.metadata, since))
+    /// ``find(omJobs:pods:now:settings:)`` and ``nextDue(omJobs:pods:now:settings:)`` in one
+    /// pass over the objects holding one of our finalizers (what a sweep runs).
+    public static func report(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings)
+        -> (stale: [StaleFinalizer], nextDue: Date?)
+    {
+        let bound = TimeInterval(settings.staleFinalizerSeconds)
+        var found: [StaleFinalizer] = []
+        var nextDue: Date?
+        func consider(_ metadata: ObjectMeta, kind: ResourceType, completedAt: Date?) {
+            let deleting = metadata.deletionTimestamp.flatMap(KubeTime.parse)
+            guard let since = deleting ?? completedAt else { return }
+            if now.timeIntervalSince(since) > bound {
+                found += stale(metadata, kind: kind, since: since, deleting: deleting != nil, now: now, bound: bound)
+            } else if case let due = since.addingTimeInterval(bound), due > now {
+                nextDue = min(nextDue ?? due, due)
             }
         }
-        for pod in pods where ours(pod.metadata) {
-            let owner = pod.metadata.ownerReferences?.first { $0.controller == true }.flatMap { completion[$0.uid] }
-            let completedAt =
-                owner?.status?.phase?.isFinished == true ? owner?.status?.completionTime.flatMap(KubeTime.parse) : nil
-            if let since = pod.metadata.deletionTimestamp.flatMap(KubeTime.parse) ?? completedAt {
-                found.append((pod.metadata, since))
+        for index in omJobs.indices where ours(omJobs[index].metadata) {
+            consider(omJobs[index].metadata, kind: OMJob.resourceType, completedAt: nil)
+        }
+        var completions: Completions?
+        for index in pods.indices where ours(pods[index].metadata) {
+            if completions == nil { completions = Completions(omJobs) }
+            let completedAt = completions?.of(controllerOf: pods[index].metadata)
+            consider(pods[index].metadata, kind: Pod.resourceType, completedAt: completedAt)
+        }
+        found.sort {
+            ($0.object.namespace ?? "", $0.object.name ?? "", $0.finalizer) < (
+                $1.object.namespace ?? "", $1.object.name ?? "", $1.finalizer
+            )
+        }
+        return (found, nextDue)
+    }
+
+    /// When each finished OMJob completed, by UID (the first OMJob of a UID wins). Built only
+    /// when a pod holds one of our finalizers, and holding dates, not copies of the OMJobs.
+    private struct Completions {
+        private var byUID: [String: Date?] = [:]
+
+        init(_ omJobs: [OMJob]) {
+            byUID.reserveCapacity(omJobs.count)
+            for index in omJobs.indices {
+                guard let uid = omJobs[index].metadata.uid, byUID[uid] == nil else { continue }
+                let finished = omJobs[index].status?.phase?.isFinished == true
+                byUID[uid] = finished ? omJobs[index].status?.completionTime.flatMap(KubeTime.parse) : nil
             }
         }
-        return found
+
+        /// The completion of the pod's controlling OMJob, if it finished.
+        func of(controllerOf pod: ObjectMeta) -> Date? {
+            guard let owner = pod.ownerReferences?.first(where: { $0.controller == true }) else { return nil }
+            return byUID[owner.uid] ?? nil
+        }
     }
 
     private static func ours(_ metadata: ObjectMeta) -> Bool {
@@ -104,12 +116,10 @@ public enum StaleFinalizerReport {
     }
 
     private static func stale(
-        _ metadata: ObjectMeta, kind: ResourceType, completedAt: Date?, now: Date, bound: TimeInterval
+        _ metadata: ObjectMeta, kind: ResourceType, since: Date, deleting: Bool, now: Date, bound: TimeInterval
     ) -> [StaleFinalizer] {
         let ours = (metadata.finalizers ?? []).filter { $0.hasPrefix(finalizerPrefix) }
-        let deleting = metadata.deletionTimestamp.flatMap(KubeTime.parse)
-        guard let since = deleting ?? completedAt, now.timeIntervalSince(since) > bound else { return [] }
-        let cause: StaleFinalizer.Cause = deleting != nil ? .blocksDeletion : .notReleasedAfterCompletion
+        let cause: StaleFinalizer.Cause = deleting ? .blocksDeletion : .notReleasedAfterCompletion
         let object = ObjectReference(
             apiVersion: kind.apiVersion, kind: kind.kind, namespace: metadata.namespace, name: metadata.name,
             uid: metadata.uid)

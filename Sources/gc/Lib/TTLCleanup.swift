@@ -45,20 +45,22 @@ public enum TTLCleanup {
 
     /// Decides for `omJob`, given the pods the gc found for it (filtered here by owner UID).
     public static func decide(omJob: OMJob, pods: [PodView], now: Date, settings: GCSettings) -> Outcome {
-        let status = omJob.effectiveStatus
-        guard let uid = omJob.metadata.uid, status.phase?.isFinished == true,
+        // Phase and completionTime are the status's own (the run record holds neither): the
+        // record, parsed from annotations, is read only once the TTL has expired.
+        guard let uid = omJob.metadata.uid, omJob.status?.phase?.isFinished == true,
             !omJob.metadata.isBeingDeleted
         else { return Outcome(state: .notFinished, commands: [], wakeAt: nil) }
         let runPods = RunPods(pods: pods, omJobUID: uid)
         guard runPods.runningExitHandlers.isEmpty else {
             return Outcome(state: .waitingForExitHandler, commands: [], wakeAt: nil)
         }
-        guard let completion = status.completionTime.flatMap(KubeTime.parse) else {
+        guard let completion = omJob.status?.completionTime.flatMap(KubeTime.parse) else {
             return Outcome(state: .noCompletionTime, commands: [], wakeAt: nil)
         }
         let ttl = max(0, omJob.spec?.ttlSecondsAfterFinished ?? settings.defaultTTLSeconds)
         let expiry = completion.addingTimeInterval(TimeInterval(ttl))
         guard now >= expiry else { return Outcome(state: .waitingForTTL, commands: [], wakeAt: expiry) }
+        let status = omJob.effectiveStatus
 
         var actions = runPods.undeleted.map {
             CommandAction.deletePod(DeletePod(name: $0.metadata.name ?? "", uid: $0.metadata.uid))

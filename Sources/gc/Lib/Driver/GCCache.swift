@@ -6,13 +6,24 @@ import Runtime
 /// and of CronOMJobs, in every watched namespace (one informer per namespace and kind, or one
 /// per kind for all namespaces). The driver reads a snapshot of all of them per sweep.
 ///
+/// Pods are watched in two halves. Every gc rule reads only a pod's metadata (labels, owners,
+/// finalizers, deletion), except one: a run is not cleaned up while its exit-handler pod has
+/// not ended, which reads that pod's `status.phase`. So exit-handler pods are watched whole
+/// and read for their phase alone (`PodPhaseView`), every other labelled pod as metadata only
+/// (`PartialObjectMetadata`: no spec or status to read). A pod whose type label changes
+/// leaves one half (DELETED) and enters the other (ADDED); the snapshot holds both.
+///
 /// Guarantees: `snapshot()` is nil until the OMJob and pod informers have finished their first
 /// list, so no decision is ever made from a partial cache (a run whose pods were not listed yet
 /// would look like a run without pods, and its cleanup would be recorded without deleting
 /// them). A CronOMJob scope not listed yet contributes nothing: fewer deletions, never more.
 final class GCCache: Sendable {
-    private let omJobs: [Informer<OMJob>]
+    /// Read without their pod templates: no gc rule reads them.
+    private let omJobs: [Informer<OMJobWithoutPodTemplates>]
+    /// Labelled pods that are not exit handlers, metadata only.
     private let pods: [Informer<PodView>]
+    /// Exit-handler pods, read for their metadata and phase.
+    private let exitHandlers: [Informer<PodPhaseView>]
     private let crons: [Informer<CronOMJob>]
     private let shardSelector: ShardSelector?
 
@@ -37,18 +48,37 @@ final class GCCache: Sendable {
         omJobs = scopes.map {
             Informer(
                 client: client, namespace: $0, labelSelector: selector,
-                transform: { $0.withoutPodTemplates().interned(&$1) },
+                transform: { run, interner in
+                    var kept = run
+                    kept.omJob = run.omJob.interned(&interner)
+                    return kept
+                },
                 handlers: Self.handlers(changed))
         }
         pods = scopes.map {
             Informer(
-                client: client, namespace: $0, labelSelector: OperatorLabels.omJobName, transform: { $0.interned(&$1) },
-                handlers: Self.handlers(changed))
+                client: client, namespace: $0, labelSelector: Self.otherPods, metadataOnly: true,
+                transform: { $0.interned(&$1) }, handlers: Self.handlers(changed))
+        }
+        exitHandlers = scopes.map {
+            Informer(
+                client: client, namespace: $0, labelSelector: Self.exitHandlerPods,
+                transform: { pod, interner in
+                    var kept = pod
+                    kept.pod = pod.pod.interned(&interner)
+                    return kept
+                }, handlers: Self.handlers(changed))
         }
         crons = scopes.map {
             Informer(client: client, namespace: $0, labelSelector: selector, handlers: Self.handlers(changed))
         }
     }
+
+    /// The labelled pods watched as metadata only: all but exit handlers (`!=` also selects
+    /// pods without a type label).
+    static let otherPods = "\(OperatorLabels.omJobName),\(OperatorLabels.podType)!=\(PodType.exitHandler.rawValue)"
+    /// The labelled pods watched whole.
+    static let exitHandlerPods = "\(OperatorLabels.omJobName),\(OperatorLabels.podType)=\(PodType.exitHandler.rawValue)"
 
     /// Every notification means the same to the gc: decide again.
     private static func handlers<T: KubernetesObject>(_ changed: @escaping @Sendable () -> Void) -> Informer<T>.Handlers
@@ -62,6 +92,7 @@ final class GCCache: Sendable {
         await withTaskGroup(of: Void.self) { group in
             for informer in omJobs { group.addTask { await informer.run() } }
             for informer in pods { group.addTask { await informer.run() } }
+            for informer in exitHandlers { group.addTask { await informer.run() } }
             for informer in crons { group.addTask { await informer.run() } }
         }
     }
@@ -71,11 +102,15 @@ final class GCCache: Sendable {
         var snapshot = Snapshot(omJobs: [], pods: [], crons: [])
         for informer in omJobs {
             guard await informer.hasSynced else { return nil }
-            snapshot.omJobs += await informer.store.objects
+            snapshot.omJobs += await informer.store.objects.map(\.omJob)
         }
         for informer in pods {
             guard await informer.hasSynced else { return nil }
             snapshot.pods += await informer.store.objects
+        }
+        for informer in exitHandlers {
+            guard await informer.hasSynced else { return nil }
+            snapshot.pods += await informer.store.objects.map(\.pod)
         }
         // CronOMJobs only ever lead to deletions (history limits), so until they are listed the
         // gc goes on without them: TTL cleanup must not wait on a CronOMJob CRD that may be missing.

@@ -21,7 +21,9 @@ extension APIHandler {
         let resource = route.type.groupResource
         switch request.method {
         case "GET":
-            if request.flag("watch") { return .watch(watchRequest(route, request)) }
+            let metadataOnly = MetadataOnly.asked(request.headers["accept"] ?? "")
+            if request.flag("watch") { return .watch(watchRequest(route, request, metadataOnly: metadataOnly)) }
+            if metadataOnly == .object { throw MetadataOnly.listAskedAsObject(route.type) }
             let result = try store.list(resource, namespace: route.namespace, options: listOptions(request))
             return respondList(route, result, request)
         case "POST":
@@ -54,6 +56,11 @@ extension APIHandler {
         switch request.method {
         case "GET":
             let object = try store.get(resource, namespace: route.namespace, name: name)
+            switch MetadataOnly.asked(request.headers["accept"] ?? "") {
+            case .object?: return .json(200, MetadataOnly.object(object))
+            case .list?: throw MetadataOnly.objectAskedAsList(route.type)
+            case nil: break
+            }
             if Discovery.wantsTable(request.headers["accept"] ?? "") {
                 return .json(
                     200,
@@ -150,6 +157,14 @@ extension APIHandler {
             if let token = result.continueToken { table.set(["metadata", "continue"], .string(token)) }
             return .json(200, table)
         }
+        if MetadataOnly.asked(request.headers["accept"] ?? "") == .list {
+            var list = listBody(
+                route, items: result.items.map(MetadataOnly.object), resourceVersion: result.resourceVersion,
+                continueToken: result.continueToken, remaining: result.remainingItemCount)
+            list["kind"] = "PartialObjectMetadataList"
+            list["apiVersion"] = .string(MetadataOnly.apiVersion)
+            return .json(200, list)
+        }
         return .json(
             200,
             listBody(
@@ -177,13 +192,15 @@ extension APIHandler {
             resourceVersionMatch: request.query["resourceVersionMatch"])
     }
 
-    private func watchRequest(_ route: ResourceRoute, _ request: APIRequest) -> WatchRequest {
+    private func watchRequest(_ route: ResourceRoute, _ request: APIRequest, metadataOnly: MetadataOnly.Asked?)
+        -> WatchRequest
+    {
         WatchRequest(
             resource: route.type.groupResource, namespace: route.namespace,
             options: WatchOptions(
                 resourceVersion: request.query["resourceVersion"], labelSelector: request.query["labelSelector"],
                 fieldSelector: request.query["fieldSelector"], allowBookmarks: request.flag("allowWatchBookmarks")),
-            timeoutSeconds: request.query["timeoutSeconds"].flatMap { Int64($0) })
+            timeoutSeconds: request.query["timeoutSeconds"].flatMap { Int64($0) }, metadataOnly: metadataOnly)
     }
 
     private func deleteOptions(_ request: APIRequest) throws -> DeleteOptions {

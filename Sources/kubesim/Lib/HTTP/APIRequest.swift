@@ -86,6 +86,9 @@ struct WatchRequest: Sendable {
     var namespace: String?
     var options: WatchOptions
     var timeoutSeconds: Int64?
+    /// `.object`: each event's object as PartialObjectMetadata; `.list`: as v1.20 does, no event
+    /// at all (each object fails to convert to a list).
+    var metadataOnly: MetadataOnly.Asked? = nil
 }
 
 /// How a request reached kubesim: the HTTP version spoken and the TCP connection it came on

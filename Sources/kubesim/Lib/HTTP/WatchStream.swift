@@ -67,6 +67,12 @@ final class WatchStream {
 
     private func deliver(_ event: WatchEvent) {
         guard !finished else { return }
+        var event = event
+        if let asked = request.metadataOnly, event.type != .error {
+            guard asked == .object else { return }
+            event = WatchEvent(
+                type: event.type, object: MetadataOnly.object(event.object), resourceVersion: event.resourceVersion)
+        }
         context.writeAndFlush(NIOAny(HTTPServerResponsePart.body(.byteBuffer(event.encodedLine))), promise: nil)
         if event.type != .bookmark, let limit = cut?.afterEvents {
             delivered += 1
