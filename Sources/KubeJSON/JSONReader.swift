@@ -340,7 +340,8 @@ public struct JSONReader {
             case UInt8(ascii: "t"): try literal("true")
             case UInt8(ascii: "f"): try literal("false")
             case UInt8(ascii: "n"): try literal("null")
-            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): _ = try number()  // out of range refused, as read
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                _ = try number()  // a number out of range is refused, as reading refuses it
             default: throw error("unexpected character")
             }
             // A value ended: close the containers it ends, up to the next member or element.
