@@ -58,11 +58,11 @@ class Api:
         assert r.status_code == 201, describe(r)
         return r.json()
 
-    def watch(self, path, params, max_events, timeout_seconds=5):
+    def watch(self, path, params, max_events, timeout_seconds=5, headers=None):
         """Events of one watch request, stopping after max_events or the server's timeout."""
         p = dict(params, watch="1", timeoutSeconds=str(timeout_seconds))
         events = []
-        with self.get(path, params=p, stream=True, timeout=timeout_seconds + 15) as r:
+        with self.get(path, params=p, stream=True, timeout=timeout_seconds + 15, headers=headers) as r:
             assert r.status_code == 200, describe(r)
             for line in r.iter_lines():
                 if not line:

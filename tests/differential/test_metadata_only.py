@@ -9,19 +9,7 @@ OBJECT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
 
 def metadata_watch(api, path, params, max_events, timeout_seconds=5, accept=OBJECT):
     """api.watch with the metadata-only Accept header."""
-    import json
-    p = dict(params, watch="1", timeoutSeconds=str(timeout_seconds))
-    events = []
-    with api.get(path, params=p, stream=True, timeout=timeout_seconds + 15,
-                 headers={"Accept": accept}) as r:
-        assert r.status_code == 200, r.text[:500]
-        for line in r.iter_lines():
-            if not line:
-                continue
-            events.append(json.loads(line))
-            if len(events) >= max_events:
-                break
-    return events
+    return api.watch(path, params, max_events, timeout_seconds, headers={"Accept": accept})
 
 
 def without_managed_fields(meta):
