@@ -1,17 +1,13 @@
 public import KubeJSON
 
 /// metav1.PartialObjectMetadata: an object of `Kind` as the API server answers a metadata-only
-/// list or watch (``PartialObjectMetadata/listAccept``, ``PartialObjectMetadata/watchAccept``):
+/// list or watch (asked with ``MetadataOnly/listAccept``, ``MetadataOnly/watchAccept``):
 /// `kind: PartialObjectMetadata`, `apiVersion: meta.k8s.io/v1` and the object's whole
 /// ObjectMeta, without its spec or status. A cache that reads only labels, owners, finalizers
 /// and timestamps asks for this and gets a fraction of the bytes to read.
 public struct PartialObjectMetadata<Kind: KubernetesObject>: KubernetesObject, Hashable {
     /// Listed and watched where `Kind` is.
     public static var resourceType: ResourceType { Kind.resourceType }
-    /// The `Accept` header of a metadata-only list (v1.15+).
-    public static var listAccept: String { MetadataOnly.listAccept }
-    /// The `Accept` header of a metadata-only watch: each event's object is one PartialObjectMetadata.
-    public static var watchAccept: String { MetadataOnly.watchAccept }
 
     public var metadata: ObjectMeta
 
@@ -20,15 +16,11 @@ public struct PartialObjectMetadata<Kind: KubernetesObject>: KubernetesObject, H
 
 /// The media types of the API server's metadata-only answers (meta.k8s.io/v1 PartialObjectMetadata).
 public enum MetadataOnly {
-    /// A list answered as `PartialObjectMetadataList`.
+    /// A list answered as `PartialObjectMetadataList` (v1.15+).
     public static let listAccept = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1"
     /// A watch whose events carry `PartialObjectMetadata` objects (a list's type here makes
     /// v1.20 send no event at all).
     public static let watchAccept = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
-    /// The `kind` and `apiVersion` of each object answered.
-    public static let kind = "PartialObjectMetadata"
-    public static let listKind = "PartialObjectMetadataList"
-    public static let apiVersion = "meta.k8s.io/v1"
 }
 
 extension PartialObjectMetadata: JSONReadable {
