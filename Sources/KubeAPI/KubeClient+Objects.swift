@@ -154,11 +154,9 @@ extension KubeClient {
         do { return try JSONDecoder().decode(T.self, from: data) } catch { throw .decoding("\(T.self): \(error)") }
     }
 
+    /// A request body, streamed: a `JSONValue` is written as it is (key order does not matter to the
+    /// server) and a `JSONText` (a command's pod) sent as it was read, both by the encoder itself.
     func encode<T: Encodable>(_ value: T) throws(KubeError) -> Data {
-        // Patch bodies are JSON values already: written directly (key order does not matter to the server).
-        if let json = value as? JSONValue { return Data(json.jsonBytes(sortedKeys: false)) }
-        // A body carried as text (a command's pod) is sent as it was read.
-        if let text = value as? JSONText { return Data(text.bytes) }
         do { return Data(try JSONStreamEncoder.encode(value)) } catch {
             throw .decoding("encoding \(T.self): \(error)")
         }

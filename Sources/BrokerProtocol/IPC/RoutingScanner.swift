@@ -113,20 +113,9 @@ enum RoutingField: UInt8 {
 
     /// The field a plain member name spells; nil for any other name, and for escaped ones.
     init?(_ name: JSONKey) {
-        guard name.plain else { return nil }
-        if name == "v" {
-            self = .version
-        } else if name == "id" {
-            self = .id
-        } else if name == "key" {
-            self = .key
-        } else if name == "type" {
-            self = .type
-        } else if name == "error" {
-            self = .error
-        } else {
-            return nil
-        }
+        // At most five bytes long: the name's String is a small one, not an allocation.
+        guard name.plain, name.raw.count <= 5 else { return nil }
+        self.init(name.string)
     }
 
     /// The field `name` spells, if any.

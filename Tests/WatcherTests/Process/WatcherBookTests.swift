@@ -185,3 +185,12 @@ import Testing
         #expect(book.earliestDue == nil)
     }
 }
+
+extension WatcherBook {
+    /// The frames a decision hands over, collected.
+    mutating func decided(_ work: WorkKey, _ result: Reconciliation, now: Date, instant: Duration) -> [[UInt8]] {
+        var frames: [[UInt8]] = []
+        decided(work, result, now: now, instant: instant) { frames.append($0) }
+        return frames
+    }
+}

@@ -55,15 +55,9 @@ struct WatcherBook {
     mutating func finished(_ work: WorkKey) { queue.done(work) }
 
     /// A controller decided `work`: its next look replaces the key's due time, and the commands
-    /// neither in flight nor answered and settled are returned, in order, as frames to submit.
-    mutating func decided(_ work: WorkKey, _ result: Reconciliation, now: Date, instant: Duration) -> [[UInt8]] {
-        var frames: [[UInt8]] = []
-        decided(work, result, now: now, instant: instant) { frames.append($0) }
-        return frames
-    }
-
-    /// The same, handing each frame to `send` as soon as it is encoded: the first command (an exit
-    /// pod's create, by `RunPlan`'s order) is on its way before the writes behind it are encoded.
+    /// neither in flight nor answered and settled are handed to `send`, in order, each as soon as
+    /// its frame is encoded: the first command (an exit pod's create, by `RunPlan`'s order) is on
+    /// its way before the writes behind it are encoded.
     mutating func decided(
         _ work: WorkKey, _ result: Reconciliation, now: Date, instant: Duration, send: ([UInt8]) -> Void
     ) {
