@@ -209,6 +209,13 @@ struct FakeCluster {
         pods[name] = pod
     }
 
+    /// The pod is scheduled and its container waits for `reason` (ContainerCreating, ImagePullBackOff…).
+    mutating func wait(_ name: String, _ reason: String) {
+        report(
+            name, PodStatus(phase: "Pending", container: ContainerState(waiting: ContainerStateWaiting(reason: reason)))
+        )
+    }
+
     mutating func run(_ name: String) {
         report(
             name,

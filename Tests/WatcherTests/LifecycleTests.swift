@@ -48,6 +48,31 @@ import Testing
         #expect(cluster.events.map(\.reason) == ["OMJobSucceeded"])
     }
 
+    /// A main pod passes through several waiting reasons on its way to running, often within
+    /// milliseconds: they make one status write, not one each; a reason that says the pod may
+    /// never start (an image that cannot be pulled) is written with the reason.
+    @Test func aStartingMainPodIsOneStatusWriteAndAStuckOneSaysWhy() throws {
+        var cluster = try started()
+        let main = try #require(cluster.mainPod?.metadata.name)
+        #expect(cluster.omJob?.status?.phase == .pending)
+        #expect(cluster.omJob?.status?.message == "main pod \(main) is starting")
+        let written = cluster.writes.count
+        for reason in ["ContainerCreating", "PodInitializing", "ContainerCreating"] {
+            cluster.wait(main, reason)
+            cluster.settle()
+        }
+        #expect(cluster.writes.count == written, "the ordinary waiting reasons write nothing: \(cluster.writes)")
+        cluster.wait(main, "ImagePullBackOff")
+        cluster.settle()
+        #expect(cluster.writes[written...] == ["patchOMJobStatus"])
+        #expect(cluster.omJob?.status?.message == "main pod \(main) has not started (ImagePullBackOff)")
+        #expect(cluster.omJob?.status?.phase == .pending)
+        cluster.run(main)
+        cluster.settle()
+        #expect(cluster.writes[written...] == ["patchOMJobStatus", "patchOMJobStatus"])
+        #expect(cluster.omJob?.status?.phase == .running)
+    }
+
     static let endings = Fixtures.names(in: "main-pod").filter {
         (try? Fixtures.decode(MainPodFixture.self, "main-pod", $0).expect.ended) == true
     }

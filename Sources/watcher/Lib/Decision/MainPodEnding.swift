@@ -15,6 +15,12 @@ enum MainPodProgress: Equatable {
     case notStarted(reason: String)
     /// The container runs (since `startedAt`, when known).
     case running(startedAt: Date?)
+
+    /// The reasons every pod passes through on its way to running (created and not yet scheduled
+    /// or reported, the kubelet pulling and creating, init containers running), as opposed to
+    /// those that say why it may never start (Unschedulable, ImagePullBackOff, ErrImagePull,
+    /// CreateContainerConfigError…).
+    static let startingReasons: Set<String> = ["Pending", "ContainerCreating", "PodInitializing"]
 }
 
 /// Classifies the main pod's ending. First match wins, in the order of docs/architecture.md#decision-rules:

@@ -17,6 +17,11 @@ extension OMJobStatus {
         if startTime == nil { startTime = now }
         guard phase == nil || phase == .pending || phase == .running else { return }
         switch progress {
+        case .notStarted(let reason) where MainPodProgress.startingReasons.contains(reason):
+            // Every pod passes through these on its way to running, often within milliseconds of
+            // each other: one message for all of them, so that each is not a status write of its own.
+            phase = .pending
+            message = "main pod \(name) is starting"
         case .notStarted(let reason):
             phase = .pending
             message = "main pod \(name) has not started (\(reason))"
