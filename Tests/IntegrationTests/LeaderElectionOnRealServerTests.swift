@@ -276,54 +276,14 @@ struct TwoTrees: Sendable {
 
     /// The server's audit events of this scenario's Lease and namespace, in the order received.
     func audit() throws -> [AuditEvent] {
-        let text = try String(contentsOfFile: plane.state + "/logs/audit.log", encoding: .utf8)
         let namespace = run.cluster.namespace
-        return text.split(separator: "\n").compactMap { AuditEvent(line: $0) }
+        return try AuditEvent.read(plane.state + "/logs/audit.log")
             .filter { $0.uri.contains("/namespaces/\(namespace)/") || $0.uri.contains("/leases/\(leaseName)") }
-            .sorted { $0.received < $1.received }
     }
 
     func stopProxies() {
         proxyA.stop()
         proxyB.stop()
-    }
-}
-
-/// One request as the server's audit log records it (stage ResponseComplete).
-struct AuditEvent: Sendable {
-    var verb: String
-    var uri: String
-    var from: String
-    var code: Int
-    var received: Date
-
-    init?(line: Substring) {
-        guard let event = try? JSONDecoder().decode(JSONValue.self, from: Data(line.utf8)),
-            let verb = event["verb"]?.stringValue, let uri = event["requestURI"]?.stringValue,
-            let received = event["requestReceivedTimestamp"]?.stringValue.flatMap(Self.date)
-        else { return nil }
-        self.verb = verb
-        self.uri = uri
-        self.from = event["sourceIPs"]?.arrayValue?.first?.stringValue ?? ""
-        self.code = Int(event["responseStatus"]?["code"]?.intValue ?? 0)
-        self.received = received
-    }
-
-    /// Changes a run's state: not a read or watch, not the Lease, not an access review.
-    var isWrite: Bool {
-        ["create", "update", "patch", "delete", "deletecollection"].contains(verb) && !uri.contains("/leases/")
-            && !uri.contains("accessreviews")
-    }
-    var isLeaseWrite: Bool { ["create", "update", "patch"].contains(verb) && uri.contains("/leases") }
-    var summary: String { "\(verb) \(uri) \(code)" }
-
-    /// RFC 3339 with microseconds, as the audit log writes it.
-    static func date(_ text: String) -> Date? {
-        let parts = text.dropLast().split(separator: ".", maxSplits: 1)
-        guard text.hasSuffix("Z"), let whole = ISO8601DateFormatter().date(from: String(parts[0]) + "Z") else {
-            return nil
-        }
-        return whole.addingTimeInterval(parts.count > 1 ? Double("0." + parts[1]) ?? 0 : 0)
     }
 }
 

@@ -71,7 +71,34 @@ extension EndingScenario {
             try await run.expectKubeletReport("stubborn", ["Error": 137])
         },
         nodeLost,
+        writeBudget,
     ]
+
+    /// A run that ends well on a real kubelet, which reports every step of a pod's start
+    /// (unscheduled, `ContainerCreating`, running), makes at most ten writes, four of them its
+    /// status: counted in the API server's audit log, by the operator's ServiceAccount.
+    static let writeBudget = EndingScenario(name: "a run that ends well makes at most ten writes") { run in
+        try await run.createOMJob("budget")
+        _ = try await run.waitForPod("budget-main")
+        try await run.setRunning("budget-main")
+        try await run.waitForPhase("budget", "Running")
+        try await run.terminate("budget-main", exitCode: 0, reason: "Completed")
+        let exit = try await run.waitForExitPod(of: "budget")
+        try await run.finishExitHandler(exit)
+        try await run.expectEnded("budget", phase: "Succeeded", reason: "Completed", pipelineStatus: "success")
+        _ = try await until("the OMJob's finalizer released") {
+            try await run.omJob("budget")?["metadata"]?["finalizers"]?.arrayValue?.isEmpty ?? true ? true : nil
+        }
+        let namespace = run.cluster.namespace
+        let writes = try AuditEvent.read(run.realNode().node.plane.state + "/logs/audit.log").filter {
+            $0.isWrite && $0.user.hasPrefix("system:serviceaccount:\(RealControlPlane.operatorNamespace):")
+                && $0.uri.contains("/namespaces/\(namespace)/")
+        }
+        let statusWrites = writes.filter { $0.uri.contains("/omjobs/budget/status") }
+        #expect(writes.count <= 10, "\(writes.count) writes: \(writes.map(\.summary))")
+        #expect(statusWrites.count <= 4, "\(statusWrites.count) status writes: \(statusWrites.map(\.summary))")
+        #expect(writes.allSatisfy { (200..<300).contains($0.code) }, "\(writes.map(\.summary))")
+    }
 
     /// A main pod whose image never comes: the operator deletes it at its start deadline and
     /// records the kubelet's waiting reason.

@@ -39,8 +39,9 @@ final class RealNode: Sendable {
     }
 
     static func start() async throws -> RealNode {
+        // The audit log counts the operator's writes per run (`EndingScenario.writeBudget`).
         let plane = try await RealControlPlane.start(environment: [
-            "OMJOB_CP_NODE_MONITOR_GRACE_PERIOD": nodeMonitorGracePeriod
+            "OMJOB_CP_NODE_MONITOR_GRACE_PERIOD": nodeMonitorGracePeriod, "OMJOB_CP_AUDIT_LOG": "1",
         ])
         do {
             return try await join(plane)
