@@ -222,3 +222,48 @@ public struct RawList<Item: Decodable & Sendable>: Decodable, Sendable {
         items = try container.decodeIfPresent([Item].self, forKey: .items) ?? []
     }
 }
+
+/// A list of readable items is read straight from its bytes, as their watch events are: an
+/// informer's first list (and every relist) of thousands of pods or OMJobs never goes through
+/// Foundation's decoder, which builds the whole document before `Codable` reads it.
+extension RawList: JSONReadable where Item: JSONReadable {
+    public init(reading reader: inout JSONReader) throws(JSONReadError) {
+        var metadata = ListMeta()
+        var items: [Item] = []
+        try reader.readObject { reader, key throws(JSONReadError) in
+            if key == "metadata" {
+                metadata =
+                    try reader.readObjectOrNull { reader throws(JSONReadError) in
+                        try ListMeta(reading: &reader)
+                    } ?? ListMeta()
+            } else if key == "items" {
+                items =
+                    try reader.readArrayOrNull { reader throws(JSONReadError) in
+                        try Item(reading: &reader)
+                    } ?? []
+            } else {
+                try reader.skipValue()
+            }
+        }
+        self.init(metadata: metadata, items: items)
+    }
+}
+
+extension ListMeta {
+    init(reading reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        var meta = self
+        try reader.readObject { reader, key throws(JSONReadError) in
+            if key == "resourceVersion" {
+                meta.resourceVersion = try reader.readStringOrNull()
+            } else if key == "continue" {
+                meta.continue = try reader.readStringOrNull()
+            } else if key == "remainingItemCount" {
+                meta.remainingItemCount = try reader.readInt64OrNull()
+            } else {
+                try reader.skipValue()
+            }
+        }
+        self = meta
+    }
+}

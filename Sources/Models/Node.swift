@@ -78,4 +78,19 @@ public struct NodeCondition: Codable, Hashable, Sendable {
 extension Node {
     /// The Ready condition, when the node reports one.
     public var readyCondition: NodeCondition? { status?.conditions?.first { $0.type == "Ready" } }
+
+    private enum CodingKeys: String, CodingKey { case apiVersion, kind, metadata, spec, status }
+
+    /// The projection `init(reading:)` reads: labels and annotations are not kept.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        var metadata = try container.decode(ObjectMeta.self, forKey: .metadata)
+        metadata.labels = nil
+        metadata.annotations = nil
+        self.init(
+            metadata: metadata, spec: try container.decodeIfPresent(NodeSpec.self, forKey: .spec),
+            status: try container.decodeIfPresent(NodeStatus.self, forKey: .status))
+        apiVersion = try container.decodeIfPresent(String.self, forKey: .apiVersion)
+        kind = try container.decodeIfPresent(String.self, forKey: .kind)
+    }
 }

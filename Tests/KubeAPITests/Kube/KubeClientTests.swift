@@ -13,6 +13,35 @@ struct Widget: KubernetesObject, Equatable {
     var size: Int?
 }
 
+/// `Widget` with a reader of its own: tells which way it was made.
+struct ReadableWidget: KubernetesObject, JSONReadable {
+    static let resourceType = Widget.resourceType
+    var metadata: ObjectMeta
+    /// True when `init(reading:)` made it, false when `Codable` did.
+    var readFromBytes: Bool
+
+    private enum CodingKeys: String, CodingKey { case metadata }
+
+    init(from decoder: any Decoder) throws {
+        metadata = try decoder.container(keyedBy: CodingKeys.self).decode(ObjectMeta.self, forKey: .metadata)
+        readFromBytes = false
+    }
+
+    init(reading reader: inout JSONReader) throws(JSONReadError) {
+        var metadata = ObjectMeta()
+        try reader.readObject { reader, key throws(JSONReadError) in
+            if key == "metadata" { metadata = try ObjectMeta(reading: &reader) } else { try reader.skipValue() }
+        }
+        self.metadata = metadata
+        readFromBytes = true
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(metadata, forKey: .metadata)
+    }
+}
+
 func widgetJSON(_ name: String, rv: Int, size: Int = 1) -> JSONValue {
     [
         "metadata": ["name": .string(name), "namespace": "ns", "resourceVersion": .string(String(rv))],
@@ -139,6 +168,27 @@ func widgetJSON(_ name: String, rv: Int, size: Int = 1) -> JSONValue {
                 "/apis/test.example/v1/namespaces/ns/widgets?labelSelector=app%3Dx%2Ctier%21%3Ddb&limit=2&continue=token0",
                 "/apis/test.example/v1/namespaces/ns/widgets?labelSelector=app%3Dx%2Ctier%21%3Ddb&limit=2&continue=token1",
             ])
+        await finish()
+    }
+
+    /// A list of readable items is read with their own readers, continue tokens, versions and
+    /// an `items: null` page included: `Codable` is never asked.
+    @Test func aListOfReadableItemsIsReadFromTheBytes() async throws {
+        let pages: [JSONValue] = [
+            [
+                "metadata": ["resourceVersion": "100", "continue": "token0", "remainingItemCount": 1],
+                "items": [widgetJSON("w0", rv: 90)],
+            ],
+            ["kind": "WidgetList", "metadata": ["resourceVersion": "100", "continue": "token1"], "items": .null],
+            ["metadata": ["resourceVersion": "100"], "items": [widgetJSON("w1", rv: 91)]],
+        ]
+        try await server.script(pages.map { ["body": $0] }, client: client.http)
+        let list = try await client.list(ReadableWidget.self, namespace: "ns", options: ListOptions(limit: 1))
+        #expect(list.items.map(\.metadata.name) == ["w0", "w1"])
+        #expect(list.items.allSatisfy { $0.readFromBytes }, "every item read by its reader")
+        #expect(list.metadata.resourceVersion == "100")
+        let paths = try await server.log(client: client.http).compactMap { $0["path"]?.stringValue }
+        #expect(paths.last == "/apis/test.example/v1/namespaces/ns/widgets?limit=1&continue=token1")
         await finish()
     }
 
