@@ -19,12 +19,14 @@ func line(_ label: String, _ value: String) { print(label.padding(toLength: 44, 
 /// A list decoded as `KubeClient` decodes it: straight from the bytes when its items are
 /// `JSONReadable` (`PodView`, `OMJob`), with `JSONDecoder` otherwise (the full `Pod`).
 func decodeList<P: Decodable & Sendable>(_ type: P.Type, _ data: Data) throws -> RawList<P> {
-    if let readable = RawList<P>.self as? any JSONReadable.Type,
-        let list = try readable.init(jsonBytes: data) as? RawList<P>
-    {
-        return list
+    try decode(RawList<P>.self, data)
+}
+
+func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
+    if let readable = T.self as? any JSONReadable.Type, let value = try readable.init(jsonBytes: data) as? T {
+        return value
     }
-    return try JSONDecoder().decode(RawList<P>.self, from: data)
+    return try JSONDecoder().decode(T.self, from: data)
 }
 
 /// How one store phase decodes and compacts objects: the production path (the types and
@@ -140,6 +142,36 @@ func watchPhase<P: KubernetesObject>(_ models: StoreModels<P>, eventCount: Int) 
     line("watch: peak RSS of this phase", String(format: "%.1f MB", Measure.peakRSSMB))
 }
 
+/// 4. Reads 10,000 CronOMJobs (each wrapping an OpenMetadata OMJob spec, with a status), each
+/// from its own bytes as a watch event's object is read: from the bytes (production) and
+/// through `JSONDecoder` (`cron-full`), for comparison.
+func cronPhase(readingFromBytes: Bool) throws {
+    let texts = try (0..<10_000).map { i -> Data in
+        let omjob = Fixtures.omjob(i)
+        let cron: JSONValue = [
+            "apiVersion": "pipelines.openmetadata.org/v1", "kind": "CronOMJob",
+            "metadata": omjob["metadata"] ?? .null,
+            "spec": ["schedule": "0 * * * *", "concurrencyPolicy": "Forbid", "omJobSpec": omjob["spec"] ?? .null],
+            "status": ["lastScheduleTime": "2026-03-10T10:00:00Z", "lastOMJobName": .string("ingest-\(i)-1")],
+        ]
+        return try JSONEncoder().encode(cron)
+    }
+    let cpuBefore = Measure.cpuSeconds
+    var schedules = 0
+    for text in texts {
+        let cron =
+            readingFromBytes ? try CronOMJob(jsonBytes: text) : try JSONDecoder().decode(CronOMJob.self, from: text)
+        schedules += cron.spec?.schedule.count ?? 0
+    }
+    let cpu = Measure.cpuSeconds - cpuBefore
+    line(
+        "cron: CronOMJobs read" + (readingFromBytes ? "" : " (JSONDecoder)"),
+        String(
+            format: "%d (%.1f KB each), %.1f µs of CPU each", texts.count, Double(texts[0].count) / 1024,
+            cpu / Double(texts.count) * 1e6)
+            + (schedules > 0 ? "" : " (none read)"))
+}
+
 /// `watch=N` → N (default 100,000).
 func count(_ mode: String) -> Int { mode.split(separator: "=").dropFirst().first.flatMap { Int($0) } ?? 100_000 }
 
@@ -148,15 +180,19 @@ case "store": try storePhase(productionStore)
 case "store-full": try storePhase(fullStore)
 case "list": try listPhase(PodView.self)
 case "list-full": try listPhase(Pod.self)
+case "cron": try cronPhase(readingFromBytes: true)
+case "cron-full": try cronPhase(readingFromBytes: false)
 case let mode? where mode.hasPrefix("watch-full"): try await watchPhase(fullStore, eventCount: count(mode))
 case let mode? where mode.hasPrefix("watch"): try await watchPhase(productionStore, eventCount: count(mode))
 case let mode?:
-    print("client-bench: unknown phase \(mode) (store, store-full, list, list-full, watch[=N], watch-full[=N])")
+    print(
+        "client-bench: unknown phase \(mode) (store, store-full, list, list-full, cron, cron-full, watch[=N], watch-full[=N])"
+    )
     exit(2)
 default:
     print(
         "Production path: the watcher's and gc's informer types and transforms. `-full`: full models, for comparison.")
-    for phase in ["store", "store-full", "list", "list-full", "watch", "watch-full"] {
+    for phase in ["store", "store-full", "list", "list-full", "cron", "cron-full", "watch", "watch-full"] {
         let child = try SpawnedProcess(
             executable: CommandLine.arguments[0], arguments: [phase],
             environment: ProcessInfo.processInfo.environment, stdout: .inherit, stderr: .inherit)
