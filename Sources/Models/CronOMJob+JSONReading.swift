@@ -36,7 +36,8 @@ extension CronOMJob: JSONReadable {
             } else if key == "metadata" {
                 metadata = try ObjectMeta(reading: &reader)
             } else if key == "spec" {
-                spec = try reader.readObjectOrNull { reader throws(JSONReadError) in try CronOMJobSpec(reading: &reader)
+                spec = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try CronOMJobSpec(reading: &reader)
                 }
             } else if key == "status" {
                 status = try reader.readObjectOrNull { reader throws(JSONReadError) in

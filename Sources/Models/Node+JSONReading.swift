@@ -24,7 +24,8 @@ extension Node: JSONReadable {
             } else if key == "spec" {
                 spec = try reader.readObjectOrNull { reader throws(JSONReadError) in try NodeSpec(reading: &reader) }
             } else if key == "status" {
-                status = try reader.readObjectOrNull { reader throws(JSONReadError) in try NodeStatus(reading: &reader)
+                status = try reader.readObjectOrNull { reader throws(JSONReadError) in
+                    try NodeStatus(reading: &reader)
                 }
             } else {
                 try reader.skipValue()
