@@ -154,7 +154,12 @@ struct LeaderElectionTests {
             )
             #expect(
                 takeOver < Self.lease.duration + 2 + 3, "within the lease duration + 2 s (+3 s for a loaded machine)")
-            let taken = try await Self.leadership(of: run.secondOperator)
+            // The Lease names the new holder once the server applied its update; the tree knows it leads
+            // once the answer reached it, a moment later on a loaded machine.
+            let taken = try await until("the standby reporting that it leads", timeout: 5) {
+                let seen = try await Self.leadership(of: run.secondOperator)
+                return seen.leader["leading"] as? Bool == true ? seen : nil
+            }
             #expect(taken.leader["leading"] as? Bool == true, "the standby leads now: \(taken.leader)")
             #expect(taken.leader["transitions"] as? Int == 1)
             #expect(MetricsProbe.value(taken.metrics, "omjob_leader", ["elected": "true"]) == 1)
