@@ -16,12 +16,8 @@ func line(_ label: String, _ value: String) { print(label.padding(toLength: 44, 
 // Measured first, on a fresh heap, decoding in batches of 500 so that garbage does not blur
 // the difference.
 
-/// A list decoded as `KubeClient` decodes it: straight from the bytes when its items are
-/// `JSONReadable` (`PodView`, `OMJob`), with `JSONDecoder` otherwise (the full `Pod`).
-func decodeList<P: Decodable & Sendable>(_ type: P.Type, _ data: Data) throws -> RawList<P> {
-    try decode(RawList<P>.self, data)
-}
-
+/// Decoded as `KubeClient` decodes an answer: straight from the bytes when the type is
+/// `JSONReadable` (a `RawList` of `PodView` or `OMJob`), with `JSONDecoder` otherwise (of the full `Pod`).
 func decode<T: Decodable>(_ type: T.Type, _ data: Data) throws -> T {
     if let readable = T.self as? any JSONReadable.Type, let value = try readable.init(jsonBytes: data) as? T {
         return value
@@ -52,14 +48,14 @@ func storeCost<P: KubernetesObject>(_ models: StoreModels<P>) throws -> (Int, In
     var podStore = InformerStore<P>()
     for batch in stride(from: 0, to: 10_000, by: 500) {
         let json = try JSONEncoder().encode(["items": .array((batch..<batch + 500).map(Fixtures.omjob))] as JSONValue)
-        for omjob in try decodeList(OMJob.self, json).items {
+        for omjob in try decode(RawList<OMJob>.self, json).items {
             _ = omjobStore.apply(.added(models.omJob(omjob, &interner)))
         }
     }
     for batch in stride(from: 0, to: 20_000, by: 500) {
         let json = try JSONEncoder().encode(
             ["items": .array((batch..<batch + 500).map { Fixtures.pod($0, resourceVersion: $0) })] as JSONValue)
-        for pod in try decodeList(P.self, json).items {
+        for pod in try decode(RawList<P>.self, json).items {
             _ = podStore.apply(.added(models.pod(pod, &interner)))
         }
     }
@@ -88,7 +84,7 @@ func listPhase<P: KubernetesObject>(_ model: P.Type) throws {
             "items": .array((0..<10_000).map { Fixtures.pod($0, resourceVersion: 1000 + $0) }),
         ] as JSONValue)
     let cpuBeforeList = Measure.cpuSeconds
-    let (pods, listSeconds) = try Measure.wall { try decodeList(P.self, podList) }
+    let (pods, listSeconds) = try Measure.wall { try decode(RawList<P>.self, podList) }
     line("list: \(P.self) items decoded", "\(pods.items.count) (\(mb(podList.count)) of JSON)")
     line(
         "list: wall time",

@@ -18,9 +18,7 @@ extension Node: JSONReadable {
             } else if key == "kind" {
                 kind = try reader.readStringOrNull()
             } else if key == "metadata" {
-                var meta = try ObjectMeta(reading: &reader, keepingLabels: { _ in false }, annotations: false)
-                meta.labels = nil
-                metadata = meta
+                metadata = try ObjectMeta(reading: &reader, keepingLabels: nil, annotations: false)
             } else if key == "spec" {
                 spec = try reader.readObjectOrNull { reader throws(JSONReadError) in try NodeSpec(reading: &reader) }
             } else if key == "status" {

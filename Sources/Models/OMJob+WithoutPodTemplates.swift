@@ -33,6 +33,13 @@ public struct OMJobWithoutPodTemplates: KubernetesObject, Hashable {
     public init(from decoder: any Decoder) throws { self.init(try OMJob(from: decoder)) }
 
     public func encode(to encoder: any Encoder) throws { try omJob.encode(to: encoder) }
+
+    /// This OMJob with its repeated values shared through `interner` (``OMJob/interned(_:)``).
+    public func interned(_ interner: inout Interner) -> OMJobWithoutPodTemplates {
+        var kept = self
+        kept.omJob = omJob.interned(&interner)
+        return kept
+    }
 }
 
 extension OMJobWithoutPodTemplates: JSONReadable {

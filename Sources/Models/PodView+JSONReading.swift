@@ -73,6 +73,13 @@ public struct PodPhaseView: KubernetesObject, Hashable {
     public init(from decoder: any Decoder) throws { self.init(try PodView(from: decoder)) }
 
     public func encode(to encoder: any Encoder) throws { try pod.encode(to: encoder) }
+
+    /// This view with its repeated values shared through `interner` (``PodView/interned(_:)``).
+    public func interned(_ interner: inout Interner) -> PodPhaseView {
+        var kept = self
+        kept.pod = pod.interned(&interner)
+        return kept
+    }
 }
 
 extension PodPhaseView: JSONReadable {
@@ -137,10 +144,12 @@ extension PodView.Status {
 }
 
 extension ObjectMeta {
-    /// Reads metav1.ObjectMeta; labels whose name `keepingLabels` refuses, and annotations
-    /// unless `annotations`, are skipped unallocated.
+    /// Reads metav1.ObjectMeta; labels whose name `keepingLabels` refuses (every label, and the
+    /// member left nil, when it is nil), and annotations unless `annotations`, are skipped
+    /// unallocated.
     public init(
-        reading reader: inout JSONReader, keepingLabels: (JSONKey) -> Bool = { _ in true }, annotations: Bool = true
+        reading reader: inout JSONReader, keepingLabels: ((JSONKey) -> Bool)? = { _ in true },
+        annotations: Bool = true
     ) throws(JSONReadError) {
         self.init()
         var meta = self
@@ -163,7 +172,7 @@ extension ObjectMeta {
                 meta.deletionTimestamp = try reader.readStringOrNull()
             } else if key == "deletionGracePeriodSeconds" {
                 meta.deletionGracePeriodSeconds = try reader.readInt64OrNull()
-            } else if key == "labels" {
+            } else if key == "labels", let keepingLabels {
                 meta.labels = try reader.readStringMapOrNull(keeping: keepingLabels)
             } else if key == "annotations", annotations {
                 meta.annotations = try reader.readStringMapOrNull()

@@ -21,8 +21,9 @@ import Testing
     func staleFinalizerWake(_ name: String, deletedAt: String, expected: String?) {
         var omJob = GCFixtures.omJob()
         omJob.metadata.deletionTimestamp = deletedAt
-        let due = StaleFinalizerReport.nextDue(
-            omJobs: [omJob], pods: [], now: Self.now, settings: GCSettings(staleFinalizerSeconds: 3600))
+        let due = StaleFinalizerReport.report(
+            omJobs: [omJob], pods: [], now: Self.now, settings: GCSettings(staleFinalizerSeconds: 3600)
+        ).nextDue
         #expect(due == expected.map(GCFixtures.date), "\(name)")
     }
 

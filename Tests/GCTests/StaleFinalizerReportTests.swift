@@ -51,8 +51,9 @@ import Testing
         var pod = GCFixtures.mainPod()
         pod.metadata.finalizers = c.podFinalizers
         pod.metadata.deletionTimestamp = c.podDeletedAt
-        let found = StaleFinalizerReport.find(
-            omJobs: [omJob], pods: [pod], now: Self.now, settings: GCSettings(staleFinalizerSeconds: 3600))
+        let found = StaleFinalizerReport.report(
+            omJobs: [omJob], pods: [pod], now: Self.now, settings: GCSettings(staleFinalizerSeconds: 3600)
+        ).stale
         #expect(found.map { "\($0.object.kind ?? "")/\($0.object.name ?? "") \($0.cause.rawValue)" } == c.expected)
     }
 
@@ -61,10 +62,12 @@ import Testing
         omJob.metadata.deletionTimestamp = "2026-03-10T12:00:00Z"
         let settings = GCSettings(staleFinalizerSeconds: 3600)
         let first = StaleFinalizerReport.commands(
-            for: StaleFinalizerReport.find(omJobs: [omJob], pods: [], now: Self.now, settings: settings), now: Self.now)
+            for: StaleFinalizerReport.report(omJobs: [omJob], pods: [], now: Self.now, settings: settings).stale,
+            now: Self.now)
         let later = Self.now.addingTimeInterval(600)
         let second = StaleFinalizerReport.commands(
-            for: StaleFinalizerReport.find(omJobs: [omJob], pods: [], now: later, settings: settings), now: later)
+            for: StaleFinalizerReport.report(omJobs: [omJob], pods: [], now: later, settings: settings).stale,
+            now: later)
         guard case .recordEvent(let event)? = first.first?.action else {
             Issue.record("no event")
             return

@@ -33,19 +33,10 @@ public enum StaleFinalizerReport {
     /// The operator's finalizers all live under this prefix.
     public static let finalizerPrefix = "omjob.pipelines.openmetadata.org/"
 
-    /// Stale finalizers among `omJobs` and `pods`, in a stable order.
-    public static func find(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings) -> [StaleFinalizer] {
-        report(omJobs: omJobs, pods: pods, now: now, settings: settings).stale
-    }
-
-    /// The earliest instant after `now` at which a finalizer held now becomes stale: the driver
-    /// wakes then, since no watch event announces that time has passed.
-    public static func nextDue(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings) -> Date? {
-        report(omJobs: omJobs, pods: pods, now: now, settings: settings).nextDue
-    }
-
-    /// ``find(omJobs:pods:now:settings:)`` and ``nextDue(omJobs:pods:now:settings:)`` in one
-    /// pass over the objects holding one of our finalizers (what a sweep runs).
+    /// In one pass over the objects holding one of our finalizers: the stale ones among
+    /// `omJobs` and `pods`, in a stable order, and the earliest instant after `now` at which a
+    /// finalizer held now becomes stale (the driver wakes then, since no watch event announces
+    /// that time has passed).
     public static func report(omJobs: [OMJob], pods: [PodView], now: Date, settings: GCSettings)
         -> (stale: [StaleFinalizer], nextDue: Date?)
     {

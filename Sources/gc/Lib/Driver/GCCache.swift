@@ -48,12 +48,7 @@ final class GCCache: Sendable {
         omJobs = scopes.map {
             Informer(
                 client: client, namespace: $0, labelSelector: selector,
-                transform: { run, interner in
-                    var kept = run
-                    kept.omJob = run.omJob.interned(&interner)
-                    return kept
-                },
-                handlers: Self.handlers(changed))
+                transform: { $0.interned(&$1) }, handlers: Self.handlers(changed))
         }
         pods = scopes.map {
             Informer(
@@ -62,12 +57,8 @@ final class GCCache: Sendable {
         }
         exitHandlers = scopes.map {
             Informer(
-                client: client, namespace: $0, labelSelector: Self.exitHandlerPods,
-                transform: { pod, interner in
-                    var kept = pod
-                    kept.pod = pod.pod.interned(&interner)
-                    return kept
-                }, handlers: Self.handlers(changed))
+                client: client, namespace: $0, labelSelector: Self.exitHandlerPods, transform: { $0.interned(&$1) },
+                handlers: Self.handlers(changed))
         }
         crons = scopes.map {
             Informer(client: client, namespace: $0, labelSelector: selector, handlers: Self.handlers(changed))
